@@ -1,0 +1,30 @@
+# One image for web, worker and beat.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    DJANGO_SETTINGS_MODULE=cpc.settings.production
+
+# Pango and fonts for WeasyPrint.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core fonts-liberation \
+       shared-mime-info \
+    && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY . .
+RUN pip install --no-cache-dir . \
+    && useradd --system --home /app cpc \
+    && mkdir -p /app/var /data/private \
+    && chown -R cpc /app/var /data/private
+
+# collectstatic needs settings but no secrets of value.
+RUN DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=localhost \
+    python manage.py collectstatic --noinput
+
+USER cpc
+EXPOSE 8000
+CMD ["gunicorn", "cpc.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -1,0 +1,16 @@
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from . import api
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("countries", api.CountryViewSet, basename="country")
+router.register("compacts", api.CompactViewSet, basename="compact")
+router.register("awards", api.AwardViewSet, basename="award")
+
+urlpatterns = [
+    path("me/", api.MeView.as_view(), name="me"),
+    path("auth/token/", api.TokenView.as_view(), name="auth-token"),
+    *router.urls,
+]

@@ -1,0 +1,12 @@
+from . import scoping
+
+
+def roles(request):
+    user = getattr(request, "user", None)
+    user_roles = scoping.user_roles(user) if user else frozenset()
+    return {
+        "user_roles": user_roles,
+        "is_tip_staff": "tip_staff" in user_roles,
+        "is_auditor": "auditor" in user_roles,
+        "is_embassy_officer": "embassy_officer" in user_roles,
+    }

@@ -1,0 +1,240 @@
+"""Demo data: the program's real partner countries and compact dates (public facts), with
+sample awards and objectives. Every invented figure is labelled as a sample.
+
+Each ``seed_*`` function is idempotent: it looks records up by their natural key and creates
+only what is missing, so running the command twice changes nothing.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from . import services
+from .models import (
+    Award,
+    Compact,
+    Extension,
+    GuidanceDocument,
+    Implementer,
+    PartnerCountry,
+    TierRanking,
+)
+from .roles import AUDITOR, EMBASSY_OFFICER, TIP_STAFF
+
+SAMPLE = "Sample figure for demonstration; not an official number."
+
+D = dt.date
+
+COUNTRIES = [
+    # iso, region, 2023 TIP Report tier (third-party copy of the rankings)
+    ("GH", "africa", "tier_2"),
+    ("PH", "east_asia_pacific", "tier_1"),
+    ("PE", "western_hemisphere", "tier_2"),
+    ("JM", "western_hemisphere", "tier_2"),
+    ("MN", "east_asia_pacific", "tier_2"),
+    ("CO", "western_hemisphere", "tier_1"),
+    ("CI", "africa", "tier_2"),
+    ("NP", "south_central_asia", "tier_2"),
+]
+
+COMPACTS = [
+    {
+        "iso": "GH", "title": "Ghana Child Protection Compact Partnership", "status": "closed",
+        "signed_on": D(2015, 6, 23), "start_date": D(2015, 6, 23), "end_date": D(2020, 6, 23),
+        "us_funding_usd": Decimal("6900000"), "partner_contribution_planned_usd": Decimal("0"),
+        "objectives": [
+            ("prosecution", "Improve the investigation and prosecution of child trafficking cases in the Central, Volta and Greater Accra regions."),
+            ("protection", "Provide comprehensive, trauma-informed care to identified child victims."),
+            ("prevention", "Raise awareness of child trafficking in fishing and domestic servitude in source communities."),
+        ],
+        "awards": [
+            ("International Organization for Migration", "international_organization", "cooperative_agreement", "SAMPLE-GH-2015-01", "3500000", D(2015, 9, 1), D(2020, 6, 1), ["protection", "partnership"]),
+            ("Free the Slaves", "civil_society", "cooperative_agreement", "SAMPLE-GH-2015-02", "1500000", D(2015, 9, 1), D(2020, 6, 1), ["prevention", "prosecution"]),
+        ],
+        "extensions": [],
+    },
+    {
+        "iso": "PH", "title": "Philippines Child Protection Compact Partnership", "status": "closed",
+        "signed_on": D(2017, 4, 11), "start_date": D(2017, 4, 11), "end_date": D(2021, 4, 11),
+        "us_funding_usd": Decimal("4900000"), "partner_contribution_planned_usd": Decimal("800000"),
+        "objectives": [
+            ("prosecution", "Strengthen operations against online sexual exploitation of children and arrest suspected perpetrators."),
+            ("protection", "Improve care for child victims of online sexual exploitation and child labor trafficking in Metro Manila and Central Visayas."),
+            ("prevention", "Reduce child labor trafficking through community awareness."),
+        ],
+        "awards": [
+            ("International Justice Mission", "civil_society", "cooperative_agreement", "SAMPLE-PH-2017-01", "2500000", D(2017, 9, 1), D(2021, 3, 31), ["prosecution", "protection"]),
+            ("The Salvation Army", "civil_society", "grant", "SAMPLE-PH-2017-02", "1000000", D(2017, 9, 1), D(2021, 3, 31), ["protection", "prevention"]),
+        ],
+        "extensions": [],
+    },
+    {
+        "iso": "PE", "title": "Peru Child Protection Compact Partnership", "status": "closed",
+        "signed_on": D(2017, 6, 15), "start_date": D(2017, 6, 15), "end_date": D(2022, 6, 15),
+        "us_funding_usd": Decimal("9800000"), "partner_contribution_planned_usd": Decimal("2400000"),
+        "objectives": [
+            ("prosecution", "Create specialized police and prosecutor posts for child trafficking cases."),
+            ("protection", "Open specialized shelters and adopt a health-ministry protocol for child victims."),
+            ("prevention", "Prevent child trafficking in the regions of highest prevalence."),
+            ("partnership", "Coordinate national and regional institutions with civil society."),
+        ],
+        "awards": [
+            ("International Labour Organization", "international_organization", "grant", "SAMPLE-PE-2017-01", "4000000", D(2017, 10, 1), D(2022, 6, 1), ["prevention", "partnership"]),
+            ("Centro Yanapanakusun", "civil_society", "grant", "SAMPLE-PE-2017-02", "1000000", D(2017, 10, 1), D(2022, 6, 1), ["protection"]),
+            ("ABA Rule of Law Initiative", "civil_society", "cooperative_agreement", "SAMPLE-PE-2019-01", "2000000", D(2019, 1, 1), D(2024, 6, 1), ["prosecution"]),
+        ],
+        "extensions": [
+            (D(2022, 6, 10), D(2024, 6, 15), "Extended two more years; the final dialogue was held in October 2024. The signing date is a sample."),
+        ],
+    },
+    {
+        "iso": "JM", "title": "Jamaica Child Protection Compact Partnership", "status": "closed",
+        "signed_on": D(2018, 5, 31), "start_date": D(2018, 5, 31), "end_date": D(2022, 5, 31),
+        "us_funding_usd": Decimal("6700000"), "partner_contribution_planned_usd": Decimal("0"),
+        "objectives": [
+            ("protection", "Establish a national referral mechanism and child-friendly spaces in several parishes."),
+            ("prosecution", "Build the capacity of investigators and prosecutors to handle child trafficking cases."),
+        ],
+        "awards": [
+            ("International Organization for Migration", "international_organization", "cooperative_agreement", "SAMPLE-JM-2018-01", "2500000", D(2018, 9, 1), D(2023, 5, 1), ["protection"]),
+            ("The Warnath Group", "private_firm", "contract", "SAMPLE-JM-2018-02", "1500000", D(2018, 9, 1), D(2022, 5, 1), ["prosecution"]),
+            ("Winrock International", "civil_society", "cooperative_agreement", "SAMPLE-JM-2019-01", "1500000", D(2019, 1, 1), D(2023, 5, 1), ["prevention"]),
+        ],
+        "extensions": [
+            (D(2022, 5, 20), D(2023, 5, 31), "The partnership concluded in May 2023. The signing date is a sample."),
+        ],
+    },
+    {
+        "iso": "MN", "title": "Mongolia Child Protection Compact Partnership", "status": "closed",
+        "signed_on": D(2020, 4, 2), "start_date": D(2020, 4, 2), "end_date": D(2024, 4, 2),
+        "us_funding_usd": Decimal("6500000"), "partner_contribution_planned_usd": Decimal("0"),
+        "objectives": [
+            ("protection", "Grow the number of child-friendly spaces and train home visitors who refer children at risk."),
+            ("partnership", "Form a multidisciplinary task force on child trafficking."),
+            ("prevention", "Start school clubs that teach children to recognize trafficking."),
+        ],
+        "awards": [
+            ("World Vision", "civil_society", "cooperative_agreement", "SAMPLE-MN-2020-01", "3000000", D(2020, 9, 1), D(2025, 3, 31), ["protection", "prevention"]),
+            ("The Asia Foundation", "civil_society", "cooperative_agreement", "SAMPLE-MN-2020-02", "2500000", D(2020, 9, 1), D(2025, 3, 31), ["prosecution", "partnership"]),
+        ],
+        "extensions": [
+            (D(2024, 3, 20), D(2025, 4, 2), "A fifth year was added (announced in August 2024). The signing date is a sample."),
+        ],
+    },
+    {
+        "iso": "CO", "title": "Colombia Child Protection Compact Partnership", "status": "active",
+        "signed_on": D(2022, 4, 26), "start_date": D(2022, 4, 26), "end_date": D(2027, 4, 26),
+        "us_funding_usd": Decimal("10000000"), "partner_contribution_planned_usd": Decimal("0"),
+        "objectives": [
+            ("prosecution", "Investigate and prosecute child sex trafficking in tourism and online exploitation through 'webcam modeling'."),
+            ("protection", "Identify and assist children in forced begging and those recruited by armed groups."),
+            ("prevention", "Use prevalence research to focus prevention where child trafficking is most common."),
+        ],
+        "awards": [
+            ("NORC at the University of Chicago", "university", "cooperative_agreement", "SAMPLE-CO-2022-01", "1600000", D(2022, 10, 1), D(2027, 3, 31), ["partnership"]),
+            ("Fundación Renacer", "civil_society", "grant", "SAMPLE-CO-2022-02", "2500000", D(2022, 10, 1), D(2027, 3, 31), ["protection"]),
+            ("ABA Rule of Law Initiative", "civil_society", "cooperative_agreement", "SAMPLE-CO-2022-03", "3000000", D(2022, 10, 1), D(2027, 3, 31), ["prosecution"]),
+            ("Pan American Development Foundation", "civil_society", "cooperative_agreement", "SAMPLE-CO-2022-04", "2500000", D(2022, 10, 1), D(2027, 3, 31), ["prevention"]),
+        ],
+        "extensions": [],
+    },
+    {
+        "iso": "CI", "title": "Côte d'Ivoire Child Protection Compact Partnership", "status": "active",
+        "signed_on": D(2022, 12, 7), "start_date": D(2022, 12, 7), "end_date": D(2027, 12, 7),
+        "us_funding_usd": Decimal("10000000"), "partner_contribution_planned_usd": Decimal("0"),
+        "objectives": [
+            ("protection", "Provide comprehensive care to child victims of trafficking."),
+            ("prevention", "Measure the prevalence of child trafficking before programming."),
+            ("prosecution", "Strengthen the investigation of child trafficking cases."),
+        ],
+        "awards": [
+            ("University of Massachusetts Lowell", "university", "cooperative_agreement", "SAMPLE-CI-2023-01", "1500000", D(2023, 1, 15), D(2027, 9, 30), ["partnership"]),
+            ("Save the Children", "civil_society", "cooperative_agreement", "SAMPLE-CI-2023-02", "5000000", D(2023, 6, 1), D(2027, 9, 30), ["protection", "prevention"]),
+        ],
+        "extensions": [],
+    },
+    {
+        "iso": "NP", "title": "Nepal Child Protection Compact Partnership (in negotiation)",
+        "status": "negotiating", "signed_on": None, "start_date": None, "end_date": None,
+        "us_funding_usd": Decimal("10000000"), "partner_contribution_planned_usd": Decimal("0"),
+        "objectives": [],
+        "awards": [],
+        "extensions": [],
+    },
+]
+
+DEMO_USERS = [
+    # username, role, countries, is_staff (admin access)
+    ("tip.staff", TIP_STAFF, [], True),
+    ("embassy.officer", EMBASSY_OFFICER, ["GH", "PE"], False),
+    ("auditor", AUDITOR, [], True),
+]
+
+
+@transaction.atomic
+def seed_compacts(*, password: str) -> dict[str, int]:
+    created = {"countries": 0, "compacts": 0, "awards": 0, "extensions": 0, "users": 0}
+    countries = {}
+    for iso, region, tier in COUNTRIES:
+        country = PartnerCountry.objects.filter(iso_code=iso).first()
+        if country is None:
+            country = services.country_create(iso_code=iso, region=region)
+            created["countries"] += 1
+        countries[iso] = country
+        if not TierRanking.objects.filter(country=country, report_year=2023).exists():
+            services.tier_ranking_create(country=country, report_year=2023, tier=tier)
+
+    for spec in COMPACTS:
+        country = countries[spec["iso"]]
+        compact = Compact.objects.filter(country=country, title=spec["title"]).first()
+        if compact is None:
+            fields = {k: v for k, v in spec.items()
+                      if k not in {"iso", "objectives", "awards", "extensions"}}
+            compact = services.compact_create(
+                country=country,
+                objectives=[{"pillar": p, "description": d} for p, d in spec["objectives"]],
+                **fields,
+            )
+            created["compacts"] += 1
+        for signed_on, new_end, reason in spec["extensions"]:
+            if not Extension.objects.filter(compact=compact, new_end_date=new_end).exists():
+                services.extension_create(
+                    compact=compact, signed_on=signed_on, new_end_date=new_end, reason=reason
+                )
+                created["extensions"] += 1
+        for name, kind, mechanism, number, amount, start, end, pillars in spec["awards"]:
+            if Award.objects.filter(award_number=number).exists():
+                continue
+            implementer = Implementer.objects.filter(name=name).first() or (
+                services.implementer_get_or_create(name=name, kind=kind)
+            )
+            services.award_create(
+                compact=compact, implementer=implementer, mechanism=mechanism,
+                award_number=number, amount_usd=Decimal(amount), start_date=start,
+                end_date=end, pillars=pillars,
+            )
+            created["awards"] += 1
+
+    if not GuidanceDocument.objects.exists():
+        services.guidance_document_create(
+            title="CPC Partnership Monitoring Guidance", version="1.0",
+            effective_on=D(2023, 10, 1), requires_targets=False,
+            summary="Sample guidance record. GAO recommendation 4 (guidance should reference "
+                    "the need for indicator targets) was still open at the last public update.",
+        )
+
+    User = get_user_model()
+    for username, role, isos, is_staff in DEMO_USERS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username, email=f"{username}@example.org")
+            created["users"] += 1
+        user.is_staff = is_staff
+        user.set_password(password)
+        user.save()
+        services.user_assign_role(
+            user=user, role=role, countries=[countries[iso] for iso in isos]
+        )
+    return created

@@ -1,0 +1,446 @@
+"""Partner countries, their TIP Report tiers, compacts, awards and who may see them.
+
+Foreign keys to oversight data use ``on_delete=PROTECT``: a compact with objectives,
+extensions or awards cannot be deleted by accident, and its history stays readable.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from cpc.fiscal import add_years, fiscal_year_bounds
+from cpc.models import ConstraintErrorsOnFields
+
+MAX_ORIGINAL_TERM_YEARS = 5  # 22 U.S.C. § 7103a: a partnership may last up to five years.
+FIRST_TIP_REPORT_YEAR = 2001
+
+ERR_END_BEFORE_START = "The end date must be after the start date."
+ERR_TERM_TOO_LONG = (
+    "A compact's original term lasts at most five years; record longer periods as extensions."
+)
+ERR_DATES_REQUIRED = "A signed, active or closed compact needs a start date and an end date."
+ERR_EXTENSION_NOT_LATER = "An extension must move the end date later than {current}."
+ERR_EXTENSION_NO_END = "The compact has no end date to extend."
+ERR_AWARD_OUTSIDE_COMPACT = "Award dates must fall inside the compact ({start} to {end})."
+ERR_AWARD_END_BEFORE_START = "The award cannot end before it starts."
+ERR_PILLARS = "Choose one or more of: prosecution, protection, prevention, partnership."
+ERR_NEGATIVE = "Amounts cannot be negative."
+
+non_negative = MinValueValidator(Decimal("0"), message=ERR_NEGATIVE)
+
+
+class Pillar(models.TextChoices):
+    PROSECUTION = "prosecution", "Prosecution"
+    PROTECTION = "protection", "Protection"
+    PREVENTION = "prevention", "Prevention"
+    PARTNERSHIP = "partnership", "Partnership"
+
+
+class Region(models.TextChoices):
+    """The State Department's regional bureaus."""
+
+    AFRICA = "africa", "Africa"
+    EAST_ASIA_PACIFIC = "east_asia_pacific", "East Asia and Pacific"
+    EUROPE_EURASIA = "europe_eurasia", "Europe and Eurasia"
+    NEAR_EAST = "near_east", "Near East"
+    SOUTH_CENTRAL_ASIA = "south_central_asia", "South and Central Asia"
+    WESTERN_HEMISPHERE = "western_hemisphere", "Western Hemisphere"
+
+
+class Tier(models.TextChoices):
+    TIER_1 = "tier_1", "Tier 1"
+    TIER_2 = "tier_2", "Tier 2"
+    TIER_2_WATCH_LIST = "tier_2_watch_list", "Tier 2 Watch List"
+    TIER_3 = "tier_3", "Tier 3"
+    SPECIAL_CASE = "special_case", "Special Case"
+
+
+class PartnerCountryQuerySet(models.QuerySet):
+    def with_current_tier(self):
+        latest = TierRanking.objects.filter(country=OuterRef("pk")).order_by("-report_year")
+        return self.annotate(current_tip_tier=Subquery(latest.values("tier")[:1]))
+
+
+class PartnerCountry(models.Model):
+    iso_code = CountryField(unique=True, verbose_name="ISO 3166 code")
+    region = models.CharField(max_length=32, choices=Region.choices)
+    notes = models.TextField(blank=True)
+
+    objects = PartnerCountryQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "partner countries"
+        ordering = ["iso_code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.iso_code.name
+
+
+class TierRanking(ConstraintErrorsOnFields, models.Model):
+    country = models.ForeignKey(
+        PartnerCountry, on_delete=models.PROTECT, related_name="tier_rankings"
+    )
+    report_year = models.PositiveSmallIntegerField()
+    tier = models.CharField(max_length=24, choices=Tier.choices)
+
+    constraint_error_fields = {
+        "tier_one_per_country_year": "report_year",
+        "tier_report_year_after_first_report": "report_year",
+    }
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["country", "-report_year"]
+        constraints = [
+            # The TIP Report ranks a country once a year.
+            models.UniqueConstraint(
+                fields=["country", "report_year"],
+                name="tier_one_per_country_year",
+                violation_error_message="This country already has a tier for that report year.",
+            ),
+            models.CheckConstraint(
+                condition=Q(report_year__gte=FIRST_TIP_REPORT_YEAR),
+                name="tier_report_year_after_first_report",
+                violation_error_message="The first TIP Report was published in 2001.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country} {self.report_year}: {self.get_tier_display()}"
+
+    def clean(self):
+        if self.report_year and self.report_year > dt.date.today().year + 1:
+            raise ValidationError({"report_year": "The report year cannot be in the future."})
+
+
+class CompactStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    NEGOTIATING = "negotiating", "Negotiating"
+    SIGNED = "signed", "Signed"
+    ACTIVE = "active", "Active"
+    CLOSED = "closed", "Closed"
+
+
+class CompactQuerySet(models.QuerySet):
+    def with_current_end(self):
+        """Annotates ``current_end`` : the latest extension's end date, or the original one."""
+        latest = (
+            Extension.objects.filter(compact=OuterRef("pk"))
+            .order_by()
+            .values("compact")
+            .annotate(latest=Max("new_end_date"))
+            .values("latest")
+        )
+        return self.annotate(current_end=Coalesce(Subquery(latest), F("end_date")))
+
+    def active_in(self, fiscal_year: int):
+        """Compacts whose period (extensions included) overlaps the fiscal year."""
+        first_day, last_day = fiscal_year_bounds(fiscal_year)
+        return self.with_current_end().filter(
+            start_date__lte=last_day, current_end__gte=first_day
+        )
+
+
+class Compact(ConstraintErrorsOnFields, models.Model):
+    country = models.ForeignKey(PartnerCountry, on_delete=models.PROTECT, related_name="compacts")
+    title = models.CharField(max_length=255)
+    status = models.CharField(
+        max_length=16, choices=CompactStatus.choices, default=CompactStatus.DRAFT
+    )
+    signed_on = models.DateField(null=True, blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(
+        null=True, blank=True, help_text="End of the original term, extensions not included."
+    )
+    us_funding_usd = models.DecimalField(
+        "U.S. funding (USD)", max_digits=14, decimal_places=2, default=Decimal("0"),
+        validators=[non_negative],
+    )
+    partner_contribution_planned_usd = models.DecimalField(
+        "partner contribution planned (USD)", max_digits=14, decimal_places=2,
+        default=Decimal("0"), validators=[non_negative],
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CompactQuerySet.as_manager()
+    constraint_error_fields = {
+        "compact_end_after_start": "end_date",
+        "compact_dates_once_signed": "start_date",
+        "compact_amounts_not_negative": "us_funding_usd",
+    }
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["start_date", "country"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gt=F("start_date"))
+                | Q(end_date__isnull=True)
+                | Q(start_date__isnull=True),
+                name="compact_end_after_start",
+                violation_error_message=ERR_END_BEFORE_START,
+            ),
+            # Only draft and negotiating compacts may lack their dates.
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "negotiating"])
+                | Q(start_date__isnull=False, end_date__isnull=False),
+                name="compact_dates_once_signed",
+                violation_error_message=ERR_DATES_REQUIRED,
+            ),
+            models.CheckConstraint(
+                condition=Q(us_funding_usd__gte=0) & Q(partner_contribution_planned_usd__gte=0),
+                name="compact_amounts_not_negative",
+                violation_error_message=ERR_NEGATIVE,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self):
+        errors = {}
+        if self.start_date and self.end_date:
+            if self.end_date <= self.start_date:
+                errors["end_date"] = [ERR_END_BEFORE_START]
+            elif self.end_date > add_years(self.start_date, MAX_ORIGINAL_TERM_YEARS):
+                errors["end_date"] = [ERR_TERM_TOO_LONG]
+        if self.status not in (CompactStatus.DRAFT, CompactStatus.NEGOTIATING):
+            for field in ("start_date", "end_date"):
+                if getattr(self, field) is None:
+                    errors.setdefault(field, []).append(ERR_DATES_REQUIRED)
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def current_end_date(self) -> dt.date | None:
+        """The latest extension's end date, or the original end date."""
+        if hasattr(self, "current_end"):
+            return self.current_end
+        if "extensions" in getattr(self, "_prefetched_objects_cache", {}):
+            ends = [e.new_end_date for e in self.extensions.all()]
+        else:
+            ends = list(self.extensions.values_list("new_end_date", flat=True))
+        return max([self.end_date, *ends]) if self.end_date else None
+
+    def is_active_in(self, fiscal_year: int) -> bool:
+        if not self.start_date or not self.current_end_date:
+            return False
+        first_day, last_day = fiscal_year_bounds(fiscal_year)
+        return self.start_date <= last_day and self.current_end_date >= first_day
+
+
+class Extension(ConstraintErrorsOnFields, models.Model):
+    """A signed extension of a compact past its original term."""
+
+    compact = models.ForeignKey(Compact, on_delete=models.PROTECT, related_name="extensions")
+    signed_on = models.DateField()
+    new_end_date = models.DateField()
+    reason = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    constraint_error_fields = {"extension_unique_end": "new_end_date"}
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["compact", "new_end_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["compact", "new_end_date"],
+                name="extension_unique_end",
+                violation_error_message="The compact already has an extension to that date.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.compact}: extended to {self.new_end_date}"
+
+    def previous_end_date(self) -> dt.date | None:
+        """The end this extension moves: the original end or the latest earlier extension."""
+        earlier = Extension.objects.filter(compact_id=self.compact_id)
+        if self.pk:
+            earlier = earlier.filter(pk__lt=self.pk)
+        latest = earlier.aggregate(latest=Max("new_end_date"))["latest"]
+        end = self.compact.end_date
+        return max(end, latest) if latest and end else (latest or end)
+
+    def clean(self):
+        if not self.compact_id or not self.new_end_date:
+            return
+        previous = self.previous_end_date()
+        if previous is None:
+            raise ValidationError({"new_end_date": ERR_EXTENSION_NO_END})
+        if self.new_end_date <= previous:
+            raise ValidationError(
+                {"new_end_date": ERR_EXTENSION_NOT_LATER.format(current=previous.isoformat())}
+            )
+
+
+class Objective(models.Model):
+    compact = models.ForeignKey(Compact, on_delete=models.PROTECT, related_name="objectives")
+    pillar = models.CharField(max_length=16, choices=Pillar.choices)
+    description = models.TextField()
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["compact", "position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_pillar_display()}: {self.description[:60]}"
+
+
+class ImplementerKind(models.TextChoices):
+    INTERNATIONAL_ORGANIZATION = "international_organization", "International organization"
+    CIVIL_SOCIETY = "civil_society", "Civil society organization"
+    UNIVERSITY = "university", "University or research institute"
+    PRIVATE_FIRM = "private_firm", "Private firm"
+    OTHER = "other", "Other"
+
+
+class Implementer(models.Model):
+    name = models.CharField(max_length=255, unique=True)
+    kind = models.CharField(
+        max_length=32, choices=ImplementerKind.choices, default=ImplementerKind.CIVIL_SOCIETY
+    )
+    website = models.URLField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Mechanism(models.TextChoices):
+    GRANT = "grant", "Grant"
+    COOPERATIVE_AGREEMENT = "cooperative_agreement", "Cooperative agreement"
+    CONTRACT = "contract", "Contract"
+
+
+class Award(ConstraintErrorsOnFields, models.Model):
+    """A U.S.-funded grant, cooperative agreement or contract under a compact."""
+
+    compact = models.ForeignKey(Compact, on_delete=models.PROTECT, related_name="awards")
+    implementer = models.ForeignKey(Implementer, on_delete=models.PROTECT, related_name="awards")
+    mechanism = models.CharField(max_length=32, choices=Mechanism.choices)
+    award_number = models.CharField(max_length=64, unique=True)
+    amount_usd = models.DecimalField(
+        "amount (USD)", max_digits=14, decimal_places=2, validators=[non_negative]
+    )
+    start_date = models.DateField()
+    end_date = models.DateField()
+    pillars = models.JSONField(default=list, blank=True)
+
+    constraint_error_fields = {
+        "award_end_not_before_start": "end_date",
+        "award_amount_not_negative": "amount_usd",
+    }
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["compact", "start_date", "award_number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="award_end_not_before_start",
+                violation_error_message=ERR_AWARD_END_BEFORE_START,
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_usd__gte=0),
+                name="award_amount_not_negative",
+                violation_error_message=ERR_NEGATIVE,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.award_number} ({self.implementer})"
+
+    def clean(self):
+        errors = {}
+        valid = set(Pillar.values)
+        if (
+            not isinstance(self.pillars, list)
+            or not self.pillars
+            or any(p not in valid for p in self.pillars)
+            or len(set(self.pillars)) != len(self.pillars)
+        ):
+            errors["pillars"] = [ERR_PILLARS]
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = [ERR_AWARD_END_BEFORE_START]
+        compact = self.compact if self.compact_id else None
+        if compact and self.start_date and self.end_date:
+            start, end = compact.start_date, compact.current_end_date
+            if start is None or end is None:
+                errors.setdefault("start_date", []).append(ERR_DATES_REQUIRED)
+            else:
+                message = ERR_AWARD_OUTSIDE_COMPACT.format(start=start, end=end)
+                if self.start_date < start:
+                    errors.setdefault("start_date", []).append(message)
+                if self.end_date > end:
+                    errors.setdefault("end_date", []).append(message)
+        if errors:
+            raise ValidationError(errors)
+
+
+class GuidanceDocument(ConstraintErrorsOnFields, models.Model):
+    """Program guidance. GAO recommendation 4 asks that it reference the need for targets."""
+
+    title = models.CharField(max_length=255)
+    version = models.CharField(max_length=32)
+    effective_on = models.DateField()
+    requires_targets = models.BooleanField(
+        default=False, help_text="The guidance tells compacts to set annual indicator targets."
+    )
+    summary = models.TextField(blank=True)
+
+    constraint_error_fields = {"guidance_unique_version": "version"}
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-effective_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["title", "version"],
+                name="guidance_unique_version",
+                violation_error_message="This version of the guidance already exists.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.version})"
+
+    @classmethod
+    def current(cls, on: dt.date | None = None) -> "GuidanceDocument | None":
+        on = on or dt.date.today()
+        return cls.objects.filter(effective_on__lte=on).order_by("-effective_on", "-pk").first()
+
+
+class UserProfile(models.Model):
+    """The countries an embassy officer is assigned to."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    countries = models.ManyToManyField(PartnerCountry, blank=True, related_name="profiles")
+
+    history = HistoricalRecords(m2m_fields=[countries])
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user}"

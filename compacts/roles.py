@@ -1,0 +1,76 @@
+"""The three roles, as Django groups, and the model permissions each one holds.
+
+The groups are created by a migration; ``sync_roles`` runs again after every ``migrate`` so
+that models added by later migrations get their permissions too. Country scope is not a
+permission: see :mod:`compacts.scoping`.
+"""
+
+from django.contrib.auth.management import create_permissions
+from django.db.models import Q
+
+TIP_STAFF = "tip_staff"
+EMBASSY_OFFICER = "embassy_officer"
+AUDITOR = "auditor"
+ROLES = (TIP_STAFF, EMBASSY_OFFICER, AUDITOR)
+
+PROJECT_APPS = ("compacts", "indicators", "dialogues", "contributions", "reports")
+
+# What embassy officers may add and change, in their own countries only.
+OFFICER_WRITES = {
+    "dialogues": ["dialogue", "participant", "discussion", "actionitem"],
+    "indicators": ["result"],
+    "contributions": ["contribution", "followup"],
+}
+# Auditors change no program data; requesting a report is their one write.
+AUDITOR_WRITES = {"reports": ["reportjob"]}
+
+
+def _codenames(models_by_app: dict[str, list[str]], actions: tuple[str, ...]) -> Q:
+    query = Q(pk__in=[])
+    for app_label, models in models_by_app.items():
+        for model in models:
+            query |= Q(
+                content_type__app_label=app_label,
+                codename__in=[f"{action}_{model}" for action in actions],
+            )
+    return query
+
+
+def role_permission_query(role: str) -> Q:
+    project = Q(content_type__app_label__in=PROJECT_APPS)
+    view = project & Q(codename__startswith="view_")
+    if role == TIP_STAFF:
+        # Staff add and change everything; deletion is refused where oversight data depends
+        # on a record. History itself is read-only for everyone.
+        return project & ~Q(codename__regex=r"^(add|change|delete)_historical")
+    if role == EMBASSY_OFFICER:
+        return view | _codenames(OFFICER_WRITES, ("add", "change"))
+    if role == AUDITOR:
+        return view | _codenames(AUDITOR_WRITES, ("add",))
+    raise ValueError(role)
+
+
+def sync_roles(apps) -> None:
+    """Create the role groups and give each exactly its permissions (idempotent)."""
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0, apps=apps)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role in ROLES:
+        group, _ = Group.objects.get_or_create(name=role)
+        group.permissions.set(Permission.objects.filter(role_permission_query(role)))
+
+
+def sync_roles_after_migrate(sender, **kwargs) -> None:
+    """post_migrate runs per app after its permissions exist; re-sync after each of ours."""
+    if sender.name not in PROJECT_APPS:
+        return
+    from django.apps import apps
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role in ROLES:
+        group, _ = Group.objects.get_or_create(name=role)
+        group.permissions.set(Permission.objects.filter(role_permission_query(role)))

@@ -1,0 +1,96 @@
+"""The one place that answers: which roles does this user hold, and which countries may
+they see or change? Selectors, API permissions, pages and the admin all ask here.
+"""
+
+from django.db.models import QuerySet
+
+from .roles import AUDITOR, EMBASSY_OFFICER, TIP_STAFF
+
+_ROLES_CACHE = "_cpc_roles"
+_COUNTRIES_CACHE = "_cpc_country_ids"
+
+
+def user_roles(user) -> frozenset[str]:
+    if not user or not user.is_authenticated or not user.is_active:
+        return frozenset()
+    if not hasattr(user, _ROLES_CACHE):
+        roles = set(user.groups.filter(name__in=(TIP_STAFF, EMBASSY_OFFICER, AUDITOR))
+                    .values_list("name", flat=True))
+        if user.is_superuser:
+            roles.add(TIP_STAFF)
+        setattr(user, _ROLES_CACHE, frozenset(roles))
+    return getattr(user, _ROLES_CACHE)
+
+
+def is_tip_staff(user) -> bool:
+    return TIP_STAFF in user_roles(user)
+
+
+def is_auditor(user) -> bool:
+    return AUDITOR in user_roles(user)
+
+
+def is_embassy_officer(user) -> bool:
+    return EMBASSY_OFFICER in user_roles(user)
+
+
+def sees_every_country(user) -> bool:
+    roles = user_roles(user)
+    return TIP_STAFF in roles or AUDITOR in roles
+
+
+def assigned_country_ids(user) -> frozenset[int]:
+    """Countries the user is assigned to through their profile (embassy officers)."""
+    if not user or not user.is_authenticated:
+        return frozenset()
+    if not hasattr(user, _COUNTRIES_CACHE):
+        from .models import PartnerCountry
+
+        ids = PartnerCountry.objects.filter(profiles__user=user).values_list("pk", flat=True)
+        setattr(user, _COUNTRIES_CACHE, frozenset(ids))
+    return getattr(user, _COUNTRIES_CACHE)
+
+
+def visible_country_ids(user) -> frozenset[int] | None:
+    """None means every country; otherwise the ids of the countries the user may see."""
+    if sees_every_country(user):
+        return None
+    if is_embassy_officer(user):
+        return assigned_country_ids(user)
+    return frozenset()
+
+
+def changeable_country_ids(user) -> frozenset[int] | None:
+    """None means every country. Auditors change nothing; officers their own countries."""
+    if is_tip_staff(user):
+        return None
+    if is_embassy_officer(user):
+        return assigned_country_ids(user)
+    return frozenset()
+
+
+def scope_to_visible(queryset: QuerySet, user, country_path: str = "country") -> QuerySet:
+    """Filter ``queryset`` to rows whose country (reached by ``country_path``) the user sees."""
+    ids = visible_country_ids(user)
+    if ids is None:
+        return queryset
+    lookup = "pk__in" if country_path == "" else f"{country_path}__in"
+    return queryset.filter(**{lookup: ids})
+
+
+def scope_to_changeable(queryset: QuerySet, user, country_path: str = "country") -> QuerySet:
+    ids = changeable_country_ids(user)
+    if ids is None:
+        return queryset
+    lookup = "pk__in" if country_path == "" else f"{country_path}__in"
+    return queryset.filter(**{lookup: ids})
+
+
+def can_see_country(user, country_id: int) -> bool:
+    ids = visible_country_ids(user)
+    return ids is None or country_id in ids
+
+
+def can_change_country(user, country_id: int) -> bool:
+    ids = changeable_country_ids(user)
+    return ids is None or country_id in ids

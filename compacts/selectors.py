@@ -1,0 +1,55 @@
+"""Every read the pages and the API need, already scoped to the user and prefetched."""
+
+from django.db.models import Prefetch, QuerySet
+
+from .models import Award, Compact, Extension, Objective, PartnerCountry, TierRanking
+from .scoping import scope_to_visible
+
+
+def country_list(*, user) -> QuerySet[PartnerCountry]:
+    return scope_to_visible(PartnerCountry.objects.with_current_tier(), user, country_path="")
+
+
+def tier_ranking_list(*, user, country: PartnerCountry) -> QuerySet[TierRanking]:
+    return scope_to_visible(
+        TierRanking.objects.filter(country=country).select_related("country"), user
+    ).order_by("-report_year")
+
+
+def compact_list(*, user) -> QuerySet[Compact]:
+    return scope_to_visible(
+        Compact.objects.with_current_end()
+        .select_related("country")
+        .prefetch_related(
+            Prefetch("objectives", queryset=Objective.objects.order_by("position", "pk"))
+        ),
+        user,
+    ).order_by("start_date", "country__iso_code", "pk")
+
+
+def compact_detail(*, user) -> QuerySet[Compact]:
+    """Compacts with everything the compact page shows."""
+    return compact_list(user=user).prefetch_related(
+        Prefetch("extensions", queryset=Extension.objects.order_by("new_end_date")),
+        Prefetch(
+            "awards",
+            queryset=Award.objects.select_related("implementer").order_by("start_date"),
+        ),
+        Prefetch(
+            "country__tier_rankings", queryset=TierRanking.objects.order_by("-report_year")
+        ),
+    )
+
+
+def extension_list(*, user, compact: Compact) -> QuerySet[Extension]:
+    return scope_to_visible(
+        Extension.objects.filter(compact=compact), user, country_path="compact__country"
+    ).order_by("new_end_date")
+
+
+def award_list(*, user) -> QuerySet[Award]:
+    return scope_to_visible(
+        Award.objects.select_related("implementer", "compact__country"),
+        user,
+        country_path="compact__country",
+    ).order_by("compact_id", "start_date", "award_number")

@@ -1,0 +1,136 @@
+from django_countries.serializer_fields import CountryField
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from . import services
+from .models import (
+    Award,
+    Compact,
+    Extension,
+    Objective,
+    PartnerCountry,
+    Pillar,
+    Tier,
+    TierRanking,
+)
+
+
+class CountrySerializer(serializers.ModelSerializer):
+    iso_code = CountryField()
+    name = serializers.CharField(read_only=True)
+    current_tip_tier = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PartnerCountry
+        fields = ["id", "iso_code", "name", "region", "current_tip_tier", "notes"]
+
+    @extend_schema_field(serializers.ChoiceField(choices=Tier.choices, allow_null=True))
+    def get_current_tip_tier(self, country) -> str | None:
+        if hasattr(country, "current_tip_tier"):
+            return country.current_tip_tier
+        latest = country.tier_rankings.order_by("-report_year").first()
+        return latest.tier if latest else None
+
+    def create(self, validated_data):
+        return services.country_create(**validated_data)
+
+    def update(self, instance, validated_data):
+        return services.country_update(country=instance, data=validated_data)
+
+
+class TierRankingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TierRanking
+        fields = ["id", "country", "report_year", "tier"]
+        read_only_fields = ["country"]
+
+
+class ObjectiveSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Objective
+        fields = ["pillar", "description"]
+
+
+class CompactSerializer(serializers.ModelSerializer):
+    objectives = ObjectiveSerializer(many=True, required=False)
+    current_end_date = serializers.DateField(read_only=True, allow_null=True)
+    country_iso_code = serializers.CharField(source="country.iso_code.code", read_only=True)
+
+    class Meta:
+        model = Compact
+        fields = [
+            "id",
+            "country",
+            "country_iso_code",
+            "title",
+            "status",
+            "signed_on",
+            "start_date",
+            "end_date",
+            "current_end_date",
+            "us_funding_usd",
+            "partner_contribution_planned_usd",
+            "objectives",
+            "created_at",
+            "updated_at",
+        ]
+
+    def create(self, validated_data):
+        objectives = validated_data.pop("objectives", [])
+        return services.compact_create(objectives=objectives, **validated_data)
+
+    def update(self, instance, validated_data):
+        objectives = validated_data.pop("objectives", None)
+        return services.compact_update(
+            compact=instance, data=validated_data, objectives=objectives
+        )
+
+
+class ExtensionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Extension
+        fields = ["id", "compact", "signed_on", "new_end_date", "reason"]
+        read_only_fields = ["compact"]
+
+
+class AwardSerializer(serializers.ModelSerializer):
+    implementer = serializers.CharField(source="implementer.name", max_length=255)
+    pillars = serializers.ListField(
+        child=serializers.ChoiceField(choices=Pillar.choices), allow_empty=False
+    )
+
+    class Meta:
+        model = Award
+        fields = [
+            "id",
+            "compact",
+            "implementer",
+            "mechanism",
+            "award_number",
+            "amount_usd",
+            "start_date",
+            "end_date",
+            "pillars",
+        ]
+
+    def create(self, validated_data):
+        implementer = services.implementer_get_or_create(
+            name=validated_data.pop("implementer")["name"]
+        )
+        return services.award_create(implementer=implementer, **validated_data)
+
+    def update(self, instance, validated_data):
+        if "implementer" in validated_data:
+            validated_data["implementer"] = services.implementer_get_or_create(
+                name=validated_data.pop("implementer")["name"]
+            )
+        return services.award_update(award=instance, data=validated_data)
+
+
+class MeSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    roles = serializers.ListField(child=serializers.CharField())
+    countries = serializers.ListField(child=serializers.CharField())
+    sees_every_country = serializers.BooleanField()
+
+

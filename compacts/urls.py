@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "compacts"
+
+urlpatterns = [
+    path("", views.CompactListView.as_view(), name="compact-list"),
+    path("<int:pk>/", views.CompactDetailView.as_view(), name="compact-detail"),
+]

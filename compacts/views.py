@@ -1,0 +1,60 @@
+"""Server-rendered compact pages. Querysets come from the selectors, so a compact outside
+the user's countries is a 404 exactly as in the API."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.views.generic import DetailView, ListView
+
+from . import scoping, selectors
+from .models import CompactStatus
+
+
+class RoleRequiredMixin(LoginRequiredMixin):
+    """Signed-in users with no CPC role see nothing."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not scoping.user_roles(request.user):
+            raise PermissionDenied("Your account has no CPC Oversight role.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class CompactListView(RoleRequiredMixin, ListView):
+    template_name = "compacts/compact_list.html"
+    context_object_name = "compacts"
+    paginate_by = 50
+
+    def get_queryset(self):
+        compacts = selectors.compact_list(user=self.request.user)
+        status = self.request.GET.get("status")
+        if status in CompactStatus.values:
+            compacts = compacts.filter(status=status)
+        return compacts
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["statuses"] = CompactStatus.choices
+        context["selected_status"] = self.request.GET.get("status", "")
+        return context
+
+
+class CompactDetailView(RoleRequiredMixin, DetailView):
+    template_name = "compacts/compact_detail.html"
+    context_object_name = "compact"
+
+    def get_queryset(self):
+        return selectors.compact_detail(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        compact = self.object
+        context["objectives_by_pillar"] = _group_by_pillar(compact.objectives.all())
+        context["awards_total"] = sum((a.amount_usd for a in compact.awards.all()), start=0)
+        context["tier_rankings"] = compact.country.tier_rankings.all()
+        return context
+
+
+def _group_by_pillar(objectives):
+    grouped: dict[str, list] = {}
+    for objective in objectives:
+        grouped.setdefault(objective.get_pillar_display(), []).append(objective)
+    return grouped

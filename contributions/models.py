@@ -1,0 +1,1 @@
+"""Models of the contributions app arrive with their issue."""

@@ -1,0 +1,19 @@
+"""U.S. federal fiscal years: FY 2024 runs from 1 October 2023 to 30 September 2024."""
+
+import datetime as dt
+
+
+def fiscal_year_of(day: dt.date) -> int:
+    return day.year + 1 if day.month >= 10 else day.year
+
+
+def fiscal_year_bounds(fiscal_year: int) -> tuple[dt.date, dt.date]:
+    return dt.date(fiscal_year - 1, 10, 1), dt.date(fiscal_year, 9, 30)
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """The same calendar day ``years`` later; 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)

@@ -1,0 +1,10 @@
+"""Local development and the README's run command: DEBUG on, a fixed development key."""
+
+import os
+
+os.environ.setdefault("DJANGO_DEBUG", "true")
+os.environ.setdefault(
+    "DJANGO_SECRET_KEY", "local-development-key-not-for-production-use-0123456789abcdef"
+)
+
+from .base import *  # noqa: F403

@@ -1,0 +1,1 @@
+"""Models of the dialogues app arrive with their issue."""

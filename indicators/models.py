@@ -1,0 +1,1 @@
+"""Models of the indicators app arrive with their issue."""

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Installs everything CPC Oversight needs on a Debian or Ubuntu machine, once:
+#   the system libraries WeasyPrint renders PDFs with, Python's venv module, fonts,
+#   (for the tests) Debian's Chromium and poppler-utils, then the virtualenv in .venv.
+# Sourced by scripts/run and scripts/test with SETUP_MODE=run or SETUP_MODE=test.
+# Each step is skipped when already done, so a second run starts in seconds.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SETUP_MODE="${SETUP_MODE:-run}"
+VENV="$ROOT/.venv"
+PY="$VENV/bin/python"
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+python_ok() {
+  command -v python3 >/dev/null 2>&1 &&
+    python3 -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 11))' 2>/dev/null
+}
+
+missing_packages() {
+  local wanted=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core
+                fonts-liberation shared-mime-info curl)
+  if [ "$SETUP_MODE" = test ]; then wanted+=(chromium poppler-utils); fi
+  python_ok || wanted+=(python3 python3-venv python3-pip)
+  local p
+  for p in "${wanted[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || echo "$p"
+  done
+}
+
+install_system_packages() {
+  command -v apt-get >/dev/null 2>&1 || { log "Not a Debian/Ubuntu machine: skipping apt"; return; }
+  local missing
+  missing=$(missing_packages | tr '\n' ' ')
+  if [ -n "${missing// /}" ]; then
+    log "Installing system packages: $missing"
+    as_root apt-get update -qq
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends $missing >/dev/null
+  fi
+}
+
+install_python_packages() {
+  local extras="" stamp_file="$VENV/.cpc-installed"
+  [ "$SETUP_MODE" = test ] && extras="[dev]"
+  local want
+  want="$(sha256sum "$ROOT/pyproject.toml" | cut -c1-16)$extras"
+  if [ ! -x "$PY" ]; then
+    log "Creating the virtualenv in .venv"
+    python3 -m venv "$VENV"
+  fi
+  # A test install also covers the run install.
+  if [ -f "$stamp_file" ] && { [ "$(cat "$stamp_file")" = "$want" ] ||
+       { [ -z "$extras" ] && [ "$(cat "$stamp_file")" = "${want}[dev]" ]; }; }; then
+    return
+  fi
+  log "Installing Python packages${extras:+ (with test tools)}"
+  "$PY" -m pip install --quiet --upgrade pip
+  "$PY" -m pip install --quiet -e "$ROOT$extras"
+  echo "$want" > "$stamp_file"
+}
+
+install_system_packages
+install_python_packages
+export PATH="$VENV/bin:$PATH"

@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+"""Smoke test of the embedded default: run the README's run command on a free port with no
+DATABASE_URL or REDIS_URL, fetch the login page and an API endpoint, then press Ctrl-C (send
+SIGINT) and check that the web server and the worker both stop.
+
+Prints "N passed, N failed" so that CI reads the result.
+"""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+checks: list[tuple[str, bool, str]] = []
+
+
+def check(name: str, ok: bool, detail: str = "") -> None:
+    checks.append((name, ok, detail))
+    print(f"{'ok  ' if ok else 'FAIL'} {name}{': ' + detail if detail else ''}", flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def request(url: str, data: dict | None = None, token: str | None = None):
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Token {token}"
+    body = json.dumps(data).encode() if data is not None else None
+    req = urllib.request.Request(url, data=body, headers=headers)
+    with urllib.request.urlopen(req, timeout=20) as response:
+        return response.status, response.read()
+
+
+def main() -> int:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL",
+                                                              "DJANGO_SETTINGS_MODULE"}}
+    port = free_port()
+    env["PORT"] = str(port)
+    log_path = ROOT / "var" / "smoke-run.log"
+    log_path.parent.mkdir(exist_ok=True)
+    log = log_path.open("w")
+    # A shell started in the background ignores SIGINT; restore it so Ctrl-C is what we test.
+    process = subprocess.Popen(
+        [str(ROOT / "scripts" / "run")], cwd=ROOT, env=env, stdout=log,
+        stderr=subprocess.STDOUT,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline and process.poll() is None:
+            if "Press Ctrl-C to stop" in log_path.read_text():
+                break
+            time.sleep(1)
+        output = log_path.read_text()
+        check("run command prints the URL", f"{base}/" in output)
+        check("run command prints the demo logins",
+              all(name in output for name in ("tip.staff", "embassy.officer", "auditor")))
+        check("worker answered a ping task", "Celery worker: ready" in output)
+
+        status, body = request(f"{base}/accounts/login/")
+        check("login page", status == 200 and b"Sign in" in body, f"HTTP {status}")
+
+        password = os.environ.get("DEMO_PASSWORD", "demo-pass-2024")
+        status, body = request(f"{base}/api/v1/auth/token/",
+                               {"username": "embassy.officer", "password": password})
+        token = json.loads(body)["token"]
+        status, body = request(f"{base}/api/v1/compacts/", token=token)
+        countries = sorted(c["country_iso_code"] for c in json.loads(body)["results"])
+        check("API lists the officer's compacts", countries == ["GH", "PE"], str(countries))
+    except Exception as error:  # report, then still stop the app
+        check("embedded default answered", False, repr(error))
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            code = process.wait(timeout=60)
+            check("Ctrl-C stops the run command", True, f"exit code {code}")
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            check("Ctrl-C stops the run command", False, "still running after 60 s")
+        time.sleep(1)
+        leftovers = subprocess.run(
+            ["pgrep", "-f", f"runserver 127.0.0.1:{port}|celery -A cpc worker"],
+            capture_output=True, text=True,
+        ).stdout.split()
+        check("web server and worker are gone", not leftovers, " ".join(leftovers))
+        log.close()
+
+    failed = sum(1 for _, ok, _ in checks if not ok)
+    if failed:
+        print(log_path.read_text()[-4000:])
+    print(f"smoke: {len(checks) - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
