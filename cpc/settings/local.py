@@ -8,3 +8,7 @@ os.environ.setdefault(
 )
 
 from .base import *  # noqa: F403
+
+# Static files come from the finders here; no collected folder is needed.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True

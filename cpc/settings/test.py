@@ -1,6 +1,7 @@
 """Settings for the test suite. DATABASE_URL / REDIS_URL still choose the services."""
 
 import os
+from pathlib import Path
 
 os.environ.setdefault(
     "DJANGO_SECRET_KEY", "test-key-not-for-production-use-0123456789abcdefghijklmnop"
@@ -19,3 +20,7 @@ STORAGES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that a worker process started by a test sees the same data.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+
+# Static files come from the finders here; no collected folder is needed.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,122 @@
+import datetime as dt
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from factory.django import DjangoModelFactory
+
+from compacts.models import (
+    Award,
+    Compact,
+    Extension,
+    GuidanceDocument,
+    Implementer,
+    Objective,
+    PartnerCountry,
+    TierRanking,
+)
+
+ISO_CODES = ["GH", "PE", "PH", "JM", "MN", "CO", "CI", "NP", "KE", "UG", "TZ", "ZM", "MW",
+             "SN", "ML", "NE", "BF", "BJ", "TG", "LR", "SL", "GN", "GM", "CM", "NG", "ET",
+             "RW", "BI", "MZ", "MG", "BO", "EC", "PY", "HN", "GT", "SV", "NI", "DO", "HT",
+             "KH", "LA", "VN", "TH", "ID", "BD", "LK", "PK", "KG", "TJ", "UZ", "MD", "AL"]
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", "pass-for-tests")
+
+    @factory.post_generation
+    def save_password(self, create, extracted, **kwargs):
+        if create:
+            self.save()
+
+
+class PartnerCountryFactory(DjangoModelFactory):
+    class Meta:
+        model = PartnerCountry
+        django_get_or_create = ["iso_code"]
+
+    iso_code = factory.Sequence(lambda n: ISO_CODES[n % len(ISO_CODES)])
+    region = "africa"
+
+
+class TierRankingFactory(DjangoModelFactory):
+    class Meta:
+        model = TierRanking
+
+    country = factory.SubFactory(PartnerCountryFactory)
+    report_year = 2023
+    tier = "tier_2"
+
+
+class CompactFactory(DjangoModelFactory):
+    class Meta:
+        model = Compact
+
+    country = factory.SubFactory(PartnerCountryFactory)
+    title = factory.LazyAttribute(lambda c: f"{c.country.name} Child Protection Compact")
+    status = "active"
+    signed_on = dt.date(2022, 4, 26)
+    start_date = dt.date(2022, 4, 26)
+    end_date = dt.date(2027, 4, 26)
+    us_funding_usd = Decimal("10000000.00")
+    partner_contribution_planned_usd = Decimal("500000.00")
+
+
+class ObjectiveFactory(DjangoModelFactory):
+    class Meta:
+        model = Objective
+
+    compact = factory.SubFactory(CompactFactory)
+    pillar = "protection"
+    description = "Provide trauma-informed care to child victims."
+
+
+class ExtensionFactory(DjangoModelFactory):
+    class Meta:
+        model = Extension
+
+    compact = factory.SubFactory(CompactFactory)
+    signed_on = factory.LazyAttribute(lambda e: e.compact.end_date - dt.timedelta(days=30))
+    new_end_date = factory.LazyAttribute(lambda e: e.compact.end_date + dt.timedelta(days=365))
+    reason = "Extended one more year."
+
+
+class ImplementerFactory(DjangoModelFactory):
+    class Meta:
+        model = Implementer
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Implementer {n}")
+    kind = "civil_society"
+
+
+class AwardFactory(DjangoModelFactory):
+    class Meta:
+        model = Award
+
+    compact = factory.SubFactory(CompactFactory)
+    implementer = factory.SubFactory(ImplementerFactory)
+    mechanism = "cooperative_agreement"
+    award_number = factory.Sequence(lambda n: f"SAMPLE-{n:05d}")
+    amount_usd = Decimal("1000000.00")
+    start_date = factory.LazyAttribute(lambda a: a.compact.start_date)
+    end_date = factory.LazyAttribute(lambda a: a.compact.end_date)
+    pillars = factory.LazyFunction(lambda: ["protection"])
+
+
+class GuidanceDocumentFactory(DjangoModelFactory):
+    class Meta:
+        model = GuidanceDocument
+
+    title = "CPC Partnership Monitoring Guidance"
+    version = factory.Sequence(lambda n: f"1.{n}")
+    effective_on = dt.date(2023, 10, 1)
+    requires_targets = False

@@ -1,0 +1,56 @@
+"""The admin is scoped by country and role exactly like the API and the pages."""
+
+from compacts import services
+from compacts.models import Compact
+from compacts.roles import EMBASSY_OFFICER
+from tests.compacts.factories import UserFactory
+
+
+def test_auditor_reads_admin_but_cannot_change(client, auditor_user, ghana_compact,
+                                               peru_compact):
+    client.force_login(auditor_user)
+    listing = client.get("/admin/compacts/compact/")
+    assert listing.status_code == 200
+    assert ghana_compact.title.encode() in listing.content
+    assert peru_compact.title.encode() in listing.content
+    assert client.get("/admin/compacts/compact/add/").status_code == 403
+    change_url = f"/admin/compacts/compact/{ghana_compact.pk}/change/"
+    response = client.post(change_url, {"title": "Changed by auditor"})
+    assert response.status_code == 403
+    ghana_compact.refresh_from_db()
+    assert ghana_compact.title != "Changed by auditor"
+    assert client.post(f"/admin/compacts/compact/{ghana_compact.pk}/delete/",
+                       {"post": "yes"}).status_code == 403
+    assert Compact.objects.filter(pk=ghana_compact.pk).exists()
+
+
+def test_auditor_reads_history_in_admin(client, auditor_user, ghana_compact):
+    client.force_login(auditor_user)
+    response = client.get(f"/admin/compacts/compact/{ghana_compact.pk}/history/")
+    assert response.status_code == 200
+
+
+def test_officer_with_admin_access_sees_only_assigned_countries(client, ghana, ghana_compact,
+                                                                peru_compact):
+    officer = UserFactory(username="officer.staff", is_staff=True)
+    services.user_assign_role(user=officer, role=EMBASSY_OFFICER, countries=[ghana])
+    client.force_login(officer)
+    listing = client.get("/admin/compacts/compact/")
+    assert listing.status_code == 200
+    assert ghana_compact.title.encode() in listing.content
+    assert peru_compact.title.encode() not in listing.content
+    assert client.get(f"/admin/compacts/compact/{peru_compact.pk}/change/").status_code == 302
+
+
+def test_staff_cannot_delete_compact_with_dependent_data(client, staff_user, ghana_compact):
+    from tests.compacts.factories import ObjectiveFactory
+
+    ObjectiveFactory(compact=ghana_compact)
+    staff_user.is_superuser = False
+    client.force_login(staff_user)
+    response = client.post(f"/admin/compacts/compact/{ghana_compact.pk}/delete/",
+                           {"post": "yes"})
+    # Django's admin lists the protected objects instead of deleting.
+    assert response.status_code == 200
+    assert b"protected" in response.content.lower()
+    assert Compact.objects.filter(pk=ghana_compact.pk).exists()

@@ -1,0 +1,99 @@
+"""Fixtures shared by every test: users of each role, countries, compacts, API clients."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from compacts import services
+from compacts.roles import AUDITOR, EMBASSY_OFFICER, TIP_STAFF
+from tests.compacts.factories import CompactFactory, PartnerCountryFactory, UserFactory
+
+
+@pytest.fixture
+def ghana(db):
+    return PartnerCountryFactory(iso_code="GH", region="africa")
+
+
+@pytest.fixture
+def peru(db):
+    return PartnerCountryFactory(iso_code="PE", region="western_hemisphere")
+
+
+@pytest.fixture
+def colombia(db):
+    return PartnerCountryFactory(iso_code="CO", region="western_hemisphere")
+
+
+@pytest.fixture
+def ghana_compact(ghana):
+    return CompactFactory(country=ghana, title="Ghana Child Protection Compact Partnership")
+
+
+@pytest.fixture
+def peru_compact(peru):
+    return CompactFactory(country=peru, title="Peru Child Protection Compact Partnership")
+
+
+@pytest.fixture
+def staff_user(db):
+    user = UserFactory(username="staff", is_staff=True)
+    services.user_assign_role(user=user, role=TIP_STAFF)
+    return user
+
+
+@pytest.fixture
+def auditor_user(db):
+    user = UserFactory(username="audit", is_staff=True)
+    services.user_assign_role(user=user, role=AUDITOR)
+    return user
+
+
+@pytest.fixture
+def ghana_officer(ghana):
+    """An embassy officer assigned to Ghana only."""
+    user = UserFactory(username="officer.gh")
+    services.user_assign_role(user=user, role=EMBASSY_OFFICER, countries=[ghana])
+    return user
+
+
+@pytest.fixture
+def no_role_user(db):
+    return UserFactory(username="nobody")
+
+
+def _client_for(user):
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user=user)
+    return client
+
+
+@pytest.fixture
+def api_for():
+    """``api_for(user)`` gives an API client authenticated as ``user``."""
+    return _client_for
+
+
+@pytest.fixture
+def staff_api(staff_user):
+    return _client_for(staff_user)
+
+
+@pytest.fixture
+def auditor_api(auditor_user):
+    return _client_for(auditor_user)
+
+
+@pytest.fixture
+def officer_api(ghana_officer):
+    return _client_for(ghana_officer)
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """A real worker process (not eager mode) consuming the test broker. Tests that need it
+    must commit their data (``transaction=True``) so the worker sees it."""
+    from tests.worker import WorkerProcess
+
+    worker = WorkerProcess().start()
+    yield worker
+    worker.stop()

@@ -1,0 +1,7 @@
+from django.contrib.auth.models import Group
+
+from compacts.roles import ROLES
+
+
+def test_role_groups_exist_after_migrate(db):
+    assert set(Group.objects.filter(name__in=ROLES).values_list("name", flat=True)) == set(ROLES)
