@@ -174,7 +174,7 @@ DEMO_USERS = [
 
 
 @transaction.atomic
-def seed_compacts(*, password: str) -> dict[str, int]:
+def seed(*, password: str) -> dict[str, int]:
     created = {"countries": 0, "compacts": 0, "awards": 0, "extensions": 0, "users": 0}
     countries = {}
     for iso, region, tier in COUNTRIES:

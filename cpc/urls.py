@@ -9,8 +9,12 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("compacts/", include("compacts.urls")),
+    path("indicators/", include("indicators.urls")),
+    path("dialogues/", include("dialogues.urls")),
+    path("contributions/", include("contributions.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("compacts.api_urls")),
+    path("api/v1/", include("cpc.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]

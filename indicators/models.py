@@ -1,1 +1,225 @@
-"""Models of the indicators app arrive with their issue."""
+"""Performance indicators of a compact, their annual targets and reported results.
+
+Amounts are Decimals. How a year's actual and the life-of-compact figures follow from the
+results depends on the indicator's cumulation mode (see ``indicators/progress.py``).
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from compacts.models import Compact, Pillar
+from cpc.models import ConstraintErrorsOnFields
+
+FISCAL_YEAR_MIN, FISCAL_YEAR_MAX = 2000, 2100
+DEFAULT_TOLERANCE = Decimal("15")
+
+fiscal_year_validators = [MinValueValidator(FISCAL_YEAR_MIN), MaxValueValidator(FISCAL_YEAR_MAX)]
+
+
+class Unit(models.TextChoices):
+    COUNT = "count", "Count"
+    PERCENT = "percent", "Percent"
+    YES_NO = "yes_no", "Yes / no"
+    USD = "usd", "U.S. dollars"
+
+
+class Direction(models.TextChoices):
+    INCREASE = "increase", "Increase is better"
+    DECREASE = "decrease", "Decrease is better"
+
+
+class Cumulation(models.TextChoices):
+    NON_CUMULATIVE = "non_cumulative", "Non-cumulative: each year stands alone"
+    CUMULATIVE = "cumulative", "Cumulative: the running total counts"
+    LATEST = "latest", "Latest: the most recent value stands"
+
+
+class StandardIndicator(models.Model):
+    """The program's library of standard indicators, a starting point for every compact."""
+
+    code = models.CharField(max_length=32, unique=True)
+    name = models.CharField(max_length=255)
+    pillar = models.CharField(max_length=16, choices=Pillar.choices)
+    unit = models.CharField(max_length=16, choices=Unit.choices)
+    direction = models.CharField(max_length=16, choices=Direction.choices,
+                                 default=Direction.INCREASE)
+    cumulation = models.CharField(max_length=16, choices=Cumulation.choices,
+                                  default=Cumulation.NON_CUMULATIVE)
+    definition = models.TextField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Indicator(ConstraintErrorsOnFields, models.Model):
+    compact = models.ForeignKey(Compact, on_delete=models.PROTECT, related_name="indicators")
+    standard = models.ForeignKey(
+        StandardIndicator, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="indicators",
+    )
+    code = models.CharField(max_length=32)
+    name = models.CharField(max_length=255)
+    definition = models.TextField(blank=True)
+    pillar = models.CharField(max_length=16, choices=Pillar.choices)
+    unit = models.CharField(max_length=16, choices=Unit.choices)
+    direction = models.CharField(max_length=16, choices=Direction.choices,
+                                 default=Direction.INCREASE)
+    cumulation = models.CharField(max_length=16, choices=Cumulation.choices,
+                                  default=Cumulation.NON_CUMULATIVE)
+    tolerance_percent = models.DecimalField(
+        max_digits=5, decimal_places=2, default=DEFAULT_TOLERANCE,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text="How far below target (in percent of the target) still counts as at risk "
+                  "rather than off track.",
+    )
+    baseline_value = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    baseline_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=fiscal_year_validators
+    )
+    is_key = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    constraint_error_fields = {"indicator_code_unique_in_compact": "code"}
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["compact", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["compact", "code"],
+                name="indicator_code_unique_in_compact",
+                violation_error_message="This compact already has an indicator with this code.",
+            ),
+            models.CheckConstraint(
+                condition=Q(tolerance_percent__gte=0) & Q(tolerance_percent__lte=100),
+                name="indicator_tolerance_0_100",
+                violation_error_message="The tolerance is a percent from 0 to 100.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Target(ConstraintErrorsOnFields, models.Model):
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="targets")
+    fiscal_year = models.PositiveSmallIntegerField(validators=fiscal_year_validators)
+    value = models.DecimalField(max_digits=18, decimal_places=4)
+    # The annual dialogue at which the target was agreed, if it was.
+    set_at_dialogue = models.ForeignKey(
+        "dialogues.Dialogue", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="targets_agreed",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    constraint_error_fields = {"target_one_per_indicator_year": "fiscal_year"}
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator", "fiscal_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "fiscal_year"],
+                name="target_one_per_indicator_year",
+                violation_error_message="This indicator already has a target for that year.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} FY{self.fiscal_year} target {self.value}"
+
+
+class ResultStatus(models.TextChoices):
+    SUBMITTED = "submitted", "Submitted"
+    APPROVED = "approved", "Approved"
+    RETURNED = "returned", "Returned"
+
+
+class Result(ConstraintErrorsOnFields, models.Model):
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="results")
+    fiscal_year = models.PositiveSmallIntegerField(validators=fiscal_year_validators)
+    value = models.DecimalField(max_digits=18, decimal_places=4)
+    # Percent indicators store the parts; the value is computed from them.
+    numerator = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    denominator = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    source = models.TextField(blank=True)
+    status = models.CharField(max_length=16, choices=ResultStatus.choices,
+                              default=ResultStatus.SUBMITTED)
+    review_note = models.TextField(blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    reported_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    constraint_error_fields = {"result_one_per_indicator_year": "fiscal_year"}
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator", "fiscal_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "fiscal_year"],
+                name="result_one_per_indicator_year",
+                violation_error_message="This indicator already has a result for that year.",
+            ),
+            models.CheckConstraint(
+                condition=Q(denominator__isnull=True) | Q(denominator__gt=0),
+                name="result_denominator_positive",
+                violation_error_message="The denominator must be greater than zero.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} FY{self.fiscal_year} result {self.value}"
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", "Female (girls)"
+    MALE = "male", "Male (boys)"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class AgeGroup(models.TextChoices):
+    UNDER_12 = "under_12", "Under 12"
+    AGE_12_17 = "12_17", "12 to 17"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class Disaggregation(models.Model):
+    """One part of a result by sex and age group; the parts add up to the result."""
+
+    result = models.ForeignKey(Result, on_delete=models.PROTECT, related_name="disaggregations")
+    sex = models.CharField(max_length=8, choices=Sex.choices)
+    age_group = models.CharField(max_length=8, choices=AgeGroup.choices)
+    value = models.DecimalField(max_digits=18, decimal_places=4,
+                                validators=[MinValueValidator(Decimal("0"))])
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["result", "sex", "age_group"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["result", "sex", "age_group"], name="disaggregation_unique_part",
+                violation_error_message="Each sex and age group appears once.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_sex_display()}, {self.get_age_group_display()}: {self.value}"

@@ -1,7 +1,6 @@
 """Settings for the test suite. DATABASE_URL / REDIS_URL still choose the services."""
 
 import os
-from pathlib import Path
 
 os.environ.setdefault(
     "DJANGO_SECRET_KEY", "test-key-not-for-production-use-0123456789abcdefghijklmnop"

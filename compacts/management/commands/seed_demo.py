@@ -1,13 +1,31 @@
+from importlib import import_module
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
-from compacts.demo import DEMO_USERS, seed_compacts
+from compacts.demo import DEMO_USERS
+from compacts.roles import PROJECT_APPS
+
+
+def demo_seeders():
+    """Each app may have a ``demo`` module with ``seed(*, password) -> {name: count}``;
+    they run in the order of PROJECT_APPS, so compacts exist before their indicators."""
+    for app in PROJECT_APPS:
+        try:
+            module = import_module(f"{app}.demo")
+        except ModuleNotFoundError as error:
+            if error.name != f"{app}.demo":
+                raise
+            continue
+        yield app, module.seed
 
 
 class Command(BaseCommand):
     help = (
         "Load the program's partner countries and compacts with sample data, and the demo "
-        "users tip.staff, embassy.officer and auditor (password: DEMO_PASSWORD)."
+        "users tip.staff, embassy.officer and auditor (password: DEMO_PASSWORD). "
+        "Running it again adds only what is missing."
     )
 
     def add_arguments(self, parser):
@@ -21,7 +39,10 @@ class Command(BaseCommand):
                 "seed_demo loads demo users with a known password; it refuses to run with "
                 "DEBUG off. Pass --force if you really mean it."
             )
-        created = seed_compacts(password=settings.DEMO_PASSWORD)
+        created = {}
+        with transaction.atomic():
+            for _app, seed in demo_seeders():
+                created.update(seed(password=settings.DEMO_PASSWORD))
         summary = ", ".join(f"{count} {name}" for name, count in created.items())
         self.stdout.write(self.style.SUCCESS(f"Demo data ready (created {summary})."))
         users = ", ".join(username for username, *_ in DEMO_USERS)

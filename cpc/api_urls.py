@@ -1,0 +1,11 @@
+"""/api/v1/: each app contributes its own routes."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("compacts.api_urls")),
+    path("", include("indicators.api_urls")),
+    path("", include("dialogues.api_urls")),
+    path("", include("contributions.api_urls")),
+    path("", include("reports.api_urls")),
+]
