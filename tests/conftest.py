@@ -97,3 +97,15 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     worker = WorkerProcess().start()
     yield worker
     worker.stop()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remove_test_broker_folder():
+    """The test run's own broker folder (see cpc/settings/test.py) goes when the run ends."""
+    yield
+    import shutil
+
+    from django.conf import settings
+
+    if not getattr(settings, "REDIS_URL", ""):
+        shutil.rmtree(settings.CELERY_BROKER_DIR, ignore_errors=True)

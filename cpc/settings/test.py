@@ -1,9 +1,16 @@
 """Settings for the test suite. DATABASE_URL / REDIS_URL still choose the services."""
 
 import os
+from pathlib import Path
 
 os.environ.setdefault(
     "DJANGO_SECRET_KEY", "test-key-not-for-production-use-0123456789abcdefghijklmnop"
+)
+# One broker folder per test run (the worker subprocess inherits it), so runs side by side
+# never take each other's jobs.
+os.environ.setdefault(
+    "CELERY_BROKER_DIR",
+    str(Path(__file__).resolve().parents[2] / "var" / f"test-broker-{os.getpid()}"),
 )
 
 from .base import *  # noqa: F403
@@ -18,7 +25,8 @@ STORAGES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that a worker process started by a test sees the same data.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+    # One file per test run, so two runs side by side do not share a database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}
 
 # Static files come from the finders here; no collected folder is needed.
 STATIC_ROOT = None
