@@ -60,8 +60,13 @@ install_python_packages() {
     return
   fi
   log "Installing Python packages${extras:+ (with test tools)}"
-  "$PY" -m pip install --quiet --upgrade pip
-  "$PY" -m pip install --quiet -e "$ROOT$extras"
+  local pip_log="$VENV/pip-install.log"
+  if ! { "$PY" -m pip install --quiet --upgrade pip &&
+         "$PY" -m pip install --quiet -e "$ROOT$extras"; } >"$pip_log" 2>&1; then
+    cat "$pip_log" >&2
+    log "pip install failed (log above, kept in $pip_log)"
+    return 1
+  fi
   echo "$want" > "$stamp_file"
 }
 

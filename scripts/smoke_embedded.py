@@ -90,11 +90,18 @@ def main() -> int:
             os.killpg(process.pid, signal.SIGKILL)
             check("Ctrl-C stops the run command", False, "still running after 60 s")
         time.sleep(1)
-        leftovers = subprocess.run(
-            ["pgrep", "-f", f"runserver 127.0.0.1:{port}|celery -A cpc worker"],
-            capture_output=True, text=True,
-        ).stdout.split()
-        check("web server and worker are gone", not leftovers, " ".join(leftovers))
+        # The run command records the process groups it started (web server, worker).
+        pids_file = ROOT / "var" / "run.pids"
+        groups = [int(p) for p in pids_file.read_text().split()] if pids_file.exists() else []
+        leftovers = []
+        for group in groups:
+            try:
+                os.killpg(group, 0)
+                leftovers.append(group)
+            except ProcessLookupError:
+                pass
+        check("web server and worker are gone", bool(groups) and not leftovers,
+              f"process groups {groups}, still running: {leftovers}")
         log.close()
 
     failed = sum(1 for _, ok, _ in checks if not ok)

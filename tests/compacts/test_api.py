@@ -157,7 +157,7 @@ class TestCompactsRead:
         ObjectiveFactory(compact=ghana_compact, pillar="prevention", description="Prevent it.")
         body = staff_api.get("/api/v1/compacts/").json()
         compact = body["results"][0]
-        assert COMPACT_FIELDS <= set(compact)
+        assert set(compact) >= COMPACT_FIELDS
         assert compact["us_funding_usd"] == "10000000.00"
         assert compact["start_date"] == "2022-04-26"
         assert compact["objectives"] == [{"pillar": "prevention", "description": "Prevent it."}]
@@ -438,7 +438,7 @@ class TestSchema:
                      "/api/v1/awards/", "/api/v1/me/", "/api/v1/auth/token/"]:
             assert path in schema["paths"], path
         compact = schema["components"]["schemas"]["Compact"]["properties"]
-        assert COMPACT_FIELDS <= set(compact)
+        assert set(compact) >= COMPACT_FIELDS
 
     def test_docs_page_is_served_without_a_cdn(self, client, db):
         response = client.get("/api/docs/")
