@@ -50,6 +50,7 @@ class CompactDetailView(RoleRequiredMixin, DetailView):
         context["objectives_by_pillar"] = _group_by_pillar(compact.objectives.all())
         context["awards_total"] = sum((a.amount_usd for a in compact.awards.all()), start=0)
         context["tier_rankings"] = compact.country.tier_rankings.all()
+        context.update(_compliance_context(self.request, compact))
         return context
 
 
@@ -58,3 +59,28 @@ def _group_by_pillar(objectives):
     for objective in objectives:
         grouped.setdefault(objective.get_pillar_display(), []).append(objective)
     return grouped
+
+
+def _compliance_context(request, compact) -> dict:
+    """The six GAO checks for the fiscal year asked for (default: the current one)."""
+    from django.utils import timezone
+
+    from cpc.fiscal import fiscal_year_of
+    from dialogues.compliance import compact_compliance
+
+    current = fiscal_year_of(timezone.localdate())
+    try:
+        fiscal_year = int(request.GET.get("fiscal_year", current))
+    except ValueError:
+        fiscal_year = current
+    years = []
+    if compact.start_date and compact.current_end_date:
+        years = list(range(fiscal_year_of(compact.start_date),
+                           fiscal_year_of(compact.current_end_date) + 1))
+    if years and fiscal_year not in years:
+        fiscal_year = min(max(fiscal_year, years[0]), years[-1])
+    return {
+        "compliance_year": fiscal_year,
+        "compliance_years": years,
+        "compliance_checks": compact_compliance(compact=compact, fiscal_year=fiscal_year),
+    }

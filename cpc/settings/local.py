@@ -12,3 +12,7 @@ from .base import *  # noqa: F403
 # Static files come from the finders here; no collected folder is needed.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

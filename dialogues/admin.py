@@ -1,0 +1,40 @@
+from django.contrib import admin
+
+from compacts.admin import ScopedAdmin
+
+from .models import ActionItem, Dialogue, Discussion, Participant
+
+
+class ParticipantInline(admin.TabularInline):
+    model = Participant
+    extra = 0
+
+
+class ActionItemInline(admin.TabularInline):
+    model = ActionItem
+    extra = 0
+    fk_name = "dialogue"
+
+
+@admin.register(Dialogue)
+class DialogueAdmin(ScopedAdmin):
+    country_path = "compact__country"
+    list_display = ["compact", "fiscal_year", "status", "scheduled_for", "held_on"]
+    list_filter = ["status", "fiscal_year"]
+    readonly_fields = ["key_indicators_identified_on"]
+    filter_horizontal = ["key_indicators"]
+    inlines = [ParticipantInline, ActionItemInline]
+
+
+@admin.register(Discussion)
+class DiscussionAdmin(ScopedAdmin):
+    country_path = "dialogue__compact__country"
+    list_display = ["dialogue", "indicator", "was_key_indicator", "recorded_at"]
+    readonly_fields = ["target_value", "actual_value", "was_key_indicator", "recorded_by"]
+
+
+@admin.register(ActionItem)
+class ActionItemAdmin(ScopedAdmin):
+    country_path = "dialogue__compact__country"
+    list_display = ["description", "dialogue", "owner", "due_on", "status"]
+    list_filter = ["status"]

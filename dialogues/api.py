@@ -1,0 +1,141 @@
+"""REST endpoints for annual dialogues and their participants, discussions and action
+items. Embassy officers write those of their own countries; auditors write nothing."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
+from rest_framework.response import Response
+
+from compacts.api import ListRetrieveCreateUpdateViewSet
+from compacts.roles import EMBASSY_OFFICER, TIP_STAFF
+from compacts.scoping import scope_to_changeable
+from compacts.selectors import compact_list
+from cpc.api.history import HistoryMixin
+
+from . import selectors, services
+from .models import ActionItem, DialogueStatus
+from .serializers import (
+    ActionItemSerializer,
+    DialogueSerializer,
+    DiscussionSerializer,
+    HoldSerializer,
+    ParticipantSerializer,
+)
+
+DIALOGUE_WRITERS = (TIP_STAFF, EMBASSY_OFFICER)
+
+
+class DialogueViewSet(HistoryMixin, ListRetrieveCreateUpdateViewSet):
+    serializer_class = DialogueSerializer
+    filterset_fields = ["compact", "fiscal_year", "status"]
+    write_roles = DIALOGUE_WRITERS
+
+    def get_queryset(self):
+        return selectors.dialogue_list(user=self.request.user)
+
+    def get_serializer(self, *args, **kwargs):
+        user = self.request.user
+        kwargs.setdefault("compacts", scope_to_changeable(compact_list(user=user), user))
+        kwargs.setdefault("indicators", selectors.changeable_indicators(user=user))
+        return super().get_serializer(*args, **kwargs)
+
+    def _writable_dialogue(self):
+        dialogue = self.get_object()
+        # Officers see and change the same countries, so scope is already settled by
+        # get_object(); this keeps auditors, who see everything, from writing.
+        return dialogue
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        key_indicators = data.pop("key_indicators", [])
+        if data.get("status", DialogueStatus.PLANNED) != DialogueStatus.PLANNED:
+            from cpc.api.exceptions import StateConflict
+
+            raise StateConflict("A new dialogue starts as planned; hold it afterwards.")
+        data.pop("held_on", None)
+        serializer.instance = services.dialogue_create(key_indicators=key_indicators, **data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        key_indicators = data.pop("key_indicators", None)
+        serializer.instance = services.dialogue_update(
+            dialogue=serializer.instance, data=data, key_indicators=key_indicators
+        )
+
+    @extend_schema(request=HoldSerializer, responses=DialogueSerializer)
+    @action(detail=True, methods=["post"])
+    def hold(self, request, pk=None):
+        dialogue = self._writable_dialogue()
+        payload = HoldSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        dialogue = services.dialogue_move(dialogue=dialogue, status=DialogueStatus.HELD,
+                                          held_on=payload.validated_data["held_on"])
+        return Response(self.get_serializer(dialogue).data)
+
+    @extend_schema(request=None, responses=DialogueSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        dialogue = services.dialogue_move(dialogue=self._writable_dialogue(),
+                                          status=DialogueStatus.CLOSED)
+        return Response(self.get_serializer(dialogue).data)
+
+    def _nested(self, request, serializer_class, listing, create, **serializer_kwargs):
+        dialogue = self.get_object()
+        if request.method == "POST":
+            payload = serializer_class(data=request.data, **serializer_kwargs)
+            payload.is_valid(raise_exception=True)
+            created = create(dialogue, payload.validated_data)
+            return Response(serializer_class(created).data, status=status.HTTP_201_CREATED)
+        page = self.paginate_queryset(listing(dialogue=dialogue))
+        return self.get_paginated_response(serializer_class(page, many=True).data)
+
+    @extend_schema(request=ParticipantSerializer, responses=ParticipantSerializer(many=True))
+    @action(detail=True, methods=["get", "post"], filter_backends=[])
+    def participants(self, request, pk=None):
+        return self._nested(
+            request, ParticipantSerializer, selectors.participant_list,
+            lambda dialogue, data: services.participant_add(dialogue=dialogue, **data),
+        )
+
+    @extend_schema(request=DiscussionSerializer, responses=DiscussionSerializer(many=True))
+    @action(detail=True, methods=["get", "post"], filter_backends=[])
+    def discussions(self, request, pk=None):
+        return self._nested(
+            request, DiscussionSerializer, selectors.discussion_list,
+            lambda dialogue, data: services.discussion_record(
+                dialogue=dialogue, user=request.user, **data),
+            indicators=selectors.changeable_indicators(user=request.user),
+        )
+
+    @extend_schema(request=ActionItemSerializer, responses=ActionItemSerializer(many=True))
+    @action(detail=True, methods=["get", "post"], url_path="action-items", filter_backends=[])
+    def action_items(self, request, pk=None):
+        return self._nested(
+            request, ActionItemSerializer, selectors.action_item_list,
+            lambda dialogue, data: services.action_item_add(dialogue=dialogue, **data),
+        )
+
+
+class ActionItemViewSet(HistoryMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
+                        viewsets.GenericViewSet):
+    """``PATCH /api/v1/action-items/<id>/`` to mark an item done or dropped."""
+
+    serializer_class = ActionItemSerializer
+    write_roles = DIALOGUE_WRITERS
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_queryset(self):
+        from compacts.scoping import scope_to_visible
+
+        return scope_to_visible(ActionItem.objects.select_related("dialogue"),
+                                self.request.user, "dialogue__compact__country")
+
+    def perform_update(self, serializer):
+        serializer.instance = services.action_item_update(
+            item=serializer.instance, data=serializer.validated_data
+        )
+
+
+def get_dialogue_or_404(user, pk):
+    return get_object_or_404(selectors.dialogue_list(user=user), pk=pk)

@@ -1,0 +1,193 @@
+"""The six GAO recommendations as live checks, per compact and fiscal year.
+
+``compact_compliance`` reads everything it needs in a fixed number of queries, whatever the
+number of indicators. Meaning of each check: the product brief; summary in docs/compliance.md.
+"""
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+
+from django.apps import apps
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from compacts.models import Compact, GuidanceDocument
+from cpc.fiscal import fiscal_year_bounds
+from indicators.models import Indicator, Target
+
+from .models import Dialogue, DialogueStatus
+
+MET, NOT_MET, NOT_APPLICABLE = "met", "not_met", "not_applicable"
+
+TITLES = {
+    1: "Key indicators identified before the annual dialogue",
+    2: "Indicator data discussed at the annual dialogue",
+    3: "Annual targets set for key indicators",
+    4: "Program guidance references the need for targets",
+    5: "Partner-government contributions tracked for the year",
+    6: "Sustainability discussed at the dialogue and the plan not overdue",
+}
+
+
+@dataclass(frozen=True)
+class Check:
+    recommendation: int
+    title: str
+    status: str
+    detail: str
+
+
+def _check(number: int, status: str, detail: str) -> Check:
+    return Check(number, TITLES[number], status, detail)
+
+
+def _codes(indicators) -> str:
+    codes = sorted(indicator.code for indicator in indicators)
+    shown = ", ".join(codes[:6])
+    return shown + (f" and {len(codes) - 6} more" if len(codes) > 6 else "")
+
+
+def dialogue_due(fiscal_year: int, dialogue: Dialogue | None, today: dt.date) -> bool:
+    """A dialogue is due once one is planned, or once the fiscal year has ended."""
+    return dialogue is not None or today > fiscal_year_bounds(fiscal_year)[1]
+
+
+def compact_compliance(*, compact: Compact, fiscal_year: int,
+                       today: dt.date | None = None) -> list[Check]:
+    today = today or timezone.localdate()
+    if not compact.is_active_in(fiscal_year):
+        detail = f"The compact was not active in fiscal year {fiscal_year}."
+        return [_check(n, NOT_APPLICABLE, detail) for n in TITLES]
+
+    key_indicators = list(
+        Indicator.objects.filter(compact=compact, is_key=True)
+        .prefetch_related(Prefetch("targets", queryset=Target.objects.filter(
+            fiscal_year=fiscal_year)))
+        .order_by("code")
+    )
+    dialogue = (
+        Dialogue.objects.filter(compact=compact, fiscal_year=fiscal_year)
+        .prefetch_related("key_indicators", "discussions")
+        .first()
+    )
+    due = dialogue_due(fiscal_year, dialogue, today)
+    checks = [
+        _check_key_indicators_identified(dialogue, due, fiscal_year),
+        _check_indicators_discussed(dialogue, due, fiscal_year),
+        _check_targets(key_indicators, fiscal_year),
+        _check_guidance(today),
+        _check_contributions(compact, fiscal_year),
+        _check_sustainability(compact, dialogue, due, fiscal_year, today),
+    ]
+    return checks
+
+
+def _no_dialogue(number: int, due: bool, fiscal_year: int) -> Check:
+    if not due:
+        return _check(number, NOT_APPLICABLE, f"No dialogue is due yet for FY{fiscal_year}.")
+    return _check(number, NOT_MET, f"No annual dialogue is recorded for FY{fiscal_year}.")
+
+
+def _check_key_indicators_identified(dialogue, due, fiscal_year) -> Check:
+    if dialogue is None:
+        return _no_dialogue(1, due, fiscal_year)
+    keys = list(dialogue.key_indicators.all())
+    if not keys:
+        return _check(1, NOT_MET, "No key indicators have been identified for the dialogue.")
+    meeting = dialogue.held_on or dialogue.scheduled_for
+    identified = dialogue.key_indicators_identified_on
+    if identified is None or identified >= meeting:
+        return _check(1, NOT_MET, f"Key indicators were identified on {identified}, not "
+                                  f"before the dialogue of {meeting}.")
+    return _check(1, MET, f"{len(keys)} key indicators identified on {identified}, before "
+                          f"the dialogue of {meeting}.")
+
+
+def _check_indicators_discussed(dialogue, due, fiscal_year) -> Check:
+    if dialogue is None:
+        return _no_dialogue(2, due, fiscal_year)
+    if dialogue.status == DialogueStatus.PLANNED:
+        return _check(2, NOT_APPLICABLE, f"The dialogue is planned for {dialogue.scheduled_for}"
+                                         " and has not been held yet.")
+    keys = list(dialogue.key_indicators.all())
+    if not keys:
+        return _check(2, NOT_MET, "The dialogue had no key indicators to discuss.")
+    discussed = {d.indicator_id for d in dialogue.discussions.all()}
+    missing = [k for k in keys if k.pk not in discussed]
+    if missing:
+        return _check(2, NOT_MET, f"Not discussed at the dialogue: {_codes(missing)}.")
+    return _check(2, MET, f"All {len(keys)} key indicators were discussed.")
+
+
+def _check_targets(key_indicators, fiscal_year) -> Check:
+    if not key_indicators:
+        return _check(3, NOT_MET, "The compact has no key indicators flagged.")
+    missing = [k for k in key_indicators if not list(k.targets.all())]
+    if missing:
+        return _check(3, NOT_MET, f"No FY{fiscal_year} target for: {_codes(missing)}.")
+    return _check(3, MET, f"All {len(key_indicators)} key indicators have a FY{fiscal_year} "
+                          "target.")
+
+
+def _check_guidance(today) -> Check:
+    guidance = GuidanceDocument.current(on=today)
+    if guidance is None:
+        return _check(4, NOT_MET, "No program guidance document is recorded.")
+    if not guidance.requires_targets:
+        return _check(4, NOT_MET, f"The current guidance ({guidance}) does not reference the "
+                                  "need for targets.")
+    return _check(4, MET, f"The current guidance ({guidance}) requires targets.")
+
+
+def _contribution_model():
+    try:
+        return apps.get_model("contributions", "Contribution")
+    except LookupError:
+        return None
+
+
+def _plan_model():
+    try:
+        return apps.get_model("contributions", "SustainabilityPlan")
+    except LookupError:
+        return None
+
+
+def _check_contributions(compact, fiscal_year) -> Check:
+    Contribution = _contribution_model()
+    count = (Contribution.objects.filter(compact=compact, fiscal_year=fiscal_year).count()
+             if Contribution else 0)
+    if not count:
+        return _check(5, NOT_MET, f"No partner contribution is recorded for FY{fiscal_year}.")
+    return _check(5, MET, f"{count} partner contributions recorded for FY{fiscal_year}.")
+
+
+def _check_sustainability(compact, dialogue, due, fiscal_year, today) -> Check:
+    Plan = _plan_model()
+    plan = Plan.objects.filter(compact=compact).first() if Plan else None
+    overdue = bool(
+        plan and plan.status == "requested" and plan.due_on and plan.due_on < today
+        and not plan.received_on
+    )
+    if dialogue is None:
+        return _no_dialogue(6, due, fiscal_year)
+    if dialogue.status == DialogueStatus.PLANNED:
+        if overdue:
+            return _check(6, NOT_MET, f"The sustainability plan was due on {plan.due_on} and "
+                                      "has not been received.")
+        return _check(6, NOT_APPLICABLE, "The dialogue has not been held yet.")
+    problems = []
+    if not dialogue.sustainability_discussed:
+        problems.append("sustainability was not discussed at the dialogue")
+    if overdue:
+        problems.append(f"the sustainability plan was due on {plan.due_on} and has not been "
+                        "received")
+    if problems:
+        return _check(6, NOT_MET, "; ".join(problems).capitalize() + ".")
+    return _check(6, MET, "Sustainability was discussed and the plan is not overdue.")
+
+
+def compliance_as_dict(*, compact: Compact, fiscal_year: int, today=None) -> dict:
+    checks = compact_compliance(compact=compact, fiscal_year=fiscal_year, today=today)
+    return {"compact": compact.pk, "fiscal_year": fiscal_year,
+            "checks": [asdict(check) for check in checks]}

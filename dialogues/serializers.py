@@ -1,0 +1,71 @@
+from rest_framework import serializers
+
+from indicators.models import Indicator
+
+from .models import ActionItem, Dialogue, Discussion, Participant
+
+
+class DialogueSerializer(serializers.ModelSerializer):
+    # The views narrow these choices to what the user may change.
+    key_indicators = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, queryset=Indicator.objects.none()
+    )
+
+    class Meta:
+        model = Dialogue
+        fields = [
+            "id", "compact", "fiscal_year", "scheduled_for", "held_on", "format", "status",
+            "key_indicators", "key_indicators_identified_on", "summary",
+            "contributions_discussed", "contributions_notes", "sustainability_discussed",
+            "sustainability_notes", "created_at", "updated_at",
+        ]
+        read_only_fields = ["key_indicators_identified_on", "created_at", "updated_at"]
+        # One dialogue per compact and year is checked by the model (field-level 400).
+        validators = []
+
+    def __init__(self, *args, compacts=None, indicators=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if compacts is not None:
+            self.fields["compact"].queryset = compacts
+        if indicators is not None:
+            self.fields["key_indicators"].child_relation.queryset = indicators
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None and not isinstance(self.instance, list | tuple):
+            # The compact and the fiscal year of an existing dialogue do not move.
+            fields["compact"].read_only = True
+        return fields
+
+
+class ParticipantSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Participant
+        fields = ["id", "dialogue", "name", "organization", "side"]
+        read_only_fields = ["dialogue"]
+
+
+class DiscussionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Discussion
+        fields = ["id", "dialogue", "indicator", "notes", "target_value", "actual_value",
+                  "was_key_indicator", "recorded_by", "recorded_at"]
+        read_only_fields = ["dialogue", "target_value", "actual_value", "was_key_indicator",
+                            "recorded_by", "recorded_at"]
+
+    def __init__(self, *args, indicators=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if indicators is not None:
+            self.fields["indicator"].queryset = indicators
+
+
+class ActionItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ActionItem
+        fields = ["id", "dialogue", "description", "owner", "due_on", "status",
+                  "carried_over_from"]
+        read_only_fields = ["dialogue", "carried_over_from"]
+
+
+class HoldSerializer(serializers.Serializer):
+    held_on = serializers.DateField()

@@ -1,0 +1,187 @@
+"""Every write to annual dialogues. Status moves follow planned → held → closed; anything
+else is a state conflict (409). A closed dialogue is the record and changes no more."""
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from compacts.models import Compact
+from cpc.api.exceptions import StateConflict
+from indicators.models import Indicator, ResultStatus
+
+from .models import (
+    ActionItem,
+    ActionItemStatus,
+    Dialogue,
+    DialogueStatus,
+    Discussion,
+    Participant,
+)
+
+ERR_YEAR_OUTSIDE_COMPACT = "The compact is not active in fiscal year {fy}."
+ERR_KEY_INDICATOR_OTHER_COMPACT = "Key indicators must belong to this dialogue's compact."
+ERR_INDICATOR_OTHER_COMPACT = "The indicator does not belong to this dialogue's compact."
+ERR_CLOSED = "This dialogue is closed; its record can no longer change."
+ERR_HOLD_IN_FUTURE = "A dialogue cannot be held on a date in the future."
+ERR_HOLD_NEEDS_DATE = "Give the date the dialogue was held."
+ERR_CLOSE_NEEDS_SUMMARY = "Write a summary of the dialogue before closing it."
+ERR_MOVE = "A {current} dialogue cannot become {new}."
+
+ALLOWED_MOVES = {
+    DialogueStatus.PLANNED: {DialogueStatus.HELD},
+    DialogueStatus.HELD: {DialogueStatus.CLOSED},
+    DialogueStatus.CLOSED: set(),
+}
+
+
+def _save(instance):
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+def _refuse_if_closed(dialogue: Dialogue) -> None:
+    if dialogue.status == DialogueStatus.CLOSED:
+        raise StateConflict(ERR_CLOSED)
+
+
+def _check_year(compact: Compact, fiscal_year: int | None) -> None:
+    if fiscal_year and not compact.is_active_in(fiscal_year):
+        raise ValidationError({"fiscal_year": ERR_YEAR_OUTSIDE_COMPACT.format(fy=fiscal_year)})
+
+
+def _set_key_indicators(dialogue: Dialogue, indicators: Iterable[Indicator]) -> None:
+    indicators = list(indicators)
+    if any(indicator.compact_id != dialogue.compact_id for indicator in indicators):
+        raise ValidationError({"key_indicators": ERR_KEY_INDICATOR_OTHER_COMPACT})
+    dialogue.key_indicators.set(indicators)
+    # GAO recommendation 1 asks that key indicators be identified before the dialogue: the
+    # server, not the client, records when that first happened.
+    if indicators and dialogue.key_indicators_identified_on is None:
+        dialogue.key_indicators_identified_on = timezone.localdate()
+        dialogue.save(update_fields=["key_indicators_identified_on", "updated_at"])
+
+
+@transaction.atomic
+def dialogue_create(
+    *, compact: Compact, fiscal_year: int, key_indicators: Iterable[Indicator] = (),
+    **fields: Any,
+) -> Dialogue:
+    """Plan a dialogue; open action items of the previous year's dialogue carry over."""
+    _check_year(compact, fiscal_year)
+    fields.pop("status", None)
+    dialogue = _save(Dialogue(compact=compact, fiscal_year=fiscal_year,
+                              status=DialogueStatus.PLANNED, **fields))
+    _set_key_indicators(dialogue, key_indicators)
+    previous = (
+        Dialogue.objects.filter(compact=compact, fiscal_year__lt=fiscal_year)
+        .order_by("-fiscal_year").first()
+    )
+    if previous:
+        for item in previous.action_items.filter(status=ActionItemStatus.OPEN):
+            ActionItem.objects.create(
+                dialogue=dialogue, description=item.description, owner=item.owner,
+                due_on=item.due_on, carried_over_from=item,
+            )
+    return dialogue
+
+
+@transaction.atomic
+def dialogue_update(
+    *, dialogue: Dialogue, data: Mapping[str, Any],
+    key_indicators: Iterable[Indicator] | None = None,
+) -> Dialogue:
+    dialogue = Dialogue.objects.select_for_update().get(pk=dialogue.pk)
+    _refuse_if_closed(dialogue)
+    data = dict(data)
+    new_status = data.pop("status", None)
+    held_on = data.pop("held_on", None)
+    if "fiscal_year" in data:
+        _check_year(dialogue.compact, data["fiscal_year"])
+    for field, value in data.items():
+        setattr(dialogue, field, value)
+    _save(dialogue)
+    if key_indicators is not None:
+        _set_key_indicators(dialogue, key_indicators)
+    if new_status and new_status != dialogue.status:
+        dialogue = dialogue_move(dialogue=dialogue, status=new_status, held_on=held_on)
+    elif held_on is not None and dialogue.status == DialogueStatus.HELD:
+        dialogue.held_on = held_on
+        _check_held_on(held_on)
+        _save(dialogue)
+    elif held_on is not None:
+        raise StateConflict("Only a held dialogue has a date it was held.")
+    return dialogue
+
+
+def _check_held_on(held_on: dt.date | None) -> None:
+    if held_on is None:
+        raise StateConflict(ERR_HOLD_NEEDS_DATE)
+    if held_on > timezone.localdate():
+        raise StateConflict(ERR_HOLD_IN_FUTURE)
+
+
+@transaction.atomic
+def dialogue_move(*, dialogue: Dialogue, status: str, held_on: dt.date | None = None):
+    """planned → held (with the date it was held, not in the future) → closed (summary)."""
+    dialogue = Dialogue.objects.select_for_update().get(pk=dialogue.pk)
+    if status not in ALLOWED_MOVES.get(dialogue.status, set()):
+        raise StateConflict(ERR_MOVE.format(current=dialogue.status, new=status))
+    if status == DialogueStatus.HELD:
+        _check_held_on(held_on)
+        dialogue.held_on = held_on
+    if status == DialogueStatus.CLOSED and not dialogue.summary.strip():
+        raise StateConflict(ERR_CLOSE_NEEDS_SUMMARY)
+    dialogue.status = status
+    return _save(dialogue)
+
+
+@transaction.atomic
+def participant_add(*, dialogue: Dialogue, **fields: Any) -> Participant:
+    _refuse_if_closed(dialogue)
+    return _save(Participant(dialogue=dialogue, **fields))
+
+
+def indicator_figures(indicator: Indicator, fiscal_year: int):
+    """The indicator's target and approved actual for the year, as they stand now."""
+    target = next((t.value for t in indicator.targets.all() if t.fiscal_year == fiscal_year),
+                  None)
+    actual = next(
+        (r.value for r in indicator.results.all()
+         if r.fiscal_year == fiscal_year and r.status == ResultStatus.APPROVED),
+        None,
+    )
+    return target, actual
+
+
+@transaction.atomic
+def discussion_record(*, dialogue: Dialogue, indicator: Indicator, notes: str,
+                      user=None) -> Discussion:
+    """Record that an indicator's data was discussed, with its figures as they stood."""
+    _refuse_if_closed(dialogue)
+    if indicator.compact_id != dialogue.compact_id:
+        raise ValidationError({"indicator": ERR_INDICATOR_OTHER_COMPACT})
+    target, actual = indicator_figures(indicator, dialogue.fiscal_year)
+    return _save(Discussion(
+        dialogue=dialogue, indicator=indicator, notes=notes, target_value=target,
+        actual_value=actual,
+        was_key_indicator=dialogue.key_indicators.filter(pk=indicator.pk).exists(),
+        recorded_by=user,
+    ))
+
+
+@transaction.atomic
+def action_item_add(*, dialogue: Dialogue, **fields: Any) -> ActionItem:
+    _refuse_if_closed(dialogue)
+    return _save(ActionItem(dialogue=dialogue, **fields))
+
+
+@transaction.atomic
+def action_item_update(*, item: ActionItem, data: Mapping[str, Any]) -> ActionItem:
+    for field, value in data.items():
+        setattr(item, field, value)
+    return _save(item)

@@ -1,0 +1,172 @@
+"""The six GAO checks, each built met, not met and not applicable."""
+
+import datetime as dt
+
+import pytest
+
+from compacts.models import Compact
+from dialogues.compliance import compact_compliance
+from tests.compacts.factories import CompactFactory, GuidanceDocumentFactory
+from tests.dialogues.factories import (
+    DialogueFactory,
+    DiscussionFactory,
+    IndicatorFactory,
+    TargetFactory,
+)
+
+FY = 2024
+TODAY = dt.date(2024, 11, 1)  # after FY 2024 ended on 30 September 2024
+
+
+def statuses(compact, fiscal_year=FY, today=TODAY):
+    return {c.recommendation: c.status
+            for c in compact_compliance(compact=compact, fiscal_year=fiscal_year, today=today)}
+
+
+def detail(compact, number, fiscal_year=FY, today=TODAY):
+    checks = compact_compliance(compact=compact, fiscal_year=fiscal_year, today=today)
+    return next(c.detail for c in checks if c.recommendation == number)
+
+
+@pytest.fixture
+def held_dialogue(ghana_compact):
+    key = IndicatorFactory(compact=ghana_compact, code="PROS-1")
+    dialogue = DialogueFactory(compact=ghana_compact, fiscal_year=FY, status="held",
+                               scheduled_for=dt.date(2024, 3, 15), held_on=dt.date(2024, 3, 15),
+                               key_indicators_identified_on=dt.date(2024, 2, 1),
+                               sustainability_discussed=True)
+    dialogue.key_indicators.set([key])
+    return dialogue
+
+
+def test_every_check_is_not_applicable_when_the_compact_was_not_active(ghana_compact):
+    assert set(statuses(ghana_compact, fiscal_year=2019).values()) == {"not_applicable"}
+
+
+def test_dialogue_checks_not_applicable_when_no_dialogue_is_due_yet(ghana_compact):
+    today = dt.date(2024, 1, 10)  # FY 2024 still under way, nothing planned
+    result = statuses(ghana_compact, today=today)
+    assert (result[1], result[2], result[6]) == ("not_applicable",) * 3
+
+
+def test_dialogue_checks_not_met_when_the_year_ended_without_a_dialogue(ghana_compact):
+    result = statuses(ghana_compact)
+    assert (result[1], result[2], result[6]) == ("not_met",) * 3
+    assert "No annual dialogue" in detail(ghana_compact, 1)
+
+
+class TestCheck1KeyIndicatorsBeforeDialogue:
+    def test_met(self, ghana_compact, held_dialogue):
+        assert statuses(ghana_compact)[1] == "met"
+
+    def test_not_met_without_key_indicators(self, ghana_compact):
+        DialogueFactory(compact=ghana_compact, fiscal_year=FY)
+        assert statuses(ghana_compact)[1] == "not_met"
+
+    def test_not_met_when_identified_on_the_day_or_after(self, ghana_compact, held_dialogue):
+        held_dialogue.key_indicators_identified_on = held_dialogue.held_on
+        held_dialogue.save()
+        assert statuses(ghana_compact)[1] == "not_met"
+        assert "not before" in detail(ghana_compact, 1)
+
+
+class TestCheck2IndicatorsDiscussed:
+    def test_met(self, ghana_compact, held_dialogue):
+        DiscussionFactory(dialogue=held_dialogue, indicator=held_dialogue.key_indicators.get())
+        assert statuses(ghana_compact)[2] == "met"
+
+    def test_not_met_names_the_missing_indicator(self, ghana_compact, held_dialogue):
+        assert statuses(ghana_compact)[2] == "not_met"
+        assert "PROS-1" in detail(ghana_compact, 2)
+
+    def test_not_applicable_before_the_dialogue_is_held(self, ghana_compact):
+        DialogueFactory(compact=ghana_compact, fiscal_year=FY, status="planned")
+        assert statuses(ghana_compact)[2] == "not_applicable"
+
+
+class TestCheck3Targets:
+    def test_met(self, ghana_compact):
+        TargetFactory(indicator=IndicatorFactory(compact=ghana_compact), fiscal_year=FY)
+        assert statuses(ghana_compact)[3] == "met"
+
+    def test_not_met_when_a_key_indicator_has_no_target_for_the_year(self, ghana_compact):
+        TargetFactory(indicator=IndicatorFactory(compact=ghana_compact), fiscal_year=FY)
+        missing = IndicatorFactory(compact=ghana_compact, code="PROT-9")
+        TargetFactory(indicator=missing, fiscal_year=FY + 1)
+        assert statuses(ghana_compact)[3] == "not_met"
+        assert "PROT-9" in detail(ghana_compact, 3)
+
+    def test_not_met_without_key_indicators(self, ghana_compact):
+        IndicatorFactory(compact=ghana_compact, is_key=False)
+        assert statuses(ghana_compact)[3] == "not_met"
+
+
+class TestCheck4Guidance:
+    def test_met_when_current_guidance_requires_targets(self, ghana_compact):
+        GuidanceDocumentFactory(effective_on=dt.date(2022, 1, 1), requires_targets=False)
+        GuidanceDocumentFactory(effective_on=dt.date(2024, 1, 1), requires_targets=True)
+        assert statuses(ghana_compact)[4] == "met"
+
+    def test_not_met_when_current_guidance_does_not(self, ghana_compact):
+        GuidanceDocumentFactory(effective_on=dt.date(2022, 1, 1), requires_targets=True)
+        GuidanceDocumentFactory(effective_on=dt.date(2024, 1, 1), requires_targets=False)
+        assert statuses(ghana_compact)[4] == "not_met"
+
+    def test_not_met_without_guidance(self, ghana_compact):
+        assert statuses(ghana_compact)[4] == "not_met"
+
+
+class TestCheck6Sustainability:
+    def test_met(self, ghana_compact, held_dialogue):
+        assert statuses(ghana_compact)[6] == "met"
+
+    def test_not_met_when_not_discussed(self, ghana_compact, held_dialogue):
+        held_dialogue.sustainability_discussed = False
+        held_dialogue.save()
+        assert statuses(ghana_compact)[6] == "not_met"
+        assert "not discussed" in detail(ghana_compact, 6)
+
+    def test_not_applicable_before_the_dialogue(self, ghana_compact):
+        DialogueFactory(compact=ghana_compact, fiscal_year=FY, status="planned")
+        assert statuses(ghana_compact)[6] == "not_applicable"
+
+
+class TestComplianceEndpoint:
+    def test_contract_shape(self, auditor_api, ghana_compact, held_dialogue):
+        response = auditor_api.get(
+            f"/api/v1/compacts/{ghana_compact.pk}/compliance/?fiscal_year={FY}")
+        assert response.status_code == 200
+        body = response.json()
+        assert (body["compact"], body["fiscal_year"]) == (ghana_compact.pk, FY)
+        assert [c["recommendation"] for c in body["checks"]] == [1, 2, 3, 4, 5, 6]
+        assert set(body["checks"][0]) == {"recommendation", "title", "status", "detail"}
+
+    def test_scoped_and_validated(self, officer_api, peru_compact, ghana_compact):
+        assert officer_api.get(f"/api/v1/compacts/{peru_compact.pk}/compliance/"
+                               ).status_code == 404
+        bad = officer_api.get(f"/api/v1/compacts/{ghana_compact.pk}/compliance/?fiscal_year=x")
+        assert bad.status_code == 400
+        assert "fiscal_year" in bad.json()
+
+    def test_queries_do_not_grow_with_indicators(self, staff_api, django_assert_num_queries):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        def build(n):
+            compact = CompactFactory()
+            dialogue = DialogueFactory(compact=compact, fiscal_year=FY, status="held",
+                                       held_on=dt.date(2024, 3, 15))
+            indicators = [IndicatorFactory(compact=compact) for _ in range(n)]
+            dialogue.key_indicators.set(indicators)
+            for indicator in indicators:
+                TargetFactory(indicator=indicator, fiscal_year=FY)
+                DiscussionFactory(dialogue=dialogue, indicator=indicator)
+            return compact
+
+        small, large = build(5), build(50)
+        assert Compact.objects.count() == 2
+        staff_api.get("/api/v1/me/")  # the user's roles are read once, then cached
+        with CaptureQueriesContext(connection) as few:
+            staff_api.get(f"/api/v1/compacts/{small.pk}/compliance/?fiscal_year={FY}")
+        with django_assert_num_queries(len(few.captured_queries)):
+            staff_api.get(f"/api/v1/compacts/{large.pk}/compliance/?fiscal_year={FY}")
