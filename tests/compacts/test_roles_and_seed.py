@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from compacts import scoping
 from compacts.models import Award, Compact, Extension, PartnerCountry
 from compacts.roles import AUDITOR, EMBASSY_OFFICER, TIP_STAFF
+from dialogues.models import Dialogue
 
 
 def codenames(role):
@@ -42,7 +43,8 @@ def debug_on(settings):
 def counts():
     return (PartnerCountry.objects.count(), Compact.objects.count(), Extension.objects.count(),
             Award.objects.count(), get_user_model().objects.count(),
-            Compact.history.count(), Award.history.count())
+            Compact.history.count(), Award.history.count(), Dialogue.objects.count(),
+            Dialogue.history.count())
 
 
 def test_seed_demo_loads_program_facts_and_is_idempotent(db, debug_on):
@@ -58,6 +60,9 @@ def test_seed_demo_loads_program_facts_and_is_idempotent(db, debug_on):
     peru = Compact.objects.get(country__iso_code="PE")
     assert peru.current_end_date > peru.end_date  # extended two more years
     assert Compact.objects.get(country__iso_code="NP").status == "negotiating"
+    # Every compact with dates has its annual dialogues, the finished ones held.
+    assert Dialogue.objects.filter(compact=ghana).count() == 5
+    assert not Dialogue.objects.filter(compact=ghana, status="planned").exists()
 
 
 def test_seed_demo_users_have_roles_and_countries(db, debug_on, settings):
