@@ -1,3 +1,11 @@
+from django.urls import path
+
+from . import views
+
 app_name = "dialogues"
 
-urlpatterns = []
+urlpatterns = [
+    path("<int:pk>/", views.DialogueDetailView.as_view(), name="dialogue-detail"),
+    path("<int:pk>/preparation/", views.PreparationPackView.as_view(),
+         name="preparation-pack"),
+]
