@@ -46,7 +46,7 @@ def test_dialogue_page_uses_the_same_queries_for_5_and_50_indicators(
         dialogue = DialogueFactory(compact=compact, status="held")
         indicators = [IndicatorFactory(compact=compact) for _ in range(n)]
         dialogue.key_indicators.set(indicators)
-        for indicator in indicators:
+        for _ in indicators:
             ActionItemFactory(dialogue=dialogue)
         return dialogue
 
