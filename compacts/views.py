@@ -3,7 +3,7 @@ the user's countries is a 404 exactly as in the API."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
 
 from . import scoping, selectors
 from .models import CompactStatus
@@ -51,6 +51,10 @@ class CompactDetailView(RoleRequiredMixin, DetailView):
         context["awards_total"] = sum((a.amount_usd for a in compact.awards.all()), start=0)
         context["tier_rankings"] = compact.country.tier_rankings.all()
         context.update(_compliance_context(self.request, compact))
+        user = self.request.user
+        context["can_plan_dialogue"] = bool(
+            scoping.user_roles(user) & {"tip_staff", "embassy_officer"}
+        ) and scoping.can_change_country(user, compact.country_id)
         return context
 
 
@@ -84,3 +88,53 @@ def _compliance_context(request, compact) -> dict:
         "compliance_years": years,
         "compliance_checks": compact_compliance(compact=compact, fiscal_year=fiscal_year),
     }
+
+
+class DashboardView(RoleRequiredMixin, TemplateView):
+    """The program at a glance for a fiscal year: the six checks of every compact active in
+    it, overdue sustainability plans and the dialogues of the coming 30 days."""
+
+    template_name = "compacts/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        import datetime as dt
+
+        from django.apps import apps
+        from django.utils import timezone
+
+        from cpc.fiscal import fiscal_year_of
+        from dialogues.compliance import compliance_for_compacts
+        from dialogues.models import Dialogue, DialogueStatus
+
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        today = timezone.localdate()
+        current = fiscal_year_of(today)
+        try:
+            fiscal_year = int(self.request.GET.get("fiscal_year", current))
+        except ValueError:
+            fiscal_year = current
+        fiscal_year = min(max(fiscal_year, 2000), 2100)
+        compacts = list(selectors.compact_list(user=user).active_in(fiscal_year))
+        checks = compliance_for_compacts(compacts, fiscal_year=fiscal_year, today=today)
+        context["rows"] = [(compact, checks[compact.pk]) for compact in compacts]
+        context["fiscal_year"] = fiscal_year
+        context["fiscal_years"] = range(2016, current + 2)
+        context["upcoming_dialogues"] = scoping.scope_to_visible(
+            Dialogue.objects.filter(
+                status=DialogueStatus.PLANNED, scheduled_for__gte=today,
+                scheduled_for__lte=today + dt.timedelta(days=30),
+            ).select_related("compact__country").prefetch_related("key_indicators"),
+            user, "compact__country",
+        ).order_by("scheduled_for")
+        try:
+            Plan = apps.get_model("contributions", "SustainabilityPlan")
+        except LookupError:
+            Plan = None
+        context["overdue_plans"] = (
+            scoping.scope_to_visible(
+                Plan.objects.overdue(on=today).select_related("compact__country"),
+                user, "compact__country",
+            ).order_by("due_on") if Plan else []
+        )
+        return context

@@ -1,1 +1,383 @@
-"""Models of the contributions app arrive with their issue."""
+"""Partner-government contributions to a compact, its sustainability plan, and the log of
+reminders sent about overdue plans and unprepared dialogues.
+
+GAO found that partner contributions were not tracked and that sustainability plans were
+never provided nor followed up; these tables record both. Foreign keys to oversight data use
+``on_delete=PROTECT`` so a compact or dialogue with contributions cannot vanish by accident.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import Storage, storages
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from compacts.models import Compact
+from cpc.models import ConstraintErrorsOnFields
+
+FISCAL_YEAR_MIN, FISCAL_YEAR_MAX = 2000, 2100
+
+# ISO 4217 active currency codes (the standard's list one, 2024 edition). Python has no
+# standard-library list; a constant keeps validation free of another dependency.
+CURRENCY_CODES = (
+    "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT",
+    "BGN", "BHD", "BIF", "BMD", "BND", "BOB", "BOV", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD",
+    "CAD", "CDF", "CHE", "CHF", "CHW", "CLF", "CLP", "CNY", "COP", "COU", "CRC", "CUP", "CVE",
+    "CZK", "DJF", "DKK", "DOP", "DZD", "EGP", "ERN", "ETB", "EUR", "FJD", "FKP", "GBP", "GEL",
+    "GHS", "GIP", "GMD", "GNF", "GTQ", "GYD", "HKD", "HNL", "HTG", "HUF", "IDR", "ILS", "INR",
+    "IQD", "IRR", "ISK", "JMD", "JOD", "JPY", "KES", "KGS", "KHR", "KMF", "KPW", "KRW", "KWD",
+    "KYD", "KZT", "LAK", "LBP", "LKR", "LRD", "LSL", "LYD", "MAD", "MDL", "MGA", "MKD", "MMK",
+    "MNT", "MOP", "MRU", "MUR", "MVR", "MWK", "MXN", "MXV", "MYR", "MZN", "NAD", "NGN", "NIO",
+    "NOK", "NPR", "NZD", "OMR", "PAB", "PEN", "PGK", "PHP", "PKR", "PLN", "PYG", "QAR", "RON",
+    "RSD", "RUB", "RWF", "SAR", "SBD", "SCR", "SDG", "SEK", "SGD", "SHP", "SLE", "SOS", "SRD",
+    "SSP", "STN", "SVC", "SYP", "SZL", "THB", "TJS", "TMT", "TND", "TOP", "TRY", "TTD", "TWD",
+    "TZS", "UAH", "UGX", "USD", "USN", "UYI", "UYU", "UYW", "UZS", "VED", "VES", "VND", "VUV",
+    "WST", "XAF", "XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XCD", "XDR", "XOF", "XPD", "XPF",
+    "XPT", "XSU", "XTS", "XUA", "XXX", "YER", "ZAR", "ZMW", "ZWG", "ZWL",
+)
+
+ERR_NEGATIVE = "Amounts cannot be negative."
+ERR_CURRENCY = "Enter a known ISO 4217 currency code, such as GHS, PEN or USD."
+ERR_PERSONNEL_REQUIRED = "Give the number of personnel for a personnel contribution."
+ERR_PERSONNEL_ONLY = "A personnel count is recorded only for personnel contributions."
+ERR_FISCAL_YEAR_OUTSIDE = "The compact was not active in fiscal year {fy}."
+ERR_DIALOGUE_OTHER_COMPACT = "The dialogue belongs to another compact."
+ERR_DUE_BEFORE_REQUEST = "The due date must be after the date the plan was requested."
+ERR_RECEIVED_BEFORE_REQUEST = "The plan cannot be received before it was requested."
+ERR_PLAN_DATES = "A requested plan needs the date it was requested and its due date."
+ERR_RECEIVED_DATE = "A received or accepted plan needs the date it was received."
+
+non_negative = MinValueValidator(Decimal("0"), message=ERR_NEGATIVE)
+fiscal_year_validators = [MinValueValidator(FISCAL_YEAR_MIN), MaxValueValidator(FISCAL_YEAR_MAX)]
+
+
+class PrivateStorage(Storage):
+    """Forwards to ``storages["private"]`` at each use rather than once at import.
+
+    FileField calls its storage callable when the model class is built; looking the backend
+    up on every call keeps ``STORAGES`` overridable (tests use a temporary folder).
+    """
+
+    @property
+    def backend(self) -> Storage:
+        return storages["private"]
+
+    def _open(self, name, mode="rb"):
+        return self.backend.open(name, mode)
+
+    def _save(self, name, content):
+        return self.backend.save(name, content)
+
+    def get_available_name(self, name, max_length=None):
+        return self.backend.get_available_name(name, max_length=max_length)
+
+    def delete(self, name):
+        return self.backend.delete(name)
+
+    def exists(self, name):
+        return self.backend.exists(name)
+
+    def listdir(self, path):
+        return self.backend.listdir(path)
+
+    def size(self, name):
+        return self.backend.size(name)
+
+    def path(self, name):
+        return self.backend.path(name)
+
+    def url(self, name):
+        # Private files have no URL; the download views serve them after a scope check.
+        raise ValueError("Private files are served by a view, never by URL.")
+
+
+def private_storage() -> Storage:
+    """Evidence and plan documents are never under a public URL (see the download views)."""
+    return PrivateStorage()
+
+
+def validate_currency(value: str) -> None:
+    if value not in CURRENCY_CODES:
+        raise ValidationError(ERR_CURRENCY, code="unknown_currency")
+
+
+class ContributionKind(models.TextChoices):
+    PERSONNEL = "personnel", "Personnel"
+    FUNDING = "funding", "Funding"
+    IN_KIND = "in_kind", "In kind"
+    OTHER = "other", "Other"
+
+
+class Contribution(ConstraintErrorsOnFields, models.Model):
+    """A partner-government contribution to a compact in one fiscal year."""
+
+    compact = models.ForeignKey(Compact, on_delete=models.PROTECT, related_name="contributions")
+    fiscal_year = models.PositiveSmallIntegerField(validators=fiscal_year_validators)
+    kind = models.CharField(max_length=16, choices=ContributionKind.choices)
+    description = models.TextField()
+    amount_local = models.DecimalField(
+        "amount (local currency)", max_digits=18, decimal_places=2, validators=[non_negative]
+    )
+    currency = models.CharField(
+        max_length=3, validators=[validate_currency], help_text="ISO 4217 code, e.g. GHS."
+    )
+    amount_usd = models.DecimalField(
+        "amount (USD)", max_digits=14, decimal_places=2, validators=[non_negative]
+    )
+    personnel_count = models.PositiveIntegerField(null=True, blank=True)
+    evidence = models.FileField(
+        storage=private_storage, upload_to="contributions/evidence/%Y/%m/", blank=True,
+        max_length=255,
+    )
+    verified = models.BooleanField(default=False)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+    # The annual dialogue where the partner government reported it, when it was.
+    recorded_at_dialogue = models.ForeignKey(
+        "dialogues.Dialogue", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="contributions_reported",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    constraint_error_fields = {
+        "contribution_amounts_not_negative": "amount_local",
+        "contribution_personnel_count_only_for_personnel": "personnel_count",
+    }
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["compact", "fiscal_year", "kind", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_local__gte=0) & Q(amount_usd__gte=0),
+                name="contribution_amounts_not_negative",
+                violation_error_message=ERR_NEGATIVE,
+            ),
+            # Personnel contributions say how many people; other kinds have no head count.
+            models.CheckConstraint(
+                condition=Q(kind="personnel", personnel_count__isnull=False)
+                | (~Q(kind="personnel") & Q(personnel_count__isnull=True)),
+                name="contribution_personnel_count_only_for_personnel",
+                violation_error_message=ERR_PERSONNEL_ONLY,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.compact.country} FY{self.fiscal_year} {self.get_kind_display()}"
+
+    def clean(self):
+        errors: dict[str, list[str]] = {}
+        if self.kind == ContributionKind.PERSONNEL and self.personnel_count is None:
+            errors["personnel_count"] = [ERR_PERSONNEL_REQUIRED]
+        elif self.kind and self.kind != ContributionKind.PERSONNEL and (
+            self.personnel_count is not None
+        ):
+            errors["personnel_count"] = [ERR_PERSONNEL_ONLY]
+        if self.compact_id and self.fiscal_year and not self.compact.is_active_in(
+            self.fiscal_year
+        ):
+            errors["fiscal_year"] = [ERR_FISCAL_YEAR_OUTSIDE.format(fy=self.fiscal_year)]
+        if (
+            self.recorded_at_dialogue_id
+            and self.compact_id
+            and self.recorded_at_dialogue.compact_id != self.compact_id
+        ):
+            errors["recorded_at_dialogue"] = [ERR_DIALOGUE_OTHER_COMPACT]
+        if errors:
+            raise ValidationError(errors)
+
+
+class PlanStatus(models.TextChoices):
+    NOT_REQUESTED = "not_requested", "Not requested"
+    REQUESTED = "requested", "Requested"
+    RECEIVED = "received", "Received"
+    ACCEPTED = "accepted", "Accepted"
+
+
+class SustainabilityPlanQuerySet(models.QuerySet):
+    def overdue(self, on: dt.date | None = None):
+        """Requested, past the due date on ``on`` (today by default), and not received."""
+        on = on or dt.date.today()
+        return self.filter(
+            status=PlanStatus.REQUESTED, due_on__lt=on, received_on__isnull=True
+        )
+
+
+class SustainabilityPlan(ConstraintErrorsOnFields, models.Model):
+    """How the partner government will sustain the compact's achievements after it ends."""
+
+    compact = models.OneToOneField(
+        Compact, on_delete=models.PROTECT, related_name="sustainability_plan"
+    )
+    status = models.CharField(
+        max_length=16, choices=PlanStatus.choices, default=PlanStatus.NOT_REQUESTED
+    )
+    requested_on = models.DateField(null=True, blank=True)
+    due_on = models.DateField(null=True, blank=True)
+    received_on = models.DateField(null=True, blank=True)
+    document = models.FileField(
+        storage=private_storage, upload_to="contributions/plans/%Y/%m/", blank=True,
+        max_length=255,
+    )
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SustainabilityPlanQuerySet.as_manager()
+    constraint_error_fields = {
+        "plan_due_after_requested": "due_on",
+        "plan_received_not_before_requested": "received_on",
+    }
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["compact"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_on__gt=F("requested_on"))
+                | Q(due_on__isnull=True)
+                | Q(requested_on__isnull=True),
+                name="plan_due_after_requested",
+                violation_error_message=ERR_DUE_BEFORE_REQUEST,
+            ),
+            models.CheckConstraint(
+                condition=Q(received_on__gte=F("requested_on"))
+                | Q(received_on__isnull=True)
+                | Q(requested_on__isnull=True),
+                name="plan_received_not_before_requested",
+                violation_error_message=ERR_RECEIVED_BEFORE_REQUEST,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Sustainability plan of {self.compact}"
+
+    def clean(self):
+        errors: dict[str, list[str]] = {}
+        if self.requested_on and self.due_on and self.due_on <= self.requested_on:
+            errors["due_on"] = [ERR_DUE_BEFORE_REQUEST]
+        if self.requested_on and self.received_on and self.received_on < self.requested_on:
+            errors["received_on"] = [ERR_RECEIVED_BEFORE_REQUEST]
+        if self.status != PlanStatus.NOT_REQUESTED:
+            for field in ("requested_on", "due_on"):
+                if getattr(self, field) is None:
+                    errors.setdefault(field, []).append(ERR_PLAN_DATES)
+        if self.status in (PlanStatus.RECEIVED, PlanStatus.ACCEPTED) and not self.received_on:
+            errors.setdefault("received_on", []).append(ERR_RECEIVED_DATE)
+        if errors:
+            raise ValidationError(errors)
+
+    def is_overdue(self, on: dt.date | None = None) -> bool:
+        on = on or dt.date.today()
+        return (
+            self.status == PlanStatus.REQUESTED
+            and self.due_on is not None
+            and self.due_on < on
+            and self.received_on is None
+        )
+
+
+class MeasureCategory(models.TextChoices):
+    BUDGET_LINE = "budget_line", "Budget line"
+    INSTITUTIONALIZATION = "institutionalization", "Institutionalization"
+    LEGISLATION_POLICY = "legislation_policy", "Legislation or policy"
+    STAFFING = "staffing", "Staffing"
+    TRAINING = "training", "Training"
+    OTHER = "other", "Other"
+
+
+class MeasureStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    DROPPED = "dropped", "Dropped"
+
+
+class Measure(models.Model):
+    """One thing the partner government commits to in its sustainability plan."""
+
+    plan = models.ForeignKey(SustainabilityPlan, on_delete=models.PROTECT,
+                             related_name="measures")
+    description = models.TextField()
+    category = models.CharField(max_length=24, choices=MeasureCategory.choices)
+    responsible_institution = models.CharField(max_length=255)
+    status = models.CharField(max_length=16, choices=MeasureStatus.choices,
+                              default=MeasureStatus.PLANNED)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+
+class FollowUp(models.Model):
+    """A contact with the partner government about its sustainability plan."""
+
+    plan = models.ForeignKey(SustainabilityPlan, on_delete=models.PROTECT,
+                             related_name="follow_ups")
+    date = models.DateField()
+    note = models.TextField()
+    next_step = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Follow-up of {self.date}"
+
+
+class ReminderKind(models.TextChoices):
+    PLAN_OVERDUE = "plan_overdue", "Sustainability plan overdue"
+    DIALOGUE_KEY_INDICATORS = "dialogue_key_indicators", "Dialogue without key indicators"
+
+
+class ReminderLog(ConstraintErrorsOnFields, models.Model):
+    """One row per reminder sent; the unique key makes the daily task send each only once."""
+
+    kind = models.CharField(max_length=32, choices=ReminderKind.choices)
+    object_id = models.PositiveBigIntegerField()
+    # The plan's due date or the dialogue's scheduled date: a new date is a new reminder.
+    due_on = models.DateField()
+    compact = models.ForeignKey(Compact, on_delete=models.PROTECT, related_name="+")
+    recipients = models.TextField(help_text="E-mail addresses, one a line.")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    constraint_error_fields = {"reminder_once_per_object_and_date": "object_id"}
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_id", "due_on"],
+                name="reminder_once_per_object_and_date",
+                violation_error_message="This reminder was already sent.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.object_id} ({self.due_on})"

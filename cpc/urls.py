@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from compacts.views import DashboardView
+
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="compacts:compact-list"), name="home"),
+    path("", DashboardView.as_view(), name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("compacts/", include("compacts.urls")),

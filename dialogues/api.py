@@ -17,6 +17,7 @@ from . import selectors, services
 from .models import ActionItem, DialogueStatus
 from .serializers import (
     ActionItemSerializer,
+    AgreedTargetSerializer,
     DialogueSerializer,
     DiscussionSerializer,
     HoldSerializer,
@@ -105,6 +106,17 @@ class DialogueViewSet(HistoryMixin, ListRetrieveCreateUpdateViewSet):
             request, DiscussionSerializer, selectors.discussion_list,
             lambda dialogue, data: services.discussion_record(
                 dialogue=dialogue, user=request.user, **data),
+            indicators=selectors.changeable_indicators(user=request.user),
+        )
+
+    @extend_schema(request=AgreedTargetSerializer, responses=AgreedTargetSerializer(many=True))
+    @action(detail=True, methods=["get", "post"], filter_backends=[])
+    def targets(self, request, pk=None):
+        """Targets agreed at the dialogue (``set_at_dialogue`` points at it)."""
+        return self._nested(
+            request, AgreedTargetSerializer,
+            lambda dialogue: dialogue.targets_agreed.order_by("fiscal_year", "indicator_id"),
+            lambda dialogue, data: services.target_agree(dialogue=dialogue, **data),
             indicators=selectors.changeable_indicators(user=request.user),
         )
 

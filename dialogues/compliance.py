@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 
 from django.apps import apps
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.utils import timezone
 
 from compacts.models import Compact, GuidanceDocument
@@ -54,32 +54,64 @@ def dialogue_due(fiscal_year: int, dialogue: Dialogue | None, today: dt.date) ->
 
 def compact_compliance(*, compact: Compact, fiscal_year: int,
                        today: dt.date | None = None) -> list[Check]:
-    today = today or timezone.localdate()
-    if not compact.is_active_in(fiscal_year):
-        detail = f"The compact was not active in fiscal year {fiscal_year}."
-        return [_check(n, NOT_APPLICABLE, detail) for n in TITLES]
+    return compliance_for_compacts([compact], fiscal_year=fiscal_year, today=today)[compact.pk]
 
-    key_indicators = list(
-        Indicator.objects.filter(compact=compact, is_key=True)
+
+def compliance_for_compacts(compacts, *, fiscal_year: int,
+                            today: dt.date | None = None) -> dict[int, list[Check]]:
+    """The six checks for many compacts at once, in a fixed number of queries."""
+    today = today or timezone.localdate()
+    compacts = list(compacts)
+    ids = [c.pk for c in compacts]
+    key_indicators: dict[int, list[Indicator]] = {pk: [] for pk in ids}
+    for indicator in (
+        Indicator.objects.filter(compact__in=ids, is_key=True)
         .prefetch_related(Prefetch("targets", queryset=Target.objects.filter(
             fiscal_year=fiscal_year)))
         .order_by("code")
-    )
-    dialogue = (
-        Dialogue.objects.filter(compact=compact, fiscal_year=fiscal_year)
+    ):
+        key_indicators[indicator.compact_id].append(indicator)
+    dialogues = {
+        d.compact_id: d
+        for d in Dialogue.objects.filter(compact__in=ids, fiscal_year=fiscal_year)
         .prefetch_related("key_indicators", "discussions")
-        .first()
-    )
-    due = dialogue_due(fiscal_year, dialogue, today)
-    checks = [
-        _check_key_indicators_identified(dialogue, due, fiscal_year),
-        _check_indicators_discussed(dialogue, due, fiscal_year),
-        _check_targets(key_indicators, fiscal_year),
-        _check_guidance(today),
-        _check_contributions(compact, fiscal_year),
-        _check_sustainability(compact, dialogue, due, fiscal_year, today),
-    ]
-    return checks
+    }
+    guidance = _check_guidance(today)
+    contributions = _contribution_counts(ids, fiscal_year)
+    plans = _plans(ids)
+    results = {}
+    for compact in compacts:
+        if not compact.is_active_in(fiscal_year):
+            detail = f"The compact was not active in fiscal year {fiscal_year}."
+            results[compact.pk] = [_check(n, NOT_APPLICABLE, detail) for n in TITLES]
+            continue
+        dialogue = dialogues.get(compact.pk)
+        due = dialogue_due(fiscal_year, dialogue, today)
+        results[compact.pk] = [
+            _check_key_indicators_identified(dialogue, due, fiscal_year),
+            _check_indicators_discussed(dialogue, due, fiscal_year),
+            _check_targets(key_indicators[compact.pk], fiscal_year),
+            guidance,
+            _check_contributions(contributions.get(compact.pk, 0), fiscal_year),
+            _check_sustainability(plans.get(compact.pk), dialogue, due, fiscal_year, today),
+        ]
+    return results
+
+
+def _contribution_counts(compact_ids, fiscal_year) -> dict[int, int]:
+    Contribution = _contribution_model()
+    if Contribution is None:
+        return {}
+    rows = (Contribution.objects.filter(compact__in=compact_ids, fiscal_year=fiscal_year)
+            .values("compact").annotate(n=Count("pk")))
+    return {row["compact"]: row["n"] for row in rows}
+
+
+def _plans(compact_ids) -> dict:
+    Plan = _plan_model()
+    if Plan is None:
+        return {}
+    return {plan.compact_id: plan for plan in Plan.objects.filter(compact__in=compact_ids)}
 
 
 def _no_dialogue(number: int, due: bool, fiscal_year: int) -> Check:
@@ -153,18 +185,13 @@ def _plan_model():
         return None
 
 
-def _check_contributions(compact, fiscal_year) -> Check:
-    Contribution = _contribution_model()
-    count = (Contribution.objects.filter(compact=compact, fiscal_year=fiscal_year).count()
-             if Contribution else 0)
+def _check_contributions(count: int, fiscal_year) -> Check:
     if not count:
         return _check(5, NOT_MET, f"No partner contribution is recorded for FY{fiscal_year}.")
     return _check(5, MET, f"{count} partner contributions recorded for FY{fiscal_year}.")
 
 
-def _check_sustainability(compact, dialogue, due, fiscal_year, today) -> Check:
-    Plan = _plan_model()
-    plan = Plan.objects.filter(compact=compact).first() if Plan else None
+def _check_sustainability(plan, dialogue, due, fiscal_year, today) -> Check:
     overdue = bool(
         plan and plan.status == "requested" and plan.due_on and plan.due_on < today
         and not plan.received_on

@@ -69,3 +69,16 @@ class ActionItemSerializer(serializers.ModelSerializer):
 
 class HoldSerializer(serializers.Serializer):
     held_on = serializers.DateField()
+
+
+class AgreedTargetSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    indicator = serializers.PrimaryKeyRelatedField(queryset=Indicator.objects.none())
+    fiscal_year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
+    value = serializers.DecimalField(max_digits=18, decimal_places=4)
+    set_at_dialogue = serializers.IntegerField(source="set_at_dialogue_id", read_only=True)
+
+    def __init__(self, *args, indicators=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if indicators is not None:
+            self.fields["indicator"].queryset = indicators

@@ -146,6 +146,14 @@ def participant_add(*, dialogue: Dialogue, **fields: Any) -> Participant:
     return _save(Participant(dialogue=dialogue, **fields))
 
 
+@transaction.atomic
+def participant_update(*, participant: Participant, data: Mapping[str, Any]) -> Participant:
+    _refuse_if_closed(participant.dialogue)
+    for field, value in data.items():
+        setattr(participant, field, value)
+    return _save(participant)
+
+
 def indicator_figures(indicator: Indicator, fiscal_year: int):
     """The indicator's target and approved actual for the year, as they stand now."""
     target = next((t.value for t in indicator.targets.all() if t.fiscal_year == fiscal_year),
@@ -172,6 +180,26 @@ def discussion_record(*, dialogue: Dialogue, indicator: Indicator, notes: str,
         was_key_indicator=dialogue.key_indicators.filter(pk=indicator.pk).exists(),
         recorded_by=user,
     ))
+
+
+@transaction.atomic
+def target_agree(*, dialogue: Dialogue, indicator: Indicator, value,
+                 fiscal_year: int | None = None):
+    """A target agreed at the dialogue: created, or revised if the year already has one;
+    either way it records the dialogue in ``set_at_dialogue`` and its history."""
+    from indicators import services as indicator_services
+    from indicators.models import Target
+
+    _refuse_if_closed(dialogue)
+    if indicator.compact_id != dialogue.compact_id:
+        raise ValidationError({"indicator": ERR_INDICATOR_OTHER_COMPACT})
+    fiscal_year = fiscal_year or dialogue.fiscal_year
+    existing = Target.objects.filter(indicator=indicator, fiscal_year=fiscal_year).first()
+    if existing:
+        return indicator_services.target_update(
+            target=existing, data={"value": value, "set_at_dialogue": dialogue})
+    return indicator_services.target_create(indicator=indicator, fiscal_year=fiscal_year,
+                                            value=value, set_at_dialogue=dialogue)
 
 
 @transaction.atomic

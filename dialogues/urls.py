@@ -1,11 +1,15 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
 app_name = "dialogues"
 
 urlpatterns = [
+    path("new/", views.DialogueCreateView.as_view(), name="dialogue-new"),
     path("<int:pk>/", views.DialogueDetailView.as_view(), name="dialogue-detail"),
+    path("<int:pk>/log/", views.DialogueLogView.as_view(), name="dialogue-log"),
     path("<int:pk>/preparation/", views.PreparationPackView.as_view(),
          name="preparation-pack"),
+    re_path(r"^(?P<pk>\d+)/(?P<move>hold|close)/$", views.DialogueMoveView.as_view(),
+            name="dialogue-move"),
 ]

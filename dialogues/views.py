@@ -1,11 +1,32 @@
-"""Dialogue pages: the record of a dialogue and its printable preparation pack."""
+"""Dialogue pages: the record of a dialogue, the page that prepares and logs it, and the
+printable preparation pack. Writes go through dialogues.services; a rejected save writes
+nothing and shows the errors beside the fields."""
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views import View
 from django.views.generic import DetailView
 
+from compacts import scoping
+from compacts.selectors import compact_list
 from compacts.views import RoleRequiredMixin
+from cpc.api.exceptions import StateConflict
 
 from . import selectors, services
-from .models import ActionItemStatus, Dialogue
+from .forms import (
+    ActionItemFormSet,
+    DialogueForm,
+    HoldForm,
+    IndicatorLogForm,
+    NewDialogueForm,
+    ParticipantFormSet,
+)
+from .models import ActionItemStatus, Dialogue, DialogueStatus
+
+WRITER_ROLES = {"tip_staff", "embassy_officer"}
 
 
 class DialogueDetailView(RoleRequiredMixin, DetailView):
@@ -14,6 +35,12 @@ class DialogueDetailView(RoleRequiredMixin, DetailView):
 
     def get_queryset(self):
         return selectors.dialogue_detail(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_log"] = _can_write(self.request.user, self.object.compact)
+        context["hold_form"] = HoldForm()
+        return context
 
 
 class PreparationPackView(DialogueDetailView):
@@ -42,3 +69,168 @@ class PreparationPackView(DialogueDetailView):
             previous.action_items.filter(status=ActionItemStatus.OPEN) if previous else []
         )
         return context
+
+
+def _can_write(user, compact) -> bool:
+    return bool(scoping.user_roles(user) & WRITER_ROLES) and scoping.can_change_country(
+        user, compact.country_id)
+
+
+def _writable_dialogue(request, pk) -> Dialogue:
+    dialogue = get_object_or_404(selectors.dialogue_detail(user=request.user), pk=pk)
+    if not _can_write(request.user, dialogue.compact):
+        raise PermissionDenied("Your role does not allow changing dialogues.")
+    return dialogue
+
+
+def _apply_service_errors(error: ValidationError, form) -> None:
+    for field, messages_ in error.message_dict.items():
+        target = field if field in form.fields else None
+        for message in messages_:
+            form.add_error(target, message)
+
+
+class DialogueCreateView(RoleRequiredMixin, View):
+    template_name = "dialogues/dialogue_new.html"
+
+    def _compact(self, request):
+        compact = get_object_or_404(compact_list(user=request.user),
+                                    pk=request.GET.get("compact") or 0)
+        if not _can_write(request.user, compact):
+            raise PermissionDenied("Your role does not allow planning dialogues.")
+        return compact
+
+    def get(self, request):
+        compact = self._compact(request)
+        form = NewDialogueForm(indicators=compact.indicators.order_by("code"))
+        return render(request, self.template_name, {"form": form, "compact": compact})
+
+    def post(self, request):
+        compact = self._compact(request)
+        form = NewDialogueForm(request.POST, indicators=compact.indicators.order_by("code"))
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "key_indicators"}
+            try:
+                dialogue = services.dialogue_create(
+                    compact=compact, key_indicators=form.cleaned_data["key_indicators"], **data)
+            except ValidationError as error:
+                _apply_service_errors(error, form)
+            else:
+                messages.success(request, "Dialogue planned.")
+                return redirect("dialogues:dialogue-log", pk=dialogue.pk)
+        return render(request, self.template_name, {"form": form, "compact": compact},
+                      status=400)
+
+
+class DialogueLogView(RoleRequiredMixin, View):
+    """Prepare and log a whole dialogue from one page."""
+
+    template_name = "dialogues/dialogue_log.html"
+
+    def _forms(self, dialogue, data=None):
+        indicators = list(dialogue.compact.indicators.all())
+        form = DialogueForm(data, instance=dialogue,
+                            indicators=dialogue.compact.indicators.order_by("code"))
+        participants = ParticipantFormSet(data, instance=dialogue, prefix="participants")
+        action_items = ActionItemFormSet(data, instance=dialogue, prefix="items")
+        indicator_forms = [
+            (indicator, IndicatorLogForm(data, prefix=f"ind-{indicator.pk}",
+                                         initial={"target_year": dialogue.fiscal_year}))
+            for indicator in indicators
+        ]
+        return form, participants, action_items, indicator_forms
+
+    def _render(self, request, dialogue, forms_, status=200):
+        form, participants, action_items, indicator_forms = forms_
+        return render(request, self.template_name, {
+            "dialogue": dialogue, "form": form, "participants": participants,
+            "action_items": action_items, "indicator_forms": indicator_forms,
+            "hold_form": HoldForm(),
+        }, status=status)
+
+    def get(self, request, pk):
+        dialogue = _writable_dialogue(request, pk)
+        if dialogue.status == DialogueStatus.CLOSED:
+            raise Http404("A closed dialogue can no longer be logged.")
+        return self._render(request, dialogue, self._forms(dialogue))
+
+    def post(self, request, pk):
+        dialogue = _writable_dialogue(request, pk)
+        forms_ = self._forms(dialogue, request.POST)
+        form, participants, action_items, indicator_forms = forms_
+        valid = all([form.is_valid(), participants.is_valid(), action_items.is_valid(),
+                     *[f.is_valid() for _, f in indicator_forms]])
+        if valid:
+            try:
+                with transaction.atomic():
+                    self._save(request, dialogue, forms_)
+            except StateConflict as conflict:
+                form.add_error(None, conflict.message)
+            except ValidationError as error:
+                _apply_service_errors(error, form)
+            else:
+                messages.success(request, "Dialogue saved.")
+                return redirect("dialogues:dialogue-detail", pk=dialogue.pk)
+        return self._render(request, dialogue, forms_, status=400)
+
+    def _save(self, request, dialogue, forms_):
+        form, participants, action_items, indicator_forms = forms_
+        data = {k: v for k, v in form.cleaned_data.items() if k != "key_indicators"}
+        dialogue = services.dialogue_update(dialogue=dialogue, data=data,
+                                            key_indicators=form.cleaned_data["key_indicators"])
+        for participant_form in participants.forms:
+            if participant_form.has_changed():
+                fields = {k: participant_form.cleaned_data.get(k)
+                          for k in ("name", "organization", "side")}
+                if participant_form.instance.pk:
+                    services.participant_update(participant=participant_form.instance,
+                                                data=fields)
+                else:
+                    services.participant_add(dialogue=dialogue, **fields)
+        for item_form in action_items.forms:
+            if item_form.has_changed():
+                fields = {k: item_form.cleaned_data.get(k)
+                          for k in ("description", "owner", "due_on", "status")}
+                if item_form.instance.pk:
+                    services.action_item_update(item=item_form.instance, data=fields)
+                else:
+                    services.action_item_add(dialogue=dialogue, **fields)
+        for indicator, indicator_form in indicator_forms:
+            notes = indicator_form.cleaned_data.get("notes", "").strip()
+            if notes:
+                services.discussion_record(dialogue=dialogue, indicator=indicator, notes=notes,
+                                           user=request.user)
+            value = indicator_form.cleaned_data.get("target_value")
+            if value is not None:
+                try:
+                    services.target_agree(
+                        dialogue=dialogue, indicator=indicator, value=value,
+                        fiscal_year=indicator_form.cleaned_data.get("target_year"))
+                except ValidationError as error:
+                    # Show the target's error beside that indicator's row.
+                    for messages_ in error.message_dict.values():
+                        for message in messages_:
+                            indicator_form.add_error("target_value", message)
+                    raise
+
+
+class DialogueMoveView(RoleRequiredMixin, View):
+    """POST hold (with the date it was held) or close; conflicts are shown as messages."""
+
+    def post(self, request, pk, move):
+        dialogue = _writable_dialogue(request, pk)
+        held_on = None
+        if move == "hold":
+            hold = HoldForm(request.POST)
+            if not hold.is_valid():
+                messages.error(request, "Give the date the dialogue was held.")
+                return redirect("dialogues:dialogue-detail", pk=pk)
+            held_on = hold.cleaned_data["held_on"]
+        status = DialogueStatus.HELD if move == "hold" else DialogueStatus.CLOSED
+        try:
+            services.dialogue_move(dialogue=dialogue, status=status, held_on=held_on)
+        except StateConflict as conflict:
+            messages.error(request, conflict.message)
+        else:
+            messages.success(request, f"Dialogue {status}.")
+        return redirect("dialogues:dialogue-detail", pk=pk)

@@ -7,6 +7,7 @@ results depends on the indicator's cumulation mode (see ``indicators/progress.py
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -19,6 +20,53 @@ FISCAL_YEAR_MIN, FISCAL_YEAR_MAX = 2000, 2100
 DEFAULT_TOLERANCE = Decimal("15")
 
 fiscal_year_validators = [MinValueValidator(FISCAL_YEAR_MIN), MaxValueValidator(FISCAL_YEAR_MAX)]
+
+ERR_PERCENT_RANGE = "A percent lies between 0 and 100."
+ERR_YES_NO = "A yes/no value is 1 (yes) or 0 (no)."
+ERR_NEGATIVE = "The value cannot be negative."
+ERR_COUNT_WHOLE = "A count is a whole number."
+ERR_YEAR_OUTSIDE_COMPACT = "FY{year} is outside the compact's fiscal years ({span})."
+ERR_COMPACT_NO_DATES = "The compact has no start and end dates yet, so no fiscal year is open."
+ERR_NUMERATOR_ABOVE_DENOMINATOR = "The numerator cannot be larger than the denominator."
+ERR_DIALOGUE_OTHER_COMPACT = "The dialogue belongs to another compact."
+
+
+def unit_value_errors(unit: str, value: Decimal | None) -> list[str]:
+    """What is wrong with ``value`` as an amount in ``unit`` (targets and results alike)."""
+    if value is None:
+        return []
+    if unit == Unit.PERCENT and not (0 <= value <= 100):
+        return [ERR_PERCENT_RANGE]
+    if unit == Unit.YES_NO and value not in (0, 1):
+        return [ERR_YES_NO]
+    if value < 0:
+        return [ERR_NEGATIVE]
+    if unit == Unit.COUNT and value != value.to_integral_value():
+        return [ERR_COUNT_WHOLE]
+    return []
+
+
+def fiscal_year_errors(compact, fiscal_year: int | None) -> list[str]:
+    """Targets and results exist only for fiscal years in which the compact is active."""
+    if fiscal_year is None or compact is None:
+        return []
+    years = compact_fiscal_years(compact)
+    if not years:
+        return [ERR_COMPACT_NO_DATES]
+    if fiscal_year not in years:
+        return [ERR_YEAR_OUTSIDE_COMPACT.format(year=fiscal_year,
+                                                span=f"FY{years[0]}-FY{years[-1]}")]
+    return []
+
+
+def compact_fiscal_years(compact) -> list[int]:
+    """The fiscal years a compact is active in, extensions included (empty without dates)."""
+    from cpc.fiscal import fiscal_year_of
+
+    end = compact.current_end_date if compact.start_date else None
+    if not end:
+        return []
+    return list(range(fiscal_year_of(compact.start_date), fiscal_year_of(end) + 1))
 
 
 class Unit(models.TextChoices):
@@ -138,6 +186,20 @@ class Target(ConstraintErrorsOnFields, models.Model):
     def __str__(self) -> str:
         return f"{self.indicator.code} FY{self.fiscal_year} target {self.value}"
 
+    def clean(self):
+        if not self.indicator_id:
+            return
+        indicator = self.indicator
+        errors = {}
+        if year_errors := fiscal_year_errors(indicator.compact, self.fiscal_year):
+            errors["fiscal_year"] = year_errors
+        if value_errors := unit_value_errors(indicator.unit, self.value):
+            errors["value"] = value_errors
+        if self.set_at_dialogue_id and self.set_at_dialogue.compact_id != indicator.compact_id:
+            errors["set_at_dialogue"] = [ERR_DIALOGUE_OTHER_COMPACT]
+        if errors:
+            raise ValidationError(errors)
+
 
 class ResultStatus(models.TextChoices):
     SUBMITTED = "submitted", "Submitted"
@@ -187,6 +249,26 @@ class Result(ConstraintErrorsOnFields, models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.code} FY{self.fiscal_year} result {self.value}"
+
+    def clean(self):
+        if not self.indicator_id:
+            return
+        indicator = self.indicator
+        errors = {}
+        if year_errors := fiscal_year_errors(indicator.compact, self.fiscal_year):
+            errors["fiscal_year"] = year_errors
+        if value_errors := unit_value_errors(indicator.unit, self.value):
+            errors["value"] = value_errors
+        if (
+            self.numerator is not None
+            and self.denominator is not None
+            and self.numerator > self.denominator
+        ):
+            errors["numerator"] = [ERR_NUMERATOR_ABOVE_DENOMINATOR]
+        if self.numerator is not None and self.numerator < 0:
+            errors["numerator"] = [ERR_NEGATIVE]
+        if errors:
+            raise ValidationError(errors)
 
 
 class Sex(models.TextChoices):

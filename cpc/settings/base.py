@@ -102,7 +102,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "compacts:compact-list"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # --- Internationalization -------------------------------------------------------------
@@ -196,6 +196,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# Periodic tasks: each app adds its entries below (Celery beat).
+CELERY_BEAT_SCHEDULE: dict = {}
 
 # --- Cache ----------------------------------------------------------------------------
 if REDIS_URL:
@@ -210,6 +212,10 @@ EMAIL_BACKEND = env(
 )
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="cpc-oversight@localhost")
 
+# --- History ------------------------------------------------------------------------
+# Reasons for changes (for example to an approved result) are kept whole, not cut at 100.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 # --- Demo data ------------------------------------------------------------------------
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-pass-2024")
 
@@ -220,4 +226,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# --- Periodic tasks (Celery beat) -------------------------------------------------------
+from celery.schedules import crontab  # noqa: E402
+
+# Overdue sustainability plans and dialogues without key indicators: each reminder once.
+CELERY_BEAT_SCHEDULE["contributions-send-reminders"] = {
+    "task": "contributions.send_reminders",
+    "schedule": crontab(hour=6, minute=30),
 }

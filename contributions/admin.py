@@ -1,0 +1,48 @@
+"""Admin for contributions and sustainability plans, scoped by country like every view."""
+
+from django.contrib import admin
+
+from compacts.admin import ScopedAdmin
+
+from .models import Contribution, FollowUp, Measure, ReminderLog, SustainabilityPlan
+
+
+@admin.register(Contribution)
+class ContributionAdmin(ScopedAdmin):
+    country_path = "compact__country"
+    list_display = ["compact", "fiscal_year", "kind", "amount_usd", "currency", "verified"]
+    list_filter = ["kind", "verified", "fiscal_year"]
+    search_fields = ["description"]
+    readonly_fields = ["verified", "verified_by", "verified_at", "recorded_by"]
+
+
+class MeasureInline(admin.TabularInline):
+    model = Measure
+    extra = 0
+
+
+class FollowUpInline(admin.TabularInline):
+    model = FollowUp
+    extra = 0
+    readonly_fields = ["recorded_by"]
+
+
+@admin.register(SustainabilityPlan)
+class SustainabilityPlanAdmin(ScopedAdmin):
+    country_path = "compact__country"
+    list_display = ["compact", "status", "requested_on", "due_on", "received_on"]
+    list_filter = ["status"]
+    inlines = [MeasureInline, FollowUpInline]
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(ScopedAdmin):
+    country_path = "compact__country"
+    list_display = ["kind", "object_id", "due_on", "compact", "sent_at"]
+    list_filter = ["kind"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

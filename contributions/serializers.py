@@ -1,0 +1,136 @@
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from . import services
+from .models import Contribution, FollowUp, Measure, SustainabilityPlan
+
+
+class ContributionSerializer(serializers.ModelSerializer):
+    evidence = serializers.FileField(write_only=True, required=False, allow_empty_file=False)
+    has_evidence = serializers.SerializerMethodField()
+    evidence_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Contribution
+        fields = [
+            "id",
+            "compact",
+            "fiscal_year",
+            "kind",
+            "description",
+            "amount_local",
+            "currency",
+            "amount_usd",
+            "personnel_count",
+            "recorded_at_dialogue",
+            "verified",
+            "verified_by",
+            "verified_at",
+            "evidence",
+            "has_evidence",
+            "evidence_url",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["verified", "verified_by", "verified_at"]
+        # The model validates the code and the rules across fields; DRF's own unique and
+        # choice checks would answer first with other wording.
+        extra_kwargs = {"currency": {"validators": []}}
+
+    def get_has_evidence(self, contribution) -> bool:
+        return bool(contribution.evidence)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_evidence_url(self, contribution) -> str | None:
+        if not contribution.evidence:
+            return None
+        return reverse("contribution-evidence", args=[contribution.pk])
+
+    def create(self, validated_data):
+        return services.contribution_create(user=self.context["request"].user, **validated_data)
+
+    def update(self, instance, validated_data):
+        return services.contribution_update(
+            contribution=instance, data=validated_data, user=self.context["request"].user
+        )
+
+
+class MeasureSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Measure
+        fields = ["description", "category", "responsible_institution", "status"]
+
+
+class SustainabilityPlanSerializer(serializers.ModelSerializer):
+    measures = MeasureSerializer(many=True, required=False)
+    document = serializers.FileField(write_only=True, required=False, allow_empty_file=False)
+    has_document = serializers.SerializerMethodField()
+    document_url = serializers.SerializerMethodField()
+    is_overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SustainabilityPlan
+        fields = [
+            "id",
+            "compact",
+            "status",
+            "requested_on",
+            "due_on",
+            "received_on",
+            "is_overdue",
+            "notes",
+            "measures",
+            "document",
+            "has_document",
+            "document_url",
+            "created_at",
+            "updated_at",
+        ]
+        # The status moves only through the request / receive / accept actions.
+        read_only_fields = ["status", "requested_on", "due_on", "received_on"]
+
+    def get_has_document(self, plan) -> bool:
+        return bool(plan.document)
+
+    def get_is_overdue(self, plan) -> bool:
+        return plan.is_overdue()
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_document_url(self, plan) -> str | None:
+        if not plan.document:
+            return None
+        return reverse("sustainability-plan-document", args=[plan.pk])
+
+    def validate_compact(self, compact):
+        if self.instance is not None and compact != self.instance.compact:
+            raise serializers.ValidationError("A plan stays with its compact.")
+        return compact
+
+    def create(self, validated_data):
+        measures = validated_data.pop("measures", [])
+        return services.plan_create(measures=measures, **validated_data)
+
+    def update(self, instance, validated_data):
+        measures = validated_data.pop("measures", None)
+        return services.plan_update(plan=instance, data=validated_data, measures=measures)
+
+
+class PlanRequestSerializer(serializers.Serializer):
+    requested_on = serializers.DateField(required=False)
+    due_on = serializers.DateField()
+
+
+class PlanReceiveSerializer(serializers.Serializer):
+    received_on = serializers.DateField(required=False)
+    document = serializers.FileField(required=False, allow_empty_file=False)
+
+
+class FollowUpSerializer(serializers.ModelSerializer):
+    recorded_by = serializers.CharField(source="recorded_by.username", read_only=True,
+                                        default=None)
+
+    class Meta:
+        model = FollowUp
+        fields = ["id", "plan", "date", "note", "next_step", "recorded_by", "created_at"]
+        read_only_fields = ["plan"]

@@ -1,0 +1,263 @@
+"""Every write to contributions, sustainability plans, measures and follow-ups.
+
+Each service validates the full object with ``full_clean()`` inside one transaction, so a
+rejected request writes nothing. Impossible status moves raise :class:`StateConflict` (409).
+"""
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from compacts.models import Compact
+from compacts.roles import EMBASSY_OFFICER, TIP_STAFF
+from compacts.scoping import is_tip_staff
+from cpc.api.exceptions import StateConflict
+from dialogues.models import Dialogue, DialogueStatus
+
+from . import importing
+from .models import (
+    Contribution,
+    FollowUp,
+    Measure,
+    PlanStatus,
+    ReminderKind,
+    ReminderLog,
+    SustainabilityPlan,
+)
+
+ERR_VERIFY_STAFF_ONLY = "Only TIP Office staff verify contributions."
+ERR_MOVE = "A plan that is {current} cannot be {action}."
+
+# Changing any of these after verification means the figures must be verified again.
+VERIFIED_FIELDS = ("compact", "fiscal_year", "kind", "amount_local", "currency", "amount_usd",
+                   "personnel_count", "evidence")
+
+
+def _apply(instance, data: Mapping[str, Any]):
+    for field, value in data.items():
+        setattr(instance, field, value)
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+@transaction.atomic
+def contribution_create(*, user=None, compact: Compact, **fields: Any) -> Contribution:
+    fields.pop("verified", None)  # verification is its own step, by staff
+    return _apply(Contribution(compact=compact, recorded_by=user), fields)
+
+
+@transaction.atomic
+def contribution_update(
+    *, contribution: Contribution, data: Mapping[str, Any], user=None
+) -> Contribution:
+    data = {k: v for k, v in data.items() if k not in {"verified", "verified_by", "verified_at"}}
+    if contribution.verified and any(
+        field in data and data[field] != getattr(contribution, field) for field in VERIFIED_FIELDS
+    ):
+        data |= {"verified": False, "verified_by": None, "verified_at": None}
+    return _apply(contribution, data)
+
+
+@transaction.atomic
+def contribution_verify(*, contribution: Contribution, user) -> Contribution:
+    """Staff confirm a contribution's figures against its evidence."""
+    if not is_tip_staff(user):
+        raise PermissionDenied(ERR_VERIFY_STAFF_ONLY)
+    return _apply(
+        contribution, {"verified": True, "verified_by": user, "verified_at": timezone.now()}
+    )
+
+
+def _replace_measures(plan: SustainabilityPlan, measures: Iterable[Mapping[str, Any]]) -> None:
+    # Measures are rewritten as a set; their history tables keep the previous versions.
+    plan.measures.all().delete()
+    for position, item in enumerate(measures):
+        measure = Measure(plan=plan, position=position, **dict(item))
+        measure.full_clean()
+        measure.save()
+
+
+@transaction.atomic
+def plan_create(
+    *, compact: Compact, measures: Iterable[Mapping[str, Any]] = (), **fields: Any
+) -> SustainabilityPlan:
+    # The status moves only through plan_request / plan_receive / plan_accept.
+    fields.pop("status", None)
+    plan = _apply(SustainabilityPlan(compact=compact), fields)
+    _replace_measures(plan, measures)
+    return plan
+
+
+@transaction.atomic
+def plan_update(
+    *,
+    plan: SustainabilityPlan,
+    data: Mapping[str, Any],
+    measures: Iterable[Mapping[str, Any]] | None = None,
+) -> SustainabilityPlan:
+    data = {k: v for k, v in data.items() if k not in {"status", "compact"}}
+    plan = _apply(plan, data)
+    if measures is not None:
+        _replace_measures(plan, measures)
+    return plan
+
+
+def _lock(plan: SustainabilityPlan) -> SustainabilityPlan:
+    # Two staff moving the same plan at once: the second sees the first one's status.
+    return SustainabilityPlan.objects.select_for_update().get(pk=plan.pk)
+
+
+def _move(plan, *, allowed_from: PlanStatus, action: str) -> SustainabilityPlan:
+    plan = _lock(plan)
+    if plan.status != allowed_from:
+        raise StateConflict(ERR_MOVE.format(current=plan.get_status_display().lower(),
+                                            action=action))
+    return plan
+
+
+@transaction.atomic
+def plan_request(
+    *, plan: SustainabilityPlan, due_on: dt.date, requested_on: dt.date | None = None
+) -> SustainabilityPlan:
+    """not_requested → requested: the TIP Office asks the partner government for its plan."""
+    plan = _move(plan, allowed_from=PlanStatus.NOT_REQUESTED, action="requested")
+    return _apply(plan, {"status": PlanStatus.REQUESTED,
+                         "requested_on": requested_on or timezone.localdate(),
+                         "due_on": due_on})
+
+
+@transaction.atomic
+def plan_receive(
+    *, plan: SustainabilityPlan, received_on: dt.date | None = None, document=None
+) -> SustainabilityPlan:
+    """requested → received: the partner government handed in its plan."""
+    plan = _move(plan, allowed_from=PlanStatus.REQUESTED, action="received")
+    data = {"status": PlanStatus.RECEIVED, "received_on": received_on or timezone.localdate()}
+    if document is not None:
+        data["document"] = document
+    return _apply(plan, data)
+
+
+@transaction.atomic
+def plan_accept(*, plan: SustainabilityPlan) -> SustainabilityPlan:
+    """received → accepted: the TIP Office accepted the plan."""
+    plan = _move(plan, allowed_from=PlanStatus.RECEIVED, action="accepted")
+    return _apply(plan, {"status": PlanStatus.ACCEPTED})
+
+
+@transaction.atomic
+def follow_up_create(
+    *, plan: SustainabilityPlan, user=None, date: dt.date, note: str, next_step: str = ""
+) -> FollowUp:
+    return _apply(FollowUp(plan=plan, recorded_by=user),
+                  {"date": date, "note": note, "next_step": next_step})
+
+
+# --- Reminders ---------------------------------------------------------------------------
+
+REMINDER_WINDOW_DAYS = 30
+SUBJECT_PLAN_OVERDUE = "Sustainability plan overdue: {compact}"
+SUBJECT_DIALOGUE = "Key indicators missing for the {compact} FY{fy} dialogue on {date}"
+BODY_PLAN_OVERDUE = (
+    "The sustainability plan of the {compact} was requested on {requested_on} and was due on "
+    "{due_on}; it has not been received.\n\nPlease follow up with the partner government and "
+    "record the follow-up in CPC Oversight.\n"
+)
+BODY_DIALOGUE = (
+    "The FY{fy} annual dialogue of the {compact} is scheduled for {date} and no key indicators "
+    "have been identified for it yet.\n\nGAO recommended identifying key indicators before "
+    "each annual dialogue; please select them in CPC Oversight.\n"
+)
+
+
+def reminder_recipients(*, compact: Compact) -> list[str]:
+    """The embassy officers assigned to the compact's country, and TIP Office staff."""
+    emails = (
+        get_user_model().objects.filter(is_active=True)
+        .exclude(email="")
+        .filter(Q(groups__name=TIP_STAFF)
+                | Q(groups__name=EMBASSY_OFFICER, profile__countries=compact.country_id))
+        .values_list("email", flat=True)
+    )
+    return sorted(set(emails))
+
+
+def _reminders_due(on: dt.date):
+    """(kind, object, compact, due date, subject, body) for every reminder due on ``on``."""
+    for plan in SustainabilityPlan.objects.overdue(on=on).select_related("compact__country"):
+        names = {"compact": plan.compact, "requested_on": plan.requested_on,
+                 "due_on": plan.due_on}
+        yield (ReminderKind.PLAN_OVERDUE, plan, plan.compact, plan.due_on,
+               SUBJECT_PLAN_OVERDUE.format(**names), BODY_PLAN_OVERDUE.format(**names))
+    has_key_indicators = Dialogue.key_indicators.through.objects.filter(
+        dialogue=OuterRef("pk")
+    )
+    dialogues = (
+        Dialogue.objects.filter(
+            status=DialogueStatus.PLANNED,
+            scheduled_for__gte=on,
+            scheduled_for__lte=on + dt.timedelta(days=REMINDER_WINDOW_DAYS),
+        )
+        .exclude(Exists(has_key_indicators))
+        .select_related("compact__country")
+    )
+    for dialogue in dialogues:
+        names = {"compact": dialogue.compact, "fy": dialogue.fiscal_year,
+                 "date": dialogue.scheduled_for}
+        yield (ReminderKind.DIALOGUE_KEY_INDICATORS, dialogue, dialogue.compact,
+               dialogue.scheduled_for, SUBJECT_DIALOGUE.format(**names),
+               BODY_DIALOGUE.format(**names))
+
+
+def reminders_send(*, on: dt.date | None = None) -> list[ReminderLog]:
+    """E-mail each reminder due on ``on`` (today by default) once, never twice.
+
+    The log row and the e-mail share one transaction: if sending fails the row is rolled
+    back and tomorrow's run tries again; if the row exists (an earlier run, or a concurrent
+    worker that won the unique key), nothing is sent.
+    """
+    on = on or timezone.localdate()
+    sent = []
+    for kind, obj, compact, due_on, subject, body in _reminders_due(on):
+        key = {"kind": kind, "object_id": obj.pk, "due_on": due_on}
+        if ReminderLog.objects.filter(**key).exists():
+            continue
+        recipients = reminder_recipients(compact=compact)
+        if not recipients:
+            continue
+        try:
+            with transaction.atomic():
+                log = ReminderLog.objects.create(compact=compact,
+                                                 recipients="\n".join(recipients), **key)
+                send_mail(subject, body, None, recipients)
+        except IntegrityError:
+            continue  # another run logged (and sent) it first
+        sent.append(log)
+    return sent
+
+
+# --- Import ------------------------------------------------------------------------------
+
+@transaction.atomic
+def contributions_import(*, user, compact: Compact, uploaded_file,
+                         filename: str) -> list[Contribution]:
+    """Save every row of a CSV or XLSX file of contributions, or none.
+
+    The whole file is validated first; any error raises ``ContributionImportError`` listing
+    each row and column to correct, and nothing is saved.
+    """
+    if not is_tip_staff(user):
+        raise PermissionDenied("Only TIP Office staff import contributions.")
+    rows = importing.read_rows(uploaded_file, filename)
+    contributions = importing.validate_rows(rows, compact=compact, user=user)
+    for contribution in contributions:
+        contribution.save()
+    return contributions

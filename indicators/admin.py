@@ -1,0 +1,97 @@
+"""Admin for the indicator library, indicators, targets and results, scoped by country like
+every other view. Admin writes validate with ``full_clean()`` (ModelForm), so the model rules
+hold here too; the approval loop and change reasons belong to the API and pages."""
+
+from django.contrib import admin
+
+from compacts import scoping
+from compacts.admin import ScopedAdmin
+
+from .models import Disaggregation, Indicator, Result, StandardIndicator, Target
+
+
+class IndicatorScopedAdmin(ScopedAdmin):
+    """Indicator choices in forms are limited to the user's countries."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Indicator:
+            kwargs["queryset"] = scoping.scope_to_changeable(
+                Indicator.objects.select_related("compact"), request.user, "compact__country"
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(StandardIndicator)
+class StandardIndicatorAdmin(ScopedAdmin):
+    country_path = None
+    list_display = ["code", "name", "pillar", "unit", "direction", "cumulation"]
+    list_filter = ["pillar", "unit", "cumulation"]
+    search_fields = ["code", "name"]
+
+
+class TargetInline(admin.TabularInline):
+    model = Target
+    extra = 0
+    fields = ["fiscal_year", "value", "set_at_dialogue"]
+    raw_id_fields = ["set_at_dialogue"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(ScopedAdmin):
+    country_path = "compact__country"
+    list_display = ["code", "name", "compact", "pillar", "unit", "cumulation", "is_key"]
+    list_filter = ["is_key", "pillar", "unit", "cumulation"]
+    search_fields = ["code", "name", "compact__title"]
+    list_select_related = ["compact"]
+    inlines = [TargetInline]
+
+
+@admin.register(Target)
+class TargetAdmin(IndicatorScopedAdmin):
+    country_path = "indicator__compact__country"
+    list_display = ["indicator", "fiscal_year", "value", "set_at_dialogue"]
+    list_filter = ["fiscal_year"]
+    list_select_related = ["indicator"]
+    raw_id_fields = ["set_at_dialogue"]
+
+
+class DisaggregationInline(admin.TabularInline):
+    model = Disaggregation
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Result)
+class ResultAdmin(IndicatorScopedAdmin):
+    country_path = "indicator__compact__country"
+    list_display = ["indicator", "fiscal_year", "value", "status", "reported_by", "reported_at"]
+    list_filter = ["status", "fiscal_year"]
+    list_select_related = ["indicator", "reported_by"]
+    readonly_fields = ["indicator", "fiscal_year", "value", "numerator", "denominator",
+                       "status", "review_note", "reported_by", "reported_at", "reviewed_by",
+                       "reviewed_at"]
+    inlines = [DisaggregationInline]
+
+    # Recording, reviewing and correcting values go through the services (API and pages),
+    # which keep the approval loop and ask for a reason when an approved value changes.
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Disaggregation)
+class DisaggregationAdmin(ScopedAdmin):
+    country_path = "result__indicator__compact__country"
+    list_display = ["result", "sex", "age_group", "value"]
+
+    # The parts must add up to the result: they change with it, through the services.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,113 @@
+"""REST endpoints for the standard library, indicators, targets, results and progress."""
+
+import django_filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from compacts.api import ListRetrieveCreateUpdateViewSet
+from compacts.models import Compact
+from compacts.roles import EMBASSY_OFFICER, TIP_STAFF
+from cpc.api.history import HistoryMixin
+
+from . import selectors, services
+from .models import Indicator, Result, ResultStatus
+from .serializers import (
+    IndicatorSerializer,
+    ProgressSerializer,
+    ResultSerializer,
+    ReviewSerializer,
+    StandardIndicatorSerializer,
+    TargetSerializer,
+)
+
+
+class StandardIndicatorViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = StandardIndicatorSerializer
+    filterset_fields = ["pillar", "unit"]
+
+    def get_queryset(self):
+        return selectors.standard_indicator_list()
+
+
+class IndicatorFilter(django_filters.FilterSet):
+    compact = django_filters.ModelChoiceFilter(queryset=Compact.objects.all())
+
+    class Meta:
+        model = Indicator
+        fields = ["compact", "is_key", "pillar"]
+
+
+class IndicatorViewSet(HistoryMixin, ListRetrieveCreateUpdateViewSet):
+    serializer_class = IndicatorSerializer
+    filterset_class = IndicatorFilter
+
+    def get_queryset(self):
+        return selectors.indicator_list(user=self.request.user)
+
+    @extend_schema(responses=ProgressSerializer(many=True), filters=False)
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def progress(self, request, pk=None):
+        """Per fiscal year: target, actual, percent of target and status (approved results
+        only, direction- and cumulation-aware; see docs/indicators.md)."""
+        indicator = self.get_object()
+        progress = selectors.indicator_progress(indicator=indicator)
+        return Response(
+            ProgressSerializer([row.as_dict() for row in progress.years], many=True).data
+        )
+
+
+class TargetViewSet(HistoryMixin, ListRetrieveCreateUpdateViewSet):
+    serializer_class = TargetSerializer
+    filterset_fields = ["indicator", "fiscal_year"]
+
+    def get_queryset(self):
+        return selectors.target_list(user=self.request.user)
+
+
+class ResultFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=ResultStatus.choices)
+
+    class Meta:
+        model = Result
+        fields = ["indicator", "fiscal_year", "status"]
+
+
+class ResultViewSet(HistoryMixin, ListRetrieveCreateUpdateViewSet):
+    serializer_class = ResultSerializer
+    filterset_class = ResultFilter
+
+    @property
+    def write_roles(self):
+        # Officers record and correct results of their countries; only staff review them.
+        if self.action in ("approve", "return_result"):
+            return (TIP_STAFF,)
+        return (TIP_STAFF, EMBASSY_OFFICER)
+
+    def get_queryset(self):
+        return selectors.result_list(user=self.request.user)
+
+    @extend_schema(request=ReviewSerializer, responses=ResultSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def approve(self, request, pk=None):
+        serializer = ReviewSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        result = services.result_approve(
+            user=request.user, result=self.get_object(), **serializer.validated_data
+        )
+        return Response(self._fresh(result))
+
+    @extend_schema(request=ReviewSerializer, responses=ResultSerializer)
+    @action(detail=True, methods=["post"], url_path="return", url_name="return",
+            filter_backends=[])
+    def return_result(self, request, pk=None):
+        serializer = ReviewSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        result = services.result_return(
+            user=request.user, result=self.get_object(), **serializer.validated_data
+        )
+        return Response(self._fresh(result))
+
+    def _fresh(self, result):
+        return self.get_serializer(self.get_queryset().get(pk=result.pk)).data

@@ -1,0 +1,82 @@
+"""The indicator performance tracking table of a compact, as rows for CSV and XLSX.
+
+One row per indicator: its baseline, then target, actual, percent of target and status for
+each fiscal year of the compact, then the life-of-compact figures.
+"""
+
+import csv
+import io
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from compacts.models import Compact
+
+from .models import Indicator, compact_fiscal_years
+from .progress import STATUS_LABELS, IndicatorProgress
+
+YEAR_COLUMNS = ("target", "actual", "percent of target", "status")
+NOTE = "Only approved results count. Status thresholds: see docs/indicators.md."
+
+
+def tracking_table(
+    compact: Compact, indicators: list[Indicator], progress: dict[int, IndicatorProgress]
+) -> tuple[list[str], list[list]]:
+    years = compact_fiscal_years(compact)
+    header = ["code", "indicator", "pillar", "unit", "direction", "cumulation", "key indicator",
+              "baseline value", "baseline year"]
+    for year in years:
+        header += [f"FY{year} {column}" for column in YEAR_COLUMNS]
+    header += [f"life of compact {column}" for column in YEAR_COLUMNS]
+    rows = []
+    for indicator in indicators:
+        row = [indicator.code, indicator.name, indicator.get_pillar_display(), indicator.unit,
+               indicator.direction, indicator.cumulation, "yes" if indicator.is_key else "no",
+               indicator.baseline_value, indicator.baseline_year]
+        item = progress[indicator.pk]
+        for year in years:
+            row += _cells(item.for_year(year))
+        row += _cells(item.life_of_compact)
+        rows.append(row)
+    return header, rows
+
+
+def _cells(progress) -> list:
+    if progress is None:
+        return [None, None, None, STATUS_LABELS["no_target"]]
+    return [progress.target, progress.actual, progress.percent_of_target,
+            STATUS_LABELS[progress.status]]
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral() else str(
+            value.quantize(Decimal("0.01")))
+    return "" if value is None else value
+
+
+def as_csv(header: list[str], rows: list[list]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_plain(value) for value in row])
+    return buffer.getvalue()
+
+
+def as_xlsx(compact: Compact, header: list[str], rows: list[list]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Indicator tracking"
+    sheet.append([f"{compact.title}: indicator performance tracking table"])
+    sheet.append([NOTE])
+    sheet.append(header)
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
+    sheet.freeze_panes = "C4"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

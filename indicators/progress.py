@@ -1,0 +1,269 @@
+"""Progress of indicators against their targets: the ONE place with the status thresholds.
+
+For each indicator and fiscal year we report the target, the actual, the percent of target and
+a status (``on_track``, ``at_risk``, ``off_track``, ``no_target``, ``no_data``). Only
+**approved** results count. The rules are documented in ``docs/indicators.md``; in short:
+
+* **non_cumulative** - the year's actual is that year's value; the year's target is that
+  year's target.
+* **cumulative** - targets are annual amounts; for a year's status the running total of
+  approved values up to that year is compared with the running total of targets up to that
+  year (a year without a target of its own has ``no_target``).
+* **latest** - the most recent approved value up to that year stands.
+* **percent** indicators are computed from summed numerators and denominators, never by
+  averaging percents; percent targets are never summed (a cumulative percent indicator
+  compares the pooled percent with that year's target).
+* **yes_no** indicators: 1 is yes; the target is met when actual >= target. They are never
+  summed (a cumulative yes/no indicator behaves like ``latest``).
+* **direction** - for ``decrease`` indicators lower is better: percent of target is
+  target / actual * 100, and an actual of 0 means the target is fully met.
+* **status** - percent >= 100: on track; >= 100 - tolerance: at risk; otherwise off track.
+
+Life-of-compact figures follow the cumulation mode: summed targets and actuals for count and
+USD indicators that are non-cumulative or cumulative, pooled numerators / denominators against
+the last target for percent indicators, and the last target and most recent value for
+``latest`` (and yes/no) indicators.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from .models import (
+    Cumulation,
+    Direction,
+    Indicator,
+    Result,
+    ResultStatus,
+    Target,
+    Unit,
+    compact_fiscal_years,
+)
+
+ON_TRACK = "on_track"
+AT_RISK = "at_risk"
+OFF_TRACK = "off_track"
+NO_TARGET = "no_target"
+NO_DATA = "no_data"
+STATUSES = (ON_TRACK, AT_RISK, OFF_TRACK, NO_TARGET, NO_DATA)
+STATUS_LABELS = {
+    ON_TRACK: "On track",
+    AT_RISK: "At risk",
+    OFF_TRACK: "Off track",
+    NO_TARGET: "No target",
+    NO_DATA: "No data",
+}
+
+FULLY_MET = Decimal("100")
+HUNDRED = Decimal("100")
+PERCENT_PLACES = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One row of the indicator performance tracking table (a year or the whole compact)."""
+
+    fiscal_year: int | None  # None for the life-of-compact row
+    target: Decimal | None
+    actual: Decimal | None
+    percent_of_target: Decimal | None
+    status: str
+
+    def as_dict(self) -> dict:
+        return {
+            "fiscal_year": self.fiscal_year,
+            "target": self.target,
+            "actual": self.actual,
+            "percent_of_target": self.percent_of_target,
+            "status": self.status,
+        }
+
+
+@dataclass(frozen=True)
+class IndicatorProgress:
+    indicator: Indicator
+    years: list[Progress] = field(default_factory=list)
+    life_of_compact: Progress | None = None
+
+    def for_year(self, fiscal_year: int) -> Progress | None:
+        return next((p for p in self.years if p.fiscal_year == fiscal_year), None)
+
+
+def percent_of_target(*, target: Decimal, actual: Decimal, direction: str) -> Decimal | None:
+    """How much of the target the actual achieves, in percent (direction-aware).
+
+    None when the target is zero for an increase indicator: any actual meets it, but no
+    percent of zero can be stated.
+    """
+    if direction == Direction.DECREASE:
+        if actual == 0:
+            return FULLY_MET
+        return target / actual * HUNDRED
+    if target == 0:
+        return None
+    return actual / target * HUNDRED
+
+
+def status_for(
+    *, target: Decimal | None, actual: Decimal | None, percent: Decimal | None,
+    tolerance_percent: Decimal, unit: str,
+) -> str:
+    """The thresholds. Nowhere else in the code decides on track / at risk / off track."""
+    if target is None:
+        return NO_TARGET
+    if actual is None:
+        return NO_DATA
+    if unit == Unit.YES_NO:
+        return ON_TRACK if actual >= target else OFF_TRACK
+    if percent is None:  # an increase target of zero: met by any actual
+        return ON_TRACK
+    if percent >= FULLY_MET:
+        return ON_TRACK
+    if percent >= FULLY_MET - tolerance_percent:
+        return AT_RISK
+    return OFF_TRACK
+
+
+def _row(indicator: Indicator, fiscal_year, target, actual) -> Progress:
+    if target is not None and actual is not None:
+        if indicator.unit == Unit.YES_NO:
+            percent = FULLY_MET if actual >= target else Decimal("0")
+        else:
+            percent = percent_of_target(
+                target=target, actual=actual, direction=indicator.direction
+            )
+    else:
+        percent = None
+    status = status_for(
+        target=target, actual=actual, percent=percent,
+        tolerance_percent=indicator.tolerance_percent, unit=indicator.unit,
+    )
+    if percent is not None:
+        percent = percent.quantize(PERCENT_PLACES, rounding=ROUND_HALF_UP)
+    return Progress(fiscal_year, target, actual, percent, status)
+
+
+def _pooled_percent(results: Iterable[Result]) -> Decimal | None:
+    results = [r for r in results if r.denominator]
+    if not results:
+        return None
+    numerator = sum((r.numerator or Decimal("0") for r in results), Decimal("0"))
+    denominator = sum((r.denominator for r in results), Decimal("0"))
+    return numerator / denominator * HUNDRED
+
+
+def _mode(indicator: Indicator) -> str:
+    # A yes/no answer cannot be summed: the latest answer stands.
+    if indicator.unit == Unit.YES_NO and indicator.cumulation == Cumulation.CUMULATIVE:
+        return Cumulation.LATEST
+    return indicator.cumulation
+
+
+def compute_indicator_progress(
+    indicator: Indicator,
+    *,
+    targets: Iterable[Target],
+    results: Iterable[Result],
+    fiscal_years: Sequence[int] | None = None,
+) -> IndicatorProgress:
+    """Progress of one indicator from its targets and results (already loaded; no queries
+    unless ``fiscal_years`` is omitted and the compact's extensions are not prefetched)."""
+    target_by_year = {t.fiscal_year: t.value for t in targets}
+    approved = sorted(
+        (r for r in results if r.status == ResultStatus.APPROVED), key=lambda r: r.fiscal_year
+    )
+    result_by_year = {r.fiscal_year: r for r in approved}
+    if fiscal_years is None:
+        fiscal_years = compact_fiscal_years(indicator.compact)
+    years = sorted(set(fiscal_years) | set(target_by_year) | set(result_by_year))
+    mode = _mode(indicator)
+    is_percent = indicator.unit == Unit.PERCENT
+
+    rows = []
+    for year in years:
+        upto = [r for r in approved if r.fiscal_year <= year]
+        if mode == Cumulation.LATEST:
+            target = target_by_year.get(year)
+            actual = upto[-1].value if upto else None
+        elif mode == Cumulation.CUMULATIVE:
+            this_year = result_by_year.get(year)
+            if is_percent:
+                target = target_by_year.get(year)
+                actual = _pooled_percent(upto) if this_year else None
+            else:
+                target = (
+                    sum((v for y, v in target_by_year.items() if y <= year), Decimal("0"))
+                    if year in target_by_year else None
+                )
+                actual = sum((r.value for r in upto), Decimal("0")) if this_year else None
+        else:
+            target = target_by_year.get(year)
+            this_year = result_by_year.get(year)
+            actual = this_year.value if this_year else None
+        rows.append(_row(indicator, year, target, actual))
+
+    return IndicatorProgress(
+        indicator=indicator,
+        years=rows,
+        life_of_compact=_life_of_compact(indicator, mode, years, target_by_year, approved),
+    )
+
+
+def _life_of_compact(indicator, mode, years, target_by_year, approved) -> Progress:
+    last_target = target_by_year[max(target_by_year)] if target_by_year else None
+    if mode == Cumulation.LATEST:
+        target, actual = last_target, (approved[-1].value if approved else None)
+    elif indicator.unit == Unit.PERCENT:
+        target, actual = last_target, _pooled_percent(approved)
+    else:
+        target = sum(target_by_year.values(), Decimal("0")) if target_by_year else None
+        actual = sum((r.value for r in approved), Decimal("0")) if approved else None
+    return _row(indicator, None, target, actual)
+
+
+def progress_for_indicators(
+    indicators: Sequence[Indicator], *, fiscal_years: Sequence[int] | None = None
+) -> dict[int, IndicatorProgress]:
+    """Progress of many indicators at once, keyed by indicator id.
+
+    Uses the ``targets`` and ``results`` prefetched on the indicators when they are there
+    (see ``selectors.indicators_with_progress_data``); otherwise loads all of them in two
+    queries, never one per indicator.
+    """
+    indicators = list(indicators)
+    if not indicators:
+        return {}
+    prefetched = all(
+        {"targets", "results"} <= set(getattr(i, "_prefetched_objects_cache", {}))
+        for i in indicators
+    )
+    if prefetched:
+        targets_of = {i.pk: list(i.targets.all()) for i in indicators}
+        results_of = {i.pk: list(i.results.all()) for i in indicators}
+    else:
+        ids = [i.pk for i in indicators]
+        targets_of, results_of = defaultdict(list), defaultdict(list)
+        for target in Target.objects.filter(indicator_id__in=ids):
+            targets_of[target.indicator_id].append(target)
+        for result in Result.objects.filter(indicator_id__in=ids, status=ResultStatus.APPROVED):
+            results_of[result.indicator_id].append(result)
+    years_of_compact: dict[int, list[int]] = {}
+    progress = {}
+    for indicator in indicators:
+        years = fiscal_years
+        if years is None:
+            if indicator.compact_id not in years_of_compact:
+                years_of_compact[indicator.compact_id] = compact_fiscal_years(indicator.compact)
+            years = years_of_compact[indicator.compact_id]
+        progress[indicator.pk] = compute_indicator_progress(
+            indicator,
+            targets=targets_of[indicator.pk],
+            results=results_of[indicator.pk],
+            fiscal_years=years,
+        )
+    return progress
+
+
+def indicator_progress(indicator: Indicator) -> IndicatorProgress:
+    return progress_for_indicators([indicator])[indicator.pk]

@@ -1,0 +1,99 @@
+"""Every read the indicator pages, exports and API need, scoped to the user and prefetched."""
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from compacts.models import Compact, Extension
+from compacts.scoping import scope_to_changeable, scope_to_visible
+from compacts.selectors import compact_list
+
+from .models import Indicator, Result, ResultStatus, StandardIndicator, Target
+from .progress import IndicatorProgress, progress_for_indicators
+
+COUNTRY_PATH = "compact__country"
+
+
+def standard_indicator_list() -> QuerySet[StandardIndicator]:
+    """The library is program-wide: every role may read it."""
+    return StandardIndicator.objects.order_by("code")
+
+
+def indicator_list(*, user) -> QuerySet[Indicator]:
+    return scope_to_visible(
+        Indicator.objects.select_related("compact__country", "standard").prefetch_related(
+            Prefetch("compact__extensions", queryset=Extension.objects.order_by("new_end_date"))
+        ),
+        user,
+        country_path=COUNTRY_PATH,
+    ).order_by("compact_id", "code", "pk")
+
+
+def indicator_changeable_list(*, user) -> QuerySet[Indicator]:
+    """Indicators the user may record results or set targets for (their countries)."""
+    return scope_to_changeable(
+        Indicator.objects.select_related("compact__country"), user, country_path=COUNTRY_PATH
+    )
+
+
+def compact_changeable_list(*, user) -> QuerySet[Compact]:
+    return scope_to_changeable(Compact.objects.select_related("country"), user)
+
+
+def target_list(*, user) -> QuerySet[Target]:
+    return scope_to_visible(
+        Target.objects.select_related("indicator"), user,
+        country_path=f"indicator__{COUNTRY_PATH}",
+    ).order_by("indicator_id", "fiscal_year")
+
+
+def result_list(*, user) -> QuerySet[Result]:
+    return scope_to_visible(
+        Result.objects.select_related("indicator", "reported_by", "reviewed_by")
+        .prefetch_related("disaggregations"),
+        user,
+        country_path=f"indicator__{COUNTRY_PATH}",
+    ).order_by("indicator_id", "fiscal_year")
+
+
+def indicators_with_progress_data(queryset: QuerySet[Indicator]) -> QuerySet[Indicator]:
+    """Prefetch what :func:`progress.progress_for_indicators` needs: two queries in all."""
+    return queryset.prefetch_related(
+        Prefetch("targets", queryset=Target.objects.order_by("fiscal_year")),
+        Prefetch(
+            "results",
+            queryset=Result.objects.filter(status=ResultStatus.APPROVED).order_by("fiscal_year"),
+        ),
+    )
+
+
+def indicator_progress(*, indicator: Indicator) -> IndicatorProgress:
+    return progress_for_indicators([indicator])[indicator.pk]
+
+
+def compact_for_indicator_table(*, user, compact_id: int) -> Compact:
+    """The compact whose indicator performance tracking table is asked for, or 404."""
+    compact = (
+        compact_list(user=user)
+        .prefetch_related("extensions")
+        .filter(pk=compact_id)
+        .first()
+    )
+    if compact is None:
+        raise Http404("No such compact.")
+    return compact
+
+
+def indicator_table(
+    *, user, compact: Compact
+) -> tuple[list[Indicator], dict[int, IndicatorProgress]]:
+    """A compact's indicators with their progress, in a fixed number of queries."""
+    indicators = list(
+        indicators_with_progress_data(
+            scope_to_visible(
+                Indicator.objects.filter(compact=compact), user, country_path=COUNTRY_PATH
+            ).order_by("-is_key", "code", "pk")
+        )
+    )
+    for indicator in indicators:
+        indicator.compact = compact  # shares the compact's prefetched extensions
+    return indicators, progress_for_indicators(indicators)

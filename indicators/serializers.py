@@ -1,0 +1,149 @@
+from rest_framework import serializers
+
+from compacts.scoping import scope_to_visible
+from dialogues.models import Dialogue
+
+from . import selectors, services
+from .models import (
+    AgeGroup,
+    Disaggregation,
+    Indicator,
+    Result,
+    Sex,
+    StandardIndicator,
+    Target,
+)
+from .progress import STATUSES
+
+
+class StandardIndicatorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StandardIndicator
+        fields = ["id", "code", "name", "pillar", "unit", "direction", "cumulation",
+                  "definition"]
+
+
+class ScopedFieldsMixin:
+    """Relation fields only offer what the user may change; on update the parent is fixed."""
+
+    fixed_on_update: tuple[str, ...] = ()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        self.scope_fields(fields, user)
+        if self.instance is not None:
+            for name in self.fixed_on_update:
+                fields[name].read_only = True
+        return fields
+
+    def scope_fields(self, fields, user) -> None:  # pragma: no cover - overridden
+        pass
+
+
+class IndicatorSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
+    fixed_on_update = ("compact", "standard")
+
+    class Meta:
+        model = Indicator
+        validators = []  # one-per-year and unique codes: the model reports them per field
+        fields = [
+            "id", "compact", "standard", "code", "name", "definition", "pillar", "unit",
+            "direction", "cumulation", "tolerance_percent", "baseline_value", "baseline_year",
+            "is_key", "created_at",
+        ]
+        # Copied from the standard indicator when one is given; the service reports blanks.
+        extra_kwargs = {name: {"required": False} for name in ("code", "name", "pillar", "unit")}
+
+    def scope_fields(self, fields, user):
+        fields["compact"].queryset = selectors.compact_changeable_list(user=user)
+        fields["standard"].queryset = selectors.standard_indicator_list()
+
+    def create(self, validated_data):
+        return services.indicator_create(**validated_data)
+
+    def update(self, instance, validated_data):
+        return services.indicator_update(indicator=instance, data=validated_data)
+
+
+class TargetSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
+    fixed_on_update = ("indicator",)
+
+    class Meta:
+        model = Target
+        validators = []  # one-per-year and unique codes: the model reports them per field
+        fields = ["id", "indicator", "fiscal_year", "value", "set_at_dialogue", "created_at"]
+
+    def scope_fields(self, fields, user):
+        fields["indicator"].queryset = selectors.indicator_changeable_list(user=user)
+        fields["set_at_dialogue"].queryset = scope_to_visible(
+            Dialogue.objects.all(), user, country_path="compact__country"
+        )
+
+    def create(self, validated_data):
+        return services.target_create(**validated_data)
+
+    def update(self, instance, validated_data):
+        return services.target_update(target=instance, data=validated_data)
+
+
+class DisaggregationSerializer(serializers.ModelSerializer):
+    sex = serializers.ChoiceField(choices=Sex.choices)
+    age_group = serializers.ChoiceField(choices=AgeGroup.choices)
+
+    class Meta:
+        model = Disaggregation
+        fields = ["sex", "age_group", "value"]
+
+
+class ResultSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
+    fixed_on_update = ("indicator",)
+    disaggregations = DisaggregationSerializer(many=True, required=False)
+    reported_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    reviewed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    change_reason = serializers.CharField(
+        write_only=True, required=False, allow_blank=True,
+        max_length=services.CHANGE_REASON_MAX_LENGTH,
+        help_text="Why an approved value is changed; required for that, kept in the history.",
+    )
+
+    class Meta:
+        model = Result
+        validators = []  # one-per-year and unique codes: the model reports them per field
+        fields = [
+            "id", "indicator", "fiscal_year", "value", "numerator", "denominator",
+            "disaggregations", "source", "status", "review_note", "reported_by", "reported_at",
+            "reviewed_by", "reviewed_at", "change_reason",
+        ]
+        read_only_fields = ["status", "review_note", "reported_at", "reviewed_at"]
+        # Percent indicators compute the value from numerator and denominator.
+        extra_kwargs = {"value": {"required": False}}
+
+    def scope_fields(self, fields, user):
+        fields["indicator"].queryset = selectors.indicator_changeable_list(user=user)
+
+    def create(self, validated_data):
+        validated_data.pop("change_reason", None)
+        return services.result_record(user=self.context["request"].user, **validated_data)
+
+    def update(self, instance, validated_data):
+        change_reason = validated_data.pop("change_reason", "")
+        disaggregations = validated_data.pop("disaggregations", None)
+        return services.result_update(
+            user=self.context["request"].user, result=instance, data=validated_data,
+            disaggregations=disaggregations, change_reason=change_reason,
+        )
+
+
+class ReviewSerializer(serializers.Serializer):
+    review_note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ProgressSerializer(serializers.Serializer):
+    fiscal_year = serializers.IntegerField()
+    target = serializers.DecimalField(max_digits=20, decimal_places=4, allow_null=True)
+    actual = serializers.DecimalField(max_digits=20, decimal_places=4, allow_null=True)
+    percent_of_target = serializers.DecimalField(max_digits=20, decimal_places=2,
+                                                 allow_null=True)
+    status = serializers.ChoiceField(choices=STATUSES)

@@ -1,0 +1,288 @@
+"""Every write to indicators, targets and results. Each service validates with ``full_clean()``
+inside one transaction, so a rejected request writes nothing.
+
+The approval loop: a result recorded by TIP staff is approved at once; one recorded by an
+embassy officer is ``submitted`` until staff approve it or return it with a note. Only
+approved results count in progress (see ``progress.py``). Changing an approved result's
+value needs a reason, which is kept in the result's history.
+"""
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from compacts import scoping
+from compacts.models import Compact
+from cpc.api.exceptions import StateConflict
+
+from .models import (
+    Disaggregation,
+    Indicator,
+    Result,
+    ResultStatus,
+    StandardIndicator,
+    Target,
+    Unit,
+)
+
+ERR_NOT_YOUR_COUNTRY = "You may not record data for this country."
+ERR_PERCENT_PARTS_REQUIRED = "A percent indicator needs both a numerator and a denominator."
+ERR_PARTS_ONLY_FOR_PERCENT = "Only percent indicators take a numerator and a denominator."
+ERR_DENOMINATOR_POSITIVE = "The denominator must be greater than zero."
+ERR_VALUE_REQUIRED = "Enter a value."
+ERR_DISAGGREGATIONS_SUM = "The parts add up to {total}, not to the result's {expected} {what}."
+ERR_CHANGE_REASON_REQUIRED = "Say why an approved value is changed."
+ERR_CHANGE_REASON_TOO_LONG = "Keep the reason to {limit} characters."
+ERR_REVIEW_NOTE_REQUIRED = "Say why the result is returned."
+ERR_ONLY_SUBMITTED = "Only a submitted result can be {action}; this one is {status}."
+ERR_ONLY_STAFF_REVIEW = "Only TIP staff approve or return results."
+ERR_UNIT_LOCKED = "The unit cannot change once the indicator has targets or results."
+
+# The history keeps the reason in a text column (see settings); this bound only stops abuse.
+CHANGE_REASON_MAX_LENGTH = 2000
+PERCENT_PLACES = Decimal("0.0001")
+STANDARD_FIELDS = ("code", "name", "definition", "pillar", "unit", "direction", "cumulation")
+
+
+def _apply(instance, data: Mapping[str, Any]):
+    for name, value in data.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+# Indicators -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def indicator_create(
+    *, compact: Compact, standard: StandardIndicator | None = None, **fields: Any
+) -> Indicator:
+    """Create an indicator; from a standard one, its code, name, unit etc. are copied unless
+    given here."""
+    data: dict[str, Any] = {}
+    if standard is not None:
+        data = {name: getattr(standard, name) for name in STANDARD_FIELDS}
+    data.update(fields)
+    return _apply(Indicator(compact=compact, standard=standard), data)
+
+
+@transaction.atomic
+def indicator_update(*, indicator: Indicator, data: Mapping[str, Any]) -> Indicator:
+    unit = data.get("unit")
+    if (
+        unit is not None
+        and unit != indicator.unit
+        and (indicator.targets.exists() or indicator.results.exists())
+    ):
+        raise ValidationError({"unit": [ERR_UNIT_LOCKED]})
+    return _apply(indicator, data)
+
+
+# Targets ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def target_create(
+    *, indicator: Indicator, fiscal_year: int, value: Decimal, set_at_dialogue=None
+) -> Target:
+    return _apply(
+        Target(indicator=indicator),
+        {"fiscal_year": fiscal_year, "value": value, "set_at_dialogue": set_at_dialogue},
+    )
+
+
+@transaction.atomic
+def target_update(*, target: Target, data: Mapping[str, Any]) -> Target:
+    return _apply(target, data)
+
+
+# Results ----------------------------------------------------------------------------------
+
+
+def _check_can_record(user, indicator: Indicator) -> None:
+    if not scoping.can_change_country(user, indicator.compact.country_id):
+        raise ValidationError({"indicator": [ERR_NOT_YOUR_COUNTRY]})
+
+
+def _percent(numerator: Decimal, denominator: Decimal) -> Decimal:
+    return (Decimal(numerator) / Decimal(denominator) * 100).quantize(PERCENT_PLACES)
+
+
+def _set_value(result: Result, *, value, numerator, denominator) -> None:
+    """Fill value / numerator / denominator by the unit's rules, or raise field errors."""
+    if result.indicator.unit == Unit.PERCENT:
+        errors = {}
+        for name, part in (("numerator", numerator), ("denominator", denominator)):
+            if part is None:
+                errors[name] = [ERR_PERCENT_PARTS_REQUIRED]
+        if denominator is not None and denominator <= 0:
+            errors["denominator"] = [ERR_DENOMINATOR_POSITIVE]
+        if errors:
+            raise ValidationError(errors)
+        result.numerator, result.denominator = numerator, denominator
+        result.value = _percent(numerator, denominator)
+        return
+    errors = {}
+    for name, part in (("numerator", numerator), ("denominator", denominator)):
+        if part is not None:
+            errors[name] = [ERR_PARTS_ONLY_FOR_PERCENT]
+    if value is None:
+        errors["value"] = [ERR_VALUE_REQUIRED]
+    if errors:
+        raise ValidationError(errors)
+    result.value, result.numerator, result.denominator = value, None, None
+
+
+def _disaggregation_total_field(result: Result) -> tuple[Decimal, str]:
+    # For a percent indicator the parts are children, so they add up to the numerator.
+    if result.indicator.unit == Unit.PERCENT:
+        return result.numerator, "numerator"
+    return result.value, "value"
+
+
+def _replace_disaggregations(result: Result, parts: Iterable[Mapping[str, Any]]) -> None:
+    result.disaggregations.all().delete()
+    for part in parts:
+        disaggregation = Disaggregation(
+            result=result, sex=part.get("sex"), age_group=part.get("age_group"),
+            value=part.get("value"),
+        )
+        try:
+            disaggregation.full_clean()
+        except ValidationError as error:
+            raise ValidationError({"disaggregations": error.messages}) from error
+        disaggregation.save()
+
+
+def _check_disaggregations_add_up(result: Result) -> None:
+    parts = list(result.disaggregations.all())
+    if not parts:
+        return
+    total = sum((p.value for p in parts), Decimal("0"))
+    expected, what = _disaggregation_total_field(result)
+    if total != expected:
+        raise ValidationError(
+            {"disaggregations": [ERR_DISAGGREGATIONS_SUM.format(
+                total=total.normalize(), expected=expected.normalize(), what=what)]}
+        )
+
+
+@transaction.atomic
+def result_record(
+    *,
+    user,
+    indicator: Indicator,
+    fiscal_year: int,
+    value: Decimal | None = None,
+    numerator: Decimal | None = None,
+    denominator: Decimal | None = None,
+    disaggregations: Iterable[Mapping[str, Any]] = (),
+    source: str = "",
+) -> Result:
+    """Record a fiscal year's result. Staff results are approved at once; officers' results
+    are submitted for review."""
+    _check_can_record(user, indicator)
+    now = timezone.now()
+    result = Result(indicator=indicator, fiscal_year=fiscal_year, source=source,
+                    reported_by=user, reported_at=now)
+    _set_value(result, value=value, numerator=numerator, denominator=denominator)
+    if scoping.is_tip_staff(user):
+        result.status = ResultStatus.APPROVED
+        result.reviewed_by, result.reviewed_at = user, now
+    else:
+        result.status = ResultStatus.SUBMITTED
+    result.full_clean()
+    result.save()
+    _replace_disaggregations(result, disaggregations)
+    _check_disaggregations_add_up(result)
+    return result
+
+
+@transaction.atomic
+def result_update(
+    *,
+    user,
+    result: Result,
+    data: Mapping[str, Any],
+    disaggregations: Iterable[Mapping[str, Any]] | None = None,
+    change_reason: str = "",
+) -> Result:
+    """Change a result. An approved value changes only with a reason (kept in the history);
+    an officer's edit sends the result back to review (``submitted``)."""
+    result = Result.objects.select_for_update().select_related("indicator__compact").get(
+        pk=result.pk
+    )
+    _check_can_record(user, result.indicator)
+    data = dict(data)
+    before = (result.value, result.numerator, result.denominator)
+    _set_value(
+        result,
+        value=data.pop("value", result.value),
+        numerator=data.pop("numerator", result.numerator),
+        denominator=data.pop("denominator", result.denominator),
+    )
+    value_changed = (result.value, result.numerator, result.denominator) != before
+    change_reason = (change_reason or "").strip()
+    if result.status == ResultStatus.APPROVED and value_changed and not change_reason:
+        raise ValidationError({"change_reason": [ERR_CHANGE_REASON_REQUIRED]})
+    if len(change_reason) > CHANGE_REASON_MAX_LENGTH:
+        raise ValidationError(
+            {"change_reason": [ERR_CHANGE_REASON_TOO_LONG.format(limit=CHANGE_REASON_MAX_LENGTH)]}
+        )
+    for name in ("fiscal_year", "source"):
+        if name in data:
+            setattr(result, name, data.pop(name))
+    if not scoping.is_tip_staff(user) and result.status != ResultStatus.SUBMITTED:
+        result.status = ResultStatus.SUBMITTED
+        result.reported_by, result.reported_at = user, timezone.now()
+    if change_reason:
+        result._change_reason = change_reason
+    result.full_clean()
+    result.save()
+    if disaggregations is not None:
+        _replace_disaggregations(result, disaggregations)
+    _check_disaggregations_add_up(result)
+    return result
+
+
+def _review(*, user, result: Result, status: str, action: str, note: str) -> Result:
+    if not scoping.is_tip_staff(user):
+        raise PermissionDenied(ERR_ONLY_STAFF_REVIEW)
+    result = Result.objects.select_for_update().get(pk=result.pk)
+    if result.status != ResultStatus.SUBMITTED:
+        raise StateConflict(
+            ERR_ONLY_SUBMITTED.format(action=action, status=result.get_status_display().lower())
+        )
+    result.status = status
+    result.review_note = note
+    result.reviewed_by, result.reviewed_at = user, timezone.now()
+    result.full_clean()
+    result.save()
+    return result
+
+
+@transaction.atomic
+def result_approve(*, user, result: Result, review_note: str = "") -> Result:
+    return _review(user=user, result=result, status=ResultStatus.APPROVED, action="approved",
+                   note=(review_note or "").strip())
+
+
+@transaction.atomic
+def result_return(*, user, result: Result, review_note: str) -> Result:
+    """Send a submitted result back to the officer with a note saying what to fix."""
+    if not scoping.is_tip_staff(user):
+        raise PermissionDenied(ERR_ONLY_STAFF_REVIEW)
+    note = (review_note or "").strip()
+    if not note:
+        # The state is checked first: returning an approved result is a conflict, not a typo.
+        current = Result.objects.filter(pk=result.pk).values_list("status", flat=True).first()
+        if current == ResultStatus.SUBMITTED:
+            raise ValidationError({"review_note": [ERR_REVIEW_NOTE_REQUIRED]})
+    return _review(user=user, result=result, status=ResultStatus.RETURNED, action="returned",
+                   note=note)

@@ -1,0 +1,72 @@
+import datetime as dt
+from decimal import Decimal
+
+import factory
+from factory.django import DjangoModelFactory
+
+from contributions.models import (
+    Contribution,
+    FollowUp,
+    Measure,
+    PlanStatus,
+    SustainabilityPlan,
+)
+from dialogues.models import Dialogue
+from tests.compacts.factories import CompactFactory
+
+
+class ContributionFactory(DjangoModelFactory):
+    class Meta:
+        model = Contribution
+
+    compact = factory.SubFactory(CompactFactory)
+    fiscal_year = 2024
+    kind = "funding"
+    description = "Sample: ministry budget line for shelters."
+    amount_local = Decimal("120000.00")
+    currency = "GHS"
+    amount_usd = Decimal("10000.00")
+    personnel_count = None
+
+
+class SustainabilityPlanFactory(DjangoModelFactory):
+    class Meta:
+        model = SustainabilityPlan
+
+    compact = factory.SubFactory(CompactFactory)
+    status = PlanStatus.NOT_REQUESTED
+
+    class Params:
+        requested = factory.Trait(
+            status=PlanStatus.REQUESTED,
+            requested_on=dt.date(2024, 1, 15),
+            due_on=dt.date(2024, 6, 30),
+        )
+
+
+class MeasureFactory(DjangoModelFactory):
+    class Meta:
+        model = Measure
+
+    plan = factory.SubFactory(SustainabilityPlanFactory)
+    description = "Fund the shelter network from the national budget."
+    category = "budget_line"
+    responsible_institution = "Ministry of Gender, Children and Social Protection"
+
+
+class FollowUpFactory(DjangoModelFactory):
+    class Meta:
+        model = FollowUp
+
+    plan = factory.SubFactory(SustainabilityPlanFactory)
+    date = dt.date(2024, 7, 10)
+    note = "Called the ministry about the draft plan."
+
+
+class DialogueFactory(DjangoModelFactory):
+    class Meta:
+        model = Dialogue
+
+    compact = factory.SubFactory(CompactFactory)
+    fiscal_year = 2024
+    scheduled_for = dt.date(2024, 3, 1)
