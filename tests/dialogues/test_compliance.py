@@ -7,6 +7,7 @@ import pytest
 from compacts.models import Compact
 from dialogues.compliance import compact_compliance
 from tests.compacts.factories import CompactFactory, GuidanceDocumentFactory
+from tests.contributions.factories import ContributionFactory, SustainabilityPlanFactory
 from tests.dialogues.factories import (
     DialogueFactory,
     DiscussionFactory,
@@ -116,7 +117,36 @@ class TestCheck4Guidance:
         assert statuses(ghana_compact)[4] == "not_met"
 
 
+class TestCheck5Contributions:
+    def test_met_with_a_contribution_for_the_year(self, ghana_compact):
+        ContributionFactory(compact=ghana_compact, fiscal_year=FY)
+        assert statuses(ghana_compact)[5] == "met"
+
+    def test_not_met_when_contributions_are_for_other_years(self, ghana_compact):
+        ContributionFactory(compact=ghana_compact, fiscal_year=FY + 1)
+        assert statuses(ghana_compact)[5] == "not_met"
+        assert f"FY{FY}" in detail(ghana_compact, 5)
+
+    def test_not_applicable_when_the_compact_was_not_active(self, ghana_compact):
+        ContributionFactory(compact=ghana_compact, fiscal_year=FY)
+        assert statuses(ghana_compact, fiscal_year=2020)[5] == "not_applicable"
+
+
 class TestCheck6Sustainability:
+    def test_not_met_when_the_plan_is_overdue_even_if_discussed(self, ghana_compact,
+                                                                  held_dialogue):
+        SustainabilityPlanFactory(compact=ghana_compact, status="requested",
+                                  requested_on=dt.date(2024, 1, 10),
+                                  due_on=dt.date(2024, 6, 30))
+        assert statuses(ghana_compact)[6] == "not_met"
+        assert "2024-06-30" in detail(ghana_compact, 6)
+
+    def test_received_plan_is_not_overdue(self, ghana_compact, held_dialogue):
+        SustainabilityPlanFactory(compact=ghana_compact, status="received",
+                                  requested_on=dt.date(2024, 1, 10),
+                                  due_on=dt.date(2024, 6, 30), received_on=dt.date(2024, 7, 2))
+        assert statuses(ghana_compact)[6] == "met"
+
     def test_met(self, ghana_compact, held_dialogue):
         assert statuses(ghana_compact)[6] == "met"
 
