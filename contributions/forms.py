@@ -1,6 +1,22 @@
-from django import forms
+"""Forms of the contributions and sustainability-plan pages. They parse and label input;
+the services in contributions.services validate the whole object and save it."""
 
-from .models import FollowUp
+from django import forms
+from django.utils.formats import date_format
+
+from .models import Contribution, FollowUp, Measure, SustainabilityPlan
+
+DATE = {"type": "date", "class": "usa-input"}
+SELECT = "- Select -"  # USWDS wording for an empty choice
+
+
+def _blank_says_select(field) -> None:
+    field.choices = [("", SELECT), *[c for c in field.choices if c[0] != ""]]
+
+
+def _textarea(rows: int) -> forms.Textarea:
+    # USWDS gives every textarea a fixed height; ``height-auto`` lets ``rows`` decide.
+    return forms.Textarea(attrs={"class": "usa-textarea height-auto", "rows": rows})
 
 
 class ContributionImportForm(forms.Form):
@@ -13,12 +29,107 @@ class ContributionImportForm(forms.Form):
     )
 
 
+class ContributionForm(forms.ModelForm):
+    """A contribution added on the compact's page; the compact comes from the URL."""
+
+    evidence = forms.FileField(
+        required=False, label="Evidence (optional)",
+        help_text="A budget extract, payroll or receipt. Stored privately.",
+        widget=forms.FileInput(attrs={"class": "usa-file-input"}),
+    )
+
+    class Meta:
+        model = Contribution
+        fields = ["fiscal_year", "kind", "description", "amount_local", "currency",
+                  "amount_usd", "personnel_count", "recorded_at_dialogue", "evidence"]
+        labels = {
+            "personnel_count": "Personnel count",
+            "currency": "Currency code",
+            "recorded_at_dialogue": "Reported at the annual dialogue",
+        }
+        help_texts = {
+            "personnel_count": "",
+            "currency": "",
+        }
+        widgets = {
+            "fiscal_year": forms.Select(attrs={"class": "usa-select"}),
+            "kind": forms.Select(attrs={"class": "usa-select"}),
+            "description": _textarea(2),
+            "amount_local": forms.NumberInput(attrs={"class": "usa-input", "step": "0.01",
+                                                     "min": "0"}),
+            "currency": forms.TextInput(attrs={"class": "usa-input", "maxlength": "3",
+                                               "placeholder": "GHS", "autocomplete": "off",
+                                               "style": "text-transform: uppercase"}),
+            "amount_usd": forms.NumberInput(attrs={"class": "usa-input", "step": "0.01",
+                                                   "min": "0"}),
+            "personnel_count": forms.NumberInput(attrs={"class": "usa-input usa-input--small",
+                                                        "min": "0"}),
+            "recorded_at_dialogue": forms.Select(attrs={"class": "usa-select"}),
+        }
+
+    def __init__(self, *args, fiscal_years=(), dialogues=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        _blank_says_select(self.fields["kind"])
+        # The compact's own fiscal years; the model still rejects a year outside it.
+        self.fields["fiscal_year"].widget.choices = [("", SELECT)] + [
+            (fy, f"FY{fy}") for fy in fiscal_years]
+        dialogue_field = self.fields["recorded_at_dialogue"]
+        dialogue_field.queryset = dialogues if dialogues is not None else (
+            dialogue_field.queryset.none())
+        dialogue_field.label_from_instance = (
+            lambda d: f"FY{d.fiscal_year} dialogue ({date_format(d.scheduled_for, 'M j, Y')})")
+        dialogue_field.empty_label = "Not reported at a dialogue"
+
+    def clean_currency(self):
+        return (self.cleaned_data.get("currency") or "").strip().upper()
+
+
+class PlanForm(forms.ModelForm):
+    """Creates the plan record, or edits its notes."""
+
+    class Meta:
+        model = SustainabilityPlan
+        fields = ["notes"]
+        widgets = {"notes": _textarea(3)}
+
+
+class PlanRequestForm(forms.Form):
+    requested_on = forms.DateField(required=False, widget=forms.DateInput(attrs=DATE),
+                                   label="Requested on", help_text="Leave empty for today.")
+    due_on = forms.DateField(widget=forms.DateInput(attrs=DATE), label="Due on")
+
+
+class PlanReceiveForm(forms.Form):
+    received_on = forms.DateField(required=False, widget=forms.DateInput(attrs=DATE),
+                                  label="Received on", help_text="Leave empty for today.")
+    document = forms.FileField(required=False, label="Plan document (optional)",
+                               help_text="Stored privately; only users who see the compact "
+                                         "can download it.",
+                               widget=forms.FileInput(attrs={"class": "usa-file-input"}))
+
+
+class MeasureForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _blank_says_select(self.fields["category"])
+
+    class Meta:
+        model = Measure
+        fields = ["description", "category", "responsible_institution", "status"]
+        widgets = {
+            "description": _textarea(2),
+            "category": forms.Select(attrs={"class": "usa-select"}),
+            "responsible_institution": forms.TextInput(attrs={"class": "usa-input"}),
+            "status": forms.Select(attrs={"class": "usa-select"}),
+        }
+
+
 class FollowUpForm(forms.ModelForm):
     class Meta:
         model = FollowUp
         fields = ["date", "note", "next_step"]
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date", "class": "usa-input"}),
-            "note": forms.Textarea(attrs={"class": "usa-textarea", "rows": 3}),
-            "next_step": forms.Textarea(attrs={"class": "usa-textarea", "rows": 2}),
+            "date": forms.DateInput(attrs=DATE),
+            "note": _textarea(3),
+            "next_step": _textarea(2),
         }

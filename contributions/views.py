@@ -5,23 +5,65 @@ import csv
 import io
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from compacts import scoping
+from compacts.roles import EMBASSY_OFFICER, TIP_STAFF
 from compacts.views import RoleRequiredMixin
+from cpc.api.exceptions import StateConflict
+from cpc.fiscal import fiscal_year_of
 
 from . import charts, selectors, services
 from .api import private_file_response
-from .forms import ContributionImportForm, FollowUpForm
+from .forms import (
+    ContributionForm,
+    ContributionImportForm,
+    FollowUpForm,
+    MeasureForm,
+    PlanForm,
+    PlanReceiveForm,
+    PlanRequestForm,
+)
 from .importing import COLUMNS, ContributionImportError
+from .models import Contribution, Measure, SustainabilityPlan
 
 EXPORT_COLUMNS = (*COLUMNS, "verified", "recorded_at_dialogue")
+WRITER_ROLES = {TIP_STAFF, EMBASSY_OFFICER}
+
+ERR_NOT_WRITER = "Your role does not allow this change."
+ERR_PLAN_STAFF_ONLY = "Only TIP Office staff manage sustainability plans and their measures."
+ERR_NOT_SAVED = "The contribution was not saved: correct the fields marked below."
+
+
+def _can_write(user, compact) -> bool:
+    """TIP staff anywhere, embassy officers in their countries; auditors never."""
+    return bool(scoping.user_roles(user) & WRITER_ROLES) and scoping.can_change_country(
+        user, compact.country_id)
+
+
+def _apply_service_errors(error: ValidationError, form) -> None:
+    """Show a service's ValidationError beside the form's fields (others at the top)."""
+    errors = error.message_dict if hasattr(error, "error_dict") else {
+        NON_FIELD_ERRORS: error.messages}
+    for field, messages_ in errors.items():
+        target = field if field in form.fields else None
+        for message in messages_:
+            form.add_error(target, message)
+
+
+def _contributions_url(compact) -> str:
+    return reverse("contributions:compact-contributions", args=[compact.pk])
+
+
+def _plan_url(compact) -> str:
+    return reverse("contributions:plan", args=[compact.pk])
 
 
 class CompactMixin(RoleRequiredMixin):
@@ -44,11 +86,30 @@ class CompactListView(RoleRequiredMixin, ListView):
 
 
 class CompactContributionsView(CompactMixin, TemplateView):
+    """The funding picture and the contributions table; writers add a contribution here."""
+
     template_name = "contributions/compact_contributions.html"
+
+    def _form(self, data=None, files=None) -> ContributionForm:
+        user, compact = self.request.user, self.compact
+        years = selectors.compact_fiscal_years(compact)
+        this_year = fiscal_year_of(timezone.localdate())
+        return ContributionForm(
+            data, files,
+            # The compact is set so the form checks the fiscal year and dialogue against it.
+            instance=Contribution(compact=compact),
+            fiscal_years=years,
+            dialogues=selectors.dialogue_list(user=user).filter(compact=compact)
+            .order_by("-fiscal_year", "-scheduled_for"),
+            initial={"fiscal_year": this_year if this_year in years else None},
+        )
 
     def get_context_data(self, **kwargs):
         user, compact = self.request.user, self.compact
         years = selectors.funding_picture(user=user, compact=compact)
+        can_add = _can_write(user, compact)
+        if can_add and "form" not in kwargs:
+            kwargs["form"] = self._form()
         return super().get_context_data(
             compact=compact,
             contributions=selectors.contribution_list_for_compact(user=user, compact=compact),
@@ -61,8 +122,46 @@ class CompactContributionsView(CompactMixin, TemplateView):
                 years, title=f"{compact.country.name}: U.S. awards and partner contributions "
                              "by fiscal year"),
             plan=selectors.plan_for_compact(user=user, compact=compact),
+            can_add=can_add,
+            can_verify=scoping.is_tip_staff(user),
             **kwargs,
         )
+
+    def post(self, request, *args, **kwargs):
+        if not _can_write(request.user, self.compact):
+            raise PermissionDenied(ERR_NOT_WRITER)
+        form = self._form(request.POST, request.FILES)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            if not data.get("evidence"):
+                data.pop("evidence", None)
+            try:
+                services.contribution_create(user=request.user, compact=self.compact, **data)
+            except ValidationError as error:
+                _apply_service_errors(error, form)
+            else:
+                messages.success(request, "Contribution recorded.")
+                return redirect(_contributions_url(self.compact))
+        messages.error(request, ERR_NOT_SAVED)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class ContributionVerifyView(CompactMixin, View):
+    """POST: TIP Office staff confirm a contribution's figures against its evidence."""
+
+    def get(self, request, pk, contribution_pk):
+        return redirect(_contributions_url(self.compact))
+
+    def post(self, request, pk, contribution_pk):
+        if not scoping.is_tip_staff(request.user):
+            raise PermissionDenied(services.ERR_VERIFY_STAFF_ONLY)
+        contribution = get_object_or_404(
+            selectors.contribution_list_for_compact(user=request.user, compact=self.compact),
+            pk=contribution_pk)
+        services.contribution_verify(contribution=contribution, user=request.user)
+        messages.success(request, f"Verified the FY{contribution.fiscal_year} "
+                                  f"{contribution.get_kind_display().lower()} contribution.")
+        return redirect(_contributions_url(self.compact))
 
 
 def _cell(value):
@@ -143,34 +242,192 @@ class ContributionImportView(CompactMixin, TemplateView):
         return super().get_context_data(compact=self.compact, columns=COLUMNS, **kwargs)
 
 
-class PlanView(CompactMixin, TemplateView):
+class PlanPageMixin(CompactMixin):
+    """Renders the plan page with fresh forms, or with the bound form that failed.
+
+    The sub-pages (create, move, measures) only take POSTs; a GET on them, such as a reload
+    after an error, goes back to the plan page.
+    """
+
     template_name = "contributions/plan_detail.html"
 
-    def get_context_data(self, **kwargs):
-        user = self.request.user
-        plan = selectors.plan_for_compact(user=user, compact=self.compact)
-        can_follow_up = plan is not None and scoping.can_change_country(
-            user, self.compact.country_id)
-        return super().get_context_data(
-            compact=self.compact,
-            plan=plan,
-            follow_ups=selectors.follow_up_list(user=user, plan=plan) if plan else [],
-            can_follow_up=can_follow_up,
-            form=kwargs.pop("form", None) or (FollowUpForm() if can_follow_up else None),
-            **kwargs,
-        )
+    def plan(self) -> SustainabilityPlan | None:
+        return selectors.plan_for_compact(user=self.request.user, compact=self.compact)
+
+    def require_staff(self) -> None:
+        if not scoping.is_tip_staff(self.request.user):
+            raise PermissionDenied(ERR_PLAN_STAFF_ONLY)
+
+    def require_plan(self) -> SustainabilityPlan:
+        plan = self.plan()
+        if plan is None:
+            raise Http404("This compact has no sustainability plan yet.")
+        return plan
+
+    def plan_page(self, *, status: int = 200, **forms_):
+        user, compact = self.request.user, self.compact
+        plan = self.plan()
+        can_follow_up = plan is not None and scoping.can_change_country(user,
+                                                                         compact.country_id)
+        can_manage = scoping.is_tip_staff(user)
+        context = {
+            "compact": compact,
+            "plan": plan,
+            "follow_ups": selectors.follow_up_list(user=user, plan=plan) if plan else [],
+            "can_follow_up": can_follow_up,
+            "can_manage": can_manage,
+            "form": FollowUpForm() if can_follow_up else None,
+        }
+        if can_manage:
+            context |= {"plan_form": PlanForm(instance=plan), "request_form": PlanRequestForm(),
+                        "receive_form": PlanReceiveForm(), "measure_form": MeasureForm()}
+        return render(self.request, self.template_name, context | forms_, status=status)
+
+    def get(self, request, *args, **kwargs):
+        return redirect(_plan_url(self.compact))
+
+
+class PlanView(PlanPageMixin, View):
+    """The plan, its measures and follow-ups; POST records a follow-up (staff and the
+    country's officers)."""
+
+    def get(self, request, *args, **kwargs):
+        return self.plan_page()
 
     def post(self, request, *args, **kwargs):
-        plan = selectors.plan_for_compact(user=request.user, compact=self.compact)
+        plan = self.plan()
         if plan is None or not scoping.can_change_country(request.user,
                                                           self.compact.country_id):
-            raise PermissionDenied("Your role does not allow this change.")
+            raise PermissionDenied(ERR_NOT_WRITER)
         form = FollowUpForm(request.POST)
         if form.is_valid():
-            services.follow_up_create(plan=plan, user=request.user, **form.cleaned_data)
-            messages.success(request, "Follow-up recorded.")
-            return redirect(reverse("contributions:plan", args=[self.compact.pk]))
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+            try:
+                services.follow_up_create(plan=plan, user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                _apply_service_errors(error, form)
+            else:
+                messages.success(request, "Follow-up recorded.")
+                return redirect(_plan_url(self.compact))
+        return self.plan_page(status=400, form=form)
+
+
+class PlanSaveView(PlanPageMixin, View):
+    """POST: creates the plan record when the compact has none, otherwise saves its notes."""
+
+    def post(self, request, *args, **kwargs):
+        self.require_staff()
+        plan = self.plan()
+        form = PlanForm(request.POST, instance=plan)
+        if form.is_valid():
+            try:
+                if plan is None:
+                    services.plan_create(compact=self.compact, **form.cleaned_data)
+                else:
+                    services.plan_update(plan=plan, data=form.cleaned_data)
+            except ValidationError as error:
+                _apply_service_errors(error, form)
+            else:
+                messages.success(request, "Sustainability plan created." if plan is None
+                                 else "Notes saved.")
+                return redirect(_plan_url(self.compact))
+        return self.plan_page(status=400, plan_form=form)
+
+
+# move -> (form class or None, service, message on success)
+PLAN_MOVES = {
+    "request": (PlanRequestForm, services.plan_request, "Plan requested."),
+    "receive": (PlanReceiveForm, services.plan_receive, "Plan marked as received."),
+    "accept": (None, services.plan_accept, "Plan accepted."),
+}
+
+
+class PlanMoveView(PlanPageMixin, View):
+    """POST request, receive or accept. An impossible move (say, from a stale page) is shown
+    as an error message; a date the plan rejects is shown beside its field."""
+
+    def post(self, request, pk, move):
+        self.require_staff()
+        plan = self.require_plan()
+        form_class, service, done = PLAN_MOVES[move]
+        form = form_class(request.POST, request.FILES) if form_class else None
+        if form is not None and not form.is_valid():
+            return self.plan_page(status=400, **{f"{move}_form": form})
+        data = {k: v for k, v in (form.cleaned_data if form else {}).items()
+                if v is not None and v != ""}
+        try:
+            service(plan=plan, **data)
+        except StateConflict as conflict:
+            messages.error(request, conflict.message)
+        except ValidationError as error:
+            if form is None:
+                messages.error(request, " ".join(error.messages))
+            else:
+                _apply_service_errors(error, form)
+                return self.plan_page(status=400, **{f"{move}_form": form})
+        else:
+            messages.success(request, done)
+        return redirect(_plan_url(self.compact))
+
+
+def _measure_rows(plan: SustainabilityPlan) -> list[dict]:
+    return [{field: getattr(m, field) for field in MeasureForm.Meta.fields}
+            for m in plan.measures.all()]
+
+
+class MeasureAddView(PlanPageMixin, View):
+    def post(self, request, *args, **kwargs):
+        self.require_staff()
+        plan = self.require_plan()
+        form = MeasureForm(request.POST)
+        if form.is_valid():
+            try:
+                # The service saves the measures as a set, in order.
+                services.plan_update(plan=plan, data={},
+                                     measures=[*_measure_rows(plan), form.cleaned_data])
+            except ValidationError as error:
+                _apply_service_errors(error, form)
+            else:
+                messages.success(request, "Measure added.")
+                return redirect(_plan_url(self.compact) + "#measures")
+        return self.plan_page(status=400, measure_form=form)
+
+
+class MeasureEditView(PlanPageMixin, View):
+    template_name = "contributions/measure_edit.html"
+
+    def _measure(self, plan, measure_pk) -> tuple[int, Measure]:
+        for index, measure in enumerate(plan.measures.all()):
+            if measure.pk == measure_pk:
+                return index, measure
+        # Saving any measure renumbers them all, so an old link is a 404.
+        raise Http404("This measure no longer exists; it may have been edited meanwhile.")
+
+    def _render(self, plan, form, status=200):
+        return render(self.request, self.template_name,
+                      {"compact": self.compact, "plan": plan, "form": form}, status=status)
+
+    def get(self, request, pk, measure_pk):
+        self.require_staff()
+        plan = self.require_plan()
+        _index, measure = self._measure(plan, measure_pk)
+        return self._render(plan, MeasureForm(instance=measure))
+
+    def post(self, request, pk, measure_pk):
+        self.require_staff()
+        plan = self.require_plan()
+        index, measure = self._measure(plan, measure_pk)
+        form = MeasureForm(request.POST, instance=measure)
+        if form.is_valid():
+            rows = _measure_rows(plan)
+            rows[index] = form.cleaned_data
+            try:
+                services.plan_update(plan=plan, data={}, measures=rows)
+            except ValidationError as error:
+                _apply_service_errors(error, form)
+            else:
+                messages.success(request, "Measure saved.")
+                return redirect(_plan_url(self.compact) + "#measures")
+        return self._render(plan, form, status=400)
 
 
 class EvidenceDownloadView(RoleRequiredMixin, View):
