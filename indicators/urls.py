@@ -5,6 +5,14 @@ from . import views
 app_name = "indicators"
 
 urlpatterns = [
+    path("compact/<int:compact_id>/", views.CompactIndicatorsView.as_view(),
+         name="compact-indicators"),
+    path("compact/<int:compact_id>/data-entry/", views.DataEntryView.as_view(),
+         name="data-entry"),
+    path("compact/<int:compact_id>/results/<int:result_id>/approve/",
+         views.ResultReviewView.as_view(), {"action": "approve"}, name="result-approve"),
+    path("compact/<int:compact_id>/results/<int:result_id>/return/",
+         views.ResultReviewView.as_view(), {"action": "return"}, name="result-return"),
     path("compact/<int:compact_id>/export.csv", views.IndicatorTableExportView.as_view(),
          {"fmt": "csv"}, name="indicator-table-csv"),
     path("compact/<int:compact_id>/export.xlsx", views.IndicatorTableExportView.as_view(),

@@ -1,15 +1,317 @@
-"""Indicator pages: the downloadable indicator performance tracking table of a compact.
-Querysets come from the selectors, so a compact outside the user's countries is a 404."""
+"""Indicator pages: a compact's indicators with targets and results by fiscal year (and the
+review of submitted results), the data-entry grid, and the downloadable indicator
+performance tracking table.
 
+Querysets come from the selectors, so a compact outside the user's countries is a 404; a role
+that may not write gets a 403. Every write goes through ``indicators.services``.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.views import View
 
+from compacts import scoping
+from compacts.roles import EMBASSY_OFFICER, TIP_STAFF
 from compacts.views import RoleRequiredMixin
+from cpc.api.exceptions import StateConflict
 
-from . import exports, selectors
+from . import exports, selectors, services
+from .charts import indicator_progress_chart_svg
+from .forms import GridCellForm, GridSubmitForm, ReviewForm
+from .models import ResultStatus, Unit, compact_fiscal_years
+from .progress import NO_TARGET, STATUS_LABELS, Progress
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+WRITER_ROLES = {TIP_STAFF, EMBASSY_OFFICER}
+
+ERR_CANNOT_CLEAR = "A saved figure cannot be removed here; enter a corrected value instead."
+ERR_GRID_NOT_SAVED = "Nothing was saved: correct the highlighted cells and save again."
+ERR_REASON_NEEDED_BELOW = "This changes an approved value: say why in the box below the grid."
+
+
+def _can_record(user, compact) -> bool:
+    return bool(scoping.user_roles(user) & WRITER_ROLES) and scoping.can_change_country(
+        user, compact.country_id)
+
+
+# The compact's indicators ----------------------------------------------------------------
+
+
+def amount(value: Decimal | None, unit: str) -> str:
+    """An amount as people read it in the unit: 1,250 · 48.5% · $250,000 · Yes."""
+    if value is None:
+        return ""
+    if unit == Unit.YES_NO:
+        return "Yes" if value >= 1 else "No"
+    if value == value.to_integral_value():
+        text = f"{value:,.0f}"
+    elif unit == Unit.USD:
+        text = f"{value:,.2f}"
+    else:
+        text = f"{value:,.2f}".rstrip("0")
+    if unit == Unit.PERCENT:
+        return f"{text}%"
+    return f"${text}" if unit == Unit.USD else text
+
+
+@dataclass(frozen=True)
+class ProgressCell:
+    """One year (or the life of compact) of an indicator, formatted for the page."""
+
+    target: str
+    actual: str
+    percent: str
+    status: str
+    status_label: str
+
+    @classmethod
+    def of(cls, row: Progress | None, unit: str) -> "ProgressCell":
+        if row is None:
+            return cls("", "", "", NO_TARGET, STATUS_LABELS[NO_TARGET])
+        percent = "" if row.percent_of_target is None else f"{row.percent_of_target:,.0f}%"
+        return cls(amount(row.target, unit), amount(row.actual, unit), percent, row.status,
+                   STATUS_LABELS[row.status])
+
+
+class CompactIndicatorsView(RoleRequiredMixin, View):
+    """GET /indicators/compact/<id>/: every indicator with baseline, target, actual, percent
+    and status per fiscal year; a chart per key indicator; for TIP staff, the submitted
+    results awaiting review. The query count does not grow with the number of indicators."""
+
+    template_name = "indicators/compact_indicators.html"
+
+    def get(self, request, compact_id: int):
+        user = request.user
+        compact = selectors.compact_for_indicator_table(user=user, compact_id=compact_id)
+        indicators, progress = selectors.indicator_table(user=user, compact=compact)
+        years = compact_fiscal_years(compact)
+        rows = []
+        for indicator in indicators:
+            item = progress[indicator.pk]
+            rows.append({
+                "indicator": indicator,
+                "baseline": amount(indicator.baseline_value, indicator.unit),
+                "years": [ProgressCell.of(item.for_year(year), indicator.unit)
+                          for year in years],
+                "life_of_compact": ProgressCell.of(item.life_of_compact, indicator.unit),
+            })
+        charts = [
+            {"indicator": item.indicator, "svg": indicator_progress_chart_svg(item)}
+            for item in (progress[i.pk] for i in indicators if i.is_key)
+        ]
+        awaiting_review = (
+            selectors.result_list(user=user)
+            .filter(indicator__compact=compact, status=ResultStatus.SUBMITTED)
+            .order_by("indicator__code", "fiscal_year", "pk")
+        )
+        return render(request, self.template_name, {
+            "compact": compact,
+            "years": years,
+            "rows": rows,
+            "charts": charts,
+            "status_labels": STATUS_LABELS.items(),
+            "awaiting_review": awaiting_review,
+            "can_review": scoping.is_tip_staff(user),
+            "can_record": _can_record(user, compact),
+            "review_form": ReviewForm(),
+        })
+
+
+class ResultReviewView(RoleRequiredMixin, View):
+    """POST /indicators/compact/<id>/results/<result_id>/approve/ or .../return/ (TIP staff).
+    Conflicts (the result is no longer submitted) and a missing note come back as messages."""
+
+    def post(self, request, compact_id: int, result_id: int, action: str):
+        user = request.user
+        compact = selectors.compact_for_indicator_table(user=user, compact_id=compact_id)
+        result = get_object_or_404(
+            selectors.result_list(user=user).filter(indicator__compact=compact), pk=result_id)
+        if not scoping.is_tip_staff(user):
+            raise PermissionDenied(services.ERR_ONLY_STAFF_REVIEW)
+        form = ReviewForm(request.POST)
+        note = form.cleaned_data["review_note"] if form.is_valid() else ""
+        label = f"{result.indicator.code} FY{result.fiscal_year}"
+        try:
+            if action == "approve":
+                services.result_approve(user=user, result=result, review_note=note)
+            else:
+                services.result_return(user=user, result=result, review_note=note)
+        except StateConflict as conflict:
+            messages.error(request, f"{label}: {conflict.message}")
+        except ValidationError as error:
+            messages.error(request, f"{label}: {' '.join(error.messages)}")
+        else:
+            done = "approved" if action == "approve" else "returned to the officer"
+            messages.success(request, f"{label} {done}.")
+        return redirect(reverse("indicators:compact-indicators", args=[compact.pk]) + "#review")
+
+
+# Data entry ---------------------------------------------------------------------------------
+
+
+class DataEntryView(RoleRequiredMixin, View):
+    """GET/POST /indicators/compact/<id>/data-entry/: a grid of indicators x fiscal years.
+
+    TIP staff set targets and record results; embassy officers record results for their
+    countries (no target inputs); auditors get 403. A submit is saved in one transaction
+    through the services or not at all; each service error is shown beside the input that
+    caused it, and every cell is tried so that all errors show at once.
+    """
+
+    template_name = "indicators/data_entry.html"
+
+    def _compact(self, request, compact_id):
+        compact = selectors.compact_for_indicator_table(user=request.user, compact_id=compact_id)
+        if not _can_record(request.user, compact):
+            raise PermissionDenied("Your role does not allow entering indicator data.")
+        return compact
+
+    def _grid(self, request, compact, data=None):
+        user = request.user
+        can_set_targets = scoping.is_tip_staff(user)
+        indicators = list(selectors.indicator_list(user=user).filter(compact=compact)
+                          .order_by("-is_key", "code", "pk"))
+        targets = {
+            (t.indicator_id, t.fiscal_year): t
+            for t in selectors.target_list(user=user).filter(indicator__compact=compact)
+        }
+        results = {
+            (r.indicator_id, r.fiscal_year): r
+            for r in selectors.result_list(user=user).filter(indicator__compact=compact)
+        }
+        years = compact_fiscal_years(compact)
+        rows = []
+        for indicator in indicators:
+            indicator.compact = compact  # the services read the country from it
+            rows.append({"indicator": indicator, "cells": [
+                GridCellForm(
+                    data, indicator=indicator, fiscal_year=year,
+                    target=targets.get((indicator.pk, year)),
+                    result=results.get((indicator.pk, year)),
+                    can_set_targets=can_set_targets,
+                )
+                for year in years
+            ]})
+        return {"compact": compact, "years": years, "rows": rows,
+                "can_set_targets": can_set_targets,
+                "submit_form": GridSubmitForm(data)}
+
+    def get(self, request, compact_id: int):
+        compact = self._compact(request, compact_id)
+        return render(request, self.template_name, self._grid(request, compact))
+
+    def post(self, request, compact_id: int):
+        compact = self._compact(request, compact_id)
+        context = self._grid(request, compact, request.POST)
+        cells = [cell for row in context["rows"] for cell in row["cells"]]
+        submit = context["submit_form"]
+        valid = all([submit.is_valid(), *[cell.is_valid() for cell in cells]])
+        reason = submit.cleaned_data.get("change_reason", "").strip()
+        source = submit.cleaned_data.get("source", "").strip()
+        saved = 0
+        with transaction.atomic():
+            # Every valid cell goes through the services, each in its own savepoint, so that
+            # the services' errors show beside their cells together with the form errors;
+            # then the whole submit is undone unless every cell was saved.
+            for cell in cells:
+                if not cell.is_valid():
+                    continue
+                try:
+                    with transaction.atomic():
+                        saved += _save_cell(request.user, cell, reason=reason, source=source)
+                except ValidationError as error:
+                    valid = False
+                    _cell_errors(cell, error, submit)
+            if not valid:
+                transaction.set_rollback(True)
+        if valid:
+            if saved:
+                messages.success(request, f"Saved {saved} change{'s' if saved != 1 else ''}.")
+            else:
+                messages.info(request, "Nothing had changed; nothing was saved.")
+            return redirect("indicators:data-entry", compact_id=compact.pk)
+        context["grid_error"] = ERR_GRID_NOT_SAVED
+        return render(request, self.template_name, context, status=400)
+
+
+def _save_cell(user, cell: GridCellForm, *, reason: str, source: str) -> int:
+    """Write one cell's changes through the services; return how many records changed."""
+    changed = 0
+    target = cell.target_obj
+    # Officers have no target field, so a target they post is not even read.
+    if "target" in cell.fields:
+        value = cell.posted("target")
+        if value is None and target is not None:
+            raise ValidationError({"target": [ERR_CANNOT_CLEAR]})
+        if value is not None and target is None:
+            _as_target_errors(lambda: services.target_create(
+                indicator=cell.indicator, fiscal_year=cell.fiscal_year, value=value))
+            changed += 1
+        elif value is not None and value != target.value:
+            _as_target_errors(lambda: services.target_update(target=target,
+                                                             data={"value": value}))
+            changed += 1
+
+    new = {name: cell.posted(name) for name in cell.result_fields}
+    result = cell.result_obj
+    if result is None:
+        if any(v is not None for v in new.values()):
+            services.result_record(user=user, indicator=cell.indicator,
+                                   fiscal_year=cell.fiscal_year, source=source, **new)
+            changed += 1
+        return changed
+    old = {name: getattr(result, name) for name in cell.result_fields}
+    if new == old:
+        return changed
+    if all(v is None for v in new.values()):
+        raise ValidationError({cell.result_fields[0]: [ERR_CANNOT_CLEAR]})
+    update = dict(new)
+    if source:
+        update["source"] = source
+    services.result_update(user=user, result=result, data=update, change_reason=reason)
+    return changed + 1
+
+
+def _as_target_errors(save):
+    """A target's ``value`` error belongs beside the target input, not the actual."""
+    try:
+        return save()
+    except ValidationError as error:
+        errors = dict(error.message_dict)
+        if "value" in errors:
+            errors["target"] = errors.pop("value")
+        raise ValidationError(errors) from error
+
+
+def _cell_errors(cell: GridCellForm, error: ValidationError, submit: GridSubmitForm) -> None:
+    """Put a service's errors beside the input of the cell that caused them."""
+    if not hasattr(error, "error_dict"):
+        cell.add_error(None, error.messages)
+        return
+    for field, field_messages in error.message_dict.items():
+        if field == "change_reason":
+            cell.add_error(cell.result_fields[0], ERR_REASON_NEEDED_BELOW)
+            if "change_reason" not in submit.errors:
+                submit.add_error("change_reason", field_messages)
+            continue
+        if field in cell.fields:
+            name = field
+        elif field == "value":
+            name = cell.result_fields[0]
+        else:
+            name = None  # fiscal year, disaggregations, scope: about the cell as a whole
+        cell.add_error(name, field_messages)
+
+
+# Export ----------------------------------------------------------------------------------------
 
 
 class IndicatorTableExportView(RoleRequiredMixin, View):

@@ -1,0 +1,135 @@
+"""Forms of the indicator pages: the data-entry grid (one small form per indicator and fiscal
+year), the submit-wide change reason and source, and the review of a submitted result."""
+
+from decimal import Decimal
+
+from django import forms
+
+from .models import Indicator, Result, Target, Unit, unit_value_errors
+from .services import CHANGE_REASON_MAX_LENGTH
+
+AMOUNT = {"max_digits": 18, "decimal_places": 4, "required": False}
+
+
+def _amount_input(css: str = "usa-input usa-input--xs") -> forms.NumberInput:
+    return forms.NumberInput(attrs={"class": css, "step": "any", "min": "0",
+                                    "inputmode": "decimal"})
+
+
+def plain(value: Decimal | None) -> str | None:
+    """``100.0000`` as ``100`` and ``12.5000`` as ``12.5``, for an input's initial value."""
+    if value is None:
+        return None
+    value = value.normalize()
+    return format(value, "f")
+
+
+class GridCellForm(forms.Form):
+    """One cell of the data-entry grid: an indicator's target and result for a fiscal year.
+
+    The fields present depend on the indicator and the user: ``target`` only for those who may
+    set targets (TIP staff); ``numerator`` and ``denominator`` for a percent indicator (its
+    value is computed), ``value`` for every other unit.
+    """
+
+    target = forms.DecimalField(label="Target", widget=_amount_input(), **AMOUNT)
+    value = forms.DecimalField(label="Actual", widget=_amount_input(), **AMOUNT)
+    numerator = forms.DecimalField(label="Numerator", widget=_amount_input(), **AMOUNT)
+    denominator = forms.DecimalField(label="Denominator", widget=_amount_input(), **AMOUNT)
+
+    def __init__(self, *args, indicator: Indicator, fiscal_year: int,
+                 target: Target | None, result: Result | None, can_set_targets: bool,
+                 **kwargs):
+        self.indicator, self.fiscal_year = indicator, fiscal_year
+        self.target_obj, self.result_obj = target, result
+        kwargs.setdefault("prefix", f"c{indicator.pk}-{fiscal_year}")
+        self.saved = {
+            "target": target.value if target else None,
+            "value": result.value if result else None,
+            "numerator": result.numerator if result else None,
+            "denominator": result.denominator if result else None,
+        }
+        kwargs["initial"] = {name: plain(value) for name, value in self.saved.items()}
+        super().__init__(*args, **kwargs)
+        if not can_set_targets:
+            del self.fields["target"]
+        if indicator.unit == Unit.PERCENT:
+            del self.fields["value"]
+        else:
+            del self.fields["numerator"]
+            del self.fields["denominator"]
+        label = f"{indicator.code}, FY{fiscal_year}"
+        for name, field in self.fields.items():
+            if name == "target" and indicator.unit == Unit.PERCENT:
+                field.label = "Target (%)"
+            if name == "target" and indicator.unit == Unit.USD:
+                field.label = "Target ($)"
+            if name == "value" and indicator.unit == Unit.USD:
+                field.label = "Actual ($)"
+            field.widget.attrs["aria-label"] = f"{field.label}, {label}"
+            if name == "value" and indicator.unit == Unit.YES_NO:
+                field.widget.attrs.update({"max": "1", "step": "1"})
+
+    def clean(self):
+        # The unit's rules (a whole count, a percent up to 100...) are checked here too, so
+        # they show at once, before the services' own checks.
+        data = super().clean()
+        for name in ("target", "value"):
+            if data.get(name) is not None:
+                for message in unit_value_errors(self.indicator.unit, data[name]):
+                    self.add_error(name, message)
+        return data
+
+    @property
+    def saved_percent(self) -> str | None:
+        """The percent computed from a saved numerator and denominator, for display."""
+        if self.result_obj is None or not self.is_percent:
+            return None
+        return plain(self.result_obj.value.quantize(Decimal("0.01")))
+
+    def posted(self, name: str) -> Decimal | None:
+        """The cleaned value of an input, or the saved figure when the input was not sent at
+        all (a browser sends every input, blank ones included, so a blanked figure is seen)."""
+        if self.add_prefix(name) not in self.data:
+            return self.saved[name]
+        return self.cleaned_data.get(name)
+
+    @property
+    def is_percent(self) -> bool:
+        return self.indicator.unit == Unit.PERCENT
+
+    @property
+    def result_fields(self) -> list[str]:
+        return ["numerator", "denominator"] if self.is_percent else ["value"]
+
+
+class GridSubmitForm(forms.Form):
+    """What applies to the whole grid submit.
+
+    One change reason per submit (not per cell): it is written to the history of every
+    approved result whose value this submit changes, and it is required only when at least one
+    approved value changes. One source likewise goes on every result recorded or changed.
+    """
+
+    change_reason = forms.CharField(
+        required=False, max_length=CHANGE_REASON_MAX_LENGTH,
+        label="Why are approved values changed?",
+        help_text="Needed only when you change a value that is already approved. It is kept "
+                  "in the history of every approved result changed by this save.",
+        widget=forms.TextInput(attrs={"class": "usa-input"}),
+    )
+    source = forms.CharField(
+        required=False, label="Source of the figures",
+        help_text="Optional: where the results entered in this save come from (for example, "
+                  "the ministry's annual statistics table).",
+        widget=forms.TextInput(attrs={"class": "usa-input"}),
+    )
+
+
+class ReviewForm(forms.Form):
+    """Approve (note optional) or return (note required, checked by the service)."""
+
+    review_note = forms.CharField(
+        required=False, label="Note to the officer",
+        widget=forms.TextInput(attrs={"class": "usa-input"}),
+    )
