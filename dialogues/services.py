@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from compacts.models import Compact
 from cpc.api.exceptions import StateConflict
-from indicators.models import Indicator, ResultStatus
+from indicators.models import Indicator
 
 from .models import (
     ActionItem,
@@ -155,15 +155,16 @@ def participant_update(*, participant: Participant, data: Mapping[str, Any]) -> 
 
 
 def indicator_figures(indicator: Indicator, fiscal_year: int):
-    """The indicator's target and approved actual for the year, as they stand now."""
-    target = next((t.value for t in indicator.targets.all() if t.fiscal_year == fiscal_year),
-                  None)
-    actual = next(
-        (r.value for r in indicator.results.all()
-         if r.fiscal_year == fiscal_year and r.status == ResultStatus.APPROVED),
-        None,
+    """The indicator's target and approved actual for the year as they stand now, following
+    its cumulation mode (a cumulative indicator's actual is the running total)."""
+    from indicators.progress import compute_indicator_progress
+
+    progress = compute_indicator_progress(
+        indicator, targets=indicator.targets.all(), results=indicator.results.all(),
+        fiscal_years=[fiscal_year],
     )
-    return target, actual
+    row = progress.for_year(fiscal_year)
+    return (row.target, row.actual) if row else (None, None)
 
 
 @transaction.atomic

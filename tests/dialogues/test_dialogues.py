@@ -216,3 +216,15 @@ class TestNestedRecords:
         assert ActionItem.objects.get(pk=item.pk).status == "done"
         bad = officer_api.patch(f"/api/v1/action-items/{item.pk}/", {"status": "maybe"})
         assert bad.status_code == 400
+
+
+def test_discussion_of_a_cumulative_indicator_snapshots_running_totals(staff_api, ghana_compact):
+    indicator = IndicatorFactory(compact=ghana_compact, cumulation="cumulative")
+    for year, target, actual in [(2023, "50", "40"), (2024, "60", "70")]:
+        TargetFactory(indicator=indicator, fiscal_year=year, value=Decimal(target))
+        ResultFactory(indicator=indicator, fiscal_year=year, value=Decimal(actual))
+    dialogue = DialogueFactory(compact=ghana_compact, fiscal_year=2024)
+    body = staff_api.post(f"/api/v1/dialogues/{dialogue.pk}/discussions/",
+                          {"indicator": indicator.pk, "notes": "Running totals."}).json()
+    assert Decimal(body["target_value"]) == Decimal("110")
+    assert Decimal(body["actual_value"]) == Decimal("110")
