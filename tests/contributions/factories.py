@@ -11,8 +11,8 @@ from contributions.models import (
     PlanStatus,
     SustainabilityPlan,
 )
-from dialogues.models import Dialogue
 from tests.compacts.factories import CompactFactory
+from tests.dialogues.factories import DialogueFactory  # noqa: F401  (used by the tests)
 
 
 class ContributionFactory(DjangoModelFactory):
@@ -61,12 +61,3 @@ class FollowUpFactory(DjangoModelFactory):
     plan = factory.SubFactory(SustainabilityPlanFactory)
     date = dt.date(2024, 7, 10)
     note = "Called the ministry about the draft plan."
-
-
-class DialogueFactory(DjangoModelFactory):
-    class Meta:
-        model = Dialogue
-
-    compact = factory.SubFactory(CompactFactory)
-    fiscal_year = 2024
-    scheduled_for = dt.date(2024, 3, 1)

@@ -1,43 +1,16 @@
 import datetime as dt
-from decimal import Decimal
 
 import factory
 from factory.django import DjangoModelFactory
 
 from dialogues.models import ActionItem, Dialogue, Discussion, Participant
-from indicators.models import Indicator, Result, Target
 from tests.compacts.factories import CompactFactory
+from tests.indicators.factories import IndicatorFactory, ResultFactory, TargetFactory
 
-
-class IndicatorFactory(DjangoModelFactory):
-    class Meta:
-        model = Indicator
-
-    compact = factory.SubFactory(CompactFactory)
-    code = factory.Sequence(lambda n: f"IND-{n:03d}")
-    name = factory.Sequence(lambda n: f"Child trafficking cases investigated {n}")
-    pillar = "prosecution"
-    unit = "count"
-    is_key = True
-
-
-class TargetFactory(DjangoModelFactory):
-    class Meta:
-        model = Target
-
-    indicator = factory.SubFactory(IndicatorFactory)
-    fiscal_year = 2024
-    value = Decimal("100")
-
-
-class ResultFactory(DjangoModelFactory):
-    class Meta:
-        model = Result
-
-    indicator = factory.SubFactory(IndicatorFactory)
-    fiscal_year = 2024
-    value = Decimal("90")
-    status = "approved"
+__all__ = [
+    "ActionItemFactory", "DialogueFactory", "DiscussionFactory", "IndicatorFactory",
+    "ParticipantFactory", "ResultFactory", "TargetFactory",
+]
 
 
 class DialogueFactory(DjangoModelFactory):
