@@ -236,3 +236,17 @@ CELERY_BEAT_SCHEDULE["contributions-send-reminders"] = {
     "task": "contributions.send_reminders",
     "schedule": crontab(hour=6, minute=30),
 }
+
+# --- Oversight reports (reports app) ----------------------------------------------------
+# A render running longer than this has lost its worker (the hard time limit is 15 min);
+# a dispatched job still queued after this was never picked up. The sweeper fails both and
+# dispatches jobs kept while the broker was down.
+REPORTS_RUNNING_TIMEOUT_MINUTES = env.int("REPORTS_RUNNING_TIMEOUT_MINUTES", default=20)
+REPORTS_QUEUED_TIMEOUT_MINUTES = env.int("REPORTS_QUEUED_TIMEOUT_MINUTES", default=60)
+CELERY_BEAT_SCHEDULE["reports-sweep-stale-jobs"] = {
+    "task": "reports.sweep_stale_jobs",
+    "schedule": 120.0,  # seconds
+}
+# WeasyPrint logs every layout step at INFO; keep its warnings (missing fonts, bad CSS).
+LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}
+LOGGING["loggers"]["fontTools"] = {"level": "WARNING"}

@@ -195,16 +195,18 @@ def test_broker_down_with_a_real_unreachable_broker(peru_compact, staff_user):
     from reports.tasks import render_report
 
     job = ReportJobFactory(compact=peru_compact)
-    # A broker URL nothing listens on: the real publish fails fast, no mock of kombu.
-    app = render_report.app
-    old_url, old_pool = app.conf.broker_url, app._pool
-    app.conf.broker_url, app._pool = "redis://127.0.0.1:1/0", None
+    # The real publish, to a broker URL nothing listens on (the app's pool is untouched).
+    real_apply_async = render_report.apply_async
+    unreachable = render_report.app.connection_for_write("redis://127.0.0.1:1/0")
+
+    def publish_to_unreachable_broker(*args, **kwargs):
+        return real_apply_async(*args, connection=unreachable, **kwargs)
+
     try:
-        assert services.report_dispatch(job_id=job.pk) is False
+        with mock.patch.object(render_report, "apply_async", publish_to_unreachable_broker):
+            assert services.report_dispatch(job_id=job.pk) is False
     finally:
-        if app._pool is not None:
-            app._pool.force_close_all()
-        app.conf.broker_url, app._pool = old_url, old_pool
+        unreachable.release()
     job.refresh_from_db()
     assert not job.dispatched
 

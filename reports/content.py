@@ -1,0 +1,402 @@
+"""Everything an oversight report shows, read in a fixed number of queries per report.
+
+The report is not scoped to a user: who may request and download a report is decided when it
+is requested and when it is downloaded (see ``selectors`` and ``services``). Call
+:func:`report_content` inside :func:`services.snapshot` so that every query sees the same
+data; ``data_as_of`` is the moment that snapshot was taken.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.apps import apps
+from django.db.models import Count, Prefetch, Q, Sum
+
+from compacts.models import Award, Compact, Extension, GuidanceDocument, Objective
+from cpc.fiscal import fiscal_year_bounds, fiscal_year_of
+from dialogues.compliance import MET, NOT_APPLICABLE, NOT_MET, TITLES, Check, compact_compliance
+from dialogues.models import ActionItemStatus, Dialogue, Participant, Side
+from indicators.models import Indicator, Result, ResultStatus, Target, compact_fiscal_years
+from indicators.progress import STATUS_LABELS, Progress, progress_for_indicators
+
+from . import charts
+from .models import ReportKind
+
+TIMELINE_FIRST_YEAR, TIMELINE_LAST_YEAR = 2015, 2027
+ZERO = Decimal("0.00")
+CHECK_LABELS = {MET: "Met", NOT_MET: "Not met", NOT_APPLICABLE: "Not applicable"}
+
+
+def _optional_model(app_label: str, name: str):
+    """Contributions arrive with their own issue; the report works with or without them."""
+    try:
+        return apps.get_model(app_label, name)
+    except LookupError:
+        return None
+
+
+@dataclass(frozen=True)
+class FundingYear:
+    fiscal_year: int
+    us_awards_usd: Decimal
+    partner_planned_usd: Decimal
+    partner_recorded_usd: Decimal
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    indicator: Indicator
+    year: Progress | None
+    life: Progress | None
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.year.status, "") if self.year else "No data"
+
+
+@dataclass(frozen=True)
+class DialogueRow:
+    dialogue: Dialogue
+    participants_by_side: list[tuple[str, list[Participant]]]
+    key_indicator_codes: list[str]
+    identified_in_advance: bool
+    discussed_codes: list[str]
+    targets_agreed: int
+    open_action_items: list
+
+
+@dataclass
+class CompactSection:
+    compact: Compact
+    anchor: str
+    checks: list[Check]
+    funding: list[FundingYear]
+    funding_chart: str
+    indicators: list[IndicatorRow]
+    key_charts: list[tuple[Indicator, str]]
+    dialogues: list[DialogueRow]
+    plan: object | None = None
+    measures: list = field(default_factory=list)
+    key_summary_chart: str = ""
+
+    @property
+    def checks_met(self) -> int:
+        return sum(1 for c in self.checks if c.status == MET)
+
+    @property
+    def checks_applicable(self) -> int:
+        return sum(1 for c in self.checks if c.status != NOT_APPLICABLE)
+
+    @property
+    def funding_totals(self) -> FundingYear:
+        return FundingYear(
+            fiscal_year=0,
+            us_awards_usd=sum((f.us_awards_usd for f in self.funding), ZERO),
+            partner_planned_usd=sum((f.partner_planned_usd for f in self.funding), ZERO),
+            partner_recorded_usd=sum((f.partner_recorded_usd for f in self.funding), ZERO),
+        )
+
+
+@dataclass(frozen=True)
+class CheckSummary:
+    recommendation: int
+    title: str
+    met: int
+    not_met: int
+    not_applicable: int
+    status: str  # for a compact report: that compact's status; for a program: the worst
+
+
+@dataclass
+class ReportContent:
+    kind: str
+    fiscal_year: int
+    data_as_of: dt.datetime
+    today: dt.date
+    title: str
+    subject: str
+    sections: list[CompactSection]
+    check_summary: list[CheckSummary]
+    guidance: GuidanceDocument | None
+    timeline_svg: str = ""
+    compacts_in_timeline: int = 0
+
+    @property
+    def is_program(self) -> bool:
+        return self.kind == ReportKind.PROGRAM_OVERSIGHT
+
+
+def report_content(*, kind: str, fiscal_year: int, compact_id: int | None,
+                   data_as_of: dt.datetime) -> ReportContent:
+    """The whole report's data. ``data_as_of`` also fixes 'today' for the six checks, so a
+    report rendered again from the same data and time is the same, byte for byte."""
+    today = data_as_of.date()
+    compacts = _compacts(kind=kind, fiscal_year=fiscal_year, compact_id=compact_id)
+    sections = _sections(compacts, fiscal_year=fiscal_year, today=today,
+                         summary=kind == ReportKind.PROGRAM_OVERSIGHT)
+    guidance = GuidanceDocument.current(on=today)
+    if kind == ReportKind.PROGRAM_OVERSIGHT:
+        title = f"Child Protection Compact Partnerships: Program Oversight, FY{fiscal_year}"
+        subject = (f"Oversight of all {len(sections)} Child Protection Compact Partnerships "
+                   f"active in fiscal year {fiscal_year} against GAO-23-105390's six "
+                   "recommendations")
+    else:
+        compact = compacts[0]
+        title = f"{compact.title}: Oversight Report, FY{fiscal_year}"
+        subject = (f"Oversight of the {compact.country.name} Child Protection Compact "
+                   f"Partnership in fiscal year {fiscal_year} against GAO-23-105390's six "
+                   "recommendations")
+    content = ReportContent(
+        kind=kind, fiscal_year=fiscal_year, data_as_of=data_as_of, today=today, title=title,
+        subject=subject, sections=sections, check_summary=_check_summary(sections),
+        guidance=guidance,
+    )
+    if kind == ReportKind.PROGRAM_OVERSIGHT:
+        bars = _timeline_bars(fiscal_year)
+        content.compacts_in_timeline = len(bars)
+        content.timeline_svg = charts.timeline_svg(
+            chart_id="timeline",
+            title=f"Child Protection Compact Partnerships, {TIMELINE_FIRST_YEAR} to "
+                  f"{TIMELINE_LAST_YEAR}",
+            bars=bars, first_year=TIMELINE_FIRST_YEAR, last_year=TIMELINE_LAST_YEAR,
+        )
+    return content
+
+
+def _compacts(*, kind: str, fiscal_year: int, compact_id: int | None) -> list[Compact]:
+    queryset = Compact.objects.with_current_end().select_related("country").prefetch_related(
+        Prefetch("extensions", queryset=Extension.objects.order_by("new_end_date")),
+        Prefetch("awards", queryset=Award.objects.select_related("implementer")
+                 .order_by("start_date", "award_number")),
+        Prefetch("objectives", queryset=Objective.objects.order_by("position", "pk")),
+    )
+    if kind == ReportKind.COMPACT_OVERSIGHT:
+        queryset = queryset.filter(pk=compact_id)
+    else:
+        first, last = fiscal_year_bounds(fiscal_year)
+        queryset = queryset.filter(start_date__lte=last, current_end__gte=first)
+    compacts = list(queryset.order_by("country__iso_code", "start_date", "pk"))
+    # Sort by the country's name as printed (the ISO code orders differently).
+    compacts.sort(key=lambda c: (c.country.name, c.start_date or dt.date.min, c.pk))
+    return compacts
+
+
+def _sections(compacts: list[Compact], *, fiscal_year: int, today: dt.date,
+              summary: bool = False) -> list[CompactSection]:
+    """One section per compact. ``summary`` (the program report) keeps each section short:
+    one chart of the key indicators' percent of target and the year's dialogue only, so that
+    a portfolio of 30 compacts stays a readable (and quickly rendered) document."""
+    ids = [c.pk for c in compacts]
+    if not ids:
+        return []
+    indicators_of = _indicators_by_compact(ids)
+    dialogues_of = _dialogues_by_compact(ids, fiscal_year)
+    recorded = _recorded_contributions(ids)
+    plans = _plans(ids)
+    sections = []
+    for compact in compacts:
+        years = compact_fiscal_years(compact)
+        indicators = indicators_of.get(compact.pk, [])
+        for indicator in indicators:
+            indicator.compact = compact  # shares the prefetched extensions
+        progress = progress_for_indicators(indicators, fiscal_years=years)
+        rows = [IndicatorRow(i, progress[i.pk].for_year(fiscal_year),
+                             progress[i.pk].life_of_compact) for i in indicators]
+        funding = _funding(compact, years, recorded.get(compact.pk, {}))
+        anchor = f"compact-{compact.pk}"
+        plan = plans.get(compact.pk)
+        sections.append(CompactSection(
+            compact=compact,
+            anchor=anchor,
+            checks=compact_compliance(compact=compact, fiscal_year=fiscal_year, today=today),
+            funding=funding,
+            funding_chart="" if summary else _funding_chart(funding, compact, anchor),
+            indicators=rows,
+            key_charts=[] if summary else [
+                (i, _indicator_chart(i, progress[i.pk].years, f"{anchor}-ind-{i.pk}"))
+                for i in indicators if i.is_key
+            ],
+            key_summary_chart=_key_summary_chart(rows, compact, anchor) if summary else "",
+            dialogues=[_dialogue_row(d) for d in dialogues_of.get(compact.pk, [])
+                       if not summary or d.fiscal_year == fiscal_year],
+            plan=plan,
+            measures=list(plan.measures.all()) if plan is not None else [],
+        ))
+    return sections
+
+
+def _indicators_by_compact(ids: list[int]) -> dict[int, list[Indicator]]:
+    indicators = Indicator.objects.filter(compact_id__in=ids).prefetch_related(
+        Prefetch("targets", queryset=Target.objects.order_by("fiscal_year")),
+        Prefetch("results", queryset=Result.objects.filter(status=ResultStatus.APPROVED)
+                 .order_by("fiscal_year")),
+    ).order_by("compact_id", "-is_key", "code", "pk")
+    grouped: dict[int, list[Indicator]] = defaultdict(list)
+    for indicator in indicators:
+        grouped[indicator.compact_id].append(indicator)
+    return grouped
+
+
+def _dialogues_by_compact(ids: list[int], fiscal_year: int) -> dict[int, list[Dialogue]]:
+    dialogues = (
+        Dialogue.objects.filter(compact_id__in=ids, fiscal_year__lte=fiscal_year)
+        .prefetch_related(
+            Prefetch("participants", queryset=Participant.objects.order_by("side", "name")),
+            Prefetch("key_indicators", queryset=Indicator.objects.order_by("code")),
+            Prefetch("discussions__indicator"),
+            "action_items",
+        )
+        .annotate(targets_agreed_count=Count("targets_agreed", distinct=True))
+        .order_by("compact_id", "fiscal_year", "scheduled_for", "pk")
+    )
+    grouped: dict[int, list[Dialogue]] = defaultdict(list)
+    for dialogue in dialogues:
+        grouped[dialogue.compact_id].append(dialogue)
+    return grouped
+
+
+def _dialogue_row(dialogue: Dialogue) -> DialogueRow:
+    sides = dict(Side.choices)
+    by_side: dict[str, list[Participant]] = {}
+    for participant in dialogue.participants.all():
+        by_side.setdefault(sides.get(participant.side, participant.side), []).append(participant)
+    keys = [i.code for i in dialogue.key_indicators.all()]
+    meeting = dialogue.held_on or dialogue.scheduled_for
+    identified = dialogue.key_indicators_identified_on
+    return DialogueRow(
+        dialogue=dialogue,
+        participants_by_side=list(by_side.items()),
+        key_indicator_codes=keys,
+        identified_in_advance=bool(keys and identified and meeting and identified < meeting),
+        discussed_codes=sorted({d.indicator.code for d in dialogue.discussions.all()}),
+        targets_agreed=dialogue.targets_agreed_count,
+        open_action_items=[a for a in dialogue.action_items.all()
+                           if a.status == ActionItemStatus.OPEN],
+    )
+
+
+def _recorded_contributions(ids: list[int]) -> dict[int, dict[int, Decimal]]:
+    Contribution = _optional_model("contributions", "Contribution")
+    if Contribution is None:
+        return {}
+    totals: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    rows = (Contribution.objects.filter(compact_id__in=ids).order_by()
+            .values_list("compact_id", "fiscal_year").annotate(total=Sum("amount_usd")))
+    for compact_id, fiscal_year, total in rows:
+        totals[compact_id][fiscal_year] = total or ZERO
+    return totals
+
+
+def _plans(ids: list[int]) -> dict[int, object]:
+    Plan = _optional_model("contributions", "SustainabilityPlan")
+    if Plan is None:
+        return {}
+    queryset = Plan.objects.filter(compact_id__in=ids)
+    if _optional_model("contributions", "Measure") is not None:
+        queryset = queryset.prefetch_related("measures")
+    return {plan.compact_id: plan for plan in queryset}
+
+
+def _award_amounts_by_fiscal_year(awards) -> dict[int, Decimal]:
+    try:  # the contributions pages' own split, so the report shows the same figures
+        from contributions.selectors import award_amounts_by_fiscal_year
+    except ImportError:
+        totals: dict[int, Decimal] = {}
+        for award in awards:
+            fy = fiscal_year_of(award.start_date)
+            totals[fy] = totals.get(fy, ZERO) + award.amount_usd
+        return totals
+    return award_amounts_by_fiscal_year(awards)
+
+
+def _even_split(total: Decimal, years: list[int]) -> dict[int, Decimal]:
+    """The planned partner contribution spread evenly; the last year takes the cents left."""
+    if not years:
+        return {}
+    share = (total / len(years)).quantize(Decimal("0.01"))
+    shares = dict.fromkeys(years[:-1], share)
+    shares[years[-1]] = total - share * (len(years) - 1)
+    return shares
+
+
+def _funding(compact: Compact, years: list[int],
+             recorded: dict[int, Decimal]) -> list[FundingYear]:
+    awards = _award_amounts_by_fiscal_year(compact.awards.all())
+    planned = _even_split(compact.partner_contribution_planned_usd, years)
+    return [
+        FundingYear(fy, awards.get(fy, ZERO), planned.get(fy, ZERO), recorded.get(fy, ZERO))
+        for fy in sorted(set(years) | set(awards) | set(recorded))
+    ]
+
+
+def _funding_chart(funding: list[FundingYear], compact: Compact, anchor: str) -> str:
+    return charts.bar_chart_svg(
+        chart_id=f"{anchor}-funding",
+        title=f"{compact.country.name}: U.S. awards and partner contributions by fiscal year",
+        categories=[f"FY{f.fiscal_year}" for f in funding],
+        series=[
+            charts.Series("U.S. awards", [f.us_awards_usd for f in funding]),
+            charts.Series("Partner contribution recorded",
+                          [f.partner_recorded_usd for f in funding]),
+            charts.Series("Partner contribution planned",
+                          [f.partner_planned_usd for f in funding]),
+        ],
+        width=600, height=190, prefix="$",
+    )
+
+
+def _indicator_chart(indicator: Indicator, years: list[Progress], chart_id: str) -> str:
+    return charts.bar_chart_svg(
+        chart_id=chart_id,
+        title=f"{indicator.code} {indicator.name}: target and actual by fiscal year",
+        categories=[f"FY{p.fiscal_year}" for p in years],
+        series=[charts.Series("Target", [p.target for p in years]),
+                charts.Series("Actual", [p.actual for p in years])],
+        width=300, height=150,
+    )
+
+
+def _key_summary_chart(rows: list[IndicatorRow], compact: Compact, anchor: str) -> str:
+    keys = [row for row in rows if row.indicator.is_key]
+    if not keys:
+        return ""
+    return charts.bar_chart_svg(
+        chart_id=f"{anchor}-keys",
+        title=f"{compact.country.name}: key indicators, percent of the year's target",
+        categories=[row.indicator.code for row in keys],
+        series=[charts.Series("Percent of target",
+                              [row.year.percent_of_target if row.year else None
+                               for row in keys])],
+        width=420, height=140,
+    )
+
+
+def _check_summary(sections: list[CompactSection]) -> list[CheckSummary]:
+    summary = []
+    for number, title in TITLES.items():
+        statuses = [s.checks[number - 1].status for s in sections]
+        met, not_met = statuses.count(MET), statuses.count(NOT_MET)
+        worst = NOT_MET if not_met else (MET if met else NOT_APPLICABLE)
+        summary.append(CheckSummary(number, title, met, not_met,
+                                    statuses.count(NOT_APPLICABLE), worst))
+    return summary
+
+
+def _timeline_bars(fiscal_year: int) -> list[charts.TimelineBar]:
+    first, last = fiscal_year_bounds(fiscal_year)
+    compacts = (
+        Compact.objects.with_current_end().select_related("country")
+        .filter(start_date__isnull=False, end_date__isnull=False)
+        .filter(~Q(status__in=["draft", "negotiating"]))
+        .order_by("start_date", "country__iso_code", "pk")
+    )
+    return [
+        charts.TimelineBar(
+            label=c.country.name, start=c.start_date, end=c.current_end,
+            original_end=c.end_date,
+            highlighted=c.start_date <= last and c.current_end >= first,
+        )
+        for c in compacts
+    ]

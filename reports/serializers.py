@@ -1,0 +1,46 @@
+from django.urls import reverse
+from rest_framework import serializers
+
+from compacts.models import Compact
+
+from .models import ReportJob, ReportKind, ReportStatus
+
+
+class ReportJobSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ReportJob
+        fields = ["id", "kind", "compact", "fiscal_year", "status", "progress", "error",
+                  "requested_by", "requested_at", "finished_at", "sha256", "page_count",
+                  "data_as_of", "download_url"]
+        read_only_fields = fields
+
+    def get_download_url(self, job) -> str | None:
+        if job.status != ReportStatus.SUCCEEDED:
+            return None
+        path = reverse("report-download", kwargs={"pk": job.pk})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class ReportRequestSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ReportKind.choices)
+    # Scoped to the caller's compacts by the view: another country's compact is "invalid".
+    compact = serializers.PrimaryKeyRelatedField(queryset=Compact.objects.none(),
+                                                 required=False, allow_null=True)
+    fiscal_year = serializers.IntegerField()
+
+    def __init__(self, *args, compacts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["compact"].queryset = compacts
+
+
+class ReportVerifySerializer(serializers.Serializer):
+    file = serializers.FileField(allow_empty_file=False)
+
+
+class ReportVerifyResultSerializer(serializers.Serializer):
+    match = serializers.BooleanField()
+    report = serializers.IntegerField(allow_null=True)
+    sha256 = serializers.CharField()

@@ -1,0 +1,24 @@
+"""Worker tasks: take ids, call one service, declare the retry policy."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(
+    bind=True,
+    name="reports.render_report",
+    acks_late=True,  # a worker that dies mid-render leaves the message for another one
+    autoretry_for=services.TRANSIENT_ERRORS,
+    max_retries=2,
+    retry_backoff=10,
+    retry_backoff_max=120,
+    retry_jitter=False,
+)
+def render_report(self, job_id: int) -> None:
+    services.report_render(job_id=job_id, final_attempt=self.request.retries >= self.max_retries)
+
+
+@shared_task(name="reports.sweep_stale_jobs")
+def sweep_stale_jobs() -> dict:
+    return services.report_sweep_stale().as_dict()

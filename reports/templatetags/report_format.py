@@ -1,0 +1,47 @@
+"""Number formats of the oversight reports: fixed, not locale-dependent, so the bytes of a
+report depend only on its data."""
+
+from decimal import Decimal
+
+from django import template
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+
+@register.filter
+def usd(value) -> str:
+    if value is None or value == "":
+        return "—"
+    return f"${Decimal(value):,.0f}"
+
+
+@register.filter
+def figure(value) -> str:
+    """A target, actual or baseline: thousands separated, no trailing zeros."""
+    if value is None or value == "":
+        return "—"
+    value = Decimal(value)
+    if value == value.to_integral_value():
+        return f"{value:,.0f}"
+    return f"{value.normalize():,f}"
+
+
+@register.filter
+def percent(value) -> str:
+    if value is None or value == "":
+        return "—"
+    return f"{Decimal(value):,.0f}%"
+
+
+@register.filter
+def item(mapping, key):
+    return mapping.get(key, key)
+
+
+@register.filter
+def css_string(value) -> str:
+    """Text safe inside a double-quoted CSS string in a <style> element (the running
+    header): CSS escapes, not HTML entities, which a style element does not decode."""
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    return mark_safe(text.replace("<", "\\3c "))
