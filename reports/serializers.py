@@ -1,4 +1,6 @@
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from compacts.models import Compact
@@ -24,10 +26,15 @@ class ReportJobSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class CompactIdField(serializers.PrimaryKeyRelatedField):
+    """A compact id (the schema cannot infer it: the serializer has no model)."""
+
+
 class ReportRequestSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ReportKind.choices)
     # Scoped to the caller's compacts by the view: another country's compact is "invalid".
-    compact = serializers.PrimaryKeyRelatedField(queryset=Compact.objects.none(),
+    compact = CompactIdField(queryset=Compact.objects.none(),
                                                  required=False, allow_null=True)
     fiscal_year = serializers.IntegerField()
 

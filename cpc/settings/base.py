@@ -164,6 +164,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PillarEnum": "compacts.models.Pillar",
         "TierEnum": "compacts.models.Tier",
+        "ReportKindEnum": "reports.models.ReportKind",
+        "ContributionKindEnum": "contributions.models.ContributionKind",
+        "ImplementerKindEnum": "compacts.models.ImplementerKind",
     },
 }
 
