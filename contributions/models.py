@@ -11,7 +11,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import Storage, storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -19,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from compacts.models import Compact
 from cpc.models import ConstraintErrorsOnFields
+from cpc.storage import private_storage
 
 FISCAL_YEAR_MIN, FISCAL_YEAR_MAX = 2000, 2100
 
@@ -54,51 +54,6 @@ ERR_RECEIVED_DATE = "A received or accepted plan needs the date it was received.
 
 non_negative = MinValueValidator(Decimal("0"), message=ERR_NEGATIVE)
 fiscal_year_validators = [MinValueValidator(FISCAL_YEAR_MIN), MaxValueValidator(FISCAL_YEAR_MAX)]
-
-
-class PrivateStorage(Storage):
-    """Forwards to ``storages["private"]`` at each use rather than once at import.
-
-    FileField calls its storage callable when the model class is built; looking the backend
-    up on every call keeps ``STORAGES`` overridable (tests use a temporary folder).
-    """
-
-    @property
-    def backend(self) -> Storage:
-        return storages["private"]
-
-    def _open(self, name, mode="rb"):
-        return self.backend.open(name, mode)
-
-    def _save(self, name, content):
-        return self.backend.save(name, content)
-
-    def get_available_name(self, name, max_length=None):
-        return self.backend.get_available_name(name, max_length=max_length)
-
-    def delete(self, name):
-        return self.backend.delete(name)
-
-    def exists(self, name):
-        return self.backend.exists(name)
-
-    def listdir(self, path):
-        return self.backend.listdir(path)
-
-    def size(self, name):
-        return self.backend.size(name)
-
-    def path(self, name):
-        return self.backend.path(name)
-
-    def url(self, name):
-        # Private files have no URL; the download views serve them after a scope check.
-        raise ValueError("Private files are served by a view, never by URL.")
-
-
-def private_storage() -> Storage:
-    """Evidence and plan documents are never under a public URL (see the download views)."""
-    return PrivateStorage()
 
 
 def validate_currency(value: str) -> None:

@@ -6,7 +6,6 @@ per job, so a retry overwrites its own file instead of leaving a second one behi
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import Storage, storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -16,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from compacts.models import Compact
 from cpc.fiscal import fiscal_year_of
 from cpc.models import ConstraintErrorsOnFields
+from cpc.storage import private_storage
 
 # The first Child Protection Compact Partnership (Ghana) was signed in fiscal year 2015.
 FIRST_FISCAL_YEAR = 2015
@@ -38,44 +38,6 @@ class ReportStatus(models.TextChoices):
     RUNNING = "running", "Running"
     SUCCEEDED = "succeeded", "Succeeded"
     FAILED = "failed", "Failed"
-
-
-class _PrivateStorage(Storage):
-    """Forwards to ``storages["private"]`` at each use, not once at import, so that a test
-    overriding ``STORAGES`` is honoured (FileField evaluates its storage when the class is
-    built)."""
-
-    @property
-    def backend(self) -> Storage:
-        return storages["private"]
-
-    def _open(self, name, mode="rb"):
-        return self.backend.open(name, mode)
-
-    def _save(self, name, content):
-        return self.backend.save(name, content)
-
-    def get_available_name(self, name, max_length=None):
-        return self.backend.get_available_name(name, max_length=max_length)
-
-    def delete(self, name):
-        return self.backend.delete(name)
-
-    def exists(self, name):
-        return self.backend.exists(name)
-
-    def size(self, name):
-        return self.backend.size(name)
-
-    def path(self, name):
-        return self.backend.path(name)
-
-    def url(self, name):
-        raise ValueError("Reports are served by the download views, never by URL.")
-
-
-def private_storage() -> Storage:
-    return _PrivateStorage()
 
 
 def latest_reportable_fiscal_year() -> int:
