@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from cpc.fiscal import add_years, fiscal_year_bounds
+from cpc.fiscal import add_years, fiscal_year_bounds, fiscal_year_of
 from cpc.models import ConstraintErrorsOnFields
 
 MAX_ORIGINAL_TERM_YEARS = 5  # 22 U.S.C. § 7103a: a partnership may last up to five years.
@@ -235,6 +235,14 @@ class Compact(ConstraintErrorsOnFields, models.Model):
         else:
             ends = list(self.extensions.values_list("new_end_date", flat=True))
         return max([self.end_date, *ends]) if self.end_date else None
+
+    def fiscal_years(self) -> list[int]:
+        """The fiscal years the compact is active in, extensions included (none without
+        dates)."""
+        end = self.current_end_date if self.start_date else None
+        if not end:
+            return []
+        return list(range(fiscal_year_of(self.start_date), fiscal_year_of(end) + 1))
 
     def is_active_in(self, fiscal_year: int) -> bool:
         if not self.start_date or not self.current_end_date:

@@ -77,10 +77,7 @@ def _compliance_context(request, compact) -> dict:
         fiscal_year = int(request.GET.get("fiscal_year", current))
     except ValueError:
         fiscal_year = current
-    years = []
-    if compact.start_date and compact.current_end_date:
-        years = list(range(fiscal_year_of(compact.start_date),
-                           fiscal_year_of(compact.current_end_date) + 1))
+    years = compact.fiscal_years()
     if years and fiscal_year not in years:
         fiscal_year = min(max(fiscal_year, years[0]), years[-1])
     return {

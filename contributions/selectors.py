@@ -91,14 +91,6 @@ class FundingYear:
         return (self.partner_recorded_usd / self.partner_planned_usd * 100).quantize(Decimal("1"))
 
 
-def compact_fiscal_years(compact: Compact) -> list[int]:
-    """The fiscal years the compact is active in, extensions included."""
-    end = compact.current_end_date
-    if not compact.start_date or not end:
-        return []
-    return list(range(fiscal_year_of(compact.start_date), fiscal_year_of(end) + 1))
-
-
 def _split(total: Decimal, weights: dict[int, int]) -> dict[int, Decimal]:
     """Split ``total`` in proportion to ``weights``; the last share takes the rounding rest
     so the shares add up to the total to the cent."""
@@ -136,7 +128,7 @@ def funding_picture(*, user, compact: Compact) -> list[FundingYear]:
     Two queries whatever the number of years: the awards and the recorded sums per year.
     ``compact`` must come from a scoped selector; the contributions are scoped again anyway.
     """
-    years = compact_fiscal_years(compact)
+    years = compact.fiscal_years()
     awards = award_amounts_by_fiscal_year(compact.awards.order_by())
     recorded = dict(
         contribution_list(user=user)

@@ -92,7 +92,7 @@ class CompactContributionsView(CompactMixin, TemplateView):
 
     def _form(self, data=None, files=None) -> ContributionForm:
         user, compact = self.request.user, self.compact
-        years = selectors.compact_fiscal_years(compact)
+        years = compact.fiscal_years()
         this_year = fiscal_year_of(timezone.localdate())
         return ContributionForm(
             data, files,

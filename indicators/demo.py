@@ -16,7 +16,7 @@ from compacts.models import Compact
 from cpc.fiscal import fiscal_year_of
 
 from . import services
-from .models import Indicator, Result, StandardIndicator, Target, compact_fiscal_years
+from .models import Indicator, Result, StandardIndicator, Target
 
 # Key indicators first: each compact gets the first 5-7 of these, the first four key.
 PICK_ORDER = ["PROT-1", "PROS-1", "PROT-2", "PREV-1", "PROS-2", "PROT-3", "PART-1", "PROS-3"]
@@ -79,7 +79,7 @@ def seed(*, password: str) -> dict[str, int]:
     library = {s.code: s for s in StandardIndicator.objects.all()}
     compacts = Compact.objects.filter(start_date__isnull=False).select_related("country")
     for index, compact in enumerate(compacts.order_by("start_date", "pk")):
-        years = compact_fiscal_years(compact)
+        years = compact.fiscal_years()
         iso = compact.country.iso_code.code
         codes = [c for c in PICK_ORDER if c in library][: 5 + index % 3]
         for position, code in enumerate(codes):

@@ -13,7 +13,7 @@ from openpyxl.styles import Font
 
 from compacts.models import Compact
 
-from .models import Indicator, compact_fiscal_years
+from .models import Indicator
 from .progress import STATUS_LABELS, IndicatorProgress
 
 YEAR_COLUMNS = ("target", "actual", "percent of target", "status")
@@ -23,7 +23,7 @@ NOTE = "Only approved results count. Status thresholds: see docs/indicators.md."
 def tracking_table(
     compact: Compact, indicators: list[Indicator], progress: dict[int, IndicatorProgress]
 ) -> tuple[list[str], list[list]]:
-    years = compact_fiscal_years(compact)
+    years = compact.fiscal_years()
     header = ["code", "indicator", "pillar", "unit", "direction", "cumulation", "key indicator",
               "baseline value", "baseline year"]
     for year in years:

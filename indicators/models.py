@@ -50,23 +50,13 @@ def fiscal_year_errors(compact, fiscal_year: int | None) -> list[str]:
     """Targets and results exist only for fiscal years in which the compact is active."""
     if fiscal_year is None or compact is None:
         return []
-    years = compact_fiscal_years(compact)
+    years = compact.fiscal_years()
     if not years:
         return [ERR_COMPACT_NO_DATES]
     if fiscal_year not in years:
         return [ERR_YEAR_OUTSIDE_COMPACT.format(year=fiscal_year,
                                                 span=f"FY{years[0]}-FY{years[-1]}")]
     return []
-
-
-def compact_fiscal_years(compact) -> list[int]:
-    """The fiscal years a compact is active in, extensions included (empty without dates)."""
-    from cpc.fiscal import fiscal_year_of
-
-    end = compact.current_end_date if compact.start_date else None
-    if not end:
-        return []
-    return list(range(fiscal_year_of(compact.start_date), fiscal_year_of(end) + 1))
 
 
 class Unit(models.TextChoices):

@@ -38,7 +38,6 @@ from .models import (
     ResultStatus,
     Target,
     Unit,
-    compact_fiscal_years,
 )
 
 ON_TRACK = "on_track"
@@ -175,7 +174,7 @@ def compute_indicator_progress(
     )
     result_by_year = {r.fiscal_year: r for r in approved}
     if fiscal_years is None:
-        fiscal_years = compact_fiscal_years(indicator.compact)
+        fiscal_years = indicator.compact.fiscal_years()
     years = sorted(set(fiscal_years) | set(target_by_year) | set(result_by_year))
     mode = _mode(indicator)
     is_percent = indicator.unit == Unit.PERCENT
@@ -254,7 +253,7 @@ def progress_for_indicators(
         years = fiscal_years
         if years is None:
             if indicator.compact_id not in years_of_compact:
-                years_of_compact[indicator.compact_id] = compact_fiscal_years(indicator.compact)
+                years_of_compact[indicator.compact_id] = indicator.compact.fiscal_years()
             years = years_of_compact[indicator.compact_id]
         progress[indicator.pk] = compute_indicator_progress(
             indicator,

@@ -26,7 +26,7 @@ from cpc.api.exceptions import StateConflict
 from . import exports, selectors, services
 from .charts import indicator_progress_chart_svg
 from .forms import GridCellForm, GridSubmitForm, ReviewForm
-from .models import ResultStatus, Unit, compact_fiscal_years
+from .models import ResultStatus, Unit
 from .progress import NO_TARGET, STATUS_LABELS, Progress
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -92,7 +92,7 @@ class CompactIndicatorsView(RoleRequiredMixin, View):
         user = request.user
         compact = selectors.compact_for_indicator_table(user=user, compact_id=compact_id)
         indicators, progress = selectors.indicator_table(user=user, compact=compact)
-        years = compact_fiscal_years(compact)
+        years = compact.fiscal_years()
         rows = []
         for indicator in indicators:
             item = progress[indicator.pk]
@@ -187,7 +187,7 @@ class DataEntryView(RoleRequiredMixin, View):
             (r.indicator_id, r.fiscal_year): r
             for r in selectors.result_list(user=user).filter(indicator__compact=compact)
         }
-        years = compact_fiscal_years(compact)
+        years = compact.fiscal_years()
         rows = []
         for indicator in indicators:
             indicator.compact = compact  # the services read the country from it

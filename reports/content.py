@@ -18,7 +18,7 @@ from compacts.models import Award, Compact, Extension, GuidanceDocument, Objecti
 from cpc.fiscal import fiscal_year_bounds, fiscal_year_of
 from dialogues.compliance import MET, NOT_APPLICABLE, NOT_MET, TITLES, Check, compact_compliance
 from dialogues.models import ActionItemStatus, Dialogue, Participant, Side
-from indicators.models import Indicator, Result, ResultStatus, Target, compact_fiscal_years
+from indicators.models import Indicator, Result, ResultStatus, Target
 from indicators.progress import STATUS_LABELS, Progress, progress_for_indicators
 
 from . import charts
@@ -197,7 +197,7 @@ def _sections(compacts: list[Compact], *, fiscal_year: int, today: dt.date,
     plans = _plans(ids)
     sections = []
     for compact in compacts:
-        years = compact_fiscal_years(compact)
+        years = compact.fiscal_years()
         indicators = indicators_of.get(compact.pk, [])
         for indicator in indicators:
             indicator.compact = compact  # shares the prefetched extensions

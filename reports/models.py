@@ -135,9 +135,7 @@ class ReportJob(ConstraintErrorsOnFields, models.Model):
                                                                   last=last)]
         elif (self.kind == ReportKind.COMPACT_OVERSIGHT and self.compact_id
               and self.fiscal_year is not None and self._state.adding):
-            from indicators.models import compact_fiscal_years
-
-            years = compact_fiscal_years(self.compact)
+            years = self.compact.fiscal_years()
             if self.fiscal_year not in years:
                 span = f"FY{years[0]}-FY{years[-1]}" if years else "no dates yet"
                 errors["fiscal_year"] = [ERR_COMPACT_NOT_ACTIVE.format(fy=self.fiscal_year,

@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from compacts.demo import SAMPLE
 from compacts.models import Compact
-from indicators.models import Indicator, Result, Target, compact_fiscal_years
+from indicators.models import Indicator, Result, Target
 
 
 def test_seed_demo_loads_sample_indicators_idempotently(db, settings):
@@ -26,7 +26,7 @@ def test_seed_demo_loads_sample_indicators_idempotently(db, settings):
     missing = [
         i for i in Indicator.objects.filter(is_key=True).select_related("compact")
         if not Target.objects.filter(indicator=i,
-                                     fiscal_year=compact_fiscal_years(i.compact)[-1]).exists()
+                                     fiscal_year=i.compact.fiscal_years()[-1]).exists()
     ]
     assert missing
 
