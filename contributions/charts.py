@@ -37,9 +37,10 @@ def _nice_ceiling(value: Decimal) -> Decimal:
 
 
 def funding_chart_svg(years: Sequence, *, title: str, width: int = 720,
-                      height: int = 320) -> str:
+                      height: int = 320, chart_id: str = "funding") -> str:
     """A grouped bar chart of U.S. awards, partner contributions planned and recorded per
-    fiscal year. ``years`` are objects with ``fiscal_year`` and the FUNDING_SERIES fields."""
+    fiscal year. ``years`` are objects with ``fiscal_year`` and the FUNDING_SERIES fields.
+    ``chart_id`` must be unique in the page or PDF that embeds the chart."""
     left, right, top, bottom = 72, 16, 16, 64
     plot_w, plot_h = width - left - right, height - top - bottom
     peak = max((getattr(y, attr) for y in years for attr, _, _ in FUNDING_SERIES),
@@ -52,9 +53,9 @@ def funding_chart_svg(years: Sequence, *, title: str, width: int = 720,
     ) or "No fiscal years to show."
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}" '
-        f'width="100%" aria-labelledby="funding-title funding-desc" class="cpc-chart">',
-        f'<title id="funding-title">{escape(title)}</title>',
-        f'<desc id="funding-desc">{escape(summary)}</desc>',
+        f'width="100%" aria-labelledby="{chart_id}-title {chart_id}-desc" class="cpc-chart">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(summary)}</desc>',
     ]
     # Grid lines and the y axis, in five steps.
     for i in range(6):

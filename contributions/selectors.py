@@ -122,14 +122,29 @@ def award_amounts_by_fiscal_year(awards) -> dict[int, Decimal]:
     return totals
 
 
-def funding_picture(*, user, compact: Compact) -> list[FundingYear]:
-    """U.S. awards against partner contributions planned and recorded, per fiscal year.
-
-    Two queries whatever the number of years: the awards and the recorded sums per year.
-    ``compact`` must come from a scoped selector; the contributions are scoped again anyway.
-    """
+def funding_years(compact: Compact, *, awards, recorded: dict[int, Decimal]) -> list[FundingYear]:
+    """U.S. awards (spread over fiscal years by days) against the partner contribution
+    planned (spread evenly over the compact's years) and recorded (``recorded``: USD by
+    fiscal year). No queries beyond iterating ``awards``."""
     years = compact.fiscal_years()
-    awards = award_amounts_by_fiscal_year(compact.awards.order_by())
+    award_amounts = award_amounts_by_fiscal_year(awards)
+    planned = _split(compact.partner_contribution_planned_usd, dict.fromkeys(years, 1))
+    zero = Decimal("0.00")
+    return [
+        FundingYear(
+            fiscal_year=fy,
+            us_awards_usd=award_amounts.get(fy, zero),
+            partner_planned_usd=planned.get(fy, zero),
+            partner_recorded_usd=recorded.get(fy) or zero,
+        )
+        for fy in sorted(set(years) | set(award_amounts) | set(recorded))
+    ]
+
+
+def funding_picture(*, user, compact: Compact) -> list[FundingYear]:
+    """The funding picture of one compact. Two queries whatever the number of years: the
+    awards and the recorded sums per year. ``compact`` must come from a scoped selector; the
+    contributions are scoped again anyway."""
     recorded = dict(
         contribution_list(user=user)
         .filter(compact=compact)
@@ -137,15 +152,4 @@ def funding_picture(*, user, compact: Compact) -> list[FundingYear]:
         .values_list("fiscal_year")
         .annotate(total=Sum("amount_usd"))
     )
-    planned = _split(compact.partner_contribution_planned_usd, dict.fromkeys(years, 1))
-    all_years = sorted(set(years) | set(awards) | set(recorded))
-    zero = Decimal("0.00")
-    return [
-        FundingYear(
-            fiscal_year=fy,
-            us_awards_usd=awards.get(fy, zero),
-            partner_planned_usd=planned.get(fy, zero),
-            partner_recorded_usd=recorded.get(fy) or zero,
-        )
-        for fy in all_years
-    ]
+    return funding_years(compact, awards=compact.awards.order_by(), recorded=recorded)

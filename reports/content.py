@@ -11,13 +11,23 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.apps import apps
 from django.db.models import Count, Prefetch, Q, Sum
 
 from compacts.models import Award, Compact, Extension, GuidanceDocument, Objective
-from cpc.fiscal import fiscal_year_bounds, fiscal_year_of
-from dialogues.compliance import MET, NOT_APPLICABLE, NOT_MET, TITLES, Check, compact_compliance
+from contributions.charts import funding_chart_svg
+from contributions.models import Contribution, SustainabilityPlan
+from contributions.selectors import FundingYear, funding_years
+from cpc.fiscal import fiscal_year_bounds
+from dialogues.compliance import (
+    MET,
+    NOT_APPLICABLE,
+    NOT_MET,
+    TITLES,
+    Check,
+    compliance_for_compacts,
+)
 from dialogues.models import ActionItemStatus, Dialogue, Participant, Side
+from indicators.charts import indicator_chart_svg
 from indicators.models import Indicator, Result, ResultStatus, Target
 from indicators.progress import STATUS_LABELS, Progress, progress_for_indicators
 
@@ -27,22 +37,6 @@ from .models import ReportKind
 TIMELINE_FIRST_YEAR, TIMELINE_LAST_YEAR = 2015, 2027
 ZERO = Decimal("0.00")
 CHECK_LABELS = {MET: "Met", NOT_MET: "Not met", NOT_APPLICABLE: "Not applicable"}
-
-
-def _optional_model(app_label: str, name: str):
-    """Contributions arrive with their own issue; the report works with or without them."""
-    try:
-        return apps.get_model(app_label, name)
-    except LookupError:
-        return None
-
-
-@dataclass(frozen=True)
-class FundingYear:
-    fiscal_year: int
-    us_awards_usd: Decimal
-    partner_planned_usd: Decimal
-    partner_recorded_usd: Decimal
 
 
 @dataclass(frozen=True)
@@ -195,6 +189,7 @@ def _sections(compacts: list[Compact], *, fiscal_year: int, today: dt.date,
     dialogues_of = _dialogues_by_compact(ids, fiscal_year)
     recorded = _recorded_contributions(ids)
     plans = _plans(ids)
+    checks_of = compliance_for_compacts(compacts, fiscal_year=fiscal_year, today=today)
     sections = []
     for compact in compacts:
         years = compact.fiscal_years()
@@ -204,13 +199,14 @@ def _sections(compacts: list[Compact], *, fiscal_year: int, today: dt.date,
         progress = progress_for_indicators(indicators, fiscal_years=years)
         rows = [IndicatorRow(i, progress[i.pk].for_year(fiscal_year),
                              progress[i.pk].life_of_compact) for i in indicators]
-        funding = _funding(compact, years, recorded.get(compact.pk, {}))
+        funding = funding_years(compact, awards=compact.awards.all(),
+                                recorded=recorded.get(compact.pk, {}))
         anchor = f"compact-{compact.pk}"
         plan = plans.get(compact.pk)
         sections.append(CompactSection(
             compact=compact,
             anchor=anchor,
-            checks=compact_compliance(compact=compact, fiscal_year=fiscal_year, today=today),
+            checks=checks_of[compact.pk],
             funding=funding,
             funding_chart="" if summary else _funding_chart(funding, compact, anchor),
             indicators=rows,
@@ -278,9 +274,6 @@ def _dialogue_row(dialogue: Dialogue) -> DialogueRow:
 
 
 def _recorded_contributions(ids: list[int]) -> dict[int, dict[int, Decimal]]:
-    Contribution = _optional_model("contributions", "Contribution")
-    if Contribution is None:
-        return {}
     totals: dict[int, dict[int, Decimal]] = defaultdict(dict)
     rows = (Contribution.objects.filter(compact_id__in=ids).order_by()
             .values_list("compact_id", "fiscal_year").annotate(total=Sum("amount_usd")))
@@ -289,73 +282,23 @@ def _recorded_contributions(ids: list[int]) -> dict[int, dict[int, Decimal]]:
     return totals
 
 
-def _plans(ids: list[int]) -> dict[int, object]:
-    Plan = _optional_model("contributions", "SustainabilityPlan")
-    if Plan is None:
-        return {}
-    queryset = Plan.objects.filter(compact_id__in=ids)
-    if _optional_model("contributions", "Measure") is not None:
-        queryset = queryset.prefetch_related("measures")
+def _plans(ids: list[int]) -> dict[int, SustainabilityPlan]:
+    queryset = SustainabilityPlan.objects.filter(compact_id__in=ids).prefetch_related("measures")
     return {plan.compact_id: plan for plan in queryset}
 
 
-def _award_amounts_by_fiscal_year(awards) -> dict[int, Decimal]:
-    try:  # the contributions pages' own split, so the report shows the same figures
-        from contributions.selectors import award_amounts_by_fiscal_year
-    except ImportError:
-        totals: dict[int, Decimal] = {}
-        for award in awards:
-            fy = fiscal_year_of(award.start_date)
-            totals[fy] = totals.get(fy, ZERO) + award.amount_usd
-        return totals
-    return award_amounts_by_fiscal_year(awards)
-
-
-def _even_split(total: Decimal, years: list[int]) -> dict[int, Decimal]:
-    """The planned partner contribution spread evenly; the last year takes the cents left."""
-    if not years:
-        return {}
-    share = (total / len(years)).quantize(Decimal("0.01"))
-    shares = dict.fromkeys(years[:-1], share)
-    shares[years[-1]] = total - share * (len(years) - 1)
-    return shares
-
-
-def _funding(compact: Compact, years: list[int],
-             recorded: dict[int, Decimal]) -> list[FundingYear]:
-    awards = _award_amounts_by_fiscal_year(compact.awards.all())
-    planned = _even_split(compact.partner_contribution_planned_usd, years)
-    return [
-        FundingYear(fy, awards.get(fy, ZERO), planned.get(fy, ZERO), recorded.get(fy, ZERO))
-        for fy in sorted(set(years) | set(awards) | set(recorded))
-    ]
-
-
 def _funding_chart(funding: list[FundingYear], compact: Compact, anchor: str) -> str:
-    return charts.bar_chart_svg(
-        chart_id=f"{anchor}-funding",
-        title=f"{compact.country.name}: U.S. awards and partner contributions by fiscal year",
-        categories=[f"FY{f.fiscal_year}" for f in funding],
-        series=[
-            charts.Series("U.S. awards", [f.us_awards_usd for f in funding]),
-            charts.Series("Partner contribution recorded",
-                          [f.partner_recorded_usd for f in funding]),
-            charts.Series("Partner contribution planned",
-                          [f.partner_planned_usd for f in funding]),
-        ],
-        width=600, height=190, prefix="$",
-    )
+    # The chart of the contributions page, so the PDF shows what the web page shows.
+    return funding_chart_svg(
+        funding, title=f"{compact.country.name}: U.S. awards and partner contributions by "
+                       "fiscal year", width=720, height=260, chart_id=f"{anchor}-funding")
 
 
 def _indicator_chart(indicator: Indicator, years: list[Progress], chart_id: str) -> str:
-    return charts.bar_chart_svg(
-        chart_id=chart_id,
-        title=f"{indicator.code} {indicator.name}: target and actual by fiscal year",
-        categories=[f"FY{p.fiscal_year}" for p in years],
-        series=[charts.Series("Target", [p.target for p in years]),
-                charts.Series("Actual", [p.actual for p in years])],
-        width=300, height=150,
-    )
+    # The chart of the indicators page, so the PDF shows what the web page shows.
+    return indicator_chart_svg(
+        years, title=f"{indicator.code} {indicator.name}", unit=indicator.unit,
+        direction=indicator.direction, cumulation=indicator.cumulation, chart_id=chart_id)
 
 
 def _key_summary_chart(rows: list[IndicatorRow], compact: Compact, anchor: str) -> str:
