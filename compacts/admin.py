@@ -21,7 +21,42 @@ from .models import (
 )
 
 
-class ScopedAdmin(SimpleHistoryAdmin):
+def _scoped_choices(admin_site, related_model, request):
+    """The rows of ``related_model`` a form may offer: those of the countries the user may
+    change, found through the country path of the related model's own admin. None when the
+    related model is not country-scoped (implementers, the indicator library, users)."""
+    if related_model is PartnerCountry:
+        return scoping.scope_to_changeable(PartnerCountry.objects.all(), request.user, "")
+    related_admin = admin_site._registry.get(related_model)
+    country_path = getattr(related_admin, "country_path", None)
+    if country_path is None:
+        return None
+    return scoping.scope_to_changeable(
+        related_model._default_manager.all(), request.user, country_path
+    )
+
+
+class ScopedChoicesMixin:
+    """Foreign-key and many-to-many choices (select boxes and raw-id inputs alike, which
+    validate against the same queryset) offer only rows of the user's countries, so neither
+    their names leak nor can a row be attached to another country's record."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs:
+            choices = _scoped_choices(self.admin_site, db_field.related_model, request)
+            if choices is not None:
+                kwargs["queryset"] = choices
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs:
+            choices = _scoped_choices(self.admin_site, db_field.related_model, request)
+            if choices is not None:
+                kwargs["queryset"] = choices
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ScopedAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
     """Rows outside the user's countries do not exist for them; choices are scoped too.
 
     ``country_path`` is the lookup from the model to its PartnerCountry ("" for the country
@@ -36,17 +71,10 @@ class ScopedAdmin(SimpleHistoryAdmin):
             return queryset
         return scoping.scope_to_visible(queryset, request.user, self.country_path)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        related = db_field.related_model
-        if related is PartnerCountry:
-            kwargs["queryset"] = scoping.scope_to_changeable(
-                PartnerCountry.objects.all(), request.user, ""
-            )
-        elif related is Compact:
-            kwargs["queryset"] = scoping.scope_to_changeable(
-                Compact.objects.select_related("country"), request.user
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def has_view_permission(self, request, obj=None):
+        if not super().has_view_permission(request, obj):
+            return False
+        return obj is None or self._obj_visible(request, obj)
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
@@ -58,6 +86,16 @@ class ScopedAdmin(SimpleHistoryAdmin):
             return False
         return obj is None or self._obj_changeable(request, obj)
 
+    def _obj_visible(self, request, obj) -> bool:
+        """The history pages of django-simple-history load an object (or, once deleted, its
+        last historical version) without ``get_queryset``: check the scope here."""
+        if self.get_queryset(request).filter(pk=obj.pk).exists():
+            return True
+        if self.model._default_manager.filter(pk=obj.pk).exists():
+            return False  # exists, outside the user's countries
+        # A deleted record's history: only for those who see every country.
+        return scoping.sees_every_country(request.user)
+
     def _obj_changeable(self, request, obj) -> bool:
         if self.country_path is None:
             return scoping.is_tip_staff(request.user)
@@ -67,7 +105,7 @@ class ScopedAdmin(SimpleHistoryAdmin):
         return scoping.can_change_country(request.user, country.pk)
 
 
-class TierRankingInline(admin.TabularInline):
+class TierRankingInline(ScopedChoicesMixin, admin.TabularInline):
     model = TierRanking
     extra = 0
 
@@ -86,12 +124,12 @@ class TierRankingAdmin(ScopedAdmin):
     list_filter = ["tier", "report_year"]
 
 
-class ObjectiveInline(admin.TabularInline):
+class ObjectiveInline(ScopedChoicesMixin, admin.TabularInline):
     model = Objective
     extra = 0
 
 
-class ExtensionInline(admin.TabularInline):
+class ExtensionInline(ScopedChoicesMixin, admin.TabularInline):
     model = Extension
     extra = 0
 

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from compacts.admin import ScopedAdmin
+from compacts.admin import ScopedAdmin, ScopedChoicesMixin
 
 from .models import Contribution, FollowUp, Measure, ReminderLog, SustainabilityPlan
 
@@ -16,12 +16,12 @@ class ContributionAdmin(ScopedAdmin):
     readonly_fields = ["verified", "verified_by", "verified_at", "recorded_by"]
 
 
-class MeasureInline(admin.TabularInline):
+class MeasureInline(ScopedChoicesMixin, admin.TabularInline):
     model = Measure
     extra = 0
 
 
-class FollowUpInline(admin.TabularInline):
+class FollowUpInline(ScopedChoicesMixin, admin.TabularInline):
     model = FollowUp
     extra = 0
     readonly_fields = ["recorded_by"]

@@ -1,16 +1,16 @@
 from django.contrib import admin
 
-from compacts.admin import ScopedAdmin
+from compacts.admin import ScopedAdmin, ScopedChoicesMixin
 
 from .models import ActionItem, Dialogue, Discussion, Participant
 
 
-class ParticipantInline(admin.TabularInline):
+class ParticipantInline(ScopedChoicesMixin, admin.TabularInline):
     model = Participant
     extra = 0
 
 
-class ActionItemInline(admin.TabularInline):
+class ActionItemInline(ScopedChoicesMixin, admin.TabularInline):
     model = ActionItem
     extra = 0
     fk_name = "dialogue"

@@ -211,6 +211,8 @@ def action_item_add(*, dialogue: Dialogue, **fields: Any) -> ActionItem:
 
 @transaction.atomic
 def action_item_update(*, item: ActionItem, data: Mapping[str, Any]) -> ActionItem:
+    """Action items are followed up after the dialogue, so they may change even once its
+    record is closed (their history keeps every step)."""
     for field, value in data.items():
         setattr(item, field, value)
     return _save(item)

@@ -5,7 +5,7 @@ hold here too; the approval loop and change reasons belong to the API and pages.
 from django.contrib import admin
 
 from compacts import scoping
-from compacts.admin import ScopedAdmin
+from compacts.admin import ScopedAdmin, ScopedChoicesMixin
 
 from .models import Disaggregation, Indicator, Result, StandardIndicator, Target
 
@@ -29,7 +29,7 @@ class StandardIndicatorAdmin(ScopedAdmin):
     search_fields = ["code", "name"]
 
 
-class TargetInline(admin.TabularInline):
+class TargetInline(ScopedChoicesMixin, admin.TabularInline):
     model = Target
     extra = 0
     fields = ["fiscal_year", "value", "set_at_dialogue"]
@@ -55,7 +55,7 @@ class TargetAdmin(IndicatorScopedAdmin):
     raw_id_fields = ["set_at_dialogue"]
 
 
-class DisaggregationInline(admin.TabularInline):
+class DisaggregationInline(ScopedChoicesMixin, admin.TabularInline):
     model = Disaggregation
     extra = 0
     can_delete = False

@@ -147,6 +147,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "cpc.api.exceptions.exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Password guessing through the token endpoint is slowed down (per client address).
+    "DEFAULT_THROTTLE_RATES": {"auth-token": env("API_TOKEN_RATE", default="20/minute")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "CPC Oversight API",

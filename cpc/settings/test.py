@@ -31,3 +31,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Static files come from the finders here; no collected folder is needed.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+# Each test run keeps its own cache (the token throttle counts there); clearing it never
+# touches the Redis database the Celery broker uses.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

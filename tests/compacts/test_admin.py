@@ -54,3 +54,51 @@ def test_staff_cannot_delete_compact_with_dependent_data(client, staff_user, gha
     assert response.status_code == 200
     assert b"protected" in response.content.lower()
     assert Compact.objects.filter(pk=ghana_compact.pk).exists()
+
+
+def _officer_with_admin_access(ghana):
+    officer = UserFactory(username="officer.staff", is_staff=True)
+    services.user_assign_role(user=officer, role=EMBASSY_OFFICER, countries=[ghana])
+    return officer
+
+
+def test_officer_cannot_read_the_history_of_another_countrys_record(client, ghana,
+                                                                     peru_compact):
+    # django-simple-history loads the object for its history pages without get_queryset.
+    client.force_login(_officer_with_admin_access(ghana))
+    version = peru_compact.history.latest("history_date")
+    base = f"/admin/compacts/compact/{peru_compact.pk}/history/"
+    assert client.get(base).status_code == 403
+    assert client.get(f"{base}{version.history_id}/").status_code == 403
+
+
+def test_officer_reads_the_history_of_own_country(client, ghana, ghana_compact):
+    client.force_login(_officer_with_admin_access(ghana))
+    assert client.get(f"/admin/compacts/compact/{ghana_compact.pk}/history/").status_code == 200
+
+
+def test_admin_choices_offer_only_the_officers_countries(client, ghana, ghana_compact,
+                                                        peru_compact):
+    from dialogues.models import ActionItem
+    from tests.dialogues.factories import ActionItemFactory, DialogueFactory, IndicatorFactory
+
+    ghana_dialogue = DialogueFactory(compact=ghana_compact)
+    peru_dialogue = DialogueFactory(compact=peru_compact)
+    IndicatorFactory(compact=peru_compact, name="Peru secret indicator")
+    ActionItemFactory(dialogue=peru_dialogue, description="Peru secret item")
+    client.force_login(_officer_with_admin_access(ghana))
+
+    for url in ("/admin/dialogues/discussion/add/", "/admin/dialogues/actionitem/add/",
+                f"/admin/dialogues/dialogue/{ghana_dialogue.pk}/change/",
+                "/admin/contributions/contribution/add/"):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        for secret in (b"Peru secret", peru_compact.title.encode()):
+            assert secret not in page.content, (url, secret)
+
+    # An action item attached to another country's dialogue is refused.
+    response = client.post("/admin/dialogues/actionitem/add/", {
+        "dialogue": peru_dialogue.pk, "description": "Planted", "owner": "", "status": "open",
+    })
+    assert response.status_code == 200  # the form again, with the error
+    assert not ActionItem.objects.filter(description="Planted").exists()

@@ -66,6 +66,22 @@ class TestAuthentication:
         assert response.status_code == 400
         assert "token" not in response.json()
 
+    def test_token_endpoint_slows_down_password_guessing(self, ghana_officer, settings):
+        from django.core.cache import cache
+
+        client = APIClient()
+        cache.clear()
+        try:
+            answers = [
+                client.post("/api/v1/auth/token/",
+                            {"username": "officer.gh", "password": f"guess-{n}"}).status_code
+                for n in range(21)
+            ]
+        finally:
+            cache.clear()  # the throttle's memory must not reach other tests
+        assert answers[:20] == [400] * 20
+        assert answers[20] == 429
+
     def test_invalid_token_gets_401(self, db):
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
