@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from cpc.api.filters import ScopedFilterSet
 from cpc.api.history import HistoryMixin
 from cpc.fiscal import fiscal_year_bounds
 
@@ -58,7 +59,7 @@ class CountryViewSet(HistoryMixin, ListRetrieveCreateUpdateViewSet):
         return self.get_paginated_response(TierRankingSerializer(page, many=True).data)
 
 
-class CompactFilter(django_filters.FilterSet):
+class CompactFilter(ScopedFilterSet):
     country = django_filters.ModelChoiceFilter(queryset=PartnerCountry.objects.all())
     status = django_filters.ChoiceFilter(choices=CompactStatus.choices)
     active_in = django_filters.NumberFilter(

@@ -94,3 +94,33 @@ def can_see_country(user, country_id: int) -> bool:
 def can_change_country(user, country_id: int) -> bool:
     ids = changeable_country_ids(user)
     return ids is None or country_id in ids
+
+
+# How each country-scoped model reaches its PartnerCountry, found from its foreign keys.
+_PARENT_FIELDS = ("compact", "indicator", "dialogue", "plan", "result")
+
+
+def country_path(model) -> str | None:
+    """The lookup from ``model`` to its PartnerCountry ("" for the country itself), or None
+    for program-wide records (implementers, guidance, the standard indicator library)."""
+    from .models import PartnerCountry
+
+    if model is PartnerCountry:
+        return ""
+    names = {field.name: field for field in model._meta.get_fields()
+             if getattr(field, "many_to_one", False)}
+    if "country" in names and names["country"].related_model is PartnerCountry:
+        return "country"
+    for name in _PARENT_FIELDS:
+        if name in names:
+            parent = country_path(names[name].related_model)
+            if parent is not None:
+                return f"{name}__{parent}" if parent else name
+    return None
+
+
+def scope_any(queryset: QuerySet, user) -> QuerySet:
+    """``queryset`` narrowed to the user's countries, whatever its model (unchanged for
+    program-wide records)."""
+    path = country_path(queryset.model)
+    return queryset if path is None else scope_to_visible(queryset, user, path)

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from compacts.api import ListRetrieveCreateUpdateViewSet
 from compacts.models import Compact
 from compacts.roles import EMBASSY_OFFICER, TIP_STAFF
+from cpc.api.filters import ScopedFilterSet
 from cpc.api.history import HistoryMixin
 
 from . import selectors, services
@@ -31,7 +32,7 @@ class StandardIndicatorViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.standard_indicator_list()
 
 
-class IndicatorFilter(django_filters.FilterSet):
+class IndicatorFilter(ScopedFilterSet):
     compact = django_filters.ModelChoiceFilter(queryset=Compact.objects.all())
 
     class Meta:
@@ -66,7 +67,7 @@ class TargetViewSet(HistoryMixin, ListRetrieveCreateUpdateViewSet):
         return selectors.target_list(user=self.request.user)
 
 
-class ResultFilter(django_filters.FilterSet):
+class ResultFilter(ScopedFilterSet):
     status = django_filters.ChoiceFilter(choices=ResultStatus.choices)
 
     class Meta:

@@ -493,3 +493,21 @@ def test_openapi_schema_is_valid_and_generates_without_warnings(tmp_path):
     # production's deployment check.
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
     assert "/api/v1/reports/" in target.read_text()
+
+
+@pytest.mark.parametrize("url", ["/api/v1/compacts/?country={peru_country}",
+                                 "/api/v1/awards/?compact={peru_compact}",
+                                 "/api/v1/indicators/?compact={peru_compact}",
+                                 "/api/v1/dialogues/?compact={peru_compact}",
+                                 "/api/v1/contributions/?compact={peru_compact}"])
+def test_filters_do_not_reveal_other_countries_ids(officer_api, ghana_compact, peru_compact,
+                                                   url):
+    # Another country's id answers exactly like an id that does not exist.
+    theirs = officer_api.get(url.format(peru_country=peru_compact.country_id,
+                                        peru_compact=peru_compact.pk))
+    missing = officer_api.get(url.format(peru_country=999999, peru_compact=999999))
+    assert theirs.status_code == missing.status_code == 400
+    assert theirs.json() == missing.json()
+    mine = officer_api.get(url.format(peru_country=ghana_compact.country_id,
+                                      peru_compact=ghana_compact.pk))
+    assert mine.status_code == 200
