@@ -1,108 +1,20 @@
-"""Small pure-Python SVG charts for the oversight reports (no JavaScript, no randomness: the
-same figures always give the same markup, so the same data gives the same PDF bytes).
+"""The partnership timeline of the program report, in pure-Python SVG: no JavaScript, no
+randomness, so the same figures always give the same markup (and the same PDF bytes). It
+carries a <title> and <desc> for screen readers; the report's tables give the same dates.
 
-Every chart carries a <title> and <desc> for screen readers, and the report prints the same
-figures in a table next to it.
+The funding and indicator charts are the web pages' own (contributions/charts.py and
+indicators/charts.py).
 """
 
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from xml.sax.saxutils import escape
 
 FONT = 'font-family="Liberation Sans, DejaVu Sans, sans-serif"'
 GRID = "#dfe1e2"
 # USWDS palette, told apart in greyscale by lightness as well as hue.
-SERIES_COLOURS = ("#1a4480", "#e5a000", "#97d4ea")
-
-
-@dataclass(frozen=True)
-class Series:
-    label: str
-    values: Sequence[Decimal | None]
-
-
-def _number(value: Decimal | float) -> str:
-    value = Decimal(value)
-    if abs(value) >= 1_000_000:
-        return f"{value / 1_000_000:,.1f}M"
-    if abs(value) >= 10_000:
-        return f"{value / 1_000:,.0f}K"
-    if value == value.to_integral_value():
-        return f"{value:,.0f}"
-    return f"{value:,.1f}"
-
-
-def nice_ceiling(value: Decimal) -> Decimal:
-    """The smallest 1, 2 or 5 times a power of ten that is at least ``value``."""
-    value = Decimal(value)
-    if value <= 0:
-        return Decimal("1")
-    magnitude = Decimal(10) ** (len(str(int(value))) - 1) if value >= 1 else Decimal("0.1")
-    for step in (1, 2, 5, 10):
-        if value <= step * magnitude:
-            return step * magnitude
-    return 10 * magnitude
-
-
-def bar_chart_svg(*, chart_id: str, title: str, categories: Sequence[str],
-                  series: Sequence[Series], width: int = 480, height: int = 200,
-                  prefix: str = "") -> str:
-    """A grouped bar chart: one group per category, one bar per series (missing = no bar)."""
-    left, right, top, bottom = 56, 8, 10, 44
-    plot_w, plot_h = width - left - right, height - top - bottom
-    values = [v for s in series for v in s.values if v is not None]
-    ceiling = nice_ceiling(max(values, default=Decimal("0")))
-    desc = "; ".join(
-        f"{category}: " + ", ".join(
-            f"{s.label} {prefix}{_number(s.values[i])}" if s.values[i] is not None
-            else f"{s.label} none" for s in series)
-        for i, category in enumerate(categories)
-    ) or "No data."
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" aria-labelledby="{chart_id}-t {chart_id}-d" '
-        f'class="chart">',
-        f'<title id="{chart_id}-t">{escape(title)}</title>',
-        f'<desc id="{chart_id}-d">{escape(desc)}</desc>',
-    ]
-    for i in range(5):
-        value = ceiling * i / 4
-        y = top + plot_h - plot_h * i / 4
-        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" '
-                     f'stroke="{GRID}" stroke-width="0.8"/>')
-        parts.append(f'<text x="{left - 4}" y="{y + 3:.1f}" text-anchor="end" font-size="9" '
-                     f'{FONT}>{prefix}{_number(value)}</text>')
-    if categories:
-        group_w = plot_w / len(categories)
-        bar_w = min(22.0, group_w * 0.8 / max(len(series), 1))
-        for index, category in enumerate(categories):
-            x0 = left + group_w * index + (group_w - bar_w * len(series)) / 2
-            for k, item in enumerate(series):
-                value = item.values[index]
-                if value is None:
-                    continue
-                bar_h = float(Decimal(value) / ceiling) * plot_h
-                parts.append(
-                    f'<rect x="{x0 + k * bar_w:.1f}" y="{top + plot_h - bar_h:.1f}" '
-                    f'width="{bar_w - 1:.1f}" height="{bar_h:.1f}" '
-                    f'fill="{SERIES_COLOURS[k % len(SERIES_COLOURS)]}"/>'
-                )
-            parts.append(
-                f'<text x="{left + group_w * (index + 0.5):.1f}" y="{top + plot_h + 13}" '
-                f'text-anchor="middle" font-size="9" {FONT}>{escape(category)}</text>'
-            )
-    x = left
-    legend_y = height - 8
-    for k, item in enumerate(series):
-        colour = SERIES_COLOURS[k % len(SERIES_COLOURS)]
-        parts.append(f'<rect x="{x}" y="{legend_y - 8}" width="9" height="9" fill="{colour}"/>')
-        parts.append(f'<text x="{x + 13}" y="{legend_y}" font-size="9" {FONT}>'
-                     f'{escape(item.label)}</text>')
-        x += 13 + 6 * len(item.label) + 18
-    parts.append("</svg>")
-    return "".join(parts)
+SERIES_COLOURS = ("#1a4480", "#e5a000", "#97d4ea")  # [0] original term, [2] extension
 
 
 @dataclass(frozen=True)

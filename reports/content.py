@@ -73,11 +73,29 @@ class CompactSection:
     dialogues: list[DialogueRow]
     plan: object | None = None
     measures: list = field(default_factory=list)
-    key_summary_chart: str = ""
+    # The program report lists key indicators and the report year's funding only; the
+    # compact report of each compact has the full tables.
+    other_indicators: int = 0
+    funding_shown: list[FundingYear] = field(default_factory=list)
 
     @property
     def checks_met(self) -> int:
         return sum(1 for c in self.checks if c.status == MET)
+
+    def check_numbers(self, status: str) -> str:
+        return ", ".join(str(c.recommendation) for c in self.checks if c.status == status)
+
+    @property
+    def met_numbers(self) -> str:
+        return self.check_numbers(MET)
+
+    @property
+    def not_applicable_numbers(self) -> str:
+        return self.check_numbers(NOT_APPLICABLE)
+
+    @property
+    def checks_not_met(self) -> list[Check]:
+        return [c for c in self.checks if c.status == NOT_MET]
 
     @property
     def checks_applicable(self) -> int:
@@ -209,12 +227,14 @@ def _sections(compacts: list[Compact], *, fiscal_year: int, today: dt.date,
             checks=checks_of[compact.pk],
             funding=funding,
             funding_chart="" if summary else _funding_chart(funding, compact, anchor),
-            indicators=rows,
+            indicators=[r for r in rows if r.indicator.is_key] if summary else rows,
+            other_indicators=sum(1 for r in rows if not r.indicator.is_key) if summary else 0,
+            funding_shown=[f for f in funding if f.fiscal_year == fiscal_year] if summary
+            else funding,
             key_charts=[] if summary else [
                 (i, _indicator_chart(i, progress[i.pk].years, f"{anchor}-ind-{i.pk}"))
                 for i in indicators if i.is_key
             ],
-            key_summary_chart=_key_summary_chart(rows, compact, anchor) if summary else "",
             dialogues=[_dialogue_row(d) for d in dialogues_of.get(compact.pk, [])
                        if not summary or d.fiscal_year == fiscal_year],
             plan=plan,
@@ -299,21 +319,6 @@ def _indicator_chart(indicator: Indicator, years: list[Progress], chart_id: str)
     return indicator_chart_svg(
         years, title=f"{indicator.code} {indicator.name}", unit=indicator.unit,
         direction=indicator.direction, cumulation=indicator.cumulation, chart_id=chart_id)
-
-
-def _key_summary_chart(rows: list[IndicatorRow], compact: Compact, anchor: str) -> str:
-    keys = [row for row in rows if row.indicator.is_key]
-    if not keys:
-        return ""
-    return charts.bar_chart_svg(
-        chart_id=f"{anchor}-keys",
-        title=f"{compact.country.name}: key indicators, percent of the year's target",
-        categories=[row.indicator.code for row in keys],
-        series=[charts.Series("Percent of target",
-                              [row.year.percent_of_target if row.year else None
-                               for row in keys])],
-        width=420, height=140,
-    )
 
 
 def _check_summary(sections: list[CompactSection]) -> list[CheckSummary]:

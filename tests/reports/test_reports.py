@@ -327,3 +327,22 @@ def test_report_center_warns_when_the_broker_is_down(client, staff_user, peru_co
             "kind": "compact_oversight", "compact": peru_compact.pk, "fiscal_year": 2024},
             follow=True)
     assert services.MSG_BROKER_DOWN in response.content.decode()
+
+
+def test_program_report_lists_key_indicators_and_the_missing_checks(ghana_compact):
+    from django.utils import timezone
+
+    from reports.content import report_content
+    from reports.rendering import render_html
+    from tests.indicators.factories import IndicatorFactory
+
+    IndicatorFactory(compact=ghana_compact, code="KEY-1", is_key=True)
+    IndicatorFactory(compact=ghana_compact, code="OTHER-1", is_key=False)
+    content = report_content(kind="program_oversight", fiscal_year=2024, compact_id=None,
+                             data_as_of=timezone.now())
+    html = render_html(content)
+    # Key indicators only, with a pointer to the compact report for the rest.
+    assert "KEY-1" in html and "OTHER-1" not in html
+    assert "lists all 2 indicators" in html
+    # Each missing check is named with what is missing (no guidance: check 4 not met).
+    assert "4 not met" in html and "No program guidance document is recorded." in html
