@@ -9,6 +9,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from cpc.services import validated_save
+
 from .models import (
     Award,
     Compact,
@@ -24,27 +26,21 @@ from .models import (
 User = get_user_model()
 
 
-def _apply(instance, data: Mapping[str, Any]):
-    for field, value in data.items():
-        setattr(instance, field, value)
-    instance.full_clean()
-    instance.save()
-    return instance
-
-
 @transaction.atomic
 def country_create(*, iso_code: str, region: str, notes: str = "") -> PartnerCountry:
-    return _apply(PartnerCountry(), {"iso_code": iso_code, "region": region, "notes": notes})
+    return validated_save(
+        PartnerCountry(), {"iso_code": iso_code, "region": region, "notes": notes}
+    )
 
 
 @transaction.atomic
 def country_update(*, country: PartnerCountry, data: Mapping[str, Any]) -> PartnerCountry:
-    return _apply(country, data)
+    return validated_save(country, data)
 
 
 @transaction.atomic
 def tier_ranking_create(*, country: PartnerCountry, report_year: int, tier: str) -> TierRanking:
-    return _apply(TierRanking(country=country), {"report_year": report_year, "tier": tier})
+    return validated_save(TierRanking(country=country), {"report_year": report_year, "tier": tier})
 
 
 def _replace_objectives(compact: Compact, objectives: Iterable[Mapping[str, Any]]) -> None:
@@ -65,7 +61,7 @@ def _replace_objectives(compact: Compact, objectives: Iterable[Mapping[str, Any]
 def compact_create(
     *, objectives: Iterable[Mapping[str, Any]] = (), **fields: Any
 ) -> Compact:
-    compact = _apply(Compact(), fields)
+    compact = validated_save(Compact(), fields)
     _replace_objectives(compact, objectives)
     return compact
 
@@ -77,7 +73,7 @@ def compact_update(
     data: Mapping[str, Any],
     objectives: Iterable[Mapping[str, Any]] | None = None,
 ) -> Compact:
-    compact = _apply(compact, data)
+    compact = validated_save(compact, data)
     if objectives is not None:
         _replace_objectives(compact, objectives)
     return compact
@@ -87,7 +83,7 @@ def compact_update(
 def extension_create(*, compact: Compact, signed_on, new_end_date, reason: str) -> Extension:
     # Lock the compact so two extensions cannot both claim to be the latest.
     Compact.objects.select_for_update().filter(pk=compact.pk).first()
-    return _apply(
+    return validated_save(
         Extension(compact=compact),
         {"signed_on": signed_on, "new_end_date": new_end_date, "reason": reason},
     )
@@ -101,22 +97,22 @@ def implementer_get_or_create(*, name: str, kind: str | None = None) -> Implemen
     data = {"name": name.strip()}
     if kind:
         data["kind"] = kind
-    return _apply(Implementer(), data)
+    return validated_save(Implementer(), data)
 
 
 @transaction.atomic
 def award_create(*, compact: Compact, implementer: Implementer, **fields: Any) -> Award:
-    return _apply(Award(compact=compact, implementer=implementer), fields)
+    return validated_save(Award(compact=compact, implementer=implementer), fields)
 
 
 @transaction.atomic
 def award_update(*, award: Award, data: Mapping[str, Any]) -> Award:
-    return _apply(award, data)
+    return validated_save(award, data)
 
 
 @transaction.atomic
 def guidance_document_create(**fields: Any) -> GuidanceDocument:
-    return _apply(GuidanceDocument(), fields)
+    return validated_save(GuidanceDocument(), fields)
 
 
 @transaction.atomic

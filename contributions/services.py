@@ -19,6 +19,7 @@ from compacts.models import Compact
 from compacts.roles import EMBASSY_OFFICER, TIP_STAFF
 from compacts.scoping import is_tip_staff
 from cpc.api.exceptions import StateConflict
+from cpc.services import validated_save
 from dialogues.models import Dialogue, DialogueStatus
 
 from . import importing
@@ -40,18 +41,10 @@ VERIFIED_FIELDS = ("compact", "fiscal_year", "kind", "amount_local", "currency",
                    "personnel_count", "evidence")
 
 
-def _apply(instance, data: Mapping[str, Any]):
-    for field, value in data.items():
-        setattr(instance, field, value)
-    instance.full_clean()
-    instance.save()
-    return instance
-
-
 @transaction.atomic
 def contribution_create(*, user=None, compact: Compact, **fields: Any) -> Contribution:
     fields.pop("verified", None)  # verification is its own step, by staff
-    return _apply(Contribution(compact=compact, recorded_by=user), fields)
+    return validated_save(Contribution(compact=compact, recorded_by=user), fields)
 
 
 @transaction.atomic
@@ -63,7 +56,7 @@ def contribution_update(
         field in data and data[field] != getattr(contribution, field) for field in VERIFIED_FIELDS
     ):
         data |= {"verified": False, "verified_by": None, "verified_at": None}
-    return _apply(contribution, data)
+    return validated_save(contribution, data)
 
 
 @transaction.atomic
@@ -71,7 +64,7 @@ def contribution_verify(*, contribution: Contribution, user) -> Contribution:
     """Staff confirm a contribution's figures against its evidence."""
     if not is_tip_staff(user):
         raise PermissionDenied(ERR_VERIFY_STAFF_ONLY)
-    return _apply(
+    return validated_save(
         contribution, {"verified": True, "verified_by": user, "verified_at": timezone.now()}
     )
 
@@ -91,7 +84,7 @@ def plan_create(
 ) -> SustainabilityPlan:
     # The status moves only through plan_request / plan_receive / plan_accept.
     fields.pop("status", None)
-    plan = _apply(SustainabilityPlan(compact=compact), fields)
+    plan = validated_save(SustainabilityPlan(compact=compact), fields)
     _replace_measures(plan, measures)
     return plan
 
@@ -104,7 +97,7 @@ def plan_update(
     measures: Iterable[Mapping[str, Any]] | None = None,
 ) -> SustainabilityPlan:
     data = {k: v for k, v in data.items() if k not in {"status", "compact"}}
-    plan = _apply(plan, data)
+    plan = validated_save(plan, data)
     if measures is not None:
         _replace_measures(plan, measures)
     return plan
@@ -129,7 +122,7 @@ def plan_request(
 ) -> SustainabilityPlan:
     """not_requested → requested: the TIP Office asks the partner government for its plan."""
     plan = _move(plan, allowed_from=PlanStatus.NOT_REQUESTED, action="requested")
-    return _apply(plan, {"status": PlanStatus.REQUESTED,
+    return validated_save(plan, {"status": PlanStatus.REQUESTED,
                          "requested_on": requested_on or timezone.localdate(),
                          "due_on": due_on})
 
@@ -143,21 +136,21 @@ def plan_receive(
     data = {"status": PlanStatus.RECEIVED, "received_on": received_on or timezone.localdate()}
     if document is not None:
         data["document"] = document
-    return _apply(plan, data)
+    return validated_save(plan, data)
 
 
 @transaction.atomic
 def plan_accept(*, plan: SustainabilityPlan) -> SustainabilityPlan:
     """received → accepted: the TIP Office accepted the plan."""
     plan = _move(plan, allowed_from=PlanStatus.RECEIVED, action="accepted")
-    return _apply(plan, {"status": PlanStatus.ACCEPTED})
+    return validated_save(plan, {"status": PlanStatus.ACCEPTED})
 
 
 @transaction.atomic
 def follow_up_create(
     *, plan: SustainabilityPlan, user=None, date: dt.date, note: str, next_step: str = ""
 ) -> FollowUp:
-    return _apply(FollowUp(plan=plan, recorded_by=user),
+    return validated_save(FollowUp(plan=plan, recorded_by=user),
                   {"date": date, "note": note, "next_step": next_step})
 
 

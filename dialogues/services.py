@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from compacts.models import Compact
 from cpc.api.exceptions import StateConflict
+from cpc.services import validated_save
 from indicators.models import Indicator
 
 from .models import (
@@ -36,12 +37,6 @@ ALLOWED_MOVES = {
     DialogueStatus.HELD: {DialogueStatus.CLOSED},
     DialogueStatus.CLOSED: set(),
 }
-
-
-def _save(instance):
-    instance.full_clean()
-    instance.save()
-    return instance
 
 
 def _refuse_if_closed(dialogue: Dialogue) -> None:
@@ -74,7 +69,7 @@ def dialogue_create(
     """Plan a dialogue; open action items of the previous year's dialogue carry over."""
     _check_year(compact, fiscal_year)
     fields.pop("status", None)
-    dialogue = _save(Dialogue(compact=compact, fiscal_year=fiscal_year,
+    dialogue = validated_save(Dialogue(compact=compact, fiscal_year=fiscal_year,
                               status=DialogueStatus.PLANNED, **fields))
     _set_key_indicators(dialogue, key_indicators)
     previous = (
@@ -104,7 +99,7 @@ def dialogue_update(
         _check_year(dialogue.compact, data["fiscal_year"])
     for field, value in data.items():
         setattr(dialogue, field, value)
-    _save(dialogue)
+    validated_save(dialogue)
     if key_indicators is not None:
         _set_key_indicators(dialogue, key_indicators)
     if new_status and new_status != dialogue.status:
@@ -112,7 +107,7 @@ def dialogue_update(
     elif held_on is not None and dialogue.status == DialogueStatus.HELD:
         dialogue.held_on = held_on
         _check_held_on(held_on)
-        _save(dialogue)
+        validated_save(dialogue)
     elif held_on is not None:
         raise StateConflict("Only a held dialogue has a date it was held.")
     return dialogue
@@ -137,21 +132,19 @@ def dialogue_move(*, dialogue: Dialogue, status: str, held_on: dt.date | None = 
     if status == DialogueStatus.CLOSED and not dialogue.summary.strip():
         raise StateConflict(ERR_CLOSE_NEEDS_SUMMARY)
     dialogue.status = status
-    return _save(dialogue)
+    return validated_save(dialogue)
 
 
 @transaction.atomic
 def participant_add(*, dialogue: Dialogue, **fields: Any) -> Participant:
     _refuse_if_closed(dialogue)
-    return _save(Participant(dialogue=dialogue, **fields))
+    return validated_save(Participant(dialogue=dialogue, **fields))
 
 
 @transaction.atomic
 def participant_update(*, participant: Participant, data: Mapping[str, Any]) -> Participant:
     _refuse_if_closed(participant.dialogue)
-    for field, value in data.items():
-        setattr(participant, field, value)
-    return _save(participant)
+    return validated_save(participant, data)
 
 
 def indicator_figures(indicator: Indicator, fiscal_year: int):
@@ -175,7 +168,7 @@ def discussion_record(*, dialogue: Dialogue, indicator: Indicator, notes: str,
     if indicator.compact_id != dialogue.compact_id:
         raise ValidationError({"indicator": ERR_INDICATOR_OTHER_COMPACT})
     target, actual = indicator_figures(indicator, dialogue.fiscal_year)
-    return _save(Discussion(
+    return validated_save(Discussion(
         dialogue=dialogue, indicator=indicator, notes=notes, target_value=target,
         actual_value=actual,
         was_key_indicator=dialogue.key_indicators.filter(pk=indicator.pk).exists(),
@@ -206,13 +199,11 @@ def target_agree(*, dialogue: Dialogue, indicator: Indicator, value,
 @transaction.atomic
 def action_item_add(*, dialogue: Dialogue, **fields: Any) -> ActionItem:
     _refuse_if_closed(dialogue)
-    return _save(ActionItem(dialogue=dialogue, **fields))
+    return validated_save(ActionItem(dialogue=dialogue, **fields))
 
 
 @transaction.atomic
 def action_item_update(*, item: ActionItem, data: Mapping[str, Any]) -> ActionItem:
     """Action items are followed up after the dialogue, so they may change even once its
     record is closed (their history keeps every step)."""
-    for field, value in data.items():
-        setattr(item, field, value)
-    return _save(item)
+    return validated_save(item, data)

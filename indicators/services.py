@@ -18,6 +18,7 @@ from django.utils import timezone
 from compacts import scoping
 from compacts.models import Compact
 from cpc.api.exceptions import StateConflict
+from cpc.services import validated_save
 
 from .models import (
     Disaggregation,
@@ -48,14 +49,6 @@ PERCENT_PLACES = Decimal("0.0001")
 STANDARD_FIELDS = ("code", "name", "definition", "pillar", "unit", "direction", "cumulation")
 
 
-def _apply(instance, data: Mapping[str, Any]):
-    for name, value in data.items():
-        setattr(instance, name, value)
-    instance.full_clean()
-    instance.save()
-    return instance
-
-
 # Indicators -------------------------------------------------------------------------------
 
 
@@ -69,7 +62,7 @@ def indicator_create(
     if standard is not None:
         data = {name: getattr(standard, name) for name in STANDARD_FIELDS}
     data.update(fields)
-    return _apply(Indicator(compact=compact, standard=standard), data)
+    return validated_save(Indicator(compact=compact, standard=standard), data)
 
 
 @transaction.atomic
@@ -81,7 +74,7 @@ def indicator_update(*, indicator: Indicator, data: Mapping[str, Any]) -> Indica
         and (indicator.targets.exists() or indicator.results.exists())
     ):
         raise ValidationError({"unit": [ERR_UNIT_LOCKED]})
-    return _apply(indicator, data)
+    return validated_save(indicator, data)
 
 
 # Targets ----------------------------------------------------------------------------------
@@ -91,7 +84,7 @@ def indicator_update(*, indicator: Indicator, data: Mapping[str, Any]) -> Indica
 def target_create(
     *, indicator: Indicator, fiscal_year: int, value: Decimal, set_at_dialogue=None
 ) -> Target:
-    return _apply(
+    return validated_save(
         Target(indicator=indicator),
         {"fiscal_year": fiscal_year, "value": value, "set_at_dialogue": set_at_dialogue},
     )
@@ -99,7 +92,7 @@ def target_create(
 
 @transaction.atomic
 def target_update(*, target: Target, data: Mapping[str, Any]) -> Target:
-    return _apply(target, data)
+    return validated_save(target, data)
 
 
 # Results ----------------------------------------------------------------------------------
