@@ -124,3 +124,10 @@ def scope_any(queryset: QuerySet, user) -> QuerySet:
     program-wide records)."""
     path = country_path(queryset.model)
     return queryset if path is None else scope_to_visible(queryset, user, path)
+
+
+def can_record_in(user, country_id: int) -> bool:
+    """Dialogues, results and contributions of a country: TIP staff anywhere, embassy
+    officers in their own countries, auditors never."""
+    return bool(user_roles(user) & {TIP_STAFF, EMBASSY_OFFICER}) and can_change_country(
+        user, country_id)

@@ -52,9 +52,7 @@ class CompactDetailView(RoleRequiredMixin, DetailView):
         context["tier_rankings"] = compact.country.tier_rankings.all()
         context.update(_compliance_context(self.request, compact))
         user = self.request.user
-        context["can_plan_dialogue"] = bool(
-            scoping.user_roles(user) & {"tip_staff", "embassy_officer"}
-        ) and scoping.can_change_country(user, compact.country_id)
+        context["can_plan_dialogue"] = scoping.can_record_in(user, compact.country_id)
         return context
 
 

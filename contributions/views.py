@@ -15,7 +15,6 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from compacts import scoping
-from compacts.roles import EMBASSY_OFFICER, TIP_STAFF
 from compacts.views import RoleRequiredMixin
 from cpc.api.exceptions import StateConflict
 from cpc.fiscal import fiscal_year_of
@@ -35,17 +34,10 @@ from .importing import COLUMNS, ContributionImportError
 from .models import Contribution, Measure, SustainabilityPlan
 
 EXPORT_COLUMNS = (*COLUMNS, "verified", "recorded_at_dialogue")
-WRITER_ROLES = {TIP_STAFF, EMBASSY_OFFICER}
 
 ERR_NOT_WRITER = "Your role does not allow this change."
 ERR_PLAN_STAFF_ONLY = "Only TIP Office staff manage sustainability plans and their measures."
 ERR_NOT_SAVED = "The contribution was not saved: correct the fields marked below."
-
-
-def _can_write(user, compact) -> bool:
-    """TIP staff anywhere, embassy officers in their countries; auditors never."""
-    return bool(scoping.user_roles(user) & WRITER_ROLES) and scoping.can_change_country(
-        user, compact.country_id)
 
 
 def _apply_service_errors(error: ValidationError, form) -> None:
@@ -107,7 +99,7 @@ class CompactContributionsView(CompactMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user, compact = self.request.user, self.compact
         years = selectors.funding_picture(user=user, compact=compact)
-        can_add = _can_write(user, compact)
+        can_add = scoping.can_record_in(user, compact.country_id)
         if can_add and "form" not in kwargs:
             kwargs["form"] = self._form()
         return super().get_context_data(
@@ -128,7 +120,7 @@ class CompactContributionsView(CompactMixin, TemplateView):
         )
 
     def post(self, request, *args, **kwargs):
-        if not _can_write(request.user, self.compact):
+        if not scoping.can_record_in(request.user, self.compact.country_id):
             raise PermissionDenied(ERR_NOT_WRITER)
         form = self._form(request.POST, request.FILES)
         if form.is_valid():

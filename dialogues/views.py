@@ -26,8 +26,6 @@ from .forms import (
 )
 from .models import ActionItemStatus, Dialogue, DialogueStatus
 
-WRITER_ROLES = {"tip_staff", "embassy_officer"}
-
 
 class DialogueDetailView(RoleRequiredMixin, DetailView):
     template_name = "dialogues/dialogue_detail.html"
@@ -38,7 +36,8 @@ class DialogueDetailView(RoleRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_log"] = _can_write(self.request.user, self.object.compact)
+        context["can_log"] = scoping.can_record_in(self.request.user,
+                                                   self.object.compact.country_id)
         context["hold_form"] = HoldForm()
         return context
 
@@ -71,14 +70,9 @@ class PreparationPackView(DialogueDetailView):
         return context
 
 
-def _can_write(user, compact) -> bool:
-    return bool(scoping.user_roles(user) & WRITER_ROLES) and scoping.can_change_country(
-        user, compact.country_id)
-
-
 def _writable_dialogue(request, pk) -> Dialogue:
     dialogue = get_object_or_404(selectors.dialogue_detail(user=request.user), pk=pk)
-    if not _can_write(request.user, dialogue.compact):
+    if not scoping.can_record_in(request.user, dialogue.compact.country_id):
         raise PermissionDenied("Your role does not allow changing dialogues.")
     return dialogue
 
@@ -96,7 +90,7 @@ class DialogueCreateView(RoleRequiredMixin, View):
     def _compact(self, request):
         compact = get_object_or_404(compact_list(user=request.user),
                                     pk=request.GET.get("compact") or 0)
-        if not _can_write(request.user, compact):
+        if not scoping.can_record_in(request.user, compact.country_id):
             raise PermissionDenied("Your role does not allow planning dialogues.")
         return compact
 

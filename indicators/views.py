@@ -19,7 +19,6 @@ from django.utils.text import slugify
 from django.views import View
 
 from compacts import scoping
-from compacts.roles import EMBASSY_OFFICER, TIP_STAFF
 from compacts.views import RoleRequiredMixin
 from cpc.api.exceptions import StateConflict
 
@@ -30,16 +29,10 @@ from .models import ResultStatus, Unit
 from .progress import NO_TARGET, STATUS_LABELS, Progress
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-WRITER_ROLES = {TIP_STAFF, EMBASSY_OFFICER}
 
 ERR_CANNOT_CLEAR = "A saved figure cannot be removed here; enter a corrected value instead."
 ERR_GRID_NOT_SAVED = "Nothing was saved: correct the highlighted cells and save again."
 ERR_REASON_NEEDED_BELOW = "This changes an approved value: say why in the box below the grid."
-
-
-def _can_record(user, compact) -> bool:
-    return bool(scoping.user_roles(user) & WRITER_ROLES) and scoping.can_change_country(
-        user, compact.country_id)
 
 
 # The compact's indicators ----------------------------------------------------------------
@@ -120,7 +113,7 @@ class CompactIndicatorsView(RoleRequiredMixin, View):
             "status_labels": STATUS_LABELS.items(),
             "awaiting_review": awaiting_review,
             "can_review": scoping.is_tip_staff(user),
-            "can_record": _can_record(user, compact),
+            "can_record": scoping.can_record_in(user, compact.country_id),
             "review_form": ReviewForm(),
         })
 
@@ -170,7 +163,7 @@ class DataEntryView(RoleRequiredMixin, View):
 
     def _compact(self, request, compact_id):
         compact = selectors.compact_for_indicator_table(user=request.user, compact_id=compact_id)
-        if not _can_record(request.user, compact):
+        if not scoping.can_record_in(request.user, compact.country_id):
             raise PermissionDenied("Your role does not allow entering indicator data.")
         return compact
 
