@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from cpc.api.filters import ScopedFilterSet
+from compacts.filters import ScopedFilterSet
 from cpc.api.history import HistoryMixin
 from cpc.fiscal import fiscal_year_bounds
 

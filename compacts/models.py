@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Max, OuterRef, Q, Subquery
+from django.db.models import F, Max, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -145,6 +145,15 @@ class CompactQuerySet(models.QuerySet):
             .values("latest")
         )
         return self.annotate(current_end=Coalesce(Subquery(latest), F("end_date")))
+
+    def fiscal_year_span(self) -> tuple[int | None, int | None]:
+        """First and last fiscal year any of these compacts is active in (None, None when
+        none has dates)."""
+        bounds = self.with_current_end().filter(start_date__isnull=False).aggregate(
+            first=Min("start_date"), last=Max("current_end"))
+        if bounds["first"] is None:
+            return None, None
+        return fiscal_year_of(bounds["first"]), fiscal_year_of(bounds["last"])
 
     def active_in(self, fiscal_year: int):
         """Compacts whose period (extensions included) overlaps the fiscal year."""

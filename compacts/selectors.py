@@ -38,8 +38,19 @@ def compact_detail(*, user) -> QuerySet[Compact]:
         Prefetch(
             "country__tier_rankings", queryset=TierRanking.objects.order_by("-report_year")
         ),
-        "dialogues",
     )
+
+
+def fiscal_year_choices(*, until: int | None = None) -> list[int]:
+    """The fiscal years every year picker offers: from the earliest compact's first year to
+    the latest compact's last (extensions included), and at least up to ``until``."""
+    first, last = Compact.objects.fiscal_year_span()
+    if until is not None:
+        first = min(first or until, until)
+        last = max(last or until, until)
+    if first is None:
+        return []
+    return list(range(first, last + 1))
 
 
 def extension_list(*, user, compact: Compact) -> QuerySet[Extension]:

@@ -6,5 +6,4 @@ app_name = "compacts"
 
 urlpatterns = [
     path("", views.CompactListView.as_view(), name="compact-list"),
-    path("<int:pk>/", views.CompactDetailView.as_view(), name="compact-detail"),
 ]

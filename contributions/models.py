@@ -11,16 +11,15 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from compacts.models import Compact
+from cpc.fiscal import fiscal_year_validators
 from cpc.models import ConstraintErrorsOnFields
 from cpc.storage import private_storage
-
-FISCAL_YEAR_MIN, FISCAL_YEAR_MAX = 2000, 2100
 
 # ISO 4217 active currency codes (the standard's list one, 2024 edition). Python has no
 # standard-library list; a constant keeps validation free of another dependency.
@@ -53,7 +52,6 @@ ERR_PLAN_DATES = "A requested plan needs the date it was requested and its due d
 ERR_RECEIVED_DATE = "A received or accepted plan needs the date it was received."
 
 non_negative = MinValueValidator(Decimal("0"), message=ERR_NEGATIVE)
-fiscal_year_validators = [MinValueValidator(FISCAL_YEAR_MIN), MaxValueValidator(FISCAL_YEAR_MAX)]
 
 
 def validate_currency(value: str) -> None:

@@ -18,8 +18,7 @@ from django.utils import timezone
 from compacts.models import Compact
 from compacts.roles import EMBASSY_OFFICER, TIP_STAFF
 from compacts.scoping import is_tip_staff
-from cpc.api.exceptions import StateConflict
-from cpc.services import validated_save
+from cpc.services import StateConflict, validated_save
 from dialogues.models import Dialogue, DialogueStatus
 
 from . import importing

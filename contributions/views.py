@@ -16,8 +16,8 @@ from django.views.generic import ListView, TemplateView
 
 from compacts import scoping
 from compacts.views import RoleRequiredMixin
-from cpc.api.exceptions import StateConflict
 from cpc.fiscal import fiscal_year_of
+from cpc.services import StateConflict
 
 from . import charts, selectors, services
 from .api import private_file_response

@@ -7,5 +7,6 @@ urlpatterns = [
     path("", include("indicators.api_urls")),
     path("", include("dialogues.api_urls")),
     path("", include("contributions.api_urls")),
+    path("", include("oversight.api_urls")),
     path("", include("reports.api_urls")),
 ]

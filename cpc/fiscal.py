@@ -2,6 +2,12 @@
 
 import datetime as dt
 
+from django.core.validators import MaxValueValidator, MinValueValidator
+
+# The range any fiscal year a user types must fall in (a sanity bound, not a policy).
+FISCAL_YEAR_MIN, FISCAL_YEAR_MAX = 2000, 2100
+fiscal_year_validators = [MinValueValidator(FISCAL_YEAR_MIN), MaxValueValidator(FISCAL_YEAR_MAX)]
+
 
 def fiscal_year_of(day: dt.date) -> int:
     return day.year + 1 if day.month >= 10 else day.year

@@ -1,4 +1,5 @@
-"""What every service does before writing a row."""
+"""What every service shares: the rule check before writing a row, and the error for a
+request that is impossible in the record's current state."""
 
 from collections.abc import Mapping
 from typing import Any
@@ -13,3 +14,12 @@ def validated_save(instance, data: Mapping[str, Any] | None = None):
     instance.full_clean()
     instance.save()
     return instance
+
+
+class StateConflict(Exception):
+    """A request that is well formed but impossible in the object's current state (the API
+    answers 409, the pages show the message)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message

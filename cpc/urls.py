@@ -3,10 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from compacts.views import DashboardView
-
 urlpatterns = [
-    path("", DashboardView.as_view(), name="home"),
+    path("", include("oversight.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("compacts/", include("compacts.urls")),

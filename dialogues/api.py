@@ -51,7 +51,7 @@ class DialogueViewSet(HistoryMixin, ListRetrieveCreateUpdateViewSet):
         data = dict(serializer.validated_data)
         key_indicators = data.pop("key_indicators", [])
         if data.get("status", DialogueStatus.PLANNED) != DialogueStatus.PLANNED:
-            from cpc.api.exceptions import StateConflict
+            from cpc.services import StateConflict
 
             raise StateConflict("A new dialogue starts as planned; hold it afterwards.")
         data.pop("held_on", None)

@@ -3,6 +3,7 @@
 from django import forms
 from django.forms import inlineformset_factory
 
+from cpc.fiscal import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN
 from indicators.models import Indicator
 
 from .models import ActionItem, Dialogue, Participant
@@ -71,7 +72,8 @@ class IndicatorLogForm(forms.Form):
                                       label="Target agreed",
                                       widget=forms.NumberInput(attrs={"class": "usa-input",
                                                                       "step": "any"}))
-    target_year = forms.IntegerField(required=False, min_value=2000, max_value=2100,
+    target_year = forms.IntegerField(required=False, min_value=FISCAL_YEAR_MIN,
+                                     max_value=FISCAL_YEAR_MAX,
                                      label="for fiscal year",
                                      widget=forms.NumberInput(attrs={"class": "usa-input"}))
 

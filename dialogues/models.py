@@ -1,13 +1,13 @@
 """Annual dialogues: the program's primary monitoring meeting, and what was said at it."""
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
 from compacts.models import Compact
+from cpc.fiscal import fiscal_year_validators
 from cpc.models import ConstraintErrorsOnFields
-from indicators.models import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN, Indicator
+from indicators.models import Indicator
 
 
 class DialogueFormat(models.TextChoices):
@@ -25,7 +25,7 @@ class DialogueStatus(models.TextChoices):
 class Dialogue(ConstraintErrorsOnFields, models.Model):
     compact = models.ForeignKey(Compact, on_delete=models.PROTECT, related_name="dialogues")
     fiscal_year = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(FISCAL_YEAR_MIN), MaxValueValidator(FISCAL_YEAR_MAX)]
+        validators=fiscal_year_validators
     )
     scheduled_for = models.DateField()
     held_on = models.DateField(null=True, blank=True)

@@ -5,7 +5,7 @@ from django.db.models import Prefetch, QuerySet
 from compacts.scoping import scope_to_changeable, scope_to_visible
 from indicators.models import Indicator
 
-from .models import ActionItem, Dialogue, Discussion, Participant
+from .models import ActionItem, Dialogue, DialogueStatus, Discussion, Participant
 
 
 def dialogue_list(*, user) -> QuerySet[Dialogue]:
@@ -30,6 +30,13 @@ def dialogue_detail(*, user) -> QuerySet[Dialogue]:
             queryset=Indicator.objects.prefetch_related("targets", "results").order_by("code"),
         ),
     )
+
+
+def upcoming_dialogue_list(*, user, start, end) -> QuerySet[Dialogue]:
+    """Planned dialogues scheduled between ``start`` and ``end`` (both included)."""
+    return dialogue_list(user=user).filter(
+        status=DialogueStatus.PLANNED, scheduled_for__gte=start, scheduled_for__lte=end,
+    ).order_by("scheduled_for", "pk")
 
 
 def changeable_indicators(*, user) -> QuerySet[Indicator]:

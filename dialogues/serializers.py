@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from cpc.fiscal import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN
 from indicators.models import Indicator
 
 from .models import ActionItem, Dialogue, Discussion, Participant
@@ -74,7 +75,8 @@ class HoldSerializer(serializers.Serializer):
 class AgreedTargetSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     indicator = serializers.PrimaryKeyRelatedField(queryset=Indicator.objects.none())
-    fiscal_year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
+    fiscal_year = serializers.IntegerField(
+        min_value=FISCAL_YEAR_MIN, max_value=FISCAL_YEAR_MAX, required=False)
     value = serializers.DecimalField(max_digits=18, decimal_places=4)
     set_at_dialogue = serializers.IntegerField(source="set_at_dialogue_id", read_only=True)
 

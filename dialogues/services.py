@@ -10,8 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from compacts.models import Compact
-from cpc.api.exceptions import StateConflict
-from cpc.services import validated_save
+from cpc.services import StateConflict, validated_save
 from indicators.models import Indicator
 
 from .models import (

@@ -13,7 +13,7 @@ from django.views.generic import DetailView
 from compacts import scoping
 from compacts.selectors import compact_list
 from compacts.views import RoleRequiredMixin
-from cpc.api.exceptions import StateConflict
+from cpc.services import StateConflict
 
 from . import selectors, services
 from .forms import (

@@ -7,9 +7,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from compacts.api import ListRetrieveCreateUpdateViewSet
+from compacts.filters import ScopedFilterSet
 from compacts.models import Compact
 from compacts.roles import EMBASSY_OFFICER, TIP_STAFF
-from cpc.api.filters import ScopedFilterSet
 from cpc.api.history import HistoryMixin
 
 from . import selectors, services

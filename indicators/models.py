@@ -14,12 +14,11 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from compacts.models import Compact, Pillar
+from cpc.fiscal import fiscal_year_validators
 from cpc.models import ConstraintErrorsOnFields
 
-FISCAL_YEAR_MIN, FISCAL_YEAR_MAX = 2000, 2100
 DEFAULT_TOLERANCE = Decimal("15")
 
-fiscal_year_validators = [MinValueValidator(FISCAL_YEAR_MIN), MaxValueValidator(FISCAL_YEAR_MAX)]
 
 ERR_PERCENT_RANGE = "A percent lies between 0 and 100."
 ERR_YES_NO = "A yes/no value is 1 (yes) or 0 (no)."

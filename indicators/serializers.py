@@ -1,7 +1,6 @@
 from rest_framework import serializers
 
-from compacts.scoping import scope_to_visible
-from dialogues.models import Dialogue
+from compacts.scoping import scope_any
 
 from . import selectors, services
 from .models import (
@@ -77,9 +76,9 @@ class TargetSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
 
     def scope_fields(self, fields, user):
         fields["indicator"].queryset = selectors.indicator_changeable_list(user=user)
-        fields["set_at_dialogue"].queryset = scope_to_visible(
-            Dialogue.objects.all(), user, country_path="compact__country"
-        )
+        # The dialogue model is reached through the field: indicators sit below dialogues.
+        dialogues = Target._meta.get_field("set_at_dialogue").related_model._default_manager
+        fields["set_at_dialogue"].queryset = scope_any(dialogues.all(), user)
 
     def create(self, validated_data):
         return services.target_create(**validated_data)

@@ -17,8 +17,7 @@ from django.utils import timezone
 
 from compacts import scoping
 from compacts.models import Compact
-from cpc.api.exceptions import StateConflict
-from cpc.services import validated_save
+from cpc.services import StateConflict, validated_save
 
 from .models import (
     Disaggregation,

@@ -20,7 +20,7 @@ from django.views import View
 
 from compacts import scoping
 from compacts.views import RoleRequiredMixin
-from cpc.api.exceptions import StateConflict
+from cpc.services import StateConflict
 
 from . import exports, selectors, services
 from .charts import indicator_progress_chart_svg

@@ -10,8 +10,8 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from compacts.roles import AUDITOR, EMBASSY_OFFICER, TIP_STAFF
-from cpc.api.exceptions import StateConflict
 from cpc.api.history import HistoryMixin
+from cpc.services import StateConflict
 
 from . import selectors, services
 from .models import ReportStatus

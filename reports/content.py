@@ -18,7 +18,11 @@ from contributions.charts import funding_chart_svg
 from contributions.models import Contribution, SustainabilityPlan
 from contributions.selectors import FundingYear, funding_years
 from cpc.fiscal import fiscal_year_bounds
-from dialogues.compliance import (
+from dialogues.models import ActionItemStatus, Dialogue, Participant, Side
+from indicators.charts import indicator_chart_svg
+from indicators.models import Indicator, Result, ResultStatus, Target
+from indicators.progress import STATUS_LABELS, Progress, progress_for_indicators
+from oversight.compliance import (
     MET,
     NOT_APPLICABLE,
     NOT_MET,
@@ -26,10 +30,6 @@ from dialogues.compliance import (
     Check,
     compliance_for_compacts,
 )
-from dialogues.models import ActionItemStatus, Dialogue, Participant, Side
-from indicators.charts import indicator_chart_svg
-from indicators.models import Indicator, Result, ResultStatus, Target
-from indicators.progress import STATUS_LABELS, Progress, progress_for_indicators
 
 from . import charts
 from .models import ReportKind

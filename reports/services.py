@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from compacts.models import Compact
 from compacts.scoping import can_see_country, sees_every_country, user_roles
-from cpc.api.exceptions import StateConflict
+from cpc.services import StateConflict
 
 from .content import report_content
 from .models import ReportJob, ReportKind, ReportStatus

@@ -8,7 +8,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from compacts.views import RoleRequiredMixin
-from cpc.api.exceptions import StateConflict
+from cpc.services import StateConflict
 
 from . import selectors, services
 from .api import pdf_response

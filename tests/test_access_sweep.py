@@ -93,7 +93,7 @@ UNSCOPED_MODELS = {StandardIndicator}
 
 # For pages: which model each object id in the URL (or query string) names.
 PAGE_OBJECTS = {
-    "compacts:compact-detail": {"pk": Compact},
+    "oversight:compact-detail": {"pk": Compact},
     "contributions:compact-contributions": {"pk": Compact},
     "contributions:contribution-verify": {"pk": Compact, "contribution_pk": Contribution},
     "contributions:export": {"pk": Compact},
@@ -313,7 +313,7 @@ def test_the_sweep_finds_the_routes():
     names = {r.name for r in ROUTES}
     # A few anchors, so an empty or broken walk cannot pass silently.
     for name in ("compact-detail", "dialogue-participants", "sustainability-plan-follow-ups",
-                 "compacts:compact-detail", "contributions:evidence", "me"):
+                 "oversight:compact-detail", "contributions:evidence", "me"):
         assert name in names
     assert len(ROUTES) > 40
 

@@ -12,13 +12,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-
-class StateConflict(Exception):
-    """A request that is well formed but impossible in the object's current state (409)."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+from cpc.services import StateConflict
 
 
 def validation_error_detail(error: DjangoValidationError) -> dict:

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "indicators",
     "dialogues",
     "contributions",
+    "oversight",
     "reports",
 ]
 
@@ -102,7 +103,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "oversight:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
 # --- Internationalization -------------------------------------------------------------
@@ -136,7 +137,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["compacts.permissions.RolePermission"],
     "DEFAULT_PAGINATION_CLASS": "cpc.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["cpc.api.filters.ScopedFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["compacts.filters.ScopedFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [

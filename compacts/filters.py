@@ -5,7 +5,7 @@ reveal which ids exist elsewhere."""
 import django_filters
 from django_filters.rest_framework import DjangoFilterBackend
 
-from compacts.scoping import scope_any
+from .scoping import scope_any
 
 
 class ScopedFilterSet(django_filters.FilterSet):

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from compacts.models import Compact
-from dialogues.compliance import compact_compliance
+from oversight.compliance import compact_compliance
 from tests.compacts.factories import CompactFactory, GuidanceDocumentFactory
 from tests.contributions.factories import ContributionFactory, SustainabilityPlanFactory
 from tests.dialogues.factories import (

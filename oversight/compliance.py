@@ -7,15 +7,14 @@ number of indicators. Meaning of each check: the product brief; summary in docs/
 import datetime as dt
 from dataclasses import asdict, dataclass
 
-from django.apps import apps
 from django.db.models import Count, Prefetch
 from django.utils import timezone
 
 from compacts.models import Compact, GuidanceDocument
+from contributions.models import Contribution, SustainabilityPlan
 from cpc.fiscal import fiscal_year_bounds
+from dialogues.models import Dialogue, DialogueStatus
 from indicators.models import Indicator, Target
-
-from .models import Dialogue, DialogueStatus
 
 MET, NOT_MET, NOT_APPLICABLE = "met", "not_met", "not_applicable"
 
@@ -99,19 +98,14 @@ def compliance_for_compacts(compacts, *, fiscal_year: int,
 
 
 def _contribution_counts(compact_ids, fiscal_year) -> dict[int, int]:
-    Contribution = _contribution_model()
-    if Contribution is None:
-        return {}
     rows = (Contribution.objects.filter(compact__in=compact_ids, fiscal_year=fiscal_year)
             .values("compact").annotate(n=Count("pk")))
     return {row["compact"]: row["n"] for row in rows}
 
 
 def _plans(compact_ids) -> dict:
-    Plan = _plan_model()
-    if Plan is None:
-        return {}
-    return {plan.compact_id: plan for plan in Plan.objects.filter(compact__in=compact_ids)}
+    plans = SustainabilityPlan.objects.filter(compact__in=compact_ids)
+    return {plan.compact_id: plan for plan in plans}
 
 
 def _no_dialogue(number: int, due: bool, fiscal_year: int) -> Check:
@@ -171,20 +165,6 @@ def _check_guidance(today) -> Check:
     return _check(4, MET, f"The current guidance ({guidance}) requires targets.")
 
 
-def _contribution_model():
-    try:
-        return apps.get_model("contributions", "Contribution")
-    except LookupError:
-        return None
-
-
-def _plan_model():
-    try:
-        return apps.get_model("contributions", "SustainabilityPlan")
-    except LookupError:
-        return None
-
-
 def _check_contributions(count: int, fiscal_year) -> Check:
     if not count:
         return _check(5, NOT_MET, f"No partner contribution is recorded for FY{fiscal_year}.")
@@ -192,10 +172,7 @@ def _check_contributions(count: int, fiscal_year) -> Check:
 
 
 def _check_sustainability(plan, dialogue, due, fiscal_year, today) -> Check:
-    overdue = bool(
-        plan and plan.status == "requested" and plan.due_on and plan.due_on < today
-        and not plan.received_on
-    )
+    overdue = bool(plan and plan.is_overdue(on=today))
     if dialogue is None:
         return _no_dialogue(6, due, fiscal_year)
     if dialogue.status == DialogueStatus.PLANNED:

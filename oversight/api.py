@@ -5,13 +5,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from compacts.selectors import compact_list
-from cpc.fiscal import fiscal_year_of
+from cpc.fiscal import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN, fiscal_year_of
 
 from .compliance import compliance_as_dict
 
 
 class FiscalYearQuery(serializers.Serializer):
-    fiscal_year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
+    fiscal_year = serializers.IntegerField(
+        min_value=FISCAL_YEAR_MIN, max_value=FISCAL_YEAR_MAX, required=False)
 
 
 ComplianceResponse = inline_serializer(
