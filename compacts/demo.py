@@ -86,7 +86,7 @@ COMPACTS = [
             ("ABA Rule of Law Initiative", "civil_society", "cooperative_agreement", "SAMPLE-PE-2019-01", "2000000", D(2019, 1, 1), D(2024, 6, 1), ["prosecution"]),
         ],
         "extensions": [
-            (D(2022, 6, 10), D(2024, 6, 15), "Extended two more years; the final dialogue was held in October 2024. The signing date is a sample."),
+            (D(2022, 6, 10), D(2025, 6, 15), "Extended past the original term; the final annual dialogue was held between September 2024 and January 2025 (other sources: October 2024). The signing date and new end date are samples."),
         ],
     },
     {
@@ -168,7 +168,7 @@ COMPACTS = [
 DEMO_USERS = [
     # username, role, countries, is_staff (admin access)
     ("tip.staff", TIP_STAFF, [], True),
-    ("embassy.officer", EMBASSY_OFFICER, ["GH", "PE"], False),
+    ("embassy.officer", EMBASSY_OFFICER, ["CO", "PE"], False),
     ("auditor", AUDITOR, [], True),
 ]
 

@@ -25,7 +25,7 @@ KEY_COUNT = 4
 ACHIEVEMENT = [Decimal("1.10"), Decimal("0.92"), Decimal("0.70"), Decimal("1.00"),
                Decimal("1.25")]
 # Embassy officer's countries (compacts/demo.py): their last results await review.
-OFFICER_COUNTRIES = {"GH", "PE"}
+OFFICER_COUNTRIES = {"CO", "PE"}
 RETURNED_COUNTRY = "PE"
 RETURN_NOTE = "Sample review note: please attach the ministry's source table."
 

@@ -74,7 +74,7 @@ def test_seed_demo_users_have_roles_and_countries(db, debug_on, settings):
     assert officer.check_password("another-demo-password")
     assert scoping.user_roles(officer) == {EMBASSY_OFFICER}
     assert {c.iso_code.code for c in PartnerCountry.objects.filter(
-        pk__in=scoping.visible_country_ids(officer))} == {"GH", "PE"}
+        pk__in=scoping.visible_country_ids(officer))} == {"CO", "PE"}
     assert scoping.user_roles(User.objects.get(username="auditor")) == {AUDITOR}
     assert scoping.user_roles(User.objects.get(username="tip.staff")) == {TIP_STAFF}
 
