@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from compacts.views import DashboardView
+from cpc.health import healthz
 
 urlpatterns = [
     path("", DashboardView.as_view(), name="home"),
@@ -18,4 +19,5 @@ urlpatterns = [
     path("api/v1/", include("cpc.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("healthz", healthz, name="healthz"),
 ]
