@@ -13,6 +13,9 @@ RUN apt-get update \
        shared-mime-info \
     && rm -rf /var/lib/apt/lists/*
 
+# Every process runs from /app: Python imports the project from this copy (the working
+# directory comes first on sys.path) and reads templates/ and static/ here; `pip install .`
+# brings the dependencies. .ci/run builds and smoke-tests the same layout without Docker.
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY . .

@@ -1,20 +1,22 @@
 """REST endpoints for countries, tier rankings, compacts, extensions, awards and /me/."""
 
 import django_filters
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
-from rest_framework.permissions import AllowAny
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from compacts.filters import ScopedFilterSet
+from cpc.api.authentication import ExpiringTokenAuthentication, token_issue, token_revoke
 from cpc.api.history import HistoryMixin
 from cpc.fiscal import fiscal_year_bounds
 
 from . import scoping, selectors, services
+from .filters import ScopedFilterSet
 from .models import Compact, CompactStatus, PartnerCountry
 from .serializers import (
     AwardSerializer,
@@ -129,10 +131,54 @@ class MeView(APIView):
         return Response(MeSerializer(data).data)
 
 
-class TokenView(ObtainAuthToken):
-    """POST username and password, receive ``{"token": ...}``."""
+ERR_LOCKED_OUT = (
+    "Too many failed sign-ins for this username from your address: signing in is locked "
+    "for a while. Try again later, or ask the site administrator to unlock the account."
+)
 
-    permission_classes = [AllowAny]
-    authentication_classes = []
+
+class TokenView(ObtainAuthToken):
+    """POST username and password, receive ``{"token": ...}``; DELETE with the token
+    revokes it. Failed attempts count towards the login lockout (django-axes)."""
+
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth-token"
+
+    def get_authenticators(self):
+        # Signing in needs no credentials (a stale token sent along must not stand in the
+        # way); revoking needs the token being revoked. (No request: the schema generator.)
+        if self._method() == "POST":
+            return []
+        return [ExpiringTokenAuthentication()]
+
+    def get_permissions(self):
+        if self._method() == "POST":
+            return [AllowAny()]
+        return [IsAuthenticated()]
+
+    def _method(self) -> str | None:
+        return getattr(self.request, "method", None)
+
+    @extend_schema(
+        responses={
+            200: inline_serializer("Token", {"token": serializers.CharField()}),
+            400: OpenApiResponse(description="Wrong username or password."),
+            429: OpenApiResponse(description="Locked out after too many failed sign-ins, "
+                                             "or too many requests."),
+        },
+    )
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        if not serializer.is_valid():
+            # The lockout marks the request it refuses (django-axes).
+            if getattr(request, "axes_locked_out", False):
+                return Response({"detail": ERR_LOCKED_OUT},
+                                status=status.HTTP_429_TOO_MANY_REQUESTS)
+            raise ValidationError(serializer.errors)
+        token = token_issue(user=serializer.validated_data["user"])
+        return Response({"token": token.key})
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, *args, **kwargs):
+        token_revoke(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

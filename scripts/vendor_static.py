@@ -4,6 +4,10 @@
 Pinned versions; ``npm pack`` checks each tarball against the registry's integrity hash.
 Only the files the pages use are copied: the minified CSS and JS, and every font and image
 that the CSS refers to. Run it again after changing a version, and commit the result.
+
+The packages' ``sourceMappingURL`` comments are removed: the maps are not vendored, and
+``collectstatic`` with the manifest storage (production) fails on a reference to a missing
+file.
 """
 
 import re
@@ -17,6 +21,16 @@ ROOT = Path(__file__).resolve().parent.parent
 VENDOR = ROOT / "static" / "vendor"
 USWDS = "@uswds/uswds@3.14.0"
 HTMX = "htmx.org@2.0.11"
+# ``//# sourceMappingURL=...`` (JS) and ``/*# sourceMappingURL=... */`` (CSS), on their own line.
+SOURCE_MAP = re.compile(r"\n?(?://# sourceMappingURL=[^\n]*|/\*# sourceMappingURL=[^*]*\*/)\s*$")
+
+
+def strip_source_map(path: Path) -> None:
+    """Drop the trailing source map reference of a minified file (the map is not vendored)."""
+    text = path.read_text(encoding="utf-8")
+    stripped = SOURCE_MAP.sub("\n", text)
+    if stripped != text:
+        path.write_text(stripped, encoding="utf-8")
 
 
 def pack(spec: str, workdir: Path) -> Path:
@@ -50,6 +64,8 @@ def vendor_uswds(workdir: Path) -> None:
         target = out / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source, target)
+        if target.suffix in {".css", ".js"}:
+            strip_source_map(target)
     shutil.copy2(package / "LICENSE.md", out / "LICENSE.md")
     print(f"{USWDS}: {len(wanted)} files in {out.relative_to(ROOT)}")
 
@@ -60,6 +76,7 @@ def vendor_htmx(workdir: Path) -> None:
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     shutil.copy2(package / "dist" / "htmx.min.js", out / "htmx.min.js")
+    strip_source_map(out / "htmx.min.js")
     shutil.copy2(package / "LICENSE", out / "LICENSE")
     print(f"{HTMX}: htmx.min.js in {out.relative_to(ROOT)}")
 

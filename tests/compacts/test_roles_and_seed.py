@@ -79,10 +79,31 @@ def test_seed_demo_users_have_roles_and_countries(db, debug_on, settings):
     assert scoping.user_roles(User.objects.get(username="tip.staff")) == {TIP_STAFF}
 
 
-def test_seed_demo_refuses_without_debug_unless_forced(db, settings):
+def test_seed_demo_refuses_without_debug_unless_forced(db, settings, monkeypatch):
     settings.DEBUG = False
+    monkeypatch.setenv("DEMO_PASSWORD", "a-password-of-our-own")
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("seed_demo")
     assert not Compact.objects.exists()
     call_command("seed_demo", "--force")
     assert Compact.objects.count() == 8
+    officer = get_user_model().objects.get(username="embassy.officer")
+    assert officer.check_password("a-password-of-our-own")
+
+
+@pytest.mark.parametrize("password", [None, "", "demo-pass-2024"])
+def test_seed_demo_without_debug_refuses_the_default_password(db, settings, monkeypatch,
+                                                              password):
+    """Outside DEBUG no demo user may get the development default (nor an empty one)."""
+    settings.DEBUG = False
+    settings.DEMO_PASSWORD = "demo-pass-2024"
+    if password is None:
+        monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    else:
+        monkeypatch.setenv("DEMO_PASSWORD", password)
+
+    with pytest.raises(CommandError, match="DEMO_PASSWORD"):
+        call_command("seed_demo", "--force")
+
+    assert not get_user_model().objects.exists()
+    assert not Compact.objects.exists()

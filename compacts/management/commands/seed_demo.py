@@ -1,3 +1,4 @@
+import os
 from importlib import import_module
 
 from django.conf import settings
@@ -6,6 +7,17 @@ from django.db import transaction
 
 from compacts.demo import DEMO_USERS
 from compacts.roles import PROJECT_APPS
+
+# The password the settings fall back to; fine on a developer's machine, never elsewhere.
+DEVELOPMENT_PASSWORD = "demo-pass-2024"
+ERR_DEBUG_OFF = (
+    "seed_demo loads demo users with a known password; it refuses to run with DEBUG off. "
+    "Pass --force if you really mean it."
+)
+ERR_NO_PASSWORD = (
+    "With DEBUG off, seed_demo needs DEMO_PASSWORD set in the environment to a password of "
+    "your own (not the development default): the demo users sign in with it."
+)
 
 
 def demo_seeders():
@@ -30,19 +42,22 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--force", action="store_true", help="Run even though DEBUG is off."
+            "--force", action="store_true",
+            help="Run even though DEBUG is off (then DEMO_PASSWORD must be set).",
         )
 
     def handle(self, *args, force=False, **options):
-        if not settings.DEBUG and not force:
-            raise CommandError(
-                "seed_demo loads demo users with a known password; it refuses to run with "
-                "DEBUG off. Pass --force if you really mean it."
-            )
+        password = settings.DEMO_PASSWORD
+        if not settings.DEBUG:
+            if not force:
+                raise CommandError(ERR_DEBUG_OFF)
+            password = os.environ.get("DEMO_PASSWORD", "")
+            if not password or password == DEVELOPMENT_PASSWORD:
+                raise CommandError(ERR_NO_PASSWORD)
         created = {}
         with transaction.atomic():
             for _app, seed in demo_seeders():
-                created.update(seed(password=settings.DEMO_PASSWORD))
+                created.update(seed(password=password))
         summary = ", ".join(f"{count} {name}" for name, count in created.items())
         self.stdout.write(self.style.SUCCESS(f"Demo data ready (created {summary})."))
         users = ", ".join(username for username, *_ in DEMO_USERS)

@@ -1,0 +1,47 @@
+"""API tokens that expire: ``API_TOKEN_TTL_HOURS`` after they were issued."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import AuthenticationFailed
+
+ERR_TOKEN_EXPIRED = "Token has expired."
+
+
+def token_is_expired(token: Token) -> bool:
+    return token.created <= timezone.now() - timedelta(hours=settings.API_TOKEN_TTL_HOURS)
+
+
+class ExpiringTokenAuthentication(TokenAuthentication):
+    """DRF's ``Authorization: Token <key>``, refused (401) once the token is too old.
+
+    An expired token is deleted when it is presented; signing in again issues a new one.
+    """
+
+    def authenticate_credentials(self, key):
+        user, token = super().authenticate_credentials(key)
+        if token_is_expired(token):
+            token.delete()
+            raise AuthenticationFailed(ERR_TOKEN_EXPIRED)
+        return user, token
+
+
+@transaction.atomic
+def token_issue(*, user) -> Token:
+    """The user's API token: the current one while it is valid, else a new one."""
+    token = Token.objects.select_for_update().filter(user=user).first()
+    if token is not None and token_is_expired(token):
+        token.delete()
+        token = None
+    if token is None:
+        token = Token.objects.create(user=user)
+    return token
+
+
+def token_revoke(*, user) -> None:
+    """Sign the user out of the API: their token stops working at once."""
+    Token.objects.filter(user=user).delete()

@@ -1,0 +1,326 @@
+#!/usr/bin/env python3
+"""Smoke test of the production stack, run natively the way the Docker image runs it.
+
+The image (Dockerfile) copies the source tree to /app, runs ``pip install .`` and
+``collectstatic`` with ``cpc.settings.production``, and starts every process from
+WORKDIR /app: gunicorn, the Celery worker and Celery beat import the project from that
+copy (the working directory comes first on ``sys.path``) and read ``templates/`` and
+``static/`` there, while the dependencies come from the non-editable install. ``.ci/run``
+builds the same thing in a temporary folder (a copy of the tree, not the source tree
+itself, and a virtualenv of its own) and then calls this script with:
+
+  APP_DIR   the copied tree (the image's /app), already installed and with static collected
+  APP_VENV  the virtualenv of that install
+  DATABASE_URL, REDIS_URL   a fresh PostgreSQL database and a Redis database of its own
+
+This script migrates, loads the demo data with a random DEMO_PASSWORD, starts gunicorn
+(production settings, SECURE_SSL_REDIRECT on, requests marked ``X-Forwarded-Proto: https``
+as a trusted proxy would), a worker and beat; signs in through the login form, opens the
+main pages, has the worker render a report and checks the PDF against its SHA-256, calls
+/healthz, and stops every process by its PID. It prints "smoke: N passed, N failed".
+"""
+
+import contextlib
+import hashlib
+import http.cookies
+import json
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+APP_DIR = Path(os.environ["APP_DIR"]).resolve()
+APP_VENV = Path(os.environ["APP_VENV"]).resolve()
+WORK_DIR = APP_DIR.parent
+LOG_DIR = WORK_DIR / "log"
+BIN = APP_VENV / "bin"
+checks: list[tuple[str, bool, str]] = []
+
+
+def check(name: str, ok: bool, detail: str = "") -> bool:
+    checks.append((name, ok, detail))
+    print(f"{'ok  ' if ok else 'FAIL'} {name}{': ' + detail if detail else ''}", flush=True)
+    return ok
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Browser:
+    """Enough of a browser: cookies (kept by hand, since the production cookies are Secure
+    and the proxy's HTTPS ends before us), CSRF headers, redirects not followed."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.cookies: dict[str, str] = {}
+        self.opener = urllib.request.build_opener(NoRedirect)
+
+    def request(self, path: str, *, method: str = "GET", data: bytes | None = None,
+                headers: dict | None = None, https: bool = True, timeout: float = 30):
+        headers = dict(headers or {})
+        if https:
+            headers["X-Forwarded-Proto"] = "https"
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        request = urllib.request.Request(self.base + path, data=data, headers=headers,
+                                         method=method)
+        try:
+            response = self.opener.open(request, timeout=timeout)
+        except urllib.error.HTTPError as error:
+            response = error
+        body = response.read()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            cookie = http.cookies.SimpleCookie(header)
+            for name, morsel in cookie.items():
+                self.cookies[name] = morsel.value
+        return response.status, response.headers, body
+
+    def post_form(self, path: str, fields: dict):
+        origin = "https://" + urllib.parse.urlsplit(self.base).netloc
+        return self.request(path, method="POST",
+                            data=urllib.parse.urlencode(fields).encode(),
+                            headers={"Content-Type": "application/x-www-form-urlencoded",
+                                     "Origin": origin, "Referer": origin + path})
+
+    def api(self, path: str, *, method: str = "GET", payload: dict | None = None,
+            token: str | None = None):
+        headers = {"Accept": "application/json"}
+        if payload is not None:
+            headers["Content-Type"] = "application/json"
+        if token:
+            headers["Authorization"] = f"Token {token}"
+        data = json.dumps(payload).encode() if payload is not None else None
+        saved, self.cookies = self.cookies, {}  # token auth only: no session, no CSRF
+        try:
+            status, headers, body = self.request(path, method=method, data=data,
+                                                 headers=headers)
+        finally:
+            self.cookies = saved
+        return status, headers, body
+
+
+def manage(env: dict, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(BIN / "python"), "manage.py", *args], cwd=APP_DIR, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def start(name: str, command: list[str], env: dict) -> subprocess.Popen:
+    log = (LOG_DIR / f"{name}.log").open("w")
+    # Its own session: the process and everything it forks form one group we can check.
+    return subprocess.Popen(command, cwd=APP_DIR, env=env, stdout=log,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def stop(processes: dict[str, subprocess.Popen]) -> None:
+    for process in processes.values():
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 30
+    for process in processes.values():
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+    # Children (gunicorn's workers, the worker's pool) leave with their parent; give them
+    # a moment, then check that not one process of any group is left.
+    while time.monotonic() < deadline and any(group_alive(p.pid) for p in processes.values()):
+        time.sleep(0.2)
+    for name, process in processes.items():
+        left = group_alive(process.pid)
+        check(f"{name} (pid {process.pid}) stopped with all its processes", not left,
+              f"exit code {process.returncode}")
+        if left:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def wait_for_health(browser: Browser, seconds: float) -> tuple[int, dict]:
+    deadline = time.monotonic() + seconds
+    status, body = 0, {}
+    while time.monotonic() < deadline:
+        try:
+            status, _, raw = browser.request("/healthz", https=False, timeout=5)
+            body = json.loads(raw)
+            if status == 200:
+                break
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.5)
+    return status, body
+
+
+def csrf_token(html: bytes) -> str:
+    match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    return match.group(1).decode() if match else ""
+
+
+def smoke(browser: Browser, password: str) -> None:
+    status, body = wait_for_health(browser, 60)
+    check("/healthz answers 200 over plain HTTP (exempt from the HTTPS redirect)",
+          status == 200 and body.get("status") == "ok", f"HTTP {status} {body}")
+    check("/healthz reports database, broker and storage",
+          all(body.get(part) == "ok" for part in ("database", "broker", "storage")), str(body))
+
+    status, headers, _ = browser.request("/accounts/login/", https=False)
+    check("plain HTTP is redirected to HTTPS",
+          status == 301 and headers.get("Location", "").startswith("https://"),
+          f"HTTP {status} {headers.get('Location')}")
+
+    status, headers, html = browser.request("/accounts/login/")
+    check("login page over HTTPS (the proxy's X-Forwarded-Proto)",
+          status == 200 and b"Sign in" in html, f"HTTP {status}")
+    check("security headers on the login page",
+          "script-src 'self'" in headers.get("Content-Security-Policy", "")
+          and headers.get("X-Frame-Options") == "DENY"
+          and headers.get("Permissions-Policy", "").startswith("camera=()")
+          and "max-age" in headers.get("Strict-Transport-Security", ""),
+          headers.get("Content-Security-Policy", "no CSP"))
+    css = re.search(rb'href="(/static/vendor/uswds/css/uswds\.min\.[0-9a-f]{12}\.css)"', html)
+    check("static files carry collectstatic's hashed names", bool(css))
+    if css:
+        status, headers, _ = browser.request(css.group(1).decode())
+        check("WhiteNoise serves the collected style sheet",
+              status == 200 and "text/css" in headers.get("Content-Type", ""), f"HTTP {status}")
+
+    status, headers, _ = browser.post_form("/accounts/login/", {
+        "csrfmiddlewaretoken": csrf_token(html), "username": "tip.staff", "password": password,
+        "next": "/"})
+    check("sign in through the login form (CSRF token, secure cookies)",
+          status == 302 and headers.get("Location") == "/" and "sessionid" in browser.cookies,
+          f"HTTP {status} {headers.get('Location')}")
+
+    status, _, html = browser.request("/compacts/")
+    compact_ids = re.findall(rb'href="/compacts/(\d+)/"', html)
+    check("compact list", status == 200 and bool(compact_ids),
+          f"HTTP {status}, {len(set(compact_ids))} compacts")
+    compact = compact_ids[0].decode() if compact_ids else "0"
+    for name, path, text in [
+        ("dashboard", "/", b"Sign out tip.staff"),
+        ("a compact page", f"/compacts/{compact}/", b"compact-title"),
+        ("its indicators", f"/indicators/compact/{compact}/", b"<table"),
+        ("its contributions", f"/contributions/compacts/{compact}/", b"<table"),
+        ("contributions", "/contributions/", b"<table"),
+        ("reports", "/reports/", b"<form"),
+        ("API docs", "/api/docs/", b"swagger-ui"),
+    ]:
+        status, _, html = browser.request(path)
+        check(f"page: {name} ({path})", status == 200 and text in html, f"HTTP {status}")
+
+    status, _, body = browser.api("/api/v1/auth/token/", method="POST",
+                                  payload={"username": "tip.staff", "password": password})
+    token = json.loads(body).get("token", "") if status == 200 else ""
+    check("API token for the staff user", bool(token), f"HTTP {status}")
+
+    fiscal_year = 2024
+    _, _, body = browser.api(f"/api/v1/compacts/?active_in={fiscal_year}", token=token)
+    active = [c["id"] for c in json.loads(body).get("results", [])] if body else []
+    check(f"API lists compacts active in FY{fiscal_year}", bool(active), str(active))
+    status, _, body = browser.api("/api/v1/reports/", method="POST", token=token, payload={
+        "kind": "compact_oversight", "compact": active[0] if active else 0,
+        "fiscal_year": fiscal_year})
+    job = json.loads(body) if body else {}
+    queued = status == 202 and job.get("status") == "queued"
+    check("report requested (202)", queued,
+          f"job {job.get('id')}" if queued else f"HTTP {status} {body[:300]!r}")
+    deadline = time.monotonic() + 120
+    while job.get("id") and job.get("status") in ("queued", "running") and (
+            time.monotonic() < deadline):
+        time.sleep(1)
+        _, _, body = browser.api(f"/api/v1/reports/{job['id']}/", token=token)
+        job = json.loads(body)
+    check("the worker rendered the report", job.get("status") == "succeeded",
+          f"status {job.get('status')}, error {job.get('error')!r}")
+    if job.get("status") == "succeeded":
+        download = urllib.parse.urlsplit(job["download_url"]).path
+        status, headers, pdf = browser.api(download, token=token)
+        check("the PDF downloads", status == 200 and pdf.startswith(b"%PDF")
+              and headers.get("Content-Type") == "application/pdf",
+              f"HTTP {status}, {len(pdf)} bytes, {job.get('page_count')} pages")
+        check("the PDF matches the SHA-256 the API reports",
+              hashlib.sha256(pdf).hexdigest() == job.get("sha256"), job.get("sha256", ""))
+
+    status, _, _ = browser.api("/api/v1/auth/token/", method="DELETE", token=token)
+    after, _, _ = browser.api("/api/v1/me/", token=token)
+    check("the token is revoked", status == 204 and after == 401, f"HTTP {status}, then {after}")
+
+
+def main() -> int:
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    password = secrets.token_urlsafe(16)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DEMO_"))}
+    env.update({
+        "PATH": f"{BIN}{os.pathsep}{env.get('PATH', '')}",
+        "DJANGO_SETTINGS_MODULE": "cpc.settings.production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "PRIVATE_STORAGE_ROOT": str(WORK_DIR / "private"),
+        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
+    })
+
+    migrate = manage(env, "migrate", "--noinput")
+    check("migrate", migrate.returncode == 0, "" if migrate.returncode == 0
+          else migrate.stderr[-1500:])
+    refused = manage(env, "seed_demo", "--force")
+    check("seed_demo refuses without DEMO_PASSWORD",
+          refused.returncode != 0 and "DEMO_PASSWORD" in refused.stderr,
+          refused.stderr.strip().splitlines()[-1] if refused.stderr.strip() else "")
+    env["DEMO_PASSWORD"] = password
+    seed = manage(env, "seed_demo", "--force")
+    check("seed_demo --force with a random DEMO_PASSWORD", seed.returncode == 0,
+          seed.stdout.strip().splitlines()[0] if seed.returncode == 0 and seed.stdout.strip()
+          else seed.stderr[-1500:])
+
+    processes = {
+        "gunicorn": start("gunicorn", [
+            str(BIN / "gunicorn"), "cpc.wsgi:application", "--bind", f"127.0.0.1:{port}",
+            "--workers", "2", "--access-logfile", "-"], env),
+        "celery worker": start("worker", [
+            str(BIN / "celery"), "-A", "cpc", "worker", "--loglevel=INFO",
+            "--concurrency=1"], env),
+        "celery beat": start("beat", [
+            str(BIN / "celery"), "-A", "cpc", "beat", "--loglevel=INFO",
+            "--schedule", str(WORK_DIR / "celerybeat-schedule")], env),
+    }
+    try:
+        smoke(Browser(f"http://127.0.0.1:{port}"), password)
+        running = {name: p.poll() is None for name, p in processes.items()}
+        check("gunicorn, worker and beat still running", all(running.values()), str(running))
+        beat_log = (LOG_DIR / "beat.log").read_text()
+        check("beat started its scheduler", "beat: Starting" in beat_log)
+    except Exception as error:  # report, then still stop everything
+        check("production stack answered", False, repr(error))
+    finally:
+        stop(processes)
+
+    failed = sum(1 for _, ok, _ in checks if not ok)
+    if failed:
+        for log in sorted(LOG_DIR.glob("*.log")):
+            print(f"----- {log.name} (last lines)\n{log.read_text()[-3000:]}")
+    print(f"smoke: {len(checks) - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
