@@ -21,7 +21,7 @@ from cpc.fiscal import fiscal_year_bounds
 from dialogues.models import ActionItemStatus, Dialogue, Participant, Side
 from indicators.charts import indicator_chart_svg
 from indicators.models import Indicator, Result, ResultStatus, Target
-from indicators.progress import STATUS_LABELS, Progress, progress_for_indicators
+from indicators.progress import Progress, progress_for_indicators, status_label
 from oversight.compliance import (
     MET,
     NOT_APPLICABLE,
@@ -47,7 +47,7 @@ class IndicatorRow:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS.get(self.year.status, "") if self.year else "No data"
+        return status_label(self.year) if self.year else "Not tracked"
 
 
 @dataclass(frozen=True)
@@ -214,7 +214,7 @@ def _sections(compacts: list[Compact], *, fiscal_year: int, today: dt.date,
         indicators = indicators_of.get(compact.pk, [])
         for indicator in indicators:
             indicator.compact = compact  # shares the prefetched extensions
-        progress = progress_for_indicators(indicators, fiscal_years=years)
+        progress = progress_for_indicators(indicators, fiscal_years=years, today=today)
         rows = [IndicatorRow(i, progress[i.pk].for_year(fiscal_year),
                              progress[i.pk].life_of_compact) for i in indicators]
         funding = funding_years(compact, awards=compact.awards.all(),
