@@ -91,19 +91,30 @@ def indicator_update(*, indicator: Indicator, data: Mapping[str, Any]) -> Indica
 # Targets ----------------------------------------------------------------------------------
 
 
+def _history_note(target: Target, user, change_reason: str) -> Target:
+    """Who and why, kept in the target's history (the request's user otherwise)."""
+    if user is not None:
+        target._history_user = user
+    if change_reason:
+        target._change_reason = change_reason[:CHANGE_REASON_MAX_LENGTH]
+    return target
+
+
 @transaction.atomic
 def target_create(
-    *, indicator: Indicator, fiscal_year: int, value: Decimal, set_at_dialogue=None
+    *, indicator: Indicator, fiscal_year: int, value: Decimal, set_at_dialogue=None,
+    user=None, change_reason: str = "",
 ) -> Target:
+    target = _history_note(Target(indicator=indicator), user, change_reason)
     return validated_save(
-        Target(indicator=indicator),
-        {"fiscal_year": fiscal_year, "value": value, "set_at_dialogue": set_at_dialogue},
+        target, {"fiscal_year": fiscal_year, "value": value, "set_at_dialogue": set_at_dialogue},
     )
 
 
 @transaction.atomic
-def target_update(*, target: Target, data: Mapping[str, Any]) -> Target:
-    return validated_save(target, data)
+def target_update(*, target: Target, data: Mapping[str, Any], user=None,
+                  change_reason: str = "") -> Target:
+    return validated_save(_history_note(target, user, change_reason), data)
 
 
 # Results ----------------------------------------------------------------------------------
