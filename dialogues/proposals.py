@@ -51,7 +51,7 @@ REASON_REPLACED = "Replaced by a new proposal at the same dialogue (was {value})
 def _current_target(indicator: Indicator, fiscal_year: int, *, lock: bool = False):
     targets = Target.objects.filter(indicator=indicator, fiscal_year=fiscal_year)
     if lock:
-        targets = targets.select_for_update()
+        targets = targets.select_for_update(of=("self",))
     return targets.first()
 
 
@@ -76,7 +76,7 @@ def target_propose(*, user, dialogue: Dialogue, indicator: Indicator, value: Dec
     now = timezone.now()
     fields = {"value": value, "proposed_by": user, "proposed_at": now,
               "replaces_value": target.value if target else None}
-    pending = (TargetProposal.objects.select_for_update()
+    pending = (TargetProposal.objects.select_for_update(of=("self",))
                .filter(indicator=indicator, fiscal_year=fiscal_year,
                        status=TargetProposalStatus.PENDING)
                .select_related("dialogue").first())
@@ -127,7 +127,7 @@ def _apply(proposal: TargetProposal, *, user) -> Target:
 def _decidable(user, proposal: TargetProposal, action: str) -> TargetProposal:
     if not scoping.is_tip_staff(user):
         raise PermissionDenied(ERR_ONLY_STAFF_DECIDE)
-    proposal = (TargetProposal.objects.select_for_update()
+    proposal = (TargetProposal.objects.select_for_update(of=("self",))
                 .select_related("dialogue", "indicator__compact", "proposed_by")
                 .get(pk=proposal.pk))
     if proposal.status != TargetProposalStatus.PENDING:
