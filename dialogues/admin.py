@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from compacts.admin import ScopedAdmin, ScopedChoicesMixin
 
-from .models import ActionItem, Dialogue, Discussion, Participant
+from .models import ActionItem, Dialogue, Discussion, Participant, TargetProposal
 
 
 class ParticipantInline(ScopedChoicesMixin, admin.TabularInline):
@@ -38,3 +38,25 @@ class ActionItemAdmin(ScopedAdmin):
     country_path = "dialogue__compact__country"
     list_display = ["description", "dialogue", "owner", "due_on", "status"]
     list_filter = ["status"]
+
+
+@admin.register(TargetProposal)
+class TargetProposalAdmin(ScopedAdmin):
+    """Read-only: proposals are made at dialogues and decided by TIP staff through the pages
+    and the API, which keep the stale-target check and write the target."""
+
+    country_path = "dialogue__compact__country"
+    list_display = ["indicator", "fiscal_year", "value", "status", "dialogue", "proposed_by",
+                    "decided_by"]
+    list_filter = ["status", "fiscal_year"]
+    list_select_related = ["indicator", "dialogue__compact__country", "proposed_by",
+                           "decided_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

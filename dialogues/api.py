@@ -1,6 +1,7 @@
 """REST endpoints for annual dialogues and their participants, discussions and action
 items. Embassy officers write those of their own countries; auditors write nothing."""
 
+import django_filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -8,20 +9,25 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from compacts.api import ListRetrieveCreateUpdateViewSet
+from compacts.filters import ScopedFilterSet
+from compacts.models import Compact
 from compacts.roles import EMBASSY_OFFICER, TIP_STAFF
 from compacts.scoping import scope_to_changeable
 from compacts.selectors import compact_list
 from cpc.api.history import HistoryMixin
 
-from . import selectors, services
-from .models import ActionItem, DialogueStatus
+from . import proposals, selectors, services
+from .models import ActionItem, Dialogue, DialogueStatus, TargetProposal, TargetProposalStatus
 from .serializers import (
     ActionItemSerializer,
     AgreedTargetSerializer,
+    DecisionSerializer,
     DialogueSerializer,
     DiscussionSerializer,
     HoldSerializer,
     ParticipantSerializer,
+    SetTargetSerializer,
+    TargetProposalSerializer,
 )
 
 DIALOGUE_WRITERS = (TIP_STAFF, EMBASSY_OFFICER)
@@ -109,16 +115,29 @@ class DialogueViewSet(HistoryMixin, ListRetrieveCreateUpdateViewSet):
             indicators=selectors.changeable_indicators(user=request.user),
         )
 
-    @extend_schema(request=AgreedTargetSerializer, responses=AgreedTargetSerializer(many=True))
+    @extend_schema(methods=["get"], responses=TargetProposalSerializer(many=True))
+    @extend_schema(methods=["post"], request=AgreedTargetSerializer,
+                   responses={201: TargetProposalSerializer})
     @action(detail=True, methods=["get", "post"], filter_backends=[])
     def targets(self, request, pk=None):
-        """Targets agreed at the dialogue (``set_at_dialogue`` points at it)."""
-        return self._nested(
-            request, AgreedTargetSerializer,
-            lambda dialogue: dialogue.targets_agreed.order_by("fiscal_year", "indicator_id"),
-            lambda dialogue, data: services.target_agree(dialogue=dialogue, **data),
-            indicators=selectors.changeable_indicators(user=request.user),
-        )
+        """Targets proposed at the dialogue. POST makes a proposal: an embassy officer's waits
+        for TIP staff (``pending``), TIP staff's is accepted at once. GET lists the
+        dialogue's proposals, and under ``targets_set`` the targets whose value was set at
+        it."""
+        dialogue = self.get_object()
+        if request.method == "POST":
+            payload = AgreedTargetSerializer(
+                data=request.data, indicators=selectors.changeable_indicators(user=request.user))
+            payload.is_valid(raise_exception=True)
+            proposal = proposals.target_propose(user=request.user, dialogue=dialogue,
+                                                **payload.validated_data)
+            return Response(TargetProposalSerializer(proposal).data,
+                            status=status.HTTP_201_CREATED)
+        page = self.paginate_queryset(selectors.dialogue_target_proposals(dialogue=dialogue))
+        response = self.get_paginated_response(TargetProposalSerializer(page, many=True).data)
+        response.data["targets_set"] = SetTargetSerializer(
+            selectors.targets_set_at(dialogue=dialogue), many=True).data
+        return response
 
     @extend_schema(request=ActionItemSerializer, responses=ActionItemSerializer(many=True))
     @action(detail=True, methods=["get", "post"], url_path="action-items", filter_backends=[])
@@ -147,6 +166,48 @@ class ActionItemViewSet(HistoryMixin, mixins.RetrieveModelMixin, mixins.UpdateMo
         serializer.instance = services.action_item_update(
             item=serializer.instance, data=serializer.validated_data
         )
+
+
+class TargetProposalFilter(ScopedFilterSet):
+    dialogue = django_filters.ModelChoiceFilter(queryset=Dialogue.objects.all())
+    compact = django_filters.ModelChoiceFilter(field_name="dialogue__compact",
+                                               queryset=Compact.objects.all())
+    status = django_filters.ChoiceFilter(choices=TargetProposalStatus.choices)
+
+    class Meta:
+        model = TargetProposal
+        fields = ["dialogue", "compact", "status", "indicator", "fiscal_year"]
+
+
+class TargetProposalViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
+    """``/api/v1/target-proposals/``: proposals of the dialogues the caller sees; TIP staff
+    ``POST .../<id>/accept/`` or ``.../<id>/reject/ {"decision_note"}``."""
+
+    serializer_class = TargetProposalSerializer
+    filterset_class = TargetProposalFilter
+    write_roles = (TIP_STAFF,)
+
+    def get_queryset(self):
+        return selectors.target_proposal_list(user=self.request.user)
+
+    def _decide(self, request, decide):
+        payload = DecisionSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        proposal = decide(user=request.user, proposal=self.get_object(),
+                          decision_note=payload.validated_data["decision_note"])
+        return Response(self.get_serializer(self.get_queryset().get(pk=proposal.pk)).data)
+
+    @extend_schema(request=DecisionSerializer, responses=TargetProposalSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def accept(self, request, pk=None):
+        """Accept: the target takes the proposed value (409 when it changed meanwhile)."""
+        return self._decide(request, proposals.target_proposal_accept)
+
+    @extend_schema(request=DecisionSerializer, responses=TargetProposalSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def reject(self, request, pk=None):
+        """Reject with a ``decision_note`` saying why; the target does not change."""
+        return self._decide(request, proposals.target_proposal_reject)
 
 
 def get_dialogue_or_404(user, pk):

@@ -64,12 +64,13 @@ ActionItemFormSet = inlineformset_factory(
 
 
 class IndicatorLogForm(forms.Form):
-    """Per indicator: what was said about its data, and a target agreed for a year."""
+    """Per indicator: what was said about its data, and a target proposed for a year (a
+    proposal until TIP staff accept it)."""
 
     notes = forms.CharField(required=False, label="Discussion notes",
                             widget=forms.Textarea(attrs={"class": "usa-textarea", "rows": 2}))
     target_value = forms.DecimalField(required=False, max_digits=18, decimal_places=4,
-                                      label="Target agreed",
+                                      label="Target proposed",
                                       widget=forms.NumberInput(attrs={"class": "usa-input",
                                                                       "step": "any"}))
     target_year = forms.IntegerField(required=False, min_value=FISCAL_YEAR_MIN,
@@ -81,3 +82,10 @@ class IndicatorLogForm(forms.Form):
 class HoldForm(forms.Form):
     held_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date",
                                                             "class": "usa-input"}))
+
+
+class DecisionForm(forms.Form):
+    """TIP staff's note on a target proposal (required to reject it)."""
+
+    decision_note = forms.CharField(required=False, max_length=2000,
+                                    widget=forms.TextInput(attrs={"class": "usa-input"}))

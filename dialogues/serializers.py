@@ -1,9 +1,9 @@
 from rest_framework import serializers
 
 from cpc.fiscal import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN
-from indicators.models import Indicator
+from indicators.models import Indicator, Target
 
-from .models import ActionItem, Dialogue, Discussion, Participant
+from .models import ActionItem, Dialogue, Discussion, Participant, TargetProposal
 
 
 class DialogueSerializer(serializers.ModelSerializer):
@@ -73,6 +73,9 @@ class HoldSerializer(serializers.Serializer):
 
 
 class AgreedTargetSerializer(serializers.Serializer):
+    """What ``POST /dialogues/<id>/targets/`` takes: a target proposed at the dialogue (for
+    the dialogue's fiscal year unless another is given)."""
+
     id = serializers.IntegerField(read_only=True)
     indicator = serializers.PrimaryKeyRelatedField(queryset=Indicator.objects.none())
     fiscal_year = serializers.IntegerField(
@@ -84,3 +87,33 @@ class AgreedTargetSerializer(serializers.Serializer):
         super().__init__(*args, **kwargs)
         if indicators is not None:
             self.fields["indicator"].queryset = indicators
+
+
+class TargetProposalSerializer(serializers.ModelSerializer):
+    """A target proposed at a dialogue and TIP staff's decision on it (read-only: proposals
+    are made through ``/dialogues/<id>/targets/`` and decided through accept / reject)."""
+
+    proposed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    # The field clients of ``/dialogues/<id>/targets/`` read before proposals existed.
+    set_at_dialogue = serializers.IntegerField(source="dialogue_id", read_only=True)
+
+    class Meta:
+        model = TargetProposal
+        fields = ["id", "dialogue", "indicator", "fiscal_year", "value", "replaces_value",
+                  "status", "proposed_by", "proposed_at", "decided_by", "decided_at",
+                  "decision_note", "set_at_dialogue"]
+        read_only_fields = fields
+
+
+class SetTargetSerializer(serializers.ModelSerializer):
+    """A target whose value was set at the dialogue."""
+
+    class Meta:
+        model = Target
+        fields = ["id", "indicator", "fiscal_year", "value", "set_at_dialogue"]
+        read_only_fields = fields
+
+
+class DecisionSerializer(serializers.Serializer):
+    decision_note = serializers.CharField(required=False, allow_blank=True, default="")

@@ -176,26 +176,6 @@ def discussion_record(*, dialogue: Dialogue, indicator: Indicator, notes: str,
 
 
 @transaction.atomic
-def target_agree(*, dialogue: Dialogue, indicator: Indicator, value,
-                 fiscal_year: int | None = None):
-    """A target agreed at the dialogue: created, or revised if the year already has one;
-    either way it records the dialogue in ``set_at_dialogue`` and its history."""
-    from indicators import services as indicator_services
-    from indicators.models import Target
-
-    _refuse_if_closed(dialogue)
-    if indicator.compact_id != dialogue.compact_id:
-        raise ValidationError({"indicator": ERR_INDICATOR_OTHER_COMPACT})
-    fiscal_year = fiscal_year or dialogue.fiscal_year
-    existing = Target.objects.filter(indicator=indicator, fiscal_year=fiscal_year).first()
-    if existing:
-        return indicator_services.target_update(
-            target=existing, data={"value": value, "set_at_dialogue": dialogue})
-    return indicator_services.target_create(indicator=indicator, fiscal_year=fiscal_year,
-                                            value=value, set_at_dialogue=dialogue)
-
-
-@transaction.atomic
 def action_item_add(*, dialogue: Dialogue, **fields: Any) -> ActionItem:
     _refuse_if_closed(dialogue)
     return validated_save(ActionItem(dialogue=dialogue, **fields))

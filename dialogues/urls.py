@@ -12,4 +12,10 @@ urlpatterns = [
          name="preparation-pack"),
     re_path(r"^(?P<pk>\d+)/(?P<move>hold|close)/$", views.DialogueMoveView.as_view(),
             name="dialogue-move"),
+    path("compact/<int:compact_id>/target-proposals/",
+         views.TargetProposalListView.as_view(), name="target-proposals"),
+    path("target-proposals/<int:pk>/accept/", views.TargetProposalDecisionView.as_view(),
+         {"decision": "accept"}, name="target-proposal-accept"),
+    path("target-proposals/<int:pk>/reject/", views.TargetProposalDecisionView.as_view(),
+         {"decision": "reject"}, name="target-proposal-reject"),
 ]

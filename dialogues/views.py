@@ -15,16 +15,17 @@ from compacts.selectors import compact_list
 from compacts.views import RoleRequiredMixin
 from cpc.services import StateConflict
 
-from . import selectors, services
+from . import proposals, selectors, services
 from .forms import (
     ActionItemFormSet,
+    DecisionForm,
     DialogueForm,
     HoldForm,
     IndicatorLogForm,
     NewDialogueForm,
     ParticipantFormSet,
 )
-from .models import ActionItemStatus, Dialogue, DialogueStatus
+from .models import ActionItemStatus, Dialogue, DialogueStatus, TargetProposalStatus
 
 
 class DialogueDetailView(RoleRequiredMixin, DetailView):
@@ -39,6 +40,7 @@ class DialogueDetailView(RoleRequiredMixin, DetailView):
         context["can_log"] = scoping.can_record_in(self.request.user,
                                                    self.object.compact.country_id)
         context["hold_form"] = HoldForm()
+        context["targets_agreed"] = selectors.agreed_target_count(self.object)
         return context
 
 
@@ -196,15 +198,19 @@ class DialogueLogView(RoleRequiredMixin, View):
                                            user=request.user)
             value = indicator_form.cleaned_data.get("target_value")
             if value is not None:
+                # A proposal: the target itself changes once TIP staff accept it.
                 try:
-                    services.target_agree(
-                        dialogue=dialogue, indicator=indicator, value=value,
+                    proposals.target_propose(
+                        user=request.user, dialogue=dialogue, indicator=indicator, value=value,
                         fiscal_year=indicator_form.cleaned_data.get("target_year"))
                 except ValidationError as error:
-                    # Show the target's error beside that indicator's row.
+                    # Show the proposal's error beside that indicator's row.
                     for messages_ in error.message_dict.values():
                         for message in messages_:
                             indicator_form.add_error("target_value", message)
+                    raise
+                except StateConflict as conflict:
+                    indicator_form.add_error("target_value", conflict.message)
                     raise
 
 
@@ -228,3 +234,48 @@ class DialogueMoveView(RoleRequiredMixin, View):
         else:
             messages.success(request, f"Dialogue {status}.")
         return redirect("dialogues:dialogue-detail", pk=pk)
+
+
+class TargetProposalListView(RoleRequiredMixin, View):
+    """GET /dialogues/compact/<id>/target-proposals/: the targets proposed at the compact's
+    dialogues, pending ones first; TIP staff accept or reject them here."""
+
+    template_name = "dialogues/target_proposals.html"
+
+    def get(self, request, compact_id: int):
+        compact, found = selectors.compact_target_proposals(user=request.user,
+                                                            compact_id=compact_id)
+        pending = [p for p in found if p.status == TargetProposalStatus.PENDING]
+        return render(request, self.template_name, {
+            "compact": compact,
+            "pending": pending,
+            "decided": [p for p in found if p.status != TargetProposalStatus.PENDING],
+            "can_decide": scoping.is_tip_staff(request.user),
+        })
+
+
+class TargetProposalDecisionView(RoleRequiredMixin, View):
+    """POST /dialogues/target-proposals/<id>/accept/ or .../reject/ (TIP staff). Conflicts
+    (decided already, or the target changed since) and a missing note come back as
+    messages."""
+
+    def post(self, request, pk: int, decision: str):
+        proposal = get_object_or_404(selectors.target_proposal_list(user=request.user), pk=pk)
+        if not scoping.is_tip_staff(request.user):
+            raise PermissionDenied(proposals.ERR_ONLY_STAFF_DECIDE)
+        form = DecisionForm(request.POST)
+        note = form.cleaned_data["decision_note"] if form.is_valid() else ""
+        decide = (proposals.target_proposal_accept if decision == "accept"
+                  else proposals.target_proposal_reject)
+        label = f"{proposal.indicator.code} FY{proposal.fiscal_year}"
+        try:
+            decide(user=request.user, proposal=proposal, decision_note=note)
+        except StateConflict as conflict:
+            messages.error(request, f"{label}: {conflict.message}")
+        except ValidationError as error:
+            messages.error(request, f"{label}: {' '.join(error.messages)}")
+        else:
+            done = "accepted: the target is updated" if decision == "accept" else "rejected"
+            messages.success(request, f"{label} proposal {done}.")
+        return redirect("dialogues:target-proposals",
+                        compact_id=proposal.dialogue.compact_id)

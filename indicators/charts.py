@@ -20,8 +20,9 @@ from collections.abc import Sequence
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
+from .formatting import NOT_REPORTED
 from .models import Cumulation, Direction, Unit
-from .progress import STATUS_LABELS, IndicatorProgress, Progress
+from .progress import IndicatorProgress, Progress, status_label
 
 WIDTH, HEIGHT = 360, 200
 FONT = 'font-family="Source Sans Pro, Liberation Sans, DejaVu Sans, Helvetica, sans-serif"'
@@ -57,7 +58,7 @@ def _short(value: Decimal, unit: str) -> str:
 
 
 def _words(value: Decimal | None, unit: str) -> str:
-    return "none" if value is None else _short(value, unit)
+    return NOT_REPORTED if value is None else _short(value, unit)
 
 
 def nice_ceiling(value: Decimal) -> Decimal:
@@ -97,7 +98,7 @@ def _description(rows: Sequence[Progress], unit: str, direction: str, cumulation
                 f"target {_words(row.target, unit)}")
         if row.percent_of_target is not None:
             text += f", {row.percent_of_target:.0f}% of target"
-        text += f", {STATUS_LABELS.get(row.status, row.status).lower()}"
+        text += f", {status_label(row).lower()}"
         years.append(text)
     return f"{lead} Only approved results count. " + "; ".join(years) + "."
 
@@ -174,7 +175,8 @@ def indicator_chart_svg(
                          f'{escape(_short(row.actual, unit))}</text>')
         else:
             parts.append(f'<text x="{middle:.1f}" y="{base_y - 4:.1f}" text-anchor="middle" '
-                         f'font-size="9" fill="{AXIS}" {FONT}>no data</text>')
+                         f'font-size="9" fill="{AXIS}" {FONT}>'
+                         f'{NOT_REPORTED if row.due else "not due"}</text>')
         if row.target is not None:
             y = y_of(row.target)
             half = bar_w / 2 + 5

@@ -14,7 +14,7 @@ from openpyxl.styles import Font
 from compacts.models import Compact
 
 from .models import Indicator
-from .progress import STATUS_LABELS, IndicatorProgress
+from .progress import STATUS_LABELS, IndicatorProgress, status_label
 
 YEAR_COLUMNS = ("target", "actual", "percent of target", "status")
 NOTE = "Only approved results count. Status thresholds: see docs/indicators.md."
@@ -46,7 +46,7 @@ def _cells(progress) -> list:
     if progress is None:
         return [None, None, None, STATUS_LABELS["no_target"]]
     return [progress.target, progress.actual, progress.percent_of_target,
-            STATUS_LABELS[progress.status]]
+            status_label(progress)]
 
 
 def _plain(value):

@@ -28,6 +28,8 @@ ERR_YEAR_OUTSIDE_COMPACT = "FY{year} is outside the compact's fiscal years ({spa
 ERR_COMPACT_NO_DATES = "The compact has no start and end dates yet, so no fiscal year is open."
 ERR_NUMERATOR_ABOVE_DENOMINATOR = "The numerator cannot be larger than the denominator."
 ERR_DIALOGUE_OTHER_COMPACT = "The dialogue belongs to another compact."
+ERR_FIRST_AFTER_LAST = "The first fiscal year cannot come after the last."
+ERR_INDICATOR_NOT_ACTIVE = "{code} is not tracked in FY{year} (its years: {span})."
 
 
 def unit_value_errors(unit: str, value: Decimal | None) -> list[str]:
@@ -124,9 +126,21 @@ class Indicator(ConstraintErrorsOnFields, models.Model):
         null=True, blank=True, validators=fiscal_year_validators
     )
     is_key = models.BooleanField(default=False)
+    # The fiscal years the indicator is tracked in: empty means from the compact's first
+    # year, or to its last. An indicator dropped after a mid-term review keeps its record
+    # but stops counting (GAO recommendation 3 asks for targets for each active one).
+    first_fiscal_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=fiscal_year_validators,
+        help_text="First fiscal year the indicator is tracked; empty: the compact's first.",
+    )
+    last_fiscal_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=fiscal_year_validators,
+        help_text="Last fiscal year the indicator is tracked; empty: the compact's last.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    constraint_error_fields = {"indicator_code_unique_in_compact": "code"}
+    constraint_error_fields = {"indicator_code_unique_in_compact": "code",
+                               "indicator_first_year_not_after_last": "last_fiscal_year"}
     history = HistoricalRecords()
 
     class Meta:
@@ -142,10 +156,50 @@ class Indicator(ConstraintErrorsOnFields, models.Model):
                 name="indicator_tolerance_0_100",
                 violation_error_message="The tolerance is a percent from 0 to 100.",
             ),
+            models.CheckConstraint(
+                condition=Q(first_fiscal_year__isnull=True) | Q(last_fiscal_year__isnull=True)
+                | Q(first_fiscal_year__lte=models.F("last_fiscal_year")),
+                name="indicator_first_year_not_after_last",
+                violation_error_message=ERR_FIRST_AFTER_LAST,
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def clean(self):
+        if not self.compact_id:
+            return
+        errors = {}
+        for name in ("first_fiscal_year", "last_fiscal_year"):
+            if year_errors := fiscal_year_errors(self.compact, getattr(self, name)):
+                errors[name] = year_errors
+        if errors:
+            raise ValidationError(errors)
+
+    def is_active_in(self, fiscal_year: int) -> bool:
+        """Tracked in ``fiscal_year``: within its own years (the compact's when not set).
+        Whether the compact itself is active that year is the compact's question."""
+        return ((self.first_fiscal_year is None or self.first_fiscal_year <= fiscal_year)
+                and (self.last_fiscal_year is None or fiscal_year <= self.last_fiscal_year))
+
+    def fiscal_years(self) -> list[int]:
+        """The compact's fiscal years in which the indicator is tracked."""
+        return [year for year in self.compact.fiscal_years() if self.is_active_in(year)]
+
+    def active_year_errors(self, fiscal_year: int | None) -> list[str]:
+        """Targets (and target proposals) exist only for years the indicator is tracked."""
+        if fiscal_year is None or self.is_active_in(fiscal_year):
+            return []
+        years = self.fiscal_years()
+        span = f"FY{years[0]}-FY{years[-1]}" if years else "none"
+        return [ERR_INDICATOR_NOT_ACTIVE.format(code=self.code, year=fiscal_year, span=span)]
+
+
+def active_in_fiscal_year(fiscal_year: int) -> Q:
+    """Indicators tracked in ``fiscal_year`` (the compact's activity is checked apart)."""
+    return ((Q(first_fiscal_year__isnull=True) | Q(first_fiscal_year__lte=fiscal_year))
+            & (Q(last_fiscal_year__isnull=True) | Q(last_fiscal_year__gte=fiscal_year)))
 
 
 class Target(ConstraintErrorsOnFields, models.Model):
@@ -180,7 +234,9 @@ class Target(ConstraintErrorsOnFields, models.Model):
             return
         indicator = self.indicator
         errors = {}
-        if year_errors := fiscal_year_errors(indicator.compact, self.fiscal_year):
+        year_errors = (fiscal_year_errors(indicator.compact, self.fiscal_year)
+                       or indicator.active_year_errors(self.fiscal_year))
+        if year_errors:
             errors["fiscal_year"] = year_errors
         if value_errors := unit_value_errors(indicator.unit, self.value):
             errors["value"] = value_errors

@@ -18,17 +18,27 @@ a status (``on_track``, ``at_risk``, ``off_track``, ``no_target``, ``no_data``).
 * **direction** - for ``decrease`` indicators lower is better: percent of target is
   target / actual * 100, and an actual of 0 means the target is fully met.
 * **status** - percent >= 100: on track; >= 100 - tolerance: at risk; otherwise off track.
+* **due years** - a fiscal year is judged only once it is *due*: it has ended, or it has an
+  approved result of its own. A current or future year without one reads ``no_data`` (shown
+  as "not due yet") whatever its target, so targets of years to come never make an active
+  compact read off track.
 
-Life-of-compact figures follow the cumulation mode: summed targets and actuals for count and
-USD indicators that are non-cumulative or cumulative, pooled numerators / denominators against
-the last target for percent indicators, and the last target and most recent value for
-``latest`` (and yes/no) indicators.
+Life-of-compact figures follow the cumulation mode, over the due years only (the compact to
+date): summed targets and actuals for count and USD indicators that are non-cumulative or
+cumulative, pooled numerators / denominators against the last due target for percent
+indicators, and the last due target and most recent value for ``latest`` (and yes/no)
+indicators. Before any year is due the row reads ``no_data``.
 """
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils import timezone
+
+from cpc.fiscal import fiscal_year_bounds
 
 from .models import (
     Cumulation,
@@ -53,6 +63,7 @@ STATUS_LABELS = {
     NO_TARGET: "No target",
     NO_DATA: "No data",
 }
+NOT_DUE_LABEL = "Not due yet"
 
 FULLY_MET = Decimal("100")
 HUNDRED = Decimal("100")
@@ -68,6 +79,9 @@ class Progress:
     actual: Decimal | None
     percent_of_target: Decimal | None
     status: str
+    # False for a year not yet ended and without an approved result of its own (and for a
+    # life-of-compact row before any year is due): it is not judged yet.
+    due: bool = True
 
     def as_dict(self) -> dict:
         return {
@@ -87,6 +101,19 @@ class IndicatorProgress:
 
     def for_year(self, fiscal_year: int) -> Progress | None:
         return next((p for p in self.years if p.fiscal_year == fiscal_year), None)
+
+
+def status_label(row: "Progress | None") -> str:
+    """What a person reads for a row's status: "Not due yet" for a year still to come."""
+    if row is None:
+        return STATUS_LABELS[NO_TARGET]
+    if row.status == NO_DATA and not row.due:
+        return NOT_DUE_LABEL
+    return STATUS_LABELS[row.status]
+
+
+def year_has_ended(fiscal_year: int, today: dt.date) -> bool:
+    return fiscal_year_bounds(fiscal_year)[1] < today
 
 
 def percent_of_target(*, target: Decimal, actual: Decimal, direction: str) -> Decimal | None:
@@ -124,7 +151,12 @@ def status_for(
     return OFF_TRACK
 
 
-def _row(indicator: Indicator, fiscal_year, target, actual) -> Progress:
+def _row(indicator: Indicator, fiscal_year, target, actual, *, due: bool = True) -> Progress:
+    if not due:
+        # Not judged yet: the target is shown, the status waits for the year to end or for
+        # its approved result (a ``latest`` indicator's standing value is still shown).
+        return Progress(fiscal_year, target, actual, None,
+                        NO_TARGET if target is None else NO_DATA, due=False)
     if target is not None and actual is not None:
         if indicator.unit == Unit.YES_NO:
             percent = FULLY_MET if actual >= target else Decimal("0")
@@ -165,9 +197,14 @@ def compute_indicator_progress(
     targets: Iterable[Target],
     results: Iterable[Result],
     fiscal_years: Sequence[int] | None = None,
+    today: dt.date | None = None,
 ) -> IndicatorProgress:
     """Progress of one indicator from its targets and results (already loaded; no queries
-    unless ``fiscal_years`` is omitted and the compact's extensions are not prefetched)."""
+    unless ``fiscal_years`` is omitted and the compact's extensions are not prefetched).
+
+    ``fiscal_years`` are narrowed to the years the indicator is tracked in; ``today`` (the
+    local date by default) decides which years have ended."""
+    today = today or timezone.localdate()
     target_by_year = {t.fiscal_year: t.value for t in targets}
     approved = sorted(
         (r for r in results if r.status == ResultStatus.APPROVED), key=lambda r: r.fiscal_year
@@ -175,7 +212,9 @@ def compute_indicator_progress(
     result_by_year = {r.fiscal_year: r for r in approved}
     if fiscal_years is None:
         fiscal_years = indicator.compact.fiscal_years()
-    years = sorted(set(fiscal_years) | set(target_by_year) | set(result_by_year))
+    tracked = {year for year in fiscal_years if indicator.is_active_in(year)}
+    years = sorted(tracked | set(target_by_year) | set(result_by_year))
+    due_years = {y for y in years if y in result_by_year or year_has_ended(y, today)}
     mode = _mode(indicator)
     is_percent = indicator.unit == Unit.PERCENT
 
@@ -200,16 +239,21 @@ def compute_indicator_progress(
             target = target_by_year.get(year)
             this_year = result_by_year.get(year)
             actual = this_year.value if this_year else None
-        rows.append(_row(indicator, year, target, actual))
+        rows.append(_row(indicator, year, target, actual, due=year in due_years))
 
     return IndicatorProgress(
         indicator=indicator,
         years=rows,
-        life_of_compact=_life_of_compact(indicator, mode, years, target_by_year, approved),
+        life_of_compact=_life_of_compact(indicator, mode, due_years, target_by_year, approved),
     )
 
 
-def _life_of_compact(indicator, mode, years, target_by_year, approved) -> Progress:
+def _life_of_compact(indicator, mode, due_years, target_by_year, approved) -> Progress:
+    """The compact to date: the targets of the due years against every approved value."""
+    if not due_years:
+        return Progress(None, None, None, None, NO_DATA if target_by_year else NO_TARGET,
+                        due=False)
+    target_by_year = {y: v for y, v in target_by_year.items() if y in due_years}
     last_target = target_by_year[max(target_by_year)] if target_by_year else None
     if mode == Cumulation.LATEST:
         target, actual = last_target, (approved[-1].value if approved else None)
@@ -222,7 +266,8 @@ def _life_of_compact(indicator, mode, years, target_by_year, approved) -> Progre
 
 
 def progress_for_indicators(
-    indicators: Sequence[Indicator], *, fiscal_years: Sequence[int] | None = None
+    indicators: Sequence[Indicator], *, fiscal_years: Sequence[int] | None = None,
+    today: dt.date | None = None,
 ) -> dict[int, IndicatorProgress]:
     """Progress of many indicators at once, keyed by indicator id.
 
@@ -260,9 +305,11 @@ def progress_for_indicators(
             targets=targets_of[indicator.pk],
             results=results_of[indicator.pk],
             fiscal_years=years,
+            today=today,
         )
     return progress
 
 
-def indicator_progress(indicator: Indicator) -> IndicatorProgress:
-    return progress_for_indicators([indicator])[indicator.pk]
+def indicator_progress(indicator: Indicator, *, today: dt.date | None = None
+                       ) -> IndicatorProgress:
+    return progress_for_indicators([indicator], today=today)[indicator.pk]

@@ -50,7 +50,7 @@ class IndicatorSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
         fields = [
             "id", "compact", "standard", "code", "name", "definition", "pillar", "unit",
             "direction", "cumulation", "tolerance_percent", "baseline_value", "baseline_year",
-            "is_key", "created_at",
+            "is_key", "first_fiscal_year", "last_fiscal_year", "created_at",
         ]
         # Copied from the standard indicator when one is given; the service reports blanks.
         extra_kwargs = {name: {"required": False} for name in ("code", "name", "pillar", "unit")}

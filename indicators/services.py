@@ -41,6 +41,7 @@ ERR_REVIEW_NOTE_REQUIRED = "Say why the result is returned."
 ERR_ONLY_SUBMITTED = "Only a submitted result can be {action}; this one is {status}."
 ERR_ONLY_STAFF_REVIEW = "Only TIP staff approve or return results."
 ERR_UNIT_LOCKED = "The unit cannot change once the indicator has targets or results."
+ERR_TARGETS_OUTSIDE_YEARS = "The indicator has targets for {years}, outside these years."
 
 # The history keeps the reason in a text column (see settings); this bound only stops abuse.
 CHANGE_REASON_MAX_LENGTH = 2000
@@ -73,25 +74,47 @@ def indicator_update(*, indicator: Indicator, data: Mapping[str, Any]) -> Indica
         and (indicator.targets.exists() or indicator.results.exists())
     ):
         raise ValidationError({"unit": [ERR_UNIT_LOCKED]})
-    return validated_save(indicator, data)
+    indicator = validated_save(indicator, data)
+    if {"first_fiscal_year", "last_fiscal_year"} & set(data):
+        # Narrowing the years must not leave targets behind (check 3 reads only the years the
+        # indicator is tracked; a stranded target would be kept but never count).
+        outside = sorted(year for year in indicator.targets.values_list("fiscal_year", flat=True)
+                         if not indicator.is_active_in(year))
+        if outside:
+            field = ("first_fiscal_year" if indicator.first_fiscal_year
+                     and outside[0] < indicator.first_fiscal_year else "last_fiscal_year")
+            years = ", ".join(f"FY{year}" for year in outside)
+            raise ValidationError({field: [ERR_TARGETS_OUTSIDE_YEARS.format(years=years)]})
+    return indicator
 
 
 # Targets ----------------------------------------------------------------------------------
 
 
+def _history_note(target: Target, user, change_reason: str) -> Target:
+    """Who and why, kept in the target's history (the request's user otherwise)."""
+    if user is not None:
+        target._history_user = user
+    if change_reason:
+        target._change_reason = change_reason[:CHANGE_REASON_MAX_LENGTH]
+    return target
+
+
 @transaction.atomic
 def target_create(
-    *, indicator: Indicator, fiscal_year: int, value: Decimal, set_at_dialogue=None
+    *, indicator: Indicator, fiscal_year: int, value: Decimal, set_at_dialogue=None,
+    user=None, change_reason: str = "",
 ) -> Target:
+    target = _history_note(Target(indicator=indicator), user, change_reason)
     return validated_save(
-        Target(indicator=indicator),
-        {"fiscal_year": fiscal_year, "value": value, "set_at_dialogue": set_at_dialogue},
+        target, {"fiscal_year": fiscal_year, "value": value, "set_at_dialogue": set_at_dialogue},
     )
 
 
 @transaction.atomic
-def target_update(*, target: Target, data: Mapping[str, Any]) -> Target:
-    return validated_save(target, data)
+def target_update(*, target: Target, data: Mapping[str, Any], user=None,
+                  change_reason: str = "") -> Target:
+    return validated_save(_history_note(target, user, change_reason), data)
 
 
 # Results ----------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ that may not write gets a 403. Every write goes through ``indicators.services``.
 """
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,9 +23,17 @@ from cpc.services import StateConflict
 
 from . import exports, selectors, services
 from .charts import indicator_progress_chart_svg
+from .formatting import NOT_REPORTED, NOT_TRACKED, amount, reported
 from .forms import GridCellForm, GridSubmitForm, ReviewForm
-from .models import ResultStatus, Unit
-from .progress import NO_TARGET, STATUS_LABELS, Progress
+from .models import ResultStatus
+from .progress import (
+    NO_DATA,
+    NO_TARGET,
+    NOT_DUE_LABEL,
+    STATUS_LABELS,
+    Progress,
+    status_label,
+)
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -36,23 +43,6 @@ ERR_REASON_NEEDED_BELOW = "This changes an approved value: say why in the box be
 
 
 # The compact's indicators ----------------------------------------------------------------
-
-
-def amount(value: Decimal | None, unit: str) -> str:
-    """An amount as people read it in the unit: 1,250 · 48.5% · $250,000 · Yes."""
-    if value is None:
-        return ""
-    if unit == Unit.YES_NO:
-        return "Yes" if value >= 1 else "No"
-    if value == value.to_integral_value():
-        text = f"{value:,.0f}"
-    elif unit == Unit.USD:
-        text = f"{value:,.2f}"
-    else:
-        text = f"{value:,.2f}".rstrip("0")
-    if unit == Unit.PERCENT:
-        return f"{text}%"
-    return f"${text}" if unit == Unit.USD else text
 
 
 @dataclass(frozen=True)
@@ -69,9 +59,19 @@ class ProgressCell:
     def of(cls, row: Progress | None, unit: str) -> "ProgressCell":
         if row is None:
             return cls("", "", "", NO_TARGET, STATUS_LABELS[NO_TARGET])
-        percent = "" if row.percent_of_target is None else f"{row.percent_of_target:,.0f}%"
-        return cls(amount(row.target, unit), amount(row.actual, unit), percent, row.status,
-                   STATUS_LABELS[row.status])
+        if row.target is None or row.actual is None:
+            percent = NOT_REPORTED
+        elif row.percent_of_target is None:
+            percent = ""  # a zero target that any actual meets: no percent to state
+        else:
+            percent = f"{row.percent_of_target:,.0f}%"
+        return cls(reported(row.target, unit), reported(row.actual, unit), percent, row.status,
+                   status_label(row))
+
+    @classmethod
+    def not_tracked(cls) -> "ProgressCell":
+        """A year outside the indicator's own fiscal years."""
+        return cls(NOT_TRACKED, NOT_TRACKED, NOT_TRACKED, "not_tracked", "Not tracked")
 
 
 class CompactIndicatorsView(RoleRequiredMixin, View):
@@ -93,6 +93,7 @@ class CompactIndicatorsView(RoleRequiredMixin, View):
                 "indicator": indicator,
                 "baseline": amount(indicator.baseline_value, indicator.unit),
                 "years": [ProgressCell.of(item.for_year(year), indicator.unit)
+                          if indicator.is_active_in(year) else ProgressCell.not_tracked()
                           for year in years],
                 "life_of_compact": ProgressCell.of(item.life_of_compact, indicator.unit),
             })
@@ -110,7 +111,7 @@ class CompactIndicatorsView(RoleRequiredMixin, View):
             "years": years,
             "rows": rows,
             "charts": charts,
-            "status_labels": STATUS_LABELS.items(),
+            "status_labels": [*STATUS_LABELS.items(), (NO_DATA, NOT_DUE_LABEL)],
             "awaiting_review": awaiting_review,
             "can_review": scoping.is_tip_staff(user),
             "can_record": scoping.can_record_in(user, compact.country_id),

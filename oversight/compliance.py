@@ -13,15 +13,15 @@ from django.utils import timezone
 from compacts.models import Compact, GuidanceDocument
 from contributions.models import Contribution, SustainabilityPlan
 from cpc.fiscal import fiscal_year_bounds
-from dialogues.models import Dialogue, DialogueStatus
-from indicators.models import Indicator, Target
+from dialogues.models import Dialogue, DialogueStatus, TargetProposal, TargetProposalStatus
+from indicators.models import Direction, Indicator, Target, active_in_fiscal_year
 
 MET, NOT_MET, NOT_APPLICABLE = "met", "not_met", "not_applicable"
 
 TITLES = {
     1: "Key indicators identified before the annual dialogue",
     2: "Indicator data discussed at the annual dialogue",
-    3: "Annual targets set for key indicators",
+    3: "Annual targets set for performance indicators",
     4: "Program guidance references the need for targets",
     5: "Partner-government contributions tracked for the year",
     6: "Sustainability discussed at the dialogue and the plan not overdue",
@@ -62,14 +62,8 @@ def compliance_for_compacts(compacts, *, fiscal_year: int,
     today = today or timezone.localdate()
     compacts = list(compacts)
     ids = [c.pk for c in compacts]
-    key_indicators: dict[int, list[Indicator]] = {pk: [] for pk in ids}
-    for indicator in (
-        Indicator.objects.filter(compact__in=ids, is_key=True)
-        .prefetch_related(Prefetch("targets", queryset=Target.objects.filter(
-            fiscal_year=fiscal_year)))
-        .order_by("code")
-    ):
-        key_indicators[indicator.compact_id].append(indicator)
+    performance_indicators = _performance_indicators(ids, fiscal_year)
+    pending_targets = _pending_target_proposals(ids, fiscal_year)
     dialogues = {
         d.compact_id: d
         for d in Dialogue.objects.filter(compact__in=ids, fiscal_year=fiscal_year)
@@ -89,12 +83,37 @@ def compliance_for_compacts(compacts, *, fiscal_year: int,
         results[compact.pk] = [
             _check_key_indicators_identified(dialogue, due, fiscal_year),
             _check_indicators_discussed(dialogue, due, fiscal_year),
-            _check_targets(key_indicators[compact.pk], fiscal_year),
+            _check_targets(performance_indicators[compact.pk], fiscal_year,
+                           pending_targets.get(compact.pk, [])),
             guidance,
             _check_contributions(contributions.get(compact.pk, 0), fiscal_year),
             _check_sustainability(plans.get(compact.pk), dialogue, due, fiscal_year, today),
         ]
     return results
+
+
+def _performance_indicators(compact_ids, fiscal_year) -> dict[int, list[Indicator]]:
+    """Each compact's indicators tracked in the fiscal year, with that year's target."""
+    found: dict[int, list[Indicator]] = {pk: [] for pk in compact_ids}
+    for indicator in (
+        Indicator.objects.filter(active_in_fiscal_year(fiscal_year), compact__in=compact_ids)
+        .prefetch_related(Prefetch("targets", queryset=Target.objects.filter(
+            fiscal_year=fiscal_year)))
+        .order_by("code")
+    ):
+        found[indicator.compact_id].append(indicator)
+    return found
+
+
+def _pending_target_proposals(compact_ids, fiscal_year) -> dict[int, list[Indicator]]:
+    """Indicators whose target for the year was proposed at a dialogue and awaits staff."""
+    found: dict[int, list[Indicator]] = {}
+    for proposal in TargetProposal.objects.filter(
+        indicator__compact__in=compact_ids, fiscal_year=fiscal_year,
+        status=TargetProposalStatus.PENDING,
+    ).select_related("indicator"):
+        found.setdefault(proposal.indicator.compact_id, []).append(proposal.indicator)
+    return found
 
 
 def _contribution_counts(compact_ids, fiscal_year) -> dict[int, int]:
@@ -145,14 +164,39 @@ def _check_indicators_discussed(dialogue, due, fiscal_year) -> Check:
     return _check(2, MET, f"All {len(keys)} key indicators were discussed.")
 
 
-def _check_targets(key_indicators, fiscal_year) -> Check:
-    if not key_indicators:
-        return _check(3, NOT_MET, "The compact has no key indicators flagged.")
-    missing = [k for k in key_indicators if not list(k.targets.all())]
+def _sets_no_bar(target: Target, indicator: Indicator) -> bool:
+    """A target of 0 where higher is better is met by any result, even none at all."""
+    return target.value == 0 and indicator.direction == Direction.INCREASE
+
+
+def _check_targets(indicators, fiscal_year, pending) -> Check:
+    """GAO recommendation 3: every performance indicator tracked in the year has an annual
+    target for it. Only targets count (a proposal counts once TIP staff accept it)."""
+    if not indicators:
+        return _check(3, NOT_MET, f"No performance indicators are defined for FY{fiscal_year}.")
+    missing, no_bar = [], []
+    for indicator in indicators:
+        target = next(iter(indicator.targets.all()), None)
+        if target is None:
+            missing.append(indicator)
+        elif _sets_no_bar(target, indicator):
+            no_bar.append(indicator)
+    total, with_target = len(indicators), len(indicators) - len(missing) - len(no_bar)
+    if not (missing or no_bar):
+        return _check(3, MET, f"All {total} performance indicators tracked in FY{fiscal_year} "
+                              f"have a FY{fiscal_year} target.")
+    problems = []
     if missing:
-        return _check(3, NOT_MET, f"No FY{fiscal_year} target for: {_codes(missing)}.")
-    return _check(3, MET, f"All {len(key_indicators)} key indicators have a FY{fiscal_year} "
-                          "target.")
+        problems.append(f"no FY{fiscal_year} target for: {_codes(missing)}")
+    if no_bar:
+        problems.append(f"a FY{fiscal_year} target of 0, which any result meets, for: "
+                        f"{_codes(no_bar)}")
+    detail = "; ".join(problems)
+    detail = (f"{detail[0].upper()}{detail[1:]}. {with_target} of {total} performance "
+              "indicators have a target that counts.")
+    if pending:
+        detail += f" Target proposals await TIP staff for: {_codes(pending)}."
+    return _check(3, NOT_MET, detail)
 
 
 def _check_guidance(today) -> Check:

@@ -11,17 +11,25 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Prefetch, Q, Sum
 
 from compacts.models import Award, Compact, Extension, GuidanceDocument, Objective
 from contributions.charts import funding_chart_svg
 from contributions.models import Contribution, SustainabilityPlan
 from contributions.selectors import FundingYear, funding_years
 from cpc.fiscal import fiscal_year_bounds
-from dialogues.models import ActionItemStatus, Dialogue, Participant, Side
+from dialogues.models import (
+    ActionItemStatus,
+    Dialogue,
+    Participant,
+    Side,
+    TargetProposal,
+    TargetProposalStatus,
+)
+from dialogues.selectors import agreed_target_count
 from indicators.charts import indicator_chart_svg
 from indicators.models import Indicator, Result, ResultStatus, Target
-from indicators.progress import STATUS_LABELS, Progress, progress_for_indicators
+from indicators.progress import Progress, progress_for_indicators, status_label
 from oversight.compliance import (
     MET,
     NOT_APPLICABLE,
@@ -47,7 +55,7 @@ class IndicatorRow:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS.get(self.year.status, "") if self.year else "No data"
+        return status_label(self.year) if self.year else "Not tracked"
 
 
 @dataclass(frozen=True)
@@ -214,7 +222,7 @@ def _sections(compacts: list[Compact], *, fiscal_year: int, today: dt.date,
         indicators = indicators_of.get(compact.pk, [])
         for indicator in indicators:
             indicator.compact = compact  # shares the prefetched extensions
-        progress = progress_for_indicators(indicators, fiscal_years=years)
+        progress = progress_for_indicators(indicators, fiscal_years=years, today=today)
         rows = [IndicatorRow(i, progress[i.pk].for_year(fiscal_year),
                              progress[i.pk].life_of_compact) for i in indicators]
         funding = funding_years(compact, awards=compact.awards.all(),
@@ -263,8 +271,10 @@ def _dialogues_by_compact(ids: list[int], fiscal_year: int) -> dict[int, list[Di
             Prefetch("key_indicators", queryset=Indicator.objects.order_by("code")),
             Prefetch("discussions__indicator"),
             "action_items",
+            Prefetch("target_proposals", queryset=TargetProposal.objects.filter(
+                status=TargetProposalStatus.ACCEPTED)),
+            "targets_agreed",
         )
-        .annotate(targets_agreed_count=Count("targets_agreed", distinct=True))
         .order_by("compact_id", "fiscal_year", "scheduled_for", "pk")
     )
     grouped: dict[int, list[Dialogue]] = defaultdict(list)
@@ -287,7 +297,7 @@ def _dialogue_row(dialogue: Dialogue) -> DialogueRow:
         key_indicator_codes=keys,
         identified_in_advance=bool(keys and identified and meeting and identified < meeting),
         discussed_codes=sorted({d.indicator.code for d in dialogue.discussions.all()}),
-        targets_agreed=dialogue.targets_agreed_count,
+        targets_agreed=agreed_target_count(dialogue),
         open_action_items=[a for a in dialogue.action_items.all()
                            if a.status == ActionItemStatus.OPEN],
     )

@@ -42,7 +42,7 @@ from compacts.models import (
 )
 from compacts.roles import PROJECT_APPS
 from contributions.models import Contribution, FollowUp, Measure, SustainabilityPlan
-from dialogues.models import ActionItem, Dialogue, Discussion, Participant
+from dialogues.models import ActionItem, Dialogue, Discussion, Participant, TargetProposal
 from indicators.models import Disaggregation, Indicator, Result, StandardIndicator, Target
 from tests.compacts.factories import (
     AwardFactory,
@@ -62,6 +62,7 @@ from tests.dialogues.factories import (
     DialogueFactory,
     DiscussionFactory,
     ParticipantFactory,
+    TargetProposalFactory,
 )
 from tests.indicators.factories import (
     DisaggregationFactory,
@@ -110,6 +111,9 @@ PAGE_OBJECTS = {
     "dialogues:dialogue-log": {"pk": Dialogue},
     "dialogues:preparation-pack": {"pk": Dialogue},
     "dialogues:dialogue-move": {"pk": Dialogue},
+    "dialogues:target-proposals": {"compact_id": Compact},
+    "dialogues:target-proposal-accept": {"pk": TargetProposal},
+    "dialogues:target-proposal-reject": {"pk": TargetProposal},
     "indicators:compact-indicators": {"compact_id": Compact},
     "indicators:data-entry": {"compact_id": Compact},
     "indicators:result-approve": {"compact_id": Compact, "result_id": Result},
@@ -250,6 +254,7 @@ def build_world(country: PartnerCountry, standard: StandardIndicator) -> dict:
         Participant: ParticipantFactory(dialogue=dialogue),
         Discussion: DiscussionFactory(dialogue=dialogue, indicator=indicator),
         ActionItem: ActionItemFactory(dialogue=dialogue, due_on=dt.date(2024, 6, 1)),
+        TargetProposal: TargetProposalFactory(dialogue=dialogue, indicator=indicator),
         Contribution: contribution,
         SustainabilityPlan: plan,
         Measure: MeasureFactory(plan=plan),

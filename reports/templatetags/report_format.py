@@ -17,10 +17,11 @@ def usd(value) -> str:
 
 
 @register.filter
-def figure(value) -> str:
-    """A target, actual or baseline: thousands separated, no trailing zeros."""
+def figure(value, missing: str = "—") -> str:
+    """A target, actual or baseline: thousands separated, no trailing zeros; ``missing``
+    (``{{ value|figure:"not reported" }}``) when there is none."""
     if value is None or value == "":
-        return "—"
+        return missing
     value = Decimal(value)
     if value == value.to_integral_value():
         return f"{value:,.0f}"

@@ -1,15 +1,16 @@
 import datetime as dt
+from decimal import Decimal
 
 import factory
 from factory.django import DjangoModelFactory
 
-from dialogues.models import ActionItem, Dialogue, Discussion, Participant
+from dialogues.models import ActionItem, Dialogue, Discussion, Participant, TargetProposal
 from tests.compacts.factories import CompactFactory
 from tests.indicators.factories import IndicatorFactory, ResultFactory, TargetFactory
 
 __all__ = [
     "ActionItemFactory", "DialogueFactory", "DiscussionFactory", "IndicatorFactory",
-    "ParticipantFactory", "ResultFactory", "TargetFactory",
+    "ParticipantFactory", "ResultFactory", "TargetFactory", "TargetProposalFactory",
 ]
 
 
@@ -49,3 +50,17 @@ class ActionItemFactory(DjangoModelFactory):
     dialogue = factory.SubFactory(DialogueFactory)
     description = "Share the shelter referral data."
     owner = "Embassy"
+
+
+class TargetProposalFactory(DjangoModelFactory):
+    """A pending proposal at a FY2024 dialogue for the next year's target."""
+
+    class Meta:
+        model = TargetProposal
+
+    dialogue = factory.SubFactory(DialogueFactory)
+    indicator = factory.SubFactory(IndicatorFactory,
+                                   compact=factory.SelfAttribute("..dialogue.compact"))
+    fiscal_year = 2025
+    value = Decimal("45")
+    status = "pending"

@@ -100,9 +100,11 @@ def test_officer_logs_a_whole_dialogue_from_one_page(client, ghana_officer, ghan
     assert dialogue.discussions.count() == 2
     assert dialogue.action_items.get().description == "Share the referral data"
     assert dialogue.sustainability_discussed and dialogue.contributions_discussed
-    agreed = Target.objects.filter(set_at_dialogue=dialogue)
-    assert agreed.count() == 2
-    assert {t.value for t in agreed} == {Decimal("140")}
+    # The officer's targets are proposals: no target changes until TIP staff accept them.
+    assert not Target.objects.filter(set_at_dialogue=dialogue).exists()
+    proposed = dialogue.target_proposals.all()
+    assert proposed.count() == 2
+    assert {(p.value, p.status) for p in proposed} == {(Decimal("140"), "pending")}
 
 
 def test_bad_target_shows_error_and_saves_nothing(client, ghana_officer, ghana_compact):

@@ -410,7 +410,7 @@ def test_chart_labels_follow_direction_and_unit():
     assert root.find(f"{SVG}title").text == "Cases <pending> & late"
     assert "Lower is better" in root.find(f"{SVG}desc").text
     texts = [t.text for t in root.iter(f"{SVG}text")]
-    assert "100%" in texts and "8%" in texts and "no data" in texts
+    assert "100%" in texts and "8%" in texts and "not reported" in texts
     assert "Target (ceiling)" in texts
     assert "FY2023" in texts and "FY2024" in texts
     assert not any("None" in (t or "") for t in texts)  # the life-of-compact row is left out
