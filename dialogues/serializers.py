@@ -16,7 +16,8 @@ class DialogueSerializer(serializers.ModelSerializer):
         model = Dialogue
         fields = [
             "id", "compact", "fiscal_year", "scheduled_for", "held_on", "format", "status",
-            "key_indicators", "key_indicators_identified_on", "summary",
+            "key_indicators", "key_indicators_identified_on", "key_indicators_shared_on",
+            "key_indicators_shared_via", "key_indicators_shared_note", "summary",
             "contributions_discussed", "contributions_notes", "sustainability_discussed",
             "sustainability_notes", "created_at", "updated_at",
         ]

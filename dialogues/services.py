@@ -30,6 +30,10 @@ ERR_HOLD_IN_FUTURE = "A dialogue cannot be held on a date in the future."
 ERR_HOLD_NEEDS_DATE = "Give the date the dialogue was held."
 ERR_CLOSE_NEEDS_SUMMARY = "Write a summary of the dialogue before closing it."
 ERR_MOVE = "A {current} dialogue cannot become {new}."
+ERR_KEY_INDICATORS_AFTER_HELD = (
+    "The dialogue was held on {day:%Y-%m-%d}; key indicators are identified before it, not "
+    "afterwards."
+)
 
 ALLOWED_MOVES = {
     DialogueStatus.PLANNED: {DialogueStatus.HELD},
@@ -48,16 +52,22 @@ def _check_year(compact: Compact, fiscal_year: int | None) -> None:
         raise ValidationError({"fiscal_year": ERR_YEAR_OUTSIDE_COMPACT.format(fy=fiscal_year)})
 
 
-def _set_key_indicators(dialogue: Dialogue, indicators: Iterable[Indicator]) -> None:
-    indicators = list(indicators)
+def _check_key_indicators(dialogue: Dialogue, indicators: list[Indicator]) -> None:
     if any(indicator.compact_id != dialogue.compact_id for indicator in indicators):
         raise ValidationError({"key_indicators": ERR_KEY_INDICATOR_OTHER_COMPACT})
-    dialogue.key_indicators.set(indicators)
+
+
+def _stamp_identified(dialogue: Dialogue, indicators: list[Indicator]) -> None:
     # GAO recommendation 1 asks that key indicators be identified before the dialogue: the
-    # server, not the client, records when that first happened.
-    if indicators and dialogue.key_indicators_identified_on is None:
-        dialogue.key_indicators_identified_on = timezone.localdate()
-        dialogue.save(update_fields=["key_indicators_identified_on", "updated_at"])
+    # server, not the client, records when that first happened. Set before the dialogue is
+    # validated, so the date rules (shared on or after it, held on or after it) see it.
+    if not indicators or dialogue.key_indicators_identified_on is not None:
+        return
+    today = timezone.localdate()
+    if dialogue.held_on and dialogue.held_on < today:
+        raise ValidationError({"key_indicators": ERR_KEY_INDICATORS_AFTER_HELD.format(
+            day=dialogue.held_on)})
+    dialogue.key_indicators_identified_on = today
 
 
 @transaction.atomic
@@ -68,9 +78,13 @@ def dialogue_create(
     """Plan a dialogue; open action items of the previous year's dialogue carry over."""
     _check_year(compact, fiscal_year)
     fields.pop("status", None)
-    dialogue = validated_save(Dialogue(compact=compact, fiscal_year=fiscal_year,
-                              status=DialogueStatus.PLANNED, **fields))
-    _set_key_indicators(dialogue, key_indicators)
+    key_indicators = list(key_indicators)
+    dialogue = Dialogue(compact=compact, fiscal_year=fiscal_year,
+                        status=DialogueStatus.PLANNED, **fields)
+    _check_key_indicators(dialogue, key_indicators)
+    _stamp_identified(dialogue, key_indicators)
+    validated_save(dialogue)
+    dialogue.key_indicators.set(key_indicators)
     previous = (
         Dialogue.objects.filter(compact=compact, fiscal_year__lt=fiscal_year)
         .order_by("-fiscal_year").first()
@@ -98,9 +112,13 @@ def dialogue_update(
         _check_year(dialogue.compact, data["fiscal_year"])
     for field, value in data.items():
         setattr(dialogue, field, value)
+    if key_indicators is not None:
+        key_indicators = list(key_indicators)
+        _check_key_indicators(dialogue, key_indicators)
+        _stamp_identified(dialogue, key_indicators)
     validated_save(dialogue)
     if key_indicators is not None:
-        _set_key_indicators(dialogue, key_indicators)
+        dialogue.key_indicators.set(key_indicators)
     if new_status and new_status != dialogue.status:
         dialogue = dialogue_move(dialogue=dialogue, status=new_status, held_on=held_on)
     elif held_on is not None and dialogue.status == DialogueStatus.HELD:
