@@ -189,8 +189,20 @@ class Participant(models.Model):
         return f"{self.name} ({self.organization})"
 
 
-class Discussion(models.Model):
-    """Indicator data discussed at a dialogue, with the figures as they stood then."""
+# Notes shorter than this ("ok", "discussed") say nothing about what the data showed.
+DISCUSSION_NOTES_MIN_CHARS = 20
+ERR_NOTES_TOO_SHORT = (
+    f"Say what was discussed about the indicator's data (at least {DISCUSSION_NOTES_MIN_CHARS} "
+    "characters)."
+)
+
+
+class Discussion(ConstraintErrorsOnFields, models.Model):
+    """Indicator data discussed at a dialogue, with the figures as they stood then.
+
+    The server stamps the figures when the discussion is recorded (never the client): the
+    dialogue year's target and the latest approved actual up to that year, with the fiscal
+    year that actual is for (see ``dialogues.services.indicator_figures``)."""
 
     dialogue = models.ForeignKey(Dialogue, on_delete=models.PROTECT, related_name="discussions")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT,
@@ -198,6 +210,8 @@ class Discussion(models.Model):
     notes = models.TextField()
     target_value = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
     actual_value = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    actual_fiscal_year = models.PositiveSmallIntegerField(null=True, blank=True,
+                                                          validators=fiscal_year_validators)
     # A discussion of an indicator that was not a key indicator is allowed but flagged.
     was_key_indicator = models.BooleanField(default=True)
     recorded_by = models.ForeignKey(
@@ -206,13 +220,29 @@ class Discussion(models.Model):
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
+    constraint_error_fields = {"discussion_actual_with_its_year": "actual_fiscal_year"}
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["dialogue", "indicator__code", "pk"]
+        constraints = [
+            # An actual means nothing without the fiscal year it is for, and a year without
+            # an actual would pretend data was discussed.
+            models.CheckConstraint(
+                condition=(models.Q(actual_value__isnull=True, actual_fiscal_year__isnull=True)
+                           | models.Q(actual_value__isnull=False,
+                                      actual_fiscal_year__isnull=False)),
+                name="discussion_actual_with_its_year",
+                violation_error_message="An actual is stamped together with its fiscal year.",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.indicator.code} at {self.dialogue}"
+
+    def clean(self):
+        if len((self.notes or "").strip()) < DISCUSSION_NOTES_MIN_CHARS:
+            raise ValidationError({"notes": ERR_NOTES_TOO_SHORT})
 
 
 class ActionItemStatus(models.TextChoices):

@@ -51,9 +51,10 @@ class DiscussionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Discussion
         fields = ["id", "dialogue", "indicator", "notes", "target_value", "actual_value",
-                  "was_key_indicator", "recorded_by", "recorded_at"]
-        read_only_fields = ["dialogue", "target_value", "actual_value", "was_key_indicator",
-                            "recorded_by", "recorded_at"]
+                  "actual_fiscal_year", "was_key_indicator", "recorded_by", "recorded_at"]
+        # The server stamps the figures when the discussion is recorded; a client's are ignored.
+        read_only_fields = ["dialogue", "target_value", "actual_value", "actual_fiscal_year",
+                            "was_key_indicator", "recorded_by", "recorded_at"]
 
     def __init__(self, *args, indicators=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,6 +3,8 @@ else is a state conflict (409). A closed dialogue is the record and changes no m
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -11,7 +13,8 @@ from django.utils import timezone
 
 from compacts.models import Compact
 from cpc.services import StateConflict, validated_save
-from indicators.models import Indicator
+from indicators.models import Indicator, ResultStatus
+from indicators.progress import compute_indicator_progress
 
 from .models import (
     ActionItem,
@@ -164,30 +167,56 @@ def participant_update(*, participant: Participant, data: Mapping[str, Any]) -> 
     return validated_save(participant, data)
 
 
-def indicator_figures(indicator: Indicator, fiscal_year: int):
-    """The indicator's target and approved actual for the year as they stand now, following
-    its cumulation mode (a cumulative indicator's actual is the running total)."""
-    from indicators.progress import compute_indicator_progress
+@dataclass(frozen=True)
+class IndicatorFigures:
+    """An indicator's data as it stands for a dialogue: the dialogue year's target and the
+    latest approved actual up to that year, with the year that actual is for."""
 
+    target: Decimal | None
+    actual: Decimal | None
+    actual_fiscal_year: int | None
+
+
+def indicator_figures(indicator: Indicator, fiscal_year: int) -> IndicatorFigures:
+    """The figures a dialogue of ``fiscal_year`` discusses, as they stand now.
+
+    Both follow the indicator's cumulation mode, as the progress table does (a cumulative
+    indicator's target and actual are running totals). The actual is that of the latest
+    fiscal year, up to ``fiscal_year``, with an approved result; submitted and returned
+    results never count. Uses the indicator's prefetched targets and results when present.
+    """
+    results = list(indicator.results.all())
+    approved_years = sorted(
+        {r.fiscal_year for r in results
+         if r.status == ResultStatus.APPROVED and r.fiscal_year <= fiscal_year},
+        reverse=True,
+    )
     progress = compute_indicator_progress(
-        indicator, targets=indicator.targets.all(), results=indicator.results.all(),
-        fiscal_years=[fiscal_year],
+        indicator, targets=indicator.targets.all(), results=results,
+        fiscal_years=[fiscal_year, *approved_years],
     )
     row = progress.for_year(fiscal_year)
-    return (row.target, row.actual) if row else (None, None)
+    target = row.target if row else None
+    for year in approved_years:
+        actual = progress.for_year(year).actual
+        if actual is not None:
+            return IndicatorFigures(target, actual, year)
+    return IndicatorFigures(target, None, None)
 
 
 @transaction.atomic
 def discussion_record(*, dialogue: Dialogue, indicator: Indicator, notes: str,
                       user=None) -> Discussion:
-    """Record that an indicator's data was discussed, with its figures as they stood."""
+    """Record that an indicator's data was discussed. The server stamps the figures as they
+    stand now (``indicator_figures``); whatever a client sends for them is ignored."""
     _refuse_if_closed(dialogue)
     if indicator.compact_id != dialogue.compact_id:
         raise ValidationError({"indicator": ERR_INDICATOR_OTHER_COMPACT})
-    target, actual = indicator_figures(indicator, dialogue.fiscal_year)
+    figures = indicator_figures(indicator, dialogue.fiscal_year)
     return validated_save(Discussion(
-        dialogue=dialogue, indicator=indicator, notes=notes, target_value=target,
-        actual_value=actual,
+        dialogue=dialogue, indicator=indicator, notes=(notes or "").strip(),
+        target_value=figures.target, actual_value=figures.actual,
+        actual_fiscal_year=figures.actual_fiscal_year,
         was_key_indicator=dialogue.key_indicators.filter(pk=indicator.pk).exists(),
         recorded_by=user,
     ))

@@ -57,8 +57,8 @@ class PreparationPackView(DialogueDetailView):
         rows = []
         for key in dialogue.key_indicators.all():
             indicator = indicators.get(key.pk, key)
-            target, actual = services.indicator_figures(indicator, dialogue.fiscal_year)
-            rows.append({"indicator": indicator, "target": target, "actual": actual})
+            rows.append({"indicator": indicator,
+                         "figures": services.indicator_figures(indicator, dialogue.fiscal_year)})
         context["key_rows"] = rows
         previous = (
             Dialogue.objects.filter(compact=dialogue.compact_id,
@@ -195,8 +195,15 @@ class DialogueLogView(RoleRequiredMixin, View):
         for indicator, indicator_form in indicator_forms:
             notes = indicator_form.cleaned_data.get("notes", "").strip()
             if notes:
-                services.discussion_record(dialogue=dialogue, indicator=indicator, notes=notes,
-                                           user=request.user)
+                try:
+                    services.discussion_record(dialogue=dialogue, indicator=indicator,
+                                               notes=notes, user=request.user)
+                except ValidationError as error:
+                    # Show the discussion's error beside that indicator's row.
+                    for messages_ in error.message_dict.values():
+                        for message in messages_:
+                            indicator_form.add_error("notes", message)
+                    raise
             value = indicator_form.cleaned_data.get("target_value")
             if value is not None:
                 try:
