@@ -17,6 +17,13 @@ def fiscal_year_bounds(fiscal_year: int) -> tuple[dt.date, dt.date]:
     return dt.date(fiscal_year - 1, 10, 1), dt.date(fiscal_year, 9, 30)
 
 
+def fiscal_year_window(fiscal_year: int, *, days_after: int = 0) -> tuple[dt.date, dt.date]:
+    """The days a record of ``fiscal_year`` may fall on: the year itself, and ``days_after``
+    days past its end for what is held once the year's figures are in (an annual dialogue)."""
+    first_day, last_day = fiscal_year_bounds(fiscal_year)
+    return first_day, last_day + dt.timedelta(days=days_after)
+
+
 def add_years(day: dt.date, years: int) -> dt.date:
     """The same calendar day ``years`` later; 29 February becomes 28 February."""
     try:

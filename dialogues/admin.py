@@ -30,7 +30,8 @@ class DialogueAdmin(ScopedAdmin):
 class DiscussionAdmin(ScopedAdmin):
     country_path = "dialogue__compact__country"
     list_display = ["dialogue", "indicator", "was_key_indicator", "recorded_at"]
-    readonly_fields = ["target_value", "actual_value", "was_key_indicator", "recorded_by"]
+    readonly_fields = ["target_value", "actual_value", "actual_fiscal_year", "was_key_indicator",
+                       "recorded_by"]
 
 
 @admin.register(ActionItem)

@@ -1,7 +1,9 @@
 """Forms of the dialogue page: one page to prepare and log a whole dialogue."""
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms import inlineformset_factory
+from django.utils import timezone
 
 from cpc.fiscal import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN
 from indicators.models import Indicator
@@ -9,7 +11,21 @@ from indicators.models import Indicator
 from .models import ActionItem, Dialogue, Participant
 
 
-class DialogueForm(forms.ModelForm):
+class ModelRulesForm(forms.ModelForm):
+    """A model form whose model rules may name a field the form does not show (the log page
+    has no ``held_on``): such errors go to the top of the form rather than failing."""
+
+    def _update_errors(self, errors):
+        if hasattr(errors, "error_dict"):
+            placed: dict[str, list] = {}
+            for field, messages in errors.error_dict.items():
+                target = field if field in self.fields else NON_FIELD_ERRORS
+                placed.setdefault(target, []).extend(messages)
+            errors = ValidationError(placed)
+        super()._update_errors(errors)
+
+
+class DialogueForm(ModelRulesForm):
     key_indicators = forms.ModelMultipleChoiceField(
         queryset=Indicator.objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "usa-checkbox__input"}),
@@ -18,11 +34,26 @@ class DialogueForm(forms.ModelForm):
 
     class Meta:
         model = Dialogue
-        fields = ["scheduled_for", "format", "key_indicators", "summary",
+        fields = ["scheduled_for", "format", "key_indicators", "key_indicators_shared_on",
+                  "key_indicators_shared_via", "key_indicators_shared_note", "summary",
                   "contributions_discussed", "contributions_notes",
                   "sustainability_discussed", "sustainability_notes"]
+        labels = {
+            "key_indicators_shared_on": "Shared with the partner government on",
+            "key_indicators_shared_via": "Shared by",
+            "key_indicators_shared_note": "How they were shared (optional; required for other)",
+        }
+        help_texts = {
+            "key_indicators_shared_on": "The date the key indicators were sent to the partner "
+                                        "government, before the dialogue.",
+        }
         widgets = {
             "scheduled_for": forms.DateInput(attrs={"type": "date", "class": "usa-input"}),
+            "key_indicators_shared_on": forms.DateInput(attrs={"type": "date",
+                                                               "class": "usa-input"}),
+            "key_indicators_shared_via": forms.Select(attrs={"class": "usa-select"}),
+            "key_indicators_shared_note": forms.Textarea(attrs={"class": "usa-textarea",
+                                                                "rows": 2}),
             "format": forms.Select(attrs={"class": "usa-select"}),
             "summary": forms.Textarea(attrs={"class": "usa-textarea", "rows": 4}),
             "contributions_notes": forms.Textarea(attrs={"class": "usa-textarea", "rows": 2}),
@@ -37,6 +68,14 @@ class DialogueForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["key_indicators"].queryset = indicators
         self.fields["key_indicators"].label_from_instance = lambda i: f"{i.code} {i.name}"
+
+    def clean(self):
+        cleaned = super().clean()
+        # Key indicators picked now are stamped today when saved (dialogues.services); check
+        # the dates given with them (shared on, for one) against that day.
+        if cleaned.get("key_indicators") and self.instance.key_indicators_identified_on is None:
+            self.instance.key_indicators_identified_on = timezone.localdate()
+        return cleaned
 
 
 class NewDialogueForm(DialogueForm):

@@ -1,5 +1,7 @@
 """Annual dialogues: the program's primary monitoring meeting, and what was said at it."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -7,7 +9,12 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from compacts.models import Compact
-from cpc.fiscal import fiscal_year_validators
+from cpc.fiscal import (
+    FISCAL_YEAR_MAX,
+    FISCAL_YEAR_MIN,
+    fiscal_year_validators,
+    fiscal_year_window,
+)
 from cpc.models import ConstraintErrorsOnFields
 from indicators.models import Indicator, fiscal_year_errors, unit_value_errors
 
@@ -22,6 +29,46 @@ class DialogueStatus(models.TextChoices):
     PLANNED = "planned", "Planned"
     HELD = "held", "Held"
     CLOSED = "closed", "Closed"
+
+
+class SharingChannel(models.TextChoices):
+    """How the key indicators reached the partner government."""
+
+    DIPLOMATIC_NOTE = "diplomatic_note", "Diplomatic note"
+    EMAIL = "email", "Email"
+    MEETING = "meeting", "Meeting"
+    OTHER = "other", "Other"
+
+
+# A year's dialogue reviews the year's figures, so it may be held up to this many days after
+# the fiscal year ends (by 28 January for a year ending 30 September), never later.
+DIALOGUE_DAYS_AFTER_FISCAL_YEAR = 120
+
+ERR_DATE_OUTSIDE_FISCAL_YEAR = (
+    "The FY{fy} dialogue must fall between {first:%Y-%m-%d} and {last:%Y-%m-%d} (the fiscal year "
+    "and up to {days} days after it ends)."
+)
+ERR_DATE_OUTSIDE_COMPACT = (
+    "The dialogue must fall within the compact's term, {start:%Y-%m-%d} to {end:%Y-%m-%d}."
+)
+ERR_HELD_BEFORE_SCHEDULED = (
+    "The dialogue cannot be held before the date it is scheduled for ({day:%Y-%m-%d}); if it "
+    "was held earlier, correct the scheduled date first."
+)
+ERR_HELD_BEFORE_IDENTIFIED = (
+    "The dialogue cannot be held before its key indicators were identified ({day:%Y-%m-%d})."
+)
+ERR_HELD_BEFORE_SHARED = (
+    "The dialogue cannot be held before its key indicators were shared with the partner "
+    "government ({day:%Y-%m-%d})."
+)
+ERR_SHARED_BEFORE_IDENTIFIED = (
+    "Key indicators cannot be shared before they were identified ({day:%Y-%m-%d})."
+)
+ERR_SHARED_NOT_IDENTIFIED = "Identify the key indicators before recording that they were shared."
+ERR_SHARED_IN_FUTURE = "The date the key indicators were shared cannot be in the future."
+ERR_SHARED_VIA_WITHOUT_DATE = "Give the date the key indicators were shared."
+ERR_SHARED_OTHER_NEEDS_NOTE = "Say how the key indicators were shared."
 
 
 class Dialogue(ConstraintErrorsOnFields, models.Model):
@@ -39,6 +86,12 @@ class Dialogue(ConstraintErrorsOnFields, models.Model):
                                             related_name="key_for_dialogues")
     # Stamped by the server when key indicators are first saved (GAO recommendation 1).
     key_indicators_identified_on = models.DateField(null=True, blank=True)
+    # GAO recommendation 1 asks that key indicators be identified *with the partner*: when
+    # and how they were sent to the partner government.
+    key_indicators_shared_on = models.DateField(null=True, blank=True)
+    key_indicators_shared_via = models.CharField(max_length=24, choices=SharingChannel.choices,
+                                                 blank=True)
+    key_indicators_shared_note = models.TextField(blank=True)
     summary = models.TextField(blank=True)
     contributions_discussed = models.BooleanField(default=False)
     contributions_notes = models.TextField(blank=True)
@@ -62,6 +115,55 @@ class Dialogue(ConstraintErrorsOnFields, models.Model):
 
     def __str__(self) -> str:
         return f"{self.compact.country} FY{self.fiscal_year} annual dialogue"
+
+    def clean(self):
+        errors: dict[str, list[str]] = {}
+        for field in ("scheduled_for", "held_on"):
+            if messages := self._date_errors(getattr(self, field)):
+                errors[field] = messages
+        held, identified = self.held_on, self.key_indicators_identified_on
+        shared = self.key_indicators_shared_on
+        held_errors = errors.setdefault("held_on", [])
+        if held and self.scheduled_for and held < self.scheduled_for:
+            held_errors.append(ERR_HELD_BEFORE_SCHEDULED.format(day=self.scheduled_for))
+        if held and identified and held < identified:
+            held_errors.append(ERR_HELD_BEFORE_IDENTIFIED.format(day=identified))
+        if held and shared and held < shared:
+            held_errors.append(ERR_HELD_BEFORE_SHARED.format(day=shared))
+        shared_errors = errors.setdefault("key_indicators_shared_on", [])
+        if shared:
+            if identified is None:
+                shared_errors.append(ERR_SHARED_NOT_IDENTIFIED)
+            elif shared < identified:
+                shared_errors.append(ERR_SHARED_BEFORE_IDENTIFIED.format(day=identified))
+            if shared > timezone.localdate():
+                shared_errors.append(ERR_SHARED_IN_FUTURE)
+        elif self.key_indicators_shared_via:
+            shared_errors.append(ERR_SHARED_VIA_WITHOUT_DATE)
+        if (self.key_indicators_shared_via == SharingChannel.OTHER
+                and not self.key_indicators_shared_note.strip()):
+            errors["key_indicators_shared_note"] = [ERR_SHARED_OTHER_NEEDS_NOTE]
+        errors = {field: messages for field, messages in errors.items() if messages}
+        if errors:
+            raise ValidationError(errors)
+
+    def _date_errors(self, day: dt.date | None) -> list[str]:
+        """A dialogue's day lies in its fiscal year (or shortly after) and in the compact's
+        term, extensions included."""
+        if day is None or not FISCAL_YEAR_MIN <= (self.fiscal_year or 0) <= FISCAL_YEAR_MAX:
+            return []  # no year, or one its own validator refuses
+        messages = []
+        first, last = fiscal_year_window(self.fiscal_year,
+                                         days_after=DIALOGUE_DAYS_AFTER_FISCAL_YEAR)
+        if not first <= day <= last:
+            messages.append(ERR_DATE_OUTSIDE_FISCAL_YEAR.format(
+                fy=self.fiscal_year, first=first, last=last,
+                days=DIALOGUE_DAYS_AFTER_FISCAL_YEAR))
+        if self.compact_id:
+            start, end = self.compact.start_date, self.compact.current_end_date
+            if start and end and not start <= day <= end:
+                messages.append(ERR_DATE_OUTSIDE_COMPACT.format(start=start, end=end))
+        return messages
 
 
 class Side(models.TextChoices):
@@ -87,8 +189,20 @@ class Participant(models.Model):
         return f"{self.name} ({self.organization})"
 
 
-class Discussion(models.Model):
-    """Indicator data discussed at a dialogue, with the figures as they stood then."""
+# Notes shorter than this ("ok", "discussed") say nothing about what the data showed.
+DISCUSSION_NOTES_MIN_CHARS = 20
+ERR_NOTES_TOO_SHORT = (
+    f"Say what was discussed about the indicator's data (at least {DISCUSSION_NOTES_MIN_CHARS} "
+    "characters)."
+)
+
+
+class Discussion(ConstraintErrorsOnFields, models.Model):
+    """Indicator data discussed at a dialogue, with the figures as they stood then.
+
+    The server stamps the figures when the discussion is recorded (never the client): the
+    dialogue year's target and the latest approved actual up to that year, with the fiscal
+    year that actual is for (see ``dialogues.services.indicator_figures``)."""
 
     dialogue = models.ForeignKey(Dialogue, on_delete=models.PROTECT, related_name="discussions")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT,
@@ -96,6 +210,8 @@ class Discussion(models.Model):
     notes = models.TextField()
     target_value = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
     actual_value = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    actual_fiscal_year = models.PositiveSmallIntegerField(null=True, blank=True,
+                                                          validators=fiscal_year_validators)
     # A discussion of an indicator that was not a key indicator is allowed but flagged.
     was_key_indicator = models.BooleanField(default=True)
     recorded_by = models.ForeignKey(
@@ -104,13 +220,29 @@ class Discussion(models.Model):
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
+    constraint_error_fields = {"discussion_actual_with_its_year": "actual_fiscal_year"}
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["dialogue", "indicator__code", "pk"]
+        constraints = [
+            # An actual means nothing without the fiscal year it is for, and a year without
+            # an actual would pretend data was discussed.
+            models.CheckConstraint(
+                condition=(models.Q(actual_value__isnull=True, actual_fiscal_year__isnull=True)
+                           | models.Q(actual_value__isnull=False,
+                                      actual_fiscal_year__isnull=False)),
+                name="discussion_actual_with_its_year",
+                violation_error_message="An actual is stamped together with its fiscal year.",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.indicator.code} at {self.dialogue}"
+
+    def clean(self):
+        if len((self.notes or "").strip()) < DISCUSSION_NOTES_MIN_CHARS:
+            raise ValidationError({"notes": ERR_NOTES_TOO_SHORT})
 
 
 class ActionItemStatus(models.TextChoices):

@@ -16,7 +16,8 @@ class DialogueSerializer(serializers.ModelSerializer):
         model = Dialogue
         fields = [
             "id", "compact", "fiscal_year", "scheduled_for", "held_on", "format", "status",
-            "key_indicators", "key_indicators_identified_on", "summary",
+            "key_indicators", "key_indicators_identified_on", "key_indicators_shared_on",
+            "key_indicators_shared_via", "key_indicators_shared_note", "summary",
             "contributions_discussed", "contributions_notes", "sustainability_discussed",
             "sustainability_notes", "created_at", "updated_at",
         ]
@@ -50,9 +51,10 @@ class DiscussionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Discussion
         fields = ["id", "dialogue", "indicator", "notes", "target_value", "actual_value",
-                  "was_key_indicator", "recorded_by", "recorded_at"]
-        read_only_fields = ["dialogue", "target_value", "actual_value", "was_key_indicator",
-                            "recorded_by", "recorded_at"]
+                  "actual_fiscal_year", "was_key_indicator", "recorded_by", "recorded_at"]
+        # The server stamps the figures when the discussion is recorded; a client's are ignored.
+        read_only_fields = ["dialogue", "target_value", "actual_value", "actual_fiscal_year",
+                            "was_key_indicator", "recorded_by", "recorded_at"]
 
     def __init__(self, *args, indicators=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,6 +3,8 @@ else is a state conflict (409). A closed dialogue is the record and changes no m
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -11,7 +13,8 @@ from django.utils import timezone
 
 from compacts.models import Compact
 from cpc.services import StateConflict, validated_save
-from indicators.models import Indicator
+from indicators.models import Indicator, ResultStatus
+from indicators.progress import compute_indicator_progress
 
 from .models import (
     ActionItem,
@@ -30,6 +33,10 @@ ERR_HOLD_IN_FUTURE = "A dialogue cannot be held on a date in the future."
 ERR_HOLD_NEEDS_DATE = "Give the date the dialogue was held."
 ERR_CLOSE_NEEDS_SUMMARY = "Write a summary of the dialogue before closing it."
 ERR_MOVE = "A {current} dialogue cannot become {new}."
+ERR_KEY_INDICATORS_AFTER_HELD = (
+    "The dialogue was held on {day:%Y-%m-%d}; key indicators are identified before it, not "
+    "afterwards."
+)
 
 ALLOWED_MOVES = {
     DialogueStatus.PLANNED: {DialogueStatus.HELD},
@@ -48,16 +55,22 @@ def _check_year(compact: Compact, fiscal_year: int | None) -> None:
         raise ValidationError({"fiscal_year": ERR_YEAR_OUTSIDE_COMPACT.format(fy=fiscal_year)})
 
 
-def _set_key_indicators(dialogue: Dialogue, indicators: Iterable[Indicator]) -> None:
-    indicators = list(indicators)
+def _check_key_indicators(dialogue: Dialogue, indicators: list[Indicator]) -> None:
     if any(indicator.compact_id != dialogue.compact_id for indicator in indicators):
         raise ValidationError({"key_indicators": ERR_KEY_INDICATOR_OTHER_COMPACT})
-    dialogue.key_indicators.set(indicators)
+
+
+def _stamp_identified(dialogue: Dialogue, indicators: list[Indicator]) -> None:
     # GAO recommendation 1 asks that key indicators be identified before the dialogue: the
-    # server, not the client, records when that first happened.
-    if indicators and dialogue.key_indicators_identified_on is None:
-        dialogue.key_indicators_identified_on = timezone.localdate()
-        dialogue.save(update_fields=["key_indicators_identified_on", "updated_at"])
+    # server, not the client, records when that first happened. Set before the dialogue is
+    # validated, so the date rules (shared on or after it, held on or after it) see it.
+    if not indicators or dialogue.key_indicators_identified_on is not None:
+        return
+    today = timezone.localdate()
+    if dialogue.held_on and dialogue.held_on < today:
+        raise ValidationError({"key_indicators": ERR_KEY_INDICATORS_AFTER_HELD.format(
+            day=dialogue.held_on)})
+    dialogue.key_indicators_identified_on = today
 
 
 @transaction.atomic
@@ -68,9 +81,13 @@ def dialogue_create(
     """Plan a dialogue; open action items of the previous year's dialogue carry over."""
     _check_year(compact, fiscal_year)
     fields.pop("status", None)
-    dialogue = validated_save(Dialogue(compact=compact, fiscal_year=fiscal_year,
-                              status=DialogueStatus.PLANNED, **fields))
-    _set_key_indicators(dialogue, key_indicators)
+    key_indicators = list(key_indicators)
+    dialogue = Dialogue(compact=compact, fiscal_year=fiscal_year,
+                        status=DialogueStatus.PLANNED, **fields)
+    _check_key_indicators(dialogue, key_indicators)
+    _stamp_identified(dialogue, key_indicators)
+    validated_save(dialogue)
+    dialogue.key_indicators.set(key_indicators)
     previous = (
         Dialogue.objects.filter(compact=compact, fiscal_year__lt=fiscal_year)
         .order_by("-fiscal_year").first()
@@ -98,9 +115,13 @@ def dialogue_update(
         _check_year(dialogue.compact, data["fiscal_year"])
     for field, value in data.items():
         setattr(dialogue, field, value)
+    if key_indicators is not None:
+        key_indicators = list(key_indicators)
+        _check_key_indicators(dialogue, key_indicators)
+        _stamp_identified(dialogue, key_indicators)
     validated_save(dialogue)
     if key_indicators is not None:
-        _set_key_indicators(dialogue, key_indicators)
+        dialogue.key_indicators.set(key_indicators)
     if new_status and new_status != dialogue.status:
         dialogue = dialogue_move(dialogue=dialogue, status=new_status, held_on=held_on)
     elif held_on is not None and dialogue.status == DialogueStatus.HELD:
@@ -146,30 +167,56 @@ def participant_update(*, participant: Participant, data: Mapping[str, Any]) -> 
     return validated_save(participant, data)
 
 
-def indicator_figures(indicator: Indicator, fiscal_year: int):
-    """The indicator's target and approved actual for the year as they stand now, following
-    its cumulation mode (a cumulative indicator's actual is the running total)."""
-    from indicators.progress import compute_indicator_progress
+@dataclass(frozen=True)
+class IndicatorFigures:
+    """An indicator's data as it stands for a dialogue: the dialogue year's target and the
+    latest approved actual up to that year, with the year that actual is for."""
 
+    target: Decimal | None
+    actual: Decimal | None
+    actual_fiscal_year: int | None
+
+
+def indicator_figures(indicator: Indicator, fiscal_year: int) -> IndicatorFigures:
+    """The figures a dialogue of ``fiscal_year`` discusses, as they stand now.
+
+    Both follow the indicator's cumulation mode, as the progress table does (a cumulative
+    indicator's target and actual are running totals). The actual is that of the latest
+    fiscal year, up to ``fiscal_year``, with an approved result; submitted and returned
+    results never count. Uses the indicator's prefetched targets and results when present.
+    """
+    results = list(indicator.results.all())
+    approved_years = sorted(
+        {r.fiscal_year for r in results
+         if r.status == ResultStatus.APPROVED and r.fiscal_year <= fiscal_year},
+        reverse=True,
+    )
     progress = compute_indicator_progress(
-        indicator, targets=indicator.targets.all(), results=indicator.results.all(),
-        fiscal_years=[fiscal_year],
+        indicator, targets=indicator.targets.all(), results=results,
+        fiscal_years=[fiscal_year, *approved_years],
     )
     row = progress.for_year(fiscal_year)
-    return (row.target, row.actual) if row else (None, None)
+    target = row.target if row else None
+    for year in approved_years:
+        actual = progress.for_year(year).actual
+        if actual is not None:
+            return IndicatorFigures(target, actual, year)
+    return IndicatorFigures(target, None, None)
 
 
 @transaction.atomic
 def discussion_record(*, dialogue: Dialogue, indicator: Indicator, notes: str,
                       user=None) -> Discussion:
-    """Record that an indicator's data was discussed, with its figures as they stood."""
+    """Record that an indicator's data was discussed. The server stamps the figures as they
+    stand now (``indicator_figures``); whatever a client sends for them is ignored."""
     _refuse_if_closed(dialogue)
     if indicator.compact_id != dialogue.compact_id:
         raise ValidationError({"indicator": ERR_INDICATOR_OTHER_COMPACT})
-    target, actual = indicator_figures(indicator, dialogue.fiscal_year)
+    figures = indicator_figures(indicator, dialogue.fiscal_year)
     return validated_save(Discussion(
-        dialogue=dialogue, indicator=indicator, notes=notes, target_value=target,
-        actual_value=actual,
+        dialogue=dialogue, indicator=indicator, notes=(notes or "").strip(),
+        target_value=figures.target, actual_value=figures.actual,
+        actual_fiscal_year=figures.actual_fiscal_year,
         was_key_indicator=dialogue.key_indicators.filter(pk=indicator.pk).exists(),
         recorded_by=user,
     ))

@@ -2,6 +2,8 @@
 printable preparation pack. Writes go through dialogues.services; a rejected save writes
 nothing and shows the errors beside the fields."""
 
+import copy
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -57,8 +59,8 @@ class PreparationPackView(DialogueDetailView):
         rows = []
         for key in dialogue.key_indicators.all():
             indicator = indicators.get(key.pk, key)
-            target, actual = services.indicator_figures(indicator, dialogue.fiscal_year)
-            rows.append({"indicator": indicator, "target": target, "actual": actual})
+            rows.append({"indicator": indicator,
+                         "figures": services.indicator_figures(indicator, dialogue.fiscal_year)})
         context["key_rows"] = rows
         previous = (
             Dialogue.objects.filter(compact=dialogue.compact_id,
@@ -125,7 +127,8 @@ class DialogueLogView(RoleRequiredMixin, View):
 
     def _forms(self, dialogue, data=None):
         indicators = list(dialogue.compact.indicators.all())
-        form = DialogueForm(data, instance=dialogue,
+        # The form works on a copy: a rejected save must not change what the page shows.
+        form = DialogueForm(data, instance=copy.copy(dialogue),
                             indicators=dialogue.compact.indicators.order_by("code"))
         participants = ParticipantFormSet(data, instance=dialogue, prefix="participants")
         action_items = ActionItemFormSet(data, instance=dialogue, prefix="items")
@@ -194,8 +197,15 @@ class DialogueLogView(RoleRequiredMixin, View):
         for indicator, indicator_form in indicator_forms:
             notes = indicator_form.cleaned_data.get("notes", "").strip()
             if notes:
-                services.discussion_record(dialogue=dialogue, indicator=indicator, notes=notes,
-                                           user=request.user)
+                try:
+                    services.discussion_record(dialogue=dialogue, indicator=indicator,
+                                               notes=notes, user=request.user)
+                except ValidationError as error:
+                    # Show the discussion's error beside that indicator's row.
+                    for messages_ in error.message_dict.values():
+                        for message in messages_:
+                            indicator_form.add_error("notes", message)
+                    raise
             value = indicator_form.cleaned_data.get("target_value")
             if value is not None:
                 # A proposal: the target itself changes once TIP staff accept it.
@@ -231,6 +241,19 @@ class DialogueMoveView(RoleRequiredMixin, View):
             services.dialogue_move(dialogue=dialogue, status=status, held_on=held_on)
         except StateConflict as conflict:
             messages.error(request, conflict.message)
+        except ValidationError as error:
+            # A date rule of the dialogue (held within its year and term, not before it was
+            # scheduled or its key indicators identified and shared).
+            if move != "hold":
+                for message in error.messages:
+                    messages.error(request, message)
+                return redirect("dialogues:dialogue-detail", pk=pk)
+            hold = HoldForm(request.POST)
+            hold.is_valid()
+            _apply_service_errors(error, hold)
+            return render(request, DialogueDetailView.template_name, {
+                "dialogue": dialogue, "can_log": True, "hold_form": hold,
+            }, status=400)
         else:
             messages.success(request, f"Dialogue {status}.")
         return redirect("dialogues:dialogue-detail", pk=pk)

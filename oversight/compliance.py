@@ -134,6 +134,8 @@ def _no_dialogue(number: int, due: bool, fiscal_year: int) -> Check:
 
 
 def _check_key_indicators_identified(dialogue, due, fiscal_year) -> Check:
+    """Key indicators identified, and shared with the partner government (date and channel),
+    both strictly before the day the dialogue was held (or, while planned, is scheduled)."""
     if dialogue is None:
         return _no_dialogue(1, due, fiscal_year)
     keys = list(dialogue.key_indicators.all())
@@ -141,14 +143,38 @@ def _check_key_indicators_identified(dialogue, due, fiscal_year) -> Check:
         return _check(1, NOT_MET, "No key indicators have been identified for the dialogue.")
     meeting = dialogue.held_on or dialogue.scheduled_for
     identified = dialogue.key_indicators_identified_on
-    if identified is None or identified >= meeting:
-        return _check(1, NOT_MET, f"Key indicators were identified on {identified}, not "
-                                  f"before the dialogue of {meeting}.")
-    return _check(1, MET, f"{len(keys)} key indicators identified on {identified}, before "
-                          f"the dialogue of {meeting}.")
+    shared, via = dialogue.key_indicators_shared_on, dialogue.key_indicators_shared_via
+    problems = []
+    if identified is None:
+        problems.append("the date the key indicators were identified is not recorded")
+    elif identified >= meeting:
+        problems.append(f"key indicators were identified on {identified}, not before the "
+                        f"dialogue of {meeting}")
+    if shared is None:
+        problems.append("key indicators were not shared with the partner government")
+    else:
+        if not via:
+            problems.append(f"the channel the key indicators were shared through on {shared} "
+                            "is not recorded")
+        if shared >= meeting:
+            problems.append(f"key indicators were shared with the partner government on "
+                            f"{shared}, not before the dialogue of {meeting}")
+    if problems:
+        return _check(1, NOT_MET, _sentence(problems))
+    return _check(1, MET, f"{len(keys)} key indicators identified on {identified} and shared "
+                          f"with the partner government on {shared} "
+                          f"({dialogue.get_key_indicators_shared_via_display().lower()}), "
+                          f"before the dialogue of {meeting}.")
+
+
+def _sentence(problems: list[str]) -> str:
+    text = "; ".join(problems)
+    return text[0].upper() + text[1:] + "."
 
 
 def _check_indicators_discussed(dialogue, due, fiscal_year) -> Check:
+    """Every key indicator of the held dialogue has a discussion stamped with an approved
+    actual (the server stamps it when the discussion is recorded)."""
     if dialogue is None:
         return _no_dialogue(2, due, fiscal_year)
     if dialogue.status == DialogueStatus.PLANNED:
@@ -157,11 +183,20 @@ def _check_indicators_discussed(dialogue, due, fiscal_year) -> Check:
     keys = list(dialogue.key_indicators.all())
     if not keys:
         return _check(2, NOT_MET, "The dialogue had no key indicators to discuss.")
-    discussed = {d.indicator_id for d in dialogue.discussions.all()}
-    missing = [k for k in keys if k.pk not in discussed]
-    if missing:
-        return _check(2, NOT_MET, f"Not discussed at the dialogue: {_codes(missing)}.")
-    return _check(2, MET, f"All {len(keys)} key indicators were discussed.")
+    discussions = list(dialogue.discussions.all())
+    discussed = {d.indicator_id for d in discussions}
+    with_data = {d.indicator_id for d in discussions if d.actual_value is not None}
+    not_discussed = [k for k in keys if k.pk not in discussed]
+    without_data = [k for k in keys if k.pk in discussed and k.pk not in with_data]
+    problems = []
+    if not_discussed:
+        problems.append(f"Not discussed at the dialogue: {_codes(not_discussed)}.")
+    if without_data:
+        problems.append(f"No approved data discussed for: {_codes(without_data)}.")
+    if problems:
+        return _check(2, NOT_MET, " ".join(problems))
+    return _check(2, MET, f"All {len(keys)} key indicators were discussed with their latest "
+                          "approved data.")
 
 
 def _sets_no_bar(target: Target, indicator: Indicator) -> bool:

@@ -291,11 +291,16 @@ def _dialogue_row(dialogue: Dialogue) -> DialogueRow:
     keys = [i.code for i in dialogue.key_indicators.all()]
     meeting = dialogue.held_on or dialogue.scheduled_for
     identified = dialogue.key_indicators_identified_on
+    shared = dialogue.key_indicators_shared_on
     return DialogueRow(
         dialogue=dialogue,
         participants_by_side=list(by_side.items()),
         key_indicator_codes=keys,
-        identified_in_advance=bool(keys and identified and meeting and identified < meeting),
+        # As check 1 has it: identified, and shared with the partner by a recorded channel,
+        # both before the dialogue's day.
+        identified_in_advance=bool(
+            keys and identified and meeting and identified < meeting
+            and shared and dialogue.key_indicators_shared_via and shared < meeting),
         discussed_codes=sorted({d.indicator.code for d in dialogue.discussions.all()}),
         targets_agreed=agreed_target_count(dialogue),
         open_action_items=[a for a in dialogue.action_items.all()

@@ -40,7 +40,7 @@ class DiscussionFactory(DjangoModelFactory):
 
     dialogue = factory.SubFactory(DialogueFactory)
     indicator = factory.SubFactory(IndicatorFactory)
-    notes = "Progress reviewed."
+    notes = "Progress against the annual target reviewed."
 
 
 class ActionItemFactory(DjangoModelFactory):

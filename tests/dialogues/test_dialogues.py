@@ -178,11 +178,13 @@ class TestNestedRecords:
         dialogue = DialogueFactory(compact=ghana_compact)
         dialogue.key_indicators.set([key])
         url = f"/api/v1/dialogues/{dialogue.pk}/discussions/"
-        first = officer_api.post(url, {"indicator": key.pk, "notes": "Behind target."}).json()
+        first = officer_api.post(url, {"indicator": key.pk,
+                                       "notes": "Behind target: referrals slowed."}).json()
         assert Decimal(first["target_value"]) == Decimal("120")
         assert Decimal(first["actual_value"]) == Decimal("80")
         assert first["was_key_indicator"] is True
-        second = officer_api.post(url, {"indicator": other.pk, "notes": "Raised by partner."})
+        second = officer_api.post(url, {"indicator": other.pk,
+                                        "notes": "Raised by the partner ministry."})
         assert second.status_code == 201
         assert second.json()["was_key_indicator"] is False
         # The snapshot stays as it was when later figures change.
@@ -225,6 +227,7 @@ def test_discussion_of_a_cumulative_indicator_snapshots_running_totals(staff_api
         ResultFactory(indicator=indicator, fiscal_year=year, value=Decimal(actual))
     dialogue = DialogueFactory(compact=ghana_compact, fiscal_year=2024)
     body = staff_api.post(f"/api/v1/dialogues/{dialogue.pk}/discussions/",
-                          {"indicator": indicator.pk, "notes": "Running totals."}).json()
+                          {"indicator": indicator.pk,
+                           "notes": "Running totals reviewed together."}).json()
     assert Decimal(body["target_value"]) == Decimal("110")
     assert Decimal(body["actual_value"]) == Decimal("110")

@@ -78,7 +78,7 @@ def log_payload(dialogue, indicators, **overrides):
         "items-1-status": "open",  # a blank row as the browser sends it
     }
     for indicator in indicators:
-        data[f"ind-{indicator.pk}-notes"] = f"Discussed {indicator.code}."
+        data[f"ind-{indicator.pk}-notes"] = f"Discussed {indicator.code} and its data."
         data[f"ind-{indicator.pk}-target_value"] = "140"
         data[f"ind-{indicator.pk}-target_year"] = "2025"
     return data | overrides

@@ -402,8 +402,12 @@ class TestPages:
     ):
         from tests.dialogues.test_pages import log_payload
 
+        # The key indicators were picked before the dialogue was held.
+        dialogue.key_indicators.set([indicator])
+        type(dialogue).objects.filter(pk=dialogue.pk).update(
+            key_indicators_identified_on=dt.date(2024, 10, 1))
         client.force_login(ghana_officer)
-        payload = log_payload(dialogue, [indicator], **{
+        payload = log_payload(dialogue, [indicator], scheduled_for="2024-11-05", **{
             f"ind-{indicator.pk}-target_year": "2024"})
         response = client.post(f"/dialogues/{dialogue.pk}/log/", payload)
         assert response.status_code == 400

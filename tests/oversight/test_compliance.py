@@ -35,6 +35,8 @@ def held_dialogue(ghana_compact):
     dialogue = DialogueFactory(compact=ghana_compact, fiscal_year=FY, status="held",
                                scheduled_for=dt.date(2024, 3, 15), held_on=dt.date(2024, 3, 15),
                                key_indicators_identified_on=dt.date(2024, 2, 1),
+                               key_indicators_shared_on=dt.date(2024, 2, 5),
+                               key_indicators_shared_via="diplomatic_note",
                                sustainability_discussed=True)
     dialogue.key_indicators.set([key])
     return dialogue
@@ -73,7 +75,8 @@ class TestCheck1KeyIndicatorsBeforeDialogue:
 
 class TestCheck2IndicatorsDiscussed:
     def test_met(self, ghana_compact, held_dialogue):
-        DiscussionFactory(dialogue=held_dialogue, indicator=held_dialogue.key_indicators.get())
+        DiscussionFactory(dialogue=held_dialogue, indicator=held_dialogue.key_indicators.get(),
+                          actual_value=80, actual_fiscal_year=FY)
         assert statuses(ghana_compact)[2] == "met"
 
     def test_not_met_names_the_missing_indicator(self, ghana_compact, held_dialogue):

@@ -52,9 +52,11 @@ def reportable_compact(compact, *, indicators: int = 1):
         compact=compact, fiscal_year=FISCAL_YEAR, scheduled_for=dt.date(2024, 3, 15),
         held_on=dt.date(2024, 3, 15), status="held",
         key_indicators_identified_on=dt.date(2024, 2, 1), sustainability_discussed=False,
+        key_indicators_shared_on=dt.date(2024, 2, 5), key_indicators_shared_via="email",
     )
     dialogue.key_indicators.add(key)
-    DiscussionFactory(dialogue=dialogue, indicator=key)
+    DiscussionFactory(dialogue=dialogue, indicator=key, target_value=Decimal("120"),
+                      actual_value=Decimal("96"), actual_fiscal_year=FISCAL_YEAR)
     ParticipantFactory(dialogue=dialogue, side="partner_government")
     ParticipantFactory(dialogue=dialogue, side="us_government")
     ActionItemFactory(dialogue=dialogue, description="Share the shelter referral data.")

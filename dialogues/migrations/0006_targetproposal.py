@@ -13,7 +13,7 @@ import cpc.models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dialogues', '0003_alter_historicalactionitem_history_change_reason_and_more'),
+        ('dialogues', '0005_discussion_actual_fiscal_year'),
         ('indicators', '0004_indicator_fiscal_years'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
