@@ -1,21 +1,78 @@
-"""Sample annual dialogues for the demo compacts. Dates follow the program's story: before
-GAO's 2023 review no key indicators were picked in advance nor discussed; from fiscal year
-2024 on they are, and sustainability was discussed with Peru, Colombia and Côte d'Ivoire at
-the FY 2025 dialogues. Every record here is a sample."""
+"""Sample annual dialogues for the demo compacts, told in the order things happened.
+
+The story keeps to GAO's public record (../shared/DOMAIN_FACTS.md). Before September 2024 no
+key indicators were picked before a dialogue nor discussed at it, indicators had no targets
+and sustainability was not discussed. The dialogues with Peru, Colombia and Côte d'Ivoire
+between September 2024 and January 2025 are the first that follow the practice GAO asked for:
+key indicators identified and shared with the partner government weeks ahead, each discussed
+with its latest approved data, annual targets proposed and accepted, contributions and
+sustainability discussed. Colombia and Côte d'Ivoire keep the practice after that, and
+Colombia's dialogue of the current fiscal year is planned a few weeks from the day the demo is
+loaded, with its key indicators still to be identified.
+
+Each fiscal year of a compact is written in order: its dialogue, then the results of the year
+once it has ended, so every figure stamped on a discussion is one that was approved before
+the dialogue. Dates of the 2024-2025 dialogues are samples inside GAO's window (other sources
+place Peru's in October 2024). Every record here is a sample and says so.
+"""
 
 import datetime as dt
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
 from compacts.models import Compact
-from cpc.fiscal import fiscal_year_bounds, fiscal_year_of
+from cpc.fiscal import fiscal_year_bounds, fiscal_year_of, fiscal_year_window
+from indicators import demo as indicator_demo
+from indicators import services as indicator_services
+from indicators.models import Result
 
-from . import services
-from .models import Dialogue, DialogueStatus
+from . import proposals, services
+from .models import DIALOGUE_DAYS_AFTER_FISCAL_YEAR, Dialogue, DialogueStatus
 
-SAMPLE = "Sample record for demonstration."
-SUSTAINABILITY_DISCUSSED_FY2025 = {"PE", "CO", "CI"}
+SAMPLE = "(Sample record for demonstration.)"
+FIRST_PRACTICE_YEAR = 2025
+PRACTICE_COUNTRIES = {"CO", "PE", "CI"}
+# The dialogues that first followed GAO's recommendations (sample days in GAO's window of
+# September 2024 to January 2025), and those after them.
+MEETINGS = {
+    ("PE", 2025): dt.date(2024, 10, 15),
+    ("CO", 2025): dt.date(2024, 11, 19),
+    ("CI", 2025): dt.date(2025, 1, 22),
+    ("CO", 2026): dt.date(2025, 11, 18),
+    ("CI", 2026): dt.date(2026, 1, 21),
+    ("CI", 2027): dt.date(2027, 1, 20),
+}
+# Colombia's dialogue of the current fiscal year: this many days after the demo is loaded.
+UPCOMING_IN_DAYS = 21
+IDENTIFIED_DAYS_BEFORE, SHARED_DAYS_BEFORE = 42, 35
+# An officer's proposal awaits TIP staff: made at Colombia's FY 2026 dialogue for FY 2027.
+PENDING_PROPOSAL = ("CO", 2026, 2027)
+
+
+def _old_practice_day(compact: Compact, fiscal_year: int) -> dt.date:
+    start, end = fiscal_year_bounds(fiscal_year)
+    meeting = dt.date(fiscal_year, 3, 15)
+    if not (compact.start_date <= meeting <= compact.current_end_date):
+        meeting = min(max(compact.start_date + dt.timedelta(days=30), start), end)
+    return meeting
+
+
+def _meeting_day(compact: Compact, iso: str, fiscal_year: int, today: dt.date):
+    """The day of the year's dialogue, or None when the demo plans none that year."""
+    if (iso, fiscal_year) in MEETINGS:
+        day = MEETINGS[(iso, fiscal_year)]
+    elif iso == "CO" and fiscal_year == fiscal_year_of(today):
+        day = today + dt.timedelta(days=UPCOMING_IN_DAYS)
+    elif iso in PRACTICE_COUNTRIES and fiscal_year >= FIRST_PRACTICE_YEAR:
+        return None  # not planned yet
+    else:
+        day = _old_practice_day(compact, fiscal_year)
+    first, last = fiscal_year_window(fiscal_year, days_after=DIALOGUE_DAYS_AFTER_FISCAL_YEAR)
+    if not (first <= day <= last and compact.start_date <= day <= compact.current_end_date):
+        return None
+    return day
 
 
 def _years(compact: Compact, today: dt.date) -> list[int]:
@@ -24,65 +81,160 @@ def _years(compact: Compact, today: dt.date) -> list[int]:
     return list(range(first, last + 1))
 
 
+class _People:
+    def __init__(self):
+        User = get_user_model()
+        self.staff = User.objects.get(username="tip.staff")
+        self.officer = User.objects.get(username="embassy.officer")
+
+
 @transaction.atomic
 def seed(*, password: str) -> dict[str, int]:
     today = timezone.localdate()
-    created = 0
-    compacts = Compact.objects.exclude(start_date=None).select_related("country")
-    for compact in compacts.prefetch_related("indicators"):
+    people = _People()
+    created = {"dialogues": 0, "target proposals": 0}
+    compacts = (Compact.objects.exclude(start_date=None).select_related("country")
+                .order_by("start_date", "pk"))
+    for index, compact in enumerate(compacts):
         iso = compact.country.iso_code.code
-        keys = [i for i in compact.indicators.all() if i.is_key]
+        indicators = list(compact.indicators.select_related("standard").order_by("pk"))
+        keys = [i for i in indicators if i.is_key]
+        years = compact.fiscal_years()
         for fiscal_year in _years(compact, today):
             if Dialogue.objects.filter(compact=compact, fiscal_year=fiscal_year).exists():
                 continue
-            start, end = fiscal_year_bounds(fiscal_year)
-            meeting = dt.date(fiscal_year, 3, 15)
-            if not (compact.start_date <= meeting <= compact.current_end_date):
-                meeting = min(max(compact.start_date + dt.timedelta(days=30), start), end)
-            after_review = fiscal_year >= 2024
-            dialogue = services.dialogue_create(
-                compact=compact, fiscal_year=fiscal_year, scheduled_for=meeting,
-                format="hybrid" if after_review else "in_person",
-                key_indicators=keys if after_review else [],
-            )
-            if after_review and keys:
-                # Historical sample: the key indicators were picked six weeks ahead.
-                Dialogue.objects.filter(pk=dialogue.pk).update(
-                    key_indicators_identified_on=meeting - dt.timedelta(days=42))
-            created += 1
+            meeting = _meeting_day(compact, iso, fiscal_year, today)
+            if meeting is None:
+                continue
+            practice = iso in PRACTICE_COUNTRIES and fiscal_year >= FIRST_PRACTICE_YEAR
+            # A dialogue still ahead waits for its key indicators to be identified.
+            ready = practice and meeting < today
+            dialogue = _plan(compact, fiscal_year, meeting, keys if ready else [], today)
+            created["dialogues"] += 1
             if meeting >= today:
                 continue  # still planned
-            for name, organization, side in [
-                ("TIP Office program officer", "U.S. Department of State", "us_government"),
-                ("Embassy TIP officer", f"U.S. Embassy, {compact.country.name}",
-                 "us_government"),
-                ("Anti-trafficking unit head", f"Government of {compact.country.name}",
-                 "partner_government"),
-            ]:
-                services.participant_add(dialogue=dialogue, name=name,
-                                         organization=organization, side=side)
-            dialogue = services.dialogue_move(dialogue=dialogue, status=DialogueStatus.HELD,
-                                              held_on=meeting)
-            if after_review:
-                for indicator in keys:
-                    services.discussion_record(
-                        dialogue=dialogue, indicator=indicator,
-                        notes=f"Progress against the annual target reviewed. {SAMPLE}")
-            services.action_item_add(
-                dialogue=dialogue, owner=f"Government of {compact.country.name}",
-                description=f"Share the year's referral and case data. {SAMPLE}",
-                due_on=meeting + dt.timedelta(days=90),
-                status="done" if fiscal_year < fiscal_year_of(today) - 1 else "open",
-            )
-            discussed = fiscal_year >= 2025 and iso in SUSTAINABILITY_DISCUSSED_FY2025
-            services.dialogue_update(dialogue=dialogue, data={
-                "summary": f"Annual dialogue for FY {fiscal_year}. {SAMPLE}",
-                "contributions_discussed": after_review,
-                "sustainability_discussed": discussed,
-                "sustainability_notes": ("The plan to sustain shelters and specialized units "
-                                         f"after the compact was discussed. {SAMPLE}"
-                                         if discussed else ""),
-            })
-            if fiscal_year < fiscal_year_of(today) - 1:
-                services.dialogue_move(dialogue=dialogue, status=DialogueStatus.CLOSED)
-    return {"dialogues": created}
+            _hold(dialogue, compact, meeting, practice, people)
+            if practice:
+                created["target proposals"] += _propose_targets(
+                    dialogue, iso, indicators, years, people)
+            _wrap_up(dialogue, compact, fiscal_year, meeting, practice, today)
+            if fiscal_year >= FIRST_PRACTICE_YEAR and fiscal_year < fiscal_year_of(today):
+                _record_results(compact, iso, index, indicators, years, fiscal_year, today,
+                                people)
+    return created
+
+
+def _plan(compact, fiscal_year, meeting, keys, today):
+    dialogue = services.dialogue_create(
+        compact=compact, fiscal_year=fiscal_year, scheduled_for=meeting,
+        format="hybrid" if keys else "in_person", key_indicators=keys,
+    )
+    if keys and meeting < today:
+        # History: the key indicators were picked six weeks ahead and sent to the partner
+        # government by diplomatic note a week later. The server stamps the day key
+        # indicators are first saved, which for a record loaded today is today; the demo
+        # sets the day it happened.
+        Dialogue.objects.filter(pk=dialogue.pk).update(
+            key_indicators_identified_on=meeting - dt.timedelta(days=IDENTIFIED_DAYS_BEFORE))
+        dialogue.refresh_from_db()
+        dialogue = services.dialogue_update(dialogue=dialogue, data={
+            "key_indicators_shared_on": meeting - dt.timedelta(days=SHARED_DAYS_BEFORE),
+            "key_indicators_shared_via": "diplomatic_note",
+        })
+    return dialogue
+
+
+def _hold(dialogue, compact, meeting, practice, people):
+    name = compact.country.name
+    participants = [
+        ("TIP Office program officer", "U.S. Department of State", "us_government"),
+        ("Embassy TIP officer", f"U.S. Embassy, {name}", "us_government"),
+        ("Anti-trafficking unit head", f"Government of {name}", "partner_government"),
+    ]
+    if practice:
+        award = compact.awards.select_related("implementer").order_by("start_date").first()
+        if award:
+            participants.append(("Program director", award.implementer.name, "implementer"))
+    for person, organization, side in participants:
+        services.participant_add(dialogue=dialogue, name=f"{person} (sample)",
+                                 organization=organization, side=side)
+    dialogue = services.dialogue_move(dialogue=dialogue, status=DialogueStatus.HELD,
+                                      held_on=meeting)
+    if practice:
+        for indicator in dialogue.key_indicators.order_by("code"):
+            services.discussion_record(
+                dialogue=dialogue, indicator=indicator, user=people.staff,
+                notes=f"The latest approved figure of {indicator.code} was reviewed against "
+                      f"the year's target with the partner government. {SAMPLE}")
+
+
+def _propose_targets(dialogue, iso, indicators, years, people) -> int:
+    """Staff set the year's target of every indicator at the dialogue (accepted at once);
+    at Colombia's FY 2026 dialogue the officer also proposes one for the next year, which
+    awaits TIP staff."""
+    made = 0
+    for indicator in indicators:
+        if not indicator.is_active_in(dialogue.fiscal_year):
+            continue
+        step = years.index(dialogue.fiscal_year)
+        proposals.target_propose(
+            user=people.staff, dialogue=dialogue, indicator=indicator,
+            value=indicator_demo.target_value(indicator.standard, step))
+        made += 1
+    country, at_year, for_year = PENDING_PROPOSAL
+    if (iso, dialogue.fiscal_year) == (country, at_year) and for_year in years:
+        indicator = next((i for i in indicators if i.is_key and i.is_active_in(for_year)),
+                         None)
+        if indicator is not None:
+            proposals.target_propose(
+                user=people.officer, dialogue=dialogue, indicator=indicator,
+                fiscal_year=for_year,
+                value=indicator_demo.target_value(indicator.standard, years.index(for_year)))
+            made += 1
+    return made
+
+
+def _wrap_up(dialogue, compact, fiscal_year, meeting, practice, today):
+    name = compact.country.name
+    services.action_item_add(
+        dialogue=dialogue, owner=f"Government of {name}",
+        description=f"Share the year's referral and case data. {SAMPLE}",
+        due_on=meeting + dt.timedelta(days=90),
+        status="done" if fiscal_year < fiscal_year_of(today) - 1 else "open",
+    )
+    data = {"summary": f"Annual dialogue for FY {fiscal_year}. {SAMPLE}"}
+    if practice:
+        data |= {
+            "summary": f"Annual dialogue for FY {fiscal_year}: key indicators, targets, "
+                       f"contributions and sustainability reviewed. {SAMPLE}",
+            "contributions_discussed": True,
+            "contributions_notes": f"The government's budget and staff for child victims "
+                                   f"this year were reviewed. {SAMPLE}",
+            "sustainability_discussed": True,
+            "sustainability_notes": "The plan to sustain shelters and specialized units after "
+                                    f"the compact was discussed. {SAMPLE}",
+        }
+    dialogue = services.dialogue_update(dialogue=dialogue, data=data)
+    if fiscal_year < fiscal_year_of(today) - 1:
+        services.dialogue_move(dialogue=dialogue, status=DialogueStatus.CLOSED)
+
+
+def _record_results(compact, iso, index, indicators, years, fiscal_year, today, people):
+    """The year's results, once it has ended: staff's approved at once; in the officer's
+    countries the officer submits the first two of the last ended year for review, and one of
+    Peru's is returned."""
+    last_ended = max(y for y in years if y < fiscal_year_of(today))
+    step = years.index(fiscal_year)
+    for position, indicator in enumerate(indicators):
+        if Result.objects.filter(indicator=indicator, fiscal_year=fiscal_year).exists():
+            continue
+        by_officer = (iso in indicator_demo.OFFICER_COUNTRIES and fiscal_year == last_ended
+                      and position < 2)
+        result = indicator_services.result_record(
+            user=people.officer if by_officer else people.staff, indicator=indicator,
+            fiscal_year=fiscal_year, source=indicator_demo.SAMPLE,
+            **indicator_demo.result_fields(indicator.standard, step, index + position + step),
+        )
+        if by_officer and iso == indicator_demo.RETURNED_COUNTRY and position == 1:
+            indicator_services.result_return(user=people.staff, result=result,
+                                             review_note=indicator_demo.RETURN_NOTE)

@@ -1,8 +1,12 @@
-"""Demo indicators, targets and results for every demo compact that has dates.
+"""Demo indicators and their results up to fiscal year 2024, for every demo compact that has
+dates.
 
-All figures are invented samples and labelled so (``source``). A few targets are missing on
-purpose, some results wait for review and one was returned, so that the compliance checks and
-the dashboards are not all green. Idempotent: records are looked up by their natural keys.
+All figures are invented samples and labelled so (``source``). The story follows GAO's record
+(../shared/DOMAIN_FACTS.md): before the dialogues of September 2024 to January 2025 the
+indicators had no annual targets, so none is created here; targets come from the FY 2025
+dialogues on, proposed and accepted there, and the results of those years are recorded after
+each year's dialogue (see ``dialogues.demo``). Idempotent: records are looked up by their
+natural keys.
 """
 
 import datetime as dt
@@ -16,7 +20,7 @@ from compacts.models import Compact
 from cpc.fiscal import fiscal_year_of
 
 from . import services
-from .models import Indicator, Result, StandardIndicator, Target
+from .models import Indicator, Result, StandardIndicator
 
 # Key indicators first: each compact gets the first 5-7 of these, the first four key.
 PICK_ORDER = ["PROT-1", "PROS-1", "PROT-2", "PREV-1", "PROS-2", "PROT-3", "PART-1", "PROS-3"]
@@ -24,6 +28,8 @@ KEY_COUNT = 4
 # How each year's actual compares with its target, in turn: on track, at risk, off track.
 ACHIEVEMENT = [Decimal("1.10"), Decimal("0.92"), Decimal("0.70"), Decimal("1.00"),
                Decimal("1.25")]
+# Results of later years are recorded after each year's dialogue (dialogues.demo).
+LAST_HISTORIC_YEAR = 2024
 # Embassy officer's countries (compacts/demo.py): their last results await review.
 OFFICER_COUNTRIES = {"CO", "PE"}
 RETURNED_COUNTRY = "PE"
@@ -69,18 +75,27 @@ def _result_fields(standard: StandardIndicator, target: Decimal, factor: Decimal
     return fields
 
 
+def result_fields(standard: StandardIndicator, step: int, factor_index: int) -> dict:
+    """A sample result for the ``step``-th year of a compact: the year's sample target scaled
+    by one of the ACHIEVEMENT factors (on track, at risk, off track in turn)."""
+    factor = ACHIEVEMENT[factor_index % len(ACHIEVEMENT)]
+    return _result_fields(standard, target_value(standard, step), factor)
+
+
+def target_value(standard: StandardIndicator, step: int) -> Decimal:
+    return _target_value(standard, step)
+
+
 @transaction.atomic
 def seed(*, password: str) -> dict[str, int]:
-    created = {"indicators": 0, "targets": 0, "results": 0}
+    created = {"indicators": 0, "results": 0}
     User = get_user_model()
     staff = User.objects.get(username="tip.staff")
-    officer = User.objects.get(username="embassy.officer")
     current_year = fiscal_year_of(dt.date.today())
     library = {s.code: s for s in StandardIndicator.objects.all()}
     compacts = Compact.objects.filter(start_date__isnull=False).select_related("country")
     for index, compact in enumerate(compacts.order_by("start_date", "pk")):
         years = compact.fiscal_years()
-        iso = compact.country.iso_code.code
         codes = [c for c in PICK_ORDER if c in library][: 5 + index % 3]
         for position, code in enumerate(codes):
             standard = library[code]
@@ -93,31 +108,14 @@ def seed(*, password: str) -> dict[str, int]:
                     if standard.unit not in ("yes_no", "percent") else Decimal("0"),
                 )
                 created["indicators"] += 1
-            past_years = [y for y in years if y < current_year]
             for step, year in enumerate(years):
-                # Missing on purpose: one key indicator has no target for the compact's last
-                # year, and every other compact lacks one for the current year as well.
-                if position == index % KEY_COUNT and (
-                    year == years[-1] or (index % 2 == 0 and year == current_year)
-                ):
-                    continue
-                target_value = _target_value(standard, step)
-                if not Target.objects.filter(indicator=indicator, fiscal_year=year).exists():
-                    services.target_create(indicator=indicator, fiscal_year=year,
-                                           value=target_value)
-                    created["targets"] += 1
-                if year not in past_years:
-                    continue
+                if year > LAST_HISTORIC_YEAR or year >= current_year:
+                    break
                 if Result.objects.filter(indicator=indicator, fiscal_year=year).exists():
                     continue
-                by_officer = iso in OFFICER_COUNTRIES and year == past_years[-1] and position < 2
-                factor = ACHIEVEMENT[(index + position + step) % len(ACHIEVEMENT)]
-                result = services.result_record(
-                    user=officer if by_officer else staff, indicator=indicator,
-                    fiscal_year=year, source=SAMPLE,
-                    **_result_fields(standard, target_value, factor),
+                services.result_record(
+                    user=staff, indicator=indicator, fiscal_year=year, source=SAMPLE,
+                    **result_fields(standard, step, index + position + step),
                 )
                 created["results"] += 1
-                if by_officer and iso == RETURNED_COUNTRY and position == 1:
-                    services.result_return(user=staff, result=result, review_note=RETURN_NOTE)
     return created
