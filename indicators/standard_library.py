@@ -75,3 +75,11 @@ STANDARD_INDICATORS = [
                       "mechanism), converted to U.S. dollars at the year's average rate.",
     },
 ]
+
+
+def load_library(standard_indicator_model) -> None:
+    """Create or refresh the library's entries (the migration and test set-ups call it)."""
+    for spec in STANDARD_INDICATORS:
+        fields = {**spec, "definition": spec["definition"] + OWN_LIST_NOTE}
+        code = fields.pop("code")
+        standard_indicator_model.objects.update_or_create(code=code, defaults=fields)

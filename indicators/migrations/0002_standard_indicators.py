@@ -4,13 +4,9 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from indicators.standard_library import OWN_LIST_NOTE, STANDARD_INDICATORS
+    from indicators.standard_library import load_library
 
-    StandardIndicator = apps.get_model("indicators", "StandardIndicator")
-    for spec in STANDARD_INDICATORS:
-        fields = {**spec, "definition": spec["definition"] + OWN_LIST_NOTE}
-        code = fields.pop("code")
-        StandardIndicator.objects.update_or_create(code=code, defaults=fields)
+    load_library(apps.get_model("indicators", "StandardIndicator"))
 
 
 def unload(apps, schema_editor):

@@ -10,6 +10,8 @@ from playwright.sync_api import expect
 
 from compacts.management.commands.seed_demo import demo_seeders
 from dialogues.models import Dialogue, DialogueStatus, Discussion, TargetProposal
+from indicators.models import StandardIndicator
+from indicators.standard_library import load_library
 
 pytestmark = pytest.mark.browser
 
@@ -19,6 +21,9 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 @pytest.fixture
 def demo(transactional_db):
+    # A transactional test starts from an emptied database: the library its migration
+    # loaded is gone with the rest.
+    load_library(StandardIndicator)
     for _app, seed in demo_seeders():
         seed(password=PASSWORD)
 
