@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Max, Min, OuterRef, Q, Subquery
+from django.db.models import F, Max, Min, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -146,6 +146,22 @@ class CompactQuerySet(models.QuerySet):
         )
         return self.annotate(current_end=Coalesce(Subquery(latest), F("end_date")))
 
+    def with_awarded_total(self):
+        """Annotates ``awarded_total``: the sum of the compact's awards (0 without any), in
+        one subquery so a list of compacts costs no query per compact."""
+        total = (
+            Award.objects.filter(compact=OuterRef("pk"))
+            .order_by()
+            .values("compact")
+            .annotate(total=Sum("amount_usd"))
+            .values("total")
+        )
+        return self.annotate(awarded_total=Coalesce(
+            Subquery(total, output_field=models.DecimalField(max_digits=16, decimal_places=2)),
+            Value(Decimal("0.00")),
+            output_field=models.DecimalField(max_digits=16, decimal_places=2),
+        ))
+
     def fiscal_year_span(self) -> tuple[int | None, int | None]:
         """First and last fiscal year any of these compacts is active in (None, None when
         none has dates)."""
@@ -175,12 +191,16 @@ class Compact(ConstraintErrorsOnFields, models.Model):
         null=True, blank=True, help_text="End of the original term, extensions not included."
     )
     us_funding_usd = models.DecimalField(
-        "U.S. funding (USD)", max_digits=14, decimal_places=2, default=Decimal("0"),
+        "U.S. funding ceiling (USD)", max_digits=14, decimal_places=2, default=Decimal("0"),
         validators=[non_negative],
+        help_text="The most the United States commits to the compact; the awards made under "
+                  "it add up to the awarded total.",
     )
+    # Null is "not reported": a missing figure is not a zero commitment.
     partner_contribution_planned_usd = models.DecimalField(
         "partner contribution planned (USD)", max_digits=14, decimal_places=2,
-        default=Decimal("0"), validators=[non_negative],
+        null=True, blank=True, default=None, validators=[non_negative],
+        help_text="Leave empty when the compact does not state the partner's contribution.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -211,7 +231,9 @@ class Compact(ConstraintErrorsOnFields, models.Model):
                 violation_error_message=ERR_DATES_REQUIRED,
             ),
             models.CheckConstraint(
-                condition=Q(us_funding_usd__gte=0) & Q(partner_contribution_planned_usd__gte=0),
+                condition=Q(us_funding_usd__gte=0)
+                & (Q(partner_contribution_planned_usd__gte=0)
+                   | Q(partner_contribution_planned_usd__isnull=True)),
                 name="compact_amounts_not_negative",
                 violation_error_message=ERR_NEGATIVE,
             ),
@@ -244,6 +266,19 @@ class Compact(ConstraintErrorsOnFields, models.Model):
         else:
             ends = list(self.extensions.values_list("new_end_date", flat=True))
         return max([self.end_date, *ends]) if self.end_date else None
+
+    @property
+    def us_awarded_usd(self) -> Decimal:
+        """The sum of the compact's awards: what was awarded under the ``us_funding_usd``
+        ceiling. Read from ``with_awarded_total()`` or prefetched awards when present."""
+        if hasattr(self, "awarded_total"):
+            return self.awarded_total
+        if "awards" in getattr(self, "_prefetched_objects_cache", {}):
+            return sum((a.amount_usd for a in self.awards.all()), start=Decimal("0.00"))
+        if self.pk is None:
+            return Decimal("0.00")
+        total = self.awards.aggregate(total=Sum("amount_usd"))["total"]
+        return total if total is not None else Decimal("0.00")
 
     def fiscal_years(self) -> list[int]:
         """The fiscal years the compact is active in, extensions included (none without

@@ -19,6 +19,7 @@ def tier_ranking_list(*, user, country: PartnerCountry) -> QuerySet[TierRanking]
 def compact_list(*, user) -> QuerySet[Compact]:
     return scope_to_visible(
         Compact.objects.with_current_end()
+        .with_awarded_total()
         .select_related("country")
         .prefetch_related(
             Prefetch("objectives", queryset=Objective.objects.order_by("position", "pk"))

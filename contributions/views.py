@@ -106,10 +106,7 @@ class CompactContributionsView(CompactMixin, TemplateView):
             compact=compact,
             contributions=selectors.contribution_list_for_compact(user=user, compact=compact),
             funding_years=years,
-            funding_totals={
-                attr: sum((getattr(y, attr) for y in years), start=0)
-                for attr, _label, _colour in charts.FUNDING_SERIES
-            },
+            funding_totals=selectors.funding_total(years),
             funding_chart=charts.funding_chart_svg(
                 years, title=f"{compact.country.name}: U.S. awards and partner contributions "
                              "by fiscal year"),

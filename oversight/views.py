@@ -38,7 +38,6 @@ class CompactDetailView(RoleRequiredMixin, DetailView):
         context = super().get_context_data(**kwargs)
         compact = self.object
         context["objectives_by_pillar"] = _group_by_pillar(compact.objectives.all())
-        context["awards_total"] = sum((a.amount_usd for a in compact.awards.all()), start=0)
         context["tier_rankings"] = compact.country.tier_rankings.all()
         years = compact.fiscal_years()
         fiscal_year = chosen_fiscal_year(self.request, years,

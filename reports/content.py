@@ -16,7 +16,7 @@ from django.db.models import Count, Prefetch, Q, Sum
 from compacts.models import Award, Compact, Extension, GuidanceDocument, Objective
 from contributions.charts import funding_chart_svg
 from contributions.models import Contribution, SustainabilityPlan
-from contributions.selectors import FundingYear, funding_years
+from contributions.selectors import FundingYear, funding_total, funding_years
 from cpc.fiscal import fiscal_year_bounds
 from dialogues.models import ActionItemStatus, Dialogue, Participant, Side
 from indicators.charts import indicator_chart_svg
@@ -103,12 +103,7 @@ class CompactSection:
 
     @property
     def funding_totals(self) -> FundingYear:
-        return FundingYear(
-            fiscal_year=0,
-            us_awards_usd=sum((f.us_awards_usd for f in self.funding), ZERO),
-            partner_planned_usd=sum((f.partner_planned_usd for f in self.funding), ZERO),
-            partner_recorded_usd=sum((f.partner_recorded_usd for f in self.funding), ZERO),
-        )
+        return funding_total(self.funding)
 
 
 @dataclass(frozen=True)
