@@ -6,8 +6,9 @@ number of indicators. Meaning of each check: the product brief; summary in docs/
 
 import datetime as dt
 from dataclasses import asdict, dataclass
+from decimal import Decimal
 
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from compacts.models import Compact, GuidanceDocument
@@ -76,7 +77,7 @@ def compliance_for_compacts(compacts, *, fiscal_year: int,
         .prefetch_related("key_indicators", "discussions")
     }
     guidance = _check_guidance(today)
-    contributions = _contribution_counts(ids, fiscal_year)
+    contributions = contribution_facts(ids, fiscal_year)
     plans = _plans(ids)
     results = {}
     for compact in compacts:
@@ -91,16 +92,50 @@ def compliance_for_compacts(compacts, *, fiscal_year: int,
             _check_indicators_discussed(dialogue, due, fiscal_year),
             _check_targets(key_indicators[compact.pk], fiscal_year),
             guidance,
-            _check_contributions(contributions.get(compact.pk, 0), fiscal_year),
+            _check_contributions(contributions.get(compact.pk, NO_CONTRIBUTIONS), fiscal_year),
             _check_sustainability(plans.get(compact.pk), dialogue, due, fiscal_year, today),
         ]
     return results
 
 
-def _contribution_counts(compact_ids, fiscal_year) -> dict[int, int]:
+@dataclass(frozen=True)
+class ContributionFacts:
+    """What a compact's partner contributions of one fiscal year hold, for check 5.
+
+    A contribution *counts* when it has a value (amount in USD or local currency, or
+    personnel, above zero), evidence attached, and TIP staff verification."""
+
+    recorded: int = 0
+    zero_value: int = 0
+    without_evidence: int = 0
+    not_verified: int = 0
+    counted: int = 0
+    counted_usd: Decimal = Decimal("0.00")
+
+
+NO_CONTRIBUTIONS = ContributionFacts()
+
+
+def contribution_facts(compact_ids, fiscal_year) -> dict[int, ContributionFacts]:
+    """Check 5's facts per compact, in one query. Reports read them too, so that anything
+    printed beside the check (a partner-budget status) comes from the same facts."""
+    tallies: dict[int, dict] = {}
     rows = (Contribution.objects.filter(compact__in=compact_ids, fiscal_year=fiscal_year)
-            .values("compact").annotate(n=Count("pk")))
-    return {row["compact"]: row["n"] for row in rows}
+            .order_by().values_list("compact_id", "amount_usd", "amount_local",
+                                    "personnel_count", "evidence", "verified"))
+    for compact_id, usd, local, personnel, evidence, verified in rows:
+        tally = tallies.setdefault(compact_id, dict.fromkeys(
+            ("recorded", "zero_value", "without_evidence", "not_verified", "counted"), 0)
+            | {"counted_usd": Decimal("0.00")})
+        has_value = (usd or 0) > 0 or (local or 0) > 0 or (personnel or 0) > 0
+        tally["recorded"] += 1
+        tally["zero_value"] += not has_value
+        tally["without_evidence"] += not evidence
+        tally["not_verified"] += not verified
+        if has_value and evidence and verified:
+            tally["counted"] += 1
+            tally["counted_usd"] += usd or 0
+    return {pk: ContributionFacts(**tally) for pk, tally in tallies.items()}
 
 
 def _plans(compact_ids) -> dict:
@@ -165,10 +200,26 @@ def _check_guidance(today) -> Check:
     return _check(4, MET, f"The current guidance ({guidance}) requires targets.")
 
 
-def _check_contributions(count: int, fiscal_year) -> Check:
-    if not count:
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _check_contributions(facts: ContributionFacts, fiscal_year) -> Check:
+    """GAO recommendation 5: met when at least one contribution of the year has a value,
+    evidence and TIP staff verification; zero-value records never count."""
+    if not facts.recorded:
         return _check(5, NOT_MET, f"No partner contribution is recorded for FY{fiscal_year}.")
-    return _check(5, MET, f"{count} partner contributions recorded for FY{fiscal_year}.")
+    recorded = f"{_plural(facts.recorded, 'contribution')} recorded for FY{fiscal_year}"
+    if facts.counted:
+        return _check(5, MET, f"{recorded}; {facts.counted} with a value, evidence and TIP "
+                              f"staff verification (${facts.counted_usd:,.2f}).")
+    lacks = [f"{n} {what}" for n, what in (
+        (facts.without_evidence, "without evidence"),
+        (facts.not_verified, "not verified"),
+        (facts.zero_value, "of zero value"),
+    ) if n]
+    return _check(5, NOT_MET, f"{recorded}, none with a value, evidence and TIP staff "
+                              f"verification: {', '.join(lacks)}.")
 
 
 def _check_sustainability(plan, dialogue, due, fiscal_year, today) -> Check:

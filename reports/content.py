@@ -8,27 +8,31 @@ data; ``data_as_of`` is the moment that snapshot was taken.
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, Sum
 
-from compacts.models import Award, Compact, Extension, GuidanceDocument, Objective
+from compacts.models import Award, Compact, Extension, GuidanceDocument, Objective, Pillar
 from contributions.charts import funding_chart_svg
 from contributions.models import Contribution, SustainabilityPlan
 from contributions.selectors import FundingYear, funding_total, funding_years
 from cpc.fiscal import fiscal_year_bounds
 from dialogues.models import ActionItemStatus, Dialogue, Participant, Side
+from indicators import progress as indicator_progress
 from indicators.charts import indicator_chart_svg
-from indicators.models import Indicator, Result, ResultStatus, Target
+from indicators.models import Indicator, Result, ResultStatus, Target, Unit
 from indicators.progress import STATUS_LABELS, Progress, progress_for_indicators
 from oversight.compliance import (
     MET,
+    NO_CONTRIBUTIONS,
     NOT_APPLICABLE,
     NOT_MET,
     TITLES,
     Check,
+    ContributionFacts,
     compliance_for_compacts,
+    contribution_facts,
 )
 
 from . import charts
@@ -48,6 +52,41 @@ class IndicatorRow:
     @property
     def status_label(self) -> str:
         return STATUS_LABELS.get(self.year.status, "") if self.year else "No data"
+
+
+@dataclass(frozen=True)
+class PartnerBudgetRow(IndicatorRow):
+    """A partner-government budget indicator whose fiscal year has no contribution that
+    check 5 counts: its status is not judged, and says why, so the report never reads
+    "On track" for a partner budget beside "no partner contribution" in check 5."""
+
+    note: str = ""
+
+    @property
+    def status_label(self) -> str:
+        return self.note
+
+
+JUDGED = (indicator_progress.ON_TRACK, indicator_progress.AT_RISK, indicator_progress.OFF_TRACK)
+
+
+def is_partner_budget(indicator: Indicator) -> bool:
+    """The partnership pillar's dollar indicators: what the partner government spends."""
+    return indicator.pillar == Pillar.PARTNERSHIP and indicator.unit == Unit.USD
+
+
+def _partner_budget_checked(row: IndicatorRow, facts: ContributionFacts,
+                            fiscal_year: int) -> IndicatorRow:
+    """The row as printed: a partner-budget status stands only on a contribution of the
+    year that check 5 counts (a value, evidence and TIP staff verification)."""
+    if (row.year is None or facts.counted or not is_partner_budget(row.indicator)
+            or row.year.status not in JUDGED):
+        return row
+    why = ("no partner contribution is recorded" if not facts.recorded
+           else "no recorded partner contribution has a value, evidence and verification")
+    not_judged = replace(row.year, status=indicator_progress.NO_DATA)
+    return PartnerBudgetRow(row.indicator, not_judged, row.life,
+                            note=f"Not judged: {why} for FY{fiscal_year} (check 5)")
 
 
 @dataclass(frozen=True)
@@ -203,6 +242,7 @@ def _sections(compacts: list[Compact], *, fiscal_year: int, today: dt.date,
     recorded = _recorded_contributions(ids)
     plans = _plans(ids)
     checks_of = compliance_for_compacts(compacts, fiscal_year=fiscal_year, today=today)
+    facts = contribution_facts(ids, fiscal_year)  # check 5's facts, for partner budgets
     sections = []
     for compact in compacts:
         years = compact.fiscal_years()
@@ -212,6 +252,8 @@ def _sections(compacts: list[Compact], *, fiscal_year: int, today: dt.date,
         progress = progress_for_indicators(indicators, fiscal_years=years)
         rows = [IndicatorRow(i, progress[i.pk].for_year(fiscal_year),
                              progress[i.pk].life_of_compact) for i in indicators]
+        rows = [_partner_budget_checked(r, facts.get(compact.pk, NO_CONTRIBUTIONS),
+                                        fiscal_year) for r in rows]
         funding = funding_years(compact, awards=compact.awards.all(),
                                 recorded=recorded.get(compact.pk, {}))
         anchor = f"compact-{compact.pk}"

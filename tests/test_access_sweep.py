@@ -96,6 +96,7 @@ PAGE_OBJECTS = {
     "oversight:compact-detail": {"pk": Compact},
     "contributions:compact-contributions": {"pk": Compact},
     "contributions:contribution-verify": {"pk": Compact, "contribution_pk": Contribution},
+    "contributions:contribution-evidence": {"pk": Compact, "contribution_pk": Contribution},
     "contributions:export": {"pk": Compact},
     "contributions:import": {"pk": Compact},
     "contributions:plan": {"pk": Compact},

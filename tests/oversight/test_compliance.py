@@ -118,8 +118,11 @@ class TestCheck4Guidance:
 
 
 class TestCheck5Contributions:
-    def test_met_with_a_contribution_for_the_year(self, ghana_compact):
-        ContributionFactory(compact=ghana_compact, fiscal_year=FY)
+    def test_met_with_a_verified_contribution_with_evidence(self, ghana_compact, staff_user,
+                                                            private_storage):
+        ContributionFactory(compact=ghana_compact, fiscal_year=FY, with_evidence=True,
+                            verified=True, verified_by=staff_user, verified_at=dt.datetime(
+                                2024, 10, 1, tzinfo=dt.UTC))
         assert statuses(ghana_compact)[5] == "met"
 
     def test_not_met_when_contributions_are_for_other_years(self, ghana_compact):
