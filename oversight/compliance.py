@@ -223,7 +223,11 @@ def _check_contributions(facts: ContributionFacts, fiscal_year) -> Check:
 
 
 def _check_sustainability(plan, dialogue, due, fiscal_year, today) -> Check:
+    """GAO recommendation 6: the held dialogue records a sustainability discussion with
+    notes, the sustainability plan was requested no later than the day it was held, and the
+    plan is not overdue (SustainabilityPlan.is_overdue). Each missing piece is named."""
     overdue = bool(plan and plan.is_overdue(on=today))
+    requested_on = plan.requested_on if plan is not None else None
     if dialogue is None:
         return _no_dialogue(6, due, fiscal_year)
     if dialogue.status == DialogueStatus.PLANNED:
@@ -231,15 +235,28 @@ def _check_sustainability(plan, dialogue, due, fiscal_year, today) -> Check:
             return _check(6, NOT_MET, f"The sustainability plan was due on {plan.due_on} and "
                                       "has not been received.")
         return _check(6, NOT_APPLICABLE, "The dialogue has not been held yet.")
+    held_on = dialogue.held_on
     problems = []
     if not dialogue.sustainability_discussed:
         problems.append("sustainability was not discussed at the dialogue")
+    elif not (dialogue.sustainability_notes or "").strip():
+        problems.append("the dialogue records no notes of its sustainability discussion")
+    if requested_on is None:
+        problems.append("the sustainability plan was never requested")
+    elif held_on is None or requested_on > held_on:
+        problems.append(f"the sustainability plan was requested on {requested_on}, after "
+                        f"the dialogue of {held_on}")
     if overdue:
         problems.append(f"the sustainability plan was due on {plan.due_on} and has not been "
                         "received")
     if problems:
-        return _check(6, NOT_MET, "; ".join(problems).capitalize() + ".")
-    return _check(6, MET, "Sustainability was discussed and the plan is not overdue.")
+        detail = "; ".join(problems)
+        return _check(6, NOT_MET, f"{detail[0].upper()}{detail[1:]}.")
+    standing = (f"received on {plan.received_on}" if plan.received_on
+                else f"due on {plan.due_on}")
+    return _check(6, MET, f"Sustainability was discussed at the dialogue of {held_on}, with "
+                          f"notes; the plan was requested on {requested_on} and is "
+                          f"{standing}.")
 
 
 def compliance_as_dict(*, compact: Compact, fiscal_year: int, today=None) -> dict:

@@ -16,7 +16,8 @@ from contributions.models import (
     Contribution,
 )
 from oversight.compliance import compact_compliance
-from tests.contributions.factories import ContributionFactory
+from tests.contributions.factories import ContributionFactory, SustainabilityPlanFactory
+from tests.dialogues.factories import DialogueFactory
 
 FY = 2024
 TODAY = dt.date(2024, 11, 1)  # after FY 2024 ended on 30 September 2024
@@ -182,3 +183,100 @@ class TestVerificationRules:
         assert client.post(f"{base}/verify/").status_code == 403
         contribution.refresh_from_db()
         assert contribution.evidence and not contribution.verified
+
+
+# --- Check 6: sustainability discussed, plan requested in time and not overdue ---------------
+
+HELD_ON = dt.date(2024, 3, 15)
+NOTES = "The ministry will keep the shelter budget line after the compact."
+
+
+@pytest.fixture
+def dialogue(ghana_compact):
+    return DialogueFactory(compact=ghana_compact, fiscal_year=FY, status="held",
+                           scheduled_for=HELD_ON, held_on=HELD_ON,
+                           sustainability_discussed=True, sustainability_notes=NOTES)
+
+
+def requested_plan(compact, requested_on, due_on, **fields):
+    return SustainabilityPlanFactory(compact=compact, status=fields.pop("status", "requested"),
+                                     requested_on=requested_on, due_on=due_on, **fields)
+
+
+class TestCheck6Sustainability:
+    def test_plan_never_requested_is_not_met(self, ghana_compact, dialogue):
+        SustainabilityPlanFactory(compact=ghana_compact)  # the record exists, not requested
+        result = check(ghana_compact, 6)
+        assert result.status == "not_met"
+        assert result.detail == "The sustainability plan was never requested."
+
+    def test_no_plan_record_is_never_requested_too(self, ghana_compact, dialogue):
+        result = check(ghana_compact, 6)
+        assert result.status == "not_met"
+        assert "never requested" in result.detail
+
+    def test_plan_requested_after_the_dialogue_is_not_met(self, ghana_compact, dialogue):
+        requested_plan(ghana_compact, dt.date(2024, 3, 16), dt.date(2024, 12, 31))
+        result = check(ghana_compact, 6)
+        assert result.status == "not_met"
+        assert result.detail == ("The sustainability plan was requested on 2024-03-16, after "
+                                 "the dialogue of 2024-03-15.")
+
+    def test_requested_on_the_day_of_the_dialogue_counts(self, ghana_compact, dialogue):
+        requested_plan(ghana_compact, HELD_ON, dt.date(2024, 12, 31))
+        assert check(ghana_compact, 6).status == "met"
+
+    def test_met_when_requested_before_not_overdue_and_discussed_with_notes(
+            self, ghana_compact, dialogue):
+        requested_plan(ghana_compact, dt.date(2024, 1, 10), dt.date(2024, 12, 31))
+        result = check(ghana_compact, 6)
+        assert result.status == "met"
+        assert result.detail == ("Sustainability was discussed at the dialogue of 2024-03-15, "
+                                 "with notes; the plan was requested on 2024-01-10 and is due "
+                                 "on 2024-12-31.")
+
+    def test_a_flag_without_notes_is_no_discussion(self, ghana_compact, dialogue):
+        requested_plan(ghana_compact, dt.date(2024, 1, 10), dt.date(2024, 12, 31))
+        dialogue.sustainability_notes = "   "
+        dialogue.save()
+        result = check(ghana_compact, 6)
+        assert result.status == "not_met"
+        assert result.detail == ("The dialogue records no notes of its sustainability "
+                                 "discussion.")
+
+    def test_overdue_plan_is_not_met(self, ghana_compact, dialogue):
+        requested_plan(ghana_compact, dt.date(2024, 1, 10), dt.date(2024, 6, 30))
+        result = check(ghana_compact, 6)
+        assert result.status == "not_met"
+        assert result.detail == ("The sustainability plan was due on 2024-06-30 and has not "
+                                 "been received.")
+
+    def test_received_plan_is_not_overdue(self, ghana_compact, dialogue):
+        requested_plan(ghana_compact, dt.date(2024, 1, 10), dt.date(2024, 6, 30),
+                       status="received", received_on=dt.date(2024, 7, 2))
+        result = check(ghana_compact, 6)
+        assert result.status == "met"
+        assert "received on 2024-07-02" in result.detail
+
+    def test_every_missing_piece_is_named(self, ghana_compact, dialogue):
+        dialogue.sustainability_discussed = False
+        dialogue.save()
+        result = check(ghana_compact, 6)
+        assert result.status == "not_met"
+        assert result.detail == ("Sustainability was not discussed at the dialogue; the "
+                                 "sustainability plan was never requested.")
+
+    def test_planned_dialogue_with_plan_never_requested_is_not_applicable(self,
+                                                                          ghana_compact):
+        DialogueFactory(compact=ghana_compact, fiscal_year=FY, status="planned",
+                        scheduled_for=dt.date(2024, 9, 20))
+        assert check(ghana_compact, 6).status == "not_applicable"
+
+    def test_planned_dialogue_with_overdue_plan_is_not_met(self, ghana_compact):
+        DialogueFactory(compact=ghana_compact, fiscal_year=FY, status="planned",
+                        scheduled_for=dt.date(2024, 9, 20))
+        requested_plan(ghana_compact, dt.date(2024, 1, 10), dt.date(2024, 6, 30))
+        assert check(ghana_compact, 6).status == "not_met"
+
+    def test_not_applicable_when_no_dialogue_is_due(self, ghana_compact):
+        assert check(ghana_compact, 6, today=dt.date(2024, 1, 10)).status == "not_applicable"

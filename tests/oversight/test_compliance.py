@@ -145,12 +145,19 @@ class TestCheck6Sustainability:
         assert "2024-06-30" in detail(ghana_compact, 6)
 
     def test_received_plan_is_not_overdue(self, ghana_compact, held_dialogue):
+        held_dialogue.sustainability_notes = "The ministry will keep the shelter budget line."
+        held_dialogue.save()
         SustainabilityPlanFactory(compact=ghana_compact, status="received",
                                   requested_on=dt.date(2024, 1, 10),
                                   due_on=dt.date(2024, 6, 30), received_on=dt.date(2024, 7, 2))
         assert statuses(ghana_compact)[6] == "met"
 
     def test_met(self, ghana_compact, held_dialogue):
+        held_dialogue.sustainability_notes = "The ministry will keep the shelter budget line."
+        held_dialogue.save()
+        SustainabilityPlanFactory(compact=ghana_compact, status="requested",
+                                  requested_on=dt.date(2024, 1, 10),
+                                  due_on=dt.date(2024, 12, 31))
         assert statuses(ghana_compact)[6] == "met"
 
     def test_not_met_when_not_discussed(self, ghana_compact, held_dialogue):
