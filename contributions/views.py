@@ -18,9 +18,9 @@ from compacts import scoping
 from compacts.views import RoleRequiredMixin
 from cpc.fiscal import fiscal_year_of
 from cpc.services import StateConflict
+from cpc.storage import private_file_response
 
 from . import charts, selectors, services
-from .api import private_file_response
 from .forms import (
     ContributionEvidenceForm,
     ContributionForm,

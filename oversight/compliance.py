@@ -76,7 +76,7 @@ def compliance_for_compacts(compacts, *, fiscal_year: int,
         for d in Dialogue.objects.filter(compact__in=ids, fiscal_year=fiscal_year)
         .prefetch_related("key_indicators", "discussions")
     }
-    guidance = _check_guidance(today)
+    guidance = _check_guidance(fiscal_year)
     contributions = contribution_facts(ids, fiscal_year)
     plans = _plans(ids)
     results = {}
@@ -190,14 +190,27 @@ def _check_targets(key_indicators, fiscal_year) -> Check:
                           "target.")
 
 
-def _check_guidance(today) -> Check:
-    guidance = GuidanceDocument.current(on=today)
+def _check_guidance(fiscal_year) -> Check:
+    """GAO recommendation 4: the guidance version in force during the fiscal year
+    (GuidanceDocument.in_force_during) has its document attached and quotes the passage
+    that references the need for targets. Not today's version: the year's."""
+    guidance = GuidanceDocument.in_force_during(fiscal_year)
     if guidance is None:
-        return _check(4, NOT_MET, "No program guidance document is recorded.")
-    if not guidance.requires_targets:
-        return _check(4, NOT_MET, f"The current guidance ({guidance}) does not reference the "
-                                  "need for targets.")
-    return _check(4, MET, f"The current guidance ({guidance}) requires targets.")
+        if not GuidanceDocument.objects.exists():
+            return _check(4, NOT_MET, "No program guidance document is recorded.")
+        return _check(4, NOT_MET, f"No program guidance version was in force in "
+                                  f"FY{fiscal_year}.")
+    version = (f"The guidance in force in FY{fiscal_year}, {guidance} (effective "
+               f"{guidance.effective_from})")
+    missing = []
+    if not guidance.targets_passage.strip():
+        missing.append("quotes no passage on the need for targets")
+    if not guidance.document:
+        missing.append("has no document attached")
+    if missing:
+        return _check(4, NOT_MET, f"{version}, {' and '.join(missing)}.")
+    return _check(4, MET, f"{version}, references targets: "
+                          f"\u201c{guidance.passage_excerpt}\u201d")
 
 
 def _plural(n: int, word: str) -> str:

@@ -182,7 +182,7 @@ def report_content(*, kind: str, fiscal_year: int, compact_id: int | None,
     compacts = _compacts(kind=kind, fiscal_year=fiscal_year, compact_id=compact_id)
     sections = _sections(compacts, fiscal_year=fiscal_year, today=today,
                          summary=kind == ReportKind.PROGRAM_OVERSIGHT)
-    guidance = GuidanceDocument.current(on=today)
+    guidance = GuidanceDocument.in_force_during(fiscal_year)  # the version check 4 reads
     if kind == ReportKind.PROGRAM_OVERSIGHT:
         title = f"Child Protection Compact Partnerships: Program Oversight, FY{fiscal_year}"
         subject = (f"Oversight of all {len(sections)} Child Protection Compact Partnerships "

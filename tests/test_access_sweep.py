@@ -36,6 +36,7 @@ from compacts.models import (
     Award,
     Compact,
     Extension,
+    GuidanceDocument,
     Objective,
     PartnerCountry,
     TierRanking,
@@ -48,6 +49,7 @@ from tests.compacts.factories import (
     AwardFactory,
     CompactFactory,
     ExtensionFactory,
+    GuidanceDocumentFactory,
     ObjectiveFactory,
     TierRankingFactory,
 )
@@ -89,10 +91,11 @@ PUBLIC_ROUTES = {
     "api/docs/",         # the Swagger UI page for that document
 }
 # Program-wide records every role reads; they have no country, hence no scope test (c).
-UNSCOPED_MODELS = {StandardIndicator}
+UNSCOPED_MODELS = {StandardIndicator, GuidanceDocument}
 
 # For pages: which model each object id in the URL (or query string) names.
 PAGE_OBJECTS = {
+    "compacts:guidance-document": {"pk": GuidanceDocument},
     "oversight:compact-detail": {"pk": Compact},
     "contributions:compact-contributions": {"pk": Compact},
     "contributions:contribution-verify": {"pk": Compact, "contribution_pk": Contribution},
@@ -254,6 +257,8 @@ def build_world(country: PartnerCountry, standard: StandardIndicator) -> dict:
         SustainabilityPlan: plan,
         Measure: MeasureFactory(plan=plan),
         FollowUp: FollowUpFactory(plan=plan),
+        GuidanceDocument: GuidanceDocumentFactory(
+            document=SimpleUploadedFile("guidance.pdf", b"%PDF-1.4 guidance")),
     }
 
 

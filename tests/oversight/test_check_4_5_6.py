@@ -16,6 +16,7 @@ from contributions.models import (
     Contribution,
 )
 from oversight.compliance import compact_compliance
+from tests.compacts.factories import GuidanceDocumentFactory
 from tests.contributions.factories import ContributionFactory, SustainabilityPlanFactory
 from tests.dialogues.factories import DialogueFactory
 
@@ -280,3 +281,70 @@ class TestCheck6Sustainability:
 
     def test_not_applicable_when_no_dialogue_is_due(self, ghana_compact):
         assert check(ghana_compact, 6, today=dt.date(2024, 1, 10)).status == "not_applicable"
+
+
+# --- Check 4: the guidance in force that fiscal year quotes the need for targets ---------------
+
+PASSAGE = ("Each compact sets annual targets for its performance indicators at the annual "
+           "dialogue, and the TIP Office reviews progress against those targets every year.")
+
+
+def guidance(effective_from, version, *, passage="", document=True, **fields):
+    return GuidanceDocumentFactory(
+        version=version, effective_from=effective_from, targets_passage=passage,
+        document=f"guidance/monitoring-guidance-{version}.pdf" if document else "", **fields)
+
+
+class TestCheck4Guidance:
+    def test_the_version_in_force_that_year_counts_not_todays(self, ghana_compact):
+        guidance(dt.date(2022, 10, 1), "1.0")  # in force through FY2023: no passage
+        guidance(dt.date(2025, 6, 1), "2.0", passage=PASSAGE)
+        fy2023 = check(ghana_compact, 4, fiscal_year=2023, today=dt.date(2026, 1, 5))
+        assert fy2023.status == "not_met"
+        assert fy2023.detail == (
+            "The guidance in force in FY2023, CPC Partnership Monitoring Guidance (v1.0) "
+            "(effective 2022-10-01), quotes no passage on the need for targets.")
+        fy2026 = check(ghana_compact, 4, fiscal_year=2026, today=dt.date(2026, 1, 5))
+        assert fy2026.status == "met"
+        assert "(v2.0) (effective 2025-06-01), references targets:" in fy2026.detail
+        assert "\u201cEach compact sets annual targets for its performance indicators" in (
+            fy2026.detail)
+
+    def test_a_version_taking_effect_during_the_year_is_the_years(self, ghana_compact):
+        guidance(dt.date(2022, 10, 1), "1.0")
+        guidance(dt.date(2025, 6, 1), "2.0", passage=PASSAGE)
+        # FY2025 runs 1 October 2024 to 30 September 2025: 2.0 took effect within it.
+        assert check(ghana_compact, 4, fiscal_year=2025).status == "met"
+        assert check(ghana_compact, 4, fiscal_year=2024).status == "not_met"
+
+    def test_the_passage_alone_is_not_enough_without_the_document(self, ghana_compact):
+        guidance(dt.date(2022, 10, 1), "1.0", passage=PASSAGE, document=False)
+        result = check(ghana_compact, 4)
+        assert result.status == "not_met"
+        assert result.detail.endswith("(effective 2022-10-01), has no document attached.")
+
+    def test_neither_passage_nor_document(self, ghana_compact):
+        guidance(dt.date(2022, 10, 1), "1.0", document=False)
+        assert check(ghana_compact, 4).detail.endswith(
+            "quotes no passage on the need for targets and has no document attached.")
+
+    def test_none_in_force_before_the_first_version(self, ghana_compact):
+        guidance(dt.date(2025, 6, 1), "2.0", passage=PASSAGE)
+        result = check(ghana_compact, 4, fiscal_year=2024)
+        assert result.status == "not_met"
+        assert result.detail == "No program guidance version was in force in FY2024."
+
+    def test_a_withdrawn_version_is_not_in_force_after_its_end(self, ghana_compact):
+        guidance(dt.date(2021, 10, 1), "1.0", passage=PASSAGE,
+                 effective_to=dt.date(2023, 9, 30))
+        assert check(ghana_compact, 4, fiscal_year=2023).status == "met"
+        assert check(ghana_compact, 4, fiscal_year=2024).detail == (
+            "No program guidance version was in force in FY2024.")
+
+    def test_no_guidance_at_all(self, ghana_compact):
+        assert check(ghana_compact, 4).detail == "No program guidance document is recorded."
+
+    def test_a_long_passage_is_quoted_in_short(self, ghana_compact):
+        guidance(dt.date(2022, 10, 1), "1.0", passage=PASSAGE + " " + "More words. " * 30)
+        detail = check(ghana_compact, 4).detail
+        assert detail.endswith(" \u2026\u201d") and len(detail) < 400

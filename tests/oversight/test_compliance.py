@@ -103,14 +103,18 @@ class TestCheck3Targets:
 
 
 class TestCheck4Guidance:
-    def test_met_when_current_guidance_requires_targets(self, ghana_compact):
-        GuidanceDocumentFactory(effective_on=dt.date(2022, 1, 1), requires_targets=False)
-        GuidanceDocumentFactory(effective_on=dt.date(2024, 1, 1), requires_targets=True)
+    PASSAGE = "Each compact sets annual targets for its performance indicators."
+
+    def test_met_when_the_years_guidance_quotes_targets(self, ghana_compact):
+        GuidanceDocumentFactory(effective_from=dt.date(2022, 1, 1))
+        GuidanceDocumentFactory(effective_from=dt.date(2024, 1, 1), document="guidance/g.pdf",
+                                targets_passage=self.PASSAGE)
         assert statuses(ghana_compact)[4] == "met"
 
-    def test_not_met_when_current_guidance_does_not(self, ghana_compact):
-        GuidanceDocumentFactory(effective_on=dt.date(2022, 1, 1), requires_targets=True)
-        GuidanceDocumentFactory(effective_on=dt.date(2024, 1, 1), requires_targets=False)
+    def test_not_met_when_the_years_guidance_does_not(self, ghana_compact):
+        GuidanceDocumentFactory(effective_from=dt.date(2022, 1, 1), document="guidance/g.pdf",
+                                targets_passage=self.PASSAGE)
+        GuidanceDocumentFactory(effective_from=dt.date(2024, 1, 1), document="guidance/h.pdf")
         assert statuses(ghana_compact)[4] == "not_met"
 
     def test_not_met_without_guidance(self, ghana_compact):
