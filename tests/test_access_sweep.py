@@ -45,6 +45,7 @@ from compacts.roles import PROJECT_APPS
 from contributions.models import Contribution, FollowUp, Measure, SustainabilityPlan
 from dialogues.models import ActionItem, Dialogue, Discussion, Participant
 from indicators.models import Disaggregation, Indicator, Result, StandardIndicator, Target
+from oversight.models import GaoAgencyAction, GaoRecommendation
 from tests.compacts.factories import (
     AwardFactory,
     CompactFactory,
@@ -91,11 +92,14 @@ PUBLIC_ROUTES = {
     "api/docs/",         # the Swagger UI page for that document
 }
 # Program-wide records every role reads; they have no country, hence no scope test (c).
-UNSCOPED_MODELS = {StandardIndicator, GuidanceDocument}
+UNSCOPED_MODELS = {StandardIndicator, GuidanceDocument, GaoRecommendation, GaoAgencyAction}
 
 # For pages: which model each object id in the URL (or query string) names.
 PAGE_OBJECTS = {
     "compacts:guidance-document": {"pk": GuidanceDocument},
+    "oversight:gao-action-add": {"pk": GaoRecommendation},
+    "oversight:gao-status-change": {"pk": GaoRecommendation},
+    "oversight:gao-action-evidence": {"pk": GaoAgencyAction},
     "oversight:compact-detail": {"pk": Compact},
     "contributions:compact-contributions": {"pk": Compact},
     "contributions:contribution-verify": {"pk": Compact, "contribution_pk": Contribution},
@@ -259,6 +263,12 @@ def build_world(country: PartnerCountry, standard: StandardIndicator) -> dict:
         FollowUp: FollowUpFactory(plan=plan),
         GuidanceDocument: GuidanceDocumentFactory(
             document=SimpleUploadedFile("guidance.pdf", b"%PDF-1.4 guidance")),
+        # GAO's record is loaded by a migration; it belongs to no country.
+        GaoRecommendation: GaoRecommendation.objects.get(number=4),
+        GaoAgencyAction: GaoAgencyAction.objects.create(
+            recommendation=GaoRecommendation.objects.get(number=4), date=dt.date(2024, 12, 1),
+            description="Sample action", evidence="Sample evidence",
+            evidence_file=SimpleUploadedFile("gao-evidence.pdf", b"%PDF-1.4 evidence")),
     }
 
 
