@@ -4,7 +4,10 @@ Admin writes go through ``full_clean()`` (ModelForm validation), so the model ru
 as in the API. Historical versions are shown by django-simple-history.
 """
 
+from django import forms
 from django.contrib import admin
+from django.db import models
+from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import scoping
@@ -170,10 +173,60 @@ class AwardAdmin(ScopedAdmin):
     search_fields = ["award_number", "implementer__name"]
 
 
+class _LinkedFile:
+    """A stored private file as ClearableFileInput shows it: its name, linked to the view
+    that authorises the download (private storage has no URL of its own)."""
+
+    def __init__(self, field_file, url: str):
+        self.name, self.url = field_file.name, url
+
+    def __str__(self) -> str:
+        return self.name.rsplit("/", 1)[-1]
+
+
+class PrivateFileInput(forms.ClearableFileInput):
+    """File input for private FileFields: "Currently: <file>" links to ``url_for(instance)``
+    instead of asking the storage for a URL it refuses to give."""
+
+    def __init__(self, url_for, attrs=None):
+        super().__init__(attrs)
+        self.url_for = url_for
+
+    def get_context(self, name, value, attrs):
+        instance = getattr(value, "instance", None)
+        if value and getattr(value, "name", "") and getattr(instance, "pk", None):
+            value = _LinkedFile(value, self.url_for(instance))
+        return super().get_context(name, value, attrs)
+
+
+def private_file_widget(url_name: str) -> PrivateFileInput:
+    return PrivateFileInput(lambda instance: reverse(url_name, args=[instance.pk]))
+
+
 @admin.register(GuidanceDocument)
 class GuidanceDocumentAdmin(ScopedAdmin):
+    """Versions of the program guidance; check 4 reads the one in force each fiscal year."""
+
     country_path = None
-    list_display = ["title", "version", "effective_on", "requires_targets"]
+    list_display = ["title", "version", "effective_from", "in_force_until", "quotes_targets",
+                    "has_document"]
+    fields = ["title", "version", "effective_from", "effective_to", "document",
+              "targets_passage", "summary"]
+    formfield_overrides = {
+        models.FileField: {"widget": private_file_widget("compacts:guidance-document")},
+    }
+
+    @admin.display(description="in force until")
+    def in_force_until(self, guidance):
+        return guidance.ends_on() or "—"
+
+    @admin.display(boolean=True, description="quotes the passage on targets")
+    def quotes_targets(self, guidance) -> bool:
+        return bool(guidance.targets_passage)
+
+    @admin.display(boolean=True, description="document attached")
+    def has_document(self, guidance) -> bool:
+        return bool(guidance.document)
 
 
 @admin.register(UserProfile)

@@ -220,7 +220,7 @@ def seed(*, password: str) -> dict[str, int]:
     if not GuidanceDocument.objects.exists():
         services.guidance_document_create(
             title="CPC Partnership Monitoring Guidance", version="1.0",
-            effective_on=D(2023, 10, 1), requires_targets=False,
+            effective_from=D(2023, 10, 1),
             summary="Sample guidance record. GAO recommendation 4 (guidance should reference "
                     "the need for indicator targets) was still open at the last public update.",
         )

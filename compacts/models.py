@@ -11,13 +11,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Max, Min, OuterRef, Q, Subquery
+from django.db.models import F, Max, Min, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from cpc.fiscal import add_years, fiscal_year_bounds, fiscal_year_of
 from cpc.models import ConstraintErrorsOnFields
+from cpc.storage import private_storage
 
 MAX_ORIGINAL_TERM_YEARS = 5  # 22 U.S.C. § 7103a: a partnership may last up to five years.
 FIRST_TIP_REPORT_YEAR = 2001
@@ -146,6 +147,22 @@ class CompactQuerySet(models.QuerySet):
         )
         return self.annotate(current_end=Coalesce(Subquery(latest), F("end_date")))
 
+    def with_awarded_total(self):
+        """Annotates ``awarded_total``: the sum of the compact's awards (0 without any), in
+        one subquery so a list of compacts costs no query per compact."""
+        total = (
+            Award.objects.filter(compact=OuterRef("pk"))
+            .order_by()
+            .values("compact")
+            .annotate(total=Sum("amount_usd"))
+            .values("total")
+        )
+        return self.annotate(awarded_total=Coalesce(
+            Subquery(total, output_field=models.DecimalField(max_digits=16, decimal_places=2)),
+            Value(Decimal("0.00")),
+            output_field=models.DecimalField(max_digits=16, decimal_places=2),
+        ))
+
     def fiscal_year_span(self) -> tuple[int | None, int | None]:
         """First and last fiscal year any of these compacts is active in (None, None when
         none has dates)."""
@@ -175,12 +192,16 @@ class Compact(ConstraintErrorsOnFields, models.Model):
         null=True, blank=True, help_text="End of the original term, extensions not included."
     )
     us_funding_usd = models.DecimalField(
-        "U.S. funding (USD)", max_digits=14, decimal_places=2, default=Decimal("0"),
+        "U.S. funding ceiling (USD)", max_digits=14, decimal_places=2, default=Decimal("0"),
         validators=[non_negative],
+        help_text="The most the United States commits to the compact; the awards made under "
+                  "it add up to the awarded total.",
     )
+    # Null is "not reported": a missing figure is not a zero commitment.
     partner_contribution_planned_usd = models.DecimalField(
         "partner contribution planned (USD)", max_digits=14, decimal_places=2,
-        default=Decimal("0"), validators=[non_negative],
+        null=True, blank=True, default=None, validators=[non_negative],
+        help_text="Leave empty when the compact does not state the partner's contribution.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -211,7 +232,9 @@ class Compact(ConstraintErrorsOnFields, models.Model):
                 violation_error_message=ERR_DATES_REQUIRED,
             ),
             models.CheckConstraint(
-                condition=Q(us_funding_usd__gte=0) & Q(partner_contribution_planned_usd__gte=0),
+                condition=Q(us_funding_usd__gte=0)
+                & (Q(partner_contribution_planned_usd__gte=0)
+                   | Q(partner_contribution_planned_usd__isnull=True)),
                 name="compact_amounts_not_negative",
                 violation_error_message=ERR_NEGATIVE,
             ),
@@ -244,6 +267,19 @@ class Compact(ConstraintErrorsOnFields, models.Model):
         else:
             ends = list(self.extensions.values_list("new_end_date", flat=True))
         return max([self.end_date, *ends]) if self.end_date else None
+
+    @property
+    def us_awarded_usd(self) -> Decimal:
+        """The sum of the compact's awards: what was awarded under the ``us_funding_usd``
+        ceiling. Read from ``with_awarded_total()`` or prefetched awards when present."""
+        if hasattr(self, "awarded_total"):
+            return self.awarded_total
+        if "awards" in getattr(self, "_prefetched_objects_cache", {}):
+            return sum((a.amount_usd for a in self.awards.all()), start=Decimal("0.00"))
+        if self.pk is None:
+            return Decimal("0.00")
+        total = self.awards.aggregate(total=Sum("amount_usd"))["total"]
+        return total if total is not None else Decimal("0.00")
 
     def fiscal_years(self) -> list[int]:
         """The fiscal years the compact is active in, extensions included (none without
@@ -416,37 +452,121 @@ class Award(ConstraintErrorsOnFields, models.Model):
             raise ValidationError(errors)
 
 
+ERR_GUIDANCE_ENDS_BEFORE_START = "A version cannot end before it takes effect."
+ERR_GUIDANCE_SAME_DAY = "Another version of the guidance takes effect on that day."
+ERR_GUIDANCE_PASSAGE = (
+    "Quote the passage that references indicator targets (this text does not mention a "
+    "target), or leave it empty when the guidance has none."
+)
+PASSAGE_EXCERPT_CHARS = 160
+
+
 class GuidanceDocument(ConstraintErrorsOnFields, models.Model):
-    """Program guidance. GAO recommendation 4 asks that it reference the need for targets."""
+    """One version of the program guidance. GAO recommendation 4 asks that the guidance
+    reference the need for targets: check 4 reads the version in force during each fiscal
+    year (:meth:`in_force_during`) and needs its document and the quoted passage.
+
+    A version is in force from ``effective_from`` until the day before the next version takes
+    effect, or until ``effective_to`` when it was withdrawn earlier.
+    """
 
     title = models.CharField(max_length=255)
     version = models.CharField(max_length=32)
-    effective_on = models.DateField()
-    requires_targets = models.BooleanField(
-        default=False, help_text="The guidance tells compacts to set annual indicator targets."
+    effective_from = models.DateField(help_text="The day this version takes effect.")
+    effective_to = models.DateField(
+        null=True, blank=True,
+        help_text="Last day in force, only when the version was withdrawn without a "
+                  "successor; a later version ends this one the day before it takes effect.",
+    )
+    document = models.FileField(
+        storage=private_storage, upload_to="guidance/%Y/%m/", blank=True, max_length=255,
+        help_text="The guidance as issued. Stored privately; served only to signed-in roles.",
+    )
+    targets_passage = models.TextField(
+        "passage on targets", blank=True,
+        help_text="The passage of this version that references the need for indicator "
+                  "targets, quoted word for word. Leave empty when the guidance has none.",
     )
     summary = models.TextField(blank=True)
 
-    constraint_error_fields = {"guidance_unique_version": "version"}
+    constraint_error_fields = {
+        "guidance_unique_version": "version",
+        "guidance_ends_after_start": "effective_to",
+    }
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["-effective_on", "-pk"]
+        ordering = ["-effective_from", "-pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["title", "version"],
                 name="guidance_unique_version",
                 violation_error_message="This version of the guidance already exists.",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True)
+                | Q(effective_to__gte=F("effective_from")),
+                name="guidance_ends_after_start",
+                violation_error_message=ERR_GUIDANCE_ENDS_BEFORE_START,
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.title} (v{self.version})"
 
+    def clean(self):
+        errors = {}
+        self.targets_passage = (self.targets_passage or "").strip()
+        if self.targets_passage and "target" not in self.targets_passage.lower():
+            errors["targets_passage"] = [ERR_GUIDANCE_PASSAGE]
+        if self.effective_from and self.effective_to and self.effective_to < self.effective_from:
+            errors["effective_to"] = [ERR_GUIDANCE_ENDS_BEFORE_START]
+        # Versions follow one another, so which one is in force on a day stays plain. (Not a
+        # database constraint: records made before versioning may share a day; the later
+        # recorded one is then in force.)
+        if self.effective_from and GuidanceDocument.objects.filter(
+                effective_from=self.effective_from).exclude(pk=self.pk).exists():
+            errors.setdefault("effective_from", []).append(ERR_GUIDANCE_SAME_DAY)
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def passage_excerpt(self) -> str:
+        """The quoted passage, shortened at a word to about PASSAGE_EXCERPT_CHARS."""
+        text = " ".join(self.targets_passage.split())
+        if len(text) <= PASSAGE_EXCERPT_CHARS:
+            return text
+        return text[:PASSAGE_EXCERPT_CHARS].rsplit(" ", 1)[0] + " …"
+
+    def ends_on(self) -> dt.date | None:
+        """The last day in force: the day before the next version, or ``effective_to``."""
+        following = (GuidanceDocument.objects.filter(effective_from__gt=self.effective_from)
+                     .order_by("effective_from").values_list("effective_from", flat=True)
+                     .first())
+        ends = [d for d in (self.effective_to,
+                            following and following - dt.timedelta(days=1)) if d]
+        return min(ends) if ends else None
+
+    @classmethod
+    def in_force_between(cls, first_day: dt.date,
+                         last_day: dt.date) -> "GuidanceDocument | None":
+        """The version in force during the period: the latest to take effect on or before
+        its last day, unless that version ended (``effective_to``) before its first day.
+        (An earlier version cannot be the one: the latest superseded it.)"""
+        latest = (cls.objects.filter(effective_from__lte=last_day)
+                  .order_by("-effective_from", "-pk").first())
+        if latest is None or (latest.effective_to and latest.effective_to < first_day):
+            return None
+        return latest
+
+    @classmethod
+    def in_force_during(cls, fiscal_year: int) -> "GuidanceDocument | None":
+        return cls.in_force_between(*fiscal_year_bounds(fiscal_year))
+
     @classmethod
     def current(cls, on: dt.date | None = None) -> "GuidanceDocument | None":
         on = on or dt.date.today()
-        return cls.objects.filter(effective_on__lte=on).order_by("-effective_on", "-pk").first()
+        return cls.in_force_between(on, on)
 
 
 class UserProfile(models.Model):

@@ -13,7 +13,7 @@ EMBASSY_OFFICER = "embassy_officer"
 AUDITOR = "auditor"
 ROLES = (TIP_STAFF, EMBASSY_OFFICER, AUDITOR)
 
-PROJECT_APPS = ("compacts", "indicators", "dialogues", "contributions", "reports")
+PROJECT_APPS = ("compacts", "indicators", "dialogues", "contributions", "oversight", "reports")
 
 # What embassy officers may add and change, in their own countries only.
 OFFICER_WRITES = {

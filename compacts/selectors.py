@@ -2,8 +2,16 @@
 
 from django.db.models import Prefetch, QuerySet
 
-from .models import Award, Compact, Extension, Objective, PartnerCountry, TierRanking
-from .scoping import scope_to_visible
+from .models import (
+    Award,
+    Compact,
+    Extension,
+    GuidanceDocument,
+    Objective,
+    PartnerCountry,
+    TierRanking,
+)
+from .scoping import scope_to_visible, user_roles
 
 
 def country_list(*, user) -> QuerySet[PartnerCountry]:
@@ -19,6 +27,7 @@ def tier_ranking_list(*, user, country: PartnerCountry) -> QuerySet[TierRanking]
 def compact_list(*, user) -> QuerySet[Compact]:
     return scope_to_visible(
         Compact.objects.with_current_end()
+        .with_awarded_total()
         .select_related("country")
         .prefetch_related(
             Prefetch("objectives", queryset=Objective.objects.order_by("position", "pk"))
@@ -65,3 +74,10 @@ def award_list(*, user) -> QuerySet[Award]:
         user,
         country_path="compact__country",
     ).order_by("compact_id", "start_date", "award_number")
+
+
+def guidance_list(*, user) -> QuerySet[GuidanceDocument]:
+    """Program guidance, every version: read by every role (it belongs to no country)."""
+    if not user_roles(user):
+        return GuidanceDocument.objects.none()
+    return GuidanceDocument.objects.order_by("-effective_from", "-pk")

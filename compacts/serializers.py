@@ -55,6 +55,8 @@ class CompactSerializer(serializers.ModelSerializer):
     objectives = ObjectiveSerializer(many=True, required=False)
     current_end_date = serializers.DateField(read_only=True, allow_null=True)
     country_iso_code = serializers.CharField(source="country.iso_code.code", read_only=True)
+    # The ceiling is ``us_funding_usd``; this is what the awards under it add up to.
+    us_awarded_usd = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
 
     class Meta:
         model = Compact
@@ -69,6 +71,7 @@ class CompactSerializer(serializers.ModelSerializer):
             "end_date",
             "current_end_date",
             "us_funding_usd",
+            "us_awarded_usd",
             "partner_contribution_planned_usd",
             "objectives",
             "created_at",

@@ -4,7 +4,11 @@ the user's countries is a 404 exactly as in the API."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.views import View
 from django.views.generic import ListView
+
+from cpc.storage import private_file_response
 
 from . import scoping, selectors
 from .models import CompactStatus
@@ -36,3 +40,12 @@ class CompactListView(RoleRequiredMixin, ListView):
         context["statuses"] = CompactStatus.choices
         context["selected_status"] = self.request.GET.get("status", "")
         return context
+
+
+class GuidanceDocumentView(RoleRequiredMixin, View):
+    """The document of a guidance version, as an attachment. Guidance is program-wide:
+    every role reads it."""
+
+    def get(self, request, pk):
+        guidance = get_object_or_404(selectors.guidance_list(user=request.user), pk=pk)
+        return private_file_response(guidance.document)

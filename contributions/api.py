@@ -4,7 +4,6 @@ Querysets come from the selectors, so an object outside the caller's countries i
 ``write_roles`` (read by compacts.permissions.RolePermission) names who may write.
 """
 
-from django.http import FileResponse, Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -13,6 +12,7 @@ from rest_framework.response import Response
 from compacts.api import ListRetrieveCreateUpdateViewSet
 from compacts.roles import EMBASSY_OFFICER, TIP_STAFF
 from cpc.api.history import HistoryMixin
+from cpc.storage import private_file_response
 
 from . import selectors, services
 from .serializers import (
@@ -22,18 +22,6 @@ from .serializers import (
     PlanRequestSerializer,
     SustainabilityPlanSerializer,
 )
-
-
-def private_file_response(field_file, *, download_name: str | None = None) -> FileResponse:
-    """Stream a private file to a user the caller has already scoped; 404 when absent."""
-    if not field_file:
-        raise Http404("No file attached.")
-    try:
-        handle = field_file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404("The file is missing from storage.") from error
-    name = download_name or field_file.name.rsplit("/", 1)[-1]
-    return FileResponse(handle, as_attachment=True, filename=name)
 
 
 class ContributionViewSet(HistoryMixin, ListRetrieveCreateUpdateViewSet):

@@ -16,7 +16,12 @@ FUNDING_SERIES = (
 )
 
 
-def _money(value: Decimal) -> str:
+NOT_REPORTED = "not reported"
+
+
+def _money(value: Decimal | None) -> str:
+    if value is None:
+        return NOT_REPORTED
     value = Decimal(value)
     if value >= 1_000_000:
         return f"${value / 1_000_000:,.1f}M"
@@ -39,12 +44,13 @@ def _nice_ceiling(value: Decimal) -> Decimal:
 def funding_chart_svg(years: Sequence, *, title: str, width: int = 720,
                       height: int = 320, chart_id: str = "funding") -> str:
     """A grouped bar chart of U.S. awards, partner contributions planned and recorded per
-    fiscal year. ``years`` are objects with ``fiscal_year`` and the FUNDING_SERIES fields.
-    ``chart_id`` must be unique in the page or PDF that embeds the chart."""
+    fiscal year. ``years`` are objects with ``fiscal_year`` and the FUNDING_SERIES fields;
+    a None figure is not reported: no bar, and the description says so. ``chart_id`` must
+    be unique in the page or PDF that embeds the chart."""
     left, right, top, bottom = 72, 16, 16, 64
     plot_w, plot_h = width - left - right, height - top - bottom
-    peak = max((getattr(y, attr) for y in years for attr, _, _ in FUNDING_SERIES),
-               default=Decimal("0"))
+    peak = max((getattr(y, attr) for y in years for attr, _, _ in FUNDING_SERIES
+                if getattr(y, attr) is not None), default=Decimal("0"))
     ceiling = _nice_ceiling(Decimal(peak))
     summary = "; ".join(
         f"FY{y.fiscal_year}: " + ", ".join(
@@ -71,6 +77,8 @@ def funding_chart_svg(years: Sequence, *, title: str, width: int = 720,
         for index, year in enumerate(years):
             x0 = left + group_w * index + (group_w - bar_w * len(FUNDING_SERIES)) / 2
             for k, (attr, label, colour) in enumerate(FUNDING_SERIES):
+                if getattr(year, attr) is None:
+                    continue  # not reported: no bar rather than a bar of $0
                 value = Decimal(getattr(year, attr))
                 bar_h = float(value / ceiling) * plot_h
                 x = x0 + k * bar_w

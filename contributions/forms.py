@@ -34,7 +34,8 @@ class ContributionForm(forms.ModelForm):
 
     evidence = forms.FileField(
         required=False, label="Evidence (optional)",
-        help_text="A budget extract, payroll or receipt. Stored privately.",
+        help_text="A budget extract, payroll or receipt. Stored privately. TIP Office staff "
+                  "verify a contribution only against its evidence.",
         widget=forms.FileInput(attrs={"class": "usa-file-input"}),
     )
 
@@ -82,6 +83,16 @@ class ContributionForm(forms.ModelForm):
 
     def clean_currency(self):
         return (self.cleaned_data.get("currency") or "").strip().upper()
+
+
+class ContributionEvidenceForm(forms.Form):
+    """Evidence for a contribution already recorded: staff verify against it."""
+
+    evidence = forms.FileField(
+        label="Evidence", allow_empty_file=False,
+        error_messages={"required": "Choose the evidence file to attach."},
+        widget=forms.FileInput(attrs={"class": "usa-file-input"}),
+    )
 
 
 class PlanForm(forms.ModelForm):

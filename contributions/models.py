@@ -50,6 +50,15 @@ ERR_DUE_BEFORE_REQUEST = "The due date must be after the date the plan was reque
 ERR_RECEIVED_BEFORE_REQUEST = "The plan cannot be received before it was requested."
 ERR_PLAN_DATES = "A requested plan needs the date it was requested and its due date."
 ERR_RECEIVED_DATE = "A received or accepted plan needs the date it was received."
+ERR_VERIFY_NO_EVIDENCE = (
+    "Attach the evidence (a budget extract, payroll or receipt) before verifying this "
+    "contribution."
+)
+ERR_VERIFY_ZERO = (
+    "A contribution of zero value (no amount in U.S. dollars or local currency, no "
+    "personnel) cannot be verified."
+)
+ERR_VERIFY_UNSTAMPED = "A verified contribution records who verified it and when."
 
 non_negative = MinValueValidator(Decimal("0"), message=ERR_NEGATIVE)
 
@@ -108,6 +117,9 @@ class Contribution(ConstraintErrorsOnFields, models.Model):
     constraint_error_fields = {
         "contribution_amounts_not_negative": "amount_local",
         "contribution_personnel_count_only_for_personnel": "personnel_count",
+        "contribution_verified_with_evidence": "verified",
+        "contribution_verified_not_zero": "verified",
+        "contribution_verified_stamped": "verified",
     }
     history = HistoricalRecords()
 
@@ -126,13 +138,47 @@ class Contribution(ConstraintErrorsOnFields, models.Model):
                 name="contribution_personnel_count_only_for_personnel",
                 violation_error_message=ERR_PERSONNEL_ONLY,
             ),
+            # Verification rests on evidence of something of value, and says who and when.
+            models.CheckConstraint(
+                condition=Q(verified=False) | ~Q(evidence=""),
+                name="contribution_verified_with_evidence",
+                violation_error_message=ERR_VERIFY_NO_EVIDENCE,
+            ),
+            models.CheckConstraint(
+                condition=Q(verified=False) | Q(amount_usd__gt=0) | Q(amount_local__gt=0)
+                | Q(personnel_count__gt=0),
+                name="contribution_verified_not_zero",
+                violation_error_message=ERR_VERIFY_ZERO,
+            ),
+            models.CheckConstraint(
+                condition=Q(verified=False)
+                | Q(verified_by__isnull=False, verified_at__isnull=False),
+                name="contribution_verified_stamped",
+                violation_error_message=ERR_VERIFY_UNSTAMPED,
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.compact.country} FY{self.fiscal_year} {self.get_kind_display()}"
 
+    @property
+    def has_value(self) -> bool:
+        """Money in either currency or people: a record of nothing is no contribution."""
+        return bool(
+            (self.amount_usd or 0) > 0
+            or (self.amount_local or 0) > 0
+            or (self.personnel_count or 0) > 0
+        )
+
     def clean(self):
         errors: dict[str, list[str]] = {}
+        if self.verified:
+            # GAO asked that contributions be tracked; a verification must rest on evidence
+            # of something given.
+            if not self.evidence:
+                errors.setdefault("verified", []).append(ERR_VERIFY_NO_EVIDENCE)
+            if not self.has_value:
+                errors.setdefault("verified", []).append(ERR_VERIFY_ZERO)
         if self.kind == ContributionKind.PERSONNEL and self.personnel_count is None:
             errors["personnel_count"] = [ERR_PERSONNEL_REQUIRED]
         elif self.kind and self.kind != ContributionKind.PERSONNEL and (

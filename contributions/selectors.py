@@ -81,7 +81,8 @@ def overdue_plan_list(*, user, on: dt.date | None = None) -> QuerySet[Sustainabi
 class FundingYear:
     fiscal_year: int
     us_awards_usd: Decimal
-    partner_planned_usd: Decimal
+    # None when the compact does not report a planned partner contribution ("not reported").
+    partner_planned_usd: Decimal | None
     partner_recorded_usd: Decimal
 
     @property
@@ -89,6 +90,19 @@ class FundingYear:
         if not self.partner_planned_usd:
             return None
         return (self.partner_recorded_usd / self.partner_planned_usd * 100).quantize(Decimal("1"))
+
+
+def funding_total(years: list[FundingYear]) -> FundingYear:
+    """The years added up (``fiscal_year`` 0). The planned partner contribution stays None
+    when no year reports one, so a missing figure never adds up to $0."""
+    zero = Decimal("0.00")
+    planned = [y.partner_planned_usd for y in years if y.partner_planned_usd is not None]
+    return FundingYear(
+        fiscal_year=0,
+        us_awards_usd=sum((y.us_awards_usd for y in years), zero),
+        partner_planned_usd=sum(planned, zero) if planned else None,
+        partner_recorded_usd=sum((y.partner_recorded_usd for y in years), zero),
+    )
 
 
 def _split(total: Decimal, weights: dict[int, int]) -> dict[int, Decimal]:
@@ -124,17 +138,20 @@ def award_amounts_by_fiscal_year(awards) -> dict[int, Decimal]:
 
 def funding_years(compact: Compact, *, awards, recorded: dict[int, Decimal]) -> list[FundingYear]:
     """U.S. awards (spread over fiscal years by days) against the partner contribution
-    planned (spread evenly over the compact's years) and recorded (``recorded``: USD by
-    fiscal year). No queries beyond iterating ``awards``."""
+    planned (spread evenly over the compact's years; None in every year when the compact
+    reports none) and recorded (``recorded``: USD by fiscal year). No queries beyond
+    iterating ``awards``."""
     years = compact.fiscal_years()
     award_amounts = award_amounts_by_fiscal_year(awards)
-    planned = _split(compact.partner_contribution_planned_usd, dict.fromkeys(years, 1))
+    planned_total = compact.partner_contribution_planned_usd
+    planned = ({} if planned_total is None
+               else _split(planned_total, dict.fromkeys(years, 1)))
     zero = Decimal("0.00")
     return [
         FundingYear(
             fiscal_year=fy,
             us_awards_usd=award_amounts.get(fy, zero),
-            partner_planned_usd=planned.get(fy, zero),
+            partner_planned_usd=None if planned_total is None else planned.get(fy, zero),
             partner_recorded_usd=recorded.get(fy) or zero,
         )
         for fy in sorted(set(years) | set(award_amounts) | set(recorded))

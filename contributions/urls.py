@@ -11,6 +11,8 @@ urlpatterns = [
          name="compact-contributions"),
     path("compacts/<int:pk>/contributions/<int:contribution_pk>/verify/",
          views.ContributionVerifyView.as_view(), name="contribution-verify"),
+    path("compacts/<int:pk>/contributions/<int:contribution_pk>/evidence/",
+         views.ContributionEvidenceView.as_view(), name="contribution-evidence"),
     path("compacts/<int:pk>/export.<str:fmt>", views.ContributionsExportView.as_view(),
          name="export"),
     path("compacts/<int:pk>/import/", views.ContributionImportView.as_view(), name="import"),

@@ -18,10 +18,11 @@ from compacts import scoping
 from compacts.views import RoleRequiredMixin
 from cpc.fiscal import fiscal_year_of
 from cpc.services import StateConflict
+from cpc.storage import private_file_response
 
 from . import charts, selectors, services
-from .api import private_file_response
 from .forms import (
+    ContributionEvidenceForm,
     ContributionForm,
     ContributionImportForm,
     FollowUpForm,
@@ -96,26 +97,33 @@ class CompactContributionsView(CompactMixin, TemplateView):
             initial={"fiscal_year": this_year if this_year in years else None},
         )
 
+    def page(self, *, status: int = 200, **kwargs):
+        """The page, with a failed form or a row's error (``row_errors``: {pk: [messages]})."""
+        return self.render_to_response(self.get_context_data(**kwargs), status=status)
+
     def get_context_data(self, **kwargs):
         user, compact = self.request.user, self.compact
         years = selectors.funding_picture(user=user, compact=compact)
         can_add = scoping.can_record_in(user, compact.country_id)
         if can_add and "form" not in kwargs:
             kwargs["form"] = self._form()
+        row_errors = kwargs.pop("row_errors", {})
+        contributions = list(selectors.contribution_list_for_compact(user=user,
+                                                                     compact=compact))
+        for contribution in contributions:
+            contribution.row_errors = row_errors.get(contribution.pk, [])
         return super().get_context_data(
             compact=compact,
-            contributions=selectors.contribution_list_for_compact(user=user, compact=compact),
+            contributions=contributions,
             funding_years=years,
-            funding_totals={
-                attr: sum((getattr(y, attr) for y in years), start=0)
-                for attr, _label, _colour in charts.FUNDING_SERIES
-            },
+            funding_totals=selectors.funding_total(years),
             funding_chart=charts.funding_chart_svg(
                 years, title=f"{compact.country.name}: U.S. awards and partner contributions "
                              "by fiscal year"),
             plan=selectors.plan_for_compact(user=user, compact=compact),
             can_add=can_add,
             can_verify=scoping.is_tip_staff(user),
+            evidence_form=ContributionEvidenceForm(),
             **kwargs,
         )
 
@@ -138,20 +146,58 @@ class CompactContributionsView(CompactMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
-class ContributionVerifyView(CompactMixin, View):
-    """POST: TIP Office staff confirm a contribution's figures against its evidence."""
+class ContributionRowView(CompactContributionsView):
+    """A POST about one contribution of the page; a refusal is shown beside its row."""
 
-    def get(self, request, pk, contribution_pk):
+    def get(self, request, *args, **kwargs):
         return redirect(_contributions_url(self.compact))
+
+    def contribution(self, contribution_pk) -> Contribution:
+        return get_object_or_404(
+            selectors.contribution_list_for_compact(user=self.request.user,
+                                                    compact=self.compact),
+            pk=contribution_pk)
+
+    def refused(self, contribution, error: ValidationError):
+        messages.error(self.request, f"The FY{contribution.fiscal_year} "
+                                     f"{contribution.get_kind_display().lower()} contribution "
+                                     "was not changed: see the message in its row.")
+        return self.page(status=400, row_errors={contribution.pk: error.messages})
+
+
+class ContributionVerifyView(ContributionRowView):
+    """POST: TIP Office staff confirm a contribution's figures against its evidence."""
 
     def post(self, request, pk, contribution_pk):
         if not scoping.is_tip_staff(request.user):
             raise PermissionDenied(services.ERR_VERIFY_STAFF_ONLY)
-        contribution = get_object_or_404(
-            selectors.contribution_list_for_compact(user=request.user, compact=self.compact),
-            pk=contribution_pk)
-        services.contribution_verify(contribution=contribution, user=request.user)
+        contribution = self.contribution(contribution_pk)
+        try:
+            services.contribution_verify(contribution=contribution, user=request.user)
+        except ValidationError as error:
+            return self.refused(contribution, error)
         messages.success(request, f"Verified the FY{contribution.fiscal_year} "
+                                  f"{contribution.get_kind_display().lower()} contribution.")
+        return redirect(_contributions_url(self.compact))
+
+
+class ContributionEvidenceView(ContributionRowView):
+    """POST: attach (or replace) a contribution's evidence; writers of the country."""
+
+    def post(self, request, pk, contribution_pk):
+        if not scoping.can_record_in(request.user, self.compact.country_id):
+            raise PermissionDenied(ERR_NOT_WRITER)
+        contribution = self.contribution(contribution_pk)
+        form = ContributionEvidenceForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.refused(contribution, ValidationError(
+                [m for messages_ in form.errors.values() for m in messages_]))
+        try:
+            services.contribution_update(contribution=contribution, user=request.user,
+                                         data={"evidence": form.cleaned_data["evidence"]})
+        except ValidationError as error:
+            return self.refused(contribution, error)
+        messages.success(request, f"Evidence attached to the FY{contribution.fiscal_year} "
                                   f"{contribution.get_kind_display().lower()} contribution.")
         return redirect(_contributions_url(self.compact))
 

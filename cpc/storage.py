@@ -1,6 +1,7 @@
 """Private files (evidence, plan documents, stored reports): never under a public URL."""
 
 from django.core.files.storage import Storage, storages
+from django.http import FileResponse, Http404
 
 
 class PrivateStorage(Storage):
@@ -46,3 +47,16 @@ class PrivateStorage(Storage):
 def private_storage() -> Storage:
     """The storage callable for private FileFields."""
     return PrivateStorage()
+
+
+def private_file_response(field_file, *, download_name: str | None = None) -> FileResponse:
+    """Stream a private file, as an attachment, to a user the caller has already authorised;
+    404 when there is none."""
+    if not field_file:
+        raise Http404("No file attached.")
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("The file is missing from storage.") from error
+    name = download_name or field_file.name.rsplit("/", 1)[-1]
+    return FileResponse(handle, as_attachment=True, filename=name)

@@ -6,8 +6,9 @@ number of indicators. Meaning of each check: the product brief; summary in docs/
 
 import datetime as dt
 from dataclasses import asdict, dataclass
+from decimal import Decimal
 
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from compacts.models import Compact, GuidanceDocument
@@ -69,8 +70,8 @@ def compliance_for_compacts(compacts, *, fiscal_year: int,
         for d in Dialogue.objects.filter(compact__in=ids, fiscal_year=fiscal_year)
         .prefetch_related("key_indicators", "discussions")
     }
-    guidance = _check_guidance(today)
-    contributions = _contribution_counts(ids, fiscal_year)
+    guidance = _check_guidance(fiscal_year)
+    contributions = contribution_facts(ids, fiscal_year)
     plans = _plans(ids)
     results = {}
     for compact in compacts:
@@ -86,7 +87,7 @@ def compliance_for_compacts(compacts, *, fiscal_year: int,
             _check_targets(performance_indicators[compact.pk], fiscal_year,
                            pending_targets.get(compact.pk, [])),
             guidance,
-            _check_contributions(contributions.get(compact.pk, 0), fiscal_year),
+            _check_contributions(contributions.get(compact.pk, NO_CONTRIBUTIONS), fiscal_year),
             _check_sustainability(plans.get(compact.pk), dialogue, due, fiscal_year, today),
         ]
     return results
@@ -116,10 +117,44 @@ def _pending_target_proposals(compact_ids, fiscal_year) -> dict[int, list[Indica
     return found
 
 
-def _contribution_counts(compact_ids, fiscal_year) -> dict[int, int]:
+@dataclass(frozen=True)
+class ContributionFacts:
+    """What a compact's partner contributions of one fiscal year hold, for check 5.
+
+    A contribution *counts* when it has a value (amount in USD or local currency, or
+    personnel, above zero), evidence attached, and TIP staff verification."""
+
+    recorded: int = 0
+    zero_value: int = 0
+    without_evidence: int = 0
+    not_verified: int = 0
+    counted: int = 0
+    counted_usd: Decimal = Decimal("0.00")
+
+
+NO_CONTRIBUTIONS = ContributionFacts()
+
+
+def contribution_facts(compact_ids, fiscal_year) -> dict[int, ContributionFacts]:
+    """Check 5's facts per compact, in one query. Reports read them too, so that anything
+    printed beside the check (a partner-budget status) comes from the same facts."""
+    tallies: dict[int, dict] = {}
     rows = (Contribution.objects.filter(compact__in=compact_ids, fiscal_year=fiscal_year)
-            .values("compact").annotate(n=Count("pk")))
-    return {row["compact"]: row["n"] for row in rows}
+            .order_by().values_list("compact_id", "amount_usd", "amount_local",
+                                    "personnel_count", "evidence", "verified"))
+    for compact_id, usd, local, personnel, evidence, verified in rows:
+        tally = tallies.setdefault(compact_id, dict.fromkeys(
+            ("recorded", "zero_value", "without_evidence", "not_verified", "counted"), 0)
+            | {"counted_usd": Decimal("0.00")})
+        has_value = (usd or 0) > 0 or (local or 0) > 0 or (personnel or 0) > 0
+        tally["recorded"] += 1
+        tally["zero_value"] += not has_value
+        tally["without_evidence"] += not evidence
+        tally["not_verified"] += not verified
+        if has_value and evidence and verified:
+            tally["counted"] += 1
+            tally["counted_usd"] += usd or 0
+    return {pk: ContributionFacts(**tally) for pk, tally in tallies.items()}
 
 
 def _plans(compact_ids) -> dict:
@@ -234,24 +269,57 @@ def _check_targets(indicators, fiscal_year, pending) -> Check:
     return _check(3, NOT_MET, detail)
 
 
-def _check_guidance(today) -> Check:
-    guidance = GuidanceDocument.current(on=today)
+def _check_guidance(fiscal_year) -> Check:
+    """GAO recommendation 4: the guidance version in force during the fiscal year
+    (GuidanceDocument.in_force_during) has its document attached and quotes the passage
+    that references the need for targets. Not today's version: the year's."""
+    guidance = GuidanceDocument.in_force_during(fiscal_year)
     if guidance is None:
-        return _check(4, NOT_MET, "No program guidance document is recorded.")
-    if not guidance.requires_targets:
-        return _check(4, NOT_MET, f"The current guidance ({guidance}) does not reference the "
-                                  "need for targets.")
-    return _check(4, MET, f"The current guidance ({guidance}) requires targets.")
+        if not GuidanceDocument.objects.exists():
+            return _check(4, NOT_MET, "No program guidance document is recorded.")
+        return _check(4, NOT_MET, f"No program guidance version was in force in "
+                                  f"FY{fiscal_year}.")
+    version = (f"The guidance in force in FY{fiscal_year}, {guidance} (effective "
+               f"{guidance.effective_from})")
+    missing = []
+    if not guidance.targets_passage.strip():
+        missing.append("quotes no passage on the need for targets")
+    if not guidance.document:
+        missing.append("has no document attached")
+    if missing:
+        return _check(4, NOT_MET, f"{version}, {' and '.join(missing)}.")
+    return _check(4, MET, f"{version}, references targets: "
+                          f"\u201c{guidance.passage_excerpt}\u201d")
 
 
-def _check_contributions(count: int, fiscal_year) -> Check:
-    if not count:
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _check_contributions(facts: ContributionFacts, fiscal_year) -> Check:
+    """GAO recommendation 5: met when at least one contribution of the year has a value,
+    evidence and TIP staff verification; zero-value records never count."""
+    if not facts.recorded:
         return _check(5, NOT_MET, f"No partner contribution is recorded for FY{fiscal_year}.")
-    return _check(5, MET, f"{count} partner contributions recorded for FY{fiscal_year}.")
+    recorded = f"{_plural(facts.recorded, 'contribution')} recorded for FY{fiscal_year}"
+    if facts.counted:
+        return _check(5, MET, f"{recorded}; {facts.counted} with a value, evidence and TIP "
+                              f"staff verification (${facts.counted_usd:,.2f}).")
+    lacks = [f"{n} {what}" for n, what in (
+        (facts.without_evidence, "without evidence"),
+        (facts.not_verified, "not verified"),
+        (facts.zero_value, "of zero value"),
+    ) if n]
+    return _check(5, NOT_MET, f"{recorded}, none with a value, evidence and TIP staff "
+                              f"verification: {', '.join(lacks)}.")
 
 
 def _check_sustainability(plan, dialogue, due, fiscal_year, today) -> Check:
+    """GAO recommendation 6: the held dialogue records a sustainability discussion with
+    notes, the sustainability plan was requested no later than the day it was held, and the
+    plan is not overdue (SustainabilityPlan.is_overdue). Each missing piece is named."""
     overdue = bool(plan and plan.is_overdue(on=today))
+    requested_on = plan.requested_on if plan is not None else None
     if dialogue is None:
         return _no_dialogue(6, due, fiscal_year)
     if dialogue.status == DialogueStatus.PLANNED:
@@ -259,15 +327,28 @@ def _check_sustainability(plan, dialogue, due, fiscal_year, today) -> Check:
             return _check(6, NOT_MET, f"The sustainability plan was due on {plan.due_on} and "
                                       "has not been received.")
         return _check(6, NOT_APPLICABLE, "The dialogue has not been held yet.")
+    held_on = dialogue.held_on
     problems = []
     if not dialogue.sustainability_discussed:
         problems.append("sustainability was not discussed at the dialogue")
+    elif not (dialogue.sustainability_notes or "").strip():
+        problems.append("the dialogue records no notes of its sustainability discussion")
+    if requested_on is None:
+        problems.append("the sustainability plan was never requested")
+    elif held_on is None or requested_on > held_on:
+        problems.append(f"the sustainability plan was requested on {requested_on}, after "
+                        f"the dialogue of {held_on}")
     if overdue:
         problems.append(f"the sustainability plan was due on {plan.due_on} and has not been "
                         "received")
     if problems:
-        return _check(6, NOT_MET, "; ".join(problems).capitalize() + ".")
-    return _check(6, MET, "Sustainability was discussed and the plan is not overdue.")
+        detail = "; ".join(problems)
+        return _check(6, NOT_MET, f"{detail[0].upper()}{detail[1:]}.")
+    standing = (f"received on {plan.received_on}" if plan.received_on
+                else f"due on {plan.due_on}")
+    return _check(6, MET, f"Sustainability was discussed at the dialogue of {held_on}, with "
+                          f"notes; the plan was requested on {requested_on} and is "
+                          f"{standing}.")
 
 
 def compliance_as_dict(*, compact: Compact, fiscal_year: int, today=None) -> dict:

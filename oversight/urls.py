@@ -7,4 +7,12 @@ app_name = "oversight"
 urlpatterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
     path("compacts/<int:pk>/", views.CompactDetailView.as_view(), name="compact-detail"),
+    path("oversight/recommendations/", views.GaoRecommendationListView.as_view(),
+         name="gao-recommendations"),
+    path("oversight/recommendations/<int:pk>/actions/", views.GaoActionAddView.as_view(),
+         name="gao-action-add"),
+    path("oversight/recommendations/<int:pk>/status/", views.GaoStatusChangeView.as_view(),
+         name="gao-status-change"),
+    path("oversight/recommendations/actions/<int:pk>/evidence/",
+         views.GaoActionEvidenceView.as_view(), name="gao-action-evidence"),
 ]

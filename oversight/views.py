@@ -3,17 +3,26 @@ around the six GAO checks."""
 
 import datetime as dt
 
+from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.views import View
 from django.views.generic import DetailView, TemplateView
 
 from compacts import scoping
 from compacts.selectors import compact_detail, compact_list, fiscal_year_choices
 from compacts.views import RoleRequiredMixin
 from contributions.selectors import overdue_plan_list
+from cpc.api.history import history_entries
 from cpc.fiscal import fiscal_year_of
+from cpc.storage import private_file_response
 from dialogues.selectors import upcoming_dialogue_list
 
-from .compliance import compact_compliance, compliance_for_compacts
+from . import selectors, services
+from .compliance import TITLES, compact_compliance, compliance_for_compacts
+from .forms import GaoActionForm, GaoStatusForm
 
 
 def chosen_fiscal_year(request, years: list[int], default: int) -> int:
@@ -38,7 +47,6 @@ class CompactDetailView(RoleRequiredMixin, DetailView):
         context = super().get_context_data(**kwargs)
         compact = self.object
         context["objectives_by_pillar"] = _group_by_pillar(compact.objectives.all())
-        context["awards_total"] = sum((a.amount_usd for a in compact.awards.all()), start=0)
         context["tier_rankings"] = compact.country.tier_rankings.all()
         years = compact.fiscal_years()
         fiscal_year = chosen_fiscal_year(self.request, years,
@@ -81,3 +89,101 @@ class DashboardView(RoleRequiredMixin, TemplateView):
             user=user, start=today, end=today + dt.timedelta(days=30))
         context["overdue_plans"] = overdue_plan_list(user=user, on=today)
         return context
+
+
+# --- GAO's recommendation record ---------------------------------------------------------
+
+def _recommendations_url(recommendation=None) -> str:
+    url = reverse("oversight:gao-recommendations")
+    return f"{url}#recommendation-{recommendation.number}" if recommendation else url
+
+
+class GaoRecommendationListView(RoleRequiredMixin, View):
+    """The six recommendations: GAO's status, State's concurrence and actions with their
+    evidence, the history of each, and a link to its check on the dashboard. Staff add an
+    action or change a status (with a reason) here."""
+
+    template_name = "oversight/gao_recommendations.html"
+
+    def get(self, request, *args, **kwargs):
+        return self.page()
+
+    def page(self, *, status: int = 200, bound: dict | None = None):
+        """``bound``: {(recommendation pk, "action" | "status"): the form that failed}."""
+        bound = bound or {}
+        can_change = scoping.is_tip_staff(self.request.user)
+        rows = []
+        for recommendation in selectors.gao_recommendation_list(user=self.request.user):
+            row = {"recommendation": recommendation,
+                   "check_title": TITLES[recommendation.number],
+                   "history": history_entries(recommendation)}
+            if can_change:
+                row["action_form"] = bound.get((recommendation.pk, "action"), GaoActionForm())
+                row["status_form"] = bound.get((recommendation.pk, "status"), GaoStatusForm(
+                    initial={"status": recommendation.status,
+                             "status_as_of": timezone.localdate(),
+                             "status_note": recommendation.status_note}))
+            rows.append(row)
+        return render(self.request, self.template_name, {
+            "rows": rows, "can_change": can_change,
+            "fiscal_year": fiscal_year_of(timezone.localdate()),
+        }, status=status)
+
+
+class GaoRecommendationChangeView(GaoRecommendationListView):
+    """POST only (a GET goes back to the list): TIP staff's changes to one recommendation."""
+
+    form_class = None
+    kind = ""
+
+    def get(self, request, *args, **kwargs):
+        return redirect(_recommendations_url())
+
+    def post(self, request, pk):
+        if not scoping.is_tip_staff(request.user):
+            raise PermissionDenied(services.ERR_STAFF_ONLY)
+        recommendation = get_object_or_404(
+            selectors.gao_recommendation_list(user=request.user), pk=pk)
+        form = self.form_class(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                self.save(recommendation, form.cleaned_data)
+            except ValidationError as error:
+                errors = error.message_dict if hasattr(error, "error_dict") else {
+                    NON_FIELD_ERRORS: error.messages}
+                for field, messages_ in errors.items():
+                    for message in messages_:
+                        form.add_error(field if field in form.fields else None, message)
+            else:
+                messages.success(request, self.done.format(number=recommendation.number))
+                return redirect(_recommendations_url(recommendation))
+        messages.error(request, f"Recommendation {recommendation.number} was not changed: "
+                                "correct the fields marked below.")
+        return self.page(status=400, bound={(recommendation.pk, self.kind): form})
+
+
+class GaoActionAddView(GaoRecommendationChangeView):
+    form_class, kind = GaoActionForm, "action"
+    done = "Action recorded for recommendation {number}."
+
+    def save(self, recommendation, data):
+        services.gao_action_create(recommendation=recommendation, user=self.request.user,
+                                   **data)
+
+
+class GaoStatusChangeView(GaoRecommendationChangeView):
+    form_class, kind = GaoStatusForm, "status"
+    done = "Status of recommendation {number} saved."
+
+    def save(self, recommendation, data):
+        data = dict(data)
+        reason = data.pop("change_reason")
+        services.gao_recommendation_update(recommendation=recommendation,
+                                           user=self.request.user, data=data,
+                                           change_reason=reason)
+
+
+class GaoActionEvidenceView(RoleRequiredMixin, View):
+    def get(self, request, pk):
+        action = get_object_or_404(selectors.gao_action_list(user=request.user), pk=pk)
+        return private_file_response(action.evidence_file)

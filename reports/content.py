@@ -8,15 +8,15 @@ data; ``data_as_of`` is the moment that snapshot was taken.
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.db.models import Prefetch, Q, Sum
 
-from compacts.models import Award, Compact, Extension, GuidanceDocument, Objective
+from compacts.models import Award, Compact, Extension, GuidanceDocument, Objective, Pillar
 from contributions.charts import funding_chart_svg
 from contributions.models import Contribution, SustainabilityPlan
-from contributions.selectors import FundingYear, funding_years
+from contributions.selectors import FundingYear, funding_total, funding_years
 from cpc.fiscal import fiscal_year_bounds
 from dialogues.models import (
     ActionItemStatus,
@@ -27,16 +27,20 @@ from dialogues.models import (
     TargetProposalStatus,
 )
 from dialogues.selectors import agreed_target_count
+from indicators import progress as indicator_progress
 from indicators.charts import indicator_chart_svg
-from indicators.models import Indicator, Result, ResultStatus, Target
+from indicators.models import Indicator, Result, ResultStatus, Target, Unit
 from indicators.progress import Progress, progress_for_indicators, status_label
 from oversight.compliance import (
     MET,
+    NO_CONTRIBUTIONS,
     NOT_APPLICABLE,
     NOT_MET,
     TITLES,
     Check,
+    ContributionFacts,
     compliance_for_compacts,
+    contribution_facts,
 )
 
 from . import charts
@@ -56,6 +60,41 @@ class IndicatorRow:
     @property
     def status_label(self) -> str:
         return status_label(self.year) if self.year else "Not tracked"
+
+
+@dataclass(frozen=True)
+class PartnerBudgetRow(IndicatorRow):
+    """A partner-government budget indicator whose fiscal year has no contribution that
+    check 5 counts: its status is not judged, and says why, so the report never reads
+    "On track" for a partner budget beside "no partner contribution" in check 5."""
+
+    note: str = ""
+
+    @property
+    def status_label(self) -> str:
+        return self.note
+
+
+JUDGED = (indicator_progress.ON_TRACK, indicator_progress.AT_RISK, indicator_progress.OFF_TRACK)
+
+
+def is_partner_budget(indicator: Indicator) -> bool:
+    """The partnership pillar's dollar indicators: what the partner government spends."""
+    return indicator.pillar == Pillar.PARTNERSHIP and indicator.unit == Unit.USD
+
+
+def _partner_budget_checked(row: IndicatorRow, facts: ContributionFacts,
+                            fiscal_year: int) -> IndicatorRow:
+    """The row as printed: a partner-budget status stands only on a contribution of the
+    year that check 5 counts (a value, evidence and TIP staff verification)."""
+    if (row.year is None or facts.counted or not is_partner_budget(row.indicator)
+            or row.year.status not in JUDGED):
+        return row
+    why = ("no partner contribution is recorded" if not facts.recorded
+           else "no recorded partner contribution has a value, evidence and verification")
+    not_judged = replace(row.year, status=indicator_progress.NO_DATA)
+    return PartnerBudgetRow(row.indicator, not_judged, row.life,
+                            note=f"Not judged: {why} for FY{fiscal_year} (check 5)")
 
 
 @dataclass(frozen=True)
@@ -111,12 +150,7 @@ class CompactSection:
 
     @property
     def funding_totals(self) -> FundingYear:
-        return FundingYear(
-            fiscal_year=0,
-            us_awards_usd=sum((f.us_awards_usd for f in self.funding), ZERO),
-            partner_planned_usd=sum((f.partner_planned_usd for f in self.funding), ZERO),
-            partner_recorded_usd=sum((f.partner_recorded_usd for f in self.funding), ZERO),
-        )
+        return funding_total(self.funding)
 
 
 @dataclass(frozen=True)
@@ -156,7 +190,7 @@ def report_content(*, kind: str, fiscal_year: int, compact_id: int | None,
     compacts = _compacts(kind=kind, fiscal_year=fiscal_year, compact_id=compact_id)
     sections = _sections(compacts, fiscal_year=fiscal_year, today=today,
                          summary=kind == ReportKind.PROGRAM_OVERSIGHT)
-    guidance = GuidanceDocument.current(on=today)
+    guidance = GuidanceDocument.in_force_during(fiscal_year)  # the version check 4 reads
     if kind == ReportKind.PROGRAM_OVERSIGHT:
         title = f"Child Protection Compact Partnerships: Program Oversight, FY{fiscal_year}"
         subject = (f"Oversight of all {len(sections)} Child Protection Compact Partnerships "
@@ -216,6 +250,7 @@ def _sections(compacts: list[Compact], *, fiscal_year: int, today: dt.date,
     recorded = _recorded_contributions(ids)
     plans = _plans(ids)
     checks_of = compliance_for_compacts(compacts, fiscal_year=fiscal_year, today=today)
+    facts = contribution_facts(ids, fiscal_year)  # check 5's facts, for partner budgets
     sections = []
     for compact in compacts:
         years = compact.fiscal_years()
@@ -225,6 +260,8 @@ def _sections(compacts: list[Compact], *, fiscal_year: int, today: dt.date,
         progress = progress_for_indicators(indicators, fiscal_years=years, today=today)
         rows = [IndicatorRow(i, progress[i.pk].for_year(fiscal_year),
                              progress[i.pk].life_of_compact) for i in indicators]
+        rows = [_partner_budget_checked(r, facts.get(compact.pk, NO_CONTRIBUTIONS),
+                                        fiscal_year) for r in rows]
         funding = funding_years(compact, awards=compact.awards.all(),
                                 recorded=recorded.get(compact.pk, {}))
         anchor = f"compact-{compact.pk}"

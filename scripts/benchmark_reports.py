@@ -66,8 +66,9 @@ def seed_large() -> int:
              "NA", "NG", "RW", "SN", "SL", "TZ", "TG", "UG", "ZM", "ZW", "PE", "CO", "EC",
              "GT", "HN", "JM", "MN"]
     user = get_user_model().objects.create(username="bench")
-    GuidanceDocument.objects.create(title="Guidance", version="1", requires_targets=True,
-                                    effective_on=dt.date(2020, 1, 1))
+    GuidanceDocument.objects.create(
+        title="Guidance", version="1", effective_from=dt.date(2020, 1, 1),
+        targets_passage="Each compact sets annual targets for its indicators.")
     implementer = Implementer.objects.create(name="Sample implementer")
     first_fy = 2021
     for n, code in enumerate(codes[:LARGE_COMPACTS]):

@@ -34,6 +34,15 @@ def peru_compact(peru):
 
 
 @pytest.fixture
+def private_storage(settings, tmp_path):
+    """Private files (evidence, guidance documents) in a temporary folder of the test."""
+    settings.STORAGES = settings.STORAGES | {
+        "private": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                    "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None}}}
+    return tmp_path / "private"
+
+
+@pytest.fixture
 def staff_user(db):
     user = UserFactory(username="staff", is_staff=True)
     services.user_assign_role(user=user, role=TIP_STAFF)

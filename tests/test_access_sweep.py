@@ -36,6 +36,7 @@ from compacts.models import (
     Award,
     Compact,
     Extension,
+    GuidanceDocument,
     Objective,
     PartnerCountry,
     TierRanking,
@@ -44,10 +45,12 @@ from compacts.roles import PROJECT_APPS
 from contributions.models import Contribution, FollowUp, Measure, SustainabilityPlan
 from dialogues.models import ActionItem, Dialogue, Discussion, Participant, TargetProposal
 from indicators.models import Disaggregation, Indicator, Result, StandardIndicator, Target
+from oversight.models import GaoAgencyAction, GaoRecommendation
 from tests.compacts.factories import (
     AwardFactory,
     CompactFactory,
     ExtensionFactory,
+    GuidanceDocumentFactory,
     ObjectiveFactory,
     TierRankingFactory,
 )
@@ -91,13 +94,18 @@ PUBLIC_ROUTES = {
     "healthz",           # load balancers' health check: component status, no data
 }
 # Program-wide records every role reads; they have no country, hence no scope test (c).
-UNSCOPED_MODELS = {StandardIndicator}
+UNSCOPED_MODELS = {StandardIndicator, GuidanceDocument, GaoRecommendation, GaoAgencyAction}
 
 # For pages: which model each object id in the URL (or query string) names.
 PAGE_OBJECTS = {
+    "compacts:guidance-document": {"pk": GuidanceDocument},
+    "oversight:gao-action-add": {"pk": GaoRecommendation},
+    "oversight:gao-status-change": {"pk": GaoRecommendation},
+    "oversight:gao-action-evidence": {"pk": GaoAgencyAction},
     "oversight:compact-detail": {"pk": Compact},
     "contributions:compact-contributions": {"pk": Compact},
     "contributions:contribution-verify": {"pk": Compact, "contribution_pk": Contribution},
+    "contributions:contribution-evidence": {"pk": Compact, "contribution_pk": Contribution},
     "contributions:export": {"pk": Compact},
     "contributions:import": {"pk": Compact},
     "contributions:plan": {"pk": Compact},
@@ -259,6 +267,14 @@ def build_world(country: PartnerCountry, standard: StandardIndicator) -> dict:
         SustainabilityPlan: plan,
         Measure: MeasureFactory(plan=plan),
         FollowUp: FollowUpFactory(plan=plan),
+        GuidanceDocument: GuidanceDocumentFactory(
+            document=SimpleUploadedFile("guidance.pdf", b"%PDF-1.4 guidance")),
+        # GAO's record is loaded by a migration; it belongs to no country.
+        GaoRecommendation: GaoRecommendation.objects.get(number=4),
+        GaoAgencyAction: GaoAgencyAction.objects.create(
+            recommendation=GaoRecommendation.objects.get(number=4), date=dt.date(2024, 12, 1),
+            description="Sample action", evidence="Sample evidence",
+            evidence_file=SimpleUploadedFile("gao-evidence.pdf", b"%PDF-1.4 evidence")),
     }
 
 

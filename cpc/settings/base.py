@@ -217,6 +217,7 @@ SPECTACULAR_SETTINGS = {
         "ReportKindEnum": "reports.models.ReportKind",
         "ContributionKindEnum": "contributions.models.ContributionKind",
         "ImplementerKindEnum": "compacts.models.ImplementerKind",
+        "GaoRecommendationStatusEnum": "oversight.models.RecommendationStatus",
     },
 }
 

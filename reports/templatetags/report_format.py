@@ -46,3 +46,11 @@ def css_string(value) -> str:
     header): CSS escapes, not HTML entities, which a style element does not decode."""
     text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
     return mark_safe(text.replace("<", "\\3c "))
+
+
+@register.filter
+def usd_reported(value) -> str:
+    """A dollar figure that may be missing: "not reported", never $0 or a dash."""
+    if value is None or value == "":
+        return "not reported"
+    return usd(value)

@@ -118,5 +118,5 @@ class GuidanceDocumentFactory(DjangoModelFactory):
 
     title = "CPC Partnership Monitoring Guidance"
     version = factory.Sequence(lambda n: f"1.{n}")
-    effective_on = dt.date(2023, 10, 1)
-    requires_targets = False
+    effective_from = dt.date(2023, 10, 1)
+    targets_passage = ""

@@ -2,6 +2,7 @@ import datetime as dt
 from decimal import Decimal
 
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
 from factory.django import DjangoModelFactory
 
 from contributions.models import (
@@ -27,6 +28,11 @@ class ContributionFactory(DjangoModelFactory):
     currency = "GHS"
     amount_usd = Decimal("10000.00")
     personnel_count = None
+
+    class Params:
+        # Staff verify a contribution only against its evidence (tests store it privately).
+        with_evidence = factory.Trait(evidence=factory.LazyFunction(
+            lambda: SimpleUploadedFile("evidence.pdf", b"%PDF-1.4 sample budget extract")))
 
 
 class SustainabilityPlanFactory(DjangoModelFactory):

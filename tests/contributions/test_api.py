@@ -118,7 +118,7 @@ def test_no_delete_and_no_put(staff_api, ghana_compact):
 
 
 def test_staff_verify_and_officers_may_not(staff_api, officer_api, ghana_compact):
-    contribution = ContributionFactory(compact=ghana_compact)
+    contribution = ContributionFactory(compact=ghana_compact, with_evidence=True)
     url = f"/api/v1/contributions/{contribution.pk}/verify/"
     assert officer_api.post(url).status_code == 403
     response = staff_api.post(url)

@@ -40,6 +40,13 @@ VALID = {
 }
 
 
+@pytest.fixture
+def private_files(settings, tmp_path):
+    settings.STORAGES = settings.STORAGES | {
+        "private": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                    "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None}}}
+
+
 def create(compact, **overrides):
     return services.contribution_create(compact=compact, **(VALID | overrides))
 
@@ -141,8 +148,8 @@ def test_database_refuses_personnel_count_on_funding(ghana_compact):
 
 
 def test_only_staff_verify_and_verification_is_stamped(ghana_compact, staff_user,
-                                                       ghana_officer):
-    contribution = ContributionFactory(compact=ghana_compact)
+                                                       ghana_officer, private_files):
+    contribution = ContributionFactory(compact=ghana_compact, with_evidence=True)
     with pytest.raises(PermissionDenied):
         services.contribution_verify(contribution=contribution, user=ghana_officer)
     contribution.refresh_from_db()
@@ -153,8 +160,9 @@ def test_only_staff_verify_and_verification_is_stamped(ghana_compact, staff_user
     assert contribution.verified_at is not None
 
 
-def test_changing_verified_figures_clears_the_verification(ghana_compact, staff_user):
-    contribution = ContributionFactory(compact=ghana_compact)
+def test_changing_verified_figures_clears_the_verification(ghana_compact, staff_user,
+                                                           private_files):
+    contribution = ContributionFactory(compact=ghana_compact, with_evidence=True)
     services.contribution_verify(contribution=contribution, user=staff_user)
     services.contribution_update(contribution=contribution, data={"description": "Reworded"})
     assert contribution.verified is True

@@ -240,7 +240,7 @@ def test_dialogue_of_another_compact_cannot_be_chosen(client, staff_user, ghana_
 
 def test_staff_verify_a_contribution_and_the_table_shows_who_and_when(client, staff_user,
                                                                       ghana_compact):
-    contribution = ContributionFactory(compact=ghana_compact)
+    contribution = ContributionFactory(compact=ghana_compact, with_evidence=True)
     client.force_login(staff_user)
     assert b'data-testid="verify"' in client.get(contributions_url(ghana_compact)).content
     response = client.post(verify_url(contribution))

@@ -106,14 +106,18 @@ class TestCheck3Targets:
 
 
 class TestCheck4Guidance:
-    def test_met_when_current_guidance_requires_targets(self, ghana_compact):
-        GuidanceDocumentFactory(effective_on=dt.date(2022, 1, 1), requires_targets=False)
-        GuidanceDocumentFactory(effective_on=dt.date(2024, 1, 1), requires_targets=True)
+    PASSAGE = "Each compact sets annual targets for its performance indicators."
+
+    def test_met_when_the_years_guidance_quotes_targets(self, ghana_compact):
+        GuidanceDocumentFactory(effective_from=dt.date(2022, 1, 1))
+        GuidanceDocumentFactory(effective_from=dt.date(2024, 1, 1), document="guidance/g.pdf",
+                                targets_passage=self.PASSAGE)
         assert statuses(ghana_compact)[4] == "met"
 
-    def test_not_met_when_current_guidance_does_not(self, ghana_compact):
-        GuidanceDocumentFactory(effective_on=dt.date(2022, 1, 1), requires_targets=True)
-        GuidanceDocumentFactory(effective_on=dt.date(2024, 1, 1), requires_targets=False)
+    def test_not_met_when_the_years_guidance_does_not(self, ghana_compact):
+        GuidanceDocumentFactory(effective_from=dt.date(2022, 1, 1), document="guidance/g.pdf",
+                                targets_passage=self.PASSAGE)
+        GuidanceDocumentFactory(effective_from=dt.date(2024, 1, 1), document="guidance/h.pdf")
         assert statuses(ghana_compact)[4] == "not_met"
 
     def test_not_met_without_guidance(self, ghana_compact):
@@ -121,8 +125,11 @@ class TestCheck4Guidance:
 
 
 class TestCheck5Contributions:
-    def test_met_with_a_contribution_for_the_year(self, ghana_compact):
-        ContributionFactory(compact=ghana_compact, fiscal_year=FY)
+    def test_met_with_a_verified_contribution_with_evidence(self, ghana_compact, staff_user,
+                                                            private_storage):
+        ContributionFactory(compact=ghana_compact, fiscal_year=FY, with_evidence=True,
+                            verified=True, verified_by=staff_user, verified_at=dt.datetime(
+                                2024, 10, 1, tzinfo=dt.UTC))
         assert statuses(ghana_compact)[5] == "met"
 
     def test_not_met_when_contributions_are_for_other_years(self, ghana_compact):
@@ -145,12 +152,19 @@ class TestCheck6Sustainability:
         assert "2024-06-30" in detail(ghana_compact, 6)
 
     def test_received_plan_is_not_overdue(self, ghana_compact, held_dialogue):
+        held_dialogue.sustainability_notes = "The ministry will keep the shelter budget line."
+        held_dialogue.save()
         SustainabilityPlanFactory(compact=ghana_compact, status="received",
                                   requested_on=dt.date(2024, 1, 10),
                                   due_on=dt.date(2024, 6, 30), received_on=dt.date(2024, 7, 2))
         assert statuses(ghana_compact)[6] == "met"
 
     def test_met(self, ghana_compact, held_dialogue):
+        held_dialogue.sustainability_notes = "The ministry will keep the shelter budget line."
+        held_dialogue.save()
+        SustainabilityPlanFactory(compact=ghana_compact, status="requested",
+                                  requested_on=dt.date(2024, 1, 10),
+                                  due_on=dt.date(2024, 12, 31))
         assert statuses(ghana_compact)[6] == "met"
 
     def test_not_met_when_not_discussed(self, ghana_compact, held_dialogue):

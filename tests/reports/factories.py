@@ -35,10 +35,12 @@ def reportable_compact(compact, *, indicators: int = 1):
     requires targets), 5 not met (no contribution), 6 not met (sustainability not discussed).
     The first key indicator has a FY2024 target of 120 and an approved actual of 96 (80%)."""
     AwardFactory(compact=compact, amount_usd=Decimal("2500000.00"))
-    if not GuidanceDocument.objects.filter(requires_targets=True).exists():
+    if not GuidanceDocument.objects.exclude(targets_passage="").exists():
+        # The document's name is enough for check 4; no file is stored for the report tests.
         GuidanceDocument.objects.create(
             title="CPC Partnership Monitoring Guidance", version="2.0",
-            effective_on=dt.date(2023, 10, 1), requires_targets=True,
+            effective_from=dt.date(2023, 10, 1), document="guidance/sample-guidance-2.0.pdf",
+            targets_passage="Each compact sets annual targets for its performance indicators.",
         )
     key = IndicatorFactory(compact=compact, code=f"PROT-{compact.pk}",
                            name="Child victims referred to care", is_key=True)

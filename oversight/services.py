@@ -1,0 +1,53 @@
+"""Every write to GAO's recommendation record: staff add State's actions and change GAO's
+status, always with a reason that the history keeps."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from compacts.scoping import is_tip_staff
+from cpc.services import validated_save
+
+from .models import GaoAgencyAction, GaoRecommendation
+
+ERR_STAFF_ONLY = "Only TIP Office staff change GAO's recommendation record."
+ERR_REASON_REQUIRED = "Say why the record changes; the history keeps the reason."
+# What a status change may touch; the text and the concurrence are kept as GAO gave them.
+STATUS_FIELDS = ("status", "status_as_of", "status_note")
+
+
+def _require_staff(user) -> None:
+    if not is_tip_staff(user):
+        raise PermissionDenied(ERR_STAFF_ONLY)
+
+
+@transaction.atomic
+def gao_recommendation_update(*, recommendation: GaoRecommendation, user,
+                              data: Mapping[str, Any], change_reason: str) -> GaoRecommendation:
+    """Change GAO's status of a recommendation. ``change_reason`` is required and becomes
+    the history's reason; a new status without a date is dated today."""
+    _require_staff(user)
+    reason = (change_reason or "").strip()
+    if not reason:
+        raise ValidationError({"change_reason": [ERR_REASON_REQUIRED]})
+    data = {k: v for k, v in data.items() if k in STATUS_FIELDS}
+    recommendation = GaoRecommendation.objects.select_for_update().get(pk=recommendation.pk)
+    if data.get("status", recommendation.status) != recommendation.status:
+        data.setdefault("status_as_of", timezone.localdate())
+    recommendation._change_reason = reason  # read by django-simple-history
+    return validated_save(recommendation, data)
+
+
+@transaction.atomic
+def gao_action_create(*, recommendation: GaoRecommendation, user, date, description: str,
+                      evidence: str, evidence_file=None) -> GaoAgencyAction:
+    """Record something State did in response to the recommendation, with its evidence."""
+    _require_staff(user)
+    fields = {"date": date, "description": description, "evidence": evidence}
+    if evidence_file:
+        fields["evidence_file"] = evidence_file
+    return validated_save(GaoAgencyAction(recommendation=recommendation, recorded_by=user),
+                          fields)
