@@ -1,5 +1,6 @@
 """Demo data: the program's real partner countries and compact dates (public facts), with
-sample awards and objectives. Every invented figure is labelled as a sample.
+sample awards and objectives. Every invented figure is labelled as a sample; a planned partner
+contribution that is not public is left empty ("not reported"), never 0.
 
 Each ``seed_*`` function is idempotent: it looks records up by their natural key and creates
 only what is missing, so running the command twice changes nothing.
@@ -43,7 +44,7 @@ COMPACTS = [
     {
         "iso": "GH", "title": "Ghana Child Protection Compact Partnership", "status": "closed",
         "signed_on": D(2015, 6, 23), "start_date": D(2015, 6, 23), "end_date": D(2020, 6, 23),
-        "us_funding_usd": Decimal("6900000"), "partner_contribution_planned_usd": Decimal("0"),
+        "us_funding_usd": Decimal("6900000"), "partner_contribution_planned_usd": None,
         "objectives": [
             ("prosecution", "Improve the investigation and prosecution of child trafficking cases in the Central, Volta and Greater Accra regions."),
             ("protection", "Provide comprehensive, trauma-informed care to identified child victims."),
@@ -92,7 +93,7 @@ COMPACTS = [
     {
         "iso": "JM", "title": "Jamaica Child Protection Compact Partnership", "status": "closed",
         "signed_on": D(2018, 5, 31), "start_date": D(2018, 5, 31), "end_date": D(2022, 5, 31),
-        "us_funding_usd": Decimal("6700000"), "partner_contribution_planned_usd": Decimal("0"),
+        "us_funding_usd": Decimal("6700000"), "partner_contribution_planned_usd": None,
         "objectives": [
             ("protection", "Establish a national referral mechanism and child-friendly spaces in several parishes."),
             ("prosecution", "Build the capacity of investigators and prosecutors to handle child trafficking cases."),
@@ -109,7 +110,7 @@ COMPACTS = [
     {
         "iso": "MN", "title": "Mongolia Child Protection Compact Partnership", "status": "closed",
         "signed_on": D(2020, 4, 2), "start_date": D(2020, 4, 2), "end_date": D(2024, 4, 2),
-        "us_funding_usd": Decimal("6500000"), "partner_contribution_planned_usd": Decimal("0"),
+        "us_funding_usd": Decimal("6500000"), "partner_contribution_planned_usd": None,
         "objectives": [
             ("protection", "Grow the number of child-friendly spaces and train home visitors who refer children at risk."),
             ("partnership", "Form a multidisciplinary task force on child trafficking."),
@@ -126,7 +127,7 @@ COMPACTS = [
     {
         "iso": "CO", "title": "Colombia Child Protection Compact Partnership", "status": "active",
         "signed_on": D(2022, 4, 26), "start_date": D(2022, 4, 26), "end_date": D(2027, 4, 26),
-        "us_funding_usd": Decimal("10000000"), "partner_contribution_planned_usd": Decimal("0"),
+        "us_funding_usd": Decimal("10000000"), "partner_contribution_planned_usd": None,
         "objectives": [
             ("prosecution", "Investigate and prosecute child sex trafficking in tourism and online exploitation through 'webcam modeling'."),
             ("protection", "Identify and assist children in forced begging and those recruited by armed groups."),
@@ -143,7 +144,7 @@ COMPACTS = [
     {
         "iso": "CI", "title": "Côte d'Ivoire Child Protection Compact Partnership", "status": "active",
         "signed_on": D(2022, 12, 7), "start_date": D(2022, 12, 7), "end_date": D(2027, 12, 7),
-        "us_funding_usd": Decimal("10000000"), "partner_contribution_planned_usd": Decimal("0"),
+        "us_funding_usd": Decimal("10000000"), "partner_contribution_planned_usd": None,
         "objectives": [
             ("protection", "Provide comprehensive care to child victims of trafficking."),
             ("prevention", "Measure the prevalence of child trafficking before programming."),
@@ -158,7 +159,7 @@ COMPACTS = [
     {
         "iso": "NP", "title": "Nepal Child Protection Compact Partnership (in negotiation)",
         "status": "negotiating", "signed_on": None, "start_date": None, "end_date": None,
-        "us_funding_usd": Decimal("10000000"), "partner_contribution_planned_usd": Decimal("0"),
+        "us_funding_usd": Decimal("10000000"), "partner_contribution_planned_usd": None,
         "objectives": [],
         "awards": [],
         "extensions": [],
@@ -221,8 +222,10 @@ def seed(*, password: str) -> dict[str, int]:
         services.guidance_document_create(
             title="CPC Partnership Monitoring Guidance", version="1.0",
             effective_from=D(2023, 10, 1),
-            summary="Sample guidance record. GAO recommendation 4 (guidance should reference "
-                    "the need for indicator targets) was still open at the last public update.",
+            summary="Sample guidance record (no document attached, no passage on targets): "
+                    "as of November 2024 the program's guidance did not mention targets, and "
+                    "GAO recommendation 4 (guidance should reference the need for targets) "
+                    "was still open at the last public update.",
         )
 
     User = get_user_model()

@@ -1,5 +1,5 @@
-"""Demo indicators: every dated compact gets indicators, targets (a few missing on purpose)
-and sample results in every review state; running the seed twice adds nothing."""
+"""Demo indicators: every dated compact gets indicators and sample results in every review
+state, targets only from the FY 2025 dialogues on; running the seed twice adds nothing."""
 
 from django.core.management import call_command
 
@@ -22,13 +22,11 @@ def test_seed_demo_loads_sample_indicators_idempotently(db, settings):
     assert Result.objects.filter(status="returned").count() == 1
     assert set(Result.objects.values_list("source", flat=True)) == {SAMPLE}
 
-    # A key indicator without a target for its compact's last year keeps check 3 honest.
-    missing = [
-        i for i in Indicator.objects.filter(is_key=True).select_related("compact")
-        if not Target.objects.filter(indicator=i,
-                                     fiscal_year=i.compact.fiscal_years()[-1]).exists()
-    ]
-    assert missing
+    # Targets start with the FY 2025 dialogues (GAO found none before): none for earlier
+    # years, and every one of them agreed at a dialogue.
+    assert Target.objects.exists()
+    assert not Target.objects.filter(fiscal_year__lt=2025).exists()
+    assert not Target.objects.filter(set_at_dialogue__isnull=True).exists()
 
     counts = (Indicator.objects.count(), Target.objects.count(), Result.objects.count())
     call_command("seed_demo")
