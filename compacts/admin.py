@@ -5,6 +5,7 @@ as in the API. Historical versions are shown by django-simple-history.
 """
 
 from django.contrib import admin
+from django.contrib.admin.utils import get_fields_from_path
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import scoping
@@ -56,6 +57,17 @@ class ScopedChoicesMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
+class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
+    """A list filter by a related record ("By country", "By compact") offers only the records
+    the user may see: Django's own lists every row of the related table, names included."""
+
+    def field_choices(self, field, request, model_admin):
+        visible = scoping.scope_any(field.related_model._default_manager.all(), request.user)
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        return field.get_choices(include_blank=False, ordering=ordering,
+                                 limit_choices_to={"pk__in": visible})
+
+
 class ScopedAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
     """Rows outside the user's countries do not exist for them; choices are scoped too.
 
@@ -70,6 +82,15 @@ class ScopedAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
         if self.country_path is None:
             return queryset
         return scoping.scope_to_visible(queryset, request.user, self.country_path)
+
+    def get_list_filter(self, request):
+        """Filters by a related record (named as a plain field path) are scoped too."""
+        return [self._scoped_list_filter(item) for item in super().get_list_filter(request)]
+
+    def _scoped_list_filter(self, item):
+        if isinstance(item, str) and get_fields_from_path(self.model, item)[-1].is_relation:
+            return (item, ScopedRelatedFieldListFilter)
+        return item
 
     def has_view_permission(self, request, obj=None):
         if not super().has_view_permission(request, obj):

@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from cpc.views import private_file
+
 urlpatterns = [
     path("", include("oversight.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
@@ -12,6 +14,7 @@ urlpatterns = [
     path("dialogues/", include("dialogues.urls")),
     path("contributions/", include("contributions.urls")),
     path("reports/", include("reports.urls")),
+    path("files/<path:name>", private_file, name="private-file"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("cpc.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
