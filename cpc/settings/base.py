@@ -205,6 +205,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # (its default, 4 s, is retried to ~6 s); callers publish with retry=False and keep what they
 # could not send (reports.services.report_dispatch).
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+# Worker processes, each holding at most one database connection (closed after each task
+# unless CONN_MAX_AGE keeps it): with beat, the worker needs concurrency + 1 connections.
+CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=2)
 CELERY_TIMEZONE = TIME_ZONE
 # Periodic tasks: each app adds its entries below (Celery beat).
 CELERY_BEAT_SCHEDULE: dict = {}
