@@ -35,10 +35,10 @@ ERR_RERUN_NOT_FAILED = "Only a failed report can be re-run; this one is {status}
 ERR_NOT_READY = "The report is not ready: it is {status}."
 ERR_WORKER_LOST = (
     "The report worker stopped responding while rendering this report (no sign of life for "
-    "{minutes} minutes; it was probably stopped or restarted). Re-run it."
+    "{minutes}; it was probably stopped or restarted). Re-run it."
 )
 ERR_NEVER_STARTED = (
-    "No worker picked this report up within {minutes} minutes. Re-run it once the report "
+    "No worker picked this report up within {minutes}. Re-run it once the report "
     "worker is running."
 )
 MSG_BROKER_DOWN = (
@@ -271,14 +271,18 @@ def report_sweep_stale(*, now: dt.datetime | None = None) -> SweepResult:
 
     failed_running = _fail_all(
         ReportJob.objects.stale_running(before=now - dt.timedelta(minutes=running_minutes)),
-        ERR_WORKER_LOST.format(minutes=running_minutes), now,
+        ERR_WORKER_LOST.format(minutes=_minutes(running_minutes)), now,
     )
     failed_queued = _fail_all(
         ReportJob.objects.stale_queued(before=now - dt.timedelta(minutes=queued_minutes))
         .filter(dispatched=True, dispatched_at__lt=now - dt.timedelta(minutes=queued_minutes)),
-        ERR_NEVER_STARTED.format(minutes=queued_minutes), now,
+        ERR_NEVER_STARTED.format(minutes=_minutes(queued_minutes)), now,
     )
     return SweepResult(dispatched, failed_running, failed_queued)
+
+
+def _minutes(count: int) -> str:
+    return f"{count} minute{'' if count == 1 else 's'}"
 
 
 def _fail_all(queryset, error: str, now: dt.datetime) -> int:

@@ -215,7 +215,7 @@ def test_sweeper_fails_jobs_whose_worker_died(peru_compact, settings):
     for job in (killed, alive, young, never):
         job.refresh_from_db()
     assert killed.status == "failed"
-    assert killed.error == services.ERR_WORKER_LOST.format(minutes=5)
+    assert killed.error == services.ERR_WORKER_LOST.format(minutes="5 minutes")
     assert "no sign of life for 5 minutes" in killed.error and "Re-run" in killed.error
     assert never.status == "failed" and "No worker picked" in never.error
     assert alive.status == young.status == "running"
