@@ -4,10 +4,8 @@ Admin writes go through ``full_clean()`` (ModelForm validation), so the model ru
 as in the API. Historical versions are shown by django-simple-history.
 """
 
-from django import forms
 from django.contrib import admin
-from django.db import models
-from django.urls import reverse
+from django.contrib.admin.utils import get_fields_from_path
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import scoping
@@ -59,6 +57,17 @@ class ScopedChoicesMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
+class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
+    """A list filter by a related record ("By country", "By compact") offers only the records
+    the user may see: Django's own lists every row of the related table, names included."""
+
+    def field_choices(self, field, request, model_admin):
+        visible = scoping.scope_any(field.related_model._default_manager.all(), request.user)
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        return field.get_choices(include_blank=False, ordering=ordering,
+                                 limit_choices_to={"pk__in": visible})
+
+
 class ScopedAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
     """Rows outside the user's countries do not exist for them; choices are scoped too.
 
@@ -73,6 +82,15 @@ class ScopedAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
         if self.country_path is None:
             return queryset
         return scoping.scope_to_visible(queryset, request.user, self.country_path)
+
+    def get_list_filter(self, request):
+        """Filters by a related record (named as a plain field path) are scoped too."""
+        return [self._scoped_list_filter(item) for item in super().get_list_filter(request)]
+
+    def _scoped_list_filter(self, item):
+        if isinstance(item, str) and get_fields_from_path(self.model, item)[-1].is_relation:
+            return (item, ScopedRelatedFieldListFilter)
+        return item
 
     def has_view_permission(self, request, obj=None):
         if not super().has_view_permission(request, obj):
@@ -173,36 +191,6 @@ class AwardAdmin(ScopedAdmin):
     search_fields = ["award_number", "implementer__name"]
 
 
-class _LinkedFile:
-    """A stored private file as ClearableFileInput shows it: its name, linked to the view
-    that authorises the download (private storage has no URL of its own)."""
-
-    def __init__(self, field_file, url: str):
-        self.name, self.url = field_file.name, url
-
-    def __str__(self) -> str:
-        return self.name.rsplit("/", 1)[-1]
-
-
-class PrivateFileInput(forms.ClearableFileInput):
-    """File input for private FileFields: "Currently: <file>" links to ``url_for(instance)``
-    instead of asking the storage for a URL it refuses to give."""
-
-    def __init__(self, url_for, attrs=None):
-        super().__init__(attrs)
-        self.url_for = url_for
-
-    def get_context(self, name, value, attrs):
-        instance = getattr(value, "instance", None)
-        if value and getattr(value, "name", "") and getattr(instance, "pk", None):
-            value = _LinkedFile(value, self.url_for(instance))
-        return super().get_context(name, value, attrs)
-
-
-def private_file_widget(url_name: str) -> PrivateFileInput:
-    return PrivateFileInput(lambda instance: reverse(url_name, args=[instance.pk]))
-
-
 @admin.register(GuidanceDocument)
 class GuidanceDocumentAdmin(ScopedAdmin):
     """Versions of the program guidance; check 4 reads the one in force each fiscal year."""
@@ -212,9 +200,6 @@ class GuidanceDocumentAdmin(ScopedAdmin):
                     "has_document"]
     fields = ["title", "version", "effective_from", "effective_to", "document",
               "targets_passage", "summary"]
-    formfield_overrides = {
-        models.FileField: {"widget": private_file_widget("compacts:guidance-document")},
-    }
 
     @admin.display(description="in force until")
     def in_force_until(self, guidance):

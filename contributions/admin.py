@@ -1,9 +1,8 @@
 """Admin for contributions and sustainability plans, scoped by country like every view."""
 
 from django.contrib import admin
-from django.db import models
 
-from compacts.admin import ScopedAdmin, ScopedChoicesMixin, private_file_widget
+from compacts.admin import ScopedAdmin, ScopedChoicesMixin
 
 from .models import Contribution, FollowUp, Measure, ReminderLog, SustainabilityPlan
 
@@ -16,9 +15,6 @@ class ContributionAdmin(ScopedAdmin):
     search_fields = ["description"]
     readonly_fields = ["verified", "verified_by", "verified_at", "recorded_by"]
     # Private storage has no URL: the stored file links to the view that checks scope.
-    formfield_overrides = {
-        models.FileField: {"widget": private_file_widget("contributions:evidence")},
-    }
 
 
 class MeasureInline(ScopedChoicesMixin, admin.TabularInline):
@@ -38,9 +34,6 @@ class SustainabilityPlanAdmin(ScopedAdmin):
     list_display = ["compact", "status", "requested_on", "due_on", "received_on"]
     list_filter = ["status"]
     inlines = [MeasureInline, FollowUpInline]
-    formfield_overrides = {
-        models.FileField: {"widget": private_file_widget("contributions:plan-document")},
-    }
 
 
 @admin.register(ReminderLog)

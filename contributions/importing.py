@@ -6,23 +6,47 @@ spreadsheet row number (the header is row 1) and the column a user must correct.
 
 import csv
 import io
+import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+from cpc.spreadsheets import ESCAPE, FORMULA_TRIGGERS
 
 from .models import Contribution
 
 COLUMNS = ("fiscal_year", "kind", "description", "amount_local", "currency", "amount_usd",
            "personnel_count")
 REQUIRED_COLUMNS = COLUMNS[:-1]
+# Limits that keep an upload from holding a web worker: the file size is the setting
+# IMPORT_MAX_BYTES; contribution rows and characters per cell are fixed here. Reading stops
+# after MAX_SHEET_ROWS rows (blank ones included: a sheet may declare a million) and
+# MAX_COLUMNS columns. An XLSX is a zip: its parts may hold at most XLSX_MAX_EXPANSION times
+# the size limit once uncompressed (a "zip bomb" is refused before it is parsed).
 MAX_ROWS = 5000
+MAX_SHEET_ROWS = 10 * MAX_ROWS
+MAX_CELL_CHARS = 2000
+MAX_COLUMNS = 50
+XLSX_MAX_EXPANSION = 5
 
 ERR_FORMAT = "Upload a .csv or .xlsx file."
 ERR_UNREADABLE = "The file could not be read as {kind}."
+ERR_NOT_UTF8 = ("The file is not UTF-8 text (undecodable byte at position {position}): save it "
+                "as \"CSV UTF-8\" or as an Excel workbook and upload it again.")
+ERR_NUL = ("The file contains NUL bytes, which a CSV file never holds: save it as \"CSV "
+           "UTF-8\" or as an Excel workbook and upload it again.")
+ERR_TOO_LARGE = "The file is {size}; the limit is {limit}. Split it."
+ERR_XLSX_EXPANDS = ("The workbook unpacks to {size}; the limit is {limit} unpacked. Save it "
+                    "again from Excel, or split it.")
 ERR_MISSING_COLUMNS = "The header row lacks the column(s): {columns}."
 ERR_EMPTY = "The file has no contribution rows."
-ERR_TOO_MANY = f"The file has more than {MAX_ROWS} rows; split it."
+ERR_TOO_MANY = f"The file has more than {MAX_ROWS:,} contribution rows, the limit. Split it."
+ERR_TOO_MANY_SHEET_ROWS = (f"The file has more than {MAX_SHEET_ROWS:,} rows (blank ones "
+                           f"included), the limit. Delete the blank rows or split it.")
+ERR_CELL_TOO_LONG = f"The cell has {{length}} characters; the limit is {MAX_CELL_CHARS:,}."
 ERR_WHOLE_NUMBER = "Enter a whole number."
 ERR_DECIMAL = "Enter a number."
 
@@ -45,49 +69,150 @@ class ContributionImportError(Exception):
         self.errors = errors
 
 
+def _file_error(message: str) -> ContributionImportError:
+    return ContributionImportError([RowError(0, "", message)])
+
+
+def _size_text(size: int) -> str:
+    for unit, scale in (("MB", 1_000_000), ("KB", 1_000)):
+        if size >= scale:
+            return f"{round(size / scale, 1):g} {unit}"
+    return f"{size} bytes"
+
+
 def _header(value) -> str:
     return str(value or "").strip().lower().replace(" ", "_").replace("-", "_")
 
 
-def read_rows(uploaded_file, filename: str) -> list[tuple[int, dict]]:
-    """(row number, {column: raw value}) for each non-empty data row."""
-    name = filename.lower()
-    if name.endswith(".csv"):
-        try:
-            text = uploaded_file.read().decode("utf-8-sig")
-            table = list(csv.reader(io.StringIO(text)))
-        except (UnicodeDecodeError, csv.Error) as error:
-            raise ContributionImportError(
-                [RowError(0, "", ERR_UNREADABLE.format(kind="UTF-8 CSV"))]) from error
-    elif name.endswith(".xlsx"):
-        from openpyxl import load_workbook
+def _read_bounded(uploaded_file) -> bytes:
+    limit = settings.IMPORT_MAX_BYTES
+    size = getattr(uploaded_file, "size", None)
+    if size is None or size <= limit:
+        data = uploaded_file.read(limit + 1)
+        if len(data) <= limit:
+            return data
+        size = None
+    shown = _size_text(size) if size else f"larger than {_size_text(limit)}"
+    raise _file_error(ERR_TOO_LARGE.format(size=shown, limit=_size_text(limit)))
 
+
+def _csv_table(data: bytes) -> Iterator[list]:
+    if b"\x00" in data:
+        raise _file_error(ERR_NUL)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise _file_error(ERR_NOT_UTF8.format(position=error.start)) from error
+    reader = csv.reader(io.StringIO(text, newline=""))
+    while True:
         try:
-            workbook = load_workbook(uploaded_file, read_only=True, data_only=True)
-            table = [list(r) for r in workbook.worksheets[0].iter_rows(values_only=True)]
-            workbook.close()
-        except Exception as error:  # openpyxl raises many kinds for a broken file
-            raise ContributionImportError(
-                [RowError(0, "", ERR_UNREADABLE.format(kind="an Excel workbook"))]) from error
-    else:
-        raise ContributionImportError([RowError(0, "", ERR_FORMAT)])
-    if not table:
-        raise ContributionImportError([RowError(0, "", ERR_EMPTY)])
-    headers = [_header(h) for h in table[0]]
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            # The csv module's own cap on a field (131,072 characters) is far above ours.
+            if "field larger than field limit" in str(error):
+                message = ERR_CELL_TOO_LONG.format(length=f"more than {csv.field_size_limit():,}")
+            else:
+                message = ERR_UNREADABLE.format(kind="a CSV file")
+            raise ContributionImportError([RowError(reader.line_num, "", message)]) from error
+        yield row[:MAX_COLUMNS]
+
+
+def _xlsx_table(data: bytes) -> Iterator[list]:
+    from openpyxl import load_workbook
+
+    unreadable = ERR_UNREADABLE.format(kind="an Excel workbook")
+    try:
+        unpacked = sum(item.file_size for item in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as error:
+        raise _file_error(unreadable) from error
+    expansion_limit = XLSX_MAX_EXPANSION * settings.IMPORT_MAX_BYTES
+    if unpacked > expansion_limit:
+        raise _file_error(ERR_XLSX_EXPANDS.format(size=_size_text(unpacked),
+                                                  limit=_size_text(expansion_limit)))
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a broken file
+        raise _file_error(unreadable) from error
+    try:
+        if not workbook.worksheets:
+            raise _file_error(unreadable)
+        sheet = workbook.worksheets[0]
+        # The size a workbook declares may be wrong (or hostile: "A1:XFD1048576" would pad
+        # every row to 16,384 cells): read no further than the caps, in streaming mode.
+        sheet.reset_dimensions()
+        rows = sheet.iter_rows(max_row=MAX_SHEET_ROWS + 2, max_col=MAX_COLUMNS,
+                               values_only=True)
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+            except Exception as error:  # a broken sheet part, found while streaming
+                raise _file_error(unreadable) from error
+            yield list(row)
+    finally:
+        workbook.close()
+
+
+def _cell_errors(number: int, headers: list[str], values: list) -> list[RowError]:
+    errors = []
+    for position, value in enumerate(values):
+        if not isinstance(value, str):
+            continue
+        column = headers[position] if position < len(headers) and headers[position] else (
+            f"column {position + 1}")
+        if len(value) > MAX_CELL_CHARS:
+            message = ERR_CELL_TOO_LONG.format(length=f"{len(value):,}")
+            errors.append(RowError(number, column, message))
+    return errors
+
+
+def read_rows(uploaded_file, filename: str) -> list[tuple[int, dict]]:
+    """(row number, {column: raw value}) for each non-empty data row.
+
+    Bounded in time and memory whatever the upload holds: the size is checked before
+    anything is parsed, and parsing stops at the row cap.
+    """
+    name = filename.lower()
+    if not name.endswith((".csv", ".xlsx")):
+        raise _file_error(ERR_FORMAT)
+    data = _read_bounded(uploaded_file)
+    table = _csv_table(data) if name.endswith(".csv") else _xlsx_table(data)
+    try:
+        return _data_rows(table)
+    finally:
+        table.close()  # closes the workbook at once, even when a limit stopped the reading
+
+
+def _data_rows(table: Iterator[list]) -> list[tuple[int, dict]]:
+    first = next(table, None)
+    if first is None:
+        raise _file_error(ERR_EMPTY)
+    headers = [_header(h) for h in first]
+    errors = _cell_errors(1, [""] * len(headers), list(first))
+    if errors:
+        raise ContributionImportError(errors)
     missing = [c for c in REQUIRED_COLUMNS if c not in headers]
     if missing:
         raise ContributionImportError(
             [RowError(1, "", ERR_MISSING_COLUMNS.format(columns=", ".join(missing)))])
     rows = []
-    for number, values in enumerate(table[1:], start=2):
+    for number, values in enumerate(table, start=2):
+        if number > MAX_SHEET_ROWS + 1:
+            raise _file_error(ERR_TOO_MANY_SHEET_ROWS)
+        errors.extend(_cell_errors(number, headers, values))
         if all(v is None or str(v).strip() == "" for v in values):
             continue
+        if len(rows) == MAX_ROWS:
+            raise _file_error(ERR_TOO_MANY)
         rows.append((number, {h: v for h, v in zip(headers, values, strict=False)
                               if h in COLUMNS}))
+    if errors:
+        raise ContributionImportError(errors)
     if not rows:
-        raise ContributionImportError([RowError(0, "", ERR_EMPTY)])
-    if len(rows) > MAX_ROWS:
-        raise ContributionImportError([RowError(0, "", ERR_TOO_MANY)])
+        raise _file_error(ERR_EMPTY)
     return rows
 
 
@@ -118,7 +243,11 @@ def _parse(raw: dict, number: int, errors: list[RowError]) -> dict:
             errors.append(RowError(number, column, ERR_DECIMAL))
     values["kind"] = _text(raw.get("kind")).lower().replace(" ", "_").replace("-", "_")
     values["currency"] = _text(raw.get("currency")).upper()
-    values["description"] = _text(raw.get("description"))
+    description = _text(raw.get("description"))
+    # A description our export escaped against formula injection reads back as it was.
+    if description.startswith(ESCAPE) and description[1:].startswith(FORMULA_TRIGGERS):
+        description = description[1:]
+    values["description"] = description
     return values
 
 

@@ -18,6 +18,7 @@ from compacts import scoping
 from compacts.views import RoleRequiredMixin
 from cpc.fiscal import fiscal_year_of
 from cpc.services import StateConflict
+from cpc.spreadsheets import safe_row, xlsx_row
 from cpc.storage import private_file_response
 
 from . import charts, selectors, services
@@ -202,18 +203,12 @@ class ContributionEvidenceView(ContributionRowView):
         return redirect(_contributions_url(self.compact))
 
 
-def _cell(value):
-    # A spreadsheet would run a text cell starting with these as a formula.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return f"'{value}"
-    return value
-
-
 def _export_rows(contributions):
+    # Every text cell through the formula guard (cpc.spreadsheets), not only descriptions.
     for c in contributions:
-        yield [c.fiscal_year, c.kind, _cell(c.description), c.amount_local, c.currency,
-               c.amount_usd, c.personnel_count, c.verified,
-               c.recorded_at_dialogue_id or ""]
+        yield safe_row([c.fiscal_year, c.kind, c.description, c.amount_local, c.currency,
+                        c.amount_usd, c.personnel_count, c.verified,
+                        c.recorded_at_dialogue_id or ""])
 
 
 class ContributionsExportView(CompactMixin, View):
@@ -234,9 +229,9 @@ class ContributionsExportView(CompactMixin, View):
 
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet("Contributions")
-        sheet.append(list(EXPORT_COLUMNS))
+        sheet.append(xlsx_row(sheet, EXPORT_COLUMNS))
         for row in _export_rows(contributions):
-            sheet.append(row)
+            sheet.append(xlsx_row(sheet, row))
         buffer = io.BytesIO()
         workbook.save(buffer)
         response = HttpResponse(

@@ -1,7 +1,46 @@
-"""Private files (evidence, plan documents, stored reports): never under a public URL."""
+"""Private files (evidence, plan documents, stored reports): never under a public URL.
+
+A private file's ``url`` is not the file: it is ``/files/<name>``, a view that finds the
+record owning the file among those the user may see and hands over to that record's
+download view, which checks the user's role and country again before streaming. Apps say
+which of their fields hold private files with ``register_private_file`` (in their
+``AppConfig.ready``), so this module needs no knowledge of the apps above it.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.core.files.storage import Storage, storages
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class PrivateFileOwner:
+    records: Callable[..., QuerySet]  # selector: records(user=...) -> what the user may see
+    field: str  # the FileField's name
+    url_name: str  # the record's download view, taking the record's pk
+
+
+_OWNERS: list[PrivateFileOwner] = []
+
+
+def register_private_file(*, records: Callable[..., QuerySet], field: str,
+                          url_name: str) -> None:
+    owner = PrivateFileOwner(records, field, url_name)
+    if owner not in _OWNERS:
+        _OWNERS.append(owner)
+
+
+def private_file_download_url(*, user, name: str) -> str | None:
+    """The download view of the record owning file ``name``, if the user may see it."""
+    for owner in _OWNERS:
+        pk = (owner.records(user=user).filter(**{owner.field: name})
+              .values_list("pk", flat=True).first())
+        if pk is not None:
+            return reverse(owner.url_name, args=[pk])
+    return None
 
 
 class PrivateStorage(Storage):
@@ -40,8 +79,9 @@ class PrivateStorage(Storage):
         return self.backend.path(name)
 
     def url(self, name):
-        # Private files have no URL: views serve them after checking role and country.
-        raise ValueError("Private files are served by a view, never by URL.")
+        # Not the file itself: the view that checks role and country scope before serving
+        # it (the admin's file widgets and read-only fields link here).
+        return reverse("private-file", kwargs={"name": name})
 
 
 def private_storage() -> Storage:

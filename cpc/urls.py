@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from cpc.health import healthz
+from cpc.views import private_file
 
 urlpatterns = [
     path("", include("oversight.urls")),
@@ -15,6 +16,7 @@ urlpatterns = [
     path("dialogues/", include("dialogues.urls")),
     path("contributions/", include("contributions.urls")),
     path("reports/", include("reports.urls")),
+    path("files/<path:name>", private_file, name="private-file"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("cpc.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from compacts.models import Compact
+from cpc.spreadsheets import safe_row, xlsx_row
 
 from .models import Indicator
 from .progress import STATUS_LABELS, IndicatorProgress, status_label
@@ -59,9 +60,10 @@ def _plain(value):
 def as_csv(header: list[str], rows: list[list]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(header)
+    writer.writerow(safe_row(header))
     for row in rows:
-        writer.writerow([_plain(value) for value in row])
+        # Escaped before formatting, so that only text (never a negative number) is escaped.
+        writer.writerow([_plain(value) for value in safe_row(row)])
     return buffer.getvalue()
 
 
@@ -69,13 +71,13 @@ def as_xlsx(compact: Compact, header: list[str], rows: list[list]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Indicator tracking"
-    sheet.append([f"{compact.title}: indicator performance tracking table"])
-    sheet.append([NOTE])
-    sheet.append(header)
+    sheet.append(xlsx_row(sheet, [f"{compact.title}: indicator performance tracking table"]))
+    sheet.append(xlsx_row(sheet, [NOTE]))
+    sheet.append(xlsx_row(sheet, header))
     for cell in sheet[3]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
+        sheet.append(xlsx_row(sheet, [float(v) if isinstance(v, Decimal) else v for v in row]))
     sheet.freeze_panes = "C4"
     buffer = io.BytesIO()
     workbook.save(buffer)

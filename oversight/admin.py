@@ -3,15 +3,11 @@ read it), every change with a reason that the history keeps."""
 
 from django import forms
 from django.contrib import admin
-from django.db import models
 
-from compacts.admin import ScopedAdmin, ScopedChoicesMixin, private_file_widget
+from compacts.admin import ScopedAdmin, ScopedChoicesMixin
 
 from .models import GaoAgencyAction, GaoRecommendation
 from .services import ERR_REASON_REQUIRED
-
-EVIDENCE_WIDGET = {models.FileField: {"widget": private_file_widget(
-    "oversight:gao-action-evidence")}}
 
 
 class GaoRecommendationForm(forms.ModelForm):
@@ -29,7 +25,6 @@ class GaoAgencyActionInline(ScopedChoicesMixin, admin.StackedInline):
     model = GaoAgencyAction
     extra = 0
     readonly_fields = ["recorded_by", "created_at"]
-    formfield_overrides = EVIDENCE_WIDGET
 
 
 @admin.register(GaoRecommendation)
@@ -62,4 +57,3 @@ class GaoAgencyActionAdmin(ScopedAdmin):
     list_display = ["recommendation", "date", "description"]
     list_filter = ["recommendation"]
     readonly_fields = ["recorded_by", "created_at"]
-    formfield_overrides = EVIDENCE_WIDGET

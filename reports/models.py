@@ -47,7 +47,9 @@ def latest_reportable_fiscal_year() -> int:
 
 class ReportJobQuerySet(models.QuerySet):
     def stale_running(self, *, before):
-        return self.filter(status=ReportStatus.RUNNING, started_at__lt=before)
+        """Running jobs whose worker has given no sign of life since ``before``."""
+        return self.filter(status=ReportStatus.RUNNING).filter(
+            Q(heartbeat_at__lt=before) | Q(heartbeat_at__isnull=True, started_at__lt=before))
 
     def stale_queued(self, *, before):
         return self.filter(status=ReportStatus.QUEUED, requested_at__lt=before)
@@ -82,6 +84,11 @@ class ReportJob(ConstraintErrorsOnFields, models.Model):
     # False while the broker has not accepted the task (it was down): the sweeper retries.
     dispatched = models.BooleanField(default=False)
     dispatched_at = models.DateTimeField(null=True, blank=True)
+    # Why the last hand-over to the broker failed (empty once it succeeds).
+    enqueue_error = models.CharField(max_length=500, blank=True)
+    # Touched by the worker at each step of a render: a running job whose heartbeat is older
+    # than REPORTS_HEARTBEAT_TIMEOUT_MINUTES has lost its worker.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     pdf = models.FileField(storage=private_storage, max_length=255, blank=True)
     sha256 = models.CharField("SHA-256", max_length=64, blank=True, db_index=True)
     page_count = models.PositiveIntegerField(null=True, blank=True)
@@ -92,7 +99,7 @@ class ReportJob(ConstraintErrorsOnFields, models.Model):
         "report_compact_matches_kind": "compact",
         "report_progress_percent": "progress",
     }
-    history = HistoricalRecords(excluded_fields=["progress"])
+    history = HistoricalRecords(excluded_fields=["progress", "heartbeat_at"])
 
     class Meta:
         ordering = ["-requested_at", "-pk"]

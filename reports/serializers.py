@@ -13,9 +13,11 @@ class ReportJobSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ReportJob
+        # ``dispatched`` false with status ``queued``: saved, waiting for the report queue to
+        # come back (``enqueue_error`` says why it could not be handed over).
         fields = ["id", "kind", "compact", "fiscal_year", "status", "progress", "error",
                   "requested_by", "requested_at", "finished_at", "sha256", "page_count",
-                  "data_as_of", "download_url"]
+                  "data_as_of", "download_url", "dispatched", "enqueue_error"]
         read_only_fields = fields
 
     def get_download_url(self, job) -> str | None:

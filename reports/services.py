@@ -34,11 +34,11 @@ ERR_NO_ROLE = "Your account has no CPC Oversight role."
 ERR_RERUN_NOT_FAILED = "Only a failed report can be re-run; this one is {status}."
 ERR_NOT_READY = "The report is not ready: it is {status}."
 ERR_WORKER_LOST = (
-    "The report worker stopped responding while rendering this report (no result after "
-    "{minutes} minutes). Re-run it."
+    "The report worker stopped responding while rendering this report (no sign of life for "
+    "{minutes}; it was probably stopped or restarted). Re-run it."
 )
 ERR_NEVER_STARTED = (
-    "No worker picked this report up within {minutes} minutes. Re-run it once the report "
+    "No worker picked this report up within {minutes}. Re-run it once the report "
     "worker is running."
 )
 MSG_BROKER_DOWN = (
@@ -53,12 +53,6 @@ PROGRESS_CLAIMED, PROGRESS_DATA_READ, PROGRESS_HTML, PROGRESS_PDF, PROGRESS_STOR
 # Errors worth another attempt by the task's retry policy: the database or the storage
 # hiccupped. Anything else (a template or data bug) fails the job at once.
 TRANSIENT_ERRORS = (DatabaseError, OSError)
-
-
-def _broker_errors() -> tuple[type[BaseException], ...]:
-    from kombu.exceptions import OperationalError
-
-    return (OperationalError, ConnectionError, TimeoutError)
 
 
 @contextmanager
@@ -103,16 +97,27 @@ def report_request(*, user, kind: str, fiscal_year: int,
 
 
 def report_dispatch(*, job_id: int) -> bool:
-    """Hand the job to the broker. False (and the job left undispatched) when it is down."""
+    """Hand the job to the broker. False (and the job left undispatched, with the reason in
+    ``enqueue_error``) when the broker cannot take it.
+
+    Bounded: one publish attempt (no retries) over a connection that gives up after
+    ``CELERY_BROKER_CONNECTION_TIMEOUT`` seconds, and no result-store round trip (the job row
+    is the result). A user is waiting for the answer; the sweeper tries again later.
+    """
     from .tasks import render_report
 
     try:
-        # No publish retries: a user is waiting for the answer, and the sweeper retries.
-        render_report.apply_async(args=[job_id], retry=False)
-    except _broker_errors() as error:
+        render_report.apply_async(args=[job_id], retry=False, ignore_result=True)
+    except Exception as error:
+        # Whatever the broker client raises (kombu's OperationalError, a socket error, the
+        # redis client's own errors), the job is saved and will be sent again: the request
+        # must not fail because the queue is away.
         logger.warning("Report job %s kept undispatched: broker unreachable (%s)", job_id, error)
+        reason = f"{timezone.now():%Y-%m-%d %H:%M:%S %Z}: {type(error).__name__}: {error}"
+        ReportJob.objects.filter(pk=job_id).update(enqueue_error=reason[:500])
         return False
-    ReportJob.objects.filter(pk=job_id).update(dispatched=True, dispatched_at=timezone.now())
+    ReportJob.objects.filter(pk=job_id).update(dispatched=True, dispatched_at=timezone.now(),
+                                               enqueue_error="")
     return True
 
 
@@ -129,6 +134,8 @@ def report_rerun(*, job: ReportJob, user) -> ReportJob:
     job.started_at = job.finished_at = None
     job.dispatched = False
     job.dispatched_at = None
+    job.enqueue_error = ""
+    job.heartbeat_at = None
     job.full_clean()
     job.save()
     job_id = job.pk
@@ -139,9 +146,11 @@ def report_rerun(*, job: ReportJob, user) -> ReportJob:
 # --- Rendering (the worker) ---------------------------------------------------------------
 
 def _set_progress(job: ReportJob, progress: int) -> None:
-    # A plain UPDATE: progress ticks are not history worth keeping.
+    # A plain UPDATE: progress ticks are not history worth keeping. Each tick is also the
+    # worker's heartbeat, which tells the sweeper the render is alive.
     ReportJob.objects.filter(pk=job.pk, status=ReportStatus.RUNNING,
-                             attempts=job.attempts).update(progress=progress)
+                             attempts=job.attempts).update(progress=progress,
+                                                           heartbeat_at=timezone.now())
     job.progress = progress
 
 
@@ -153,7 +162,7 @@ def _claim(job_id: int) -> ReportJob | None:
     if job is None or job.is_finished:
         return None
     job.status = ReportStatus.RUNNING
-    job.started_at = timezone.now()
+    job.started_at = job.heartbeat_at = timezone.now()
     job.finished_at = None
     job.attempts += 1
     job.progress = PROGRESS_CLAIMED
@@ -247,10 +256,11 @@ class SweepResult:
 
 
 def report_sweep_stale(*, now: dt.datetime | None = None) -> SweepResult:
-    """Keep no job waiting forever: dispatch jobs the broker never took (it was down), and
-    fail jobs running or queued for longer than any render can take (their worker died)."""
+    """Keep no job waiting forever: dispatch jobs the broker never took (it was down), fail
+    running jobs whose worker has given no heartbeat for longer than any render step can
+    take (it was killed), and jobs dispatched but never picked up."""
     now = now or timezone.now()
-    running_minutes = settings.REPORTS_RUNNING_TIMEOUT_MINUTES
+    running_minutes = settings.REPORTS_HEARTBEAT_TIMEOUT_MINUTES
     queued_minutes = settings.REPORTS_QUEUED_TIMEOUT_MINUTES
 
     dispatched = 0
@@ -261,14 +271,18 @@ def report_sweep_stale(*, now: dt.datetime | None = None) -> SweepResult:
 
     failed_running = _fail_all(
         ReportJob.objects.stale_running(before=now - dt.timedelta(minutes=running_minutes)),
-        ERR_WORKER_LOST.format(minutes=running_minutes), now,
+        ERR_WORKER_LOST.format(minutes=_minutes(running_minutes)), now,
     )
     failed_queued = _fail_all(
         ReportJob.objects.stale_queued(before=now - dt.timedelta(minutes=queued_minutes))
         .filter(dispatched=True, dispatched_at__lt=now - dt.timedelta(minutes=queued_minutes)),
-        ERR_NEVER_STARTED.format(minutes=queued_minutes), now,
+        ERR_NEVER_STARTED.format(minutes=_minutes(queued_minutes)), now,
     )
     return SweepResult(dispatched, failed_running, failed_queued)
+
+
+def _minutes(count: int) -> str:
+    return f"{count} minute{'' if count == 1 else 's'}"
 
 
 def _fail_all(queryset, error: str, now: dt.datetime) -> int:

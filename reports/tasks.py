@@ -1,6 +1,7 @@
 """Worker tasks: take ids, call one service, declare the retry policy."""
 
 from celery import shared_task
+from django.conf import settings
 
 from . import services
 
@@ -9,6 +10,10 @@ from . import services
     bind=True,
     name="reports.render_report",
     acks_late=True,  # a worker that dies mid-render leaves the message for another one
+    reject_on_worker_lost=True,
+    ignore_result=True,  # the job row is the result
+    soft_time_limit=settings.REPORTS_RENDER_SOFT_TIME_LIMIT,
+    time_limit=settings.REPORTS_RENDER_TIME_LIMIT,
     autoretry_for=services.TRANSIENT_ERRORS,
     max_retries=2,
     retry_backoff=10,
@@ -19,6 +24,6 @@ def render_report(self, job_id: int) -> None:
     services.report_render(job_id=job_id, final_attempt=self.request.retries >= self.max_retries)
 
 
-@shared_task(name="reports.sweep_stale_jobs")
+@shared_task(name="reports.sweep_stale_jobs", ignore_result=True)
 def sweep_stale_jobs() -> dict:
     return services.report_sweep_stale().as_dict()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything CPC Oversight needs on a Debian or Ubuntu machine, once:
 #   the system libraries WeasyPrint renders PDFs with, Python's venv module, fonts,
-#   (for the tests) Debian's Chromium and poppler-utils, then the virtualenv in .venv.
+#   (for the tests) Debian's Chromium, poppler-utils and postgresql-client, then the
+#   virtualenv in .venv.
 # Sourced by scripts/run and scripts/test with SETUP_MODE=run or SETUP_MODE=test.
 # Each step is skipped when already done, so a second run starts in seconds.
 set -euo pipefail
@@ -25,7 +26,8 @@ python_ok() {
 missing_packages() {
   local wanted=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core
                 fonts-liberation shared-mime-info curl)
-  if [ "$SETUP_MODE" = test ]; then wanted+=(chromium poppler-utils); fi
+  # postgresql-client: pg_dump and pg_restore for scripts/backup, scripts/restore and their test.
+  if [ "$SETUP_MODE" = test ]; then wanted+=(chromium poppler-utils postgresql-client); fi
   python_ok || wanted+=(python3 python3-venv python3-pip)
   local p
   for p in "${wanted[@]}"; do

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Smoke test of the embedded default: run the README's run command on a free port with no
-DATABASE_URL or REDIS_URL, fetch the login page and an API endpoint, then press Ctrl-C (send
+DATABASE_URL or REDIS_URL, fetch the login page and an API endpoint, kill the worker (the
+web server must keep answering and a new worker must answer a ping), then press Ctrl-C (send
 SIGINT) and check that the web server and the worker both stop.
 
 Prints "N passed, N failed" so that CI reads the result.
@@ -41,6 +42,32 @@ def request(url: str, data: dict | None = None, token: str | None = None):
         return response.status, response.read()
 
 
+def check_worker_restart(base: str, env: dict) -> None:
+    """Kill the worker's whole process group: the web server must go on answering, and the
+    run command must start a new worker that answers a ping within 60 s."""
+    pid_file = ROOT / "var" / "run.worker.pid"
+    old = int(pid_file.read_text())
+    os.killpg(old, signal.SIGKILL)
+    status, body = request(f"{base}/accounts/login/")
+    check("web server answers after the worker was killed",
+          status == 200 and b"Sign in" in body, f"HTTP {status}")
+    deadline = time.monotonic() + 60
+    new = old
+    while time.monotonic() < deadline and new == old:
+        time.sleep(0.5)
+        new = int(pid_file.read_text())
+    answered = subprocess.run(
+        [sys.executable, "manage.py", "check_worker", "--timeout",
+         str(max(1, int(deadline - time.monotonic())))],
+        cwd=ROOT, env=env | {"DJANGO_SETTINGS_MODULE": "cpc.settings.local"},
+        capture_output=True, text=True)
+    check("a new worker answers check_worker within 60 s",
+          new != old and answered.returncode == 0,
+          f"worker group {old} -> {new}: {(answered.stdout + answered.stderr).strip()[-300:]}")
+    status, _ = request(f"{base}/accounts/login/")
+    check("web server still answers", status == 200, f"HTTP {status}")
+
+
 def main() -> int:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL",
                                                               "DJANGO_SETTINGS_MODULE"}}
@@ -79,6 +106,8 @@ def main() -> int:
         status, body = request(f"{base}/api/v1/compacts/", token=token)
         countries = sorted(c["country_iso_code"] for c in json.loads(body)["results"])
         check("API lists the officer's compacts", countries == ["CO", "PE"], str(countries))
+
+        check_worker_restart(base, env)
     except Exception as error:  # report, then still stop the app
         check("embedded default answered", False, repr(error))
     finally:

@@ -84,6 +84,8 @@ EXCLUDED_PREFIXES = (
     "admin/",        # Django admin: scoped by compacts.admin.ScopedAdmin, see test_admin.py
     "reports/",      # the reports engineer's pages and API are theirs to sweep
     "api/v1/reports/",
+    "files/",        # a private file's URL: hands over to the download views swept here,
+                     # after the same scoping; see tests/test_admin_files.py
 )
 PUBLIC_ROUTES = {
     "accounts/login/",   # must be reachable to sign in

@@ -251,6 +251,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing from a web request is bounded: kombu gives up connecting after this many seconds
+# (its default, 4 s, is retried to ~6 s); callers publish with retry=False and keep what they
+# could not send (reports.services.report_dispatch).
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+# Worker processes, each holding at most one database connection (closed after each task
+# unless CONN_MAX_AGE keeps it): with beat, the worker needs concurrency + 1 connections.
+CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=2)
 CELERY_TIMEZONE = TIME_ZONE
 # Periodic tasks: each app adds its entries below (Celery beat).
 CELERY_BEAT_SCHEDULE: dict = {}
@@ -267,6 +274,11 @@ EMAIL_BACKEND = env(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="cpc-oversight@localhost")
+
+# --- Imports --------------------------------------------------------------------------
+# The largest spreadsheet (CSV or XLSX) an import accepts, in bytes; see
+# contributions/importing.py for the row and cell limits.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=2_000_000)
 
 # --- History ------------------------------------------------------------------------
 # Reasons for changes (for example to an approved result) are kept whole, not cut at 100.
@@ -294,14 +306,19 @@ CELERY_BEAT_SCHEDULE["contributions-send-reminders"] = {
 }
 
 # --- Oversight reports (reports app) ----------------------------------------------------
-# A render running longer than this has lost its worker (the hard time limit is 15 min);
-# a dispatched job still queued after this was never picked up. The sweeper fails both and
-# dispatches jobs kept while the broker was down.
-REPORTS_RUNNING_TIMEOUT_MINUTES = env.int("REPORTS_RUNNING_TIMEOUT_MINUTES", default=20)
+# A render takes seconds (the 30-compact program report 8 s). Past the soft limit the job
+# fails with a message; past the hard limit the worker process is killed.
+REPORTS_RENDER_SOFT_TIME_LIMIT = env.int("REPORTS_RENDER_SOFT_TIME_LIMIT", default=3 * 60)
+REPORTS_RENDER_TIME_LIMIT = env.int("REPORTS_RENDER_TIME_LIMIT", default=4 * 60)
+# Each render step touches the job's heartbeat. A running job without one for this long lost
+# its worker (killed, restarted): the sweeper fails it. Longer than the hard limit, so a live
+# render is never swept. A dispatched job still queued after REPORTS_QUEUED_TIMEOUT_MINUTES
+# was never picked up. The sweeper also dispatches jobs kept while the broker was down.
+REPORTS_HEARTBEAT_TIMEOUT_MINUTES = env.int("REPORTS_HEARTBEAT_TIMEOUT_MINUTES", default=5)
 REPORTS_QUEUED_TIMEOUT_MINUTES = env.int("REPORTS_QUEUED_TIMEOUT_MINUTES", default=60)
 CELERY_BEAT_SCHEDULE["reports-sweep-stale-jobs"] = {
     "task": "reports.sweep_stale_jobs",
-    "schedule": 120.0,  # seconds
+    "schedule": 60.0,  # seconds
 }
 # WeasyPrint logs every layout step at INFO; keep its warnings (missing fonts, bad CSS).
 LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}

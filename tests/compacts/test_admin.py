@@ -102,3 +102,28 @@ def test_admin_choices_offer_only_the_officers_countries(client, ghana, ghana_co
     })
     assert response.status_code == 200  # the form again, with the error
     assert not ActionItem.objects.filter(description="Planted").exists()
+
+
+def test_by_country_filter_offers_an_officer_only_their_countries(client, ghana, peru,
+                                                                  colombia, ghana_compact,
+                                                                  peru_compact):
+    from tests.compacts.factories import CompactFactory
+
+    CompactFactory(country=colombia)
+    officer = UserFactory(username="officer.staff", is_staff=True)
+    services.user_assign_role(user=officer, role=EMBASSY_OFFICER, countries=[ghana, colombia])
+    client.force_login(officer)
+    page = client.get("/admin/compacts/compact/").content.decode()
+    assert "By country" in page
+    assert f"country__id__exact={ghana.pk}" in page
+    assert f"country__id__exact={colombia.pk}" in page
+    assert f"country__id__exact={peru.pk}" not in page
+    assert peru.name not in page
+
+
+def test_by_country_filter_offers_staff_every_country(client, staff_user, ghana, peru,
+                                                      ghana_compact, peru_compact):
+    client.force_login(staff_user)
+    page = client.get("/admin/compacts/compact/").content.decode()
+    assert f"country__id__exact={ghana.pk}" in page
+    assert f"country__id__exact={peru.pk}" in page

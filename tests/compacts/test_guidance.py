@@ -92,7 +92,10 @@ class TestAdmin:
         client.force_login(staff_user)
         response = client.get(f"/admin/compacts/guidancedocument/{guidance.pk}/change/")
         assert response.status_code == 200
-        assert f'href="/compacts/guidance/{guidance.pk}/document/"' in response.content.decode()
+        link = guidance.document.url
+        assert f'href="{link}"' in response.content.decode()
+        # The link hands over to the view that checks the role before streaming the file.
+        assert client.get(link).url == f"/compacts/guidance/{guidance.pk}/document/"
 
     def test_admin_refuses_a_passage_that_is_not_about_targets(self, client, staff_user):
         client.force_login(staff_user)

@@ -15,7 +15,8 @@ def test_contribution_change_page_links_the_evidence(client, staff_user, ghana_c
     client.force_login(staff_user)
     response = client.get(f"/admin/contributions/contribution/{contribution.pk}/change/")
     assert response.status_code == 200
-    assert f'href="/contributions/evidence/{contribution.pk}/"' in response.content.decode()
+    assert f'href="{contribution.evidence.url}"' in response.content.decode()
+    assert contribution.evidence.url.startswith("/files/")
 
 
 def test_plan_change_page_links_the_document(client, staff_user, ghana_compact,
@@ -25,4 +26,5 @@ def test_plan_change_page_links_the_document(client, staff_user, ghana_compact,
     client.force_login(staff_user)
     response = client.get(f"/admin/contributions/sustainabilityplan/{plan.pk}/change/")
     assert response.status_code == 200
-    assert f'href="/contributions/plans/{plan.pk}/document/"' in response.content.decode()
+    assert f'href="{plan.document.url}"' in response.content.decode()
+    assert plan.document.url.startswith("/files/")

@@ -24,3 +24,36 @@ def remove_report_files():
     for name in ReportJob.objects.exclude(pdf="").values_list("pdf", flat=True):
         if storage.exists(name):
             storage.delete(name)
+
+
+# Nothing listens on port 1: connecting is refused at once, as when Redis is down.
+UNREACHABLE_BROKER_URL = "redis://127.0.0.1:1/0"
+
+
+@pytest.fixture
+def broker_down():
+    """The Celery app publishes to a real broker URL that refuses connections, until the
+    test calls the fixture's ``restore()`` (or ends). The app's connection and producer pools
+    are set aside and put back, so later tests publish to the test broker again."""
+    from cpc.celery import app
+
+    saved = (app.conf.broker_url, app._pool, app.amqp._producer_pool)
+
+    def switch(url, pool, producer_pool):
+        app.conf.broker_url = url
+        app._pool = pool
+        app.amqp._producer_pool = producer_pool
+
+    class Outage:
+        url = UNREACHABLE_BROKER_URL
+
+        def restore(self):
+            # kombu keeps the unreachable URL's pool for the next test: it holds no open
+            # connection, and closing it would leave a closed pool in kombu's registry.
+            if app.conf.broker_url == UNREACHABLE_BROKER_URL:
+                switch(*saved)
+
+    switch(UNREACHABLE_BROKER_URL, None, None)
+    outage = Outage()
+    yield outage
+    outage.restore()
