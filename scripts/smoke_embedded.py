@@ -106,6 +106,14 @@ def main() -> int:
         status, body = request(f"{base}/api/v1/compacts/", token=token)
         countries = sorted(c["country_iso_code"] for c in json.loads(body)["results"])
         check("API lists the officer's compacts", countries == ["CO", "PE"], str(countries))
+        colombia = next(c["id"] for c in json.loads(body)["results"]
+                        if c["country_iso_code"] == "CO")
+        status, body = request(f"{base}/api/v1/dialogues/?compact={colombia}", token=token)
+        today = time.strftime("%Y-%m-%d")
+        upcoming = [d for d in json.loads(body)["results"]
+                    if d["status"] == "planned" and d["scheduled_for"] > today]
+        check("the officer has Colombia's upcoming dialogue to log",
+              len(upcoming) == 1 and not upcoming[0]["key_indicators"], str(upcoming))
 
         check_worker_restart(base, env)
     except Exception as error:  # report, then still stop the app
