@@ -83,25 +83,27 @@ class FundingYear:
     us_awards_usd: Decimal
     # None when the compact does not report a planned partner contribution ("not reported").
     partner_planned_usd: Decimal | None
-    partner_recorded_usd: Decimal
+    # None when no partner contribution is recorded for the year ("not reported", not $0).
+    partner_recorded_usd: Decimal | None
 
     @property
     def partner_share_of_plan(self) -> Decimal | None:
-        if not self.partner_planned_usd:
+        if not self.partner_planned_usd or self.partner_recorded_usd is None:
             return None
         return (self.partner_recorded_usd / self.partner_planned_usd * 100).quantize(Decimal("1"))
 
 
 def funding_total(years: list[FundingYear]) -> FundingYear:
-    """The years added up (``fiscal_year`` 0). The planned partner contribution stays None
-    when no year reports one, so a missing figure never adds up to $0."""
+    """The years added up (``fiscal_year`` 0). A partner figure (planned or recorded) stays
+    None when no year reports one, so a missing figure never adds up to $0."""
     zero = Decimal("0.00")
     planned = [y.partner_planned_usd for y in years if y.partner_planned_usd is not None]
+    recorded = [y.partner_recorded_usd for y in years if y.partner_recorded_usd is not None]
     return FundingYear(
         fiscal_year=0,
         us_awards_usd=sum((y.us_awards_usd for y in years), zero),
         partner_planned_usd=sum(planned, zero) if planned else None,
-        partner_recorded_usd=sum((y.partner_recorded_usd for y in years), zero),
+        partner_recorded_usd=sum(recorded, zero) if recorded else None,
     )
 
 
@@ -152,7 +154,7 @@ def funding_years(compact: Compact, *, awards, recorded: dict[int, Decimal]) -> 
             fiscal_year=fy,
             us_awards_usd=award_amounts.get(fy, zero),
             partner_planned_usd=None if planned_total is None else planned.get(fy, zero),
-            partner_recorded_usd=recorded.get(fy) or zero,
+            partner_recorded_usd=recorded.get(fy),
         )
         for fy in sorted(set(years) | set(award_amounts) | set(recorded))
     ]

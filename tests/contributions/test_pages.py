@@ -499,7 +499,7 @@ def test_awards_are_spread_pro_rata_by_days_in_each_fiscal_year(staff_user, ghan
     assert years[2025].us_awards_usd == Decimal("0.00")
     assert {y.partner_planned_usd for y in years.values()} == {Decimal("100000.00")}
     assert years[2024].partner_recorded_usd == Decimal("1500.50")
-    assert years[2023].partner_recorded_usd == Decimal("0.00")
+    assert years[2023].partner_recorded_usd is None  # nothing recorded: not reported, not $0
 
 
 def test_award_shares_add_up_to_the_award_to_the_cent(staff_user, ghana_compact):
@@ -587,3 +587,17 @@ def test_overdue_plans_page_uses_the_same_queries_for_3_and_10_plans(
     with django_assert_num_queries(len(first)):
         response = client.get("/contributions/overdue-plans/")
     assert len(response.context["plans"]) == 10
+
+
+def test_a_year_without_a_recorded_contribution_reads_not_reported_never_zero(
+    client, ghana_officer, ghana_compact
+):
+    ContributionFactory(compact=ghana_compact, fiscal_year=2023, amount_usd=Decimal("25000"))
+    client.force_login(ghana_officer)
+    content = client.get(f"/contributions/compacts/{ghana_compact.pk}/").content.decode()
+    rows = {row.split("</th>")[0].rsplit(">", 1)[-1]: row
+            for row in content.split('data-testid="funding-row"')[1:]}
+    assert "$25,000" in rows["FY2023"]
+    # 2024 has no contribution: its recorded figure is missing, not $0.
+    recorded_2024 = rows["FY2024"].split("</td>")[2]
+    assert "Not reported" in recorded_2024 and "$0" not in recorded_2024
