@@ -16,8 +16,9 @@ Bulk-created, for speed, are only leaf rows no other rule depends on:
 
 Each of those rows is built with the unit rules of the service (a percent's value from its
 parts; disaggregations that add up to the value) and passes ``full_clean()`` before it is
-written, except the uniqueness and check constraints, which the database enforces itself on
-insert. Their history rows are written with them (``bulk_create_with_history``).
+written (``clean()``, field validation), except what the database enforces itself on insert:
+foreign keys, uniqueness and check constraints. Their history rows are written with them
+(``bulk_create_with_history``).
 
 Records are named after the seed (``Generated compact S-K``), so running the generator
 twice with the same seed adds nothing and a different seed adds a different portfolio.
@@ -182,7 +183,8 @@ class _Compact:
                 award_number=f"GEN-{self.title.split()[-1]}-{index + 1}",
                 amount_usd=Decimal(rng.randrange(1_000_000, 3_000_000, 100_000)),
                 start_date=start + dt.timedelta(days=90), end_date=end, pillars=[pillar])
-        return Compact.objects.select_related("country").get(pk=compact.pk)
+        # With its current end read once: the rules ask for it at every record.
+        return Compact.objects.with_current_end().select_related("country").get(pk=compact.pk)
 
     def _indicators(self) -> list[Indicator]:
         indicators = []
@@ -277,7 +279,7 @@ class _Compact:
         for indicator in self.indicators[KEY_COUNT:]:
             target = Target(indicator=indicator, fiscal_year=year, set_at_dialogue=agreed_at,
                             value=indicator_demo.target_value(indicator, step))
-            target.full_clean(validate_unique=False, validate_constraints=False)
+            _clean_leaf(target)
             targets.append(target)
         bulk_create_with_history(targets, Target, default_user=self.staff,
                                  default_change_reason="Target set by TIP staff.")
@@ -298,7 +300,7 @@ class _Compact:
                     PERCENT_PLACES)
             else:
                 result.value = fields["value"]
-            result.full_clean(validate_unique=False, validate_constraints=False)
+            _clean_leaf(result)
             results.append(result)
             if fields.get("disaggregations"):
                 assert sum(p["value"] for p in fields["disaggregations"]) == result.value
@@ -308,7 +310,7 @@ class _Compact:
         for index, items in parts.items():
             for item in items:
                 disaggregation = Disaggregation(result=results[index], **item)
-                disaggregation.full_clean(validate_unique=False, validate_constraints=False)
+                _clean_leaf(disaggregation)
                 disaggregations.append(disaggregation)
         if disaggregations:
             bulk_create_with_history(disaggregations, Disaggregation, default_user=self.staff)
@@ -360,6 +362,13 @@ class _Compact:
         if roll > 0.8:
             contribution_services.plan_receive(
                 plan=plan, received_on=min(requested + dt.timedelta(days=120), self.today))
+
+
+def _clean_leaf(record) -> None:
+    """``full_clean()`` but for what the database checks itself on insert: foreign keys
+    (to rows this run created or read), uniqueness and check constraints."""
+    foreign_keys = [f.name for f in record._meta.concrete_fields if f.is_relation]
+    record.full_clean(exclude=foreign_keys, validate_unique=False, validate_constraints=False)
 
 
 def compact_demo_add_years(day: dt.date, years: int) -> dt.date:
