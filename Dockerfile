@@ -30,4 +30,5 @@ RUN DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=localhost \
 
 USER cpc
 EXPOSE 8000
-CMD ["gunicorn", "cpc.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+# Workers, threads, timeouts: gunicorn.conf.py.
+CMD ["gunicorn", "cpc.wsgi:application", "-c", "gunicorn.conf.py"]

@@ -2,7 +2,8 @@
 
 from django.db.models import Prefetch, QuerySet
 
-from compacts.scoping import user_roles
+from compacts.models import Compact
+from compacts.scoping import scope_to_visible, user_roles
 
 from .models import GaoAgencyAction, GaoRecommendation
 
@@ -19,3 +20,11 @@ def gao_action_list(*, user) -> QuerySet[GaoAgencyAction]:
     if not user_roles(user):
         return GaoAgencyAction.objects.none()
     return GaoAgencyAction.objects.select_related("recommendation").order_by("date", "pk")
+
+
+def dashboard_compact_list(*, user, fiscal_year: int) -> QuerySet[Compact]:
+    """The compacts active in ``fiscal_year`` with only what the dashboard shows (the
+    country's name; the current end, which the checks read); in a stable order to page."""
+    return scope_to_visible(
+        Compact.objects.active_in(fiscal_year).select_related("country"), user,
+    ).order_by("start_date", "country__iso_code", "pk")

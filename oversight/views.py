@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +13,7 @@ from django.views import View
 from django.views.generic import DetailView, TemplateView
 
 from compacts import scoping
-from compacts.selectors import compact_detail, compact_list, fiscal_year_choices
+from compacts.selectors import compact_detail, fiscal_year_choices
 from compacts.views import RoleRequiredMixin
 from contributions.selectors import overdue_plan_list
 from cpc.api.history import history_entries
@@ -67,9 +68,33 @@ def _group_by_pillar(objectives):
     return grouped
 
 
+DASHBOARD_PAGE_SIZE = 50
+# The dashboard's lists show this many; a link leads to the whole list.
+DASHBOARD_LIST_SIZE = 20
+UPCOMING_DAYS = 30
+
+
+def page_query(request) -> str:
+    """The current query string without ``page``, ready for ``?{{ page_query }}page=N``."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    encoded = query.urlencode()
+    return f"{encoded}&" if encoded else ""
+
+
+def paginate(request, items, per_page: int) -> dict:
+    """The context ``includes/pagination.html`` reads, for ``items`` paged by ``?page=``."""
+    paginator = Paginator(items, per_page)
+    page = paginator.get_page(request.GET.get("page"))
+    return {"paginator": paginator, "page_obj": page, "is_paginated": page.has_other_pages(),
+            "page_query": page_query(request)}
+
+
 class DashboardView(RoleRequiredMixin, TemplateView):
-    """The program at a glance for a fiscal year: the six checks of every compact active in
-    it, overdue sustainability plans and the dialogues of the coming 30 days."""
+    """The program at a glance for a fiscal year: the six checks of the compacts active in
+    it, a page at a time, the most overdue sustainability plans and the next dialogues of
+    the coming 30 days. Its work follows the rows shown, not the size of the program: the
+    checks are computed for the page's compacts only, and the two lists are bounded."""
 
     template_name = "oversight/dashboard.html"
 
@@ -80,14 +105,45 @@ class DashboardView(RoleRequiredMixin, TemplateView):
         current = fiscal_year_of(today)
         years = fiscal_year_choices(until=current)
         fiscal_year = chosen_fiscal_year(self.request, years, current)
-        compacts = list(compact_list(user=user).active_in(fiscal_year))
+        pages = paginate(self.request,
+                         selectors.dashboard_compact_list(user=user, fiscal_year=fiscal_year),
+                         DASHBOARD_PAGE_SIZE)
+        compacts = list(pages["page_obj"].object_list)
         checks = compliance_for_compacts(compacts, fiscal_year=fiscal_year, today=today)
+        context |= pages
         context["rows"] = [(compact, checks[compact.pk]) for compact in compacts]
         context["fiscal_year"] = fiscal_year
         context["fiscal_years"] = years
-        context["upcoming_dialogues"] = upcoming_dialogue_list(
-            user=user, start=today, end=today + dt.timedelta(days=30))
-        context["overdue_plans"] = overdue_plan_list(user=user, on=today)
+        context["upcoming_dialogues"], context["more_upcoming_dialogues"] = _bounded(
+            upcoming_dialogue_list(user=user, start=today,
+                                   end=today + dt.timedelta(days=UPCOMING_DAYS)))
+        context["overdue_plans"], context["more_overdue_plans"] = _bounded(
+            overdue_plan_list(user=user, on=today))
+        return context
+
+
+def _bounded(queryset) -> tuple[list, bool]:
+    """The first DASHBOARD_LIST_SIZE rows, and whether there are more (one more is read)."""
+    size = DASHBOARD_LIST_SIZE
+    rows = list(queryset[: size + 1])
+    return rows[:size], len(rows) > size
+
+
+class UpcomingDialoguesView(RoleRequiredMixin, TemplateView):
+    """Every planned dialogue of the coming 30 days, a page at a time: the dashboard's
+    "see all"."""
+
+    template_name = "oversight/upcoming_dialogues.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        end = today + dt.timedelta(days=UPCOMING_DAYS)
+        pages = paginate(self.request, upcoming_dialogue_list(
+            user=self.request.user, start=today, end=end), DASHBOARD_PAGE_SIZE)
+        context |= pages
+        context["dialogues"] = pages["page_obj"].object_list
+        context["start"], context["end"] = today, end
         return context
 
 

@@ -294,8 +294,8 @@ def main() -> int:
 
     processes = {
         "gunicorn": start("gunicorn", [
-            str(BIN / "gunicorn"), "cpc.wsgi:application", "--bind", f"127.0.0.1:{port}",
-            "--workers", "2", "--access-logfile", "-"], env),
+            str(BIN / "gunicorn"), "cpc.wsgi:application", "-c", "gunicorn.conf.py",
+            "--bind", f"127.0.0.1:{port}", "--workers", "2"], env),
         "celery worker": start("worker", [
             str(BIN / "celery"), "-A", "cpc", "worker", "--loglevel=INFO",
             "--concurrency=1"], env),

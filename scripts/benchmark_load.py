@@ -1,0 +1,247 @@
+#!/usr/bin/env python3
+"""Load benchmark: the app under gunicorn on PostgreSQL with a generated portfolio, driven
+by wrk.
+
+    .venv/bin/python scripts/benchmark_load.py --compacts 30
+    .venv/bin/python scripts/benchmark_load.py --compacts 300 --duration 5 --rounds 2
+
+It uses (and keeps, so a second run skips the generation) the database ``cpc_bench_<N>`` on
+the server of ``BENCH_DATABASE_URL`` (default postgres://postgres@127.0.0.1:5432), migrates
+it, loads the demo data and ``generate_portfolio --compacts N``. Then it starts gunicorn
+with ``gunicorn.conf.py`` and production settings with DEBUG off (a throwaway secret key,
+no HTTPS redirect since wrk speaks plain HTTP), signs in as ``tip.staff`` and runs wrk
+(8 connections, ``--duration`` seconds) on each endpoint, each run preceded by a run on the
+floor (the anonymous login page), ``--rounds`` times. It prints requests/s, p50/p95/p99 and
+errors per endpoint, and each endpoint's p95 divided by the p95 of the floor runs made
+beside it in the same run. Needs ``wrk`` (Debian: apt-get install wrk).
+"""
+
+import argparse
+import http.client
+import os
+import re
+import secrets
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = ROOT / ".venv" / "bin" / "python"
+GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+FLOOR = "floor: /accounts/login/ (anonymous)"
+
+WRK_SCRIPT = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("BENCH requests=%d duration_us=%d p50=%d p95=%d p99=%d "
+    .. "socket_errors=%d status_errors=%d\\n",
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
+    latency:percentile(99), e.connect + e.read + e.write + e.timeout, e.status))
+end
+"""
+
+
+def run(args, env, **kwargs):
+    result = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, **kwargs)
+    if result.returncode != 0:
+        sys.exit(f"{' '.join(map(str, args))} failed:\n{result.stdout[-2000:]}"
+                 f"{result.stderr[-3000:]}")
+    return result.stdout
+
+
+def ensure_database(server_url: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{server_url}/postgres", autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                                    (name,)).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def prepare(env, compacts: int, seed: int) -> None:
+    manage = [str(PYTHON), "manage.py"]
+    print("Migrating, loading the demo data and the generated portfolio...", flush=True)
+    run([*manage, "migrate", "--noinput", "-v0"], env)
+    run([*manage, "collectstatic", "--noinput", "-v0"], env)
+    run([*manage, "seed_demo", "--force"], env)
+    started = time.monotonic()
+    out = run([*manage, "generate_portfolio", "--compacts", str(compacts), "--seed", str(seed),
+               "--force"], env)
+    print(f"  {out.strip().splitlines()[-1]} ({time.monotonic() - started:.0f} s)", flush=True)
+
+
+def request(port, method, path, headers=None, body=None):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    connection.request(method, path, body=body, headers=headers or {})
+    response = connection.getresponse()
+    data = response.read()
+    connection.close()
+    return response, data
+
+
+def cookies_of(response) -> dict:
+    found = {}
+    for header, value in response.getheaders():
+        if header.lower() == "set-cookie":
+            name, _, rest = value.partition("=")
+            found[name.strip()] = rest.split(";", 1)[0]
+    return found
+
+
+def sign_in(port: int, username: str, password: str) -> str:
+    """The Cookie header of a signed-in session (the session cookie is marked Secure, so a
+    cookie jar would not send it over plain HTTP; wrk is given the header as it is)."""
+    response, page = request(port, "GET", "/accounts/login/")
+    jar = cookies_of(response)
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
+    body = urllib.parse.urlencode({"username": username, "password": password,
+                                   "csrfmiddlewaretoken": token})
+    response, _ = request(port, "POST", "/accounts/login/", body=body, headers={
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": "; ".join(f"{k}={v}" for k, v in jar.items()),
+        "Origin": f"http://127.0.0.1:{port}", "Referer": f"http://127.0.0.1:{port}/"})
+    jar |= cookies_of(response)
+    if response.status != 302 or "sessionid" not in jar:
+        sys.exit(f"Signing in failed: HTTP {response.status}")
+    return "; ".join(f"{k}={v}" for k, v in jar.items())
+
+
+def wait_until_up(port: int, process) -> None:
+    for _ in range(150):
+        if process.poll() is not None:
+            sys.exit("gunicorn exited before answering.")
+        try:
+            response, _ = request(port, "GET", "/healthz")
+            if response.status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    sys.exit("gunicorn did not answer /healthz within 30 s.")
+
+
+def wrk(port, path, cookie, duration, connections, script) -> dict:
+    args = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "30s",
+            "-s", script]
+    if cookie:
+        args += ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run([*args, f"http://127.0.0.1:{port}{path}"], capture_output=True,
+                         text=True, check=True).stdout
+    line = next(line for line in out.splitlines() if line.startswith("BENCH "))
+    fields = dict(item.split("=") for item in line.split()[1:])
+    figures = {k: int(v) for k, v in fields.items()}
+    figures["rps"] = figures["requests"] / (figures["duration_us"] / 1e6)
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--compacts", type=int, default=30)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--duration", type=int, default=4, help="seconds per wrk run")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--port", type=int, default=8765)
+    options = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: apt-get install wrk")
+
+    server = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432")
+    database = f"cpc_bench_{options.compacts}"
+    ensure_database(server, database)
+    work = Path(tempfile.mkdtemp(prefix="cpc-bench-"))
+    password = secrets.token_urlsafe(16)
+    env = os.environ | {
+        "DJANGO_SETTINGS_MODULE": "cpc.settings.production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DATABASE_URL": f"{server}/{database}",
+        "DEMO_PASSWORD": password,
+        "PRIVATE_STORAGE_ROOT": str(ROOT / "var" / f"bench-private-{options.compacts}"),
+        "DJANGO_STATIC_ROOT": str(work / "static"),
+        "CELERY_BROKER_DIR": str(work / "broker"),
+        "GUNICORN_ACCESS_LOG": "",
+        "DJANGO_LOG_LEVEL": "WARNING",
+    }
+    env.pop("REDIS_URL", None)
+    prepare(env, options.compacts, options.seed)
+
+    ids = run([str(PYTHON), "manage.py", "shell", "-c",
+               "from compacts.models import Compact; "
+               "c = Compact.objects.filter(title__startswith='Generated compact', "
+               "status='active').order_by('pk').first(); print('ID', c.pk)"], env)
+    compact = int(re.search(r"ID (\d+)", ids).group(1))
+    endpoints = [
+        ("/healthz", False), ("/", True), (f"/compacts/{compact}/", True),
+        (f"/indicators/compact/{compact}/", True), (f"/contributions/compacts/{compact}/", True),
+        ("/api/v1/results/", True), ("/api/v1/compacts/", True), ("/api/v1/dialogues/", True),
+    ]
+
+    script = work / "report.lua"
+    script.write_text(WRK_SCRIPT)
+    log = open(work / "gunicorn.log", "w")  # noqa: SIM115 (closed at the end)
+    server_process = subprocess.Popen(
+        [str(GUNICORN), "cpc.wsgi:application", "-c", "gunicorn.conf.py",
+         "--bind", f"127.0.0.1:{options.port}"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        wait_until_up(options.port, server_process)
+        cookie = sign_in(options.port, "tip.staff", password)
+        for path, signed_in in endpoints:
+            response, body = request(options.port, "GET", path,
+                                     headers={"Cookie": cookie} if signed_in else {})
+            print(f"  {path}: HTTP {response.status}, {len(body):,} bytes", flush=True)
+            if response.status != 200:
+                sys.exit(f"{path} answered {response.status}; see {work / 'gunicorn.log'}")
+        results = {FLOOR: []} | {path: [] for path, _ in endpoints}
+        floors_beside = {path: [] for path, _ in endpoints}
+        for round_number in range(options.rounds):
+            print(f"Round {round_number + 1} of {options.rounds}...", flush=True)
+            for path, signed_in in endpoints:
+                floor = wrk(options.port, "/accounts/login/", None, options.duration,
+                            options.connections, script)
+                results[FLOOR].append(floor)
+                floors_beside[path].append(floor)
+                results[path].append(wrk(options.port, path, cookie if signed_in else None,
+                                         options.duration, options.connections, script))
+        report(results, floors_beside, options)
+    finally:
+        os.killpg(server_process.pid, signal.SIGTERM)
+        server_process.wait(timeout=30)
+        log.close()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def report(results, floors_beside, options) -> None:
+    def median(runs, key):
+        return statistics.median(run[key] for run in runs)
+
+    print(f"\n{options.compacts} generated compacts (plus the demo's), wrk "
+          f"{options.connections} connections, {options.rounds} x {options.duration} s per "
+          f"endpoint, each beside a floor run\n")
+    # Beside: against the floor runs just before the endpoint's; all: against every floor
+    # run of the benchmark (steadier when other work shares the machine).
+    floor_p95 = median(results[FLOOR], "p95")
+    print("| endpoint | req/s | p50 ms | p95 ms | p99 ms | errors | p95 / floor p95 beside "
+          "| p95 / floor p95 all |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for path, runs in results.items():
+        errors = sum(r["socket_errors"] + r["status_errors"] for r in runs)
+        beside = "1.0" if path == FLOOR else (
+            f"{median(runs, 'p95') / median(floors_beside[path], 'p95'):.1f}")
+        print(f"| {path} | {statistics.mean(r['rps'] for r in runs):.0f} | "
+              f"{median(runs, 'p50') / 1000:.1f} | {median(runs, 'p95') / 1000:.1f} | "
+              f"{median(runs, 'p99') / 1000:.1f} | {errors} | {beside} | "
+              f"{median(runs, 'p95') / floor_p95:.1f} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,137 @@
+"""generate_portfolio, and the dashboard's work at portfolio scale."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from compacts.models import Compact, Extension, PartnerCountry
+from contributions.models import Contribution, SustainabilityPlan
+from dialogues.models import Dialogue, Discussion, TargetProposal
+from indicators.models import Disaggregation, Indicator, Result, Target
+from oversight import views
+from oversight.compliance import MET, NOT_APPLICABLE, NOT_MET, compliance_for_compacts
+from oversight.portfolio import DEMO_CODES, generated_codes
+
+
+def generate(**options):
+    call_command("generate_portfolio", stdout=io.StringIO(), **options)
+
+
+MODELS = [PartnerCountry, Compact, Extension, Indicator, Target, Result, Disaggregation,
+          Dialogue, Discussion, TargetProposal, Contribution, SustainabilityPlan]
+
+
+def counts():
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+@pytest.fixture
+def generated(db, private_storage, settings):
+    settings.DEBUG = True
+    generate(compacts=3, seed=7)
+
+
+def test_generated_portfolio_has_every_kind_of_record(generated):
+    found = counts()
+    assert found["Compact"] == 3
+    assert all(found[name] for name in ("Indicator", "Target", "Result", "Disaggregation",
+                                        "Dialogue",
+                                        "Discussion", "TargetProposal", "Contribution",
+                                        "SustainabilityPlan"))
+    assert Contribution.objects.filter(verified=True).exclude(evidence="").exists()
+    for compact in Compact.objects.all():
+        assert compact.indicators.count() == 15
+        assert compact.country.iso_code.code not in DEMO_CODES
+    assert Target.history.exists() and Result.history.exists()
+
+
+def test_running_again_with_the_same_seed_adds_nothing(generated, settings):
+    before = counts()
+    generate(compacts=3, seed=7)
+    assert counts() == before
+    generate(compacts=1, seed=8)
+    assert counts()["Compact"] == 4
+
+
+def test_every_check_is_computable_for_every_year(generated):
+    compacts = list(Compact.objects.with_current_end())
+    statuses = set()
+    for fiscal_year in range(min(c.fiscal_years()[0] for c in compacts),
+                             max(c.fiscal_years()[-1] for c in compacts) + 1):
+        for checks in compliance_for_compacts(compacts, fiscal_year=fiscal_year).values():
+            assert [check.recommendation for check in checks] == [1, 2, 3, 4, 5, 6]
+            statuses |= {check.status for check in checks}
+    assert {MET, NOT_MET, NOT_APPLICABLE} <= statuses
+
+
+def test_generated_records_are_valid(generated):
+    for model in MODELS:
+        for record in model.objects.order_by("?")[:20]:
+            record.full_clean()
+
+
+def test_refuses_with_debug_off_unless_forced(db, private_storage, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG off"):
+        call_command("generate_portfolio", compacts=1)
+    generate(compacts=1, force=True)
+    assert Compact.objects.count() == 1
+
+
+def test_countries_are_shared_over_different_periods_past_the_codes(db, private_storage,
+                                                                     settings, monkeypatch):
+    settings.DEBUG = True
+    monkeypatch.setattr("oversight.portfolio.generated_codes", lambda: ["ZW", "ZM"])
+    generate(compacts=3, seed=1)
+    assert PartnerCountry.objects.count() == 2
+    shared = Compact.objects.filter(country__iso_code="ZM").order_by("start_date")
+    earlier, later = shared
+    assert earlier.current_end_date < later.start_date
+    assert len(generated_codes()) > 200
+
+
+def _dashboard(client):
+    connection.queries_log.clear()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/")
+    assert response.status_code == 200
+    return response, len(queries.captured_queries)
+
+
+def test_dashboard_work_is_the_same_at_5_and_60_compacts(client, staff_user, private_storage,
+                                                         settings, monkeypatch):
+    """A page of compacts and bounded lists: the same queries and about the same bytes
+    whatever the size of the portfolio (pages and lists made small to keep the test
+    quick)."""
+    settings.DEBUG = True
+    monkeypatch.setattr(views, "DASHBOARD_PAGE_SIZE", 5)
+    monkeypatch.setattr(views, "DASHBOARD_LIST_SIZE", 3)
+    client.force_login(staff_user)
+    generate(compacts=5, seed=3)
+    _dashboard(client)
+    small, small_queries = _dashboard(client)
+    generate(compacts=60, seed=3)
+    large, large_queries = _dashboard(client)
+    assert large_queries == small_queries
+    assert len(large.context["rows"]) == len(small.context["rows"]) == 5
+    assert len(large.content) == pytest.approx(len(small.content), rel=0.1)
+    assert large.context["paginator"].count == 60 - sum(
+        not c.is_active_in(large.context["fiscal_year"])
+        for c in Compact.objects.with_current_end())
+
+
+def test_dashboard_pages_keep_the_fiscal_year(client, staff_user, private_storage, settings,
+                                              monkeypatch):
+    settings.DEBUG = True
+    monkeypatch.setattr(views, "DASHBOARD_PAGE_SIZE", 2)
+    generate(compacts=5, seed=4)
+    client.force_login(staff_user)
+    fiscal_year = dt.date.today().year + (dt.date.today().month >= 10)
+    response = client.get(f"/?fiscal_year={fiscal_year}&page=2")
+    assert response.context["page_obj"].number == 2
+    assert f'href="?fiscal_year={fiscal_year}&amp;page=3"'.encode() in response.content
+    assert f'href="?fiscal_year={fiscal_year}&amp;page=1"'.encode() in response.content
