@@ -17,8 +17,9 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from cpc.fiscal import add_years, fiscal_year_bounds, fiscal_year_of
-from cpc.models import ConstraintErrorsOnFields
+from cpc.models import ConstraintErrorsOnFields, DeletesReplacedFiles
 from cpc.storage import private_storage
+from cpc.uploads import validate_upload
 
 MAX_ORIGINAL_TERM_YEARS = 5  # 22 U.S.C. § 7103a: a partnership may last up to five years.
 FIRST_TIP_REPORT_YEAR = 2001
@@ -461,7 +462,7 @@ ERR_GUIDANCE_PASSAGE = (
 PASSAGE_EXCERPT_CHARS = 160
 
 
-class GuidanceDocument(ConstraintErrorsOnFields, models.Model):
+class GuidanceDocument(ConstraintErrorsOnFields, DeletesReplacedFiles, models.Model):
     """One version of the program guidance. GAO recommendation 4 asks that the guidance
     reference the need for targets: check 4 reads the version in force during each fiscal
     year (:meth:`in_force_during`) and needs its document and the quoted passage.
@@ -480,6 +481,7 @@ class GuidanceDocument(ConstraintErrorsOnFields, models.Model):
     )
     document = models.FileField(
         storage=private_storage, upload_to="guidance/%Y/%m/", blank=True, max_length=255,
+        validators=[validate_upload],
         help_text="The guidance as issued. Stored privately; served only to signed-in roles.",
     )
     targets_passage = models.TextField(

@@ -4,6 +4,8 @@ the services in contributions.services validate the whole object and save it."""
 from django import forms
 from django.utils.formats import date_format
 
+from cpc.uploads import validate_upload
+
 from .models import Contribution, FollowUp, Measure, SustainabilityPlan
 
 DATE = {"type": "date", "class": "usa-input"}
@@ -33,7 +35,7 @@ class ContributionForm(forms.ModelForm):
     """A contribution added on the compact's page; the compact comes from the URL."""
 
     evidence = forms.FileField(
-        required=False, label="Evidence (optional)",
+        required=False, label="Evidence (optional)", validators=[validate_upload],
         help_text="A budget extract, payroll or receipt. Stored privately. TIP Office staff "
                   "verify a contribution only against its evidence.",
         widget=forms.FileInput(attrs={"class": "usa-file-input"}),
@@ -89,7 +91,7 @@ class ContributionEvidenceForm(forms.Form):
     """Evidence for a contribution already recorded: staff verify against it."""
 
     evidence = forms.FileField(
-        label="Evidence", allow_empty_file=False,
+        label="Evidence", allow_empty_file=False, validators=[validate_upload],
         error_messages={"required": "Choose the evidence file to attach."},
         widget=forms.FileInput(attrs={"class": "usa-file-input"}),
     )
@@ -114,6 +116,7 @@ class PlanReceiveForm(forms.Form):
     received_on = forms.DateField(required=False, widget=forms.DateInput(attrs=DATE),
                                   label="Received on", help_text="Leave empty for today.")
     document = forms.FileField(required=False, label="Plan document (optional)",
+                               validators=[validate_upload],
                                help_text="Stored privately; only users who see the compact "
                                          "can download it.",
                                widget=forms.FileInput(attrs={"class": "usa-file-input"}))

@@ -18,8 +18,9 @@ from simple_history.models import HistoricalRecords
 
 from compacts.models import Compact
 from cpc.fiscal import fiscal_year_validators
-from cpc.models import ConstraintErrorsOnFields
+from cpc.models import ConstraintErrorsOnFields, DeletesReplacedFiles
 from cpc.storage import private_storage
+from cpc.uploads import validate_upload
 
 # ISO 4217 active currency codes (the standard's list one, 2024 edition). Python has no
 # standard-library list; a constant keeps validation free of another dependency.
@@ -75,7 +76,7 @@ class ContributionKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class Contribution(ConstraintErrorsOnFields, models.Model):
+class Contribution(ConstraintErrorsOnFields, DeletesReplacedFiles, models.Model):
     """A partner-government contribution to a compact in one fiscal year."""
 
     compact = models.ForeignKey(Compact, on_delete=models.PROTECT, related_name="contributions")
@@ -94,7 +95,7 @@ class Contribution(ConstraintErrorsOnFields, models.Model):
     personnel_count = models.PositiveIntegerField(null=True, blank=True)
     evidence = models.FileField(
         storage=private_storage, upload_to="contributions/evidence/%Y/%m/", blank=True,
-        max_length=255,
+        max_length=255, validators=[validate_upload],
     )
     verified = models.BooleanField(default=False)
     verified_by = models.ForeignKey(
@@ -215,7 +216,7 @@ class SustainabilityPlanQuerySet(models.QuerySet):
         )
 
 
-class SustainabilityPlan(ConstraintErrorsOnFields, models.Model):
+class SustainabilityPlan(ConstraintErrorsOnFields, DeletesReplacedFiles, models.Model):
     """How the partner government will sustain the compact's achievements after it ends."""
 
     compact = models.OneToOneField(
@@ -229,7 +230,7 @@ class SustainabilityPlan(ConstraintErrorsOnFields, models.Model):
     received_on = models.DateField(null=True, blank=True)
     document = models.FileField(
         storage=private_storage, upload_to="contributions/plans/%Y/%m/", blank=True,
-        max_length=255,
+        max_length=255, validators=[validate_upload],
     )
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -2,12 +2,15 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cpc.uploads import validate_upload
+
 from . import services
 from .models import Contribution, FollowUp, Measure, SustainabilityPlan
 
 
 class ContributionSerializer(serializers.ModelSerializer):
-    evidence = serializers.FileField(write_only=True, required=False, allow_empty_file=False)
+    evidence = serializers.FileField(write_only=True, required=False, allow_empty_file=False,
+                                     validators=[validate_upload])
     has_evidence = serializers.SerializerMethodField()
     evidence_url = serializers.SerializerMethodField()
 
@@ -64,7 +67,8 @@ class MeasureSerializer(serializers.ModelSerializer):
 
 class SustainabilityPlanSerializer(serializers.ModelSerializer):
     measures = MeasureSerializer(many=True, required=False)
-    document = serializers.FileField(write_only=True, required=False, allow_empty_file=False)
+    document = serializers.FileField(write_only=True, required=False, allow_empty_file=False,
+                                     validators=[validate_upload])
     has_document = serializers.SerializerMethodField()
     document_url = serializers.SerializerMethodField()
     is_overdue = serializers.SerializerMethodField()
@@ -123,7 +127,8 @@ class PlanRequestSerializer(serializers.Serializer):
 
 class PlanReceiveSerializer(serializers.Serializer):
     received_on = serializers.DateField(required=False)
-    document = serializers.FileField(required=False, allow_empty_file=False)
+    document = serializers.FileField(required=False, allow_empty_file=False,
+                                     validators=[validate_upload])
 
 
 class FollowUpSerializer(serializers.ModelSerializer):

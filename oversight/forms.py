@@ -3,6 +3,8 @@ and saves."""
 
 from django import forms
 
+from cpc.uploads import validate_upload
+
 from .models import RecommendationStatus
 
 DATE = {"type": "date", "class": "usa-input"}
@@ -19,7 +21,7 @@ class GaoActionForm(forms.Form):
     evidence = forms.CharField(widget=_textarea(2), label="Evidence",
                                help_text="The documents GAO cites, by name.")
     evidence_file = forms.FileField(
-        required=False, label="Copy of the evidence (optional)",
+        required=False, label="Copy of the evidence (optional)", validators=[validate_upload],
         help_text="Stored privately.",
         widget=forms.FileInput(attrs={"class": "usa-file-input"}))
 

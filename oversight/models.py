@@ -14,8 +14,9 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from cpc.models import ConstraintErrorsOnFields
+from cpc.models import ConstraintErrorsOnFields, DeletesReplacedFiles
 from cpc.storage import private_storage
+from cpc.uploads import validate_upload
 
 GAO_REPORT = "GAO-23-105390"
 RECOMMENDATION_COUNT = 6  # GAO made six recommendations to State.
@@ -74,7 +75,7 @@ class GaoRecommendation(ConstraintErrorsOnFields, models.Model):
             raise ValidationError({"status_as_of": ERR_FUTURE})
 
 
-class GaoAgencyAction(models.Model):
+class GaoAgencyAction(DeletesReplacedFiles, models.Model):
     """Something State did in response to a recommendation, with the evidence GAO cites."""
 
     # PROTECT: the record of what State did stays with its recommendation.
@@ -87,6 +88,7 @@ class GaoAgencyAction(models.Model):
     evidence_file = models.FileField(
         storage=private_storage, upload_to="oversight/gao-evidence/%Y/%m/", blank=True,
         max_length=255, help_text="A copy of the evidence (optional). Stored privately.",
+        validators=[validate_upload],
     )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     null=True, blank=True, related_name="+")

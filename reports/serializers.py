@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from compacts.models import Compact
+from cpc.uploads import validate_pdf_upload
 
 from .models import ReportJob, ReportKind, ReportStatus
 
@@ -44,7 +45,7 @@ class ReportRequestSerializer(serializers.Serializer):
 
 
 class ReportVerifySerializer(serializers.Serializer):
-    file = serializers.FileField(allow_empty_file=False)
+    file = serializers.FileField(allow_empty_file=False, validators=[validate_pdf_upload])
 
 
 class ReportVerifyResultSerializer(serializers.Serializer):
