@@ -60,6 +60,18 @@ ERR_VERIFY_ZERO = (
     "personnel) cannot be verified."
 )
 ERR_VERIFY_UNSTAMPED = "A verified contribution records who verified it and when."
+ERR_VERIFY_FIGURES = (
+    "A verification stands for the figures it recorded; these figures differ, so verify the "
+    "contribution again."
+)
+REASON_VERIFICATION_CLEARED = (
+    "Verification withdrawn: {fields} changed after the contribution was verified."
+)
+# What a verification records: the figures staff checked against the evidence.
+VERIFIED_FIGURES = {"amount_usd": "verified_amount_usd",
+                    "amount_local": "verified_amount_local",
+                    "currency": "verified_currency",
+                    "personnel_count": "verified_personnel_count"}
 
 non_negative = MinValueValidator(Decimal("0"), message=ERR_NEGATIVE)
 
@@ -103,6 +115,15 @@ class Contribution(ConstraintErrorsOnFields, DeletesReplacedFiles, models.Model)
         related_name="+",
     )
     verified_at = models.DateTimeField(null=True, blank=True)
+    # The figures as they stood when staff verified them; a verification stands only while
+    # the contribution still has them (see the constraint below).
+    verified_amount_usd = models.DecimalField(max_digits=14, decimal_places=2, null=True,
+                                              blank=True, editable=False)
+    verified_amount_local = models.DecimalField(max_digits=18, decimal_places=2, null=True,
+                                                blank=True, editable=False)
+    verified_currency = models.CharField(max_length=3, blank=True, editable=False)
+    verified_personnel_count = models.PositiveIntegerField(null=True, blank=True,
+                                                           editable=False)
     # The annual dialogue where the partner government reported it, when it was.
     recorded_at_dialogue = models.ForeignKey(
         "dialogues.Dialogue", on_delete=models.PROTECT, null=True, blank=True,
@@ -121,6 +142,7 @@ class Contribution(ConstraintErrorsOnFields, DeletesReplacedFiles, models.Model)
         "contribution_verified_with_evidence": "verified",
         "contribution_verified_not_zero": "verified",
         "contribution_verified_stamped": "verified",
+        "contribution_verified_figures_current": "verified",
     }
     history = HistoricalRecords()
 
@@ -157,6 +179,18 @@ class Contribution(ConstraintErrorsOnFields, DeletesReplacedFiles, models.Model)
                 name="contribution_verified_stamped",
                 violation_error_message=ERR_VERIFY_UNSTAMPED,
             ),
+            # A verification stands for the figures it recorded: a write that changes them
+            # without withdrawing it is refused, whatever path it takes.
+            models.CheckConstraint(
+                condition=Q(verified=False)
+                | (Q(verified_amount_usd=F("amount_usd"))
+                   & Q(verified_amount_local=F("amount_local"))
+                   & Q(verified_currency=F("currency"))
+                   & (Q(personnel_count__isnull=True, verified_personnel_count__isnull=True)
+                      | Q(verified_personnel_count=F("personnel_count")))),
+                name="contribution_verified_figures_current",
+                violation_error_message=ERR_VERIFY_FIGURES,
+            ),
         ]
 
     def __str__(self) -> str:
@@ -171,8 +205,30 @@ class Contribution(ConstraintErrorsOnFields, DeletesReplacedFiles, models.Model)
             or (self.personnel_count or 0) > 0
         )
 
+    def figures_changed_since_verification(self) -> list[str]:
+        """The figures that differ from those the verification recorded."""
+        return [field for field, recorded in VERIFIED_FIGURES.items()
+                if getattr(self, field) != getattr(self, recorded)]
+
+    def record_verified_figures(self) -> None:
+        for field, recorded in VERIFIED_FIGURES.items():
+            setattr(self, recorded, getattr(self, field))
+
+    def withdraw_verification(self, *, changed: list[str]) -> None:
+        """Clear the verification because ``changed`` fields moved since; the history keeps
+        the reason."""
+        self.verified, self.verified_by, self.verified_at = False, None, None
+        for recorded in VERIFIED_FIGURES.values():
+            setattr(self, recorded, "" if recorded == "verified_currency" else None)
+        names = ", ".join(self._meta.get_field(f).verbose_name for f in changed)
+        self._change_reason = REASON_VERIFICATION_CLEARED.format(fields=names)
+
     def clean(self):
         errors: dict[str, list[str]] = {}
+        if self.verified and self.pk and (changed := self.figures_changed_since_verification()):
+            # Whatever changed the figures (a form, the admin, an import), the verification
+            # no longer covers them.
+            self.withdraw_verification(changed=changed)
         if self.verified:
             # GAO asked that contributions be tracked; a verification must rest on evidence
             # of something given.

@@ -30,13 +30,19 @@ class ContributionSerializer(serializers.ModelSerializer):
             "verified",
             "verified_by",
             "verified_at",
+            "verified_amount_usd",
+            "verified_amount_local",
+            "verified_currency",
+            "verified_personnel_count",
             "evidence",
             "has_evidence",
             "evidence_url",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["verified", "verified_by", "verified_at"]
+        read_only_fields = ["verified", "verified_by", "verified_at", "verified_amount_usd",
+                            "verified_amount_local", "verified_currency",
+                            "verified_personnel_count"]
         # The model validates the code and the rules across fields; DRF's own unique and
         # choice checks would answer first with other wording.
         extra_kwargs = {"currency": {"validators": []}}
