@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from compacts.models import Compact
+from cpc.fiscal import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN
 from cpc.uploads import validate_pdf_upload
 
 from .models import ReportJob, ReportKind, ReportStatus
@@ -37,7 +38,7 @@ class ReportRequestSerializer(serializers.Serializer):
     # Scoped to the caller's compacts by the view: another country's compact is "invalid".
     compact = CompactIdField(queryset=Compact.objects.none(),
                                                  required=False, allow_null=True)
-    fiscal_year = serializers.IntegerField()
+    fiscal_year = serializers.IntegerField(min_value=FISCAL_YEAR_MIN, max_value=FISCAL_YEAR_MAX)
 
     def __init__(self, *args, compacts=None, **kwargs):
         super().__init__(*args, **kwargs)
