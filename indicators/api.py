@@ -10,6 +10,7 @@ from compacts.api import ListRetrieveCreateUpdateViewSet
 from compacts.filters import ScopedFilterSet
 from compacts.models import Compact
 from compacts.roles import EMBASSY_OFFICER, TIP_STAFF
+from cpc.api.conditional import ConditionalMixin
 from cpc.api.history import HistoryMixin
 
 from . import selectors, services
@@ -24,7 +25,7 @@ from .serializers import (
 )
 
 
-class StandardIndicatorViewSet(viewsets.ReadOnlyModelViewSet):
+class StandardIndicatorViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = StandardIndicatorSerializer
     filterset_fields = ["pillar", "unit"]
 

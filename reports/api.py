@@ -10,6 +10,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from compacts.roles import AUDITOR, EMBASSY_OFFICER, TIP_STAFF
+from cpc.api.conditional import ConditionalMixin
 from cpc.api.history import HistoryMixin
 from cpc.services import StateConflict
 from cpc.storage import protect_file_response
@@ -33,7 +34,8 @@ def pdf_response(job) -> FileResponse:
     return protect_file_response(response)
 
 
-class ReportJobViewSet(HistoryMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class ReportJobViewSet(HistoryMixin, ConditionalMixin, mixins.ListModelMixin,
+                       mixins.RetrieveModelMixin,
                        viewsets.GenericViewSet):
     serializer_class = ReportJobSerializer
     # Requesting a report is the auditors' one write (API contract).

@@ -226,6 +226,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The error answers (400/401/403/404/409/412) and If-Match, declared for every operation.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "cpc.api.schema.declare_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "PillarEnum": "compacts.models.Pillar",
         "TierEnum": "compacts.models.Tier",
