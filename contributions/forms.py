@@ -5,6 +5,7 @@ from django import forms
 from django.utils.formats import date_format
 
 from cpc.uploads import validate_upload
+from cpc.validators import validate_sane_date
 
 from .models import Contribution, FollowUp, Measure, SustainabilityPlan
 
@@ -108,12 +109,15 @@ class PlanForm(forms.ModelForm):
 
 class PlanRequestForm(forms.Form):
     requested_on = forms.DateField(required=False, widget=forms.DateInput(attrs=DATE),
+                                   validators=[validate_sane_date],
                                    label="Requested on", help_text="Leave empty for today.")
-    due_on = forms.DateField(widget=forms.DateInput(attrs=DATE), label="Due on")
+    due_on = forms.DateField(widget=forms.DateInput(attrs=DATE), label="Due on",
+                             validators=[validate_sane_date])
 
 
 class PlanReceiveForm(forms.Form):
     received_on = forms.DateField(required=False, widget=forms.DateInput(attrs=DATE),
+                                  validators=[validate_sane_date],
                                   label="Received on", help_text="Leave empty for today.")
     document = forms.FileField(required=False, label="Plan document (optional)",
                                validators=[validate_upload],

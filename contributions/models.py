@@ -21,6 +21,7 @@ from cpc.fiscal import fiscal_year_validators
 from cpc.models import ConstraintErrorsOnFields, DeletesReplacedFiles
 from cpc.storage import private_storage
 from cpc.uploads import validate_upload
+from cpc.validators import validate_sane_date
 
 # ISO 4217 active currency codes (the standard's list one, 2024 edition). Python has no
 # standard-library list; a constant keeps validation free of another dependency.
@@ -63,6 +64,10 @@ ERR_VERIFY_UNSTAMPED = "A verified contribution records who verified it and when
 ERR_VERIFY_FIGURES = (
     "A verification stands for the figures it recorded; these figures differ, so verify the "
     "contribution again."
+)
+ERR_DUPLICATE = (
+    "This compact already has exactly this FY{fy} contribution (same kind, description and "
+    "amounts); record a contribution once."
 )
 REASON_VERIFICATION_CLEARED = (
     "Verification withdrawn: {fields} changed after the contribution was verified."
@@ -252,8 +257,24 @@ class Contribution(ConstraintErrorsOnFields, DeletesReplacedFiles, models.Model)
             and self.recorded_at_dialogue.compact_id != self.compact_id
         ):
             errors["recorded_at_dialogue"] = [ERR_DIALOGUE_OTHER_COMPACT]
+        if not errors and self.is_duplicate():
+            errors["description"] = [ERR_DUPLICATE.format(fy=self.fiscal_year)]
         if errors:
             raise ValidationError(errors)
+
+    def is_duplicate(self) -> bool:
+        """Another contribution of the compact with the same year, kind, description and
+        amounts: the same contribution recorded twice. (Not a database constraint: the
+        description is free text, too long for a unique index; contribution_create locks
+        the compact so that two identical requests cannot both pass.)"""
+        if not (self.compact_id and self.fiscal_year and self.kind):
+            return False
+        return Contribution.objects.filter(
+            compact_id=self.compact_id, fiscal_year=self.fiscal_year, kind=self.kind,
+            description=self.description, amount_local=self.amount_local,
+            currency=self.currency, amount_usd=self.amount_usd,
+            personnel_count=self.personnel_count,
+        ).exclude(pk=self.pk).exists()
 
 
 class PlanStatus(models.TextChoices):
@@ -281,9 +302,9 @@ class SustainabilityPlan(ConstraintErrorsOnFields, DeletesReplacedFiles, models.
     status = models.CharField(
         max_length=16, choices=PlanStatus.choices, default=PlanStatus.NOT_REQUESTED
     )
-    requested_on = models.DateField(null=True, blank=True)
-    due_on = models.DateField(null=True, blank=True)
-    received_on = models.DateField(null=True, blank=True)
+    requested_on = models.DateField(null=True, blank=True, validators=[validate_sane_date])
+    due_on = models.DateField(null=True, blank=True, validators=[validate_sane_date])
+    received_on = models.DateField(null=True, blank=True, validators=[validate_sane_date])
     document = models.FileField(
         storage=private_storage, upload_to="contributions/plans/%Y/%m/", blank=True,
         max_length=255, validators=[validate_upload],
@@ -388,7 +409,7 @@ class FollowUp(models.Model):
 
     plan = models.ForeignKey(SustainabilityPlan, on_delete=models.PROTECT,
                              related_name="follow_ups")
-    date = models.DateField()
+    date = models.DateField(validators=[validate_sane_date])
     note = models.TextField()
     next_step = models.TextField(blank=True)
     recorded_by = models.ForeignKey(

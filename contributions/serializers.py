@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cpc.uploads import validate_upload
+from cpc.validators import validate_sane_date
 
 from . import services
 from .models import Contribution, FollowUp, Measure, SustainabilityPlan
@@ -127,12 +128,12 @@ class SustainabilityPlanSerializer(serializers.ModelSerializer):
 
 
 class PlanRequestSerializer(serializers.Serializer):
-    requested_on = serializers.DateField(required=False)
-    due_on = serializers.DateField()
+    requested_on = serializers.DateField(required=False, validators=[validate_sane_date])
+    due_on = serializers.DateField(validators=[validate_sane_date])
 
 
 class PlanReceiveSerializer(serializers.Serializer):
-    received_on = serializers.DateField(required=False)
+    received_on = serializers.DateField(required=False, validators=[validate_sane_date])
     document = serializers.FileField(required=False, allow_empty_file=False,
                                      validators=[validate_upload])
 

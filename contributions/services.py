@@ -43,6 +43,8 @@ VERIFIED_FIELDS = ("compact", "fiscal_year", "kind", "amount_local", "currency",
 @transaction.atomic
 def contribution_create(*, user=None, compact: Compact, **fields: Any) -> Contribution:
     fields.pop("verified", None)  # verification is its own step, by staff
+    # Two identical requests at once: the second waits, then sees the first as a duplicate.
+    lock(compact)
     return validated_save(Contribution(compact=compact, recorded_by=user), fields)
 
 

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from cpc.fiscal import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN
+from cpc.validators import validate_sane_date
 from indicators.models import Indicator, Target
 
 from .models import ActionItem, Dialogue, Discussion, Participant, TargetProposal
@@ -71,7 +72,7 @@ class ActionItemSerializer(serializers.ModelSerializer):
 
 
 class HoldSerializer(serializers.Serializer):
-    held_on = serializers.DateField()
+    held_on = serializers.DateField(validators=[validate_sane_date])
 
 
 class AgreedTargetSerializer(serializers.Serializer):

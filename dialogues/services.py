@@ -156,6 +156,8 @@ def dialogue_move(*, dialogue: Dialogue, status: str, held_on: dt.date | None = 
 
 @transaction.atomic
 def participant_add(*, dialogue: Dialogue, **fields: Any) -> Participant:
+    # Locked, so two requests adding the same person cannot both pass the duplicate check.
+    dialogue = lock(dialogue)
     _refuse_if_closed(dialogue)
     return validated_save(Participant(dialogue=dialogue, **fields))
 
@@ -224,6 +226,7 @@ def discussion_record(*, dialogue: Dialogue, indicator: Indicator, notes: str,
 
 @transaction.atomic
 def action_item_add(*, dialogue: Dialogue, **fields: Any) -> ActionItem:
+    dialogue = lock(dialogue)
     _refuse_if_closed(dialogue)
     return validated_save(ActionItem(dialogue=dialogue, **fields))
 

@@ -4,6 +4,7 @@ and saves."""
 from django import forms
 
 from cpc.uploads import validate_upload
+from cpc.validators import validate_sane_date
 
 from .models import RecommendationStatus
 
@@ -15,7 +16,7 @@ def _textarea(rows: int) -> forms.Textarea:
 
 
 class GaoActionForm(forms.Form):
-    date = forms.DateField(widget=forms.DateInput(attrs=DATE),
+    date = forms.DateField(widget=forms.DateInput(attrs=DATE), validators=[validate_sane_date],
                            help_text="When State acted (the end of the period GAO gives).")
     description = forms.CharField(widget=_textarea(3), label="What State did")
     evidence = forms.CharField(widget=_textarea(2), label="Evidence",
@@ -30,6 +31,7 @@ class GaoStatusForm(forms.Form):
     status = forms.ChoiceField(choices=RecommendationStatus.choices,
                                widget=forms.Select(attrs={"class": "usa-select"}))
     status_as_of = forms.DateField(widget=forms.DateInput(attrs=DATE), label="Status as of",
+                                   validators=[validate_sane_date],
                                    help_text="The date of GAO's status.")
     status_note = forms.CharField(widget=_textarea(2), required=False, label="Status note")
     change_reason = forms.CharField(

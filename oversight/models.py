@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 from cpc.models import ConstraintErrorsOnFields, DeletesReplacedFiles
 from cpc.storage import private_storage
 from cpc.uploads import validate_upload
+from cpc.validators import validate_sane_date
 
 GAO_REPORT = "GAO-23-105390"
 RECOMMENDATION_COUNT = 6  # GAO made six recommendations to State.
@@ -49,7 +50,8 @@ class GaoRecommendation(ConstraintErrorsOnFields, models.Model):
     concurrence = models.TextField(help_text="State's response, e.g. \"State concurred\".")
     status = models.CharField(max_length=32, choices=RecommendationStatus.choices,
                               default=RecommendationStatus.OPEN)
-    status_as_of = models.DateField(help_text="The date of GAO's status.")
+    status_as_of = models.DateField(help_text="The date of GAO's status.",
+                                    validators=[validate_sane_date])
     status_note = models.TextField(blank=True,
                                    help_text="What GAO last said about the status, and when.")
 
@@ -82,7 +84,9 @@ class GaoAgencyAction(DeletesReplacedFiles, models.Model):
     recommendation = models.ForeignKey(GaoRecommendation, on_delete=models.PROTECT,
                                        related_name="actions")
     date = models.DateField(help_text="When State acted (the end of the period, when GAO "
-                                      "gives a period).")
+                                      "gives a period).",
+        validators=[validate_sane_date],
+    )
     description = models.TextField()
     evidence = models.TextField(help_text="The documents GAO cites as evidence.")
     evidence_file = models.FileField(
