@@ -140,7 +140,7 @@ class PlanReceiveSerializer(serializers.Serializer):
 
 class FollowUpSerializer(serializers.ModelSerializer):
     recorded_by = serializers.CharField(source="recorded_by.username", read_only=True,
-                                        default=None)
+                                        default=None, allow_null=True)
 
     class Meta:
         model = FollowUp

@@ -69,6 +69,10 @@ SERVED_CONTENT_TYPES = {
     "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 }
 
+# How the views that serve stored files describe their answer in the OpenAPI schema.
+FILE_RESPONSES = {(200, content_type): bytes
+                  for content_type in sorted({*SERVED_CONTENT_TYPES, "application/octet-stream"})}
+
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # The streams that make an OLE compound file a Word, Excel or PowerPoint file (their names
 # are stored in UTF-16); other compound files, such as Windows installers, have none.

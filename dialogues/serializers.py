@@ -96,8 +96,10 @@ class TargetProposalSerializer(serializers.ModelSerializer):
     """A target proposed at a dialogue and TIP staff's decision on it (read-only: proposals
     are made through ``/dialogues/<id>/targets/`` and decided through accept / reject)."""
 
-    proposed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    proposed_by = serializers.SlugRelatedField(slug_field="username", read_only=True,
+                                               allow_null=True)
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True,
+                                              allow_null=True)
     # The field clients of ``/dialogues/<id>/targets/`` read before proposals existed.
     set_at_dialogue = serializers.IntegerField(source="dialogue_id", read_only=True)
 

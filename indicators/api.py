@@ -49,7 +49,7 @@ class IndicatorViewSet(HistoryMixin, ListRetrieveCreateUpdateViewSet):
         return selectors.indicator_list(user=self.request.user)
 
     @extend_schema(responses=ProgressSerializer(many=True), filters=False)
-    @action(detail=True, methods=["get"], filter_backends=[])
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def progress(self, request, pk=None):
         """Per fiscal year: target, actual, percent of target and status (approved results
         only, direction- and cumulation-aware; see docs/indicators.md)."""

@@ -32,6 +32,9 @@ RESPONSES = {
     "412": (ERR_PRECONDITION_FAILED + " Only when If-Match was sent.", DETAIL),
     "429": ("Too many requests.", DETAIL),
 }
+# Answered by the web server (gunicorn) before the application sees the request.
+URI_TOO_LONG = {"description": "The URL is longer than the web server accepts.",
+                "content": {"text/html": {"schema": {"type": "string"}}}}
 IF_MATCH = {
     "in": "header",
     "name": "If-Match",
@@ -62,6 +65,25 @@ def _is_record_write(path: str, method: str, operations: dict) -> bool:
     return "get" not in operations
 
 
+def _created_not_listed(operation: dict, schemas: dict) -> None:
+    """A nested collection's POST (``/<id>/participants/``...) answers 201 with the record it
+    added; the view's one declaration describes the GET's list for both."""
+    responses = operation["responses"]
+    if "201" in responses or "200" not in responses:
+        return
+    body = operation.get("requestBody", {}).get("content", {})
+    media = body.get("application/json") or next(iter(body.values()), {})
+    ref = media.get("schema", {}).get("$ref", "")
+    name = ref.rsplit("/", 1)[-1].removesuffix("Request")
+    if name not in schemas:
+        return
+    responses.pop("200")
+    responses["201"] = {
+        "description": "The record added.",
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}},
+    }
+
+
 def declare_error_responses(result, generator, request, public):
     result.setdefault("components", {}).setdefault("schemas", {}).update(SCHEMAS)
     for path, operations in result.get("paths", {}).items():
@@ -71,8 +93,8 @@ def declare_error_responses(result, generator, request, public):
             responses = operation.setdefault("responses", {})
             codes = ["400", "401", "403", "429"] if path.endswith("/auth/token/") else [
                 "400", "401", "403"]
-            if "{" in path:
-                codes.append("404")
+            # An unknown id, another country's record, or a page past the last of a list.
+            codes.append("404")
             if method in WRITES:
                 codes.append("409")
             if _is_record_write(path, method, operations):
@@ -80,8 +102,11 @@ def declare_error_responses(result, generator, request, public):
                 parameters = operation.setdefault("parameters", [])
                 if not any(p.get("name") == "If-Match" for p in parameters):
                     parameters.append(IF_MATCH)
+            if method == "post" and "{id}" in path and "get" in operations:
+                _created_not_listed(operation, result["components"]["schemas"])
             for code in codes:
                 responses.setdefault(code, _response(code))
+            responses.setdefault("414", URI_TOO_LONG)
             if method == "get" and path.endswith("{id}/") and "200" in responses:
                 responses["200"].setdefault("headers", {}).update(ETAG_HEADER)
     return result
