@@ -3,8 +3,9 @@ the services in contributions.services validate the whole object and save it."""
 
 from django import forms
 from django.utils.formats import date_format
+from django.utils.text import format_lazy
 
-from cpc.uploads import validate_upload
+from cpc.uploads import UPLOAD_HINT, validate_upload
 from cpc.validators import validate_sane_date
 
 from .models import Contribution, FollowUp, Measure, SustainabilityPlan
@@ -37,8 +38,9 @@ class ContributionForm(forms.ModelForm):
 
     evidence = forms.FileField(
         required=False, label="Evidence (optional)", validators=[validate_upload],
-        help_text="A budget extract, payroll or receipt. Stored privately. TIP Office staff "
-                  "verify a contribution only against its evidence.",
+        help_text=format_lazy("A budget extract, payroll or receipt: {} Stored privately. TIP "
+                              "Office staff verify a contribution only against its evidence.",
+                              UPLOAD_HINT),
         widget=forms.FileInput(attrs={"class": "usa-file-input"}),
     )
 
@@ -93,6 +95,7 @@ class ContributionEvidenceForm(forms.Form):
 
     evidence = forms.FileField(
         label="Evidence", allow_empty_file=False, validators=[validate_upload],
+        help_text=UPLOAD_HINT,
         error_messages={"required": "Choose the evidence file to attach."},
         widget=forms.FileInput(attrs={"class": "usa-file-input"}),
     )
@@ -121,8 +124,9 @@ class PlanReceiveForm(forms.Form):
                                   label="Received on", help_text="Leave empty for today.")
     document = forms.FileField(required=False, label="Plan document (optional)",
                                validators=[validate_upload],
-                               help_text="Stored privately; only users who see the compact "
-                                         "can download it.",
+                               help_text=format_lazy("{} Stored privately; only users who see "
+                                                     "the compact can download it.",
+                                                     UPLOAD_HINT),
                                widget=forms.FileInput(attrs={"class": "usa-file-input"}))
 
 

@@ -31,6 +31,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.db.models.fields.files import FieldFile
 from django.utils.deconstruct import deconstructible
+from django.utils.functional import lazy
 
 DEFAULT_UPLOAD_MAX_BYTES = 20 * 1024 * 1024
 HEAD_BYTES = 8192
@@ -225,6 +226,15 @@ class UploadValidator:
 
 validate_upload = UploadValidator()
 validate_pdf_upload = UploadValidator(allowed=(PDF.name,), message=ERR_PDF_ONLY)
+
+
+def _upload_hint() -> str:
+    return (f"PDF, image, Word, Excel, PowerPoint, text or CSV file, at most "
+            f"{human_size(upload_max_bytes())}.")
+
+
+# For the help text of upload fields; read when shown, so the setting in force is named.
+UPLOAD_HINT = lazy(_upload_hint, str)()
 
 
 def served_content_type(name: str) -> str:

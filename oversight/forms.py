@@ -2,8 +2,9 @@
 and saves."""
 
 from django import forms
+from django.utils.text import format_lazy
 
-from cpc.uploads import validate_upload
+from cpc.uploads import UPLOAD_HINT, validate_upload
 from cpc.validators import validate_sane_date
 
 from .models import RecommendationStatus
@@ -23,7 +24,7 @@ class GaoActionForm(forms.Form):
                                help_text="The documents GAO cites, by name.")
     evidence_file = forms.FileField(
         required=False, label="Copy of the evidence (optional)", validators=[validate_upload],
-        help_text="Stored privately.",
+        help_text=format_lazy("{} Stored privately.", UPLOAD_HINT),
         widget=forms.FileInput(attrs={"class": "usa-file-input"}))
 
 
