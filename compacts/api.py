@@ -12,6 +12,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from cpc.api.authentication import ExpiringTokenAuthentication, token_issue, token_revoke
+from cpc.api.conditional import ConditionalMixin
 from cpc.api.history import HistoryMixin
 from cpc.fiscal import fiscal_year_bounds
 
@@ -29,13 +30,15 @@ from .serializers import (
 
 
 class ListRetrieveCreateUpdateViewSet(
+    ConditionalMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """GET list and detail, POST and PATCH; no DELETE, and no PUT (PATCH is the contract)."""
+    """GET list and detail, POST and PATCH; no DELETE, and no PUT (PATCH is the contract).
+    Details answer an ETag; writes with If-Match are checked (cpc.api.conditional)."""
 
     http_method_names = ["get", "post", "patch", "head", "options"]
 

@@ -17,8 +17,10 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from cpc.fiscal import add_years, fiscal_year_bounds, fiscal_year_of
-from cpc.models import ConstraintErrorsOnFields
+from cpc.models import ConstraintErrorsOnFields, DeletesReplacedFiles
 from cpc.storage import private_storage
+from cpc.uploads import validate_upload
+from cpc.validators import is_sane_date, validate_sane_date
 
 MAX_ORIGINAL_TERM_YEARS = 5  # 22 U.S.C. § 7103a: a partnership may last up to five years.
 FIRST_TIP_REPORT_YEAR = 2001
@@ -186,10 +188,11 @@ class Compact(ConstraintErrorsOnFields, models.Model):
     status = models.CharField(
         max_length=16, choices=CompactStatus.choices, default=CompactStatus.DRAFT
     )
-    signed_on = models.DateField(null=True, blank=True)
-    start_date = models.DateField(null=True, blank=True)
+    signed_on = models.DateField(null=True, blank=True, validators=[validate_sane_date])
+    start_date = models.DateField(null=True, blank=True, validators=[validate_sane_date])
     end_date = models.DateField(
-        null=True, blank=True, help_text="End of the original term, extensions not included."
+        null=True, blank=True, help_text="End of the original term, extensions not included.",
+        validators=[validate_sane_date],
     )
     us_funding_usd = models.DecimalField(
         "U.S. funding ceiling (USD)", max_digits=14, decimal_places=2, default=Decimal("0"),
@@ -245,7 +248,8 @@ class Compact(ConstraintErrorsOnFields, models.Model):
 
     def clean(self):
         errors = {}
-        if self.start_date and self.end_date:
+        # A date outside the sane range is its field's own error; no term is worked out.
+        if is_sane_date(self.start_date) and is_sane_date(self.end_date):
             if self.end_date <= self.start_date:
                 errors["end_date"] = [ERR_END_BEFORE_START]
             elif self.end_date > add_years(self.start_date, MAX_ORIGINAL_TERM_YEARS):
@@ -300,8 +304,8 @@ class Extension(ConstraintErrorsOnFields, models.Model):
     """A signed extension of a compact past its original term."""
 
     compact = models.ForeignKey(Compact, on_delete=models.PROTECT, related_name="extensions")
-    signed_on = models.DateField()
-    new_end_date = models.DateField()
+    signed_on = models.DateField(validators=[validate_sane_date])
+    new_end_date = models.DateField(validators=[validate_sane_date])
     reason = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -397,8 +401,8 @@ class Award(ConstraintErrorsOnFields, models.Model):
     amount_usd = models.DecimalField(
         "amount (USD)", max_digits=14, decimal_places=2, validators=[non_negative]
     )
-    start_date = models.DateField()
-    end_date = models.DateField()
+    start_date = models.DateField(validators=[validate_sane_date])
+    end_date = models.DateField(validators=[validate_sane_date])
     pillars = models.JSONField(default=list, blank=True)
 
     constraint_error_fields = {
@@ -461,7 +465,7 @@ ERR_GUIDANCE_PASSAGE = (
 PASSAGE_EXCERPT_CHARS = 160
 
 
-class GuidanceDocument(ConstraintErrorsOnFields, models.Model):
+class GuidanceDocument(ConstraintErrorsOnFields, DeletesReplacedFiles, models.Model):
     """One version of the program guidance. GAO recommendation 4 asks that the guidance
     reference the need for targets: check 4 reads the version in force during each fiscal
     year (:meth:`in_force_during`) and needs its document and the quoted passage.
@@ -472,14 +476,17 @@ class GuidanceDocument(ConstraintErrorsOnFields, models.Model):
 
     title = models.CharField(max_length=255)
     version = models.CharField(max_length=32)
-    effective_from = models.DateField(help_text="The day this version takes effect.")
+    effective_from = models.DateField(help_text="The day this version takes effect.",
+                                      validators=[validate_sane_date])
     effective_to = models.DateField(
         null=True, blank=True,
         help_text="Last day in force, only when the version was withdrawn without a "
                   "successor; a later version ends this one the day before it takes effect.",
+        validators=[validate_sane_date],
     )
     document = models.FileField(
         storage=private_storage, upload_to="guidance/%Y/%m/", blank=True, max_length=255,
+        validators=[validate_upload],
         help_text="The guidance as issued. Stored privately; served only to signed-in roles.",
     )
     targets_passage = models.TextField(

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from cpc.services import validated_save
+from cpc.services import validated_save, validated_update
 
 from .models import (
     Award,
@@ -35,7 +35,7 @@ def country_create(*, iso_code: str, region: str, notes: str = "") -> PartnerCou
 
 @transaction.atomic
 def country_update(*, country: PartnerCountry, data: Mapping[str, Any]) -> PartnerCountry:
-    return validated_save(country, data)
+    return validated_update(country, data)
 
 
 @transaction.atomic
@@ -73,7 +73,7 @@ def compact_update(
     data: Mapping[str, Any],
     objectives: Iterable[Mapping[str, Any]] | None = None,
 ) -> Compact:
-    compact = validated_save(compact, data)
+    compact = validated_update(compact, data)
     if objectives is not None:
         _replace_objectives(compact, objectives)
     return compact
@@ -107,7 +107,7 @@ def award_create(*, compact: Compact, implementer: Implementer, **fields: Any) -
 
 @transaction.atomic
 def award_update(*, award: Award, data: Mapping[str, Any]) -> Award:
-    return validated_save(award, data)
+    return validated_update(award, data)
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from compacts.api import ListRetrieveCreateUpdateViewSet
 from compacts.roles import EMBASSY_OFFICER, TIP_STAFF
 from cpc.api.history import HistoryMixin
 from cpc.storage import private_file_response
+from cpc.uploads import FILE_RESPONSES
 
 from . import selectors, services
 from .serializers import (
@@ -55,7 +56,7 @@ class ContributionViewSet(HistoryMixin, ListRetrieveCreateUpdateViewSet):
                                                     user=request.user)
         return Response(self.get_serializer(contribution).data)
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(responses=FILE_RESPONSES)
     @action(detail=True, methods=["get"], filter_backends=[])
     def evidence(self, request, pk=None):
         return private_file_response(self.get_object().evidence)
@@ -123,7 +124,7 @@ class SustainabilityPlanViewSet(HistoryMixin, ListRetrieveCreateUpdateViewSet):
         page = self.paginate_queryset(selectors.follow_up_list(user=request.user, plan=plan))
         return self.get_paginated_response(FollowUpSerializer(page, many=True).data)
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(responses=FILE_RESPONSES)
     @action(detail=True, methods=["get"], filter_backends=[])
     def document(self, request, pk=None):
         return private_file_response(self.get_object().document)

@@ -3,6 +3,10 @@ the services in contributions.services validate the whole object and save it."""
 
 from django import forms
 from django.utils.formats import date_format
+from django.utils.text import format_lazy
+
+from cpc.uploads import UPLOAD_HINT, validate_upload
+from cpc.validators import validate_sane_date
 
 from .models import Contribution, FollowUp, Measure, SustainabilityPlan
 
@@ -33,9 +37,10 @@ class ContributionForm(forms.ModelForm):
     """A contribution added on the compact's page; the compact comes from the URL."""
 
     evidence = forms.FileField(
-        required=False, label="Evidence (optional)",
-        help_text="A budget extract, payroll or receipt. Stored privately. TIP Office staff "
-                  "verify a contribution only against its evidence.",
+        required=False, label="Evidence (optional)", validators=[validate_upload],
+        help_text=format_lazy("A budget extract, payroll or receipt: {} Stored privately. TIP "
+                              "Office staff verify a contribution only against its evidence.",
+                              UPLOAD_HINT),
         widget=forms.FileInput(attrs={"class": "usa-file-input"}),
     )
 
@@ -89,7 +94,8 @@ class ContributionEvidenceForm(forms.Form):
     """Evidence for a contribution already recorded: staff verify against it."""
 
     evidence = forms.FileField(
-        label="Evidence", allow_empty_file=False,
+        label="Evidence", allow_empty_file=False, validators=[validate_upload],
+        help_text=UPLOAD_HINT,
         error_messages={"required": "Choose the evidence file to attach."},
         widget=forms.FileInput(attrs={"class": "usa-file-input"}),
     )
@@ -106,16 +112,21 @@ class PlanForm(forms.ModelForm):
 
 class PlanRequestForm(forms.Form):
     requested_on = forms.DateField(required=False, widget=forms.DateInput(attrs=DATE),
+                                   validators=[validate_sane_date],
                                    label="Requested on", help_text="Leave empty for today.")
-    due_on = forms.DateField(widget=forms.DateInput(attrs=DATE), label="Due on")
+    due_on = forms.DateField(widget=forms.DateInput(attrs=DATE), label="Due on",
+                             validators=[validate_sane_date])
 
 
 class PlanReceiveForm(forms.Form):
     received_on = forms.DateField(required=False, widget=forms.DateInput(attrs=DATE),
+                                  validators=[validate_sane_date],
                                   label="Received on", help_text="Leave empty for today.")
     document = forms.FileField(required=False, label="Plan document (optional)",
-                               help_text="Stored privately; only users who see the compact "
-                                         "can download it.",
+                               validators=[validate_upload],
+                               help_text=format_lazy("{} Stored privately; only users who see "
+                                                     "the compact can download it.",
+                                                     UPLOAD_HINT),
                                widget=forms.FileInput(attrs={"class": "usa-file-input"}))
 
 

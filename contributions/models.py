@@ -18,8 +18,10 @@ from simple_history.models import HistoricalRecords
 
 from compacts.models import Compact
 from cpc.fiscal import fiscal_year_validators
-from cpc.models import ConstraintErrorsOnFields
+from cpc.models import ConstraintErrorsOnFields, DeletesReplacedFiles
 from cpc.storage import private_storage
+from cpc.uploads import validate_upload
+from cpc.validators import validate_sane_date
 
 # ISO 4217 active currency codes (the standard's list one, 2024 edition). Python has no
 # standard-library list; a constant keeps validation free of another dependency.
@@ -59,6 +61,22 @@ ERR_VERIFY_ZERO = (
     "personnel) cannot be verified."
 )
 ERR_VERIFY_UNSTAMPED = "A verified contribution records who verified it and when."
+ERR_VERIFY_FIGURES = (
+    "A verification stands for the figures it recorded; these figures differ, so verify the "
+    "contribution again."
+)
+ERR_DUPLICATE = (
+    "This compact already has exactly this FY{fy} contribution (same kind, description and "
+    "amounts); record a contribution once."
+)
+REASON_VERIFICATION_CLEARED = (
+    "Verification withdrawn: {fields} changed after the contribution was verified."
+)
+# What a verification records: the figures staff checked against the evidence.
+VERIFIED_FIGURES = {"amount_usd": "verified_amount_usd",
+                    "amount_local": "verified_amount_local",
+                    "currency": "verified_currency",
+                    "personnel_count": "verified_personnel_count"}
 
 non_negative = MinValueValidator(Decimal("0"), message=ERR_NEGATIVE)
 
@@ -75,7 +93,7 @@ class ContributionKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class Contribution(ConstraintErrorsOnFields, models.Model):
+class Contribution(ConstraintErrorsOnFields, DeletesReplacedFiles, models.Model):
     """A partner-government contribution to a compact in one fiscal year."""
 
     compact = models.ForeignKey(Compact, on_delete=models.PROTECT, related_name="contributions")
@@ -94,7 +112,7 @@ class Contribution(ConstraintErrorsOnFields, models.Model):
     personnel_count = models.PositiveIntegerField(null=True, blank=True)
     evidence = models.FileField(
         storage=private_storage, upload_to="contributions/evidence/%Y/%m/", blank=True,
-        max_length=255,
+        max_length=255, validators=[validate_upload],
     )
     verified = models.BooleanField(default=False)
     verified_by = models.ForeignKey(
@@ -102,6 +120,15 @@ class Contribution(ConstraintErrorsOnFields, models.Model):
         related_name="+",
     )
     verified_at = models.DateTimeField(null=True, blank=True)
+    # The figures as they stood when staff verified them; a verification stands only while
+    # the contribution still has them (see the constraint below).
+    verified_amount_usd = models.DecimalField(max_digits=14, decimal_places=2, null=True,
+                                              blank=True, editable=False)
+    verified_amount_local = models.DecimalField(max_digits=18, decimal_places=2, null=True,
+                                                blank=True, editable=False)
+    verified_currency = models.CharField(max_length=3, blank=True, editable=False)
+    verified_personnel_count = models.PositiveIntegerField(null=True, blank=True,
+                                                           editable=False)
     # The annual dialogue where the partner government reported it, when it was.
     recorded_at_dialogue = models.ForeignKey(
         "dialogues.Dialogue", on_delete=models.PROTECT, null=True, blank=True,
@@ -120,6 +147,7 @@ class Contribution(ConstraintErrorsOnFields, models.Model):
         "contribution_verified_with_evidence": "verified",
         "contribution_verified_not_zero": "verified",
         "contribution_verified_stamped": "verified",
+        "contribution_verified_figures_current": "verified",
     }
     history = HistoricalRecords()
 
@@ -156,6 +184,18 @@ class Contribution(ConstraintErrorsOnFields, models.Model):
                 name="contribution_verified_stamped",
                 violation_error_message=ERR_VERIFY_UNSTAMPED,
             ),
+            # A verification stands for the figures it recorded: a write that changes them
+            # without withdrawing it is refused, whatever path it takes.
+            models.CheckConstraint(
+                condition=Q(verified=False)
+                | (Q(verified_amount_usd=F("amount_usd"))
+                   & Q(verified_amount_local=F("amount_local"))
+                   & Q(verified_currency=F("currency"))
+                   & (Q(personnel_count__isnull=True, verified_personnel_count__isnull=True)
+                      | Q(verified_personnel_count=F("personnel_count")))),
+                name="contribution_verified_figures_current",
+                violation_error_message=ERR_VERIFY_FIGURES,
+            ),
         ]
 
     def __str__(self) -> str:
@@ -170,8 +210,30 @@ class Contribution(ConstraintErrorsOnFields, models.Model):
             or (self.personnel_count or 0) > 0
         )
 
+    def figures_changed_since_verification(self) -> list[str]:
+        """The figures that differ from those the verification recorded."""
+        return [field for field, recorded in VERIFIED_FIGURES.items()
+                if getattr(self, field) != getattr(self, recorded)]
+
+    def record_verified_figures(self) -> None:
+        for field, recorded in VERIFIED_FIGURES.items():
+            setattr(self, recorded, getattr(self, field))
+
+    def withdraw_verification(self, *, changed: list[str]) -> None:
+        """Clear the verification because ``changed`` fields moved since; the history keeps
+        the reason."""
+        self.verified, self.verified_by, self.verified_at = False, None, None
+        for recorded in VERIFIED_FIGURES.values():
+            setattr(self, recorded, "" if recorded == "verified_currency" else None)
+        names = ", ".join(self._meta.get_field(f).verbose_name for f in changed)
+        self._change_reason = REASON_VERIFICATION_CLEARED.format(fields=names)
+
     def clean(self):
         errors: dict[str, list[str]] = {}
+        if self.verified and self.pk and (changed := self.figures_changed_since_verification()):
+            # Whatever changed the figures (a form, the admin, an import), the verification
+            # no longer covers them.
+            self.withdraw_verification(changed=changed)
         if self.verified:
             # GAO asked that contributions be tracked; a verification must rest on evidence
             # of something given.
@@ -195,8 +257,24 @@ class Contribution(ConstraintErrorsOnFields, models.Model):
             and self.recorded_at_dialogue.compact_id != self.compact_id
         ):
             errors["recorded_at_dialogue"] = [ERR_DIALOGUE_OTHER_COMPACT]
+        if not errors and self.is_duplicate():
+            errors["description"] = [ERR_DUPLICATE.format(fy=self.fiscal_year)]
         if errors:
             raise ValidationError(errors)
+
+    def is_duplicate(self) -> bool:
+        """Another contribution of the compact with the same year, kind, description and
+        amounts: the same contribution recorded twice. (Not a database constraint: the
+        description is free text, too long for a unique index; contribution_create locks
+        the compact so that two identical requests cannot both pass.)"""
+        if not (self.compact_id and self.fiscal_year and self.kind):
+            return False
+        return Contribution.objects.filter(
+            compact_id=self.compact_id, fiscal_year=self.fiscal_year, kind=self.kind,
+            description=self.description, amount_local=self.amount_local,
+            currency=self.currency, amount_usd=self.amount_usd,
+            personnel_count=self.personnel_count,
+        ).exclude(pk=self.pk).exists()
 
 
 class PlanStatus(models.TextChoices):
@@ -215,7 +293,7 @@ class SustainabilityPlanQuerySet(models.QuerySet):
         )
 
 
-class SustainabilityPlan(ConstraintErrorsOnFields, models.Model):
+class SustainabilityPlan(ConstraintErrorsOnFields, DeletesReplacedFiles, models.Model):
     """How the partner government will sustain the compact's achievements after it ends."""
 
     compact = models.OneToOneField(
@@ -224,12 +302,12 @@ class SustainabilityPlan(ConstraintErrorsOnFields, models.Model):
     status = models.CharField(
         max_length=16, choices=PlanStatus.choices, default=PlanStatus.NOT_REQUESTED
     )
-    requested_on = models.DateField(null=True, blank=True)
-    due_on = models.DateField(null=True, blank=True)
-    received_on = models.DateField(null=True, blank=True)
+    requested_on = models.DateField(null=True, blank=True, validators=[validate_sane_date])
+    due_on = models.DateField(null=True, blank=True, validators=[validate_sane_date])
+    received_on = models.DateField(null=True, blank=True, validators=[validate_sane_date])
     document = models.FileField(
         storage=private_storage, upload_to="contributions/plans/%Y/%m/", blank=True,
-        max_length=255,
+        max_length=255, validators=[validate_upload],
     )
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -331,7 +409,7 @@ class FollowUp(models.Model):
 
     plan = models.ForeignKey(SustainabilityPlan, on_delete=models.PROTECT,
                              related_name="follow_ups")
-    date = models.DateField()
+    date = models.DateField(validators=[validate_sane_date])
     note = models.TextField()
     next_step = models.TextField(blank=True)
     recorded_by = models.ForeignKey(

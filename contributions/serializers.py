@@ -2,12 +2,16 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cpc.uploads import validate_upload
+from cpc.validators import validate_sane_date
+
 from . import services
 from .models import Contribution, FollowUp, Measure, SustainabilityPlan
 
 
 class ContributionSerializer(serializers.ModelSerializer):
-    evidence = serializers.FileField(write_only=True, required=False, allow_empty_file=False)
+    evidence = serializers.FileField(write_only=True, required=False, allow_empty_file=False,
+                                     validators=[validate_upload])
     has_evidence = serializers.SerializerMethodField()
     evidence_url = serializers.SerializerMethodField()
 
@@ -27,13 +31,19 @@ class ContributionSerializer(serializers.ModelSerializer):
             "verified",
             "verified_by",
             "verified_at",
+            "verified_amount_usd",
+            "verified_amount_local",
+            "verified_currency",
+            "verified_personnel_count",
             "evidence",
             "has_evidence",
             "evidence_url",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["verified", "verified_by", "verified_at"]
+        read_only_fields = ["verified", "verified_by", "verified_at", "verified_amount_usd",
+                            "verified_amount_local", "verified_currency",
+                            "verified_personnel_count"]
         # The model validates the code and the rules across fields; DRF's own unique and
         # choice checks would answer first with other wording.
         extra_kwargs = {"currency": {"validators": []}}
@@ -64,7 +74,8 @@ class MeasureSerializer(serializers.ModelSerializer):
 
 class SustainabilityPlanSerializer(serializers.ModelSerializer):
     measures = MeasureSerializer(many=True, required=False)
-    document = serializers.FileField(write_only=True, required=False, allow_empty_file=False)
+    document = serializers.FileField(write_only=True, required=False, allow_empty_file=False,
+                                     validators=[validate_upload])
     has_document = serializers.SerializerMethodField()
     document_url = serializers.SerializerMethodField()
     is_overdue = serializers.SerializerMethodField()
@@ -117,18 +128,19 @@ class SustainabilityPlanSerializer(serializers.ModelSerializer):
 
 
 class PlanRequestSerializer(serializers.Serializer):
-    requested_on = serializers.DateField(required=False)
-    due_on = serializers.DateField()
+    requested_on = serializers.DateField(required=False, validators=[validate_sane_date])
+    due_on = serializers.DateField(validators=[validate_sane_date])
 
 
 class PlanReceiveSerializer(serializers.Serializer):
-    received_on = serializers.DateField(required=False)
-    document = serializers.FileField(required=False, allow_empty_file=False)
+    received_on = serializers.DateField(required=False, validators=[validate_sane_date])
+    document = serializers.FileField(required=False, allow_empty_file=False,
+                                     validators=[validate_upload])
 
 
 class FollowUpSerializer(serializers.ModelSerializer):
     recorded_by = serializers.CharField(source="recorded_by.username", read_only=True,
-                                        default=None)
+                                        default=None, allow_null=True)
 
     class Meta:
         model = FollowUp

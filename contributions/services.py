@@ -18,7 +18,7 @@ from django.utils import timezone
 from compacts.models import Compact
 from compacts.roles import EMBASSY_OFFICER, TIP_STAFF
 from compacts.scoping import is_tip_staff
-from cpc.services import StateConflict, validated_save
+from cpc.services import StateConflict, lock, validated_save, validated_update
 from dialogues.models import Dialogue, DialogueStatus
 
 from . import importing
@@ -43,29 +43,42 @@ VERIFIED_FIELDS = ("compact", "fiscal_year", "kind", "amount_local", "currency",
 @transaction.atomic
 def contribution_create(*, user=None, compact: Compact, **fields: Any) -> Contribution:
     fields.pop("verified", None)  # verification is its own step, by staff
+    # Two identical requests at once: the second waits, then sees the first as a duplicate.
+    lock(compact)
     return validated_save(Contribution(compact=compact, recorded_by=user), fields)
+
+
+VERIFICATION_FIELDS = {"verified", "verified_by", "verified_at", "verified_amount_usd",
+                       "verified_amount_local", "verified_currency", "verified_personnel_count"}
 
 
 @transaction.atomic
 def contribution_update(
     *, contribution: Contribution, data: Mapping[str, Any], user=None
 ) -> Contribution:
-    data = {k: v for k, v in data.items() if k not in {"verified", "verified_by", "verified_at"}}
-    if contribution.verified and any(
-        field in data and data[field] != getattr(contribution, field) for field in VERIFIED_FIELDS
-    ):
-        data |= {"verified": False, "verified_by": None, "verified_at": None}
-    return validated_save(contribution, data)
+    """Change the fields in ``data``, and only those, on the contribution as it is now.
+
+    A change to what a verification covers withdraws it, with the reason in the history;
+    the verification is staff's own step (``contribution_verify``)."""
+    data = {k: v for k, v in data.items() if k not in VERIFICATION_FIELDS}
+    current = lock(contribution)
+    changed = [field for field in VERIFIED_FIELDS
+               if field in data and data[field] != getattr(current, field)]
+    if current.verified and changed:
+        current.withdraw_verification(changed=changed)
+    return validated_update(current, data)
 
 
 @transaction.atomic
 def contribution_verify(*, contribution: Contribution, user) -> Contribution:
-    """Staff confirm a contribution's figures against its evidence."""
+    """Staff confirm a contribution's figures against its evidence. The verification
+    records the figures it covers, as they are when the row is locked."""
     if not is_tip_staff(user):
         raise PermissionDenied(ERR_VERIFY_STAFF_ONLY)
-    return validated_save(
-        contribution, {"verified": True, "verified_by": user, "verified_at": timezone.now()}
-    )
+    current = lock(contribution)
+    current.verified, current.verified_by, current.verified_at = True, user, timezone.now()
+    current.record_verified_figures()
+    return validated_update(current)
 
 
 def _replace_measures(plan: SustainabilityPlan, measures: Iterable[Mapping[str, Any]]) -> None:
@@ -96,19 +109,15 @@ def plan_update(
     measures: Iterable[Mapping[str, Any]] | None = None,
 ) -> SustainabilityPlan:
     data = {k: v for k, v in data.items() if k not in {"status", "compact"}}
-    plan = validated_save(plan, data)
+    plan = validated_update(plan, data)
     if measures is not None:
         _replace_measures(plan, measures)
     return plan
 
 
-def _lock(plan: SustainabilityPlan) -> SustainabilityPlan:
-    # Two staff moving the same plan at once: the second sees the first one's status.
-    return SustainabilityPlan.objects.select_for_update().get(pk=plan.pk)
-
-
 def _move(plan, *, allowed_from: PlanStatus, action: str) -> SustainabilityPlan:
-    plan = _lock(plan)
+    # Two staff moving the same plan at once: the second sees the first one's status.
+    plan = lock(plan)
     if plan.status != allowed_from:
         raise StateConflict(ERR_MOVE.format(current=plan.get_status_display().lower(),
                                             action=action))
@@ -121,7 +130,7 @@ def plan_request(
 ) -> SustainabilityPlan:
     """not_requested → requested: the TIP Office asks the partner government for its plan."""
     plan = _move(plan, allowed_from=PlanStatus.NOT_REQUESTED, action="requested")
-    return validated_save(plan, {"status": PlanStatus.REQUESTED,
+    return validated_update(plan, {"status": PlanStatus.REQUESTED,
                          "requested_on": requested_on or timezone.localdate(),
                          "due_on": due_on})
 
@@ -135,14 +144,14 @@ def plan_receive(
     data = {"status": PlanStatus.RECEIVED, "received_on": received_on or timezone.localdate()}
     if document is not None:
         data["document"] = document
-    return validated_save(plan, data)
+    return validated_update(plan, data)
 
 
 @transaction.atomic
 def plan_accept(*, plan: SustainabilityPlan) -> SustainabilityPlan:
     """received → accepted: the TIP Office accepted the plan."""
     plan = _move(plan, allowed_from=PlanStatus.RECEIVED, action="accepted")
-    return validated_save(plan, {"status": PlanStatus.ACCEPTED})
+    return validated_update(plan, {"status": PlanStatus.ACCEPTED})
 
 
 @transaction.atomic

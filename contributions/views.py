@@ -6,6 +6,7 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +21,13 @@ from cpc.fiscal import fiscal_year_of
 from cpc.services import StateConflict
 from cpc.spreadsheets import safe_row, xlsx_row
 from cpc.storage import private_file_response
+from cpc.versions import (
+    VERSION_FIELD,
+    RecordChanged,
+    add_version,
+    check_version,
+    record_version,
+)
 
 from . import charts, selectors, services
 from .forms import (
@@ -113,6 +121,7 @@ class CompactContributionsView(CompactMixin, TemplateView):
                                                                      compact=compact))
         for contribution in contributions:
             contribution.row_errors = row_errors.get(contribution.pk, [])
+            contribution.version = record_version(contribution)
         return super().get_context_data(
             compact=compact,
             contributions=contributions,
@@ -159,11 +168,11 @@ class ContributionRowView(CompactContributionsView):
                                                     compact=self.compact),
             pk=contribution_pk)
 
-    def refused(self, contribution, error: ValidationError):
+    def refused(self, contribution, error: ValidationError, status: int = 400):
         messages.error(self.request, f"The FY{contribution.fiscal_year} "
                                      f"{contribution.get_kind_display().lower()} contribution "
                                      "was not changed: see the message in its row.")
-        return self.page(status=400, row_errors={contribution.pk: error.messages})
+        return self.page(status=status, row_errors={contribution.pk: error.messages})
 
 
 class ContributionVerifyView(ContributionRowView):
@@ -174,7 +183,13 @@ class ContributionVerifyView(ContributionRowView):
             raise PermissionDenied(services.ERR_VERIFY_STAFF_ONLY)
         contribution = self.contribution(contribution_pk)
         try:
-            services.contribution_verify(contribution=contribution, user=request.user)
+            with transaction.atomic():
+                # Staff verify the figures the page showed them, not figures changed since.
+                check_version(contribution, request.POST.get(VERSION_FIELD))
+                services.contribution_verify(contribution=contribution, user=request.user)
+        except RecordChanged as changed:
+            return self.refused(self.contribution(contribution_pk),
+                                ValidationError(changed.message), status=409)
         except ValidationError as error:
             return self.refused(contribution, error)
         messages.success(request, f"Verified the FY{contribution.fiscal_year} "
@@ -312,7 +327,10 @@ class PlanPageMixin(CompactMixin):
             "form": FollowUpForm() if can_follow_up else None,
         }
         if can_manage:
-            context |= {"plan_form": PlanForm(instance=plan), "request_form": PlanRequestForm(),
+            plan_form = PlanForm(instance=plan)
+            if plan is not None:
+                add_version(plan_form, plan)
+            context |= {"plan_form": plan_form, "request_form": PlanRequestForm(),
                         "receive_form": PlanReceiveForm(), "measure_form": MeasureForm()}
         return render(self.request, self.template_name, context | forms_, status=status)
 
@@ -351,12 +369,20 @@ class PlanSaveView(PlanPageMixin, View):
         self.require_staff()
         plan = self.plan()
         form = PlanForm(request.POST, instance=plan)
+        if plan is not None:
+            add_version(form, plan)
         if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != VERSION_FIELD}
             try:
-                if plan is None:
-                    services.plan_create(compact=self.compact, **form.cleaned_data)
-                else:
-                    services.plan_update(plan=plan, data=form.cleaned_data)
+                with transaction.atomic():
+                    if plan is None:
+                        services.plan_create(compact=self.compact, **data)
+                    else:
+                        check_version(plan, form.cleaned_data.get(VERSION_FIELD))
+                        services.plan_update(plan=plan, data=data)
+            except RecordChanged as changed:
+                messages.error(request, changed.message)
+                return self.plan_page(status=409)
             except ValidationError as error:
                 _apply_service_errors(error, form)
             else:

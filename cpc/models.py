@@ -1,6 +1,7 @@
 """Shared model behaviour."""
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models, transaction
 
 
 class ConstraintErrorsOnFields:
@@ -29,3 +30,42 @@ class ConstraintErrorsOnFields:
                     target = by_message.get(text, field) if field == NON_FIELD_ERRORS else field
                     remapped.setdefault(target, []).append(message)
             raise ValidationError(remapped) from error
+
+
+class DeletesReplacedFiles:
+    """Delete a stored file from storage once the record holds another one (or none).
+
+    The old file goes only after the transaction that replaced it commits: a rolled-back
+    save keeps it, and the record never points at a file that is gone. The names loaded with
+    the row are remembered (``from_db``), so no query is needed to know what was there.
+    """
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._remember_stored_files()
+        return instance
+
+    def _file_fields(self):
+        return [f for f in self._meta.concrete_fields if isinstance(f, models.FileField)]
+
+    def _remember_stored_files(self) -> None:
+        # Before the field is read the row holds the name as a string, after it a FieldFile.
+        self._stored_files = {
+            f.attname: (f, getattr(self.__dict__[f.attname], "name", self.__dict__[f.attname]))
+            for f in self._file_fields() if f.attname in self.__dict__
+        }
+
+    def save(self, *args, **kwargs):
+        previous = getattr(self, "_stored_files", {})
+        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        for attname, (field, old_name) in previous.items():
+            if update_fields is not None and attname not in update_fields:
+                continue
+            new_name = getattr(getattr(self, attname), "name", None) or ""
+            if old_name and old_name != new_name:
+                storage = field.storage
+                transaction.on_commit(lambda s=storage, n=old_name: s.delete(n),
+                                      using=kwargs.get("using") or self._state.db)
+        self._remember_stored_files()

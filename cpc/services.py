@@ -1,8 +1,11 @@
-"""What every service shares: the rule check before writing a row, and the error for a
-request that is impossible in the record's current state."""
+"""What every service shares: the rule check before writing a row, the locked update that
+changes only the fields it was given, and the error for a request that is impossible in the
+record's current state."""
 
 from collections.abc import Mapping
 from typing import Any
+
+from django.db import models
 
 
 def validated_save(instance, data: Mapping[str, Any] | None = None):
@@ -14,6 +17,73 @@ def validated_save(instance, data: Mapping[str, Any] | None = None):
     instance.full_clean()
     instance.save()
     return instance
+
+
+def field_values(instance) -> dict[str, Any]:
+    """The stored fields of ``instance`` as plain values (a file by its name)."""
+    values = {}
+    for field in instance._meta.concrete_fields:
+        value = getattr(instance, field.attname)
+        if isinstance(field, models.FileField):
+            value = (value.name or "", getattr(value, "_committed", True))
+        values[field.attname] = value
+    return values
+
+
+def lock(instance):
+    """The row of ``instance`` as it is now in the database, locked until the transaction
+    ends (PostgreSQL ``SELECT ... FOR UPDATE``; SQLite takes its write lock when the
+    transaction begins). A writer that changes a record from what it read earlier would
+    write back every field as it read them, undoing whatever was saved meanwhile; a writer
+    that locks first and changes only what it was given cannot."""
+    current = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+    current._values_when_locked = field_values(current)
+    current._read_earlier = instance
+    return current
+
+
+def validated_update(instance, data: Mapping[str, Any] | None = None, *,
+                     change_reason: str = "") -> Any:
+    """Change only the fields in ``data`` on the record's current, locked row, run every
+    model rule, and save only the fields that changed (with ``update_fields``).
+
+    ``instance`` may be a copy read earlier (it is locked and read again here) or one
+    returned by :func:`lock` and already changed by the caller. Nothing changed, nothing
+    saved: no write, no history version. Call inside ``transaction.atomic``.
+    """
+    before = getattr(instance, "_values_when_locked", None)
+    current = instance if before is not None else lock(instance)
+    before = current._values_when_locked
+    history_user = getattr(instance, "_history_user", None)
+    for field, value in (data or {}).items():
+        setattr(current, field, value)
+    current.full_clean()
+    after = field_values(current)
+    changed = [name for name, value in after.items()
+               if value != before[name] or (isinstance(value, tuple) and not value[1])]
+    if changed:
+        auto_now = [f.attname for f in current._meta.concrete_fields
+                    if getattr(f, "auto_now", False)]
+        if change_reason:
+            current._change_reason = change_reason
+        if history_user is not None:
+            current._history_user = history_user
+        current.save(update_fields=sorted({*changed, *auto_now}))
+        current._values_when_locked = field_values(current)
+    _bring_up_to_date(getattr(current, "_read_earlier", None), current)
+    return current
+
+
+def _bring_up_to_date(earlier, current) -> None:
+    """The copy a caller passed in shows the record as saved, as ``validated_save`` did."""
+    if earlier is None or earlier is current:
+        return
+    for field in current._meta.concrete_fields:
+        setattr(earlier, field.attname, getattr(current, field.attname))
+    earlier._state.fields_cache = {}
+    for attr in ("_stored_files", "_change_reason"):
+        if hasattr(current, attr):
+            setattr(earlier, attr, getattr(current, attr))
 
 
 class StateConflict(Exception):

@@ -15,6 +15,8 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404
 from django.urls import reverse
 
+from cpc.uploads import served_content_type
+
 
 @dataclass(frozen=True)
 class PrivateFileOwner:
@@ -41,6 +43,7 @@ def private_file_download_url(*, user, name: str) -> str | None:
         if pk is not None:
             return reverse(owner.url_name, args=[pk])
     return None
+
 
 
 class PrivateStorage(Storage):
@@ -89,6 +92,19 @@ def private_storage() -> Storage:
     return PrivateStorage()
 
 
+# A stored file is never a page of this site: no script, no plugin, no styles, sandboxed,
+# and no guessing of its type past the one it is served with.
+FILE_CONTENT_SECURITY_POLICY = "default-src 'none'; sandbox"
+
+
+def protect_file_response(response):
+    """The headers every stored file is served with (evidence, plans, guidance, reports)."""
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = FILE_CONTENT_SECURITY_POLICY
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 def private_file_response(field_file, *, download_name: str | None = None) -> FileResponse:
     """Stream a private file, as an attachment, to a user the caller has already authorised;
     404 when there is none."""
@@ -99,4 +115,6 @@ def private_file_response(field_file, *, download_name: str | None = None) -> Fi
     except FileNotFoundError as error:
         raise Http404("The file is missing from storage.") from error
     name = download_name or field_file.name.rsplit("/", 1)[-1]
-    return FileResponse(handle, as_attachment=True, filename=name)
+    response = FileResponse(handle, as_attachment=True, filename=name,
+                            content_type=served_content_type(name))
+    return protect_file_response(response)

@@ -26,3 +26,7 @@ urlpatterns = [
         SpectacularSwaggerSplitView.as_view(url_name="schema")), name="api-docs"),
     path("healthz", healthz, name="healthz"),
 ]
+
+handler400 = "cpc.errors.bad_request"
+handler403 = "cpc.errors.permission_denied"
+handler404 = "cpc.errors.page_not_found"

@@ -14,6 +14,7 @@ from compacts.models import Compact
 from compacts.roles import EMBASSY_OFFICER, TIP_STAFF
 from compacts.scoping import scope_to_changeable
 from compacts.selectors import compact_list
+from cpc.api.conditional import ConditionalMixin
 from cpc.api.history import HistoryMixin
 
 from . import proposals, selectors, services
@@ -148,8 +149,8 @@ class DialogueViewSet(HistoryMixin, ListRetrieveCreateUpdateViewSet):
         )
 
 
-class ActionItemViewSet(HistoryMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
-                        viewsets.GenericViewSet):
+class ActionItemViewSet(HistoryMixin, ConditionalMixin, mixins.RetrieveModelMixin,
+                        mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """``PATCH /api/v1/action-items/<id>/`` to mark an item done or dropped."""
 
     serializer_class = ActionItemSerializer
@@ -179,7 +180,7 @@ class TargetProposalFilter(ScopedFilterSet):
         fields = ["dialogue", "compact", "status", "indicator", "fiscal_year"]
 
 
-class TargetProposalViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
+class TargetProposalViewSet(HistoryMixin, ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     """``/api/v1/target-proposals/``: proposals of the dialogues the caller sees; TIP staff
     ``POST .../<id>/accept/`` or ``.../<id>/reject/ {"decision_note"}``."""
 

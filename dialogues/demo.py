@@ -198,7 +198,7 @@ def _wrap_up(dialogue, compact, fiscal_year, meeting, practice, today):
     name = compact.country.name
     services.action_item_add(
         dialogue=dialogue, owner=f"Government of {name}",
-        description=f"Share the year's referral and case data. {SAMPLE}",
+        description=f"Share the FY {fiscal_year} referral and case data. {SAMPLE}",
         due_on=meeting + dt.timedelta(days=90),
         status="done" if fiscal_year < fiscal_year_of(today) - 1 else "open",
     )

@@ -6,6 +6,7 @@ from django.forms import inlineformset_factory
 from django.utils import timezone
 
 from cpc.fiscal import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN
+from cpc.validators import validate_sane_date
 from indicators.models import Indicator
 
 from .models import ActionItem, Dialogue, Participant
@@ -119,7 +120,8 @@ class IndicatorLogForm(forms.Form):
 
 
 class HoldForm(forms.Form):
-    held_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date",
+    held_on = forms.DateField(validators=[validate_sane_date],
+                              widget=forms.DateInput(attrs={"type": "date",
                                                             "class": "usa-input"}))
 
 

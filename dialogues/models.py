@@ -16,6 +16,7 @@ from cpc.fiscal import (
     fiscal_year_window,
 )
 from cpc.models import ConstraintErrorsOnFields
+from cpc.validators import validate_sane_date
 from indicators.models import Indicator, fiscal_year_errors, unit_value_errors
 
 
@@ -76,8 +77,8 @@ class Dialogue(ConstraintErrorsOnFields, models.Model):
     fiscal_year = models.PositiveSmallIntegerField(
         validators=fiscal_year_validators
     )
-    scheduled_for = models.DateField()
-    held_on = models.DateField(null=True, blank=True)
+    scheduled_for = models.DateField(validators=[validate_sane_date])
+    held_on = models.DateField(null=True, blank=True, validators=[validate_sane_date])
     format = models.CharField(max_length=16, choices=DialogueFormat.choices,
                               default=DialogueFormat.IN_PERSON)
     status = models.CharField(max_length=16, choices=DialogueStatus.choices,
@@ -88,7 +89,8 @@ class Dialogue(ConstraintErrorsOnFields, models.Model):
     key_indicators_identified_on = models.DateField(null=True, blank=True)
     # GAO recommendation 1 asks that key indicators be identified *with the partner*: when
     # and how they were sent to the partner government.
-    key_indicators_shared_on = models.DateField(null=True, blank=True)
+    key_indicators_shared_on = models.DateField(null=True, blank=True,
+                                                validators=[validate_sane_date])
     key_indicators_shared_via = models.CharField(max_length=24, choices=SharingChannel.choices,
                                                  blank=True)
     key_indicators_shared_note = models.TextField(blank=True)
@@ -174,6 +176,10 @@ class Side(models.TextChoices):
     OTHER = "other", "Other"
 
 
+ERR_PARTICIPANT_DUPLICATE = "{name} of {organization} is already a participant."
+ERR_ACTION_ITEM_DUPLICATE = "The dialogue already has this action item."
+
+
 class Participant(models.Model):
     dialogue = models.ForeignKey(Dialogue, on_delete=models.PROTECT, related_name="participants")
     name = models.CharField(max_length=255)
@@ -187,6 +193,15 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.organization})"
+
+    def clean(self):
+        # One person is listed once (the services lock the dialogue while adding).
+        self.name, self.organization = (self.name or "").strip(), (self.organization or "").strip()
+        if self.dialogue_id and self.name and Participant.objects.filter(
+                dialogue_id=self.dialogue_id, name__iexact=self.name,
+                organization__iexact=self.organization).exclude(pk=self.pk).exists():
+            raise ValidationError({"name": ERR_PARTICIPANT_DUPLICATE.format(
+                name=self.name, organization=self.organization)})
 
 
 # Notes shorter than this ("ok", "discussed") say nothing about what the data showed.
@@ -255,7 +270,7 @@ class ActionItem(models.Model):
     dialogue = models.ForeignKey(Dialogue, on_delete=models.PROTECT, related_name="action_items")
     description = models.TextField()
     owner = models.CharField(max_length=255, blank=True)
-    due_on = models.DateField(null=True, blank=True)
+    due_on = models.DateField(null=True, blank=True, validators=[validate_sane_date])
     status = models.CharField(max_length=8, choices=ActionItemStatus.choices,
                               default=ActionItemStatus.OPEN)
     # An open item is carried over to the next year's dialogue; this points back.
@@ -270,6 +285,13 @@ class ActionItem(models.Model):
 
     def __str__(self) -> str:
         return self.description[:80]
+
+    def clean(self):
+        self.description = (self.description or "").strip()
+        if self.dialogue_id and self.description and ActionItem.objects.filter(
+                dialogue_id=self.dialogue_id, description__iexact=self.description,
+        ).exclude(pk=self.pk).exists():
+            raise ValidationError({"description": ERR_ACTION_ITEM_DUPLICATE})
 
 
 class TargetProposalStatus(models.TextChoices):

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from cpc.fiscal import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN
+from cpc.validators import validate_sane_date
 from indicators.models import Indicator, Target
 
 from .models import ActionItem, Dialogue, Discussion, Participant, TargetProposal
@@ -71,7 +72,7 @@ class ActionItemSerializer(serializers.ModelSerializer):
 
 
 class HoldSerializer(serializers.Serializer):
-    held_on = serializers.DateField()
+    held_on = serializers.DateField(validators=[validate_sane_date])
 
 
 class AgreedTargetSerializer(serializers.Serializer):
@@ -95,8 +96,10 @@ class TargetProposalSerializer(serializers.ModelSerializer):
     """A target proposed at a dialogue and TIP staff's decision on it (read-only: proposals
     are made through ``/dialogues/<id>/targets/`` and decided through accept / reject)."""
 
-    proposed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    proposed_by = serializers.SlugRelatedField(slug_field="username", read_only=True,
+                                               allow_null=True)
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True,
+                                              allow_null=True)
     # The field clients of ``/dialogues/<id>/targets/`` read before proposals existed.
     set_at_dialogue = serializers.IntegerField(source="dialogue_id", read_only=True)
 

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from compacts.models import Compact
-from cpc.services import StateConflict, validated_save
+from cpc.services import StateConflict, lock, validated_save, validated_update
 from indicators.models import Indicator, ResultStatus
 from indicators.progress import compute_indicator_progress
 
@@ -106,7 +106,7 @@ def dialogue_update(
     *, dialogue: Dialogue, data: Mapping[str, Any],
     key_indicators: Iterable[Indicator] | None = None,
 ) -> Dialogue:
-    dialogue = Dialogue.objects.select_for_update().get(pk=dialogue.pk)
+    dialogue = lock(dialogue)
     _refuse_if_closed(dialogue)
     data = dict(data)
     new_status = data.pop("status", None)
@@ -119,15 +119,14 @@ def dialogue_update(
         key_indicators = list(key_indicators)
         _check_key_indicators(dialogue, key_indicators)
         _stamp_identified(dialogue, key_indicators)
-    validated_save(dialogue)
+    dialogue = validated_update(dialogue)
     if key_indicators is not None:
         dialogue.key_indicators.set(key_indicators)
     if new_status and new_status != dialogue.status:
         dialogue = dialogue_move(dialogue=dialogue, status=new_status, held_on=held_on)
     elif held_on is not None and dialogue.status == DialogueStatus.HELD:
-        dialogue.held_on = held_on
         _check_held_on(held_on)
-        validated_save(dialogue)
+        dialogue = validated_update(dialogue, {"held_on": held_on})
     elif held_on is not None:
         raise StateConflict("Only a held dialogue has a date it was held.")
     return dialogue
@@ -143,7 +142,7 @@ def _check_held_on(held_on: dt.date | None) -> None:
 @transaction.atomic
 def dialogue_move(*, dialogue: Dialogue, status: str, held_on: dt.date | None = None):
     """planned → held (with the date it was held, not in the future) → closed (summary)."""
-    dialogue = Dialogue.objects.select_for_update().get(pk=dialogue.pk)
+    dialogue = lock(dialogue)
     if status not in ALLOWED_MOVES.get(dialogue.status, set()):
         raise StateConflict(ERR_MOVE.format(current=dialogue.status, new=status))
     if status == DialogueStatus.HELD:
@@ -152,19 +151,22 @@ def dialogue_move(*, dialogue: Dialogue, status: str, held_on: dt.date | None = 
     if status == DialogueStatus.CLOSED and not dialogue.summary.strip():
         raise StateConflict(ERR_CLOSE_NEEDS_SUMMARY)
     dialogue.status = status
-    return validated_save(dialogue)
+    return validated_update(dialogue)
 
 
 @transaction.atomic
 def participant_add(*, dialogue: Dialogue, **fields: Any) -> Participant:
+    # Locked, so two requests adding the same person cannot both pass the duplicate check.
+    dialogue = lock(dialogue)
     _refuse_if_closed(dialogue)
     return validated_save(Participant(dialogue=dialogue, **fields))
 
 
 @transaction.atomic
 def participant_update(*, participant: Participant, data: Mapping[str, Any]) -> Participant:
+    participant = lock(participant)
     _refuse_if_closed(participant.dialogue)
-    return validated_save(participant, data)
+    return validated_update(participant, data)
 
 
 @dataclass(frozen=True)
@@ -224,6 +226,7 @@ def discussion_record(*, dialogue: Dialogue, indicator: Indicator, notes: str,
 
 @transaction.atomic
 def action_item_add(*, dialogue: Dialogue, **fields: Any) -> ActionItem:
+    dialogue = lock(dialogue)
     _refuse_if_closed(dialogue)
     return validated_save(ActionItem(dialogue=dialogue, **fields))
 
@@ -232,4 +235,4 @@ def action_item_add(*, dialogue: Dialogue, **fields: Any) -> ActionItem:
 def action_item_update(*, item: ActionItem, data: Mapping[str, Any]) -> ActionItem:
     """Action items are followed up after the dialogue, so they may change even once its
     record is closed (their history keeps every step)."""
-    return validated_save(item, data)
+    return validated_update(item, data)

@@ -16,6 +16,7 @@ from compacts import scoping
 from compacts.selectors import compact_list
 from compacts.views import RoleRequiredMixin
 from cpc.services import StateConflict
+from cpc.versions import VERSION_FIELD, RecordChanged, add_version, check_version
 
 from . import proposals, selectors, services
 from .forms import (
@@ -128,8 +129,9 @@ class DialogueLogView(RoleRequiredMixin, View):
     def _forms(self, dialogue, data=None):
         indicators = list(dialogue.compact.indicators.all())
         # The form works on a copy: a rejected save must not change what the page shows.
-        form = DialogueForm(data, instance=copy.copy(dialogue),
-                            indicators=dialogue.compact.indicators.order_by("code"))
+        form = add_version(DialogueForm(data, instance=copy.copy(dialogue),
+                                        indicators=dialogue.compact.indicators.order_by("code")),
+                           dialogue)
         participants = ParticipantFormSet(data, instance=dialogue, prefix="participants")
         action_items = ActionItemFormSet(data, instance=dialogue, prefix="items")
         indicator_forms = [
@@ -162,7 +164,13 @@ class DialogueLogView(RoleRequiredMixin, View):
         if valid:
             try:
                 with transaction.atomic():
+                    check_version(dialogue, request.POST.get(VERSION_FIELD))
                     self._save(request, dialogue, forms_)
+            except RecordChanged as changed:
+                # Show what is saved now, never the stale copy the user edited.
+                messages.error(request, changed.message)
+                fresh = _writable_dialogue(request, pk)
+                return self._render(request, fresh, self._forms(fresh), status=409)
             except StateConflict as conflict:
                 form.add_error(None, conflict.message)
             except ValidationError as error:

@@ -10,6 +10,7 @@ from compacts.api import ListRetrieveCreateUpdateViewSet
 from compacts.filters import ScopedFilterSet
 from compacts.models import Compact
 from compacts.roles import EMBASSY_OFFICER, TIP_STAFF
+from cpc.api.conditional import ConditionalMixin
 from cpc.api.history import HistoryMixin
 
 from . import selectors, services
@@ -24,7 +25,7 @@ from .serializers import (
 )
 
 
-class StandardIndicatorViewSet(viewsets.ReadOnlyModelViewSet):
+class StandardIndicatorViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = StandardIndicatorSerializer
     filterset_fields = ["pillar", "unit"]
 
@@ -48,7 +49,7 @@ class IndicatorViewSet(HistoryMixin, ListRetrieveCreateUpdateViewSet):
         return selectors.indicator_list(user=self.request.user)
 
     @extend_schema(responses=ProgressSerializer(many=True), filters=False)
-    @action(detail=True, methods=["get"], filter_backends=[])
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def progress(self, request, pk=None):
         """Per fiscal year: target, actual, percent of target and status (approved results
         only, direction- and cumulation-aware; see docs/indicators.md)."""

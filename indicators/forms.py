@@ -9,6 +9,10 @@ from .models import Indicator, Result, Target, Unit, unit_value_errors
 from .services import CHANGE_REASON_MAX_LENGTH
 
 AMOUNT = {"max_digits": 18, "decimal_places": 4, "required": False}
+# Each input travels with the figure the page showed (``<name>-opened``): a figure the user
+# left alone is not written back, and one someone else changed meanwhile is not overwritten.
+OPENED_SUFFIX = "-opened"
+NOT_SENT = object()
 
 
 def _amount_input(css: str = "usa-input usa-input--xs") -> forms.NumberInput:
@@ -93,6 +97,20 @@ class GridCellForm(forms.Form):
         if self.add_prefix(name) not in self.data:
             return self.saved[name]
         return self.cleaned_data.get(name)
+
+    def opened(self, name: str):
+        """The figure the page showed in this input, None for an empty one, or ``NOT_SENT``
+        when the form did not say (a client of its own)."""
+        key = self.add_prefix(name) + OPENED_SUFFIX
+        if key not in self.data:
+            return NOT_SENT
+        raw = self.data.get(key)
+        if raw in ("", None):
+            return None
+        try:
+            return self.fields[name].to_python(raw)
+        except forms.ValidationError:
+            return NOT_SENT
 
     @property
     def is_percent(self) -> bool:

@@ -168,9 +168,15 @@ class Indicator(ConstraintErrorsOnFields, models.Model):
         return f"{self.code} {self.name}"
 
     def clean(self):
-        if not self.compact_id:
-            return
         errors = {}
+        # The baseline is a value in the indicator's unit like any target or result: a
+        # percent baseline of 250, or a negative count, is no baseline.
+        if baseline_errors := unit_value_errors(self.unit, self.baseline_value):
+            errors["baseline_value"] = baseline_errors
+        if not self.compact_id:
+            if errors:
+                raise ValidationError(errors)
+            return
         for name in ("first_fiscal_year", "last_fiscal_year"):
             if year_errors := fiscal_year_errors(self.compact, getattr(self, name)):
                 errors[name] = year_errors

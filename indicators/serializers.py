@@ -99,8 +99,10 @@ class DisaggregationSerializer(serializers.ModelSerializer):
 class ResultSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
     fixed_on_update = ("indicator",)
     disaggregations = DisaggregationSerializer(many=True, required=False)
-    reported_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    reviewed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    reported_by = serializers.SlugRelatedField(slug_field="username", read_only=True,
+                                               allow_null=True)
+    reviewed_by = serializers.SlugRelatedField(slug_field="username", read_only=True,
+                                               allow_null=True)
     change_reason = serializers.CharField(
         write_only=True, required=False, allow_blank=True,
         max_length=services.CHANGE_REASON_MAX_LENGTH,

@@ -7,6 +7,7 @@ approved results count in progress (see ``progress.py``). Changing an approved r
 value needs a reason, which is kept in the result's history.
 """
 
+import contextlib
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -17,7 +18,7 @@ from django.utils import timezone
 
 from compacts import scoping
 from compacts.models import Compact
-from cpc.services import StateConflict, validated_save
+from cpc.services import StateConflict, lock, validated_save, validated_update
 
 from .models import (
     Disaggregation,
@@ -67,6 +68,7 @@ def indicator_create(
 
 @transaction.atomic
 def indicator_update(*, indicator: Indicator, data: Mapping[str, Any]) -> Indicator:
+    indicator = lock(indicator)
     unit = data.get("unit")
     if (
         unit is not None
@@ -74,7 +76,7 @@ def indicator_update(*, indicator: Indicator, data: Mapping[str, Any]) -> Indica
         and (indicator.targets.exists() or indicator.results.exists())
     ):
         raise ValidationError({"unit": [ERR_UNIT_LOCKED]})
-    indicator = validated_save(indicator, data)
+    indicator = validated_update(indicator, data)
     if {"first_fiscal_year", "last_fiscal_year"} & set(data):
         # Narrowing the years must not leave targets behind (check 3 reads only the years the
         # indicator is tracked; a stranded target would be kept but never count).
@@ -114,7 +116,7 @@ def target_create(
 @transaction.atomic
 def target_update(*, target: Target, data: Mapping[str, Any], user=None,
                   change_reason: str = "") -> Target:
-    return validated_save(_history_note(target, user, change_reason), data)
+    return validated_update(_history_note(lock(target), user, change_reason), data)
 
 
 # Results ----------------------------------------------------------------------------------
@@ -219,6 +221,16 @@ def result_record(
     return result
 
 
+def _parts(parts: Iterable[Mapping[str, Any]]) -> list[tuple[str, str, str]]:
+    """Disaggregations as comparable keys (``10`` and ``10.0000`` are one value)."""
+    def key(part):
+        value = part.get("value")
+        with contextlib.suppress(ArithmeticError, ValueError):
+            value = Decimal(str(value)).normalize()
+        return str(part.get("sex")), str(part.get("age_group")), str(value)
+    return sorted(key(part) for part in parts)
+
+
 @transaction.atomic
 def result_update(
     *,
@@ -228,11 +240,11 @@ def result_update(
     disaggregations: Iterable[Mapping[str, Any]] | None = None,
     change_reason: str = "",
 ) -> Result:
-    """Change a result. An approved value changes only with a reason (kept in the history);
-    an officer's edit sends the result back to review (``submitted``)."""
-    result = Result.objects.select_for_update().select_related("indicator__compact").get(
-        pk=result.pk
-    )
+    """Change a result: only the fields in ``data`` (and the parts, when given), on the
+    result as it is now. An approved value changes only with a reason (kept in the history);
+    an officer's edit that changes something sends the result back to review
+    (``submitted``). An edit that changes nothing changes nothing, status included."""
+    result = lock(result)
     _check_can_record(user, result.indicator)
     data = dict(data)
     before = (result.value, result.numerator, result.denominator)
@@ -253,14 +265,17 @@ def result_update(
     for name in ("fiscal_year", "source"):
         if name in data:
             setattr(result, name, data.pop(name))
-    if not scoping.is_tip_staff(user) and result.status != ResultStatus.SUBMITTED:
+    parts_changed = disaggregations is not None and _parts(disaggregations) != _parts(
+        {"sex": p.sex, "age_group": p.age_group, "value": p.value}
+        for p in result.disaggregations.all())
+    changed = parts_changed or any(
+        getattr(result, name) != result._values_when_locked[name]
+        for name in ("value", "numerator", "denominator", "fiscal_year", "source"))
+    if changed and not scoping.is_tip_staff(user) and result.status != ResultStatus.SUBMITTED:
         result.status = ResultStatus.SUBMITTED
         result.reported_by, result.reported_at = user, timezone.now()
-    if change_reason:
-        result._change_reason = change_reason
-    result.full_clean()
-    result.save()
-    if disaggregations is not None:
+    result = validated_update(result, change_reason=change_reason if changed else "")
+    if parts_changed:
         _replace_disaggregations(result, disaggregations)
     _check_disaggregations_add_up(result)
     return result

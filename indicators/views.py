@@ -24,7 +24,14 @@ from cpc.services import StateConflict
 from . import exports, selectors, services
 from .charts import indicator_progress_chart_svg
 from .formatting import NOT_REPORTED, NOT_TRACKED, amount, reported
-from .forms import GridCellForm, GridSubmitForm, ReviewForm
+from .forms import (
+    NOT_SENT,
+    OPENED_SUFFIX,
+    GridCellForm,
+    GridSubmitForm,
+    ReviewForm,
+    plain,
+)
 from .models import ResultStatus
 from .progress import (
     NO_DATA,
@@ -40,6 +47,38 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERR_CANNOT_CLEAR = "A saved figure cannot be removed here; enter a corrected value instead."
 ERR_GRID_NOT_SAVED = "Nothing was saved: correct the highlighted cells and save again."
 ERR_REASON_NEEDED_BELOW = "This changes an approved value: say why in the box below the grid."
+ERR_CELL_CHANGED = (
+    "Someone else saved {saved} here since you opened the page; your figure was not saved. "
+    "Check it and save again."
+)
+
+
+def _changed_since_opened(cell: GridCellForm, names: list[str]) -> bool:
+    """Whether the saved figures of ``names`` differ from those the page showed."""
+    return any(cell.opened(n) is not NOT_SENT and cell.opened(n) != cell.saved[n]
+               for n in names)
+
+
+def _refuse_changed(cell: GridCellForm, names: list[str]) -> None:
+    saved = " / ".join(plain(cell.saved[n]) or "nothing" for n in names)
+    cell.conflict = True
+    raise ValidationError({names[0]: [ERR_CELL_CHANGED.format(saved=saved)]})
+
+
+def _show_saved_where_left_alone(cell: GridCellForm) -> None:
+    """An input sent back as the page showed it shows the saved figure again: someone may
+    have changed it meanwhile, and the next save must not write the old one back."""
+    for name in cell.fields:
+        key = cell.add_prefix(name)
+        opened = key + OPENED_SUFFIX
+        if opened in cell.data and cell.data.get(key, "") == cell.data.get(opened):
+            cell.data[key] = plain(cell.saved[name]) or ""
+
+
+def _left_alone(cell: GridCellForm, names: list[str], posted: dict) -> bool:
+    """The user sent back exactly what the page showed: nothing of theirs to save."""
+    return all(cell.opened(n) is not NOT_SENT and cell.opened(n) == posted[n]
+               for n in names)
 
 
 # The compact's indicators ----------------------------------------------------------------
@@ -204,7 +243,8 @@ class DataEntryView(RoleRequiredMixin, View):
 
     def post(self, request, compact_id: int):
         compact = self._compact(request, compact_id)
-        context = self._grid(request, compact, request.POST)
+        # A copy: inputs the user left alone show what is saved now if the page comes back.
+        context = self._grid(request, compact, request.POST.copy())
         cells = [cell for row in context["rows"] for cell in row["cells"]]
         submit = context["submit_form"]
         valid = all([submit.is_valid(), *[cell.is_valid() for cell in cells]])
@@ -233,7 +273,10 @@ class DataEntryView(RoleRequiredMixin, View):
                 messages.info(request, "Nothing had changed; nothing was saved.")
             return redirect("indicators:data-entry", compact_id=compact.pk)
         context["grid_error"] = ERR_GRID_NOT_SAVED
-        return render(request, self.template_name, context, status=400)
+        for cell in cells:
+            _show_saved_where_left_alone(cell)
+        conflict = any(getattr(cell, "conflict", False) for cell in cells)
+        return render(request, self.template_name, context, status=409 if conflict else 400)
 
 
 def _save_cell(user, cell: GridCellForm, *, reason: str, source: str) -> int:
@@ -241,8 +284,13 @@ def _save_cell(user, cell: GridCellForm, *, reason: str, source: str) -> int:
     changed = 0
     target = cell.target_obj
     # Officers have no target field, so a target they post is not even read.
-    if "target" in cell.fields:
+    if "target" in cell.fields and _left_alone(cell, ["target"],
+                                                 {"target": cell.posted("target")}):
+        pass  # whatever is saved now stays, even if someone changed it meanwhile
+    elif "target" in cell.fields:
         value = cell.posted("target")
+        if _changed_since_opened(cell, ["target"]):
+            _refuse_changed(cell, ["target"])
         if value is None and target is not None:
             raise ValidationError({"target": [ERR_CANNOT_CLEAR]})
         if value is not None and target is None:
@@ -255,6 +303,10 @@ def _save_cell(user, cell: GridCellForm, *, reason: str, source: str) -> int:
             changed += 1
 
     new = {name: cell.posted(name) for name in cell.result_fields}
+    if _left_alone(cell, cell.result_fields, new):
+        return changed
+    if _changed_since_opened(cell, cell.result_fields):
+        _refuse_changed(cell, cell.result_fields)
     result = cell.result_obj
     if result is None:
         if any(v is not None for v in new.values()):

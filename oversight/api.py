@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from compacts.selectors import compact_list
+from cpc.api.conditional import ConditionalMixin
 from cpc.api.history import HistoryMixin
 from cpc.fiscal import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN, fiscal_year_of
 
@@ -56,7 +57,7 @@ class ComplianceView(APIView):
         return Response(compliance_as_dict(compact=compact, fiscal_year=fiscal_year))
 
 
-class GaoRecommendationViewSet(HistoryMixin, mixins.ListModelMixin,
+class GaoRecommendationViewSet(HistoryMixin, ConditionalMixin, mixins.ListModelMixin,
                                mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """GAO's record of its six recommendations: every role reads it; TIP staff (the
     default ``write_roles``) change a status, with a reason, and add State's actions."""

@@ -2,6 +2,10 @@
 and saves."""
 
 from django import forms
+from django.utils.text import format_lazy
+
+from cpc.uploads import UPLOAD_HINT, validate_upload
+from cpc.validators import validate_sane_date
 
 from .models import RecommendationStatus
 
@@ -13,14 +17,14 @@ def _textarea(rows: int) -> forms.Textarea:
 
 
 class GaoActionForm(forms.Form):
-    date = forms.DateField(widget=forms.DateInput(attrs=DATE),
+    date = forms.DateField(widget=forms.DateInput(attrs=DATE), validators=[validate_sane_date],
                            help_text="When State acted (the end of the period GAO gives).")
     description = forms.CharField(widget=_textarea(3), label="What State did")
     evidence = forms.CharField(widget=_textarea(2), label="Evidence",
                                help_text="The documents GAO cites, by name.")
     evidence_file = forms.FileField(
-        required=False, label="Copy of the evidence (optional)",
-        help_text="Stored privately.",
+        required=False, label="Copy of the evidence (optional)", validators=[validate_upload],
+        help_text=format_lazy("{} Stored privately.", UPLOAD_HINT),
         widget=forms.FileInput(attrs={"class": "usa-file-input"}))
 
 
@@ -28,6 +32,7 @@ class GaoStatusForm(forms.Form):
     status = forms.ChoiceField(choices=RecommendationStatus.choices,
                                widget=forms.Select(attrs={"class": "usa-select"}))
     status_as_of = forms.DateField(widget=forms.DateInput(attrs=DATE), label="Status as of",
+                                   validators=[validate_sane_date],
                                    help_text="The date of GAO's status.")
     status_note = forms.CharField(widget=_textarea(2), required=False, label="Status note")
     change_reason = forms.CharField(

@@ -14,8 +14,10 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from cpc.models import ConstraintErrorsOnFields
+from cpc.models import ConstraintErrorsOnFields, DeletesReplacedFiles
 from cpc.storage import private_storage
+from cpc.uploads import validate_upload
+from cpc.validators import validate_sane_date
 
 GAO_REPORT = "GAO-23-105390"
 RECOMMENDATION_COUNT = 6  # GAO made six recommendations to State.
@@ -48,7 +50,8 @@ class GaoRecommendation(ConstraintErrorsOnFields, models.Model):
     concurrence = models.TextField(help_text="State's response, e.g. \"State concurred\".")
     status = models.CharField(max_length=32, choices=RecommendationStatus.choices,
                               default=RecommendationStatus.OPEN)
-    status_as_of = models.DateField(help_text="The date of GAO's status.")
+    status_as_of = models.DateField(help_text="The date of GAO's status.",
+                                    validators=[validate_sane_date])
     status_note = models.TextField(blank=True,
                                    help_text="What GAO last said about the status, and when.")
 
@@ -74,19 +77,22 @@ class GaoRecommendation(ConstraintErrorsOnFields, models.Model):
             raise ValidationError({"status_as_of": ERR_FUTURE})
 
 
-class GaoAgencyAction(models.Model):
+class GaoAgencyAction(DeletesReplacedFiles, models.Model):
     """Something State did in response to a recommendation, with the evidence GAO cites."""
 
     # PROTECT: the record of what State did stays with its recommendation.
     recommendation = models.ForeignKey(GaoRecommendation, on_delete=models.PROTECT,
                                        related_name="actions")
     date = models.DateField(help_text="When State acted (the end of the period, when GAO "
-                                      "gives a period).")
+                                      "gives a period).",
+        validators=[validate_sane_date],
+    )
     description = models.TextField()
     evidence = models.TextField(help_text="The documents GAO cites as evidence.")
     evidence_file = models.FileField(
         storage=private_storage, upload_to="oversight/gao-evidence/%Y/%m/", blank=True,
         max_length=255, help_text="A copy of the evidence (optional). Stored privately.",
+        validators=[validate_upload],
     )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     null=True, blank=True, related_name="+")

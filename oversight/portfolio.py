@@ -256,7 +256,7 @@ class _Compact:
                 value=indicator_demo.target_value(indicator, step))
         dialogue_services.action_item_add(
             dialogue=dialogue, owner=f"Government of {self.country.name}",
-            description=f"Share the year's referral and case data. {SAMPLE}",
+            description=f"Share the FY {year} referral and case data. {SAMPLE}",
             due_on=meeting + dt.timedelta(days=90),
             status="done" if year < fiscal_year_of(self.today) - 1 else "open")
         dialogue = dialogue_services.dialogue_update(dialogue=dialogue, data={

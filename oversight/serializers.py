@@ -2,6 +2,8 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cpc.validators import validate_sane_date
+
 from .models import GaoAgencyAction, GaoRecommendation, RecommendationStatus
 
 
@@ -33,6 +35,6 @@ class GaoRecommendationStatusSerializer(serializers.Serializer):
     """PATCH: GAO's status, with the reason the history keeps (required)."""
 
     status = serializers.ChoiceField(choices=RecommendationStatus.choices, required=False)
-    status_as_of = serializers.DateField(required=False)
+    status_as_of = serializers.DateField(required=False, validators=[validate_sane_date])
     status_note = serializers.CharField(required=False, allow_blank=True)
     change_reason = serializers.CharField(max_length=2000)

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from compacts.scoping import is_tip_staff
-from cpc.services import validated_save
+from cpc.services import lock, validated_save, validated_update
 
 from .models import GaoAgencyAction, GaoRecommendation
 
@@ -34,11 +34,10 @@ def gao_recommendation_update(*, recommendation: GaoRecommendation, user,
     if not reason:
         raise ValidationError({"change_reason": [ERR_REASON_REQUIRED]})
     data = {k: v for k, v in data.items() if k in STATUS_FIELDS}
-    recommendation = GaoRecommendation.objects.select_for_update().get(pk=recommendation.pk)
+    recommendation = lock(recommendation)
     if data.get("status", recommendation.status) != recommendation.status:
         data.setdefault("status_as_of", timezone.localdate())
-    recommendation._change_reason = reason  # read by django-simple-history
-    return validated_save(recommendation, data)
+    return validated_update(recommendation, data, change_reason=reason)
 
 
 @transaction.atomic

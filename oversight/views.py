@@ -6,6 +6,7 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +20,7 @@ from contributions.selectors import overdue_plan_list
 from cpc.api.history import history_entries
 from cpc.fiscal import fiscal_year_of
 from cpc.storage import private_file_response
+from cpc.versions import VERSION_FIELD, RecordChanged, add_version, check_version
 from dialogues.selectors import upcoming_dialogue_list
 
 from . import selectors, services
@@ -175,10 +177,11 @@ class GaoRecommendationListView(RoleRequiredMixin, View):
                    "history": history_entries(recommendation)}
             if can_change:
                 row["action_form"] = bound.get((recommendation.pk, "action"), GaoActionForm())
-                row["status_form"] = bound.get((recommendation.pk, "status"), GaoStatusForm(
-                    initial={"status": recommendation.status,
-                             "status_as_of": timezone.localdate(),
-                             "status_note": recommendation.status_note}))
+                row["status_form"] = bound.get((recommendation.pk, "status"), add_version(
+                    GaoStatusForm(initial={"status": recommendation.status,
+                                           "status_as_of": timezone.localdate(),
+                                           "status_note": recommendation.status_note}),
+                    recommendation))
             rows.append(row)
         return render(self.request, self.template_name, {
             "rows": rows, "can_change": can_change,
@@ -201,9 +204,18 @@ class GaoRecommendationChangeView(GaoRecommendationListView):
         recommendation = get_object_or_404(
             selectors.gao_recommendation_list(user=request.user), pk=pk)
         form = self.form_class(request.POST, request.FILES)
+        if self.kind == "status":
+            add_version(form, recommendation)
         if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != VERSION_FIELD}
             try:
-                self.save(recommendation, form.cleaned_data)
+                with transaction.atomic():
+                    check_version(recommendation, form.cleaned_data.get(VERSION_FIELD))
+                    self.save(recommendation, data)
+            except RecordChanged as changed:
+                messages.error(request, f"Recommendation {recommendation.number} was not "
+                                        f"changed. {changed.message}")
+                return self.page(status=409)
             except ValidationError as error:
                 errors = error.message_dict if hasattr(error, "error_dict") else {
                     NON_FIELD_ERRORS: error.messages}

@@ -10,8 +10,10 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from compacts.roles import AUDITOR, EMBASSY_OFFICER, TIP_STAFF
+from cpc.api.conditional import ConditionalMixin
 from cpc.api.history import HistoryMixin
 from cpc.services import StateConflict
+from cpc.storage import protect_file_response
 
 from . import selectors, services
 from .models import ReportStatus
@@ -29,11 +31,11 @@ def pdf_response(job) -> FileResponse:
     response = FileResponse(job.pdf.open("rb"), content_type="application/pdf",
                             as_attachment=True, filename=job.download_filename())
     response["X-Content-SHA256"] = job.sha256
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return protect_file_response(response)
 
 
-class ReportJobViewSet(HistoryMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class ReportJobViewSet(HistoryMixin, ConditionalMixin, mixins.ListModelMixin,
+                       mixins.RetrieveModelMixin,
                        viewsets.GenericViewSet):
     serializer_class = ReportJobSerializer
     # Requesting a report is the auditors' one write (API contract).

@@ -4,6 +4,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from compacts.models import Compact
+from cpc.fiscal import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN
+from cpc.uploads import validate_pdf_upload
 
 from .models import ReportJob, ReportKind, ReportStatus
 
@@ -38,7 +40,7 @@ class ReportRequestSerializer(serializers.Serializer):
     # Scoped to the caller's compacts by the view: another country's compact is "invalid".
     compact = CompactIdField(queryset=Compact.objects.none(),
                                                  required=False, allow_null=True)
-    fiscal_year = serializers.IntegerField()
+    fiscal_year = serializers.IntegerField(min_value=FISCAL_YEAR_MIN, max_value=FISCAL_YEAR_MAX)
 
     def __init__(self, *args, compacts=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,7 +48,7 @@ class ReportRequestSerializer(serializers.Serializer):
 
 
 class ReportVerifySerializer(serializers.Serializer):
-    file = serializers.FileField(allow_empty_file=False)
+    file = serializers.FileField(allow_empty_file=False, validators=[validate_pdf_upload])
 
 
 class ReportVerifyResultSerializer(serializers.Serializer):

@@ -11,6 +11,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from cpc.services import StateConflict
 
@@ -29,8 +30,10 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(detail=validation_error_detail(exc))
     elif isinstance(exc, StateConflict):
+        set_rollback()  # a request inside one transaction (If-Match) writes nothing
         return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
     elif isinstance(exc, ProtectedError):
+        set_rollback()
         return Response(
             {"detail": "This record has dependent oversight data and cannot be deleted."},
             status=status.HTTP_409_CONFLICT,

@@ -173,6 +173,21 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# --- Uploads (cpc/uploads.py) -----------------------------------------------------------
+# The largest file a user may upload (evidence, plan and guidance documents, reports to
+# verify); a larger one is refused with a field error and never stored.
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+# Small uploads stay in memory; larger ones go to a temporary file, which the limited handler
+# stops writing (and deletes) once the file passes UPLOAD_MAX_BYTES.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "cpc.uploads.SizeLimitedUploadHandler",
+]
+# Everything in a request that is not a file (form fields, a JSON body): the data-entry grid
+# of a large compact is the biggest, far below this.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
 # --- REST API -------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -211,6 +226,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The error answers (400/401/403/404/409/412) and If-Match, declared for every operation.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "cpc.api.schema.declare_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "PillarEnum": "compacts.models.Pillar",
         "TierEnum": "compacts.models.Tier",

@@ -28,6 +28,14 @@ class ContributionFactory(DjangoModelFactory):
     currency = "GHS"
     amount_usd = Decimal("10000.00")
     personnel_count = None
+    verified = False
+    # A verified contribution records the figures it was verified with.
+    verified_amount_usd = factory.LazyAttribute(lambda o: o.amount_usd if o.verified else None)
+    verified_amount_local = factory.LazyAttribute(
+        lambda o: o.amount_local if o.verified else None)
+    verified_currency = factory.LazyAttribute(lambda o: o.currency if o.verified else "")
+    verified_personnel_count = factory.LazyAttribute(
+        lambda o: o.personnel_count if o.verified else None)
 
     class Params:
         # Staff verify a contribution only against its evidence (tests store it privately).

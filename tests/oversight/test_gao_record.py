@@ -220,8 +220,9 @@ class TestPage:
 
     def test_a_bad_action_is_shown_beside_its_field(self, client, staff_user):
         client.force_login(staff_user)
+        next_month = (dt.date.today() + dt.timedelta(days=30)).isoformat()
         response = client.post(f"/oversight/recommendations/{rec(2).pk}/actions/", {
-            "date": "2999-01-01", "description": "x", "evidence": "y"})
+            "date": next_month, "description": "x", "evidence": "y"})
         assert response.status_code == 400
         assert "The date cannot be in the future." in response.content.decode()
         assert rec(2).actions.count() == 1
