@@ -5,12 +5,18 @@ accepts connections and never answers (every read waits for the socket timeout).
 """
 
 import logging
+import socket
+import threading
 import time
 
 import pytest
 from axes.models import AccessAttempt
+from django.core.cache import cache
+from redis.exceptions import RedisError
 from rest_framework.test import APIClient
 
+from cpc.cache import UNREACHABLE
+from cpc.settings.base import redis_cache_settings
 from reports import services as report_services
 from reports.models import ReportJob
 
@@ -132,3 +138,44 @@ def test_healthz_is_503_naming_the_broker(redis_at, client, settings, tmp_path):
     assert response.json() == {"status": "unavailable", "database": "ok",
                                "broker": "unavailable", "storage": "ok"}
     assert elapsed < 3
+
+
+def test_every_cache_operation_answers_as_an_empty_cache(redis_at, caplog):
+    redis_at(REFUSING_REDIS_URL)
+
+    with caplog.at_level(logging.WARNING, logger="cpc.cache"):
+        assert cache.get("k") is None and cache.get("k", "default") == "default"
+        assert cache.get_many(["a", "b"]) == {}
+        assert not cache.has_key("k")
+        assert cache.set("k", 1) is None
+        assert cache.set_many({"a": 1, "b": 2}) == ["a", "b"]
+        assert cache.add("k", 1) is False and cache.touch("k") is False
+        assert cache.delete("k") is False and cache.delete_many(["a"]) is None
+        assert cache.get_or_set("k", 7) == 7  # computed, not kept
+        with pytest.raises(ValueError):
+            cache.incr("k")
+        with pytest.raises(ValueError):
+            cache.decr("k")
+        assert cache.clear() is False
+    assert len([r for r in caplog.records if r.name == "cpc.cache"]) >= 13
+
+
+def test_errors_other_than_an_unreachable_redis_still_raise(settings):
+    """Only a Redis that cannot be reached is ignored, not a bug or a misconfiguration:
+    here a server that answers, but not as Redis (a protocol error)."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(1)
+
+        def answer_as_http():
+            connection, _ = server.accept()
+            with connection:
+                connection.recv(1024)
+                connection.sendall(b"HTTP/1.1 400 Bad Request\r\n\r\n")
+
+        threading.Thread(target=answer_as_http, daemon=True).start()
+        settings.CACHES = {"default": redis_cache_settings(
+            f"redis://127.0.0.1:{server.getsockname()[1]}/0")}
+        with pytest.raises(RedisError) as raised:
+            cache.get("k")
+    assert not isinstance(raised.value, UNREACHABLE)
