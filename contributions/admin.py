@@ -39,8 +39,10 @@ class SustainabilityPlanAdmin(ScopedAdmin):
 @admin.register(ReminderLog)
 class ReminderLogAdmin(ScopedAdmin):
     country_path = "compact__country"
-    list_display = ["kind", "object_id", "due_on", "compact", "sent_at"]
-    list_filter = ["kind"]
+    # A failed reminder shows the mail server's answer; the daily run tries it again.
+    list_display = ["kind", "object_id", "due_on", "compact", "status", "attempts",
+                    "last_attempt_at", "sent_at", "last_error"]
+    list_filter = ["status", "kind"]
 
     def has_add_permission(self, request):
         return False

@@ -5,6 +5,8 @@ rejected request writes nothing. Impossible status moves raise :class:`StateConf
 """
 
 import datetime as dt
+import logging
+import smtplib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -29,8 +31,11 @@ from .models import (
     PlanStatus,
     ReminderKind,
     ReminderLog,
+    ReminderStatus,
     SustainabilityPlan,
 )
+
+logger = logging.getLogger(__name__)
 
 ERR_VERIFY_STAFF_ONLY = "Only TIP Office staff verify contributions."
 ERR_MOVE = "A plan that is {current} cannot be {action}."
@@ -165,6 +170,7 @@ def follow_up_create(
 # --- Reminders ---------------------------------------------------------------------------
 
 REMINDER_WINDOW_DAYS = 30
+REMINDER_ERROR_MAX_CHARS = 2000
 SUBJECT_PLAN_OVERDUE = "Sustainability plan overdue: {compact}"
 SUBJECT_DIALOGUE = "Key indicators missing for the {compact} FY{fy} dialogue on {date}"
 BODY_PLAN_OVERDUE = (
@@ -219,30 +225,80 @@ def _reminders_due(on: dt.date):
 
 
 def reminders_send(*, on: dt.date | None = None) -> list[ReminderLog]:
-    """E-mail each reminder due on ``on`` (today by default) once, never twice.
+    """E-mail each reminder due on ``on`` (today by default) that was not sent yet.
 
-    The log row and the e-mail share one transaction: if sending fails the row is rolled
-    back and tomorrow's run tries again; if the row exists (an earlier run, or a concurrent
-    worker that won the unique key), nothing is sent.
+    Returns the log of every reminder tried: ``sent``, or ``failed`` with the mail server's
+    answer (the next run tries it again). A reminder that was sent is never sent again.
     """
     on = on or timezone.localdate()
-    sent = []
+    tried = []
     for kind, obj, compact, due_on, subject, body in _reminders_due(on):
         key = {"kind": kind, "object_id": obj.pk, "due_on": due_on}
-        if ReminderLog.objects.filter(**key).exists():
+        if ReminderLog.objects.filter(**key, status=ReminderStatus.SENT).exists():
             continue
         recipients = reminder_recipients(compact=compact)
         if not recipients:
             continue
+        log = _reminder_send(key=key, compact=compact, recipients=recipients, subject=subject,
+                             body=body)
+        if log is not None:
+            tried.append(log)
+    return tried
+
+
+def _mail_error_text(error: OSError) -> str:
+    """The mail server's answer as it said it: ``554 5.7.1 Relay access denied``."""
+
+    def answer(code, message) -> str:
+        text = message.decode(errors="replace") if isinstance(message, bytes) else message
+        return f"{code} {text}"
+
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        detail = "; ".join(f"{address}: {answer(*reply)}"
+                           for address, reply in error.recipients.items())
+    elif isinstance(error, smtplib.SMTPResponseException):
+        detail = answer(error.smtp_code, error.smtp_error)
+    else:
+        detail = str(error)
+    return f"{type(error).__name__}: {detail}"
+
+
+def _reminder_send(*, key: dict, compact: Compact, recipients: list[str], subject: str,
+                   body: str) -> ReminderLog | None:
+    """Send one reminder and log the outcome; None if another run has sent it or is sending it.
+
+    The log row is written (or locked) before the e-mail goes out and committed with the
+    outcome, so a concurrent run waits for it and then finds it sent: never two e-mails.
+    """
+    with transaction.atomic():
+        log = ReminderLog.objects.select_for_update().filter(**key).first()
+        if log is None:
+            log = ReminderLog(compact=compact, status=ReminderStatus.FAILED, attempts=0, **key)
+            log.skip_history_when_saving = True  # a claim: the outcome below is the history
+            try:
+                with transaction.atomic():
+                    log.save()
+            except IntegrityError:
+                return None  # another run claimed it first and sends it
+            del log.skip_history_when_saving
+        elif log.status == ReminderStatus.SENT:
+            return None
+        log.recipients = "\n".join(recipients)
+        log.attempts += 1
+        log.last_attempt_at = timezone.now()
         try:
-            with transaction.atomic():
-                log = ReminderLog.objects.create(compact=compact,
-                                                 recipients="\n".join(recipients), **key)
-                send_mail(subject, body, None, recipients)
-        except IntegrityError:
-            continue  # another run logged (and sent) it first
-        sent.append(log)
-    return sent
+            send_mail(subject, body, None, recipients)
+        except OSError as error:  # smtplib.SMTPException, a refused or timed-out connection
+            log.status, log.sent_at = ReminderStatus.FAILED, None
+            log.last_error = _mail_error_text(error)[:REMINDER_ERROR_MAX_CHARS]
+            logger.warning("Reminder %s not sent (attempt %s): %s", log, log.attempts,
+                           log.last_error)
+        else:
+            log.status, log.sent_at, log.last_error = (ReminderStatus.SENT,
+                                                       log.last_attempt_at, "")
+        log.full_clean()
+        log.save()
+    return log
 
 
 # --- Import ------------------------------------------------------------------------------

@@ -100,6 +100,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+    # A database host that does not answer fails the request (and /healthz, 503) after this
+    # many seconds instead of the system's TCP timeout (minutes).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -----------------------------------------------------------------------------
@@ -244,10 +248,17 @@ SPECTACULAR_SETTINGS = {
 # --- Celery ---------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
 CELERY_BROKER_DIR = Path(env("CELERY_BROKER_DIR", default=str(VAR_DIR / "broker")))
+REDIS_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    # kombu waits forever on a Redis that accepted the connection and went silent (a
+    # failover, a dropped NAT entry); a publish from a web request gives up instead. Longer
+    # than the worker's blocking poll (1 s), which must not time out.
+    "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=5.0),
+}
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_BROKER_TRANSPORT_OPTIONS
 else:
     # kombu's filesystem transport: messages are files in var/broker, so a real worker
     # process runs the jobs without any server.
@@ -283,9 +294,20 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {}
 
 # --- Cache ----------------------------------------------------------------------------
+# Nothing in the cache is needed to answer a request (the token endpoint's throttle counts
+# there): with Redis down the cache fails open (cpc/cache.py), logging a warning, and gives
+# up connecting or reading after REDIS_CACHE_TIMEOUT seconds, so no request waits long.
+REDIS_CACHE_TIMEOUT = env.float("REDIS_CACHE_TIMEOUT", default=1.0)
+
+
+def redis_cache_settings(url: str) -> dict:
+    return {"BACKEND": "cpc.cache.FailOpenRedisCache", "LOCATION": url,
+            "OPTIONS": {"socket_connect_timeout": REDIS_CACHE_TIMEOUT,
+                        "socket_timeout": REDIS_CACHE_TIMEOUT}}
+
+
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": REDIS_URL}}
+    CACHES = {"default": redis_cache_settings(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -294,6 +316,15 @@ EMAIL_BACKEND = env(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="cpc-oversight@localhost")
+# The SMTP server (production's backend). A send that fails is recorded and tried again
+# (reminders: contributions.services.reminders_send); a silent server is given up on after
+# EMAIL_TIMEOUT seconds rather than holding a worker.
+EMAIL_HOST = env("DJANGO_EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("DJANGO_EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("DJANGO_EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("DJANGO_EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("DJANGO_EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=30)
 
 # --- Imports --------------------------------------------------------------------------
 # The largest spreadsheet (CSV or XLSX) an import accepts, in bytes; see

@@ -1,0 +1,72 @@
+"""Django's Redis cache, failing open: with Redis unreachable the request goes on without it.
+
+The cache holds nothing a request cannot do without (today the token endpoint's throttle
+counts there), so a Redis that refuses connections or does not answer within the socket
+timeouts (``cpc.settings.base.redis_cache_settings``) must not fail the request: a read
+finds nothing, a write is dropped, and a warning is logged. This is what django-redis calls
+``IGNORE_EXCEPTIONS``, on Django's own backend. Brute-force protection does not depend on it:
+the sign-in lockout (django-axes) counts in the database.
+
+Only a Redis that cannot be reached is ignored; any other error (a wrong command, a full
+Redis refusing writes) still raises.
+"""
+
+import functools
+import logging
+
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+# redis-py's ConnectionError covers refused and reset connections and a Redis still loading;
+# its TimeoutError a connect or read past the socket timeouts.
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
+
+
+def _missing_key(key, delta=1, version=None):
+    # incr()'s contract for a key that is not there: the cache looks empty.
+    raise ValueError(f"Key '{key}' not found (the cache is unavailable).")
+
+
+# What each operation answers while Redis is away: the answer of an empty cache that keeps
+# nothing (``set_many`` returns the keys it could not store).
+FALLBACKS = {
+    "get": lambda key, default=None, version=None: default,
+    "get_many": lambda keys, version=None: {},
+    "has_key": lambda key, version=None: False,
+    "add": lambda *args, **kwargs: False,
+    "set": lambda *args, **kwargs: None,
+    "set_many": lambda data, timeout=None, version=None: list(data),
+    "touch": lambda *args, **kwargs: False,
+    "delete": lambda *args, **kwargs: False,
+    "delete_many": lambda *args, **kwargs: None,
+    "clear": lambda: False,
+    "incr": _missing_key,
+}
+
+
+def _fail_open(name, method):
+    fallback = FALLBACKS[name]
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except UNREACHABLE as error:
+            logger.warning("Cache unavailable, %s skipped: %s: %s", name,
+                           type(error).__name__, error)
+            return fallback(*args, **kwargs)
+
+    return wrapper
+
+
+class FailOpenRedisCache(RedisCache):
+    """``django.core.cache.backends.redis.RedisCache`` whose every operation survives an
+    unreachable Redis (``decr`` and ``get_or_set`` go through the wrapped ones)."""
+
+
+for _name in FALLBACKS:
+    setattr(FailOpenRedisCache, _name, _fail_open(_name, getattr(RedisCache, _name)))
+del _name
