@@ -28,6 +28,23 @@ TITLES = {
     6: "Sustainability discussed at the dialogue and the plan not overdue",
 }
 
+# What each check requires, in words (the criterion a report prints under each finding).
+CRITERIA = {
+    1: "The fiscal year's annual dialogue has its key indicators identified, and shared with "
+       "the partner government by a recorded channel, both before the day the dialogue is held "
+       "(or, while planned, scheduled).",
+    2: "Every key indicator of the held dialogue was discussed with an approved actual value "
+       "on record.",
+    3: "Every performance indicator tracked in the fiscal year has an annual target for that "
+       "year; a target proposed at a dialogue counts once TIP Office staff accept it.",
+    4: "The program guidance in force during the fiscal year references the need for "
+       "indicator targets.",
+    5: "At least one partner-government contribution of the fiscal year has a value above "
+       "zero, evidence attached and TIP Office staff verification.",
+    6: "The held dialogue records a discussion of sustainability, and the compact's "
+       "sustainability plan is not overdue.",
+}
+
 
 @dataclass(frozen=True)
 class Check:

@@ -124,6 +124,8 @@ class CompactSection:
     # compact report of each compact has the full tables.
     other_indicators: int = 0
     funding_shown: list[FundingYear] = field(default_factory=list)
+    progress: dict = field(default_factory=dict)  # indicator id -> IndicatorProgress
+    contribution_facts: ContributionFacts = NO_CONTRIBUTIONS
 
     @property
     def checks_met(self) -> int:
@@ -176,6 +178,19 @@ class ReportContent:
     guidance: GuidanceDocument | None
     timeline_svg: str = ""
     compacts_in_timeline: int = 0
+    findings: list = field(default_factory=list)
+    recommendations: list = field(default_factory=list)
+    reliability: object | None = None
+    changes: list = field(default_factory=list)
+    compared: bool = False  # whether FY N-1 had anything to compare with
+    detail_limit: int = 0
+    figures: dict = field(default_factory=dict)
+
+    @property
+    def summary_only(self) -> bool:
+        """Past the detail limit, the program report gives each compact one row of a summary
+        table instead of a section of its own."""
+        return self.is_program and len(self.sections) > self.detail_limit
 
     @property
     def is_program(self) -> bool:
@@ -207,6 +222,22 @@ def report_content(*, kind: str, fiscal_year: int, compact_id: int | None,
         subject=subject, sections=sections, check_summary=_check_summary(sections),
         guidance=guidance,
     )
+    from django.conf import settings
+
+    from oversight.models import GaoAgencyAction, GaoRecommendation
+
+    content.detail_limit = settings.REPORTS_PROGRAM_DETAIL_LIMIT
+    content.recommendations = list(GaoRecommendation.objects.prefetch_related(
+        Prefetch("actions", queryset=GaoAgencyAction.objects.order_by("date", "pk"))))
+    content.findings = findings(sections, fiscal_year,
+                                {s.compact.pk: s.contribution_facts for s in sections},
+                                content.recommendations)
+    content.reliability = reliability([s.compact.pk for s in sections], fiscal_year,
+                                      data_as_of)
+    progress_of = {pk: p for s in sections for pk, p in s.progress.items()}
+    content.compared = any(s.compact.is_active_in(fiscal_year - 1) for s in sections)
+    content.changes = changes_since_last_year(sections, fiscal_year, today, progress_of)
+    content.figures = _figures(content)
     if kind == ReportKind.PROGRAM_OVERSIGHT:
         bars = _timeline_bars(fiscal_year)
         content.compacts_in_timeline = len(bars)
@@ -245,8 +276,11 @@ def _sections(compacts: list[Compact], *, fiscal_year: int, today: dt.date,
     ids = [c.pk for c in compacts]
     if not ids:
         return []
-    indicators_of = _indicators_by_compact(ids)
-    dialogues_of = _dialogues_by_compact(ids, fiscal_year)
+    # The program report prints key indicators only: it reads no other, and counts the rest.
+    indicators_of = _indicators_by_compact(ids, key_only=summary)
+    others = _other_indicator_counts(ids) if summary else {}
+    # The program report prints the year's dialogue only: it reads no other.
+    dialogues_of = _dialogues_by_compact(ids, fiscal_year, only_the_year=summary)
     recorded = _recorded_contributions(ids)
     plans = _plans(ids)
     checks_of = compliance_for_compacts(compacts, fiscal_year=fiscal_year, today=today)
@@ -262,8 +296,10 @@ def _sections(compacts: list[Compact], *, fiscal_year: int, today: dt.date,
                              progress[i.pk].life_of_compact) for i in indicators]
         rows = [_partner_budget_checked(r, facts.get(compact.pk, NO_CONTRIBUTIONS),
                                         fiscal_year) for r in rows]
-        funding = funding_years(compact, awards=compact.awards.all(),
-                                recorded=recorded.get(compact.pk, {}))
+        # Nothing after the report's year: a FY2025 report shows no FY2026 figures.
+        funding = [f for f in funding_years(compact, awards=compact.awards.all(),
+                                            recorded=recorded.get(compact.pk, {}))
+                   if f.fiscal_year <= fiscal_year]
         anchor = f"compact-{compact.pk}"
         plan = plans.get(compact.pk)
         sections.append(CompactSection(
@@ -273,23 +309,37 @@ def _sections(compacts: list[Compact], *, fiscal_year: int, today: dt.date,
             funding=funding,
             funding_chart="" if summary else _funding_chart(funding, compact, anchor),
             indicators=[r for r in rows if r.indicator.is_key] if summary else rows,
-            other_indicators=sum(1 for r in rows if not r.indicator.is_key) if summary else 0,
+            other_indicators=others.get(compact.pk, 0),
             funding_shown=[f for f in funding if f.fiscal_year == fiscal_year] if summary
             else funding,
             key_charts=[] if summary else [
-                (i, _indicator_chart(i, progress[i.pk].years, f"{anchor}-ind-{i.pk}"))
+                (i, _indicator_chart(i, [p for p in progress[i.pk].years
+                                         if p.fiscal_year <= fiscal_year],
+                                        f"{anchor}-ind-{i.pk}"))
                 for i in indicators if i.is_key
             ],
             dialogues=[_dialogue_row(d) for d in dialogues_of.get(compact.pk, [])
                        if not summary or d.fiscal_year == fiscal_year],
             plan=plan,
             measures=list(plan.measures.all()) if plan is not None else [],
+            progress=progress,
+            contribution_facts=facts.get(compact.pk, NO_CONTRIBUTIONS),
         ))
     return sections
 
 
-def _indicators_by_compact(ids: list[int]) -> dict[int, list[Indicator]]:
-    indicators = Indicator.objects.filter(compact_id__in=ids).prefetch_related(
+def _other_indicator_counts(ids: list[int]) -> dict[int, int]:
+    from django.db.models import Count
+
+    return dict(Indicator.objects.filter(compact_id__in=ids, is_key=False).order_by()
+                .values_list("compact_id").annotate(n=Count("pk")))
+
+
+def _indicators_by_compact(ids: list[int], key_only: bool = False) -> dict[int, list[Indicator]]:
+    indicators = Indicator.objects.filter(compact_id__in=ids)
+    if key_only:
+        indicators = indicators.filter(is_key=True)
+    indicators = indicators.prefetch_related(
         Prefetch("targets", queryset=Target.objects.order_by("fiscal_year")),
         Prefetch("results", queryset=Result.objects.filter(status=ResultStatus.APPROVED)
                  .order_by("fiscal_year")),
@@ -300,9 +350,11 @@ def _indicators_by_compact(ids: list[int]) -> dict[int, list[Indicator]]:
     return grouped
 
 
-def _dialogues_by_compact(ids: list[int], fiscal_year: int) -> dict[int, list[Dialogue]]:
+def _dialogues_by_compact(ids: list[int], fiscal_year: int,
+                          only_the_year: bool = False) -> dict[int, list[Dialogue]]:
+    years = {"fiscal_year": fiscal_year} if only_the_year else {"fiscal_year__lte": fiscal_year}
     dialogues = (
-        Dialogue.objects.filter(compact_id__in=ids, fiscal_year__lte=fiscal_year)
+        Dialogue.objects.filter(compact_id__in=ids, **years)
         .prefetch_related(
             Prefetch("participants", queryset=Participant.objects.order_by("side", "name")),
             Prefetch("key_indicators", queryset=Indicator.objects.order_by("code")),
@@ -389,7 +441,7 @@ def _timeline_bars(fiscal_year: int) -> list[charts.TimelineBar]:
     compacts = (
         Compact.objects.with_current_end().select_related("country")
         .filter(start_date__isnull=False, end_date__isnull=False)
-        .filter(~Q(status__in=["draft", "negotiating"]))
+        .filter(~Q(status__in=["draft", "negotiating"]), start_date__lte=last)
         .order_by("start_date", "country__iso_code", "pk")
     )
     return [
@@ -400,3 +452,242 @@ def _timeline_bars(fiscal_year: int) -> list[charts.TimelineBar]:
         )
         for c in compacts
     ]
+
+
+# --- The GAO product: findings, recommendation record, reliability, change since last year --
+
+# What GAO said follows when each recommendation is not met (the "effect" of a finding).
+EFFECTS = {
+    1: "Without key indicators identified and shared ahead of the dialogue, partners cannot "
+       "prepare data on them, and the dialogue cannot hold them to account.",
+    2: "Without indicator data discussed, the dialogue cannot tell whether the partnership is "
+       "making progress or what to change.",
+    3: "Without annual targets, results cannot be judged against what was expected, and "
+       "progress cannot be assessed.",
+    4: "Without guidance that references targets, setting them depends on individual staff "
+       "and may not be sustained.",
+    5: "Without tracking partner-government contributions, State cannot tell whether the "
+       "partner is sharing the cost and building capacity to continue.",
+    6: "Without discussing sustainability and securing a plan, the gains of the partnership "
+       "may not last after U.S. funding ends.",
+}
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    compact: Compact
+    anchor: str
+    detail: str
+    evidence: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    number: int
+    title: str
+    criterion: str
+    effect: str
+    met: list[str]
+    not_met: list[FindingRow]
+    not_applicable: int
+    cause: str = ""
+
+
+def _evidence(section: CompactSection, number: int, fiscal_year: int,
+              facts: ContributionFacts) -> str:
+    """The records a check stood on, as dates and counts, so the reader can trace it."""
+    dialogue = next((r.dialogue for r in section.dialogues if r.dialogue.fiscal_year
+                     == fiscal_year), None)
+    if number in (1, 2, 6) and dialogue is None:
+        return f"No FY{fiscal_year} dialogue on record."
+    if number == 1:
+        return (f"Dialogue {_day(dialogue.held_on or dialogue.scheduled_for)} "
+                f"({dialogue.get_status_display().lower()}); key indicators identified "
+                f"{_day(dialogue.key_indicators_identified_on)}, shared "
+                f"{_day(dialogue.key_indicators_shared_on)}.")
+    if number == 2:
+        row = next(r for r in section.dialogues if r.dialogue is dialogue)
+        return (f"Dialogue held {_day(dialogue.held_on)}; discussed: "
+                f"{', '.join(row.discussed_codes) or 'none'}; key: "
+                f"{', '.join(row.key_indicator_codes) or 'none'}.")
+    if number == 3:
+        with_target = sum(1 for r in section.indicators if r.year and r.year.target is not None)
+        return f"{with_target} of {len(section.indicators)} indicators shown have a target."
+    if number == 5:
+        return (f"{facts.recorded} contribution(s) recorded for FY{fiscal_year}: "
+                f"{facts.counted} verified with evidence and a value, {facts.not_verified} "
+                f"not verified, {facts.without_evidence} without evidence.")
+    if number == 6:
+        plan = section.plan
+        plan_text = ("no plan on record" if plan is None else
+                     f"plan {plan.get_status_display().lower()}, requested "
+                     f"{_day(plan.requested_on)}, due {_day(plan.due_on)}, received "
+                     f"{_day(plan.received_on)}")
+        talked = "recorded" if dialogue.sustainability_discussed else "not recorded"
+        return f"Sustainability discussion {talked}; {plan_text}."
+    return "The guidance record named under what is missing."
+
+
+def _day(day) -> str:
+    return day.isoformat() if day else "not recorded"
+
+
+def findings(sections: list[CompactSection], fiscal_year: int,
+             facts: dict[int, ContributionFacts],
+             recommendations: list) -> list[Finding]:
+    from oversight.compliance import CRITERIA
+
+    # The record's own words on why a recommendation is still open: the cause where recorded.
+    causes = {r.number: r.status_note for r in recommendations if r.status == "open"}
+    result = []
+    for number, title in TITLES.items():
+        met, not_met, na = [], [], 0
+        for section in sections:
+            check = section.checks[number - 1]
+            if check.status == MET:
+                met.append(section.compact.country.name)
+            elif check.status == NOT_MET:
+                not_met.append(FindingRow(
+                    section.compact, section.anchor, check.detail,
+                    _evidence(section, number, fiscal_year,
+                              facts.get(section.compact.pk, NO_CONTRIBUTIONS))))
+            else:
+                na += 1
+        result.append(Finding(number, title, CRITERIA[number], EFFECTS[number], met, not_met,
+                              na, cause=causes.get(number, "")))
+    return result
+
+
+@dataclass(frozen=True)
+class Change:
+    compact: str
+    what: str
+    before: str
+    after: str
+
+
+def changes_since_last_year(sections: list[CompactSection], fiscal_year: int,
+                            today: dt.date, progress_of: dict) -> list[Change]:
+    """Checks that flipped and key indicators whose status moved, FY N-1 to FY N."""
+    previous = fiscal_year - 1
+    compacts = [s.compact for s in sections if s.compact.is_active_in(previous)]
+    before = compliance_for_compacts(compacts, fiscal_year=previous, today=today)
+    changes = []
+    for section in sections:
+        name = section.compact.country.name
+        for check in section.checks:
+            old = before.get(section.compact.pk)
+            if old is None:
+                continue
+            was = old[check.recommendation - 1].status
+            if was != check.status:
+                changes.append(Change(name, f"Check {check.recommendation}: {check.title}",
+                                      CHECK_LABELS[was], CHECK_LABELS[check.status]))
+        for row in section.indicators:
+            if not row.indicator.is_key or row.year is None:
+                continue
+            prior = progress_of.get(row.indicator.pk)
+            prior = prior.for_year(previous) if prior else None
+            if prior is not None and prior.status != row.year.status:
+                changes.append(Change(name, f"Indicator {row.indicator.code}",
+                                      status_label(prior), row.status_label))
+    return changes
+
+
+@dataclass(frozen=True)
+class Reliability:
+    approved: int
+    submitted: int
+    returned: int
+    changed_after_close: list[tuple[str, int]]
+
+    @property
+    def results(self) -> int:
+        return self.approved + self.submitted + self.returned
+
+    def share(self, count: int) -> str:
+        return f"{count / self.results:.0%}" if self.results else "—"
+
+
+def reliability(ids: list[int], fiscal_year: int, data_as_of: dt.datetime) -> Reliability:
+    """Shares of results by review status, and how many records of the year or before were
+    changed after the fiscal year closed (from the change history)."""
+    from django.db.models import Count
+
+    counts = dict(Result.objects.filter(indicator__compact_id__in=ids,
+                                        fiscal_year__lte=fiscal_year).order_by()
+                  .values_list("status").annotate(n=Count("pk")))
+    closed = dt.datetime.combine(fiscal_year_bounds(fiscal_year)[1] + dt.timedelta(days=1),
+                                 dt.time.min, tzinfo=dt.UTC)
+    changed = []
+    for label, model, compact_path in (
+        ("Indicator results", Result, "indicator__compact_id__in"),
+        ("Annual targets", Target, "indicator__compact_id__in"),
+        ("Annual dialogues", Dialogue, "compact_id__in"),
+        ("Partner contributions", Contribution, "compact_id__in"),
+    ):
+        n = (model.history.filter(**{compact_path: ids}, fiscal_year__lte=fiscal_year,
+                                  history_type="~", history_date__gte=closed,
+                                  history_date__lte=data_as_of)
+             .values("id").distinct().count())
+        changed.append((label, n))
+    return Reliability(counts.get(ResultStatus.APPROVED, 0),
+                       counts.get(ResultStatus.SUBMITTED, 0),
+                       counts.get(ResultStatus.RETURNED, 0), changed)
+
+
+def _sum_reported(values) -> Decimal | None:
+    reported = [v for v in values if v is not None]
+    return sum(reported, ZERO) if reported else None
+
+
+def portfolio_funding(sections: list[CompactSection], fiscal_year: int) -> list[FundingYear]:
+    """U.S. awards and partner contributions of all the report's compacts, by fiscal year, up
+    to the report's year."""
+    by_year: dict[int, list[FundingYear]] = defaultdict(list)
+    for section in sections:
+        for year in section.funding:
+            if year.fiscal_year <= fiscal_year:
+                by_year[year.fiscal_year].append(year)
+    return [FundingYear(fy, sum((y.us_awards_usd for y in ys), ZERO),
+                        _sum_reported(y.partner_planned_usd for y in ys),
+                        _sum_reported(y.partner_recorded_usd for y in ys))
+            for fy, ys in sorted(by_year.items())]
+
+
+MULTIPLE_YEARS = 4  # the key-indicator panels cover the report's year and three before it
+
+
+def key_indicator_status_by_year(sections: list[CompactSection],
+                                 fiscal_year: int) -> list[tuple[str, dict[str, int]]]:
+    panels = []
+    for year in range(fiscal_year - MULTIPLE_YEARS + 1, fiscal_year + 1):
+        counts: dict[str, int] = defaultdict(int)
+        for section in sections:
+            for row in section.indicators:
+                if not row.indicator.is_key:
+                    continue
+                progress = section.progress.get(row.indicator.pk)
+                point = progress.for_year(year) if progress else None
+                if point is None:
+                    continue
+                status = point.status if point.status in JUDGED else "other"
+                counts[status] += 1
+        panels.append((f"FY{year}", dict(counts)))
+    return panels
+
+
+def _figures(content: ReportContent) -> dict[str, str]:
+    """The report's figures (SVG), every one limited to data up to the report's year."""
+    fy, sections = content.fiscal_year, content.sections
+    return {
+        "heat_map": charts.heat_map_svg(
+            chart_id="fig-heat", title=f"The six checks by compact, FY{fy}",
+            rows=[(s.compact.country.name, [c.status for c in s.checks]) for s in sections]),
+        "funding": funding_chart_svg(
+            portfolio_funding(sections, fy), width=720, height=260, chart_id="fig-funding",
+            title=f"U.S. awards and partner contributions by fiscal year, to FY{fy}"),
+        "multiples": charts.status_multiples_svg(
+            chart_id="fig-multiples", title=f"Key indicators by status, FY{fy - 3} to FY{fy}",
+            panels=key_indicator_status_by_year(sections, fy)),
+    }

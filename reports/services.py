@@ -237,7 +237,11 @@ def _error_text(error: BaseException) -> str:
     from celery.exceptions import SoftTimeLimitExceeded
 
     if isinstance(error, SoftTimeLimitExceeded):
-        return "Rendering took longer than the time limit and was stopped."
+        from django.conf import settings
+
+        return (f"Rendering took longer than the time limit "
+                f"({settings.REPORTS_RENDER_SOFT_TIME_LIMIT} s) and was stopped. Re-run the "
+                "report; if it stops again, the worker is overloaded: try at a quieter time.")
     last = traceback.extract_tb(error.__traceback__)[-1:] if error.__traceback__ else []
     where = f" (at {last[0].filename.rsplit('/', 1)[-1]}:{last[0].lineno})" if last else ""
     return f"{type(error).__name__}: {error}{where}"[:2000]

@@ -15,6 +15,8 @@ from .api import pdf_response
 from .forms import ReportRequestForm
 from .models import ReportStatus
 
+SESSION_KEY = "reports:last-request"
+
 
 def _jobs_context(user) -> dict:
     jobs = list(selectors.report_job_list(user=user)[:50])
@@ -27,17 +29,23 @@ def _jobs_context(user) -> dict:
 class ReportCenterView(RoleRequiredMixin, TemplateView):
     template_name = "reports/report_center.html"
 
-    def _form(self, data=None) -> ReportRequestForm:
+    def _form(self, data=None, choice=None) -> ReportRequestForm:
         user = self.request.user
-        return ReportRequestForm(data, user=user,
+        return ReportRequestForm(data, user=user, choice=choice,
                                  compacts=selectors.report_compact_choices(user=user))
 
     def get(self, request, *args, **kwargs):
-        return self.render_to_response(self._context(self._form()))
+        # A changed kind or compact (htmx, or the "Update choices" button without JavaScript)
+        # offers the choices that go with it; otherwise the user's last request.
+        choice = request.GET if "kind" in request.GET else request.session.get(SESSION_KEY)
+        return self.render_to_response(self._context(self._form(choice=choice)))
 
     def post(self, request, *args, **kwargs):
+        if "refresh" in request.POST:
+            return self.render_to_response(self._context(self._form(choice=request.POST)))
         form = self._form(request.POST)
         if form.is_valid():
+            request.session[SESSION_KEY] = form.remembered()
             try:
                 job = services.report_request(user=request.user, **form.cleaned_data)
             except ValidationError as error:

@@ -54,3 +54,15 @@ def usd_reported(value) -> str:
     if value is None or value == "":
         return "not reported"
     return usd(value)
+
+
+@register.filter
+def unit_phrase(label: str) -> str:
+    """A unit inside a sentence: lower case, except abbreviations ("U.S. dollars")."""
+    return " ".join(word if "." in word or word.isupper() else word.lower()
+                    for word in str(label).split(" "))
+
+
+@register.filter
+def share(count: int, reliability) -> str:
+    return reliability.share(count)

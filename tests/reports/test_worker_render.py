@@ -53,7 +53,8 @@ def test_requested_report_is_rendered_by_the_worker_and_says_what_the_data_says(
         "kind": "compact_oversight", "compact": peru_compact.pk, "fiscal_year": FISCAL_YEAR,
     })
     assert response.status_code == 202, response.content
-    assert response.json()["status"] == "queued"
+    # The answer is read after the dispatch: a quick worker may have claimed the job already.
+    assert response.json()["status"] in ("queued", "running")
     assert "detail" not in response.json()
 
     # Then the real worker renders it
