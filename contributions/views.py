@@ -81,6 +81,7 @@ class CompactMixin(RoleRequiredMixin):
 class CompactListView(RoleRequiredMixin, ListView):
     template_name = "contributions/compact_list.html"
     context_object_name = "compacts"
+    paginate_by = 50
 
     def get_queryset(self):
         return selectors.compact_list(user=self.request.user).select_related(
@@ -504,6 +505,7 @@ class PlanDocumentView(RoleRequiredMixin, View):
 class OverduePlansView(RoleRequiredMixin, ListView):
     template_name = "contributions/overdue_plans.html"
     context_object_name = "plans"
+    paginate_by = 50
 
     def get_queryset(self):
         return selectors.overdue_plan_list(user=self.request.user)

@@ -2,17 +2,20 @@
 
 No sign-in, no session, no template: the database answers ``SELECT 1``, the Celery broker
 answers a ping (Redis) or has its folder writable (the embedded filesystem broker), and
-the private storage takes a small file. 200 when every part is ``ok``, else 503. The body
-names each part but never the error itself (the caller is anonymous); the log has it.
+the private storage (folder or bucket) takes a small file. 200 when every part is ``ok``,
+else 503. The body names each part but never the error itself (the caller is anonymous); the
+log has it.
 """
 
 import logging
 import os
-import tempfile
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.db import connections
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
@@ -51,11 +54,16 @@ def check_broker() -> None:
 
 
 def check_storage() -> None:
-    root = Path(settings.PRIVATE_STORAGE_ROOT)
-    root.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=root, prefix=".healthz-") as probe:
-        probe.write(b"ok")
-        probe.flush()
+    """The private storage takes, reads back and deletes a small file: the folder on disk,
+    or the S3 bucket when PRIVATE_STORAGE_URL is set (through the same storage API)."""
+    storage = storages["private"]
+    name = storage.save(f".healthz-{uuid.uuid4().hex}", ContentFile(b"ok"))
+    try:
+        with storage.open(name, "rb") as probe:
+            if probe.read() != b"ok":
+                raise OSError("the storage gave back other bytes than it was given")
+    finally:
+        storage.delete(name)
 
 
 CHECKS: dict[str, Callable[[], None]] = {

@@ -3,6 +3,8 @@
 See docs/security.md for the whole picture (lockout, tokens, CSP, sessions).
 """
 
+import time
+
 from django.conf import settings
 
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=()"
@@ -36,4 +38,28 @@ class PermissionsPolicyMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
+
+
+REFRESHED_KEY = "_idle_refreshed_at"
+
+
+class SessionIdleRefreshMiddleware:
+    """The idle timeout (SESSION_COOKIE_AGE) restarts with use, without a database write on
+    every request: a signed-in session is saved again, moving its end forward, when its
+    last refresh is more than SESSION_REFRESH_SECONDS old. So a session ends between
+    SESSION_COOKIE_AGE minus that interval and SESSION_COOKIE_AGE after the last request;
+    Django's SESSION_SAVE_EVERY_REQUEST would cost an UPDATE and a commit on every page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.is_empty() or not session.session_key:
+            return response
+        now = int(time.time())
+        if now - session.get(REFRESHED_KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
+            session[REFRESHED_KEY] = now  # marks the session modified: saved with a new end
         return response

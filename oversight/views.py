@@ -2,14 +2,20 @@
 around the six GAO checks."""
 
 import datetime as dt
+import hashlib
+from functools import cached_property
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 
@@ -24,7 +30,9 @@ from cpc.versions import VERSION_FIELD, RecordChanged, add_version, check_versio
 from dialogues.selectors import upcoming_dialogue_list
 
 from . import selectors, services
-from .compliance import TITLES, compact_compliance, compliance_for_compacts
+from .check_cache import TIMEOUT_SECONDS as CHECKS_TIMEOUT_SECONDS
+from .check_cache import cached_compliance_for_compacts, records_version
+from .compliance import TITLES
 from .forms import GaoActionForm, GaoStatusForm
 
 
@@ -56,8 +64,8 @@ class CompactDetailView(RoleRequiredMixin, DetailView):
                                          fiscal_year_of(timezone.localdate()))
         context["compliance_year"] = fiscal_year
         context["compliance_years"] = years
-        context["compliance_checks"] = compact_compliance(compact=compact,
-                                                          fiscal_year=fiscal_year)
+        context["compliance_checks"] = cached_compliance_for_compacts(
+            [compact], fiscal_year=fiscal_year, today=timezone.localdate())[compact.pk]
         context["can_plan_dialogue"] = scoping.can_record_in(self.request.user,
                                                              compact.country_id)
         return context
@@ -76,20 +84,11 @@ DASHBOARD_LIST_SIZE = 20
 UPCOMING_DAYS = 30
 
 
-def page_query(request) -> str:
-    """The current query string without ``page``, ready for ``?{{ page_query }}page=N``."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    encoded = query.urlencode()
-    return f"{encoded}&" if encoded else ""
-
-
 def paginate(request, items, per_page: int) -> dict:
     """The context ``includes/pagination.html`` reads, for ``items`` paged by ``?page=``."""
     paginator = Paginator(items, per_page)
     page = paginator.get_page(request.GET.get("page"))
-    return {"paginator": paginator, "page_obj": page, "is_paginated": page.has_other_pages(),
-            "page_query": page_query(request)}
+    return {"paginator": paginator, "page_obj": page, "is_paginated": page.has_other_pages()}
 
 
 class DashboardView(RoleRequiredMixin, TemplateView):
@@ -111,9 +110,10 @@ class DashboardView(RoleRequiredMixin, TemplateView):
                          selectors.dashboard_compact_list(user=user, fiscal_year=fiscal_year),
                          DASHBOARD_PAGE_SIZE)
         compacts = list(pages["page_obj"].object_list)
-        checks = compliance_for_compacts(compacts, fiscal_year=fiscal_year, today=today)
+        rows = CheckRows(compacts, fiscal_year=fiscal_year, today=today)
         context |= pages
-        context["rows"] = [(compact, checks[compact.pk]) for compact in compacts]
+        context["rows"] = rows
+        context["checks_table"] = checks_table(rows, request=self.request)
         context["fiscal_year"] = fiscal_year
         context["fiscal_years"] = years
         context["upcoming_dialogues"], context["more_upcoming_dialogues"] = _bounded(
@@ -122,6 +122,47 @@ class DashboardView(RoleRequiredMixin, TemplateView):
         context["overdue_plans"], context["more_overdue_plans"] = _bounded(
             overdue_plan_list(user=user, on=today))
         return context
+
+
+class CheckRows:
+    """The page's compacts with their six checks, computed only when read: a dashboard table
+    served from the cache never computes them."""
+
+    def __init__(self, compacts, *, fiscal_year: int, today: dt.date):
+        self.compacts, self.fiscal_year, self.today = compacts, fiscal_year, today
+
+    @cached_property
+    def rows(self) -> list:
+        checks = cached_compliance_for_compacts(self.compacts, fiscal_year=self.fiscal_year,
+                                                today=self.today)
+        return [(compact, checks[compact.pk]) for compact in self.compacts]
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self):
+        return len(self.compacts)
+
+    def __getitem__(self, index):
+        return self.rows[index]
+
+
+def checks_table(rows: CheckRows, *, request) -> str:
+    """The dashboard's table of checks, rendered once per page of compacts, fiscal year, day
+    and records version, then served from the cache: the same rows give the same HTML
+    whoever reads them (what a user may see is decided by which compacts are in ``rows``)."""
+    if not rows.compacts:
+        return ""
+    ids = ",".join(str(compact.pk) for compact in rows.compacts)
+    digest = hashlib.sha256(ids.encode()).hexdigest()[:32]
+    key = (f"dashboard-table:{records_version()}:{get_language()}:{rows.fiscal_year}:"
+           f"{rows.today.isoformat()}:{digest}")
+    table = cache.get(key)
+    if table is None:
+        table = render_to_string("oversight/_dashboard_table.html",
+                                 {"rows": rows, "fiscal_year": rows.fiscal_year}, request)
+        cache.set(key, table, timeout=CHECKS_TIMEOUT_SECONDS)
+    return mark_safe(table)  # rendered by our own template, which escapes every value
 
 
 def _bounded(queryset) -> tuple[list, bool]:

@@ -13,6 +13,12 @@ itself, and a virtualenv of its own) and then calls this script with:
   APP_VENV  the virtualenv of that install
   DATABASE_URL, REDIS_URL   a fresh PostgreSQL database and a Redis database of its own
 
+Web and workers may run on different machines: the private files (evidence, reports) go to
+an S3-compatible bucket (PRIVATE_STORAGE_URL), here a local S3-protocol server (moto's server
+mode, from the test tools' virtualenv this script runs in), and gunicorn and the worker are
+each given a private folder of their own, so a report the worker renders reaches the web
+server only through the bucket.
+
 This script migrates, loads the demo data with a random DEMO_PASSWORD, starts gunicorn
 (production settings, SECURE_SSL_REDIRECT on, requests marked ``X-Forwarded-Proto: https``
 as a trusted proxy would), a worker and beat; signs in through the login form, opens the
@@ -36,6 +42,10 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+SOURCE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(SOURCE_DIR))
+from tests.s3 import MotoServer  # noqa: E402  (the test tools' S3-protocol server)
 
 APP_DIR = Path(os.environ["APP_DIR"]).resolve()
 APP_VENV = Path(os.environ["APP_VENV"]).resolve()
@@ -175,7 +185,7 @@ def csrf_token(html: bytes) -> str:
     return match.group(1).decode() if match else ""
 
 
-def smoke(browser: Browser, password: str) -> None:
+def smoke(browser: Browser, password: str, bucket: "Bucket") -> None:
     status, body = wait_for_health(browser, 60)
     check("/healthz answers 200 over plain HTTP (exempt from the HTTPS redirect)",
           status == 200 and body.get("status") == "ok", f"HTTP {status} {body}")
@@ -259,14 +269,34 @@ def smoke(browser: Browser, password: str) -> None:
               f"HTTP {status}, {len(pdf)} bytes, {job.get('page_count')} pages")
         check("the PDF matches the SHA-256 the API reports",
               hashlib.sha256(pdf).hexdigest() == job.get("sha256"), job.get("sha256", ""))
+        keys = bucket.server.keys(bucket.name)
+        reports = [key for key in keys if key.startswith("private/reports/")]
+        check("the worker stored the PDF in the bucket, where the web server read it",
+              len(reports) == 1 and bucket.server.read(bucket.name, reports[0]) == pdf,
+              str(keys))
+        local = [str(p) for folder in bucket.folders for p in folder.rglob("*.pdf")]
+        check("no PDF in the web server's or the worker's own folder", local == [], str(local))
 
     status, _, _ = browser.api("/api/v1/auth/token/", method="DELETE", token=token)
     after, _, _ = browser.api("/api/v1/me/", token=token)
     check("the token is revoked", status == 204 and after == 401, f"HTTP {status}, then {after}")
 
 
+class Bucket:
+    def __init__(self, server: MotoServer, name: str, folders: list[Path]):
+        self.server, self.name, self.folders = server, name, folders
+
+
 def main() -> int:
     LOG_DIR.mkdir(parents=True, exist_ok=True)
+    s3 = MotoServer().start()
+    try:
+        return run(s3)
+    finally:
+        s3.stop()
+
+
+def run(s3: MotoServer) -> int:
     port = free_port()
     password = secrets.token_urlsafe(16)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DEMO_"))}
@@ -278,6 +308,10 @@ def main() -> int:
         "PRIVATE_STORAGE_ROOT": str(WORK_DIR / "private"),
         "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
     })
+    bucket = Bucket(s3, s3.new_bucket(), [WORK_DIR / "web-private", WORK_DIR / "worker-private"])
+    env.update(s3.environ(bucket.name))
+    web_env = env | {"PRIVATE_STORAGE_ROOT": str(bucket.folders[0])}
+    worker_env = env | {"PRIVATE_STORAGE_ROOT": str(bucket.folders[1])}
 
     migrate = manage(env, "migrate", "--noinput")
     check("migrate", migrate.returncode == 0, "" if migrate.returncode == 0
@@ -295,16 +329,16 @@ def main() -> int:
     processes = {
         "gunicorn": start("gunicorn", [
             str(BIN / "gunicorn"), "cpc.wsgi:application", "-c", "gunicorn.conf.py",
-            "--bind", f"127.0.0.1:{port}", "--workers", "2"], env),
+            "--bind", f"127.0.0.1:{port}", "--workers", "2"], web_env),
         "celery worker": start("worker", [
             str(BIN / "celery"), "-A", "cpc", "worker", "--loglevel=INFO",
-            "--concurrency=1"], env),
+            "--concurrency=1"], worker_env),
         "celery beat": start("beat", [
             str(BIN / "celery"), "-A", "cpc", "beat", "--loglevel=INFO",
             "--schedule", str(WORK_DIR / "celerybeat-schedule")], env),
     }
     try:
-        smoke(Browser(f"http://127.0.0.1:{port}"), password)
+        smoke(Browser(f"http://127.0.0.1:{port}"), password, bucket)
         running = {name: p.poll() is None for name, p in processes.items()}
         check("gunicorn, worker and beat still running", all(running.values()), str(running))
         beat_log = (LOG_DIR / "beat.log").read_text()

@@ -1,10 +1,13 @@
-"""The Compose file: secrets come from the environment, with no fallback."""
+"""The Compose file: secrets come from the environment, with no fallback; the stack is laid
+out as on several machines (replicas sharing only the database, the broker and the bucket)."""
 
 import re
 from pathlib import Path
 
+import yaml
+
 COMPOSE = Path(__file__).resolve().parent.parent / "docker-compose.yml"
-SECRETS = ("DJANGO_SECRET_KEY", "POSTGRES_PASSWORD")
+SECRETS = ("DJANGO_SECRET_KEY", "POSTGRES_PASSWORD", "MINIO_ROOT_USER", "MINIO_ROOT_PASSWORD")
 
 
 def test_compose_secrets_have_no_default():
@@ -18,3 +21,24 @@ def test_compose_secrets_have_no_default():
 
 def test_compose_health_check_calls_healthz():
     assert "/healthz" in COMPOSE.read_text()
+
+
+def test_compose_runs_replicas_that_share_only_the_database_broker_and_bucket():
+    services = yaml.safe_load(COMPOSE.read_text())["services"]
+    replicas = {name: services[name].get("deploy", {}).get("replicas", 1)
+                for name in ("web", "worker", "beat")}
+    assert replicas == {"web": 2, "worker": 2, "beat": 1}
+    for name in ("web", "worker", "beat", "migrate"):
+        environment = services[name]["environment"]
+        assert environment["PRIVATE_STORAGE_URL"].startswith("s3://"), name
+        assert environment["AWS_S3_ENDPOINT_URL"] == "http://minio:9000", name
+        # No disk shared between replicas: the private files are in the bucket.
+        assert not services[name].get("volumes"), name
+    # One published port, the proxy's, in front of the web replicas.
+    published = {name for name, service in services.items() if service.get("ports")}
+    assert published == {"proxy"}
+    nginx = (COMPOSE.parent / "deploy" / "nginx.conf").read_text()
+    assert "server web:8000" in nginx
+    # Migrations run once, before the replicas start.
+    assert services["web"]["depends_on"]["migrate"]["condition"] == (
+        "service_completed_successfully")

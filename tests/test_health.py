@@ -5,12 +5,16 @@ import importlib
 import pytest
 
 from cpc import health
+from cpc.settings.storage import private_storage
 
 
 @pytest.fixture
 def private_root(settings, tmp_path):
-    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
-    return settings.PRIVATE_STORAGE_ROOT
+    root = tmp_path / "private"
+    root.mkdir()
+    settings.STORAGES = {**settings.STORAGES,
+                         "private": private_storage(url="", root=str(root), environ={})}
+    return root
 
 
 def test_healthz_answers_ok_for_an_anonymous_caller(client, db, private_root):
@@ -53,7 +57,8 @@ def test_healthz_finds_an_unreachable_redis(client, db, settings, private_root):
 def test_healthz_finds_storage_that_cannot_be_written(client, db, settings, tmp_path):
     not_a_folder = tmp_path / "file"
     not_a_folder.write_text("x")
-    settings.PRIVATE_STORAGE_ROOT = not_a_folder
+    settings.STORAGES = {**settings.STORAGES,
+                         "private": private_storage(url="", root=str(not_a_folder), environ={})}
 
     response = client.get("/healthz")
 

@@ -210,17 +210,15 @@ class TestCheck2DataDiscussedWithApprovedFigures:
                                                                    dialogue):
         key = dialogue.key_indicators.get()
         client.force_login(ghana_officer)
-        response = client.post(f"/dialogues/{dialogue.pk}/log/", {
-            "scheduled_for": HELD.isoformat(), "format": "in_person", "summary": "",
-            "key_indicators": [key.pk],
-            "participants-TOTAL_FORMS": "0", "participants-INITIAL_FORMS": "0",
-            "participants-MIN_NUM_FORMS": "0", "participants-MAX_NUM_FORMS": "1000",
+        response = client.post(f"/dialogues/{dialogue.pk}/record/outcomes/", {
+            "summary": "",
+            "discussions-TOTAL_FORMS": "1", "discussions-INITIAL_FORMS": "0",
+            "discussions-0-indicator": str(key.pk), "discussions-0-notes": "ok",
+            "proposals-TOTAL_FORMS": "0", "proposals-INITIAL_FORMS": "0",
             "items-TOTAL_FORMS": "0", "items-INITIAL_FORMS": "0",
-            "items-MIN_NUM_FORMS": "0", "items-MAX_NUM_FORMS": "1000",
-            f"ind-{key.pk}-notes": "ok",
         })
         assert response.status_code == 400
-        row_form = dict(response.context["indicator_forms"])[key]
+        row_form = response.context["discussions"].forms[0]
         assert row_form.errors["notes"]
         assert not Discussion.objects.exists()
 
