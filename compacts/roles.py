@@ -13,7 +13,8 @@ EMBASSY_OFFICER = "embassy_officer"
 AUDITOR = "auditor"
 ROLES = (TIP_STAFF, EMBASSY_OFFICER, AUDITOR)
 
-PROJECT_APPS = ("compacts", "indicators", "dialogues", "contributions", "oversight", "reports")
+PROJECT_APPS = ("compacts", "indicators", "dialogues", "contributions", "oversight", "reports",
+                "audit", "workspace")
 
 # What embassy officers may add and change, in their own countries only.
 OFFICER_WRITES = {

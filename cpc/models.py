@@ -1,7 +1,12 @@
 """Shared model behaviour."""
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
+from django.utils import timezone
+
+from cpc.storage import private_storage
+from cpc.uploads import validate_upload
 
 
 class ConstraintErrorsOnFields:
@@ -69,3 +74,33 @@ class DeletesReplacedFiles:
                 transaction.on_commit(lambda s=storage, n=old_name: s.delete(n),
                                       using=kwargs.get("using") or self._state.db)
         self._remember_stored_files()
+
+
+def private_document_path(instance, filename: str) -> str:
+    """``<the model's upload_folder>/<year>/<month>/<filename>``."""
+    return f"{instance.upload_folder}/{timezone.now():%Y/%m}/{filename}"
+
+
+class PrivateDocument(models.Model):
+    """A document a user attached to a record (a dialogue's minutes, a result's source):
+    stored privately, checked by content and size, served only through a view that checks
+    the user may see its record (``cpc/storage.py``). Never deleted: it backs the record."""
+
+    upload_folder = "documents"
+
+    title = models.CharField(max_length=255, blank=True)
+    file = models.FileField(storage=private_storage, upload_to=private_document_path,
+                            max_length=255, validators=[validate_upload])
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.title or self.filename
+
+    @property
+    def filename(self) -> str:
+        return self.file.name.rsplit("/", 1)[-1]

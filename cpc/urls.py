@@ -16,6 +16,8 @@ urlpatterns = [
     path("dialogues/", include("dialogues.urls")),
     path("contributions/", include("contributions.urls")),
     path("reports/", include("reports.urls")),
+    path("history/", include("audit.urls")),
+    path("work/", include("workspace.urls")),
     path("files/<path:name>", private_file, name="private-file"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("cpc.api_urls")),

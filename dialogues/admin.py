@@ -1,8 +1,16 @@
 from django.contrib import admin
 
 from compacts.admin import ScopedAdmin, ScopedChoicesMixin
+from indicators.admin import PrivateDocumentInline
 
-from .models import ActionItem, Dialogue, Discussion, Participant, TargetProposal
+from .models import (
+    ActionItem,
+    Dialogue,
+    DialogueAttachment,
+    Discussion,
+    Participant,
+    TargetProposal,
+)
 
 
 class ParticipantInline(ScopedChoicesMixin, admin.TabularInline):
@@ -16,6 +24,11 @@ class ActionItemInline(ScopedChoicesMixin, admin.TabularInline):
     fk_name = "dialogue"
 
 
+class DialogueAttachmentInline(PrivateDocumentInline):
+    model = DialogueAttachment
+    fields = readonly_fields = ["kind", *PrivateDocumentInline.fields]
+
+
 @admin.register(Dialogue)
 class DialogueAdmin(ScopedAdmin):
     country_path = "compact__country"
@@ -23,7 +36,7 @@ class DialogueAdmin(ScopedAdmin):
     list_filter = ["status", "fiscal_year"]
     readonly_fields = ["key_indicators_identified_on"]
     filter_horizontal = ["key_indicators"]
-    inlines = [ParticipantInline, ActionItemInline]
+    inlines = [ParticipantInline, ActionItemInline, DialogueAttachmentInline]
 
 
 @admin.register(Discussion)

@@ -16,12 +16,15 @@ from compacts.scoping import scope_to_changeable
 from compacts.selectors import compact_list
 from cpc.api.conditional import ConditionalMixin
 from cpc.api.history import HistoryMixin
+from cpc.storage import private_file_response
+from cpc.uploads import FILE_RESPONSES
 
 from . import proposals, selectors, services
 from .models import ActionItem, Dialogue, DialogueStatus, TargetProposal, TargetProposalStatus
 from .serializers import (
     ActionItemSerializer,
     AgreedTargetSerializer,
+    AttachmentSerializer,
     DecisionSerializer,
     DialogueSerializer,
     DiscussionSerializer,
@@ -105,6 +108,24 @@ class DialogueViewSet(HistoryMixin, ListRetrieveCreateUpdateViewSet):
             request, ParticipantSerializer, selectors.participant_list,
             lambda dialogue, data: services.participant_add(dialogue=dialogue, **data),
         )
+
+    @extend_schema(request=AttachmentSerializer, responses=AttachmentSerializer(many=True))
+    @action(detail=True, methods=["get", "post"], filter_backends=[])
+    def attachments(self, request, pk=None):
+        """The dialogue's documents (agenda, discussion_questions, summary, minutes, other);
+        POST one as multipart form data (``kind``, ``title``, ``file``)."""
+        return self._nested(
+            request, AttachmentSerializer, selectors.dialogue_attachments,
+            lambda dialogue, data: services.attachment_add(dialogue=dialogue,
+                                                           user=request.user, **data),
+        )
+
+    @extend_schema(responses=FILE_RESPONSES)
+    @action(detail=True, methods=["get"], filter_backends=[],
+            url_path=r"attachments/(?P<attachment_pk>[0-9]+)/file", url_name="attachment-file")
+    def attachment_file(self, request, pk=None, attachment_pk=None):
+        attachment = get_object_or_404(self.get_object().attachments.all(), pk=attachment_pk)
+        return private_file_response(attachment.file)
 
     @extend_schema(request=DiscussionSerializer, responses=DiscussionSerializer(many=True))
     @action(detail=True, methods=["get", "post"], filter_backends=[])

@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class DialoguesConfig(AppConfig):
     name = "dialogues"
     verbose_name = "Annual dialogues"
+
+    def ready(self):
+        from cpc.storage import register_private_file
+
+        from . import selectors
+
+        register_private_file(records=selectors.attachment_list, field="file",
+                              url_name="dialogues:attachment")

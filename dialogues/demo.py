@@ -19,6 +19,7 @@ place Peru's in October 2024). Every record here is a sample and says so.
 import datetime as dt
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -215,6 +216,14 @@ def _wrap_up(dialogue, compact, fiscal_year, meeting, practice, today):
                                     f"the compact was discussed. {SAMPLE}",
         }
     dialogue = services.dialogue_update(dialogue=dialogue, data=data)
+    if practice:
+        # The minutes, filed with the record (a plain text sample).
+        minutes = (f"Minutes of the FY {fiscal_year} annual dialogue with {name}, held "
+                   f"{meeting:%B %d, %Y}: key indicators, targets, contributions and "
+                   f"sustainability reviewed. {SAMPLE}\n")
+        services.attachment_add(
+            dialogue=dialogue, kind="minutes", title=f"Minutes, FY {fiscal_year} dialogue",
+            file=ContentFile(minutes.encode(), name=f"sample-minutes-fy{fiscal_year}.txt"))
     if fiscal_year < fiscal_year_of(today) - 1:
         services.dialogue_move(dialogue=dialogue, status=DialogueStatus.CLOSED)
 

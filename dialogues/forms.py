@@ -1,15 +1,18 @@
-"""Forms of the dialogue page: one page to prepare and log a whole dialogue."""
+"""Forms of the dialogue record: a stepper (prepare, hold, log outcomes, close) whose steps
+each save on their own, with add/remove rows (Django formsets) for participants,
+discussions, target proposals and action items."""
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.forms import inlineformset_factory
+from django.forms import BaseFormSet, BaseInlineFormSet, formset_factory, inlineformset_factory
 from django.utils import timezone
 
 from cpc.fiscal import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN
 from cpc.validators import validate_sane_date
+from indicators.forms import DocumentForm
 from indicators.models import Indicator
 
-from .models import ActionItem, Dialogue, Participant
+from .models import ActionItem, AttachmentKind, Dialogue, Participant
 
 
 class ModelRulesForm(forms.ModelForm):
@@ -86,16 +89,72 @@ class NewDialogueForm(DialogueForm):
                    "fiscal_year": forms.NumberInput(attrs={"class": "usa-input"})}
 
 
+class PrepareForm(DialogueForm):
+    """Step 1: the date, the key indicators and how they reached the partner."""
+
+    class Meta(DialogueForm.Meta):
+        fields = ["scheduled_for", "format", "key_indicators", "key_indicators_shared_on",
+                  "key_indicators_shared_via", "key_indicators_shared_note"]
+
+
+class OutcomesForm(ModelRulesForm):
+    """Step 3: what the dialogue concluded beyond the rows (contributions, sustainability,
+    the summary)."""
+
+    class Meta:
+        model = Dialogue
+        fields = ["contributions_discussed", "contributions_notes",
+                  "sustainability_discussed", "sustainability_notes", "summary"]
+        widgets = {key: DialogueForm.Meta.widgets[key] for key in fields}
+
+
+REMOVE_LABEL = "Remove this row"
+
+
+class RowsMixin:
+    """Rows a person can remove before saving (``DELETE``, labelled for what it does). Rows
+    holding oversight data that may not be deleted (``keep_saved_rows``) lose the box once
+    saved: an action item is dropped through its status instead."""
+
+    keep_saved_rows = False
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            if self.keep_saved_rows and getattr(form.instance, "pk", None):
+                del form.fields["DELETE"]
+            else:
+                form.fields["DELETE"].label = REMOVE_LABEL
+                form.fields["DELETE"].widget.attrs["class"] = "usa-checkbox__input"
+
+    def rows_to_save(self):
+        """The forms that hold something to write: changed, and not marked for removal."""
+        return [f for f in self.forms if f.has_changed() and not self._should_delete_form(f)]
+
+
+class ParticipantRows(RowsMixin, BaseInlineFormSet):
+    pass
+
+
+class ActionItemRows(RowsMixin, BaseInlineFormSet):
+    keep_saved_rows = True
+
+
+class NewRows(RowsMixin, BaseFormSet):
+    pass
+
+
 ParticipantFormSet = inlineformset_factory(
-    Dialogue, Participant, fields=["name", "organization", "side"], extra=2, can_delete=False,
+    Dialogue, Participant, formset=ParticipantRows, fields=["name", "organization", "side"],
+    extra=1, can_delete=True,
     widgets={"name": forms.TextInput(attrs={"class": "usa-input"}),
              "organization": forms.TextInput(attrs={"class": "usa-input"}),
              "side": forms.Select(attrs={"class": "usa-select"})},
 )
 
 ActionItemFormSet = inlineformset_factory(
-    Dialogue, ActionItem, fk_name="dialogue", fields=["description", "owner", "due_on", "status"],
-    extra=2, can_delete=False,
+    Dialogue, ActionItem, formset=ActionItemRows, fk_name="dialogue",
+    fields=["description", "owner", "due_on", "status"], extra=1, can_delete=True,
     widgets={"description": forms.TextInput(attrs={"class": "usa-input"}),
              "owner": forms.TextInput(attrs={"class": "usa-input"}),
              "due_on": forms.DateInput(attrs={"type": "date", "class": "usa-input"}),
@@ -103,20 +162,54 @@ ActionItemFormSet = inlineformset_factory(
 )
 
 
-class IndicatorLogForm(forms.Form):
-    """Per indicator: what was said about its data, and a target proposed for a year (a
-    proposal until TIP staff accept it)."""
+class IndicatorRowForm(forms.Form):
+    indicator = forms.ModelChoiceField(queryset=Indicator.objects.none(),
+                                       widget=forms.Select(attrs={"class": "usa-select"}))
 
-    notes = forms.CharField(required=False, label="Discussion notes",
+    def __init__(self, *args, indicators=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = indicators
+        self.fields["indicator"].label_from_instance = lambda i: f"{i.code} {i.name}"
+
+
+class DiscussionRowForm(IndicatorRowForm):
+    """A new discussion: which indicator's data, and what was said (the figures are stamped
+    by the server)."""
+
+    notes = forms.CharField(label="What was discussed",
                             widget=forms.Textarea(attrs={"class": "usa-textarea", "rows": 2}))
-    target_value = forms.DecimalField(required=False, max_digits=18, decimal_places=4,
-                                      label="Target proposed",
-                                      widget=forms.NumberInput(attrs={"class": "usa-input",
-                                                                      "step": "any"}))
-    target_year = forms.IntegerField(required=False, min_value=FISCAL_YEAR_MIN,
-                                     max_value=FISCAL_YEAR_MAX,
-                                     label="for fiscal year",
+
+
+class ProposalRowForm(IndicatorRowForm):
+    """A target proposed at the dialogue (it changes the target once TIP staff accept it)."""
+
+    fiscal_year = forms.IntegerField(min_value=FISCAL_YEAR_MIN, max_value=FISCAL_YEAR_MAX,
+                                     label="For fiscal year",
                                      widget=forms.NumberInput(attrs={"class": "usa-input"}))
+    value = forms.DecimalField(max_digits=18, decimal_places=4, label="Target proposed",
+                               widget=forms.NumberInput(attrs={"class": "usa-input",
+                                                               "step": "any"}))
+
+    def __init__(self, *args, year=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The dialogue's year by default: a row left at it is still a blank row.
+        self.fields["fiscal_year"].initial = year
+
+
+DiscussionFormSet = formset_factory(DiscussionRowForm, formset=NewRows, extra=1,
+                                    can_delete=True)
+ProposalFormSet = formset_factory(ProposalRowForm, formset=NewRows, extra=1, can_delete=True)
+
+
+class AttachmentForm(DocumentForm):
+    kind = forms.ChoiceField(choices=AttachmentKind.choices, label="What it is",
+                             widget=forms.Select(attrs={"class": "usa-select"}))
+    field_order = ["kind", "title", "file"]
+
+    def __init__(self, *args, kinds=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if kinds:
+            self.fields["kind"].choices = [(k.value, k.label) for k in kinds]
 
 
 class HoldForm(forms.Form):
@@ -130,3 +223,13 @@ class DecisionForm(forms.Form):
 
     decision_note = forms.CharField(required=False, max_length=2000,
                                     widget=forms.TextInput(attrs={"class": "usa-input"}))
+
+
+class HeldOnForm(HoldForm):
+    """Step 2's date: blank while the dialogue is still ahead."""
+
+    held_on = forms.DateField(required=False, validators=[validate_sane_date],
+                              label="Held on",
+                              help_text="Leave blank until the dialogue has taken place.",
+                              widget=forms.DateInput(attrs={"type": "date",
+                                                            "class": "usa-input"}))

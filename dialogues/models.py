@@ -15,7 +15,7 @@ from cpc.fiscal import (
     fiscal_year_validators,
     fiscal_year_window,
 )
-from cpc.models import ConstraintErrorsOnFields
+from cpc.models import ConstraintErrorsOnFields, PrivateDocument
 from cpc.validators import validate_sane_date
 from indicators.models import Indicator, fiscal_year_errors, unit_value_errors
 
@@ -383,3 +383,33 @@ class TargetProposal(ConstraintErrorsOnFields, models.Model):
             errors["decision_note"] = [ERR_DECISION_NOTE_REQUIRED]
         if errors:
             raise ValidationError(errors)
+
+
+class AttachmentKind(models.TextChoices):
+    AGENDA = "agenda", "Agenda"
+    DISCUSSION_QUESTIONS = "discussion_questions", "Discussion questions"
+    SUMMARY = "summary", "Summary"
+    MINUTES = "minutes", "Minutes"
+    OTHER = "other", "Other"
+
+
+# The kinds offered while preparing the dialogue, and once it is held.
+PREPARATION_KINDS = (AttachmentKind.AGENDA, AttachmentKind.DISCUSSION_QUESTIONS,
+                     AttachmentKind.OTHER)
+OUTCOME_KINDS = (AttachmentKind.SUMMARY, AttachmentKind.MINUTES, AttachmentKind.OTHER)
+
+
+class DialogueAttachment(PrivateDocument):
+    """A document of a dialogue (its agenda, the questions sent ahead, the summary or the
+    minutes), stored privately like contribution evidence and served only to those who may
+    see the dialogue."""
+
+    upload_folder = "dialogues/attachments"
+
+    dialogue = models.ForeignKey(Dialogue, on_delete=models.PROTECT, related_name="attachments")
+    kind = models.CharField(max_length=24, choices=AttachmentKind.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["dialogue", "uploaded_at", "pk"]

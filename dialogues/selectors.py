@@ -11,6 +11,7 @@ from indicators.models import Indicator, Target
 from .models import (
     ActionItem,
     Dialogue,
+    DialogueAttachment,
     DialogueStatus,
     Discussion,
     Participant,
@@ -44,7 +45,17 @@ def dialogue_detail(*, user) -> QuerySet[Dialogue]:
             "indicator", "proposed_by", "decided_by").order_by("fiscal_year", "indicator__code",
                                                                 "pk")),
         "targets_agreed",
+        Prefetch("attachments", queryset=DialogueAttachment.objects.select_related(
+            "uploaded_by").order_by("uploaded_at", "pk")),
     )
+
+
+def attachment_list(*, user) -> QuerySet[DialogueAttachment]:
+    """Attachments of the dialogues the user may see."""
+    return scope_to_visible(
+        DialogueAttachment.objects.select_related("dialogue__compact__country"), user,
+        country_path="dialogue__compact__country",
+    ).order_by("dialogue_id", "uploaded_at", "pk")
 
 
 def upcoming_dialogue_list(*, user, start, end) -> QuerySet[Dialogue]:
@@ -60,6 +71,10 @@ def changeable_indicators(*, user) -> QuerySet[Indicator]:
 
 def participant_list(*, dialogue: Dialogue) -> QuerySet[Participant]:
     return dialogue.participants.order_by("side", "name", "pk")
+
+
+def dialogue_attachments(*, dialogue: Dialogue) -> QuerySet[DialogueAttachment]:
+    return dialogue.attachments.order_by("uploaded_at", "pk")
 
 
 def discussion_list(*, dialogue: Dialogue) -> QuerySet[Discussion]:
@@ -116,3 +131,33 @@ def agreed_target_count(dialogue: Dialogue) -> int:
               if p.status == TargetProposalStatus.ACCEPTED}
     agreed |= {(t.indicator_id, t.fiscal_year) for t in dialogue.targets_agreed.all()}
     return len(agreed)
+
+
+def record_gaps(dialogue: Dialogue) -> list[str]:
+    """What the dialogue's record still lacks, in the terms of the program's checks: key
+    indicators identified and shared before it (check 1), each key indicator's data
+    discussed (check 2), contributions and sustainability discussed (checks 5 and 6), and
+    what closing needs (held, with a summary). Reads the prefetched relations."""
+    gaps = []
+    keys = list(dialogue.key_indicators.all())
+    if not keys:
+        gaps.append("No key indicators are identified.")
+    elif not dialogue.key_indicators_shared_on:
+        gaps.append("The key indicators are not recorded as shared with the partner "
+                    "government.")
+    discussed = {d.indicator_id for d in dialogue.discussions.all()}
+    undiscussed = [k.code for k in keys if k.pk not in discussed]
+    if undiscussed:
+        gaps.append("No discussion is recorded for key indicator " + ", ".join(undiscussed)
+                    + ".")
+    if not dialogue.participants.all():
+        gaps.append("No participants are recorded.")
+    if not dialogue.contributions_discussed:
+        gaps.append("Partner contributions are not recorded as discussed.")
+    if not dialogue.sustainability_discussed:
+        gaps.append("Sustainability is not recorded as discussed.")
+    if dialogue.status == DialogueStatus.PLANNED:
+        gaps.append("The dialogue is not marked as held (step 2).")
+    if not dialogue.summary.strip():
+        gaps.append("Write a summary of the dialogue before closing it.")
+    return gaps

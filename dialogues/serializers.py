@@ -3,8 +3,16 @@ from rest_framework import serializers
 from cpc.fiscal import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN
 from cpc.validators import validate_sane_date
 from indicators.models import Indicator, Target
+from indicators.serializers import PrivateDocumentSerializer
 
-from .models import ActionItem, Dialogue, Discussion, Participant, TargetProposal
+from .models import (
+    ActionItem,
+    Dialogue,
+    DialogueAttachment,
+    Discussion,
+    Participant,
+    TargetProposal,
+)
 
 
 class DialogueSerializer(serializers.ModelSerializer):
@@ -122,3 +130,15 @@ class SetTargetSerializer(serializers.ModelSerializer):
 
 class DecisionSerializer(serializers.Serializer):
     decision_note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AttachmentSerializer(PrivateDocumentSerializer):
+    """A dialogue's document (agenda, discussion_questions, summary, minutes, other)."""
+
+    owner_field = "dialogue"
+    file_url_name = "dialogue-attachment-file"
+
+    class Meta(PrivateDocumentSerializer.Meta):
+        model = DialogueAttachment
+        fields = ["id", "dialogue", "kind", *PrivateDocumentSerializer.Meta.fields]
+        read_only_fields = ["dialogue", *PrivateDocumentSerializer.Meta.read_only_fields]

@@ -20,6 +20,7 @@ from .models import (
     ActionItem,
     ActionItemStatus,
     Dialogue,
+    DialogueAttachment,
     DialogueStatus,
     Discussion,
     Participant,
@@ -169,6 +170,25 @@ def participant_update(*, participant: Participant, data: Mapping[str, Any]) -> 
     return validated_update(participant, data)
 
 
+@transaction.atomic
+def participant_remove(*, participant: Participant) -> None:
+    """Take a participant off the list (their history keeps that they were on it)."""
+    participant = lock(participant)
+    _refuse_if_closed(participant.dialogue)
+    participant.delete()
+
+
+@transaction.atomic
+def attachment_add(*, dialogue: Dialogue, kind: str, file, title: str = "",
+                   user=None) -> DialogueAttachment:
+    """Attach a document (agenda, discussion questions, summary, minutes, other). The file
+    is checked by content and size (``cpc.uploads``) when it is validated."""
+    dialogue = lock(dialogue)
+    _refuse_if_closed(dialogue)
+    return validated_save(DialogueAttachment(dialogue=dialogue, kind=kind, file=file,
+                                             title=(title or "").strip(), uploaded_by=user))
+
+
 @dataclass(frozen=True)
 class IndicatorFigures:
     """An indicator's data as it stands for a dialogue: the dialogue year's target and the
@@ -204,6 +224,35 @@ def indicator_figures(indicator: Indicator, fiscal_year: int) -> IndicatorFigure
         if actual is not None:
             return IndicatorFigures(target, actual, year)
     return IndicatorFigures(target, None, None)
+
+
+@dataclass(frozen=True)
+class YearFigures:
+    """One fiscal year of an indicator as the preparation pack shows it: the year's target
+    and its approved actual (None when no result of that year is approved)."""
+
+    fiscal_year: int
+    target: Decimal | None
+    actual: Decimal | None
+
+
+def indicator_recent_years(indicator: Indicator, fiscal_year: int,
+                           years: int = 2) -> list[YearFigures]:
+    """The last ``years`` fiscal years up to ``fiscal_year``, oldest first, from the
+    indicator's prefetched targets and results (no queries when they are prefetched). Both
+    follow the cumulation mode, as the progress table does."""
+    wanted = list(range(fiscal_year - years + 1, fiscal_year + 1))
+    results = list(indicator.results.all())
+    approved = {r.fiscal_year for r in results if r.status == ResultStatus.APPROVED}
+    progress = compute_indicator_progress(indicator, targets=indicator.targets.all(),
+                                          results=results, fiscal_years=wanted)
+    rows = []
+    for year in wanted:
+        row = progress.for_year(year)
+        rows.append(YearFigures(
+            fiscal_year=year, target=row.target if row else None,
+            actual=row.actual if row and year in approved else None))
+    return rows
 
 
 @transaction.atomic

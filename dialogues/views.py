@@ -1,34 +1,52 @@
-"""Dialogue pages: the record of a dialogue, the page that prepares and logs it, and the
-printable preparation pack. Writes go through dialogues.services; a rejected save writes
-nothing and shows the errors beside the fields."""
+"""Dialogue pages: the record of a dialogue, the stepper that prepares and logs it
+(prepare, hold, log outcomes, close), its documents, and the printable preparation pack.
+Writes go through dialogues.services; a rejected save writes nothing and shows the errors
+beside the fields."""
 
 import copy
+import hashlib
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.forms import BaseFormSet
+from django.forms.formsets import TOTAL_FORM_COUNT
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views import View
 from django.views.generic import DetailView
 
 from compacts import scoping
 from compacts.selectors import compact_list
 from compacts.views import RoleRequiredMixin
-from cpc.services import StateConflict
-from cpc.versions import VERSION_FIELD, RecordChanged, add_version, check_version
+from cpc.services import StateConflict, lock
+from cpc.storage import private_file_response
+from cpc.versions import VERSION_FIELD, RecordChanged, record_version
 
 from . import proposals, selectors, services
 from .forms import (
     ActionItemFormSet,
+    AttachmentForm,
     DecisionForm,
-    DialogueForm,
+    DiscussionFormSet,
+    HeldOnForm,
     HoldForm,
-    IndicatorLogForm,
     NewDialogueForm,
+    OutcomesForm,
     ParticipantFormSet,
+    PrepareForm,
+    ProposalFormSet,
 )
-from .models import ActionItemStatus, Dialogue, DialogueStatus, TargetProposalStatus
+from .models import (
+    OUTCOME_KINDS,
+    PREPARATION_KINDS,
+    ActionItemStatus,
+    Dialogue,
+    DialogueStatus,
+    TargetProposalStatus,
+)
 
 
 class DialogueDetailView(RoleRequiredMixin, DetailView):
@@ -48,8 +66,9 @@ class DialogueDetailView(RoleRequiredMixin, DetailView):
 
 
 class PreparationPackView(DialogueDetailView):
-    """Key indicators with their latest target and actual, open action items carried from
-    last year, and the contribution and sustainability points to raise."""
+    """Key indicators with their targets and approved actuals of the last two years and the
+    latest approved actual, the dialogue's documents, open action items carried from last
+    year, and the contribution and sustainability points to raise."""
 
     template_name = "dialogues/preparation_pack.html"
 
@@ -61,8 +80,12 @@ class PreparationPackView(DialogueDetailView):
         for key in dialogue.key_indicators.all():
             indicator = indicators.get(key.pk, key)
             rows.append({"indicator": indicator,
-                         "figures": services.indicator_figures(indicator, dialogue.fiscal_year)})
+                         "figures": services.indicator_figures(indicator, dialogue.fiscal_year),
+                         "years": services.indicator_recent_years(indicator,
+                                                                  dialogue.fiscal_year)})
         context["key_rows"] = rows
+        context["pack_years"] = [dialogue.fiscal_year - 1, dialogue.fiscal_year]
+        context["attachments"] = dialogue.attachments.all()
         previous = (
             Dialogue.objects.filter(compact=dialogue.compact_id,
                                     fiscal_year__lt=dialogue.fiscal_year)
@@ -116,120 +139,344 @@ class DialogueCreateView(RoleRequiredMixin, View):
                 _apply_service_errors(error, form)
             else:
                 messages.success(request, "Dialogue planned.")
-                return redirect("dialogues:dialogue-log", pk=dialogue.pk)
+                return redirect("dialogues:record-prepare", pk=dialogue.pk)
         return render(request, self.template_name, {"form": form, "compact": compact},
                       status=400)
 
 
 class DialogueLogView(RoleRequiredMixin, View):
-    """Prepare and log a whole dialogue from one page."""
+    """The former one-page log: the record is now kept step by step."""
 
-    template_name = "dialogues/dialogue_log.html"
+    def get(self, request, pk):
+        dialogue = _writable_dialogue(request, pk)
+        return redirect("dialogues:record-prepare", pk=dialogue.pk)
 
-    def _forms(self, dialogue, data=None):
-        indicators = list(dialogue.compact.indicators.all())
-        # The form works on a copy: a rejected save must not change what the page shows.
-        form = add_version(DialogueForm(data, instance=copy.copy(dialogue),
-                                        indicators=dialogue.compact.indicators.order_by("code")),
-                           dialogue)
-        participants = ParticipantFormSet(data, instance=dialogue, prefix="participants")
-        action_items = ActionItemFormSet(data, instance=dialogue, prefix="items")
-        indicator_forms = [
-            (indicator, IndicatorLogForm(data, prefix=f"ind-{indicator.pk}",
-                                         initial={"target_year": dialogue.fiscal_year}))
-            for indicator in indicators
-        ]
-        return form, participants, action_items, indicator_forms
 
-    def _render(self, request, dialogue, forms_, status=200):
-        form, participants, action_items, indicator_forms = forms_
-        return render(request, self.template_name, {
-            "dialogue": dialogue, "form": form, "participants": participants,
-            "action_items": action_items, "indicator_forms": indicator_forms,
-            "hold_form": HoldForm(),
-        }, status=status)
+STEPS = (
+    ("prepare", "Prepare"),
+    ("hold", "Hold"),
+    ("outcomes", "Log outcomes"),
+    ("close", "Close"),
+)
+
+
+def _step_done(dialogue: Dialogue, step: str) -> bool:
+    return {
+        "prepare": bool(dialogue.key_indicators_identified_on
+                        and dialogue.key_indicators_shared_on),
+        "hold": dialogue.status != DialogueStatus.PLANNED,
+        "outcomes": bool(dialogue.summary.strip()),
+        "close": dialogue.status == DialogueStatus.CLOSED,
+    }[step]
+
+
+def _step_version(dialogue: Dialogue, rows) -> str:
+    """The version of what a step edits: the dialogue and the rows it lists for editing."""
+    parts = [record_version(dialogue), *(f"{row.pk}:{record_version(row)}" for row in rows)]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
+
+
+class ShownOnRow(Exception):
+    """A row was refused and its error put beside it: undo the step's whole save."""
+
+
+def _rows_error(error: ValidationError | StateConflict, row_form, field=None) -> None:
+    """A service's error on one row, shown beside that row's fields; the step is undone."""
+    if isinstance(error, StateConflict):
+        row_form.add_error(field, error.message)
+    else:
+        for name, messages_ in error.message_dict.items():
+            target = name if name in row_form.fields else None
+            for message in messages_:
+                row_form.add_error(target, message)
+    raise ShownOnRow from error
+
+
+class RecordStepView(RoleRequiredMixin, View):
+    """One step of the dialogue record. Each step is its own form, saved on its own and
+    atomically; a step refuses to save over a change made since it was opened (409). Rows
+    are added with "Add another" (a submit button: htmx swaps in the re-rendered rows, and
+    without JavaScript the whole page comes back with one more blank row)."""
+
+    template_name = "dialogues/record.html"
+    step = "prepare"
+    attachment_kinds: tuple = ()
+
+    # What a step shows and saves; overridden per step.
+    def build(self, dialogue, data=None) -> dict:
+        return {}
+
+    def edited_rows(self, dialogue) -> list:
+        return []
+
+    def save(self, request, dialogue, forms_) -> Dialogue:
+        raise NotImplementedError
+
+    # Shared machinery.
+    def _formsets(self, forms_):
+        return [f for f in forms_.values() if isinstance(f, BaseFormSet)]
+
+    def _forms(self, forms_):
+        return [f for f in forms_.values() if not isinstance(f, BaseFormSet)]
+
+    @staticmethod
+    def _bound(forms_) -> bool:
+        return any(getattr(f, "is_bound", False) for f in forms_.values())
+
+    def _context(self, request, dialogue, forms_, attachment_form=None):
+        index = [name for name, _ in STEPS].index(self.step)
+        steps = [{"name": name, "label": label, "number": n + 1,
+                  "url": reverse(f"dialogues:record-{name}", args=[dialogue.pk]),
+                  "current": name == self.step, "done": _step_done(dialogue, name)}
+                 for n, (name, label) in enumerate(STEPS)]
+        context = {
+            "dialogue": dialogue, "step": self.step, "steps": steps,
+            "current": steps[index], "previous": steps[index - 1] if index else None,
+            "next": steps[index + 1] if index + 1 < len(steps) else None,
+            # Bound forms carry the version the person opened; fresh ones show today's.
+            "version": (request.POST.get(VERSION_FIELD) if self._bound(forms_) else None)
+            or _step_version(dialogue, self.edited_rows(dialogue)),
+            **forms_,
+        }
+        if self.attachment_kinds:
+            context["attachment_form"] = attachment_form or AttachmentForm(
+                kinds=self.attachment_kinds, prefix="attach")
+            context["attachments"] = [a for a in dialogue.attachments.all()
+                                      if a.kind in self.attachment_kinds]
+        return context
+
+    def _render(self, request, dialogue, forms_, status=200, attachment_form=None):
+        return render(request, self.template_name,
+                      self._context(request, dialogue, forms_, attachment_form), status=status)
 
     def get(self, request, pk):
         dialogue = _writable_dialogue(request, pk)
         if dialogue.status == DialogueStatus.CLOSED:
-            raise Http404("A closed dialogue can no longer be logged.")
-        return self._render(request, dialogue, self._forms(dialogue))
+            messages.info(request, services.ERR_CLOSED)
+            return redirect("dialogues:dialogue-detail", pk=dialogue.pk)
+        return self._render(request, dialogue, self.build(dialogue))
 
     def post(self, request, pk):
         dialogue = _writable_dialogue(request, pk)
-        forms_ = self._forms(dialogue, request.POST)
-        form, participants, action_items, indicator_forms = forms_
-        valid = all([form.is_valid(), participants.is_valid(), action_items.is_valid(),
-                     *[f.is_valid() for _, f in indicator_forms]])
-        if valid:
+        if "attach" in request.POST:
+            return self._attach(request, dialogue)
+        if added := request.POST.get("add"):
+            return self._add_row(request, dialogue, added)
+        forms_ = self.build(dialogue, request.POST)
+        valid = [f.is_valid() for f in forms_.values()]  # each, so every error shows
+        if all(valid):
             try:
                 with transaction.atomic():
-                    check_version(dialogue, request.POST.get(VERSION_FIELD))
-                    self._save(request, dialogue, forms_)
+                    current = lock(dialogue)
+                    posted = request.POST.get(VERSION_FIELD)
+                    if posted and posted != _step_version(current, self.edited_rows(current)):
+                        raise RecordChanged()
+                    self.save(request, dialogue, forms_)
             except RecordChanged as changed:
                 # Show what is saved now, never the stale copy the user edited.
                 messages.error(request, changed.message)
                 fresh = _writable_dialogue(request, pk)
-                return self._render(request, fresh, self._forms(fresh), status=409)
+                return self._render(request, fresh, self.build(fresh), status=409)
+            except ShownOnRow:
+                pass  # the row's error is beside it; nothing was saved
+            except StateConflict as conflict:
+                self._forms(forms_)[0].add_error(None, conflict.message)
+            except ValidationError as error:
+                _apply_service_errors(error, self._forms(forms_)[0])
+            else:
+                messages.success(request, f"{dict(STEPS)[self.step]}: saved.")
+                return redirect(self.success_url(dialogue))
+        return self._render(request, dialogue, forms_, status=400)
+
+    def success_url(self, dialogue):
+        names = [name for name, _ in STEPS]
+        following = names[min(names.index(self.step) + 1, len(names) - 1)]
+        return reverse(f"dialogues:record-{following}", args=[dialogue.pk])
+
+    def _add_row(self, request, dialogue, prefix):
+        """Re-render the step with one more blank row in formset ``prefix`` (nothing is
+        saved). Also the answer to htmx, which swaps in just those rows."""
+        data = request.POST.copy()
+        forms_ = self.build(dialogue, data)
+        formset = next((f for f in self._formsets(forms_) if f.prefix == prefix), None)
+        if formset is None:
+            return HttpResponseBadRequest("No such rows.")
+        total = f"{prefix}-{TOTAL_FORM_COUNT}"
+        try:
+            data[total] = str(min(int(data.get(total, 0)) + 1, formset.absolute_max))
+        except ValueError:
+            return HttpResponseBadRequest("Bad row count.")
+        forms_ = self.build(dialogue, data)
+        added = next(f for f in self._formsets(forms_) if f.prefix == prefix).forms[-1]
+        first = next((b for b in added.visible_fields() if b.name != "DELETE"), None)
+        if first is not None:
+            first.field.widget.attrs["autofocus"] = True
+        return self._render(request, dialogue, forms_)
+
+    def _attach(self, request, dialogue):
+        form = AttachmentForm(request.POST, request.FILES, kinds=self.attachment_kinds,
+                              prefix="attach")
+        if form.is_valid():
+            try:
+                services.attachment_add(dialogue=dialogue, user=request.user,
+                                        **form.cleaned_data)
             except StateConflict as conflict:
                 form.add_error(None, conflict.message)
             except ValidationError as error:
                 _apply_service_errors(error, form)
             else:
-                messages.success(request, "Dialogue saved.")
-                return redirect("dialogues:dialogue-detail", pk=dialogue.pk)
-        return self._render(request, dialogue, forms_, status=400)
+                messages.success(request, "Document attached.")
+                return redirect(reverse(f"dialogues:record-{self.step}", args=[dialogue.pk])
+                                + "#attachments")
+        return self._render(request, dialogue, self.build(dialogue), status=400,
+                            attachment_form=form)
 
-    def _save(self, request, dialogue, forms_):
-        form, participants, action_items, indicator_forms = forms_
+
+class PrepareStepView(RecordStepView):
+    """Step 1: the date, the key indicators (stamped when first identified), when and how
+    they were shared with the partner, and the agenda and questions sent ahead."""
+
+    step = "prepare"
+    attachment_kinds = PREPARATION_KINDS
+
+    def build(self, dialogue, data=None):
+        # The form works on a copy: a rejected save must not change what the page shows.
+        return {"form": PrepareForm(data, instance=copy.copy(dialogue),
+                                    indicators=dialogue.compact.indicators.order_by("code"))}
+
+    def save(self, request, dialogue, forms_):
+        form = forms_["form"]
         data = {k: v for k, v in form.cleaned_data.items() if k != "key_indicators"}
-        dialogue = services.dialogue_update(dialogue=dialogue, data=data,
-                                            key_indicators=form.cleaned_data["key_indicators"])
-        for participant_form in participants.forms:
-            if participant_form.has_changed():
-                fields = {k: participant_form.cleaned_data.get(k)
-                          for k in ("name", "organization", "side")}
-                if participant_form.instance.pk:
-                    services.participant_update(participant=participant_form.instance,
-                                                data=fields)
+        services.dialogue_update(dialogue=dialogue, data=data,
+                                 key_indicators=form.cleaned_data["key_indicators"])
+
+
+class HoldStepView(RecordStepView):
+    """Step 2: who took part, and the date it was held (which marks it held)."""
+
+    step = "hold"
+
+    def edited_rows(self, dialogue):
+        return list(selectors.participant_list(dialogue=dialogue))
+
+    def build(self, dialogue, data=None):
+        return {
+            "form": HeldOnForm(data, initial={"held_on": dialogue.held_on}),
+            "participants": ParticipantFormSet(
+                data, instance=dialogue, prefix="participants",
+                queryset=selectors.participant_list(dialogue=dialogue)),
+        }
+
+    def save(self, request, dialogue, forms_):
+        participants = forms_["participants"]
+        for row in participants.deleted_forms:
+            if row.instance.pk:
+                services.participant_remove(participant=row.instance)
+        for row in participants.rows_to_save():
+            fields = {k: row.cleaned_data.get(k) for k in ("name", "organization", "side")}
+            try:
+                if row.instance.pk:
+                    services.participant_update(participant=row.instance, data=fields)
                 else:
                     services.participant_add(dialogue=dialogue, **fields)
-        for item_form in action_items.forms:
-            if item_form.has_changed():
-                fields = {k: item_form.cleaned_data.get(k)
-                          for k in ("description", "owner", "due_on", "status")}
-                if item_form.instance.pk:
-                    services.action_item_update(item=item_form.instance, data=fields)
+            except ValidationError as error:
+                _rows_error(error, row)
+        held_on = forms_["form"].cleaned_data.get("held_on")
+        try:
+            if held_on and dialogue.status == DialogueStatus.PLANNED:
+                services.dialogue_move(dialogue=dialogue, status=DialogueStatus.HELD,
+                                       held_on=held_on)
+            elif held_on and held_on != dialogue.held_on:
+                services.dialogue_update(dialogue=dialogue, data={"held_on": held_on})
+        except StateConflict as conflict:
+            # A date in the future: shown beside the date rather than above the page.
+            raise ValidationError({"held_on": conflict.message}) from conflict
+
+
+class OutcomesStepView(RecordStepView):
+    """Step 3: the indicator data discussed, targets proposed, contributions and
+    sustainability, action items, the summary, and the summary or minutes as documents."""
+
+    step = "outcomes"
+    attachment_kinds = OUTCOME_KINDS
+
+    def edited_rows(self, dialogue):
+        return list(selectors.action_item_list(dialogue=dialogue))
+
+    def build(self, dialogue, data=None):
+        indicators = dialogue.compact.indicators.order_by("code")
+        return {
+            "form": OutcomesForm(data, instance=copy.copy(dialogue)),
+            "discussions": DiscussionFormSet(data, prefix="discussions",
+                                             form_kwargs={"indicators": indicators}),
+            "proposals": ProposalFormSet(
+                data, prefix="proposals",
+                form_kwargs={"indicators": indicators, "year": dialogue.fiscal_year}),
+            "action_items": ActionItemFormSet(
+                data, instance=dialogue, prefix="items",
+                queryset=selectors.action_item_list(dialogue=dialogue)),
+        }
+
+    def save(self, request, dialogue, forms_):
+        form = forms_["form"]
+        dialogue = services.dialogue_update(dialogue=dialogue, data=form.cleaned_data)
+        for row in forms_["discussions"].rows_to_save():
+            try:
+                services.discussion_record(dialogue=dialogue, user=request.user,
+                                           indicator=row.cleaned_data["indicator"],
+                                           notes=row.cleaned_data["notes"])
+            except ValidationError as error:
+                _rows_error(error, row)
+        for row in forms_["proposals"].rows_to_save():
+            try:
+                # A proposal: the target itself changes once TIP staff accept it.
+                proposals.target_propose(user=request.user, dialogue=dialogue,
+                                         indicator=row.cleaned_data["indicator"],
+                                         value=row.cleaned_data["value"],
+                                         fiscal_year=row.cleaned_data["fiscal_year"])
+            except ValidationError as error:
+                _rows_error(error, row)
+            except StateConflict as conflict:
+                _rows_error(conflict, row, "value")
+        for row in forms_["action_items"].rows_to_save():
+            fields = {k: row.cleaned_data.get(k)
+                      for k in ("description", "owner", "due_on", "status")}
+            try:
+                if row.instance.pk:
+                    services.action_item_update(item=row.instance, data=fields)
                 else:
                     services.action_item_add(dialogue=dialogue, **fields)
-        for indicator, indicator_form in indicator_forms:
-            notes = indicator_form.cleaned_data.get("notes", "").strip()
-            if notes:
-                try:
-                    services.discussion_record(dialogue=dialogue, indicator=indicator,
-                                               notes=notes, user=request.user)
-                except ValidationError as error:
-                    # Show the discussion's error beside that indicator's row.
-                    for messages_ in error.message_dict.values():
-                        for message in messages_:
-                            indicator_form.add_error("notes", message)
-                    raise
-            value = indicator_form.cleaned_data.get("target_value")
-            if value is not None:
-                # A proposal: the target itself changes once TIP staff accept it.
-                try:
-                    proposals.target_propose(
-                        user=request.user, dialogue=dialogue, indicator=indicator, value=value,
-                        fiscal_year=indicator_form.cleaned_data.get("target_year"))
-                except ValidationError as error:
-                    # Show the proposal's error beside that indicator's row.
-                    for messages_ in error.message_dict.values():
-                        for message in messages_:
-                            indicator_form.add_error("target_value", message)
-                    raise
-                except StateConflict as conflict:
-                    indicator_form.add_error("target_value", conflict.message)
-                    raise
+            except ValidationError as error:
+                _rows_error(error, row)
+
+
+class CloseStepView(RecordStepView):
+    """Step 4: what the record still lacks, and closing it (held, with a summary)."""
+
+    step = "close"
+
+    def build(self, dialogue, data=None):
+        return {"form": forms.Form(data)}
+
+    def _context(self, request, dialogue, forms_, attachment_form=None):
+        context = super()._context(request, dialogue, forms_, attachment_form)
+        context["gaps"] = selectors.record_gaps(dialogue)
+        return context
+
+    def save(self, request, dialogue, forms_):
+        services.dialogue_move(dialogue=dialogue, status=DialogueStatus.CLOSED)
+
+    def success_url(self, dialogue):
+        return reverse("dialogues:dialogue-detail", args=[dialogue.pk])
+
+
+class AttachmentDownloadView(RoleRequiredMixin, View):
+    """A dialogue's document, to whoever may see the dialogue (officers of its country,
+    TIP staff, auditors)."""
+
+    def get(self, request, pk):
+        attachment = get_object_or_404(selectors.attachment_list(user=request.user), pk=pk)
+        return private_file_response(attachment.file)
 
 
 class DialogueMoveView(RoleRequiredMixin, View):

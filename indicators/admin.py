@@ -7,7 +7,7 @@ from django.contrib import admin
 from compacts import scoping
 from compacts.admin import ScopedAdmin, ScopedChoicesMixin
 
-from .models import Disaggregation, Indicator, Result, StandardIndicator, Target
+from .models import Disaggregation, Indicator, Result, ResultDocument, StandardIndicator, Target
 
 
 class IndicatorScopedAdmin(ScopedAdmin):
@@ -67,6 +67,25 @@ class DisaggregationInline(ScopedChoicesMixin, admin.TabularInline):
         return False
 
 
+class PrivateDocumentInline(admin.TabularInline):
+    """Documents attached through the pages and the API, listed read-only: the file links to
+    the view that checks the user's scope before serving it."""
+
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["title", "file", "uploaded_by", "uploaded_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ResultDocumentInline(PrivateDocumentInline):
+    model = ResultDocument
+
+
 @admin.register(Result)
 class ResultAdmin(IndicatorScopedAdmin):
     country_path = "indicator__compact__country"
@@ -76,7 +95,7 @@ class ResultAdmin(IndicatorScopedAdmin):
     readonly_fields = ["indicator", "fiscal_year", "value", "numerator", "denominator",
                        "status", "review_note", "reported_by", "reported_at", "reviewed_by",
                        "reviewed_at"]
-    inlines = [DisaggregationInline]
+    inlines = [DisaggregationInline, ResultDocumentInline]
 
     # Recording, reviewing and correcting values go through the services (API and pages),
     # which keep the approval loop and ask for a reason when an approved value changes.

@@ -2,8 +2,9 @@
 
 import django_filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import viewsets
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from compacts.api import ListRetrieveCreateUpdateViewSet
@@ -12,12 +13,15 @@ from compacts.models import Compact
 from compacts.roles import EMBASSY_OFFICER, TIP_STAFF
 from cpc.api.conditional import ConditionalMixin
 from cpc.api.history import HistoryMixin
+from cpc.storage import private_file_response
+from cpc.uploads import FILE_RESPONSES
 
 from . import selectors, services
 from .models import Indicator, Result, ResultStatus
 from .serializers import (
     IndicatorSerializer,
     ProgressSerializer,
+    ResultDocumentSerializer,
     ResultSerializer,
     ReviewSerializer,
     StandardIndicatorSerializer,
@@ -110,6 +114,30 @@ class ResultViewSet(HistoryMixin, ListRetrieveCreateUpdateViewSet):
             user=request.user, result=self.get_object(), **serializer.validated_data
         )
         return Response(self._fresh(result))
+
+    @extend_schema(request=ResultDocumentSerializer,
+                   responses=ResultDocumentSerializer(many=True))
+    @action(detail=True, methods=["get", "post"], filter_backends=[])
+    def documents(self, request, pk=None):
+        """The result's source documents; POST one as multipart form data (``title``,
+        ``file``)."""
+        result = self.get_object()
+        if request.method == "POST":
+            payload = ResultDocumentSerializer(data=request.data)
+            payload.is_valid(raise_exception=True)
+            document = services.result_document_add(result=result, user=request.user,
+                                                    **payload.validated_data)
+            return Response(ResultDocumentSerializer(document).data,
+                            status=status.HTTP_201_CREATED)
+        page = self.paginate_queryset(result.documents.order_by("uploaded_at", "pk"))
+        return self.get_paginated_response(ResultDocumentSerializer(page, many=True).data)
+
+    @extend_schema(responses=FILE_RESPONSES)
+    @action(detail=True, methods=["get"], filter_backends=[],
+            url_path=r"documents/(?P<document_pk>[0-9]+)/file", url_name="document-file")
+    def document_file(self, request, pk=None, document_pk=None):
+        document = get_object_or_404(self.get_object().documents.all(), pk=document_pk)
+        return private_file_response(document.file)
 
     def _fresh(self, result):
         return self.get_serializer(self.get_queryset().get(pk=result.pk)).data

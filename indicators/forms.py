@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from django import forms
 
+from cpc.uploads import UPLOAD_HINT, validate_upload
+
 from .models import Indicator, Result, Target, Unit, unit_value_errors
 from .services import CHANGE_REASON_MAX_LENGTH
 
@@ -151,3 +153,15 @@ class ReviewForm(forms.Form):
         required=False, label="Note to the officer",
         widget=forms.TextInput(attrs={"class": "usa-input"}),
     )
+
+
+class DocumentForm(forms.Form):
+    """A document to attach (a result's source, a dialogue's agenda or minutes): checked by
+    content and size (``cpc.uploads``) before it is stored privately."""
+
+    title = forms.CharField(required=False, max_length=255, label="Title (optional)",
+                            widget=forms.TextInput(attrs={"class": "usa-input"}))
+    file = forms.FileField(label="File", allow_empty_file=False, validators=[validate_upload],
+                           help_text=UPLOAD_HINT,
+                           widget=forms.ClearableFileInput(attrs={"class": "usa-file-input"}),
+                           error_messages={"required": "Choose the file to attach."})

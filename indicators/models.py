@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from compacts.models import Compact, Pillar
 from cpc.fiscal import fiscal_year_validators
-from cpc.models import ConstraintErrorsOnFields
+from cpc.models import ConstraintErrorsOnFields, PrivateDocument
 
 DEFAULT_TOLERANCE = Decimal("15")
 
@@ -356,3 +356,17 @@ class Disaggregation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_sex_display()}, {self.get_age_group_display()}: {self.value}"
+
+
+class ResultDocument(PrivateDocument):
+    """A source document of a result (a ministry report, a case register extract), served
+    only to those who may see the result."""
+
+    upload_folder = "indicators/results"
+
+    result = models.ForeignKey(Result, on_delete=models.PROTECT, related_name="documents")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["result", "uploaded_at", "pk"]

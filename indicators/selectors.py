@@ -7,7 +7,7 @@ from compacts.models import Compact, Extension
 from compacts.scoping import scope_to_changeable, scope_to_visible
 from compacts.selectors import compact_list
 
-from .models import Indicator, Result, ResultStatus, StandardIndicator, Target
+from .models import Indicator, Result, ResultDocument, ResultStatus, StandardIndicator, Target
 from .progress import IndicatorProgress, progress_for_indicators
 
 COUNTRY_PATH = "compact__country"
@@ -53,6 +53,14 @@ def result_list(*, user) -> QuerySet[Result]:
         user,
         country_path=f"indicator__{COUNTRY_PATH}",
     ).order_by("indicator_id", "fiscal_year")
+
+
+def result_document_list(*, user) -> QuerySet[ResultDocument]:
+    """Source documents of the results the user may see."""
+    return scope_to_visible(
+        ResultDocument.objects.select_related("result__indicator", "uploaded_by"), user,
+        country_path=f"result__indicator__{COUNTRY_PATH}",
+    ).order_by("result_id", "uploaded_at", "pk")
 
 
 def indicators_with_progress_data(queryset: QuerySet[Indicator]) -> QuerySet[Indicator]:

@@ -1,6 +1,8 @@
+from django.urls import reverse
 from rest_framework import serializers
 
 from compacts.scoping import scope_any
+from cpc.uploads import validate_upload
 
 from . import selectors, services
 from .models import (
@@ -8,6 +10,7 @@ from .models import (
     Disaggregation,
     Indicator,
     Result,
+    ResultDocument,
     Sex,
     StandardIndicator,
     Target,
@@ -148,3 +151,34 @@ class ProgressSerializer(serializers.Serializer):
     percent_of_target = serializers.DecimalField(max_digits=20, decimal_places=2,
                                                  allow_null=True)
     status = serializers.ChoiceField(choices=STATUSES)
+
+
+class PrivateDocumentSerializer(serializers.ModelSerializer):
+    """A document attached to a record. POST it as multipart form data; ``file_url``
+    downloads it through a view that checks the user may see the record."""
+
+    file = serializers.FileField(write_only=True, allow_empty_file=False,
+                                 validators=[validate_upload])
+    filename = serializers.CharField(read_only=True)
+    file_url = serializers.SerializerMethodField()
+
+    owner_field = ""  # the record the document belongs to
+    file_url_name = ""  # its download route, taking the record's id and the document's
+
+    class Meta:
+        fields = ["id", "title", "file", "filename", "file_url", "uploaded_by", "uploaded_at"]
+        read_only_fields = ["uploaded_by", "uploaded_at"]
+
+    def get_file_url(self, document) -> str:
+        owner_id = getattr(document, f"{self.owner_field}_id")
+        return reverse(self.file_url_name, args=[owner_id, document.pk])
+
+
+class ResultDocumentSerializer(PrivateDocumentSerializer):
+    owner_field = "result"
+    file_url_name = "result-document-file"
+
+    class Meta(PrivateDocumentSerializer.Meta):
+        model = ResultDocument
+        fields = ["id", "result", *PrivateDocumentSerializer.Meta.fields]
+        read_only_fields = ["result", *PrivateDocumentSerializer.Meta.read_only_fields]

@@ -24,6 +24,7 @@ from .models import (
     Disaggregation,
     Indicator,
     Result,
+    ResultDocument,
     ResultStatus,
     StandardIndicator,
     Target,
@@ -316,3 +317,14 @@ def result_return(*, user, result: Result, review_note: str) -> Result:
             raise ValidationError({"review_note": [ERR_REVIEW_NOTE_REQUIRED]})
     return _review(user=user, result=result, status=ResultStatus.RETURNED, action="returned",
                    note=note)
+
+
+@transaction.atomic
+def result_document_add(*, result: Result, file, title: str = "", user=None) -> ResultDocument:
+    """Attach a source document to a result; writers of the result's country only. The
+    file is checked by content and size (``cpc.uploads``) when it is validated."""
+    if user is not None and not scoping.can_record_in(user, result.indicator.compact.country_id):
+        raise PermissionDenied(ERR_NOT_YOUR_COUNTRY)
+    result = lock(result)
+    return validated_save(ResultDocument(result=result, file=file, title=(title or "").strip(),
+                                         uploaded_by=user))

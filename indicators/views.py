@@ -20,6 +20,7 @@ from django.views import View
 from compacts import scoping
 from compacts.views import RoleRequiredMixin
 from cpc.services import StateConflict
+from cpc.storage import private_file_response
 
 from . import exports, selectors, services
 from .charts import indicator_progress_chart_svg
@@ -27,6 +28,7 @@ from .formatting import NOT_REPORTED, NOT_TRACKED, amount, reported
 from .forms import (
     NOT_SENT,
     OPENED_SUFFIX,
+    DocumentForm,
     GridCellForm,
     GridSubmitForm,
     ReviewForm,
@@ -185,6 +187,57 @@ class ResultReviewView(RoleRequiredMixin, View):
             done = "approved" if action == "approve" else "returned to the officer"
             messages.success(request, f"{label} {done}.")
         return redirect(reverse("indicators:compact-indicators", args=[compact.pk]) + "#review")
+
+
+class ResultDocumentsView(RoleRequiredMixin, View):
+    """GET/POST /indicators/compact/<id>/results/<result_id>/documents/: a result's source
+    documents; writers of the country attach more (never remove: they back the figure)."""
+
+    template_name = "indicators/result_documents.html"
+
+    def _result(self, request, compact_id, result_id):
+        compact = selectors.compact_for_indicator_table(user=request.user, compact_id=compact_id)
+        result = get_object_or_404(
+            selectors.result_list(user=request.user).filter(indicator__compact=compact)
+            .prefetch_related("documents__uploaded_by"), pk=result_id)
+        return compact, result
+
+    def _render(self, request, compact, result, form, status=200):
+        return render(request, self.template_name, {
+            "compact": compact, "result": result, "form": form,
+            "can_attach": scoping.can_record_in(request.user, compact.country_id),
+        }, status=status)
+
+    def get(self, request, compact_id: int, result_id: int):
+        compact, result = self._result(request, compact_id, result_id)
+        return self._render(request, compact, result, DocumentForm())
+
+    def post(self, request, compact_id: int, result_id: int):
+        compact, result = self._result(request, compact_id, result_id)
+        if not scoping.can_record_in(request.user, compact.country_id):
+            raise PermissionDenied(services.ERR_NOT_YOUR_COUNTRY)
+        form = DocumentForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.result_document_add(result=result, user=request.user,
+                                             **form.cleaned_data)
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    for message in errors:
+                        form.add_error(field if field in form.fields else None, message)
+            else:
+                messages.success(request, "Source document attached.")
+                return redirect("indicators:result-documents", compact_id=compact.pk,
+                                result_id=result.pk)
+        return self._render(request, compact, result, form, status=400)
+
+
+class ResultDocumentDownloadView(RoleRequiredMixin, View):
+    """A result's source document, to whoever may see the result."""
+
+    def get(self, request, pk: int):
+        document = get_object_or_404(selectors.result_document_list(user=request.user), pk=pk)
+        return private_file_response(document.file)
 
 
 # Data entry ---------------------------------------------------------------------------------

@@ -98,6 +98,32 @@ def officer_api(ghana_officer):
 
 
 @pytest.fixture(scope="session")
+def s3_server():
+    """A real S3-protocol server (moto's server mode) on a free local port."""
+    from tests.s3 import MotoServer
+
+    server = MotoServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_bucket(s3_server, settings, monkeypatch):
+    """Private files in a new bucket of the local S3 server: for this process through the
+    settings, and for worker processes started during the test through the environment, as a
+    deployment sets it (PRIVATE_STORAGE_URL and the AWS_* variables)."""
+    from cpc.settings.storage import private_storage as storage_for
+
+    bucket = s3_server.new_bucket()
+    environ = s3_server.environ(bucket)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    settings.STORAGES = settings.STORAGES | {
+        "private": storage_for(url=environ["PRIVATE_STORAGE_URL"], root="", environ=environ)}
+    return bucket
+
+
+@pytest.fixture(scope="session")
 def celery_worker_process(django_db_setup, django_db_blocker):
     """A real worker process (not eager mode) consuming the test broker. Tests that need it
     must commit their data (``transaction=True``) so the worker sees it."""

@@ -44,8 +44,22 @@ from compacts.models import (
 )
 from compacts.roles import PROJECT_APPS
 from contributions.models import Contribution, FollowUp, Measure, SustainabilityPlan
-from dialogues.models import ActionItem, Dialogue, Discussion, Participant, TargetProposal
-from indicators.models import Disaggregation, Indicator, Result, StandardIndicator, Target
+from dialogues.models import (
+    ActionItem,
+    Dialogue,
+    DialogueAttachment,
+    Discussion,
+    Participant,
+    TargetProposal,
+)
+from indicators.models import (
+    Disaggregation,
+    Indicator,
+    Result,
+    ResultDocument,
+    StandardIndicator,
+    Target,
+)
 from oversight.models import GaoAgencyAction, GaoRecommendation
 from reports.models import ReportJob
 from tests.compacts.factories import (
@@ -122,6 +136,11 @@ PAGE_OBJECTS = {
     "dialogues:dialogue-log": {"pk": Dialogue},
     "dialogues:preparation-pack": {"pk": Dialogue},
     "dialogues:dialogue-move": {"pk": Dialogue},
+    "dialogues:record-prepare": {"pk": Dialogue},
+    "dialogues:record-hold": {"pk": Dialogue},
+    "dialogues:record-outcomes": {"pk": Dialogue},
+    "dialogues:record-close": {"pk": Dialogue},
+    "dialogues:attachment": {"pk": DialogueAttachment},
     "dialogues:target-proposals": {"compact_id": Compact},
     "dialogues:target-proposal-accept": {"pk": TargetProposal},
     "dialogues:target-proposal-reject": {"pk": TargetProposal},
@@ -129,6 +148,8 @@ PAGE_OBJECTS = {
     "indicators:data-entry": {"compact_id": Compact},
     "indicators:result-approve": {"compact_id": Compact, "result_id": Result},
     "indicators:result-return": {"compact_id": Compact, "result_id": Result},
+    "indicators:result-documents": {"compact_id": Compact, "result_id": Result},
+    "indicators:result-document": {"pk": ResultDocument},
     "indicators:indicator-table-csv": {"compact_id": Compact},
     "indicators:indicator-table-xlsx": {"compact_id": Compact},
     "reports:report-download": {"pk": ReportJob},
@@ -140,7 +161,10 @@ AUDITOR_WRITES = {"report-list", "report-rerun", "report-verify", "reports:repor
 # Pages that take their object from the query string rather than the path.
 PAGE_QUERY_OBJECTS = {"dialogues:dialogue-new": {"compact": Compact}}
 # API views without a serializer model: which model their ``pk`` names.
-API_OBJECTS = {"compact-compliance": {"pk": Compact}}
+API_OBJECTS = {"compact-compliance": {"pk": Compact},
+               "dialogue-attachment-file": {"pk": Dialogue,
+                                            "attachment_pk": DialogueAttachment},
+               "result-document-file": {"pk": Result, "document_pk": ResultDocument}}
 # URL arguments that are not ids: every value the pattern accepts.
 WORD_ARGUMENTS = {"move": ("hold", "close", "request", "receive", "accept"),
                   "fmt": ("csv", "xlsx")}
@@ -264,9 +288,14 @@ def build_world(country: PartnerCountry, standard: StandardIndicator) -> dict:
         Indicator: indicator,
         Target: TargetFactory(indicator=indicator, fiscal_year=2024),
         Result: result,
+        ResultDocument: ResultDocument.objects.create(
+            result=result, file=SimpleUploadedFile("source.pdf", b"%PDF-1.4 source")),
         Disaggregation: DisaggregationFactory(result=ResultFactory(
             indicator=indicator, fiscal_year=2024, value=Decimal("10"))),
         Dialogue: dialogue,
+        DialogueAttachment: DialogueAttachment.objects.create(
+            dialogue=dialogue, kind="agenda",
+            file=SimpleUploadedFile("agenda.pdf", b"%PDF-1.4 agenda")),
         Participant: ParticipantFactory(dialogue=dialogue),
         Discussion: DiscussionFactory(dialogue=dialogue, indicator=indicator),
         ActionItem: ActionItemFactory(dialogue=dialogue, due_on=dt.date(2024, 6, 1)),

@@ -94,7 +94,7 @@ def open_page(client: Client, url: str, **which) -> dict:
     return form_fields(response.content.decode(), **which)
 
 
-# The dialogue log ----------------------------------------------------------------------------
+# The dialogue record's steps --------------------------------------------------------------
 
 
 @pytest.fixture
@@ -105,8 +105,8 @@ def dialogue(ghana_compact):
 
 def test_the_dialogue_log_saves_when_nobody_else_changed_it(client, ghana_officer, dialogue):
     client.force_login(ghana_officer)
-    url = f"/dialogues/{dialogue.pk}/log/"
-    data = open_page(client, url, testid="dialogue-log-form")
+    url = f"/dialogues/{dialogue.pk}/record/outcomes/"
+    data = open_page(client, url, testid="step-form")
     assert data["version"]
     response = client.post(url, data | {"summary": "Reviewed the shelter figures."})
     assert response.status_code == 302
@@ -116,8 +116,8 @@ def test_the_dialogue_log_saves_when_nobody_else_changed_it(client, ghana_office
 def test_the_dialogue_log_refuses_to_overwrite_a_change_made_meanwhile(client, ghana_officer,
                                                                        dialogue):
     client.force_login(ghana_officer)
-    url = f"/dialogues/{dialogue.pk}/log/"
-    data = open_page(client, url, testid="dialogue-log-form")
+    url = f"/dialogues/{dialogue.pk}/record/outcomes/"
+    data = open_page(client, url, testid="step-form")
     # Meanwhile a colleague writes the summary.
     dialogue_services.dialogue_update(dialogue=dialogue,
                                       data={"summary": "The colleague's summary."})
@@ -130,7 +130,7 @@ def test_the_dialogue_log_refuses_to_overwrite_a_change_made_meanwhile(client, g
     assert saved.summary == "The colleague's summary."
     assert saved.contributions_notes == ""
     # Saving again from the page it now shows works.
-    again = form_fields(content, testid="dialogue-log-form")
+    again = form_fields(content, testid="step-form")
     assert client.post(url, again | {"contributions_notes": "Seconded."}).status_code == 302
     assert Dialogue.objects.get(pk=dialogue.pk).summary == "The colleague's summary."
 

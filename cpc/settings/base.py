@@ -6,10 +6,13 @@ SQLite in ``var/`` and a Celery broker on the local filesystem, so no server is 
 With ``DATABASE_URL`` and ``REDIS_URL`` the same code runs on PostgreSQL and Redis.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
 import environ
+
+from .storage import private_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -47,6 +50,8 @@ INSTALLED_APPS = [
     "contributions",
     "oversight",
     "reports",
+    "audit",
+    "workspace",
 ]
 
 MIDDLEWARE = [
@@ -55,6 +60,7 @@ MIDDLEWARE = [
     "cpc.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "cpc.security.SessionIdleRefreshMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -138,7 +144,10 @@ AXES_HTTP_RESPONSE_CODE = 429
 API_TOKEN_TTL_HOURS = env.int("API_TOKEN_TTL_HOURS", default=8)
 # A session ends after this long without a request.
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_IDLE_MINUTES", default=30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle end moves forward with use, refreshed at most once a minute rather than written
+# on every request (cpc.security.SessionIdleRefreshMiddleware).
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = env.int("DJANGO_SESSION_REFRESH_SECONDS", default=60)
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # No inline script or style anywhere: every script and style sheet is a static file.
@@ -167,13 +176,14 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 # Private files (reports, evidence, plan documents) never live under a public URL: they are
 # served only by views that check the user's role and country scope.
+# A folder by default; an S3-compatible bucket when PRIVATE_STORAGE_URL is set (see
+# cpc/settings/storage.py and docs/deployment.md), for web and workers on several machines.
 PRIVATE_STORAGE_ROOT = Path(env("PRIVATE_STORAGE_ROOT", default=str(VAR_DIR / "private")))
+PRIVATE_STORAGE_URL = env("PRIVATE_STORAGE_URL", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(PRIVATE_STORAGE_ROOT), "base_url": None},
-    },
+    "private": private_storage(url=PRIVATE_STORAGE_URL, root=str(PRIVATE_STORAGE_ROOT),
+                               environ=os.environ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -359,6 +369,9 @@ CELERY_BEAT_SCHEDULE["contributions-send-reminders"] = {
 # --- Oversight reports (reports app) ----------------------------------------------------
 # A render takes seconds (the 30-compact program report 8 s). Past the soft limit the job
 # fails with a message; past the hard limit the worker process is killed.
+# Past this many compacts the program report gives each compact a row of a summary table
+# instead of a section of its own (docs/reports.md, "Scale").
+REPORTS_PROGRAM_DETAIL_LIMIT = env.int("REPORTS_PROGRAM_DETAIL_LIMIT", default=40)
 REPORTS_RENDER_SOFT_TIME_LIMIT = env.int("REPORTS_RENDER_SOFT_TIME_LIMIT", default=3 * 60)
 REPORTS_RENDER_TIME_LIMIT = env.int("REPORTS_RENDER_TIME_LIMIT", default=4 * 60)
 # Each render step touches the job's heartbeat. A running job without one for this long lost

@@ -1,6 +1,7 @@
 """End to end on the demo data: the embassy officer finds Colombia's upcoming dialogue on the
-dashboard and logs it, from picking and sharing the key indicators to the outcome, in
-Debian's Chromium against the real app."""
+dashboard and logs it through the record's steps (prepare, hold, log outcomes, close), from
+the agenda and the key indicators to three participants, two discussions and the outcome,
+in Debian's Chromium against the real app, with JavaScript and without."""
 
 from pathlib import Path
 
@@ -48,6 +49,10 @@ def test_officer_logs_colombias_upcoming_dialogue_end_to_end(page, demo):
                                     status=DialogueStatus.PLANNED)
     keys = list(dialogue.compact.indicators.filter(is_key=True).order_by("code"))
     assert keys and not dialogue.key_indicators.exists()
+    # Last year's dialogue has its minutes on file.
+    held_before = Dialogue.objects.filter(compact=dialogue.compact,
+                                          fiscal_year__lt=dialogue.fiscal_year).last()
+    assert held_before.attachments.get().kind == "minutes"
 
     # The officer signs in; the dashboard lists Colombia's dialogue among the next 30 days.
     page.goto("/accounts/login/")
@@ -60,48 +65,62 @@ def test_officer_logs_colombias_upcoming_dialogue_end_to_end(page, demo):
     upcoming.click()
     expect(page.get_by_test_id("dialogue-title")).to_contain_text("Colombia")
 
-    # Preparation: pick the key indicators and record that they went to the partner.
+    # Step 1, prepare: the agenda goes in first (it is saved at once), then the key
+    # indicators and when they went to the partner.
     page.get_by_test_id("log-dialogue").click()
+    expect(page.locator(".usa-step-indicator__heading-text")).to_have_text("Prepare")
+    page.select_option("select[name=attach-kind]", "agenda")
+    page.fill("input[name=attach-title]", "Agenda of the annual dialogue")
+    page.set_input_files("input[name=attach-file]", files=[{
+        "name": "agenda.pdf", "mimeType": "application/pdf",
+        "buffer": b"%PDF-1.4 agenda of the annual dialogue"}])
+    page.get_by_role("button", name="Attach the document").click()
+    expect(page.get_by_test_id("attachments")).to_contain_text("Agenda of the annual dialogue")
     for indicator in keys:
         tick(page, f"{indicator.code} {indicator.name}")
     page.fill("input[name=key_indicators_shared_on]", today.isoformat())
     page.select_option("select[name=key_indicators_shared_via]", "email")
-    page.fill("input[name=participants-0-name]", "María Gómez")
-    page.fill("input[name=participants-0-organization]", "Ministerio del Interior")
-    page.select_option("select[name=participants-0-side]", "partner_government")
-    shot(page, "2-preparation")
-    page.get_by_role("button", name="Save dialogue").click()
-    expect(page.get_by_test_id("dialogue-title")).to_be_visible()
+    shot(page, "2-prepare")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.locator(".usa-step-indicator__heading-text")).to_have_text("Hold")
     dialogue.refresh_from_db()
     assert dialogue.key_indicators_identified_on == today
     assert dialogue.key_indicators_shared_on == today
     assert sorted(i.code for i in dialogue.key_indicators.all()) == [k.code for k in keys]
 
-    # Check 1 reads met: identified and shared before the day the dialogue is scheduled.
-    page.goto(f"/compacts/{dialogue.compact_id}/?fiscal_year={dialogue.fiscal_year}")
-    expect(check_row(page, 1)).to_contain_text("Met")
-    shot(page, "3-check-1-met")
+    # Step 2, hold: three participants, the second and third rows added by htmx without
+    # leaving the page (what was typed stays); the dialogue is still ahead, so no date.
+    people = [("María Gómez", "Ministerio del Interior", "partner_government"),
+              ("Andrés Rojas", "ICBF", "partner_government"),
+              ("Jane Smith", "U.S. Embassy Bogotá", "us_government")]
+    for index, (name, organization, side) in enumerate(people):
+        if index:
+            page.get_by_test_id("add-participants").click()
+            expect(page.locator(f"input[name=participants-{index}-name]")).to_be_focused()
+        page.fill(f"input[name=participants-{index}-name]", name)
+        page.fill(f"input[name=participants-{index}-organization]", organization)
+        page.select_option(f"select[name=participants-{index}-side]", side)
+    expect(page.locator("input[name=participants-0-name]")).to_have_value(people[0][0])
+    shot(page, "3-hold")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.locator(".usa-step-indicator__heading-text")).to_have_text("Log outcomes")
+    assert sorted(dialogue.participants.values_list("name", flat=True)) == sorted(
+        p[0] for p in people)
 
-    # The meeting was brought forward to today: the officer corrects the date, holds it,
-    # then logs the discussions, a proposed target, contributions, sustainability, an action
-    # item and the outcome.
-    page.goto(f"/dialogues/{dialogue.pk}/log/")
-    page.fill("input[name=scheduled_for]", today.isoformat())
-    page.get_by_role("button", name="Save dialogue").click()
-    expect(page.get_by_test_id("dialogue-title")).to_be_visible()
-    page.fill("input[name=held_on]", today.isoformat())
-    page.get_by_role("button", name="Mark as held").click()
-    expect(page.locator(".usa-intro")).to_contain_text("Held")
-
-    page.get_by_test_id("log-dialogue").click()
-    for indicator in keys:
-        page.get_by_label(f"Notes on {indicator.code}").fill(
-            f"{indicator.code}: the ministry presented the year's approved figure and the gap "
-            "to target.")
+    # Step 3, log outcomes: two discussions (the second row added by htmx), a proposed
+    # target, contributions, sustainability, an action item and the summary.
+    discussed = keys[:2]
+    for index, indicator in enumerate(discussed):
+        if index:
+            page.get_by_test_id("add-discussions").click()
+        page.select_option(f"select[name=discussions-{index}-indicator]", str(indicator.pk))
+        page.fill(f"textarea[name=discussions-{index}-notes]",
+                  f"{indicator.code}: the ministry presented the year's approved figure and "
+                  "the gap to target.")
     first = keys[0]
-    page.get_by_label(f"Target for {first.code}", exact=True).fill("150")
-    page.get_by_label(f"Fiscal year of the target for {first.code}").fill(
-        str(dialogue.fiscal_year))
+    page.select_option("select[name=proposals-0-indicator]", str(first.pk))
+    page.fill("input[name=proposals-0-fiscal_year]", str(dialogue.fiscal_year))
+    page.fill("input[name=proposals-0-value]", "150")
     tick(page, "Partner contributions were discussed")
     page.fill("textarea[name=contributions_notes]", "ICBF budget for shelters confirmed.")
     tick(page, "Sustainability was discussed")
@@ -112,24 +131,71 @@ def test_officer_logs_colombias_upcoming_dialogue_end_to_end(page, demo):
         "Send the referral data by quarter.")
     page.locator("[name^=items-][name$=-owner]").last.fill("Ministerio del Interior")
     page.fill("textarea[name=summary]", "Key indicators, targets and the plan reviewed.")
-    shot(page, "4-log")
-    page.get_by_role("button", name="Save dialogue").click()
-    expect(page.get_by_test_id("discussions")).to_contain_text(first.code)
-    expect(page.get_by_test_id("dialogue-proposals")).to_contain_text("Pending")
-    shot(page, "5-logged")
+    shot(page, "4-outcomes")
+    page.get_by_role("button", name="Save and continue").click()
+
+    # Step 4, close: what the record still lacks (it is not held yet) is listed.
+    expect(page.locator(".usa-step-indicator__heading-text")).to_have_text("Close")
+    expect(page.get_by_test_id("record-gaps")).to_contain_text("not marked as held")
+    shot(page, "5-close")
 
     discussions = Discussion.objects.filter(dialogue=dialogue)
-    assert {d.indicator_id for d in discussions} == {k.pk for k in keys}
+    assert {d.indicator_id for d in discussions} == {k.pk for k in discussed}
     # The server stamped the approved figures, never a client's.
     assert all(d.actual_value is not None and d.actual_fiscal_year < dialogue.fiscal_year
                for d in discussions)
     proposal = TargetProposal.objects.get(dialogue=dialogue, indicator=first)
     assert proposal.status == "pending" and proposal.proposed_by.username == "embassy.officer"
+    assert dialogue.attachments.get().kind == "agenda"
 
-    # Check 2 is met (every key indicator discussed with approved data); check 1 now names
-    # that the key indicators were identified on the day the dialogue was held.
+    # The record and the preparation pack list the agenda, which downloads.
+    page.goto(f"/dialogues/{dialogue.pk}/")
+    expect(page.get_by_test_id("discussions")).to_contain_text(first.code)
+    expect(page.get_by_test_id("dialogue-proposals")).to_contain_text("Pending")
+    page.goto(f"/dialogues/{dialogue.pk}/preparation/")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Agenda: Agenda of the annual dialogue").click()
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF-1.4 agenda")
+
+    # Check 1 reads met: identified and shared before the day the dialogue is scheduled.
     page.goto(f"/compacts/{dialogue.compact_id}/?fiscal_year={dialogue.fiscal_year}")
-    expect(check_row(page, 2)).to_contain_text("Met")
-    expect(check_row(page, 1)).to_contain_text("Not met")
-    expect(check_row(page, 1)).to_contain_text("not before the dialogue")
-    shot(page, "6-checks")
+    expect(check_row(page, 1)).to_contain_text("Met")
+    shot(page, "6-check-1-met")
+
+    # Every page of the record fits a 320 px screen without scrolling sideways.
+    page.set_viewport_size({"width": 320, "height": 800})
+    for path in [*(f"/dialogues/{dialogue.pk}/record/{step}/"
+                   for step in ("prepare", "hold", "outcomes", "close")),
+                 f"/dialogues/{dialogue.pk}/", f"/dialogues/{dialogue.pk}/preparation/"]:
+        page.goto(path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, f"{path} is {width} px wide at 320 px"
+    shot(page, "7-outcomes-320")
+
+
+def test_a_step_works_without_javascript(browser, live_server, demo):
+    """The same rows with JavaScript off: "Add another" reloads the page with a blank row."""
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        dialogue = Dialogue.objects.get(compact__country__iso_code="CO",
+                                        status=DialogueStatus.PLANNED)
+        page.goto("/accounts/login/")
+        page.fill("input[name=username]", "embassy.officer")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("input[type=submit][value='Sign in']")
+        page.goto(f"/dialogues/{dialogue.pk}/record/hold/")
+        page.fill("input[name=participants-0-name]", "María Gómez")
+        page.fill("input[name=participants-0-organization]", "Ministerio del Interior")
+        page.select_option("select[name=participants-0-side]", "partner_government")
+        page.get_by_test_id("add-participants").click()
+        expect(page.locator("input[name=participants-0-name]")).to_have_value("María Gómez")
+        page.fill("input[name=participants-1-name]", "Andrés Rojas")
+        page.fill("input[name=participants-1-organization]", "ICBF")
+        page.select_option("select[name=participants-1-side]", "partner_government")
+        page.get_by_role("button", name="Save and continue").click()
+        expect(page.locator(".usa-step-indicator__heading-text")).to_have_text("Log outcomes")
+        assert sorted(dialogue.participants.values_list("name", flat=True)) == [
+            "Andrés Rojas", "María Gómez"]
+    finally:
+        context.close()

@@ -234,7 +234,7 @@ class TestPagesShowDateErrors:
                                                            ghana_compact):
         dialogue = DialogueFactory(compact=ghana_compact, fiscal_year=2024)
         client.force_login(ghana_officer)
-        response = client.post(f"/dialogues/{dialogue.pk}/log/", log_form(
+        response = client.post(f"/dialogues/{dialogue.pk}/record/prepare/", log_form(
             scheduled_for="2026-12-15"))
         assert response.status_code == 400
         form = response.context["form"]
@@ -247,10 +247,10 @@ class TestPagesShowDateErrors:
         dialogue = identified(DialogueFactory(compact=ghana_compact, fiscal_year=2024),
                               dt.date(2024, 2, 1))
         client.force_login(ghana_officer)
-        page = client.get(f"/dialogues/{dialogue.pk}/log/").content.decode()
+        page = client.get(f"/dialogues/{dialogue.pk}/record/prepare/").content.decode()
         assert 'name="key_indicators_shared_on"' in page
         assert 'name="key_indicators_shared_via"' in page
-        response = client.post(f"/dialogues/{dialogue.pk}/log/", log_form(
+        response = client.post(f"/dialogues/{dialogue.pk}/record/prepare/", log_form(
             key_indicators=[i.pk for i in dialogue.key_indicators.all()],
             key_indicators_shared_on="2024-02-06", key_indicators_shared_via="email"))
         assert response.status_code == 302, response.content.decode()[:2000]
@@ -267,7 +267,7 @@ class TestPagesShowDateErrors:
         dialogue = identified(DialogueFactory(compact=ghana_compact, fiscal_year=2024),
                               dt.date(2024, 2, 1))
         client.force_login(ghana_officer)
-        response = client.post(f"/dialogues/{dialogue.pk}/log/", log_form(
+        response = client.post(f"/dialogues/{dialogue.pk}/record/prepare/", log_form(
             key_indicators_shared_on="2024-01-15", key_indicators_shared_via="email"))
         assert response.status_code == 400
         assert response.context["form"].errors["key_indicators_shared_on"]
@@ -280,7 +280,7 @@ class TestPagesShowDateErrors:
         dialogue = DialogueFactory(compact=ghana_compact, fiscal_year=2024, status="held",
                                    held_on=dt.date(2024, 3, 15))
         client.force_login(ghana_officer)
-        response = client.post(f"/dialogues/{dialogue.pk}/log/", log_form(
+        response = client.post(f"/dialogues/{dialogue.pk}/record/prepare/", log_form(
             scheduled_for="2024-04-01"))
         assert response.status_code == 400
         assert any("scheduled" in e for e in response.context["form"].non_field_errors())
@@ -308,12 +308,5 @@ class TestPagesShowDateErrors:
 
 
 def log_form(**overrides):
-    """What the log page posts with nothing else filled in."""
-    data = {
-        "scheduled_for": "2024-03-15", "format": "in_person", "summary": "",
-        "participants-TOTAL_FORMS": "0", "participants-INITIAL_FORMS": "0",
-        "participants-MIN_NUM_FORMS": "0", "participants-MAX_NUM_FORMS": "1000",
-        "items-TOTAL_FORMS": "0", "items-INITIAL_FORMS": "0",
-        "items-MIN_NUM_FORMS": "0", "items-MAX_NUM_FORMS": "1000",
-    }
-    return data | overrides
+    """What the prepare step posts with nothing else filled in."""
+    return {"scheduled_for": "2024-03-15", "format": "in_person"} | overrides

@@ -400,16 +400,15 @@ class TestPages:
     def test_officer_logging_a_past_year_target_sees_the_error_beside_it(
         self, client, ghana_officer, dialogue, indicator
     ):
-        from tests.dialogues.test_pages import log_payload
+        from tests.dialogues.test_pages import outcomes_payload
 
         # The key indicators were picked before the dialogue was held.
         dialogue.key_indicators.set([indicator])
         type(dialogue).objects.filter(pk=dialogue.pk).update(
             key_indicators_identified_on=dt.date(2024, 10, 1))
         client.force_login(ghana_officer)
-        payload = log_payload(dialogue, [indicator], scheduled_for="2024-11-05", **{
-            f"ind-{indicator.pk}-target_year": "2024"})
-        response = client.post(f"/dialogues/{dialogue.pk}/log/", payload)
+        payload = outcomes_payload(proposals=[(indicator, "2024", "140")])
+        response = client.post(f"/dialogues/{dialogue.pk}/record/outcomes/", payload)
         assert response.status_code == 400
         assert "for FY2025 or a later year" in response.content.decode()
         assert not TargetProposal.objects.exists()
