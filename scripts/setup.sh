@@ -28,6 +28,8 @@ missing_packages() {
                 fonts-liberation shared-mime-info curl)
   # postgresql-client: pg_dump and pg_restore for scripts/backup, scripts/restore and their test.
   if [ "$SETUP_MODE" = test ]; then wanted+=(chromium poppler-utils postgresql-client); fi
+  # npm for axe-core (the browser tests' accessibility checks), when Node.js is not there.
+  if [ "$SETUP_MODE" = test ] && ! command -v npm >/dev/null 2>&1; then wanted+=(npm); fi
   python_ok || wanted+=(python3 python3-venv python3-pip)
   local p
   for p in "${wanted[@]}"; do
@@ -72,6 +74,18 @@ install_python_packages() {
   echo "$want" > "$stamp_file"
 }
 
+# axe-core, pinned in package.json and package-lock.json, into node_modules (git-ignored).
+install_test_node_packages() {
+  [ "$SETUP_MODE" = test ] || return 0
+  local want stamp_file="$ROOT/node_modules/.cpc-installed"
+  want="$(cat "$ROOT/package.json" "$ROOT/package-lock.json" | sha256sum | cut -c1-16)"
+  if [ -f "$stamp_file" ] && [ "$(cat "$stamp_file")" = "$want" ]; then return; fi
+  log "Installing the test tools from npm (axe-core)"
+  (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  echo "$want" > "$stamp_file"
+}
+
 install_system_packages
 install_python_packages
+install_test_node_packages
 export PATH="$VENV/bin:$PATH"
