@@ -6,11 +6,11 @@ class CompactsConfig(AppConfig):
     verbose_name = "Countries and compacts"
 
     def ready(self):
-        from django.db.models.signals import post_migrate
+        from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
         from cpc.storage import register_private_file
 
-        from . import roles, selectors
+        from . import roles, selectors, versioning
 
         # Models added by later migrations get their role permissions as soon as they exist.
         post_migrate.connect(roles.sync_roles_after_migrate, dispatch_uid="cpc-sync-roles")
@@ -18,3 +18,10 @@ class CompactsConfig(AppConfig):
         # the user's role (cpc.storage: private files have no public URL).
         register_private_file(records=selectors.guidance_list, field="document",
                               url_name="compacts:guidance-document")
+        # Whatever is cached under the records version becomes unreachable after any
+        # committed write to the records (compacts/versioning.py).
+        for signal in (post_save, post_delete, m2m_changed):
+            signal.connect(versioning.records_changed,
+                           dispatch_uid=f"cpc-records-version-{signal}")
+        post_migrate.connect(versioning.records_migrated, sender=self,
+                             dispatch_uid="cpc-records-version-migrated")

@@ -588,3 +588,18 @@ class UserProfile(models.Model):
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"
+
+
+class RecordsVersion(models.Model):
+    """One row: a number that grows after every committed write to the program's records
+    (the apps in ``compacts.versioning.VERSIONED_APPS``). Cached verdicts and page fragments
+    are keyed by it, so a write makes every earlier one unreachable. Kept in the database,
+    not in the cache, so that a cache outage cannot lose a bump."""
+
+    number = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "records version"
+
+    def __str__(self):
+        return f"Records version {self.number}"

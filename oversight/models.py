@@ -110,18 +110,3 @@ class GaoAgencyAction(DeletesReplacedFiles, models.Model):
     def clean(self):
         if self.date and self.date > dt.date.today():
             raise ValidationError({"date": ERR_FUTURE})
-
-
-class RecordsVersion(models.Model):
-    """One row: a number that grows after every committed write to the records the six
-    checks read (compacts, indicators, dialogues, contributions). Cached verdicts are keyed
-    by it (oversight/check_cache.py), so a write makes every earlier verdict unreachable.
-    Kept in the database, not in the cache, so that a cache outage cannot lose a bump."""
-
-    number = models.BigIntegerField(default=0)
-
-    class Meta:
-        verbose_name = "records version"
-
-    def __str__(self):
-        return f"Records version {self.number}"

@@ -21,6 +21,7 @@ from django.views.generic import DetailView, TemplateView
 
 from compacts import scoping
 from compacts.selectors import compact_detail, fiscal_year_choices
+from compacts.versioning import records_version
 from compacts.views import RoleRequiredMixin
 from contributions.selectors import overdue_plan_list
 from cpc.api.history import history_entries
@@ -31,7 +32,7 @@ from dialogues.selectors import upcoming_dialogue_list
 
 from . import selectors, services
 from .check_cache import TIMEOUT_SECONDS as CHECKS_TIMEOUT_SECONDS
-from .check_cache import cached_compliance_for_compacts, records_version
+from .check_cache import cached_compliance_for_compacts
 from .compliance import TITLES
 from .forms import GaoActionForm, GaoStatusForm
 

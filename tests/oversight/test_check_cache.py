@@ -9,8 +9,9 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from compacts.versioning import records_version
 from contributions import services as contribution_services
-from oversight.check_cache import cached_compliance_for_compacts, records_version
+from oversight.check_cache import cached_compliance_for_compacts
 from oversight.compliance import compliance_for_compacts
 from tests.contributions.factories import ContributionFactory
 
@@ -122,7 +123,7 @@ def test_the_dashboard_table_is_served_from_the_cache_until_a_write(
     # Served from the cache: no check read a dialogue, a contribution or a plan.
     tables = " ".join(q["sql"] for q in queries.captured_queries)
     assert "contributions_contribution" not in tables
-    assert "oversight_recordsversion" in tables
+    assert "compacts_recordsversion" in tables
 
     contribution_services.contribution_verify(contribution=contribution, user=staff_user)
     after = client.get(url).content.decode()
@@ -146,5 +147,5 @@ def test_a_migration_writing_records_bumps_once_migrate_has_finished(ghana_compa
         assert not connection.run_on_commit  # no bump waits on a table that may not exist
 
     version = records_version()
-    call_command("migrate", "oversight", verbosity=0)
+    call_command("migrate", "compacts", verbosity=0)
     assert records_version() == version + 1

@@ -1,0 +1,55 @@
+"""The records version: one number that grows after each committed write to the program's
+records, so that anything computed from them can be cached under it and never outlive them.
+
+``records_changed`` listens to ``post_save``, ``post_delete`` and ``m2m_changed`` of every
+model of ``VERSIONED_APPS`` (history rows included) and registers one bump for when the
+transaction commits; a rollback bumps nothing. The number lives in the database
+(:class:`compacts.models.RecordsVersion`), so a cache outage cannot lose a bump. Users and
+sessions are not versioned: a cached fragment is keyed by the reader's role and scope
+(``cpc.fragments``), computed from the user on every request.
+"""
+
+from django.db import connection, transaction
+from django.db.models import F
+
+from .models import RecordsVersion
+
+VERSIONED_APPS = frozenset({"compacts", "indicators", "dialogues", "contributions",
+                            "oversight"})
+
+
+def records_version() -> int:
+    return (RecordsVersion.objects.filter(pk=1).values_list("number", flat=True).first()
+            or 0)
+
+
+def _bump() -> None:
+    updated = RecordsVersion.objects.filter(pk=1).update(number=F("number") + 1)
+    if not updated:
+        RecordsVersion.objects.get_or_create(pk=1, defaults={"number": 1})
+
+
+def records_changed(**kwargs) -> None:
+    """Signal receiver: a versioned record was saved, deleted or relinked. The version grows
+    once the transaction commits (once per transaction); a rollback bumps nothing."""
+    sender = kwargs.get("sender")
+    meta = getattr(sender, "_meta", None)
+    if (kwargs.get("raw") or meta is None or meta.app_label not in VERSIONED_APPS
+            or sender is RecordsVersion):
+        return
+    # A migration's historical models (module "__fake__") write before the version's table
+    # may exist; ``records_migrated`` bumps once migrate has finished instead.
+    if sender.__module__ == "__fake__":
+        return
+    if connection.in_atomic_block and any(
+            entry[1] is _bump for entry in connection.run_on_commit):
+        return
+    # robust: the write has committed whatever happens here; a failed bump is logged, and
+    # the expiry of what is cached bounds what it could leave behind.
+    transaction.on_commit(_bump, robust=True)
+
+
+def records_migrated(**kwargs) -> None:
+    """post_migrate receiver: data migrations may have changed the records; the version
+    grows once the tables are in place."""
+    _bump()
