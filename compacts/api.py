@@ -16,7 +16,7 @@ from cpc.api.conditional import ConditionalMixin
 from cpc.api.history import HistoryMixin
 from cpc.fiscal import fiscal_year_bounds
 
-from . import scoping, selectors, services
+from . import fragments, scoping, selectors, services
 from .filters import ScopedFilterSet
 from .models import Compact, CompactStatus, PartnerCountry
 from .serializers import (
@@ -41,6 +41,17 @@ class ListRetrieveCreateUpdateViewSet(
     Details answer an ETag; writes with If-Match are checked (cpc.api.conditional)."""
 
     http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def list(self, request, *args, **kwargs):
+        """A list page answers from the cache while the records stand still: keyed by the
+        address (path, query, host and scheme: the page links carry them), the reader's
+        scope and the records version (compacts.fragments). An invalid filter raises before
+        anything is stored."""
+        parts = (request.get_full_path(), request.get_host(), request.scheme)
+        data = fragments.cached(request, f"api-list:{self.basename}", parts,
+                                lambda: super(ListRetrieveCreateUpdateViewSet, self).list(
+                                    request, *args, **kwargs).data)
+        return Response(data)
 
 
 class CountryViewSet(HistoryMixin, ListRetrieveCreateUpdateViewSet):

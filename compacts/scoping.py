@@ -60,6 +60,19 @@ def visible_country_ids(user) -> frozenset[int] | None:
     return frozenset()
 
 
+def scope_key(user) -> str:
+    """What a page or API answer may depend on about its reader: roles, and the countries
+    they see and change. Readers with the same key get the same content, so content cached
+    under it (``compacts.fragments``) is shared by them and by no one else."""
+
+    def ids(found: frozenset[int] | None) -> str:
+        return "all" if found is None else ".".join(map(str, sorted(found))) or "none"
+
+    roles = ",".join(sorted(user_roles(user))) or "none"
+    return (f"{roles}|{int(bool(getattr(user, 'is_superuser', False)))}|"
+            f"{ids(visible_country_ids(user))}|{ids(changeable_country_ids(user))}")
+
+
 def changeable_country_ids(user) -> frozenset[int] | None:
     """None means every country. Auditors change nothing; officers their own countries."""
     if is_tip_staff(user):

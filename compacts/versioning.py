@@ -18,6 +18,14 @@ VERSIONED_APPS = frozenset({"compacts", "indicators", "dialogues", "contribution
                             "oversight"})
 
 
+def change_pending() -> bool:
+    """Whether this connection's open transaction has written records whose bump waits for
+    the commit. Until then the version does not yet tell that write apart, so whatever this
+    transaction reads must be computed, not taken from the cache (nor stored in it)."""
+    return connection.in_atomic_block and any(
+        entry[1] is _bump for entry in connection.run_on_commit)
+
+
 def records_version() -> int:
     return (RecordsVersion.objects.filter(pk=1).values_list("number", flat=True).first()
             or 0)
@@ -41,8 +49,7 @@ def records_changed(**kwargs) -> None:
     # may exist; ``records_migrated`` bumps once migrate has finished instead.
     if sender.__module__ == "__fake__":
         return
-    if connection.in_atomic_block and any(
-            entry[1] is _bump for entry in connection.run_on_commit):
+    if change_pending():
         return
     # robust: the write has committed whatever happens here; a failed bump is logged, and
     # the expiry of what is cached bounds what it could leave behind.

@@ -11,6 +11,7 @@ from django.views.generic import ListView
 from cpc.storage import private_file_response
 
 from . import scoping, selectors
+from .fragments import CachedBodyMixin
 from .models import CompactStatus
 
 
@@ -23,8 +24,9 @@ class RoleRequiredMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-class CompactListView(RoleRequiredMixin, ListView):
+class CompactListView(RoleRequiredMixin, CachedBodyMixin, ListView):
     template_name = "compacts/compact_list.html"
+    body_template_name = "compacts/_compact_list_body.html"
     context_object_name = "compacts"
     paginate_by = 50
 

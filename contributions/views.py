@@ -9,13 +9,15 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from compacts import scoping
+from compacts import fragments, scoping
 from compacts.views import RoleRequiredMixin
 from cpc.fiscal import fiscal_year_of
 from cpc.services import StateConflict
@@ -78,8 +80,9 @@ class CompactMixin(RoleRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-class CompactListView(RoleRequiredMixin, ListView):
+class CompactListView(RoleRequiredMixin, fragments.CachedBodyMixin, ListView):
     template_name = "contributions/compact_list.html"
+    body_template_name = "contributions/_compact_list_body.html"
     context_object_name = "compacts"
     paginate_by = 50
 
@@ -92,6 +95,21 @@ class CompactContributionsView(CompactMixin, TemplateView):
     """The funding picture and the contributions table; writers add a contribution here."""
 
     template_name = "contributions/compact_contributions.html"
+    body_template_name = "contributions/_compact_contributions_body.html"
+
+    def get(self, request, *args, **kwargs):
+        # The page as most readers see it (no failed form) comes from the cache while the
+        # records stand still (compacts.fragments).
+        body = fragments.cached_html(request, "contributions-page", (self.compact.pk,),
+                                     self.body_template_name, self.get_context_data)
+        return render(request, self.template_name, {"compact": self.compact, "body": body})
+
+    def render_to_response(self, context, **response_kwargs):
+        """A page with a failed form or a row's error: its content rendered afresh."""
+        body = mark_safe(render_to_string(self.body_template_name, context,
+                                          request=self.request))
+        return super().render_to_response({"compact": self.compact, "body": body},
+                                          **response_kwargs)
 
     def _form(self, data=None, files=None) -> ContributionForm:
         user, compact = self.request.user, self.compact
@@ -502,8 +520,9 @@ class PlanDocumentView(RoleRequiredMixin, View):
         return private_file_response(plan.document)
 
 
-class OverduePlansView(RoleRequiredMixin, ListView):
+class OverduePlansView(RoleRequiredMixin, fragments.CachedBodyMixin, ListView):
     template_name = "contributions/overdue_plans.html"
+    body_template_name = "contributions/_overdue_plans_body.html"
     context_object_name = "plans"
     paginate_by = 50
 

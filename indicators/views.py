@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.views import View
 
-from compacts import scoping
+from compacts import fragments, scoping
+from compacts.models import Compact
 from compacts.views import RoleRequiredMixin
 from cpc.services import StateConflict
 from cpc.storage import private_file_response
@@ -122,8 +123,25 @@ class CompactIndicatorsView(RoleRequiredMixin, View):
 
     template_name = "indicators/compact_indicators.html"
 
+    body_template_name = "indicators/_compact_indicators_body.html"
+
     def get(self, request, compact_id: int):
         user = request.user
+        # The scoped lookup (404) on every request; the table from the cache while the
+        # records stand still (compacts.fragments).
+        compact = get_object_or_404(scoping.scope_to_visible(
+            Compact.objects.select_related("country").only("pk", "title", "country__iso_code"),
+            user), pk=compact_id)
+
+        def context():
+            return self.table_context(user, compact_id)
+
+        body = fragments.cached_html(request, "indicators-page", (compact_id,),
+                                     self.body_template_name, context)
+        return render(request, self.template_name, {"compact": compact, "body": body})
+
+    @staticmethod
+    def table_context(user, compact_id: int) -> dict:
         compact = selectors.compact_for_indicator_table(user=user, compact_id=compact_id)
         indicators, progress = selectors.indicator_table(user=user, compact=compact)
         years = compact.fiscal_years()
@@ -147,7 +165,7 @@ class CompactIndicatorsView(RoleRequiredMixin, View):
             .filter(indicator__compact=compact, status=ResultStatus.SUBMITTED)
             .order_by("indicator__code", "fiscal_year", "pk")
         )
-        return render(request, self.template_name, {
+        return {
             "compact": compact,
             "years": years,
             "rows": rows,
@@ -157,7 +175,7 @@ class CompactIndicatorsView(RoleRequiredMixin, View):
             "can_review": scoping.is_tip_staff(user),
             "can_record": scoping.can_record_in(user, compact.country_id),
             "review_form": ReviewForm(),
-        })
+        }
 
 
 class ResultReviewView(RoleRequiredMixin, View):

@@ -17,11 +17,12 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views import View
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import TemplateView
 
-from compacts import scoping
+from compacts import fragments, scoping
+from compacts.models import Compact
 from compacts.selectors import compact_detail, fiscal_year_choices
-from compacts.versioning import records_version
+from compacts.versioning import change_pending, records_version
 from compacts.views import RoleRequiredMixin
 from contributions.selectors import overdue_plan_list
 from cpc.api.history import history_entries
@@ -48,28 +49,40 @@ def chosen_fiscal_year(request, years: list[int], default: int) -> int:
     return fiscal_year
 
 
-class CompactDetailView(RoleRequiredMixin, DetailView):
+class CompactDetailView(RoleRequiredMixin, View):
+    """A compact: its GAO checks for a fiscal year, objectives, awards, dialogues and the
+    country's tier rankings. The page's content is cached per reader scope until the
+    records change (compacts.fragments); only the scoped lookup that answers 404 runs on
+    every request."""
+
     template_name = "oversight/compact_detail.html"
-    context_object_name = "compact"
+    body_template_name = "oversight/_compact_detail_body.html"
 
-    def get_queryset(self):
-        return compact_detail(user=self.request.user).prefetch_related("dialogues")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        compact = self.object
-        context["objectives_by_pillar"] = _group_by_pillar(compact.objectives.all())
-        context["tier_rankings"] = compact.country.tier_rankings.all()
+    def get(self, request, pk: int):
+        user = request.user
+        compact = get_object_or_404(scoping.scope_to_visible(
+            Compact.objects.with_current_end().only("pk", "title", "start_date", "end_date",
+                                                    "country_id"), user), pk=pk)
         years = compact.fiscal_years()
-        fiscal_year = chosen_fiscal_year(self.request, years,
-                                         fiscal_year_of(timezone.localdate()))
-        context["compliance_year"] = fiscal_year
-        context["compliance_years"] = years
-        context["compliance_checks"] = cached_compliance_for_compacts(
-            [compact], fiscal_year=fiscal_year, today=timezone.localdate())[compact.pk]
-        context["can_plan_dialogue"] = scoping.can_record_in(self.request.user,
-                                                             compact.country_id)
-        return context
+        fiscal_year = chosen_fiscal_year(request, years, fiscal_year_of(timezone.localdate()))
+
+        def context():
+            full = get_object_or_404(
+                compact_detail(user=user).prefetch_related("dialogues"), pk=pk)
+            return {
+                "compact": full,
+                "objectives_by_pillar": _group_by_pillar(full.objectives.all()),
+                "tier_rankings": full.country.tier_rankings.all(),
+                "compliance_year": fiscal_year,
+                "compliance_years": years,
+                "compliance_checks": cached_compliance_for_compacts(
+                    [full], fiscal_year=fiscal_year, today=timezone.localdate())[full.pk],
+                "can_plan_dialogue": scoping.can_record_in(user, full.country_id),
+            }
+
+        body = fragments.cached_html(request, "compact-page", (pk, fiscal_year),
+                                     self.body_template_name, context)
+        return render(request, self.template_name, {"compact": compact, "body": body})
 
 
 def _group_by_pillar(objectives):
@@ -92,13 +105,14 @@ def paginate(request, items, per_page: int) -> dict:
     return {"paginator": paginator, "page_obj": page, "is_paginated": page.has_other_pages()}
 
 
-class DashboardView(RoleRequiredMixin, TemplateView):
+class DashboardView(RoleRequiredMixin, fragments.CachedBodyMixin, TemplateView):
     """The program at a glance for a fiscal year: the six checks of the compacts active in
     it, a page at a time, the most overdue sustainability plans and the next dialogues of
     the coming 30 days. Its work follows the rows shown, not the size of the program: the
     checks are computed for the page's compacts only, and the two lists are bounded."""
 
     template_name = "oversight/dashboard.html"
+    body_template_name = "oversight/_dashboard_body.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -154,6 +168,10 @@ def checks_table(rows: CheckRows, *, request) -> str:
     whoever reads them (what a user may see is decided by which compacts are in ``rows``)."""
     if not rows.compacts:
         return ""
+    if change_pending():  # a write of this transaction is not in the version yet
+        return mark_safe(render_to_string("oversight/_dashboard_table.html",
+                                          {"rows": rows, "fiscal_year": rows.fiscal_year},
+                                          request))
     ids = ",".join(str(compact.pk) for compact in rows.compacts)
     digest = hashlib.sha256(ids.encode()).hexdigest()[:32]
     key = (f"dashboard-table:{records_version()}:{get_language()}:{rows.fiscal_year}:"
@@ -173,11 +191,12 @@ def _bounded(queryset) -> tuple[list, bool]:
     return rows[:size], len(rows) > size
 
 
-class UpcomingDialoguesView(RoleRequiredMixin, TemplateView):
+class UpcomingDialoguesView(RoleRequiredMixin, fragments.CachedBodyMixin, TemplateView):
     """Every planned dialogue of the coming 30 days, a page at a time: the dashboard's
     "see all"."""
 
     template_name = "oversight/upcoming_dialogues.html"
+    body_template_name = "oversight/_upcoming_dialogues_body.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -127,13 +127,34 @@ def wait_until_up(port: int, process) -> None:
     sys.exit("gunicorn did not answer /healthz within 30 s.")
 
 
-def wrk(port, path, cookie, duration, connections, script) -> dict:
-    args = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "30s",
-            "-s", script]
+def wrk_command(port, path, cookie, duration, connections, script) -> list[str]:
+    args = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{duration}s",
+            "--timeout", "30s", "-s", str(script)]
     if cookie:
         args += ["-H", f"Cookie: {cookie}"]
-    out = subprocess.run([*args, f"http://127.0.0.1:{port}{path}"], capture_output=True,
-                         text=True, check=True).stdout
+    return [*args, f"http://127.0.0.1:{port}{path}"]
+
+
+def wrk(port, path, cookie, duration, connections, script) -> dict:
+    out = subprocess.run(wrk_command(port, path, cookie, duration, connections, script),
+                         capture_output=True, text=True, check=True).stdout
+    return wrk_figures(out)
+
+
+def floor_during(port, path, cookie, duration, connections, script) -> tuple[dict, dict]:
+    """The floor measured by one connection while ``connections`` load ``path``: how much a
+    busy page slows the rest of the site. Returns (the floor's figures, the page's)."""
+    page = subprocess.Popen(wrk_command(port, path, cookie, duration, connections, script),
+                            stdout=subprocess.PIPE, text=True)
+    time.sleep(0.3)  # the page's load is under way before the floor is measured
+    floor = wrk(port, "/accounts/login/", None, max(1, duration - 1), 1, script)
+    out, _ = page.communicate()
+    if page.returncode != 0:
+        sys.exit(f"wrk on {path} failed")
+    return floor, wrk_figures(out)
+
+
+def wrk_figures(out: str) -> dict:
     line = next(line for line in out.splitlines() if line.startswith("BENCH "))
     fields = dict(item.split("=") for item in line.split()[1:])
     figures = {k: int(v) for k, v in fields.items()}
@@ -182,7 +203,8 @@ def main() -> None:
     endpoints = [
         ("/healthz", False), ("/", True), (f"/compacts/{compact}/", True),
         (f"/indicators/compact/{compact}/", True), (f"/contributions/compacts/{compact}/", True),
-        ("/api/v1/results/", True), ("/api/v1/compacts/", True), ("/api/v1/dialogues/", True),
+        ("/contributions/", True), ("/api/v1/results/", True), ("/api/v1/compacts/", True),
+        ("/api/v1/dialogues/", True),
     ]
 
     script = work / "report.lua"
@@ -212,7 +234,21 @@ def main() -> None:
                 floors_beside[path].append(floor)
                 results[path].append(wrk(options.port, path, cookie if signed_in else None,
                                          options.duration, options.connections, script))
+        # The floor with one connection, quiet and then while 8 connections load the
+        # dashboard, alternately.
+        quiet, during = [], []
+        for _ in range(options.rounds):
+            quiet.append(wrk(options.port, "/accounts/login/", None, options.duration, 1,
+                             script))
+            during.append(floor_during(options.port, "/", cookie, options.duration,
+                                       options.connections, script)[0])
         report(results, floors_beside, options)
+        quiet_p95 = statistics.median(r["p95"] for r in quiet)
+        during_p95 = statistics.median(r["p95"] for r in during)
+        print(f"\nThe floor (1 connection) while {options.connections} connections load the "
+              f"dashboard: p95 {during_p95 / 1000:.1f} ms against {quiet_p95 / 1000:.1f} ms "
+              f"quiet: {during_p95 / quiet_p95:.1f}x (errors "
+              f"{sum(r['socket_errors'] + r['status_errors'] for r in quiet + during)})")
     finally:
         os.killpg(server_process.pid, signal.SIGTERM)
         server_process.wait(timeout=30)

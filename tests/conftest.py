@@ -8,6 +8,17 @@ from compacts.roles import AUDITOR, EMBASSY_OFFICER, TIP_STAFF
 from tests.compacts.factories import CompactFactory, PartnerCountryFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Every test starts with an empty cache: content cached under the records version
+    (compacts.fragments, oversight.check_cache) must not leak from one test's records into
+    the next, whose rolled-back database may reach the same version and ids."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def ghana(db):
     return PartnerCountryFactory(iso_code="GH", region="africa")

@@ -439,6 +439,8 @@ class TestHistory:
             if m._meta.app_label in {"compacts", "indicators", "dialogues", "contributions",
                                      "reports"}
             and not m.__name__.startswith("Historical")
+            # A counter of writes (compacts/versioning.py), not a record of the program.
+            and m.__name__ != "RecordsVersion"
         ]
         assert project_models
         missing = [m.__name__ for m in project_models if not hasattr(m, "history")]

@@ -28,11 +28,18 @@ def empty_cache():
     cache.clear()
 
 
+def table_of(response) -> str:
+    content = response.content.decode()
+    start = content.index('data-testid="dashboard-checks"')
+    return content[start:content.index("</table>", start)]
+
+
 def check_5(compact, today=TODAY):
     verdicts = cached_compliance_for_compacts([compact], fiscal_year=FY, today=today)
     return verdicts[compact.pk][4]
 
 
+@pytest.mark.django_db(transaction=True)  # committed records: nothing waits for a bump
 def test_a_cached_verdict_is_the_computed_one_and_costs_one_query(ghana_compact, peru_compact):
     computed = compliance_for_compacts([ghana_compact, peru_compact], fiscal_year=FY,
                                        today=TODAY)
@@ -119,7 +126,7 @@ def test_the_dashboard_table_is_served_from_the_cache_until_a_write(
 
     with CaptureQueriesContext(connection) as queries:
         again = client.get(url)
-    assert again.context["checks_table"] == first.context["checks_table"]
+    assert table_of(again) == table_of(first)
     # Served from the cache: no check read a dialogue, a contribution or a plan.
     tables = " ".join(q["sql"] for q in queries.captured_queries)
     assert "contributions_contribution" not in tables
