@@ -1,3 +1,20 @@
+from django.urls import path
+
+from . import views
+
 app_name = "audit"
 
+# One page (and its CSV) per kind of record that links to its history; a compact's includes
+# its children's.
+KIND_PATHS = {"compact": "compacts", "indicator": "indicators", "target": "targets",
+              "result": "results", "dialogue": "dialogues", "contribution": "contributions",
+              "plan": "plans"}
+
 urlpatterns = []
+for kind, segment in KIND_PATHS.items():
+    urlpatterns += [
+        path(f"{segment}/<int:pk>/", views.HistoryView.as_view(kind=kind),
+             name=f"{kind}-history"),
+        path(f"{segment}/<int:pk>/export.csv", views.HistoryExportView.as_view(kind=kind),
+             name=f"{kind}-history-csv"),
+    ]

@@ -8,6 +8,7 @@ class CompactsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
+        import cpc.acting  # noqa: F401 (connects the history signal receiver)
         from cpc.storage import register_private_file
 
         from . import roles, selectors, versioning

@@ -3,6 +3,8 @@
 from celery import shared_task
 from django.db import DatabaseError
 
+from cpc.acting import acting
+
 from . import services
 from .models import ReminderStatus
 
@@ -22,7 +24,8 @@ class RemindersNotSent(Exception):
 def send_reminders() -> int:
     """Run daily by beat: e-mail overdue-plan and dialogue-preparation reminders once.
     Returns how many were sent."""
-    tried = services.reminders_send()
+    with acting(reason="Daily reminders (worker)"):
+        tried = services.reminders_send()
     failed = [log for log in tried if log.status == ReminderStatus.FAILED]
     if failed:
         raise RemindersNotSent(

@@ -294,6 +294,9 @@ def _review(*, user, result: Result, status: str, action: str, note: str) -> Res
     result.review_note = note
     result.reviewed_by, result.reviewed_at = user, timezone.now()
     result.full_clean()
+    # The history says why: the reviewer's note is the reason for a return.
+    result._change_reason = (f"{action.capitalize()}: {note}" if note
+                             else action.capitalize())[:CHANGE_REASON_MAX_LENGTH]
     result.save()
     return result
 

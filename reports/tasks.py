@@ -3,6 +3,8 @@
 from celery import shared_task
 from django.conf import settings
 
+from cpc.acting import acting
+
 from . import services
 
 
@@ -21,9 +23,12 @@ from . import services
     retry_jitter=False,
 )
 def render_report(self, job_id: int) -> None:
-    services.report_render(job_id=job_id, final_attempt=self.request.retries >= self.max_retries)
+    with acting(reason="Report rendering (worker)"):
+        services.report_render(job_id=job_id,
+                               final_attempt=self.request.retries >= self.max_retries)
 
 
 @shared_task(name="reports.sweep_stale_jobs", ignore_result=True)
 def sweep_stale_jobs() -> dict:
-    return services.report_sweep_stale().as_dict()
+    with acting(reason="Stale report jobs swept (beat)"):
+        return services.report_sweep_stale().as_dict()

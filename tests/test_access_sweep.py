@@ -154,6 +154,11 @@ PAGE_OBJECTS = {
     "indicators:indicator-table-xlsx": {"compact_id": Compact},
     "reports:report-download": {"pk": ReportJob},
     "reports:report-rerun": {"pk": ReportJob},
+    **{f"audit:{kind}-history{suffix}": {"pk": model}
+       for kind, model in (("compact", Compact), ("indicator", Indicator), ("target", Target),
+                           ("result", Result), ("dialogue", Dialogue),
+                           ("contribution", Contribution), ("plan", SustainabilityPlan))
+       for suffix in ("", "-csv")},
 }
 # Requesting reports is the auditors' one write (API contract): these routes let them.
 AUDITOR_WRITES = {"report-list", "report-rerun", "report-verify", "reports:report-center",

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from compacts.demo import DEMO_USERS
 from compacts.roles import PROJECT_APPS
+from cpc.acting import acting
 
 # The password the settings fall back to; fine on a developer's machine, never elsewhere.
 DEVELOPMENT_PASSWORD = "demo-pass-2024"
@@ -55,7 +56,7 @@ class Command(BaseCommand):
             if not password or password == DEVELOPMENT_PASSWORD:
                 raise CommandError(ERR_NO_PASSWORD)
         created = {}
-        with transaction.atomic():
+        with transaction.atomic(), acting(reason="Demo data loaded by seed_demo"):
             for _app, seed in demo_seeders():
                 created.update(seed(password=password))
         summary = ", ".join(f"{count} {name}" for name, count in created.items())

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from cpc.acting import acting
 from oversight.portfolio import generate
 
 ERR_DEBUG_OFF = (
@@ -33,7 +34,8 @@ class Command(BaseCommand):
         def progress(done):
             self.stdout.write(f"  {done} compacts generated")
 
-        created = generate(compacts=compacts, seed=seed, progress=progress)
+        with acting(reason="Generated portfolio (generate_portfolio)"):
+            created = generate(compacts=compacts, seed=seed, progress=progress)
         self.stdout.write(self.style.SUCCESS(
             f"Generated portfolio, seed {seed}: {created['compacts']} compacts added "
             f"({compacts - created['compacts']} already there)."))

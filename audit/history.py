@@ -1,0 +1,218 @@
+"""The change history of a compact and everything under it, read from the history tables
+(django-simple-history): who, when, which fields old → new, and why.
+
+A compact's history merges the history rows of the compact and of its children (indicators,
+targets, results, dialogues with their participants, discussions, action items, target
+proposals and attachments, contributions, the sustainability plan with its measures and
+follow-ups, extensions, objectives and awards) newest first. Children are found through the
+history tables themselves, so a record deleted since still shows. One union query pages the
+rows; each kind on the page then costs two queries (its rows and their previous versions),
+so the work follows the rows shown, not the length of the history.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import CharField, QuerySet, Value
+from django.utils import timezone
+
+ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of record in a compact's history: the model, its label, and how its
+    history rows are found from the compact's id."""
+
+    slug: str
+    label: str
+    model: str  # "app_label.ModelName"
+    compact_field: str | None = None  # a field of the history row holding the compact's id
+    parent: str | None = None  # or the slug of the kind whose record ids it hangs from
+    parent_field: str | None = None  # the field of the row holding the parent's id
+
+    @property
+    def history_model(self):
+        return apps.get_model(self.model).history.model
+
+
+KINDS = [
+    Kind("compact", "Compact", "compacts.Compact", compact_field="id"),
+    Kind("extension", "Extension", "compacts.Extension", compact_field="compact_id"),
+    Kind("objective", "Objective", "compacts.Objective", compact_field="compact_id"),
+    Kind("award", "Award", "compacts.Award", compact_field="compact_id"),
+    Kind("indicator", "Indicator", "indicators.Indicator", compact_field="compact_id"),
+    Kind("target", "Target", "indicators.Target", parent="indicator",
+         parent_field="indicator_id"),
+    Kind("result", "Result", "indicators.Result", parent="indicator",
+         parent_field="indicator_id"),
+    Kind("dialogue", "Dialogue", "dialogues.Dialogue", compact_field="compact_id"),
+    Kind("participant", "Participant", "dialogues.Participant", parent="dialogue",
+         parent_field="dialogue_id"),
+    Kind("discussion", "Discussion", "dialogues.Discussion", parent="dialogue",
+         parent_field="dialogue_id"),
+    Kind("action-item", "Action item", "dialogues.ActionItem", parent="dialogue",
+         parent_field="dialogue_id"),
+    Kind("target-proposal", "Target proposal", "dialogues.TargetProposal", parent="dialogue",
+         parent_field="dialogue_id"),
+    Kind("attachment", "Dialogue attachment", "dialogues.DialogueAttachment",
+         parent="dialogue", parent_field="dialogue_id"),
+    Kind("contribution", "Contribution", "contributions.Contribution",
+         compact_field="compact_id"),
+    Kind("plan", "Sustainability plan", "contributions.SustainabilityPlan",
+         compact_field="compact_id"),
+    Kind("measure", "Plan measure", "contributions.Measure", parent="plan",
+         parent_field="plan_id"),
+    Kind("follow-up", "Plan follow-up", "contributions.FollowUp", parent="plan",
+         parent_field="plan_id"),
+]
+KINDS_BY_SLUG = {kind.slug: kind for kind in KINDS}
+# The records a history page can be opened for on its own (each links to it).
+RECORD_KINDS = ("compact", "indicator", "target", "result", "dialogue", "contribution", "plan")
+
+
+@dataclass(frozen=True)
+class Filters:
+    since: dt.date | None = None
+    until: dt.date | None = None
+    user_id: int | None = None
+
+
+@dataclass
+class Entry:
+    kind: Kind
+    record_id: int
+    history_id: int
+    date: dt.datetime
+    action: str
+    user: str | None
+    reason: str | None
+    record: str
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def _rows_of(kind: Kind, compact_id: int) -> QuerySet:
+    """The history rows of ``kind`` under the compact (a subquery for children)."""
+    rows = kind.history_model.objects.all()
+    if kind.compact_field:
+        return rows.filter(**{kind.compact_field: compact_id})
+    parent_ids = _rows_of(KINDS_BY_SLUG[kind.parent], compact_id).values("id")
+    return rows.filter(**{f"{kind.parent_field}__in": parent_ids})
+
+
+def _filtered(rows: QuerySet, filters: Filters) -> QuerySet:
+    tz = timezone.get_current_timezone()
+    if filters.since:
+        rows = rows.filter(history_date__gte=dt.datetime.combine(filters.since, dt.time.min,
+                                                                 tzinfo=tz))
+    if filters.until:
+        rows = rows.filter(history_date__lt=dt.datetime.combine(
+            filters.until + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
+    if filters.user_id:
+        rows = rows.filter(history_user_id=filters.user_id)
+    return rows
+
+
+def history_rows(*, compact_id: int, filters: Filters, kinds=None,
+                 record_id: int | None = None) -> QuerySet:
+    """One union query of (kind, record id, history id, date) rows, newest first: the
+    compact's and its children's, or with ``kinds`` = [one kind] and ``record_id`` one
+    record's (its children too when the record is the compact)."""
+    parts = []
+    for kind in kinds or KINDS:
+        rows = _rows_of(kind, compact_id)
+        if record_id is not None:
+            rows = rows.filter(id=record_id)
+        parts.append(_filtered(rows, filters)
+                     .annotate(kind_slug=Value(kind.slug, output_field=CharField()))
+                     .values_list("kind_slug", "id", "history_id", "history_date"))
+    first, *rest = parts
+    union = first.union(*rest, all=True) if rest else first
+    return union.order_by("-history_date", "-history_id")
+
+
+def entries_for(page_rows) -> list[Entry]:
+    """The page's rows with who, why and what changed. Per kind: one query for its rows
+    (with their users), one for the previous versions of those records."""
+    by_kind: dict[str, list[int]] = {}
+    for slug, _record_id, history_id, _date in page_rows:
+        by_kind.setdefault(slug, []).append(history_id)
+    loaded: dict[tuple[str, int], object] = {}
+    previous: dict[tuple[str, int], object] = {}
+    for slug, history_ids in by_kind.items():
+        model = KINDS_BY_SLUG[slug].history_model
+        rows = list(model.objects.filter(history_id__in=history_ids))
+        for row in rows:
+            loaded[(slug, row.history_id)] = row
+        record_ids = {row.id for row in rows}
+        newest = max(history_ids)
+        # Every earlier version of those records, to find each row's previous one.
+        versions: dict[int, list] = {}
+        for version in (model.objects.filter(id__in=record_ids, history_id__lte=newest)
+                        .order_by("id", "history_date", "history_id")):
+            versions.setdefault(version.id, []).append(version)
+        for row in rows:
+            chain = versions.get(row.id, [])
+            earlier = [v for v in chain if (v.history_date, v.history_id)
+                       < (row.history_date, row.history_id)]
+            if earlier:
+                previous[(slug, row.history_id)] = earlier[-1]
+    users = _usernames({row.history_user_id for row in loaded.values()
+                        if row.history_user_id})
+    entries = []
+    for slug, record_id, history_id, date in page_rows:
+        row = loaded.get((slug, history_id))
+        if row is None:
+            continue
+        kind = KINDS_BY_SLUG[slug]
+        entry = Entry(kind=kind, record_id=record_id, history_id=history_id, date=date,
+                      action=ACTIONS.get(row.history_type, row.history_type),
+                      user=users.get(row.history_user_id), reason=row.history_change_reason,
+                      record=_describe(kind, row))
+        before = previous.get((slug, history_id))
+        if before is not None and row.history_type == "~":
+            entry.changes = _changes(row, before)
+        entries.append(entry)
+    return entries
+
+
+def _usernames(ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return dict(get_user_model().objects.filter(pk__in=ids).values_list("pk", "username"))
+
+
+DESCRIBING_FIELDS = ("code", "name", "title", "kind", "fiscal_year", "description")
+
+
+def _describe(kind: Kind, row) -> str:
+    """A short name for the record from its own columns (no query)."""
+    parts = [str(getattr(row, name)) for name in DESCRIBING_FIELDS
+             if getattr(row, name, None) not in (None, "")][:2]
+    text = " ".join(part for part in parts)
+    return (f"{kind.label} #{row.id}" + (f": {text}" if text else ""))[:120]
+
+
+def _changes(row, before) -> list[tuple[str, str, str]]:
+    """(field label, old, new) for each field that differs; many-to-many fields are left
+    out (their history is kept in tables of its own)."""
+    model = row.instance_type
+    names = [f.name for f in model._meta.concrete_fields]
+    delta = row.diff_against(before, included_fields=names)
+    changes = []
+    for change in delta.changes:
+        try:
+            label = str(model._meta.get_field(change.field).verbose_name)
+        except FieldDoesNotExist:
+            label = change.field
+        changes.append((label, _plain(change.old), _plain(change.new)))
+    return changes
+
+
+def _plain(value) -> str:
+    if value is None or value == "":
+        return "—"
+    return str(value)[:300]

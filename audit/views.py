@@ -1,0 +1,154 @@
+"""History pages: a compact's change history with its children's, or one record's, filtered
+by date and person, paginated, and exported as CSV. Scoped like every read: a record outside
+the reader's countries is a 404."""
+
+import csv
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views import View
+
+from compacts import scoping
+from compacts.models import Compact
+from compacts.views import RoleRequiredMixin
+
+from .history import KINDS_BY_SLUG, Filters, entries_for, history_rows
+
+PAGE_SIZE = 50
+CSV_CHUNK = 500
+
+
+class HistoryFilterForm(forms.Form):
+    since = forms.DateField(required=False, label="From",
+                            widget=forms.DateInput(attrs={"type": "date",
+                                                          "class": "usa-input"}))
+    until = forms.DateField(required=False, label="To",
+                            widget=forms.DateInput(attrs={"type": "date",
+                                                          "class": "usa-input"}))
+    user = forms.ModelChoiceField(
+        required=False, label="Changed by", empty_label="Anyone",
+        queryset=get_user_model().objects.none(), to_field_name="username",
+        widget=forms.Select(attrs={"class": "usa-select"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # People who hold a role; the history of others (none write) would be empty.
+        self.fields["user"].queryset = (get_user_model().objects.filter(groups__isnull=False)
+                                        .distinct().order_by("username"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            self.add_error("until", "The end date is before the start date.")
+        return data
+
+    def filters(self) -> Filters:
+        if not self.is_valid():
+            return Filters()
+        user = self.cleaned_data.get("user")
+        return Filters(since=self.cleaned_data.get("since"),
+                       until=self.cleaned_data.get("until"),
+                       user_id=user.pk if user else None)
+
+
+def _latest(kind_slug: str, record_id: int):
+    """The latest history row of a record (it may have been deleted since)."""
+    model = KINDS_BY_SLUG[kind_slug].history_model
+    return model.objects.filter(id=record_id).order_by("-history_date", "-history_id").first()
+
+
+def compact_id_of(kind_slug: str, record_id: int) -> int:
+    """The compact a record belongs to, from the history tables (404 if it never existed)."""
+    kind = KINDS_BY_SLUG[kind_slug]
+    row = _latest(kind_slug, record_id)
+    if row is None:
+        raise Http404("No history for this record.")
+    if kind.compact_field:
+        return getattr(row, kind.compact_field)
+    return compact_id_of(kind.parent, getattr(row, kind.parent_field))
+
+
+class HistoryView(RoleRequiredMixin, View):
+    """GET: the history of a compact (with its children) or of one record under it."""
+
+    kind = "compact"
+    template_name = "audit/history.html"
+
+    def scoped(self, request, pk: int) -> tuple[Compact, object]:
+        compact_id = pk if self.kind == "compact" else compact_id_of(self.kind, pk)
+        compact = (scoping.scope_to_visible(Compact.objects.select_related("country"),
+                                            request.user).filter(pk=compact_id).first())
+        if compact is None:
+            raise Http404("No such record.")
+        return compact, _latest(self.kind, pk)
+
+    def rows(self, compact: Compact, pk: int, filters: Filters):
+        if self.kind == "compact":
+            return history_rows(compact_id=compact.pk, filters=filters)
+        return history_rows(compact_id=compact.pk, filters=filters,
+                            kinds=[KINDS_BY_SLUG[self.kind]], record_id=pk)
+
+    def get(self, request, pk: int):
+        compact, latest = self.scoped(request, pk)
+        form = HistoryFilterForm(request.GET or None)
+        rows = self.rows(compact, pk, form.filters())
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        kind = KINDS_BY_SLUG[self.kind]
+        return render(request, self.template_name, {
+            "compact": compact,
+            "kind": kind,
+            "record_id": pk,
+            "title": (f"History of {compact.title}" if self.kind == "compact"
+                      else f"History of {kind.label.lower()} #{pk}"),
+            "latest": latest,
+            "form": form,
+            "entries": entries_for(list(page.object_list)),
+            "page_obj": page,
+            "paginator": page.paginator,
+            "is_paginated": page.has_other_pages(),
+            "export_url": request.path + "export.csv"
+                          + (f"?{request.GET.urlencode()}" if request.GET else ""),
+        })
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+CSV_HEADER = ["date", "changed_by", "record_kind", "record_id", "record", "action", "field",
+              "old", "new", "reason"]
+
+
+class HistoryExportView(HistoryView):
+    """GET: the same history (same filters) as CSV, streamed, one line per changed field."""
+
+    def get(self, request, pk: int):
+        compact, _latest_row = self.scoped(request, pk)
+        form = HistoryFilterForm(request.GET or None)
+        rows = self.rows(compact, pk, form.filters())
+        writer = csv.writer(_Echo())
+
+        def lines():
+            yield writer.writerow(CSV_HEADER)
+            start = 0
+            while True:
+                chunk = list(rows[start:start + CSV_CHUNK])
+                if not chunk:
+                    return
+                for entry in entries_for(chunk):
+                    base = [timezone.localtime(entry.date).isoformat(), entry.user or "",
+                            entry.kind.label, entry.record_id, entry.record, entry.action]
+                    for label, old, new in entry.changes or [("", "", "")]:
+                        yield writer.writerow([*base, label, old, new, entry.reason or ""])
+                start += CSV_CHUNK
+
+        name = slugify(f"history-{self.kind}-{pk}-{timezone.localdate().isoformat()}")
+        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
