@@ -216,3 +216,16 @@ def _plain(value) -> str:
     if value is None or value == "":
         return "—"
     return str(value)[:300]
+
+
+def recent_entries(*, limit: int) -> list[Entry]:
+    """The latest ``limit`` changes across every kind of record, program-wide (for readers
+    who see every country). Each kind's newest rows come from its own history table, which
+    is indexed by date, then merged: one query per kind, whatever the length of history."""
+    newest = []
+    for kind in KINDS:
+        newest += [(kind.slug, record_id, history_id, date) for record_id, history_id, date in
+                   kind.history_model.objects.order_by("-history_date", "-history_id")
+                   .values_list("id", "history_id", "history_date")[:limit]]
+    newest.sort(key=lambda row: (row[3], row[2]), reverse=True)
+    return entries_for(newest[:limit])

@@ -65,6 +65,33 @@ def upcoming_dialogue_list(*, user, start, end) -> QuerySet[Dialogue]:
     ).order_by("scheduled_for", "pk")
 
 
+def upcoming_dialogues_to_prepare(*, user, start, end) -> QuerySet[Dialogue]:
+    """Planned dialogues between ``start`` and ``end`` with what ``preparation_gaps``
+    reads (key indicators and their targets), in a fixed number of queries."""
+    return upcoming_dialogue_list(user=user, start=start, end=end).select_related(
+        "compact__country").prefetch_related("key_indicators__targets")
+
+
+def preparation_gaps(dialogue: Dialogue) -> list[str]:
+    """What a planned dialogue still needs before it is held, in the terms of the first
+    two checks: key indicators identified, each with a target for the dialogue's fiscal
+    year, and shared with the partner government. Reads the prefetched relations
+    (``upcoming_dialogues_to_prepare``)."""
+    keys = list(dialogue.key_indicators.all())
+    if not keys:
+        return ["No key indicators are identified."]
+    gaps = []
+    without_target = [k.code for k in keys
+                      if not any(t.fiscal_year == dialogue.fiscal_year for t in k.targets.all())]
+    if without_target:
+        gaps.append(f"No FY{dialogue.fiscal_year} target for key indicator "
+                    + ", ".join(without_target) + ".")
+    if not dialogue.key_indicators_shared_on:
+        gaps.append("The key indicators are not recorded as shared with the partner "
+                    "government.")
+    return gaps
+
+
 def changeable_indicators(*, user) -> QuerySet[Indicator]:
     return scope_to_changeable(Indicator.objects.all(), user, "compact__country")
 

@@ -357,7 +357,7 @@ def test_sign_in_ignores_a_next_to_another_site(client, ghana_officer, target):
         "username": "officer.gh", "password": PASSWORD, "next": target})
 
     assert response.status_code == 302
-    assert response["Location"] == "/"
+    assert response["Location"] == "/work/"  # My work, where every sign-in lands
 
 
 def test_sign_in_follows_a_next_on_this_site(client, ghana_officer):

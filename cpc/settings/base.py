@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "compacts.context_processors.roles",
+                "workspace.context_processors.my_work",
             ],
         },
     },
@@ -120,7 +121,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "oversight:dashboard"
+LOGIN_REDIRECT_URL = "workspace:my-work"
 LOGOUT_REDIRECT_URL = "login"
 
 # --- Login protection, tokens, sessions, browser security (docs/security.md) -----------

@@ -59,6 +59,10 @@ def test_officer_logs_colombias_upcoming_dialogue_end_to_end(page, demo):
     page.fill("input[name=username]", "embassy.officer")
     page.fill("input[name=password]", PASSWORD)
     page.click("input[type=submit][value='Sign in']")
+    # Signing in lands on My work, which lists the dialogue with what it still needs.
+    expect(page.get_by_test_id("queue-dialogues")).to_contain_text(
+        f"Colombia, FY {dialogue.fiscal_year}")
+    page.get_by_role("link", name="Dashboard", exact=True).click()
     upcoming = page.get_by_role("link", name=f"Colombia, FY {dialogue.fiscal_year}")
     expect(upcoming).to_be_visible()
     shot(page, "1-dashboard")

@@ -28,7 +28,7 @@ def test_login_page_renders_and_signs_in(client, ghana_officer):
         "/accounts/login/", {"username": "officer.gh", "password": "pass-for-tests"}
     )
     assert response.status_code == 302
-    assert response["Location"] == "/"
+    assert response["Location"] == "/work/"
 
 
 def test_wrong_password_shows_form_error(client, ghana_officer):

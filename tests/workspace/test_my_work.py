@@ -1,0 +1,164 @@
+"""My work (workspace app): each role's queue, the count in the header, bulk review from the
+staff queue, scope, and query counts that do not grow with the program."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tests.compacts.factories import CompactFactory, PartnerCountryFactory
+from tests.contributions.factories import ContributionFactory
+from tests.dialogues.factories import DialogueFactory, TargetProposalFactory
+from tests.indicators.factories import IndicatorFactory, ResultFactory
+
+pytestmark = pytest.mark.django_db
+MY_WORK = "/work/"
+BULK = "/work/results/review/"
+
+
+def submitted(compact, year=2023, **kwargs):
+    indicator = IndicatorFactory(compact=compact)
+    return ResultFactory(indicator=indicator, fiscal_year=year, status="submitted", **kwargs)
+
+
+def rows(content: str, section: str) -> list[str]:
+    start = content.index(f'data-testid="queue-{section}"')
+    end = content.find("</section>", start)
+    return content[start:end].split('data-testid="queue-row"')[1:]
+
+
+def test_signing_in_lands_on_my_work(client, staff_user):
+    staff_user.set_password("a-long-password-1")
+    staff_user.save()
+    response = client.post("/accounts/login/", {"username": "staff",
+                                                 "password": "a-long-password-1"})
+    assert response.status_code == 302 and response["Location"] == MY_WORK
+
+
+def test_staff_return_results_in_bulk_and_the_officer_sees_the_note(
+        client, staff_user, ghana_officer, ghana_compact, peru_compact):
+    first, second = submitted(ghana_compact), submitted(ghana_compact, year=2024)
+    other = submitted(peru_compact)
+    client.force_login(staff_user)
+    page = client.get(MY_WORK).content.decode()
+    assert page.count('data-testid="queue-result"') == 3
+    assert 'data-testid="my-work-count">3<' in page
+
+    response = client.post(BULK, {"action": "return", "note": "Attach the ministry's table.",
+                                  "results": [first.pk, second.pk]}, follow=True)
+    assert "2 results returned" in response.content.decode()
+    for result in (first, second):
+        result.refresh_from_db()
+        assert result.status == "returned" and result.reviewed_by == staff_user
+        assert result.review_note == "Attach the ministry's table."
+    other.refresh_from_db()
+    assert other.status == "submitted"
+
+    client.force_login(ghana_officer)
+    page = client.get(MY_WORK).content.decode()
+    returned = rows(page, "returned")
+    assert len(returned) == 2
+    assert all("Note: Attach the ministry&#x27;s table." in row for row in returned)
+    assert 'data-testid="my-work-count">2<' in page
+
+
+def test_returning_without_a_note_writes_nothing(client, staff_user, ghana_compact):
+    result = submitted(ghana_compact)
+    client.force_login(staff_user)
+    response = client.post(BULK, {"action": "return", "note": " ", "results": [result.pk]},
+                           follow=True)
+    assert "Write a note to the officers" in response.content.decode()
+    result.refresh_from_db()
+    assert result.status == "submitted"
+
+
+def test_a_result_decided_meanwhile_is_named_and_left_alone(client, staff_user,
+                                                           ghana_compact):
+    from indicators.services import result_return
+
+    decided, waiting = submitted(ghana_compact), submitted(ghana_compact, year=2024)
+    client.force_login(staff_user)
+    client.get(MY_WORK)  # the reviewer's page lists both
+    # Another reviewer returns the first one before this reviewer approves both.
+    result_return(user=staff_user, result=decided, review_note="Wrong year.")
+    response = client.post(BULK, {"action": "approve", "results": [decided.pk, waiting.pk]},
+                           follow=True)
+    content = response.content.decode()
+    assert "1 result approved" in content
+    assert ("Already decided by another reviewer, left as they are: "
+            f"{decided.indicator.code} FY2023.") in content
+    decided.refresh_from_db()
+    waiting.refresh_from_db()
+    assert decided.status == "returned" and waiting.status == "approved"
+
+
+def test_only_staff_decide_in_bulk(client, ghana_officer, auditor_user, ghana_compact):
+    result = submitted(ghana_compact)
+    for user in (ghana_officer, auditor_user):
+        client.force_login(user)
+        assert client.post(BULK, {"action": "approve", "results": [result.pk]}).status_code \
+            == 403
+    result.refresh_from_db()
+    assert result.status == "submitted"
+
+
+def test_each_roles_sections(client, staff_user, ghana_officer, auditor_user, ghana_compact,
+                             peru_compact):
+    today = timezone.localdate()
+    soon = DialogueFactory(compact=ghana_compact, fiscal_year=2027,
+                           scheduled_for=today + dt.timedelta(days=20))
+    DialogueFactory(compact=peru_compact, fiscal_year=2027,
+                    scheduled_for=today + dt.timedelta(days=25))
+    TargetProposalFactory(dialogue=DialogueFactory(compact=ghana_compact, fiscal_year=2024))
+    ContributionFactory(compact=ghana_compact)
+
+    client.force_login(staff_user)
+    page = client.get(MY_WORK).content.decode()
+    assert len(rows(page, "dialogues")) == 2
+    assert "No key indicators are identified." in rows(page, "dialogues")[0]
+    assert len(rows(page, "proposals")) == 1
+    assert len(rows(page, "contributions")) == 1
+
+    client.force_login(ghana_officer)
+    page = client.get(MY_WORK).content.decode()
+    dialogues = rows(page, "dialogues")
+    assert len(dialogues) == 1 and f"/dialogues/{soon.pk}/record/prepare/" in dialogues[0]
+    assert 'data-testid="queue-review"' not in page
+
+    client.force_login(auditor_user)
+    page = client.get(MY_WORK).content.decode()
+    assert rows(page, "recent")  # the records just created
+    assert 'data-testid="queue-review"' not in page
+
+
+@pytest.mark.parametrize("role", ["staff_user", "ghana_officer", "auditor_user"])
+def test_the_query_count_does_not_grow_with_the_program(client, request, role, ghana):
+    user = request.getfixturevalue(role)
+    client.force_login(user)
+    today = timezone.localdate()
+
+    ghana_compact = CompactFactory(country=ghana)
+    years = iter(range(2030, 2100))
+
+    def grow(n):
+        """n more compacts elsewhere and n more records in Ghana's: results to review,
+        dialogues in the coming weeks, contributions to verify."""
+        for day in range(n):
+            for compact in (CompactFactory(country=PartnerCountryFactory()), ghana_compact):
+                submitted(compact, value=Decimal("5"))
+                DialogueFactory(compact=compact, fiscal_year=next(years),
+                                scheduled_for=today + dt.timedelta(days=10 + day))
+                ContributionFactory(compact=compact, fiscal_year=2023)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(MY_WORK).status_code == 200
+        return len(queries)
+
+    grow(1)
+    small = count()
+    grow(4)
+    assert count() == small

@@ -1,0 +1,150 @@
+"""What each role has to do, read from the records: the sections of My work.
+
+Every section is read through the scoped selectors of the app that owns the records, so an
+officer sees only their countries' work. Each list is capped (``LIMIT`` rows, the total
+counted), so a section costs the same queries whatever the size of the program.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from compacts import scoping
+from contributions.models import PlanStatus
+from contributions.selectors import contribution_list, plan_list
+from dialogues.models import ActionItem, ActionItemStatus, TargetProposalStatus
+from dialogues.selectors import (
+    preparation_gaps,
+    target_proposal_list,
+    upcoming_dialogues_to_prepare,
+)
+from indicators.models import ResultStatus
+from indicators.selectors import result_list
+from reports.models import ReportStatus
+from reports.selectors import report_job_list
+
+LIMIT = 20
+DIALOGUE_HORIZON_DAYS = 60
+PLAN_HORIZON_DAYS = 30
+UPCOMING_DIALOGUES_READ = 200  # dialogues of the next 60 days read to find the unready
+
+
+@dataclass
+class Section:
+    slug: str
+    title: str
+    empty: str
+    rows: list = field(default_factory=list)
+    total: int = 0
+
+    @property
+    def more(self) -> int:
+        return max(0, self.total - len(self.rows))
+
+
+def _capped(queryset) -> tuple[list, int]:
+    rows = list(queryset[:LIMIT])
+    total = len(rows) if len(rows) < LIMIT else queryset.count()
+    return rows, total
+
+
+def results_to_review(user):
+    return (result_list(user=user).filter(status=ResultStatus.SUBMITTED)
+            .select_related("indicator__compact__country")
+            .order_by("reported_at", "pk"))
+
+
+def returned_results(user):
+    return (result_list(user=user).filter(status=ResultStatus.RETURNED)
+            .select_related("indicator__compact__country")
+            .order_by("-reviewed_at", "-pk"))
+
+
+def _pending_proposals(user):
+    return target_proposal_list(user=user).filter(status=TargetProposalStatus.PENDING)
+
+
+def _unverified_contributions(user):
+    return contribution_list(user=user).filter(verified=False).order_by("fiscal_year", "pk")
+
+
+def _plans_due(user, today: dt.date):
+    return (plan_list(user=user)
+            .filter(status=PlanStatus.REQUESTED, received_on__isnull=True,
+                    due_on__lte=today + dt.timedelta(days=PLAN_HORIZON_DAYS))
+            .order_by("due_on", "compact_id"))
+
+
+def _dialogues_with_gaps(user, today: dt.date, *, only_unready: bool) -> tuple[list, int]:
+    dialogues = list(upcoming_dialogues_to_prepare(
+        user=user, start=today, end=today + dt.timedelta(days=DIALOGUE_HORIZON_DAYS),
+    )[:UPCOMING_DIALOGUES_READ])
+    rows = [(dialogue, preparation_gaps(dialogue)) for dialogue in dialogues]
+    if only_unready:
+        rows = [(dialogue, gaps) for dialogue, gaps in rows if gaps]
+    return rows[:LIMIT], len(rows)
+
+
+def _open_action_items(user, today: dt.date):
+    return (scoping.scope_to_visible(
+        ActionItem.objects.select_related("dialogue__compact__country"), user,
+        country_path="dialogue__compact__country")
+        .filter(status=ActionItemStatus.OPEN)
+        .order_by("due_on", "pk"))
+
+
+def _section(slug, title, empty, queryset) -> Section:
+    rows, total = _capped(queryset)
+    return Section(slug, title, empty, rows, total)
+
+
+def staff_sections(user, today: dt.date) -> list[Section]:
+    dialogues, dialogue_total = _dialogues_with_gaps(user, today, only_unready=True)
+    return [
+        _section("proposals", "Target proposals to decide", "No target proposal waits.",
+                 _pending_proposals(user)),
+        _section("contributions", "Contributions awaiting verification",
+                 "Every contribution is verified.", _unverified_contributions(user)),
+        _section("plans", f"Sustainability plans due within {PLAN_HORIZON_DAYS} days or "
+                 "overdue", "No plan is due.", _plans_due(user, today)),
+        Section("dialogues", f"Dialogues in the next {DIALOGUE_HORIZON_DAYS} days that are "
+                "not ready", "Every upcoming dialogue is ready.", dialogues, dialogue_total),
+        _section("reports", "Reports that failed", "No report failed.",
+                 report_job_list(user=user).filter(status=ReportStatus.FAILED)
+                 .order_by("-requested_at")),
+    ]
+
+
+def officer_sections(user, today: dt.date) -> list[Section]:
+    dialogues, dialogue_total = _dialogues_with_gaps(user, today, only_unready=False)
+    return [
+        _section("returned", "Results returned to you", "No result is returned.",
+                 returned_results(user)),
+        Section("dialogues", f"Your dialogues in the next {DIALOGUE_HORIZON_DAYS} days",
+                "No dialogue is scheduled.", dialogues, dialogue_total),
+        _section("action-items", "Open action items", "No action item is open.",
+                 _open_action_items(user, today)),
+        _section("plans", f"Sustainability plans due within {PLAN_HORIZON_DAYS} days or "
+                 "overdue", "No plan is due.", _plans_due(user, today)),
+    ]
+
+
+def auditor_sections(user, today: dt.date) -> list[Section]:
+    from audit.history import recent_entries
+
+    recent = recent_entries(limit=LIMIT)
+    return [
+        Section("recent", "Recently changed records", "Nothing has changed yet.", recent,
+                len(recent)),
+        _section("reports", "Latest reports", "No report yet.",
+                 report_job_list(user=user).order_by("-requested_at")),
+    ]
+
+
+def work_count(user) -> int:
+    """The number in the header: what waits on this person (staff: results to review and
+    proposals to decide; officers: returned results). Two counts at most."""
+    if scoping.is_tip_staff(user):
+        return results_to_review(user).count() + _pending_proposals(user).count()
+    if scoping.is_embassy_officer(user):
+        return returned_results(user).count()
+    return 0

@@ -1,0 +1,112 @@
+"""My work: each role's landing page, and bulk review of results from the staff queue."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+
+from compacts import scoping
+from compacts.views import RoleRequiredMixin
+from cpc.services import StateConflict
+from indicators import services as result_services
+from indicators.selectors import result_list
+
+from . import queues
+
+RESULTS_PAGE_SIZE = 50
+ERR_NOTHING_CHOSEN = "Choose at least one result."
+ERR_NOTE_TO_RETURN = "Write a note to the officers saying what to fix before returning results."
+
+
+class MyWorkView(RoleRequiredMixin, View):
+    template_name = "workspace/my_work.html"
+
+    def get(self, request):
+        user, today = request.user, timezone.localdate()
+        context = {"today": today}
+        if scoping.is_tip_staff(user):
+            page = Paginator(queues.results_to_review(user), RESULTS_PAGE_SIZE).get_page(
+                request.GET.get("page"))
+            context |= {"results_page": page, "page_obj": page, "paginator": page.paginator,
+                        "is_paginated": page.has_other_pages(),
+                        "sections": queues.staff_sections(user, today),
+                        "review_form": BulkReviewForm(user=user)}
+        elif scoping.is_embassy_officer(user):
+            context["sections"] = queues.officer_sections(user, today)
+        else:
+            context["sections"] = queues.auditor_sections(user, today)
+        return render(request, self.template_name, context)
+
+
+class BulkReviewForm(forms.Form):
+    action = forms.ChoiceField(choices=[("approve", "Approve"), ("return", "Return")])
+    note = forms.CharField(required=False, max_length=2000, label="Note to the officers",
+                           widget=forms.Textarea(attrs={"class": "usa-textarea", "rows": 2}))
+    results = forms.ModelMultipleChoiceField(queryset=None, error_messages={
+        "required": ERR_NOTHING_CHOSEN,
+        "invalid_choice": "A chosen result does not exist or is not yours to review.",
+    })
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Results the reviewer sees; one decided meanwhile is named by the view, not refused
+        # as an unknown choice.
+        self.fields["results"].queryset = result_list(user=user).select_related(
+            "indicator__compact")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "return" and not (data.get("note") or "").strip():
+            self.add_error("note", ERR_NOTE_TO_RETURN)
+        return data
+
+
+class BulkReviewView(RoleRequiredMixin, View):
+    """POST: approve or return the chosen results in one transaction. A result another
+    reviewer decided meanwhile is named and left as it is; anything else refused writes
+    nothing."""
+
+    def post(self, request):
+        user = request.user
+        if not scoping.is_tip_staff(user):
+            raise PermissionDenied(result_services.ERR_ONLY_STAFF_REVIEW)
+        form = BulkReviewForm(request.POST, user=user)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect(reverse("workspace:my-work") + "#review")
+        action, note = form.cleaned_data["action"], form.cleaned_data["note"].strip()
+        decided, skipped = [], []
+        try:
+            with transaction.atomic():
+                for result in form.cleaned_data["results"]:
+                    label = f"{result.indicator.code} FY{result.fiscal_year}"
+                    try:
+                        with transaction.atomic():
+                            if action == "approve":
+                                result_services.result_approve(user=user, result=result,
+                                                               review_note=note)
+                            else:
+                                result_services.result_return(user=user, result=result,
+                                                              review_note=note)
+                    except StateConflict:
+                        skipped.append(label)
+                    else:
+                        decided.append(label)
+        except ValidationError as error:
+            messages.error(request, "Nothing was changed: " + " ".join(error.messages))
+            return redirect(reverse("workspace:my-work") + "#review")
+        verb = "approved" if action == "approve" else "returned"
+        if decided:
+            noun = "result" if len(decided) == 1 else "results"
+            messages.success(request, f"{len(decided)} {noun} {verb}: {', '.join(decided)}.")
+        if skipped:
+            messages.warning(request, "Already decided by another reviewer, left as they are: "
+                                      + ", ".join(skipped) + ".")
+        return redirect(reverse("workspace:my-work") + "#review")
