@@ -23,7 +23,7 @@ from compacts.scoping import is_tip_staff
 from cpc.services import StateConflict, lock, validated_save, validated_update
 from dialogues.models import Dialogue, DialogueStatus
 
-from . import importing
+from . import importing, signals
 from .models import (
     Contribution,
     FollowUp,
@@ -135,9 +135,11 @@ def plan_request(
 ) -> SustainabilityPlan:
     """not_requested → requested: the TIP Office asks the partner government for its plan."""
     plan = _move(plan, allowed_from=PlanStatus.NOT_REQUESTED, action="requested")
-    return validated_update(plan, {"status": PlanStatus.REQUESTED,
-                         "requested_on": requested_on or timezone.localdate(),
-                         "due_on": due_on})
+    plan = validated_update(plan, {"status": PlanStatus.REQUESTED,
+                                   "requested_on": requested_on or timezone.localdate(),
+                                   "due_on": due_on})
+    signals.plan_requested.send(sender=SustainabilityPlan, plan=plan)
+    return plan
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ urlpatterns = [
     path("dialogues/", include("dialogues.urls")),
     path("contributions/", include("contributions.urls")),
     path("reports/", include("reports.urls")),
+    path("notifications/", include("notifications.urls")),
     path("history/", include("audit.urls")),
     path("work/", include("workspace.urls")),
     path("files/<path:name>", private_file, name="private-file"),

@@ -26,6 +26,7 @@ from indicators import services as indicator_services
 from indicators.formatting import amount
 from indicators.models import Indicator, Target
 
+from . import signals
 from .models import (
     ERR_DECISION_NOTE_REQUIRED,
     ERR_PROPOSAL_OTHER_COMPACT,
@@ -102,6 +103,7 @@ def target_propose(*, user, dialogue: Dialogue, indicator: Indicator, value: Dec
     proposal = validated_save(proposal)
     if is_staff:
         _apply(proposal, user=user)
+    signals.target_proposal_decided.send(sender=TargetProposal, proposal=proposal, decider=user)
     return proposal
 
 
@@ -166,7 +168,9 @@ def target_proposal_reject(*, user, proposal: TargetProposal,
     note = (decision_note or "").strip()
     if not note:
         raise ValidationError({"decision_note": [ERR_DECISION_NOTE_REQUIRED]})
-    return validated_save(proposal, {
+    proposal = validated_save(proposal, {
         "status": TargetProposalStatus.REJECTED, "decided_by": user,
         "decided_at": timezone.now(), "decision_note": note,
     })
+    signals.target_proposal_decided.send(sender=TargetProposal, proposal=proposal, decider=user)
+    return proposal

@@ -72,6 +72,14 @@ def upcoming_dialogues_to_prepare(*, user, start, end) -> QuerySet[Dialogue]:
         "compact__country").prefetch_related("key_indicators__targets")
 
 
+def dialogues_to_prepare_between(*, start, end) -> QuerySet[Dialogue]:
+    """The same, program-wide, for processes that act for no one (the daily notices)."""
+    return (Dialogue.objects.filter(status=DialogueStatus.PLANNED, scheduled_for__gte=start,
+                                    scheduled_for__lte=end)
+            .order_by("scheduled_for", "pk").select_related("compact__country")
+            .prefetch_related("key_indicators__targets"))
+
+
 def preparation_gaps(dialogue: Dialogue) -> list[str]:
     """What a planned dialogue still needs before it is held, in the terms of the first
     two checks: key indicators identified, each with a target for the dialogue's fiscal

@@ -20,6 +20,7 @@ from compacts import scoping
 from compacts.models import Compact
 from cpc.services import StateConflict, lock, validated_save, validated_update
 
+from . import signals
 from .models import (
     Disaggregation,
     Indicator,
@@ -298,6 +299,7 @@ def _review(*, user, result: Result, status: str, action: str, note: str) -> Res
     result._change_reason = (f"{action.capitalize()}: {note}" if note
                              else action.capitalize())[:CHANGE_REASON_MAX_LENGTH]
     result.save()
+    signals.result_reviewed.send(sender=Result, result=result, reviewer=user, action=action)
     return result
 
 

@@ -22,6 +22,7 @@ from compacts.models import Compact
 from compacts.scoping import can_see_country, sees_every_country, user_roles
 from cpc.services import StateConflict
 
+from . import signals
 from .content import report_content
 from .models import ReportJob, ReportKind, ReportStatus
 from .rendering import html_to_pdf, render_html
@@ -183,6 +184,8 @@ def _finish(job: ReportJob, **fields) -> bool:
     current.finished_at = timezone.now() if current.is_finished else None
     current.full_clean()
     current.save()
+    if current.is_finished:
+        signals.report_finished.send(sender=ReportJob, job=current)
     return True
 
 

@@ -28,6 +28,7 @@ from decimal import Decimal
 
 import pytest
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
@@ -60,6 +61,7 @@ from indicators.models import (
     StandardIndicator,
     Target,
 )
+from notifications.models import Notification
 from oversight.models import GaoAgencyAction, GaoRecommendation
 from reports.models import ReportJob
 from tests.compacts.factories import (
@@ -69,6 +71,7 @@ from tests.compacts.factories import (
     GuidanceDocumentFactory,
     ObjectiveFactory,
     TierRankingFactory,
+    UserFactory,
 )
 from tests.contributions.factories import (
     ContributionFactory,
@@ -154,6 +157,7 @@ PAGE_OBJECTS = {
     "indicators:indicator-table-xlsx": {"compact_id": Compact},
     "reports:report-download": {"pk": ReportJob},
     "reports:report-rerun": {"pk": ReportJob},
+    "notifications:open": {"pk": Notification},
     **{f"audit:{kind}-history{suffix}": {"pk": model}
        for kind, model in (("compact", Compact), ("indicator", Indicator), ("target", Target),
                            ("result", Result), ("dialogue", Dialogue),
@@ -163,6 +167,10 @@ PAGE_OBJECTS = {
 # Requesting reports is the auditors' one write (API contract): these routes let them.
 AUDITOR_WRITES = {"report-list", "report-rerun", "report-verify", "reports:report-center",
                   "reports:report-rerun"}
+# Everyone, auditors included, marks their own notifications read and chooses their kinds:
+# personal state, not program data (each person reaches only their own; tests/notifications).
+PERSONAL_WRITES = {"notifications:mark-all-read", "notifications:open",
+                   "notifications:preferences"}
 # Pages that take their object from the query string rather than the path.
 PAGE_QUERY_OBJECTS = {"dialogues:dialogue-new": {"compact": Compact}}
 # API views without a serializer model: which model their ``pk`` names.
@@ -317,6 +325,13 @@ def build_world(country: PartnerCountry, standard: StandardIndicator) -> dict:
             recommendation=GaoRecommendation.objects.get(number=4), date=dt.date(2024, 12, 1),
             description="Sample action", evidence="Sample evidence",
             evidence_file=SimpleUploadedFile("gao-evidence.pdf", b"%PDF-1.4 evidence")),
+        # Someone's notification about the country's result: its officer's when the test has
+        # one (a route naming it is then not a 404 for them), else another person's.
+        Notification: Notification.objects.create(
+            recipient=(get_user_model().objects.filter(profile__countries=country).first()
+                       or UserFactory()), kind="result_returned",
+            event_key=f"sweep:{country.pk}", subject="Result returned", body="",
+            link="/", email_status="not_sent"),
         # Failed, so that re-running it is allowed and nothing here waits for a worker.
         ReportJob: ReportJobFactory(compact=compact, status="failed", error="Sample failure"),
     }
@@ -429,6 +444,9 @@ def test_anonymous_is_refused(route, peru_world):
 def test_auditor_writes_nothing(route, auditor_user, peru_world):
     if route.name in AUDITOR_WRITES:
         pytest.skip("auditors request reports (API contract); see tests/reports")
+    if route.name in PERSONAL_WRITES:
+        pytest.skip("a person's own notifications (read, choices), not program data; "
+                    "see tests/notifications")
     methods = route.methods()
     # Pages: every method the view answers apart from GET; the API: every write method.
     tried = WRITE_METHODS if route.is_api else sorted(methods - {"get"})

@@ -43,7 +43,7 @@ def test_hints_in_grey_panels_reach_aa():
 
 
 def test_the_indicator_unit_line_reaches_aa_on_striped_rows():
-    for template in ("indicators/compact_indicators.html", "indicators/data_entry.html"):
+    for template in ("indicators/_compact_indicators_body.html", "indicators/data_entry.html"):
         text = (ROOT / "templates" / template).read_text()
         line = re.search(
             r'<span class="font-sans-3xs ([^"]*)">\{\{ row\.indicator\.get_unit_display', text)

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "contributions",
     "oversight",
     "reports",
+    "notifications",
     "audit",
     "workspace",
 ]
@@ -89,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "compacts.context_processors.roles",
                 "workspace.context_processors.my_work",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -362,6 +364,10 @@ LOGGING = {
 from celery.schedules import crontab  # noqa: E402
 
 # Overdue sustainability plans and dialogues without key indicators: each reminder once.
+CELERY_BEAT_SCHEDULE["notifications-dialogues-not-ready"] = {
+    "task": "notifications.dialogues_not_ready",
+    "schedule": crontab(hour=6, minute=45),
+}
 CELERY_BEAT_SCHEDULE["contributions-send-reminders"] = {
     "task": "contributions.send_reminders",
     "schedule": crontab(hour=6, minute=30),

@@ -8,7 +8,7 @@ os.environ.setdefault(
 )
 
 from .base import *  # noqa: F403
-from .base import DATABASES
+from .base import DATABASES, VAR_DIR
 
 # The development server runs every request in a thread of its own: a persistent connection
 # outlives its thread and stays open, idle, until the garbage collector finds it (100
@@ -22,3 +22,9 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Mail goes to files in var/mail/ (one a message), so a fresh run shows notifications
+# arriving; DJANGO_EMAIL_BACKEND and EMAIL_FILE_PATH choose another.
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND",
+                               "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))

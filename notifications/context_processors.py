@@ -1,0 +1,12 @@
+"""The unread count on the bell in the header (cached per person, cleared on change)."""
+
+from compacts import scoping
+
+from .services import unread_count
+
+
+def unread(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not scoping.user_roles(user):
+        return {}
+    return {"unread_notifications": unread_count(user)}

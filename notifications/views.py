@@ -1,0 +1,70 @@
+"""A person's notifications: the list (newest first, paginated), marking them read, and
+which kinds they receive. Everyone sees only their own."""
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+
+from compacts.views import RoleRequiredMixin
+
+from . import services
+from .models import Kind, MutedKind, Notification
+
+PAGE_SIZE = 30
+
+
+class NotificationListView(RoleRequiredMixin, View):
+    def get(self, request):
+        rows = Notification.objects.filter(recipient=request.user)
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        return render(request, "notifications/list.html", {
+            "page_obj": page, "paginator": page.paginator, "notifications": page.object_list,
+            "is_paginated": page.has_other_pages(),
+            "unread": services.unread_count(request.user)})
+
+
+class MarkAllReadView(RoleRequiredMixin, View):
+    def post(self, request):
+        changed = services.mark_read(user=request.user)
+        messages.success(request, f"{changed} marked as read." if changed
+                         else "Nothing was unread.")
+        return redirect("notifications:list")
+
+
+class OpenNotificationView(RoleRequiredMixin, View):
+    """POST: mark one notification read and go to what it is about."""
+
+    def post(self, request, pk: int):
+        notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+        services.mark_read(user=request.user, notification_ids=[notification.pk])
+        link = notification.link
+        if link and url_has_allowed_host_and_scheme(link, allowed_hosts={request.get_host()}):
+            return redirect(link)
+        return redirect("notifications:list")
+
+
+class PreferencesForm(forms.Form):
+    kinds = forms.MultipleChoiceField(
+        choices=Kind.choices, required=False, label="Tell me when",
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "usa-checkbox__input"}))
+
+
+class PreferencesView(RoleRequiredMixin, View):
+    template_name = "notifications/preferences.html"
+
+    def get(self, request):
+        muted = set(MutedKind.objects.filter(user=request.user).values_list("kind", flat=True))
+        form = PreferencesForm(initial={"kinds": [k for k in Kind.values if k not in muted]})
+        return render(request, self.template_name, {"form": form})
+
+    def post(self, request):
+        form = PreferencesForm(request.POST)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form}, status=400)
+        wanted = set(form.cleaned_data["kinds"])
+        services.set_muted(user=request.user, kinds=set(Kind.values) - wanted)
+        messages.success(request, "Your notification choices are saved.")
+        return redirect("notifications:preferences")
