@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import CharField, QuerySet, Value
 from django.utils import timezone
 
@@ -197,18 +196,18 @@ def _describe(kind: Kind, row) -> str:
 
 
 def _changes(row, before) -> list[tuple[str, str, str]]:
-    """(field label, old, new) for each field that differs; many-to-many fields are left
-    out (their history is kept in tables of its own)."""
+    """(field label, old, new) for each column that differs between two versions; the
+    timestamps a save sets by itself are left out, and so are many-to-many fields (their
+    history is kept in tables of their own)."""
     model = row.instance_type
-    names = [f.name for f in model._meta.concrete_fields]
-    delta = row.diff_against(before, included_fields=names)
     changes = []
-    for change in delta.changes:
-        try:
-            label = str(model._meta.get_field(change.field).verbose_name)
-        except FieldDoesNotExist:
-            label = change.field
-        changes.append((label, _plain(change.old), _plain(change.new)))
+    for column in model._meta.concrete_fields:
+        if column.primary_key or getattr(column, "auto_now", False) or getattr(
+                column, "auto_now_add", False):
+            continue
+        old, new = getattr(before, column.attname, None), getattr(row, column.attname, None)
+        if old != new:
+            changes.append((str(column.verbose_name), _plain(old), _plain(new)))
     return changes
 
 

@@ -25,6 +25,8 @@ def test_database_url() -> str:
 class WorkerProcess:
     def __init__(self):
         self.log_path = ROOT / "var" / "test-worker.log"
+        # The worker's mail goes to files here (its settings' file backend).
+        self.mail_dir = ROOT / "var" / f"test-mail-{os.getpid()}"
         self.process = None
 
     def start(self, timeout: float = 60):
@@ -35,6 +37,7 @@ class WorkerProcess:
         env = os.environ | {
             "DJANGO_SETTINGS_MODULE": "cpc.settings.test",
             "DATABASE_URL": test_database_url(),
+            "CPC_TEST_MAIL_DIR": str(self.mail_dir),
         }
         self.log = self.log_path.open("w")
         self.process = subprocess.Popen(
@@ -65,3 +68,13 @@ class WorkerProcess:
                 self.process.wait()
         if getattr(self, "log", None):
             self.log.close()
+        import shutil
+
+        shutil.rmtree(self.mail_dir, ignore_errors=True)
+
+    def mail(self) -> list[str]:
+        """The messages the worker has sent, as text, oldest first."""
+        if not self.mail_dir.exists():
+            return []
+        return [path.read_text() for path in sorted(self.mail_dir.iterdir(),
+                                                    key=lambda p: p.stat().st_mtime)]
