@@ -14,7 +14,7 @@ AUDITOR = "auditor"
 ROLES = (TIP_STAFF, EMBASSY_OFFICER, AUDITOR)
 
 PROJECT_APPS = ("compacts", "indicators", "dialogues", "contributions", "oversight", "reports",
-                "notifications", "audit", "workspace")
+                "notifications", "search", "audit", "workspace")
 
 # What embassy officers may add and change, in their own countries only.
 OFFICER_WRITES = {

@@ -17,6 +17,7 @@ urlpatterns = [
     path("contributions/", include("contributions.urls")),
     path("reports/", include("reports.urls")),
     path("notifications/", include("notifications.urls")),
+    path("search/", include("search.urls")),
     path("history/", include("audit.urls")),
     path("work/", include("workspace.urls")),
     path("files/<path:name>", private_file, name="private-file"),

@@ -1,11 +1,12 @@
 from django.urls import path, re_path
 
-from . import views
+from . import action_items, views
 
 app_name = "dialogues"
 
 urlpatterns = [
     path("new/", views.DialogueCreateView.as_view(), name="dialogue-new"),
+    path("action-items/", action_items.ActionItemListView.as_view(), name="action-items"),
     path("<int:pk>/", views.DialogueDetailView.as_view(), name="dialogue-detail"),
     path("<int:pk>/log/", views.DialogueLogView.as_view(), name="dialogue-log"),
     path("<int:pk>/record/prepare/", views.PrepareStepView.as_view(), name="record-prepare"),

@@ -10,7 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = ["cpc", "compacts", "indicators", "dialogues", "contributions", "oversight", "reports",
-          "notifications", "audit", "workspace"]
+          "notifications", "search", "audit", "workspace"]
 # The project's URL map and settings wire every app together by dotted strings, not imports.
 
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "oversight",
     "reports",
     "notifications",
+    "search",
     "audit",
     "workspace",
 ]

@@ -120,6 +120,17 @@ def overflowing_elements(page) -> list[str]:
             found.push(`${name} (${Math.round(box.width)}px wide)`);
             if (found.length >= 5) break;
         }
+        if (!found.length) {
+            // Text wider than its box (a long word, an address) overflows without any
+            // element reaching past the edge: name the box.
+            for (const el of document.body.querySelectorAll('*')) {
+                if (el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0 &&
+                    getComputedStyle(el).overflowX === 'visible' && el.children.length < 50) {
+                    found.push(el.tagName.toLowerCase() + ' with text wider than its box');
+                    if (found.length >= 5) break;
+                }
+            }
+        }
         return found;
     }""")
 

@@ -49,6 +49,13 @@ def pages_of(role: str) -> list[tuple[str, str]]:
         ("upcoming-dialogues", reverse("oversight:upcoming-dialogues")),
         ("recommendations", reverse("oversight:gao-recommendations")),
         ("reports", reverse("reports:report-center")),
+        ("my-work", reverse("workspace:my-work")),
+        ("notifications", reverse("notifications:list")),
+        ("notification-choices", reverse("notifications:preferences")),
+        ("search", reverse("search:search") + "?q=child"),
+        ("action-items", reverse("dialogues:action-items")),
+        ("compact-history", reverse("audit:compact-history", args=[colombia.pk])),
+        ("dialogue-history", reverse("audit:dialogue-history", args=[dialogue.pk])),
     ]
     writers = [
         ("data-entry", reverse("indicators:data-entry", args=[colombia.pk])),
