@@ -8,7 +8,10 @@ class ContributionsConfig(AppConfig):
     def ready(self):
         from cpc.storage import register_private_file
 
-        from . import selectors
+        from . import dialogue_rows, selectors
+
+        # The dialogue record's "log outcomes" step takes contributions as rows.
+        dialogue_rows.register_rows()
 
         register_private_file(records=selectors.contribution_list, field="evidence",
                               url_name="contributions:evidence")

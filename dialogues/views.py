@@ -25,7 +25,7 @@ from cpc.services import StateConflict, lock
 from cpc.storage import private_file_response
 from cpc.versions import VERSION_FIELD, RecordChanged, record_version
 
-from . import proposals, selectors, services
+from . import proposals, record_sections, selectors, services
 from .forms import (
     ActionItemFormSet,
     AttachmentForm,
@@ -415,7 +415,17 @@ class OutcomesStepView(RecordStepView):
             "action_items": ActionItemFormSet(
                 data, instance=dialogue, prefix="items",
                 queryset=selectors.action_item_list(dialogue=dialogue)),
+            # Rows kept by apps above this one (record_sections), e.g. contributions.
+            **{f"rows_{rows.prefix}": rows.build(dialogue, data)
+               for rows in record_sections.registered()},
         }
+
+    def _context(self, request, dialogue, forms_, attachment_form=None):
+        context = super()._context(request, dialogue, forms_, attachment_form)
+        context["outcome_rows"] = [
+            {"rows": rows, "formset": forms_[f"rows_{rows.prefix}"],
+             "saved": rows.saved(dialogue)} for rows in record_sections.registered()]
+        return context
 
     def save(self, request, dialogue, forms_):
         form = forms_["form"]
@@ -448,6 +458,12 @@ class OutcomesStepView(RecordStepView):
                     services.action_item_add(dialogue=dialogue, **fields)
             except ValidationError as error:
                 _rows_error(error, row)
+        for rows in record_sections.registered():
+            for row in forms_[f"rows_{rows.prefix}"].rows_to_save():
+                try:
+                    rows.save_row(request, dialogue, row)
+                except ValidationError as error:
+                    _rows_error(error, row)
 
 
 class CloseStepView(RecordStepView):

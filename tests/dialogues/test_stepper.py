@@ -401,3 +401,34 @@ def test_the_api_lists_takes_and_serves_a_results_source_documents(
     assert officer_api.post(their_base, {"file": SimpleUploadedFile("a.pdf", PDF)},
                             format="multipart").status_code == 404
     assert ResultDocument.objects.count() == 2
+
+
+def test_contributions_reported_at_the_dialogue_are_rows_of_the_outcomes_step(
+        client, ghana_officer, dialogue):
+    """Rows kept by the contributions app (registered through dialogues.record_sections):
+    saved through its service, recorded at the dialogue; a bad row is refused beside it and
+    nothing of the step is written."""
+    from contributions.models import Contribution
+
+    client.force_login(ghana_officer)
+    content = client.get(url(dialogue, "outcomes")).content.decode()
+    assert 'data-testid="contributions-rows"' in content
+    data = form_fields(content, testid="step-form")
+    row = {"contributions-0-kind": "in_kind", "contributions-0-description": "Shelter staff",
+           "contributions-0-amount_local": "12000", "contributions-0-currency": "GHS",
+           "contributions-0-amount_usd": "1000", "contributions-0-fiscal_year": "2025"}
+    bad = data | row | {"contributions-0-currency": "ghana", "summary": "Agreed."}
+    response = client.post(url(dialogue, "outcomes"), bad)
+    assert response.status_code == 400
+    assert "contributions-0-currency" in response.content.decode()
+    assert not Contribution.objects.exists()
+    dialogue.refresh_from_db()
+    assert dialogue.summary == ""  # the step's other fields were not saved either
+
+    response = client.post(url(dialogue, "outcomes"), data | row)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    contribution = Contribution.objects.get()
+    assert contribution.recorded_at_dialogue == dialogue
+    assert contribution.compact == dialogue.compact and contribution.recorded_by == ghana_officer
+    assert "FY2025 in kind: Shelter staff ($1,000)" in client.get(
+        url(dialogue, "outcomes")).content.decode()
