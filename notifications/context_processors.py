@@ -9,4 +9,6 @@ def unread(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not scoping.user_roles(user):
         return {}
-    return {"unread_notifications": unread_count(user)}
+    if not hasattr(request, "_cpc_unread_notifications"):  # once a request
+        request._cpc_unread_notifications = unread_count(user)
+    return {"unread_notifications": request._cpc_unread_notifications}
