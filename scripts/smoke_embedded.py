@@ -75,6 +75,8 @@ def main() -> int:
     env["PORT"] = str(port)
     log_path = ROOT / "var" / "smoke-run.log"
     log_path.parent.mkdir(exist_ok=True)
+    mail_dir = ROOT / "var" / "mail"
+    mail_before = set(mail_dir.iterdir()) if mail_dir.exists() else set()
     log = log_path.open("w")
     # A shell started in the background ignores SIGINT; restore it so Ctrl-C is what we test.
     process = subprocess.Popen(
@@ -96,6 +98,7 @@ def main() -> int:
               all(name in output for name in ("tip.staff", "embassy.officer", "auditor")))
         check("worker answered a ping task", "Celery worker: ready" in output)
 
+
         status, body = request(f"{base}/accounts/login/")
         check("login page", status == 200 and b"Sign in" in body, f"HTTP {status}")
 
@@ -114,6 +117,29 @@ def main() -> int:
                     if d["status"] == "planned" and d["scheduled_for"] > today]
         check("the officer has Colombia's upcoming dialogue to log",
               len(upcoming) == 1 and not upcoming[0]["key_indicators"], str(upcoming))
+
+        # The auditor requests a report; the worker renders it and mails its notification
+        # to var/mail/ (the run command's file backend; demo users are at example.org).
+        status, body = request(f"{base}/api/v1/auth/token/",
+                               {"username": "auditor", "password": password})
+        auditor = json.loads(body)["token"]
+        status, body = request(f"{base}/api/v1/reports/",
+                               {"kind": "compact_oversight", "compact": colombia,
+                                "fiscal_year": upcoming[0]["fiscal_year"] - 1}, token=auditor)
+        check("the auditor requests a report", status == 202, f"HTTP {status}")
+
+        def report_mail():
+            if not mail_dir.exists():
+                return []
+            return [path for path in set(mail_dir.iterdir()) - mail_before
+                    if "Report ready" in path.read_text(errors="replace")]
+        mail_deadline = time.monotonic() + 120
+        while not report_mail() and time.monotonic() < mail_deadline:
+            time.sleep(1)
+        found = report_mail()
+        check("the worker mails the report's notification to var/mail/",
+              len(found) == 1 and "auditor@example.org" in found[0].read_text(),
+              f"{len(found)} messages")
 
         check_worker_restart(base, env)
     except Exception as error:  # report, then still stop the app
