@@ -54,9 +54,15 @@ ContributionRows = formset_factory(ContributionRowForm, formset=NewRows, extra=1
                                    can_delete=True)
 
 
+PREFIX = "contributions"
+
+
 def build(dialogue, data=None):
-    return ContributionRows(data, prefix="contributions",
-                            form_kwargs={"year": dialogue.fiscal_year})
+    if data is not None and f"{PREFIX}-TOTAL_FORMS" not in data:
+        # A step posted without these rows (a form from before they existed) adds none.
+        data = data.copy()
+        data[f"{PREFIX}-TOTAL_FORMS"] = data[f"{PREFIX}-INITIAL_FORMS"] = "0"
+    return ContributionRows(data, prefix=PREFIX, form_kwargs={"year": dialogue.fiscal_year})
 
 
 def save_row(request, dialogue, row) -> None:
@@ -74,7 +80,7 @@ def saved(dialogue) -> list[str]:
 
 def register_rows() -> None:
     register(OutcomeRows(
-        prefix="contributions", title="Contributions reported", noun="Contribution",
+        prefix=PREFIX, title="Contributions reported", noun="Contribution",
         hint="Each contribution the partner government reported, with its figures. Add the "
              "evidence on the compact's contributions page, where TIP staff verify it.",
         build=build, save_row=save_row, saved=saved))
