@@ -261,7 +261,7 @@ def _shown(value, numerator, denominator, unit) -> str:
 
 def _plain(value) -> str:
     if value is None:
-        return "–"
+        return "-"
     value = Decimal(value).normalize()
     return format(value, "f")
 
