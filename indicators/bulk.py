@@ -105,17 +105,22 @@ def indicators_for(*, user, compact, fiscal_year: int) -> list[Indicator]:
 def _results(user, compact, fiscal_year) -> dict[int, Result]:
     return {r.indicator_id: r for r in selectors.result_list(user=user)
             .filter(indicator__compact=compact, fiscal_year=fiscal_year)
-            .prefetch_related("disaggregations")}
+            .select_related("indicator").prefetch_related("disaggregations")}
 
 
 def row_version(result: Result | None) -> str:
-    """A digest of a saved result's figures, parts, source and status ("" for none)."""
+    """A digest of a saved result's entry figures ("" parts and source for none)."""
     if result is None:
-        return ""
-    parts = sorted((p.sex, p.age_group, str(p.value.normalize()))
-                   for p in result.disaggregations.all())
-    text = repr((str(result.value.normalize()), _norm(result.numerator),
-                 _norm(result.denominator), parts, result.source, result.status))
+        return _digest(None, None, None, {}, "")
+    parts = {(p.sex, p.age_group): p.value for p in result.disaggregations.all()}
+    unit = result.indicator.unit
+    return _digest(None if unit == Unit.PERCENT else result.value, result.numerator,
+                   result.denominator, parts, result.source)
+
+
+def _digest(value, numerator, denominator, parts: dict, source: str) -> str:
+    text = repr((_norm(value), _norm(numerator), _norm(denominator),
+                 sorted((key, _norm(v)) for key, v in parts.items()), (source or "").strip()))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -279,9 +284,9 @@ def apply(*, user, compact, fiscal_year: int, rows: list[UploadRow], change_reas
     indicators = {i.code: i for i in indicators_for(user=user, compact=compact,
                                                     fiscal_year=fiscal_year)}
     with transaction.atomic():
-        results = {r.indicator_id: r for r in Result.objects.select_for_update()
+        results = {r.indicator_id: r for r in Result.objects.select_for_update(of=("self",))
                    .filter(indicator__compact=compact, fiscal_year=fiscal_year)
-                   .prefetch_related("disaggregations")}
+                   .select_related("indicator").prefetch_related("disaggregations")}
         for row in rows:
             indicator = indicators.get(row.code)
             if indicator is None:  # dropped since the download
@@ -308,15 +313,15 @@ def _apply_row(user, indicator, result, row, fiscal_year, change_reason, outcome
                "denominator": numbers["denominator"]}
     if indicator.unit == Unit.PERCENT:
         figures["value"] = None
-    if result is None and all(v is None for v in figures.values()) and not parts:
-        return  # nothing reported, nothing entered
     before = _shown(None if result is None else result.value,
                     None if result is None else result.numerator,
                     None if result is None else result.denominator, indicator.unit)
     after = _shown(figures["value"], figures["numerator"], figures["denominator"],
                    indicator.unit)
-    if result is not None and not _changes(result, figures, parts, source, indicator.unit):
-        return
+    given = _digest(figures["value"], figures["numerator"], figures["denominator"],
+                    {(p["sex"], p["age_group"]): p["value"] for p in parts}, source)
+    if given == row.version:
+        return  # the row as downloaded: whatever is saved now stays
     if row_version(result) != row.version:
         outcome.errors.append(RowError(row.row, _letter("value"), ERR_STALE.format(now=before)))
         return
@@ -340,21 +345,11 @@ def _apply_row(user, indicator, result, row, fiscal_year, change_reason, outcome
             "value": error.messages}
         for name, texts in messages.items():
             column = _letter(FIELD_COLUMNS.get(name, "value"))
+            if indicator.unit == Unit.PERCENT and column == _letter("value"):
+                column = _letter("numerator")  # a percent's value is computed from its parts
             outcome.errors.extend(RowError(row.row, column, text) for text in texts)
         return
     outcome.changes.append(Change(row.row, row.code, before, after, action))
-
-
-def _changes(result, figures, parts, source, unit) -> bool:
-    saved = {(p.sex, p.age_group): p.value.normalize() for p in result.disaggregations.all()}
-    given = {(p["sex"], p["age_group"]): p["value"].normalize() for p in parts}
-    if unit == Unit.PERCENT:
-        same = (figures["numerator"], figures["denominator"]) == (result.numerator,
-                                                                   result.denominator)
-    else:
-        same = (figures["value"] == result.value and figures["numerator"] is None
-                and figures["denominator"] is None)
-    return not (same and saved == given and source == result.source)
 
 
 def content_digest(content: bytes) -> str:

@@ -489,10 +489,11 @@ class BulkUploadView(RoleRequiredMixin, BulkEntryMixin, View):
 
     template_name = "indicators/bulk_upload.html"
 
-    def _render(self, request, compact, year, form, *, outcome=None, confirm=None, status=200):
+    def _render(self, request, compact, year, form, *, outcome=None, confirm=None, status=200,
+                refusal=""):
         return render(request, self.template_name, {
             "compact": compact, "year": year, "years": compact.fiscal_years(), "form": form,
-            "outcome": outcome, "confirm": confirm,
+            "outcome": outcome, "confirm": confirm, "refusal": refusal,
             "indicator_count": len(bulk.indicators_for(user=request.user, compact=compact,
                                                        fiscal_year=year)) if year else 0,
         }, status=status)
@@ -550,15 +551,13 @@ class BulkUploadView(RoleRequiredMixin, BulkEntryMixin, View):
             if bulk.content_digest(content) != token["sha256"]:
                 raise signing.BadSignature
         except (signing.BadSignature, KeyError, OSError):
-            upload_form = BulkUploadForm()
-            upload_form.add_error(None, ERR_BULK_EXPIRED)
-            return self._render(request, compact, year, upload_form, status=400)
+            return self._render(request, compact, year, BulkUploadForm(), status=400,
+                                refusal=ERR_BULK_EXPIRED)
         try:
             rows = bulk.read_upload(content, compact=compact, fiscal_year=year)
         except bulk.FileRefused as refused:  # the rules changed since the preview
-            upload_form = BulkUploadForm()
-            upload_form.add_error(None, str(refused))
-            return self._render(request, compact, year, upload_form, status=400)
+            return self._render(request, compact, year, BulkUploadForm(), status=400,
+                                refusal=str(refused))
         outcome = bulk.apply(user=request.user, compact=compact, fiscal_year=year, rows=rows,
                              change_reason=form.cleaned_data["change_reason"], write=True)
         if not outcome.valid:  # something changed between preview and confirm
