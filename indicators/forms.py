@@ -165,3 +165,17 @@ class DocumentForm(forms.Form):
                            help_text=UPLOAD_HINT,
                            widget=forms.ClearableFileInput(attrs={"class": "usa-file-input"}),
                            error_messages={"required": "Choose the file to attach."})
+
+
+class BulkUploadForm(forms.Form):
+    """The filled-in results template of one fiscal year, and a reason for approved values."""
+
+    file = forms.FileField(label="Filled-in template (XLSX)")
+    change_reason = forms.CharField(
+        label="Why approved values change (if any do)", required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class BulkConfirmForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput)
+    change_reason = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)

@@ -188,7 +188,8 @@ def _check_disaggregations_add_up(result: Result) -> None:
     if total != expected:
         raise ValidationError(
             {"disaggregations": [ERR_DISAGGREGATIONS_SUM.format(
-                total=total.normalize(), expected=expected.normalize(), what=what)]}
+                total=format(total.normalize(), "f"), expected=format(expected.normalize(), "f"),
+                what=what)]}
         )
 
 

@@ -149,6 +149,8 @@ PAGE_OBJECTS = {
     "dialogues:target-proposal-reject": {"pk": TargetProposal},
     "indicators:compact-indicators": {"compact_id": Compact},
     "indicators:data-entry": {"compact_id": Compact},
+    "indicators:bulk-upload": {"compact_id": Compact},
+    "indicators:bulk-template": {"compact_id": Compact},
     "indicators:result-approve": {"compact_id": Compact, "result_id": Result},
     "indicators:result-return": {"compact_id": Compact, "result_id": Result},
     "indicators:result-documents": {"compact_id": Compact, "result_id": Result},
