@@ -307,19 +307,6 @@ def test_the_indicators_page_links_to_bulk_entry(client, ghana_officer, auditor_
         f"/indicators/compact/{compact.pk}/").content.decode()
 
 
-def _preview_queries(client, compact):
-    workbook = download(client, compact)
-    sheet = workbook[bulk.SHEET]
-    for row in range(bulk.FIRST_ROW, sheet.max_row + 1):
-        sheet.cell(row=row, column=bulk.COLUMN["value"], value=4)
-        sheet.cell(row=row, column=bulk.COLUMN["numerator"], value=None)
-    file = as_file(workbook)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.post(page(compact), {"year": str(YEAR), "file": file})
-    assert response.status_code == 200, response.content.decode()[-2000:]
-    return len(queries)
-
-
 def test_template_queries_do_not_grow_with_indicators(client, staff_user, ghana_compact):
     client.force_login(staff_user)
     counts = []
