@@ -170,10 +170,11 @@ class DocumentForm(forms.Form):
 class BulkUploadForm(forms.Form):
     """The filled-in results template of one fiscal year, and a reason for approved values."""
 
-    file = forms.FileField(label="Filled-in template (XLSX)")
+    file = forms.FileField(label="Filled-in template (XLSX)",
+                           widget=forms.FileInput(attrs={"class": "usa-file-input"}))
     change_reason = forms.CharField(
         label="Why approved values change (if any do)", required=False, max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}))
+        widget=forms.Textarea(attrs={"rows": 2, "class": "usa-textarea"}))
 
 
 class BulkConfirmForm(forms.Form):

@@ -59,6 +59,7 @@ def pages_of(role: str) -> list[tuple[str, str]]:
     ]
     writers = [
         ("data-entry", reverse("indicators:data-entry", args=[colombia.pk])),
+        ("bulk-upload", reverse("indicators:bulk-upload", args=[colombia.pk])),
         ("record-prepare", reverse("dialogues:record-prepare", args=[dialogue.pk])),
         ("record-hold", reverse("dialogues:record-hold", args=[dialogue.pk])),
         ("record-outcomes", reverse("dialogues:record-outcomes", args=[dialogue.pk])),
