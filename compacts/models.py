@@ -577,12 +577,16 @@ class GuidanceDocument(ConstraintErrorsOnFields, DeletesReplacedFiles, models.Mo
 
 
 class UserProfile(models.Model):
-    """The countries an embassy officer is assigned to."""
+    """The countries an embassy officer is assigned to, and the interface language a user
+    chose (docs/i18n.md)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
     )
     countries = models.ManyToManyField(PartnerCountry, blank=True, related_name="profiles")
+    # Empty until the user picks one: the browser's language (Accept-Language) applies.
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, blank=True,
+                                default="")
 
     history = HistoricalRecords(m2m_fields=[countries])
 
