@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
@@ -23,7 +24,7 @@ class RoleRequiredMixin(LoginRequiredMixin):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not scoping.user_roles(request.user):
-            raise PermissionDenied("Your account has no CPC Oversight role.")
+            raise PermissionDenied(_("Your account has no CPC Oversight role."))
         return super().dispatch(request, *args, **kwargs)
 
 
