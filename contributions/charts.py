@@ -7,16 +7,18 @@ from collections.abc import Sequence
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
+from django.utils.translation import gettext_lazy as _
+
 # Series of the funding picture: (attribute of a FundingYear, label, colour).
 # Colours from the USWDS palette, distinguishable in greyscale by their lightness.
 FUNDING_SERIES = (
-    ("us_awards_usd", "U.S. awards", "#1a4480"),
-    ("partner_planned_usd", "Partner contribution planned", "#97d4ea"),
-    ("partner_recorded_usd", "Partner contribution recorded", "#e5a000"),
+    ("us_awards_usd", _("U.S. awards"), "#1a4480"),
+    ("partner_planned_usd", _("Partner contribution planned"), "#97d4ea"),
+    ("partner_recorded_usd", _("Partner contribution recorded"), "#e5a000"),
 )
 
 
-NOT_REPORTED = "not reported"
+NOT_REPORTED = _("not reported")
 
 
 def _money(value: Decimal | None) -> str:
@@ -49,14 +51,14 @@ def funding_chart_svg(years: Sequence, *, title: str, width: int = 720,
     be unique in the page or PDF that embeds the chart."""
     left, right, top, bottom = 72, 16, 16, 64
     plot_w, plot_h = width - left - right, height - top - bottom
-    peak = max((getattr(y, attr) for y in years for attr, _, _ in FUNDING_SERIES
+    peak = max((getattr(y, attr) for y in years for attr, _label, _colour in FUNDING_SERIES
                 if getattr(y, attr) is not None), default=Decimal("0"))
     ceiling = _nice_ceiling(Decimal(peak))
     summary = "; ".join(
         f"FY{y.fiscal_year}: " + ", ".join(
-            f"{label} {_money(getattr(y, attr))}" for attr, label, _ in FUNDING_SERIES)
+            f"{label} {_money(getattr(y, attr))}" for attr, label, _colour in FUNDING_SERIES)
         for y in years
-    ) or "No fiscal years to show."
+    ) or _("No fiscal years to show.")
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}" '
         f'width="100%" aria-labelledby="{chart_id}-title {chart_id}-desc" class="cpc-chart">',

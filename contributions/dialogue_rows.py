@@ -7,6 +7,7 @@ contributions page."""
 from django import forms
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.forms import formset_factory
+from django.utils.translation import gettext_lazy as _
 
 from dialogues.forms import NewRows
 from dialogues.record_sections import OutcomeRows, register
@@ -20,7 +21,7 @@ class ContributionRowForm(forms.ModelForm):
         model = Contribution
         fields = ["fiscal_year", "kind", "description", "amount_local", "currency",
                   "amount_usd", "personnel_count"]
-        labels = {"currency": "Currency code", "personnel_count": "Personnel count"}
+        labels = {"currency": _("Currency code"), "personnel_count": _("Personnel count")}
         help_texts = {"currency": "", "personnel_count": ""}
         widgets = {
             "fiscal_year": forms.NumberInput(attrs={"class": "usa-input usa-input--small"}),
@@ -72,15 +73,16 @@ def save_row(request, dialogue, row) -> None:
 
 
 def saved(dialogue) -> list[str]:
-    return [f"FY{c.fiscal_year} {c.get_kind_display().lower()}: {c.description} "
-            f"(${intcomma(round(c.amount_usd))})"
+    return [_("FY%(fiscal_year)s %(kind)s: %(description)s ($%(amount)s)") % {
+                "fiscal_year": c.fiscal_year, "kind": c.get_kind_display().lower(),
+                "description": c.description, "amount": intcomma(round(c.amount_usd))}
             for c in Contribution.objects.filter(recorded_at_dialogue=dialogue)
             .order_by("fiscal_year", "pk")]
 
 
 def register_rows() -> None:
     register(OutcomeRows(
-        prefix=PREFIX, title="Contributions reported", noun="Contribution",
-        hint="Each contribution the partner government reported, with its figures. Add the "
-             "evidence on the compact's contributions page, where TIP staff verify it.",
+        prefix=PREFIX, title=_("Contributions reported"), noun=_("Contribution"),
+        hint=_("Each contribution the partner government reported, with its figures. Add the "
+               "evidence on the compact's contributions page, where TIP staff verify it."),
         build=build, save_row=save_row, saved=saved))

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from compacts.models import PartnerCountry
@@ -17,21 +18,21 @@ from compacts.views import RoleRequiredMixin
 from .models import ActionItem, ActionItemStatus
 
 PAGE_SIZE = 50
-DUE_CHOICES = [("", "Any time"), ("overdue", "Overdue"), ("30", "Within 30 days"),
-               ("none", "No due date")]
+DUE_CHOICES = [("", _("Any time")), ("overdue", _("Overdue")), ("30", _("Within 30 days")),
+               ("none", _("No due date"))]
 
 
 class ActionItemFilterForm(forms.Form):
-    owner = forms.CharField(required=False, max_length=255, label="Owner contains",
+    owner = forms.CharField(required=False, max_length=255, label=_("Owner contains"),
                             widget=forms.TextInput(attrs={"class": "usa-input"}))
-    status = forms.ChoiceField(required=False, label="Status",
-                               choices=[("", "Any status"), *ActionItemStatus.choices],
+    status = forms.ChoiceField(required=False, label=_("Status"),
+                               choices=[("", _("Any status")), *ActionItemStatus.choices],
                                widget=forms.Select(attrs={"class": "usa-select"}))
-    country = forms.ModelChoiceField(required=False, label="Country",
+    country = forms.ModelChoiceField(required=False, label=_("Country"),
                                      queryset=PartnerCountry.objects.none(),
-                                     empty_label="Every country",
+                                     empty_label=_("Every country"),
                                      widget=forms.Select(attrs={"class": "usa-select"}))
-    due = forms.ChoiceField(required=False, label="Due", choices=DUE_CHOICES,
+    due = forms.ChoiceField(required=False, label=_("Due"), choices=DUE_CHOICES,
                             widget=forms.Select(attrs={"class": "usa-select"}))
 
     def __init__(self, *args, user, **kwargs):

@@ -20,11 +20,16 @@ from collections.abc import Sequence
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
+from django.utils.translation import gettext_lazy as _
+
 from .formatting import NOT_REPORTED
 from .models import Cumulation, Direction, Unit
 from .progress import IndicatorProgress, Progress, status_label
 
 WIDTH, HEIGHT = 360, 200
+NO_YEARS = _("No fiscal years to show")
+ACTUAL_APPROVED = _("Actual (approved)")
+NOT_DUE = _("not due")
 FONT = 'font-family="Source Sans Pro, Liberation Sans, DejaVu Sans, Helvetica, sans-serif"'
 # USWDS colours; actual and target differ in lightness too, so they read in greyscale.
 ACTUAL_FILL = "#005ea2"
@@ -34,8 +39,8 @@ AXIS = "#71767a"
 TEXT = "#1b1b1b"
 
 DIRECTION_NOTES = {
-    Direction.INCREASE: "Higher is better",
-    Direction.DECREASE: "Lower is better",
+    Direction.INCREASE: _("Higher is better"),
+    Direction.DECREASE: _("Lower is better"),
 }
 
 
@@ -43,7 +48,7 @@ def _short(value: Decimal, unit: str) -> str:
     """A compact label for an amount: 1,250 · 48.5% · $1.2M · Yes."""
     value = Decimal(value)
     if unit == Unit.YES_NO:
-        return "Yes" if value >= 1 else "No"
+        return str(_("Yes")) if value >= 1 else str(_("No"))
     if unit == Unit.PERCENT:
         return f"{value:.0f}%" if value == value.to_integral_value() else f"{value:.1f}%"
     prefix = "$" if unit == Unit.USD else ""
@@ -159,7 +164,7 @@ def indicator_chart_svg(
     if not rows:
         parts.append(f'<text x="{left + plot_w / 2:.1f}" y="{top + plot_h / 2:.1f}" '
                      f'text-anchor="middle" font-size="11" fill="{TEXT}" {FONT}>'
-                     "No fiscal years to show</text>")
+                     f"{NO_YEARS}</text>")
     slot = plot_w / max(len(rows), 1)
     bar_w = min(28.0, slot * 0.55)
     for index, row in enumerate(rows):
@@ -176,7 +181,7 @@ def indicator_chart_svg(
         else:
             parts.append(f'<text x="{middle:.1f}" y="{base_y - 4:.1f}" text-anchor="middle" '
                          f'font-size="9" fill="{AXIS}" {FONT}>'
-                         f'{NOT_REPORTED if row.due else "not due"}</text>')
+                         f'{NOT_REPORTED if row.due else NOT_DUE}</text>')
         if row.target is not None:
             y = y_of(row.target)
             half = bar_w / 2 + 5
@@ -192,11 +197,12 @@ def indicator_chart_svg(
     parts.append(f'<rect x="{left}" y="{legend_y - 9}" width="10" height="10" '
                  f'fill="{ACTUAL_FILL}"/>')
     parts.append(f'<text x="{left + 14}" y="{legend_y}" font-size="10" fill="{TEXT}" {FONT}>'
-                 "Actual (approved)</text>")
+                 f"{ACTUAL_APPROVED}</text>")
     parts.append(f'<line x1="{left + 120}" x2="{left + 138}" y1="{legend_y - 4}" '
                  f'y2="{legend_y - 4}" stroke="{TARGET_STROKE}" stroke-width="3"/>')
+    target = _("Target (ceiling)") if direction == Direction.DECREASE else _("Target")
     parts.append(f'<text x="{left + 142}" y="{legend_y}" font-size="10" fill="{TEXT}" {FONT}>'
-                 f'{"Target (ceiling)" if direction == Direction.DECREASE else "Target"}</text>')
+                 f'{target}</text>')
     parts.append("</svg>")
     return "".join(parts)
 

@@ -1,5 +1,9 @@
 """The language picker and the user's choice, remembered across sign-ins (docs/i18n.md)."""
 
+import datetime as dt
+from decimal import Decimal
+
+import pytest
 from django.conf import settings
 from django.test import Client
 from django.utils import translation
@@ -7,6 +11,7 @@ from django.utils import translation
 from compacts.fragments import fragment_key
 from compacts.models import UserProfile
 from compacts.versioning import records_version
+from tests.compacts.factories import CompactFactory
 
 
 def sign_in(client, username, password="pass-for-tests"):
@@ -94,3 +99,36 @@ def test_cached_fragments_are_keyed_by_language(rf, staff_user):
     with translation.override("es"):
         spanish = fragment_key(request, "CompactListView", ("/compacts/",))
     assert english != spanish
+
+
+def test_a_user_picks_spanish_and_keeps_it_after_signing_in_again(db, staff_user):
+    # Given a signed-in user who picks Spanish in the header
+    browser = Client()
+    sign_in(browser, "staff")
+    assert "Child Protection Compacts" in browser.get("/compacts/").content.decode()
+    browser.post("/i18n/setlang/", {"language": "es", "next": "/compacts/"})
+    # then the next page is Spanish
+    page = browser.get("/compacts/").content.decode()
+    assert "Pactos de Protección Infantil" in page and "Mi trabajo" in page
+    # and after signing out, a new browser that signs in still gets Spanish
+    browser.post("/accounts/logout/")
+    other = Client()
+    sign_in(other, "staff")
+    assert "Pactos de Protección Infantil" in other.get("/compacts/").content.decode()
+
+
+@pytest.mark.parametrize(("language", "date", "amount"), [
+    ("en", "December 5, 2026", "$1,234,567.50"),
+    # Django's Spanish and French formats: a no-break space groups thousands, a comma
+    # marks decimals.
+    ("es", "5 de diciembre de 2026", "$1\N{NO-BREAK SPACE}234\N{NO-BREAK SPACE}567,50"),
+    ("fr", "5 décembre 2026", "$1\N{NO-BREAK SPACE}234\N{NO-BREAK SPACE}567,50"),
+])
+def test_dates_and_numbers_follow_the_language(client, staff_user, peru, language, date, amount):
+    compact = CompactFactory(country=peru, signed_on=dt.date(2026, 12, 5),
+                             us_funding_usd=Decimal("1234567.50"))
+    client.force_login(staff_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get(f"/compacts/{compact.pk}/").content.decode()
+    assert date in page
+    assert amount in page
