@@ -72,7 +72,7 @@ COMPACTS = [
         "extensions": [],
     },
     {
-        "iso": "PE", "title": "Peru Child Protection Compact Partnership", "status": "closed",
+        "iso": "PE", "language": "es", "title": "Peru Child Protection Compact Partnership", "status": "closed",
         "signed_on": D(2017, 6, 15), "start_date": D(2017, 6, 15), "end_date": D(2022, 6, 15),
         "us_funding_usd": Decimal("9800000"), "partner_contribution_planned_usd": Decimal("2400000"),
         "objectives": [
@@ -125,7 +125,7 @@ COMPACTS = [
         ],
     },
     {
-        "iso": "CO", "title": "Colombia Child Protection Compact Partnership", "status": "active",
+        "iso": "CO", "language": "es", "title": "Colombia Child Protection Compact Partnership", "status": "active",
         "signed_on": D(2022, 4, 26), "start_date": D(2022, 4, 26), "end_date": D(2027, 4, 26),
         "us_funding_usd": Decimal("10000000"), "partner_contribution_planned_usd": None,
         "objectives": [
@@ -142,7 +142,7 @@ COMPACTS = [
         "extensions": [],
     },
     {
-        "iso": "CI", "title": "Côte d'Ivoire Child Protection Compact Partnership", "status": "active",
+        "iso": "CI", "language": "fr", "title": "Côte d'Ivoire Child Protection Compact Partnership", "status": "active",
         "signed_on": D(2022, 12, 7), "start_date": D(2022, 12, 7), "end_date": D(2027, 12, 7),
         "us_funding_usd": Decimal("10000000"), "partner_contribution_planned_usd": None,
         "objectives": [
@@ -199,6 +199,9 @@ def seed(*, password: str) -> dict[str, int]:
                 **fields,
             )
             created["compacts"] += 1
+        elif compact.language != spec.get("language", "en"):
+            # Demo data loaded before compacts had a language gets its partner's language.
+            services.compact_update(compact=compact, data={"language": spec["language"]})
         for signed_on, new_end, reason in spec["extensions"]:
             if not Extension.objects.filter(compact=compact, new_end_date=new_end).exists():
                 services.extension_create(

@@ -207,6 +207,13 @@ class Compact(ConstraintErrorsOnFields, models.Model):
         null=True, blank=True, default=None, validators=[non_negative],
         help_text=_("Leave empty when the compact does not state the partner's contribution."),
     )
+    # The partner government's language: the dialogue preparation pack and the dialogue
+    # record print in it, whatever the reader's own interface language (docs/i18n.md).
+    language = models.CharField(
+        max_length=8, choices=settings.LANGUAGES, default="en",
+        help_text=_("The language the dialogue preparation pack and the dialogue record are "
+                    "printed in for the partner government."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -73,6 +73,7 @@ class CompactSerializer(serializers.ModelSerializer):
             "us_funding_usd",
             "us_awarded_usd",
             "partner_contribution_planned_usd",
+            "language",
             "objectives",
             "created_at",
             "updated_at",

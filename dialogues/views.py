@@ -15,6 +15,7 @@ from django.forms.formsets import TOTAL_FORM_COUNT
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -51,7 +52,22 @@ from .models import (
 )
 
 
-class DialogueDetailView(RoleRequiredMixin, DetailView):
+class InPartnerLanguageMixin:
+    """The page's document (the dialogue record, the preparation pack) in the language of
+    the compact's partner government, so it prints ready to share; the header, navigation
+    and messages around it stay in the reader's own language (base.html)."""
+
+    def render_to_response(self, context, **response_kwargs):
+        language = self.object.compact.language
+        context["interface_language"] = translation.get_language()
+        context["document_language"] = language
+        with translation.override(language):
+            response = super().render_to_response(context, **response_kwargs)
+            response.render()
+        return response
+
+
+class DialogueDetailView(InPartnerLanguageMixin, RoleRequiredMixin, DetailView):
     template_name = "dialogues/dialogue_detail.html"
     context_object_name = "dialogue"
 
