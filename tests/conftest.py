@@ -19,6 +19,18 @@ def _fresh_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts and ends in the default language: a request in Spanish or French
+    leaves its language active in the thread (as Django does), which must not reach the next
+    test's direct calls (charts, services)."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def ghana(db):
     return PartnerCountryFactory(iso_code="GH", region="africa")
