@@ -8,6 +8,8 @@ urlpatterns = [
     path("new/", views.DialogueCreateView.as_view(), name="dialogue-new"),
     path("action-items/", action_items.ActionItemListView.as_view(), name="action-items"),
     path("<int:pk>/", views.DialogueDetailView.as_view(), name="dialogue-detail"),
+    path("<int:pk>/printable/", views.DialoguePrintableView.as_view(),
+         name="dialogue-printable"),
     path("<int:pk>/log/", views.DialogueLogView.as_view(), name="dialogue-log"),
     path("<int:pk>/record/prepare/", views.PrepareStepView.as_view(), name="record-prepare"),
     path("<int:pk>/record/hold/", views.HoldStepView.as_view(), name="record-hold"),

@@ -53,9 +53,9 @@ from .models import (
 
 
 class InPartnerLanguageMixin:
-    """The page's document (the dialogue record, the preparation pack) in the language of
-    the compact's partner government, so it prints ready to share; the header, navigation
-    and messages around it stay in the reader's own language (base.html)."""
+    """The page's document (the printable dialogue record, the preparation pack) in the
+    language of the compact's partner government, so it prints ready to share; the header,
+    navigation and messages around it stay in the reader's own language (base.html)."""
 
     def render_to_response(self, context, **response_kwargs):
         language = self.object.compact.language
@@ -67,7 +67,7 @@ class InPartnerLanguageMixin:
         return response
 
 
-class DialogueDetailView(InPartnerLanguageMixin, RoleRequiredMixin, DetailView):
+class DialogueDetailView(RoleRequiredMixin, DetailView):
     template_name = "dialogues/dialogue_detail.html"
     context_object_name = "dialogue"
 
@@ -83,7 +83,18 @@ class DialogueDetailView(InPartnerLanguageMixin, RoleRequiredMixin, DetailView):
         return context
 
 
-class PreparationPackView(DialogueDetailView):
+class DialoguePrintableView(InPartnerLanguageMixin, DialogueDetailView):
+    """The dialogue record to print for the partner government: the record page in the
+    compact's language, without the buttons that change it."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_log"] = False
+        context["printable"] = True
+        return context
+
+
+class PreparationPackView(InPartnerLanguageMixin, DialogueDetailView):
     """Key indicators with their targets and approved actuals of the last two years and the
     latest approved actual, the dialogue's documents, open action items carried from last
     year, and the contribution and sustainability points to raise."""

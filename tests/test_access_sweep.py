@@ -138,6 +138,7 @@ PAGE_OBJECTS = {
     "dialogues:dialogue-detail": {"pk": Dialogue},
     "dialogues:dialogue-log": {"pk": Dialogue},
     "dialogues:preparation-pack": {"pk": Dialogue},
+    "dialogues:dialogue-printable": {"pk": Dialogue},
     "dialogues:dialogue-move": {"pk": Dialogue},
     "dialogues:record-prepare": {"pk": Dialogue},
     "dialogues:record-hold": {"pk": Dialogue},

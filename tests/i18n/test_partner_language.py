@@ -30,12 +30,27 @@ def test_the_peru_pack_is_in_spanish_for_an_english_reader(client, staff_user, p
     assert "Preparation pack" not in page.split('id="main-content"')[1]
 
 
-def test_the_dialogue_record_is_in_the_partner_language(client, staff_user, peru_dialogue):
+def test_the_printable_record_is_in_the_partner_language(client, staff_user, peru_dialogue):
     client.force_login(staff_user)
-    page = client.get(f"/dialogues/{peru_dialogue.pk}/").content.decode()
+    # The record page, where it is kept, stays in the reader's language and offers the
+    # record to print in the partner's
+    record = client.get(f"/dialogues/{peru_dialogue.pk}/").content.decode()
+    assert "FY 2024 annual dialogue: " in record
+    assert f'href="/dialogues/{peru_dialogue.pk}/printable/"' in record
+    assert "Record to print (Español)" in record
+    # which prints in Spanish, without the buttons that change the record
+    page = client.get(f"/dialogues/{peru_dialogue.pk}/printable/").content.decode()
     assert "Diálogo anual del AF 2024: " in page
     assert "programado para el 15 de marzo de 2024" in page
+    assert "data-print>Imprimir</button>" in page
+    assert 'data-testid="log-dialogue"' not in page
     assert ">Dashboard<" in page  # the navigation stays English
+
+
+def test_the_printable_record_is_scoped_like_the_record(client, ghana_officer,
+                                                        peru_dialogue):
+    client.force_login(ghana_officer)
+    assert client.get(f"/dialogues/{peru_dialogue.pk}/printable/").status_code == 404
 
 
 def test_a_french_reader_gets_the_pack_in_the_partner_language(client, staff_user,
