@@ -4,6 +4,7 @@ ROLE_LABELS = {
     "tip_staff": "TIP Office staff",
     "embassy_officer": "embassy officer",
     "auditor": "auditor",
+    "implementer": "implementer",
 }
 
 
@@ -16,4 +17,5 @@ def roles(request):
         "is_tip_staff": "tip_staff" in user_roles,
         "is_auditor": "auditor" in user_roles,
         "is_embassy_officer": "embassy_officer" in user_roles,
+        "is_implementer": "implementer" in user_roles,
     }

@@ -577,14 +577,19 @@ class GuidanceDocument(ConstraintErrorsOnFields, DeletesReplacedFiles, models.Mo
 
 
 class UserProfile(models.Model):
-    """The countries an embassy officer is assigned to."""
+    """The countries an embassy officer is assigned to, and the organisations an implementer
+    works for."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
     )
     countries = models.ManyToManyField(PartnerCountry, blank=True, related_name="profiles")
+    implementers = models.ManyToManyField(
+        Implementer, blank=True, related_name="profiles",
+        help_text="For implementers: the organisations whose awards they report results for.",
+    )
 
-    history = HistoricalRecords(m2m_fields=[countries])
+    history = HistoricalRecords(m2m_fields=[countries, implementers])
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"

@@ -179,7 +179,7 @@ class CompactIndicatorsView(RoleRequiredMixin, View):
             "status_labels": [*STATUS_LABELS.items(), (NO_DATA, NOT_DUE_LABEL)],
             "awaiting_review": awaiting_review,
             "can_review": scoping.is_tip_staff(user),
-            "can_record": scoping.can_record_in(user, compact.country_id),
+            "can_record": scoping.records_results_in(user, compact),
             "review_form": ReviewForm(),
         }
 
@@ -229,7 +229,7 @@ class ResultDocumentsView(RoleRequiredMixin, View):
     def _render(self, request, compact, result, form, status=200):
         return render(request, self.template_name, {
             "compact": compact, "result": result, "form": form,
-            "can_attach": scoping.can_record_in(request.user, compact.country_id),
+            "can_attach": scoping.can_record_result(request.user, result.indicator),
         }, status=status)
 
     def get(self, request, compact_id: int, result_id: int):
@@ -238,7 +238,7 @@ class ResultDocumentsView(RoleRequiredMixin, View):
 
     def post(self, request, compact_id: int, result_id: int):
         compact, result = self._result(request, compact_id, result_id)
-        if not scoping.can_record_in(request.user, compact.country_id):
+        if not scoping.can_record_result(request.user, result.indicator):
             raise PermissionDenied(services.ERR_NOT_YOUR_COUNTRY)
         form = DocumentForm(request.POST, request.FILES)
         if form.is_valid():
@@ -280,14 +280,14 @@ class DataEntryView(RoleRequiredMixin, View):
 
     def _compact(self, request, compact_id):
         compact = selectors.compact_for_indicator_table(user=request.user, compact_id=compact_id)
-        if not scoping.can_record_in(request.user, compact.country_id):
+        if not scoping.records_results_in(request.user, compact):
             raise PermissionDenied("Your role does not allow entering indicator data.")
         return compact
 
     def _grid(self, request, compact, data=None):
         user = request.user
         can_set_targets = scoping.is_tip_staff(user)
-        indicators = list(selectors.indicator_list(user=user).filter(compact=compact)
+        indicators = list(selectors.compact_indicators_to_record(user=user, compact=compact)
                           .order_by("-is_key", "code", "pk"))
         targets = {
             (t.indicator_id, t.fiscal_year): t
@@ -466,7 +466,7 @@ ERR_BULK_YEAR = "FY{year} is not one of the compact's fiscal years."
 class BulkEntryMixin:
     def _compact(self, request, compact_id):
         compact = selectors.compact_for_indicator_table(user=request.user, compact_id=compact_id)
-        if not scoping.can_record_in(request.user, compact.country_id):
+        if not scoping.records_results_in(request.user, compact):
             raise PermissionDenied("Your role does not allow entering indicator data.")
         return compact
 
