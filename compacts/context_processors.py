@@ -1,10 +1,12 @@
+from django.utils.translation import gettext_lazy as _
+
 from . import scoping
 
 ROLE_LABELS = {
-    "tip_staff": "TIP Office staff",
-    "embassy_officer": "embassy officer",
-    "auditor": "auditor",
-    "implementer": "implementer",
+    "tip_staff": _("TIP Office staff"),
+    "embassy_officer": _("embassy officer"),
+    "auditor": _("auditor"),
+    "implementer": _("implementer"),
 }
 
 

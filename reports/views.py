@@ -4,6 +4,7 @@ selectors scope every job to the user, the services do every write."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -58,7 +59,8 @@ class ReportCenterView(RoleRequiredMixin, TemplateView):
             else:
                 job.refresh_from_db()
                 if job.dispatched:
-                    messages.success(request, f"Report #{job.pk} is queued.")
+                    messages.success(request, _("Report #%(number)s is queued.") % {
+                        "number": job.pk})
                 else:
                     messages.warning(request, services.MSG_BROKER_DOWN)
                 return redirect("reports:report-center")
@@ -98,7 +100,8 @@ class ReportRerunView(RoleRequiredMixin, View):
         else:
             job.refresh_from_db()
             if job.dispatched:
-                messages.success(request, f"Report #{job.pk} is queued again.")
+                messages.success(request, _("Report #%(number)s is queued again.") % {
+                    "number": job.pk})
             else:
                 messages.warning(request, services.MSG_BROKER_DOWN)
         return redirect("reports:report-center")
