@@ -22,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, Protection
 from openpyxl.utils import get_column_letter
@@ -45,17 +46,17 @@ ENTRY = ["value", "numerator", "denominator", *[f"{sex} {age}" for sex, age in P
 HEADER = [*FIXED, *ENTRY, "row version"]
 COLUMN = {name: index + 1 for index, name in enumerate(HEADER)}
 
-ERR_NOT_XLSX = "This is not an XLSX file; download the template and fill that in."
-ERR_TOO_LARGE = "The file is larger than {limit} MB; a template is far smaller."
-ERR_SHEETS = "The workbook's sheets were changed: it must hold {sheets}, as downloaded."
-ERR_HEADER = "The headers of row {row} were changed; expected: {expected}."
-ERR_SIGNATURE = ("This file is not a template of this compact and fiscal year; download the "
+ERR_NOT_XLSX = _("This is not an XLSX file; download the template and fill that in.")
+ERR_TOO_LARGE = _("The file is larger than {limit} MB; a template is far smaller.")
+ERR_SHEETS = _("The workbook's sheets were changed: it must hold {sheets}, as downloaded.")
+ERR_HEADER = _("The headers of row {row} were changed; expected: {expected}.")
+ERR_SIGNATURE = _("This file is not a template of this compact and fiscal year; download the "
                  "template again.")
-ERR_ROWS = "Rows were added, removed or moved; row {row} should be {expected}."
-ERR_NUMBER = "“{text}” is not a number."
-ERR_STALE = ("This result was changed since the template was downloaded (it is now {now}); "
+ERR_ROWS = _("Rows were added, removed or moved; row {row} should be {expected}.")
+ERR_NUMBER = _("“{text}” is not a number.")
+ERR_STALE = _("This result was changed since the template was downloaded (it is now {now}); "
              "the row was not saved. Download a new template.")
-ERR_NO_INDICATORS = "This compact tracks no indicators in FY{year}."
+ERR_NO_INDICATORS = _("This compact tracks no indicators in FY{year}.")
 
 
 class FileRefused(Exception):
