@@ -256,7 +256,7 @@ def test_not_an_xlsx_or_too_large_is_refused(client, ghana_officer, ghana_world,
     csv = SimpleUploadedFile("results.xlsx", b"code,value\nA-COUNT,3\n")
     response = upload(client, compact, csv)
     assert response.status_code == 400
-    assert bulk.ERR_NOT_XLSX in response.content.decode()
+    assert str(bulk.ERR_NOT_XLSX) in response.content.decode()
     other = Workbook()  # a real XLSX, but not the template
     response = upload(client, compact, other)
     assert response.status_code == 400
