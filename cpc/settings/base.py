@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "cpc.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The records version is read once a request (compacts.versioning).
+    "compacts.versioning.RequestVersionMiddleware",
     "cpc.security.SessionIdleRefreshMiddleware",
     # The reader's language: the language cookie, else Accept-Language, else English. After
     # the session, before CommonMiddleware (docs/i18n.md).
