@@ -13,8 +13,8 @@ EMBASSY_OFFICER = "embassy_officer"
 AUDITOR = "auditor"
 ROLES = (TIP_STAFF, EMBASSY_OFFICER, AUDITOR)
 
-PROJECT_APPS = ("compacts", "indicators", "dialogues", "contributions", "oversight", "reports",
-                "notifications", "search", "audit", "workspace")
+PROJECT_APPS = ("compacts", "indicators", "dialogues", "contributions", "publishing", "oversight",
+                "reports", "notifications", "search", "audit", "workspace")
 
 # What embassy officers may add and change, in their own countries only.
 OFFICER_WRITES = {
