@@ -17,8 +17,9 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db.models import CharField, QuerySet, Value
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
+ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
 
 
 @dataclass(frozen=True)
@@ -39,33 +40,33 @@ class Kind:
 
 
 KINDS = [
-    Kind("compact", "Compact", "compacts.Compact", compact_field="id"),
-    Kind("extension", "Extension", "compacts.Extension", compact_field="compact_id"),
-    Kind("objective", "Objective", "compacts.Objective", compact_field="compact_id"),
-    Kind("award", "Award", "compacts.Award", compact_field="compact_id"),
-    Kind("indicator", "Indicator", "indicators.Indicator", compact_field="compact_id"),
-    Kind("target", "Target", "indicators.Target", parent="indicator",
+    Kind("compact", _("Compact"), "compacts.Compact", compact_field="id"),
+    Kind("extension", _("Extension"), "compacts.Extension", compact_field="compact_id"),
+    Kind("objective", _("Objective"), "compacts.Objective", compact_field="compact_id"),
+    Kind("award", _("Award"), "compacts.Award", compact_field="compact_id"),
+    Kind("indicator", _("Indicator"), "indicators.Indicator", compact_field="compact_id"),
+    Kind("target", _("Target"), "indicators.Target", parent="indicator",
          parent_field="indicator_id"),
-    Kind("result", "Result", "indicators.Result", parent="indicator",
+    Kind("result", _("Result"), "indicators.Result", parent="indicator",
          parent_field="indicator_id"),
-    Kind("dialogue", "Dialogue", "dialogues.Dialogue", compact_field="compact_id"),
-    Kind("participant", "Participant", "dialogues.Participant", parent="dialogue",
+    Kind("dialogue", _("Dialogue"), "dialogues.Dialogue", compact_field="compact_id"),
+    Kind("participant", _("Participant"), "dialogues.Participant", parent="dialogue",
          parent_field="dialogue_id"),
-    Kind("discussion", "Discussion", "dialogues.Discussion", parent="dialogue",
+    Kind("discussion", _("Discussion"), "dialogues.Discussion", parent="dialogue",
          parent_field="dialogue_id"),
-    Kind("action-item", "Action item", "dialogues.ActionItem", parent="dialogue",
+    Kind("action-item", _("Action item"), "dialogues.ActionItem", parent="dialogue",
          parent_field="dialogue_id"),
-    Kind("target-proposal", "Target proposal", "dialogues.TargetProposal", parent="dialogue",
+    Kind("target-proposal", _("Target proposal"), "dialogues.TargetProposal", parent="dialogue",
          parent_field="dialogue_id"),
-    Kind("attachment", "Dialogue attachment", "dialogues.DialogueAttachment",
+    Kind("attachment", _("Dialogue attachment"), "dialogues.DialogueAttachment",
          parent="dialogue", parent_field="dialogue_id"),
-    Kind("contribution", "Contribution", "contributions.Contribution",
+    Kind("contribution", _("Contribution"), "contributions.Contribution",
          compact_field="compact_id"),
-    Kind("plan", "Sustainability plan", "contributions.SustainabilityPlan",
+    Kind("plan", _("Sustainability plan"), "contributions.SustainabilityPlan",
          compact_field="compact_id"),
-    Kind("measure", "Plan measure", "contributions.Measure", parent="plan",
+    Kind("measure", _("Plan measure"), "contributions.Measure", parent="plan",
          parent_field="plan_id"),
-    Kind("follow-up", "Plan follow-up", "contributions.FollowUp", parent="plan",
+    Kind("follow-up", _("Plan follow-up"), "contributions.FollowUp", parent="plan",
          parent_field="plan_id"),
 ]
 KINDS_BY_SLUG = {kind.slug: kind for kind in KINDS}
@@ -127,7 +128,8 @@ def history_rows(*, compact_id: int, filters: Filters, kinds=None,
             rows = rows.filter(id=record_id)
         parts.append(_filtered(rows, filters)
                      .annotate(kind_slug=Value(kind.slug, output_field=CharField()))
-                     .values_list("kind_slug", "id", "history_id", "history_date"))
+                     .values_list("kind_slug", "id", "history_id", "history_date")
+                     .order_by())  # a part of a union carries no ordering of its own
     first, *rest = parts
     union = first.union(*rest, all=True) if rest else first
     return union.order_by("-history_date", "-history_id")

@@ -11,6 +11,7 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from compacts import scoping
@@ -24,14 +25,14 @@ CSV_CHUNK = 500
 
 
 class HistoryFilterForm(forms.Form):
-    since = forms.DateField(required=False, label="From",
+    since = forms.DateField(required=False, label=_("From"),
                             widget=forms.DateInput(attrs={"type": "date",
                                                           "class": "usa-input"}))
-    until = forms.DateField(required=False, label="To",
+    until = forms.DateField(required=False, label=_("To"),
                             widget=forms.DateInput(attrs={"type": "date",
                                                           "class": "usa-input"}))
     user = forms.ModelChoiceField(
-        required=False, label="Changed by", empty_label="Anyone",
+        required=False, label=_("Changed by"), empty_label=_("Anyone"),
         queryset=get_user_model().objects.none(), to_field_name="username",
         widget=forms.Select(attrs={"class": "usa-select"}))
 
@@ -44,7 +45,7 @@ class HistoryFilterForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
-            self.add_error("until", "The end date is before the start date.")
+            self.add_error("until", _("The end date is before the start date."))
         return data
 
     def filters(self) -> Filters:
@@ -103,8 +104,10 @@ class HistoryView(RoleRequiredMixin, View):
             "compact": compact,
             "kind": kind,
             "record_id": pk,
-            "title": (f"History of {compact.title}" if self.kind == "compact"
-                      else f"History of {kind.label.lower()} #{pk}"),
+            "title": (_("History of %(title)s") % {"title": compact.title}
+                      if self.kind == "compact"
+                      else _("History of %(kind)s #%(number)s") % {
+                          "kind": str(kind.label).lower(), "number": pk}),
             "latest": latest,
             "form": form,
             "entries": entries_for(list(page.object_list)),

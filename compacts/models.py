@@ -13,6 +13,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Max, Min, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
@@ -41,29 +42,29 @@ non_negative = MinValueValidator(Decimal("0"), message=ERR_NEGATIVE)
 
 
 class Pillar(models.TextChoices):
-    PROSECUTION = "prosecution", "Prosecution"
-    PROTECTION = "protection", "Protection"
-    PREVENTION = "prevention", "Prevention"
-    PARTNERSHIP = "partnership", "Partnership"
+    PROSECUTION = "prosecution", _("Prosecution")
+    PROTECTION = "protection", _("Protection")
+    PREVENTION = "prevention", _("Prevention")
+    PARTNERSHIP = "partnership", _("Partnership")
 
 
 class Region(models.TextChoices):
     """The State Department's regional bureaus."""
 
-    AFRICA = "africa", "Africa"
-    EAST_ASIA_PACIFIC = "east_asia_pacific", "East Asia and Pacific"
-    EUROPE_EURASIA = "europe_eurasia", "Europe and Eurasia"
-    NEAR_EAST = "near_east", "Near East"
-    SOUTH_CENTRAL_ASIA = "south_central_asia", "South and Central Asia"
-    WESTERN_HEMISPHERE = "western_hemisphere", "Western Hemisphere"
+    AFRICA = "africa", _("Africa")
+    EAST_ASIA_PACIFIC = "east_asia_pacific", _("East Asia and Pacific")
+    EUROPE_EURASIA = "europe_eurasia", _("Europe and Eurasia")
+    NEAR_EAST = "near_east", _("Near East")
+    SOUTH_CENTRAL_ASIA = "south_central_asia", _("South and Central Asia")
+    WESTERN_HEMISPHERE = "western_hemisphere", _("Western Hemisphere")
 
 
 class Tier(models.TextChoices):
-    TIER_1 = "tier_1", "Tier 1"
-    TIER_2 = "tier_2", "Tier 2"
-    TIER_2_WATCH_LIST = "tier_2_watch_list", "Tier 2 Watch List"
-    TIER_3 = "tier_3", "Tier 3"
-    SPECIAL_CASE = "special_case", "Special Case"
+    TIER_1 = "tier_1", _("Tier 1")
+    TIER_2 = "tier_2", _("Tier 2")
+    TIER_2_WATCH_LIST = "tier_2_watch_list", _("Tier 2 Watch List")
+    TIER_3 = "tier_3", _("Tier 3")
+    SPECIAL_CASE = "special_case", _("Special Case")
 
 
 class PartnerCountryQuerySet(models.QuerySet):
@@ -73,7 +74,7 @@ class PartnerCountryQuerySet(models.QuerySet):
 
 
 class PartnerCountry(models.Model):
-    iso_code = CountryField(unique=True, verbose_name="ISO 3166 code")
+    iso_code = CountryField(unique=True, verbose_name=_("ISO 3166 code"))
     region = models.CharField(max_length=32, choices=Region.choices)
     notes = models.TextField(blank=True)
 
@@ -81,7 +82,7 @@ class PartnerCountry(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name_plural = "partner countries"
+        verbose_name_plural = _("partner countries")
         ordering = ["iso_code"]
 
     def __str__(self) -> str:
@@ -130,11 +131,11 @@ class TierRanking(ConstraintErrorsOnFields, models.Model):
 
 
 class CompactStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    NEGOTIATING = "negotiating", "Negotiating"
-    SIGNED = "signed", "Signed"
-    ACTIVE = "active", "Active"
-    CLOSED = "closed", "Closed"
+    DRAFT = "draft", _("Draft")
+    NEGOTIATING = "negotiating", _("Negotiating")
+    SIGNED = "signed", _("Signed")
+    ACTIVE = "active", _("Active")
+    CLOSED = "closed", _("Closed")
 
 
 class CompactQuerySet(models.QuerySet):
@@ -191,20 +192,20 @@ class Compact(ConstraintErrorsOnFields, models.Model):
     signed_on = models.DateField(null=True, blank=True, validators=[validate_sane_date])
     start_date = models.DateField(null=True, blank=True, validators=[validate_sane_date])
     end_date = models.DateField(
-        null=True, blank=True, help_text="End of the original term, extensions not included.",
+        null=True, blank=True, help_text=_("End of the original term, extensions not included."),
         validators=[validate_sane_date],
     )
     us_funding_usd = models.DecimalField(
         "U.S. funding ceiling (USD)", max_digits=14, decimal_places=2, default=Decimal("0"),
         validators=[non_negative],
-        help_text="The most the United States commits to the compact; the awards made under "
-                  "it add up to the awarded total.",
+        help_text=_("The most the United States commits to the compact; the awards made under "
+                  "it add up to the awarded total."),
     )
     # Null is "not reported": a missing figure is not a zero commitment.
     partner_contribution_planned_usd = models.DecimalField(
         "partner contribution planned (USD)", max_digits=14, decimal_places=2,
         null=True, blank=True, default=None, validators=[non_negative],
-        help_text="Leave empty when the compact does not state the partner's contribution.",
+        help_text=_("Leave empty when the compact does not state the partner's contribution."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -362,11 +363,11 @@ class Objective(models.Model):
 
 
 class ImplementerKind(models.TextChoices):
-    INTERNATIONAL_ORGANIZATION = "international_organization", "International organization"
-    CIVIL_SOCIETY = "civil_society", "Civil society organization"
-    UNIVERSITY = "university", "University or research institute"
-    PRIVATE_FIRM = "private_firm", "Private firm"
-    OTHER = "other", "Other"
+    INTERNATIONAL_ORGANIZATION = "international_organization", _("International organization")
+    CIVIL_SOCIETY = "civil_society", _("Civil society organization")
+    UNIVERSITY = "university", _("University or research institute")
+    PRIVATE_FIRM = "private_firm", _("Private firm")
+    OTHER = "other", _("Other")
 
 
 class Implementer(models.Model):
@@ -386,9 +387,9 @@ class Implementer(models.Model):
 
 
 class Mechanism(models.TextChoices):
-    GRANT = "grant", "Grant"
-    COOPERATIVE_AGREEMENT = "cooperative_agreement", "Cooperative agreement"
-    CONTRACT = "contract", "Contract"
+    GRANT = "grant", _("Grant")
+    COOPERATIVE_AGREEMENT = "cooperative_agreement", _("Cooperative agreement")
+    CONTRACT = "contract", _("Contract")
 
 
 class Award(ConstraintErrorsOnFields, models.Model):
@@ -476,23 +477,23 @@ class GuidanceDocument(ConstraintErrorsOnFields, DeletesReplacedFiles, models.Mo
 
     title = models.CharField(max_length=255)
     version = models.CharField(max_length=32)
-    effective_from = models.DateField(help_text="The day this version takes effect.",
+    effective_from = models.DateField(help_text=_("The day this version takes effect."),
                                       validators=[validate_sane_date])
     effective_to = models.DateField(
         null=True, blank=True,
-        help_text="Last day in force, only when the version was withdrawn without a "
-                  "successor; a later version ends this one the day before it takes effect.",
+        help_text=_("Last day in force, only when the version was withdrawn without a "
+                  "successor; a later version ends this one the day before it takes effect."),
         validators=[validate_sane_date],
     )
     document = models.FileField(
         storage=private_storage, upload_to="guidance/%Y/%m/", blank=True, max_length=255,
         validators=[validate_upload],
-        help_text="The guidance as issued. Stored privately; served only to signed-in roles.",
+        help_text=_("The guidance as issued. Stored privately; served only to signed-in roles."),
     )
     targets_passage = models.TextField(
         "passage on targets", blank=True,
-        help_text="The passage of this version that references the need for indicator "
-                  "targets, quoted word for word. Leave empty when the guidance has none.",
+        help_text=_("The passage of this version that references the need for indicator "
+                  "targets, quoted word for word. Leave empty when the guidance has none."),
     )
     summary = models.TextField(blank=True)
 
@@ -577,14 +578,22 @@ class GuidanceDocument(ConstraintErrorsOnFields, DeletesReplacedFiles, models.Mo
 
 
 class UserProfile(models.Model):
-    """The countries an embassy officer is assigned to."""
+    """The countries an embassy officer is assigned to, and the interface language a user
+    chose (docs/i18n.md)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
     )
     countries = models.ManyToManyField(PartnerCountry, blank=True, related_name="profiles")
+    implementers = models.ManyToManyField(
+        Implementer, blank=True, related_name="profiles",
+        help_text="For implementers: the organisations whose awards they report results for.",
+    )
+    # Empty until the user picks one: the browser's language (Accept-Language) applies.
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, blank=True,
+                                default="")
 
-    history = HistoricalRecords(m2m_fields=[countries])
+    history = HistoricalRecords(m2m_fields=[countries, implementers])
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"
@@ -599,7 +608,7 @@ class RecordsVersion(models.Model):
     number = models.BigIntegerField(default=0)
 
     class Meta:
-        verbose_name = "records version"
+        verbose_name = _("records version")
 
     def __str__(self):
         return f"Records version {self.number}"

@@ -5,6 +5,7 @@ with ``full_clean()`` inside one transaction, so a rejected request writes nothi
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -115,12 +116,26 @@ def guidance_document_create(**fields: Any) -> GuidanceDocument:
     return validated_save(GuidanceDocument(), fields)
 
 
+def user_language_set(*, user, language: str) -> None:
+    """Remember the interface language ``user`` chose (one of ``settings.LANGUAGES``), to
+    apply it at their next sign-in. A reader's preference, not a record of the program:
+    an existing profile is updated in place, so the choice neither adds a history version
+    nor moves the records version (which would empty every cached page for nothing)."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValueError(f"Unknown language: {language!r}")
+    if not UserProfile.objects.filter(user=user).update(language=language):
+        UserProfile.objects.create(user=user, language=language)
+
+
 @transaction.atomic
 def user_assign_role(
-    *, user, role: str, countries: Iterable[PartnerCountry] = ()
+    *, user, role: str, countries: Iterable[PartnerCountry] = (),
+    implementers: Iterable[Implementer] = (),
 ) -> UserProfile:
-    """Give ``user`` a role (a group) and, for embassy officers, their countries."""
+    """Give ``user`` a role (a group) and, for embassy officers, their countries; for
+    implementers, the organisations they work for."""
     user.groups.add(Group.objects.get(name=role))
     profile, _ = UserProfile.objects.get_or_create(user=user)
     profile.countries.set(list(countries))
+    profile.implementers.set(list(implementers))
     return profile

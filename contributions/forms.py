@@ -4,6 +4,7 @@ the services in contributions.services validate the whole object and save it."""
 from django import forms
 from django.utils.formats import date_format
 from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from cpc.uploads import UPLOAD_HINT, validate_upload
 from cpc.validators import validate_sane_date
@@ -11,7 +12,7 @@ from cpc.validators import validate_sane_date
 from .models import Contribution, FollowUp, Measure, SustainabilityPlan
 
 DATE = {"type": "date", "class": "usa-input"}
-SELECT = "- Select -"  # USWDS wording for an empty choice
+SELECT = _("- Select -")  # USWDS wording for an empty choice
 
 
 def _blank_says_select(field) -> None:
@@ -25,9 +26,9 @@ def _textarea(rows: int) -> forms.Textarea:
 
 class ContributionImportForm(forms.Form):
     file = forms.FileField(
-        label="CSV or XLSX file",
-        help_text="Columns: fiscal_year, kind, description, amount_local, currency, "
-                  "amount_usd, personnel_count. The header is row 1.",
+        label=_("CSV or XLSX file"),
+        help_text=_("Columns: fiscal_year, kind, description, amount_local, currency, "
+                  "amount_usd, personnel_count. The header is row 1."),
         widget=forms.ClearableFileInput(attrs={"class": "usa-file-input",
                                                "accept": ".csv,.xlsx"}),
     )
@@ -37,7 +38,7 @@ class ContributionForm(forms.ModelForm):
     """A contribution added on the compact's page; the compact comes from the URL."""
 
     evidence = forms.FileField(
-        required=False, label="Evidence (optional)", validators=[validate_upload],
+        required=False, label=_("Evidence (optional)"), validators=[validate_upload],
         help_text=format_lazy("A budget extract, payroll or receipt: {} Stored privately. TIP "
                               "Office staff verify a contribution only against its evidence.",
                               UPLOAD_HINT),
@@ -49,9 +50,9 @@ class ContributionForm(forms.ModelForm):
         fields = ["fiscal_year", "kind", "description", "amount_local", "currency",
                   "amount_usd", "personnel_count", "recorded_at_dialogue", "evidence"]
         labels = {
-            "personnel_count": "Personnel count",
-            "currency": "Currency code",
-            "recorded_at_dialogue": "Reported at the annual dialogue",
+            "personnel_count": _("Personnel count"),
+            "currency": _("Currency code"),
+            "recorded_at_dialogue": _("Reported at the annual dialogue"),
         }
         help_texts = {
             "personnel_count": "",
@@ -78,13 +79,15 @@ class ContributionForm(forms.ModelForm):
         _blank_says_select(self.fields["kind"])
         # The compact's own fiscal years; the model still rejects a year outside it.
         self.fields["fiscal_year"].widget.choices = [("", SELECT)] + [
-            (fy, f"FY{fy}") for fy in fiscal_years]
+            (fy, _("FY%(fiscal_year)s") % {"fiscal_year": fy}) for fy in fiscal_years]
         dialogue_field = self.fields["recorded_at_dialogue"]
         dialogue_field.queryset = dialogues if dialogues is not None else (
             dialogue_field.queryset.none())
         dialogue_field.label_from_instance = (
-            lambda d: f"FY{d.fiscal_year} dialogue ({date_format(d.scheduled_for, 'M j, Y')})")
-        dialogue_field.empty_label = "Not reported at a dialogue"
+            lambda d: _("FY%(fiscal_year)s dialogue (%(scheduled_for)s)") % {
+                "fiscal_year": d.fiscal_year,
+                "scheduled_for": date_format(d.scheduled_for, _("M j, Y"))})
+        dialogue_field.empty_label = _("Not reported at a dialogue")
 
     def clean_currency(self):
         return (self.cleaned_data.get("currency") or "").strip().upper()
@@ -94,9 +97,9 @@ class ContributionEvidenceForm(forms.Form):
     """Evidence for a contribution already recorded: staff verify against it."""
 
     evidence = forms.FileField(
-        label="Evidence", allow_empty_file=False, validators=[validate_upload],
+        label=_("Evidence"), allow_empty_file=False, validators=[validate_upload],
         help_text=UPLOAD_HINT,
-        error_messages={"required": "Choose the evidence file to attach."},
+        error_messages={"required": _("Choose the evidence file to attach.")},
         widget=forms.FileInput(attrs={"class": "usa-file-input"}),
     )
 
@@ -113,16 +116,16 @@ class PlanForm(forms.ModelForm):
 class PlanRequestForm(forms.Form):
     requested_on = forms.DateField(required=False, widget=forms.DateInput(attrs=DATE),
                                    validators=[validate_sane_date],
-                                   label="Requested on", help_text="Leave empty for today.")
-    due_on = forms.DateField(widget=forms.DateInput(attrs=DATE), label="Due on",
+                                   label=_("Requested on"), help_text=_("Leave empty for today."))
+    due_on = forms.DateField(widget=forms.DateInput(attrs=DATE), label=_("Due on"),
                              validators=[validate_sane_date])
 
 
 class PlanReceiveForm(forms.Form):
     received_on = forms.DateField(required=False, widget=forms.DateInput(attrs=DATE),
                                   validators=[validate_sane_date],
-                                  label="Received on", help_text="Leave empty for today.")
-    document = forms.FileField(required=False, label="Plan document (optional)",
+                                  label=_("Received on"), help_text=_("Leave empty for today."))
+    document = forms.FileField(required=False, label=_("Plan document (optional)"),
                                validators=[validate_upload],
                                help_text=format_lazy("{} Stored privately; only users who see "
                                                      "the compact can download it.",

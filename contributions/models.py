@@ -15,6 +15,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from compacts.models import Compact
@@ -88,10 +89,10 @@ def validate_currency(value: str) -> None:
 
 
 class ContributionKind(models.TextChoices):
-    PERSONNEL = "personnel", "Personnel"
-    FUNDING = "funding", "Funding"
-    IN_KIND = "in_kind", "In kind"
-    OTHER = "other", "Other"
+    PERSONNEL = "personnel", _("Personnel")
+    FUNDING = "funding", _("Funding")
+    IN_KIND = "in_kind", _("In kind")
+    OTHER = "other", _("Other")
 
 
 class Contribution(ConstraintErrorsOnFields, DeletesReplacedFiles, models.Model):
@@ -105,7 +106,7 @@ class Contribution(ConstraintErrorsOnFields, DeletesReplacedFiles, models.Model)
         "amount (local currency)", max_digits=18, decimal_places=2, validators=[non_negative]
     )
     currency = models.CharField(
-        max_length=3, validators=[validate_currency], help_text="ISO 4217 code, e.g. GHS."
+        max_length=3, validators=[validate_currency], help_text=_("ISO 4217 code, e.g. GHS.")
     )
     amount_usd = models.DecimalField(
         "amount (USD)", max_digits=14, decimal_places=2, validators=[non_negative]
@@ -279,10 +280,10 @@ class Contribution(ConstraintErrorsOnFields, DeletesReplacedFiles, models.Model)
 
 
 class PlanStatus(models.TextChoices):
-    NOT_REQUESTED = "not_requested", "Not requested"
-    REQUESTED = "requested", "Requested"
-    RECEIVED = "received", "Received"
-    ACCEPTED = "accepted", "Accepted"
+    NOT_REQUESTED = "not_requested", _("Not requested")
+    REQUESTED = "requested", _("Requested")
+    RECEIVED = "received", _("Received")
+    ACCEPTED = "accepted", _("Accepted")
 
 
 class SustainabilityPlanQuerySet(models.QuerySet):
@@ -369,19 +370,19 @@ class SustainabilityPlan(ConstraintErrorsOnFields, DeletesReplacedFiles, models.
 
 
 class MeasureCategory(models.TextChoices):
-    BUDGET_LINE = "budget_line", "Budget line"
-    INSTITUTIONALIZATION = "institutionalization", "Institutionalization"
-    LEGISLATION_POLICY = "legislation_policy", "Legislation or policy"
-    STAFFING = "staffing", "Staffing"
-    TRAINING = "training", "Training"
-    OTHER = "other", "Other"
+    BUDGET_LINE = "budget_line", _("Budget line")
+    INSTITUTIONALIZATION = "institutionalization", _("Institutionalization")
+    LEGISLATION_POLICY = "legislation_policy", _("Legislation or policy")
+    STAFFING = "staffing", _("Staffing")
+    TRAINING = "training", _("Training")
+    OTHER = "other", _("Other")
 
 
 class MeasureStatus(models.TextChoices):
-    PLANNED = "planned", "Planned"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
-    DROPPED = "dropped", "Dropped"
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")
 
 
 class Measure(models.Model):
@@ -429,13 +430,13 @@ class FollowUp(models.Model):
 
 
 class ReminderKind(models.TextChoices):
-    PLAN_OVERDUE = "plan_overdue", "Sustainability plan overdue"
-    DIALOGUE_KEY_INDICATORS = "dialogue_key_indicators", "Dialogue without key indicators"
+    PLAN_OVERDUE = "plan_overdue", _("Sustainability plan overdue")
+    DIALOGUE_KEY_INDICATORS = "dialogue_key_indicators", _("Dialogue without key indicators")
 
 
 class ReminderStatus(models.TextChoices):
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
 
 
 class ReminderLog(ConstraintErrorsOnFields, models.Model):
@@ -451,13 +452,13 @@ class ReminderLog(ConstraintErrorsOnFields, models.Model):
     # The plan's due date or the dialogue's scheduled date: a new date is a new reminder.
     due_on = models.DateField()
     compact = models.ForeignKey(Compact, on_delete=models.PROTECT, related_name="+")
-    recipients = models.TextField(help_text="E-mail addresses, one a line.")
+    recipients = models.TextField(help_text=_("E-mail addresses, one a line."))
     # Rows from before failures were kept are reminders sent at their first attempt.
     status = models.CharField(max_length=8, choices=ReminderStatus.choices,
                               default=ReminderStatus.SENT)
     attempts = models.PositiveIntegerField(default=1)
-    last_error = models.TextField(blank=True, help_text="The mail server's answer to the last "
-                                                        "failed attempt.")
+    last_error = models.TextField(blank=True, help_text=_("The mail server's answer to the last "
+                                                        "failed attempt."))
     last_attempt_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
 

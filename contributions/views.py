@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
@@ -47,9 +49,10 @@ from .models import Contribution, Measure, SustainabilityPlan
 
 EXPORT_COLUMNS = (*COLUMNS, "verified", "recorded_at_dialogue")
 
-ERR_NOT_WRITER = "Your role does not allow this change."
-ERR_PLAN_STAFF_ONLY = "Only TIP Office staff manage sustainability plans and their measures."
-ERR_NOT_SAVED = "The contribution was not saved: correct the fields marked below."
+ERR_NOT_WRITER = gettext_lazy("Your role does not allow this change.")
+ERR_PLAN_STAFF_ONLY = gettext_lazy(
+    "Only TIP Office staff manage sustainability plans and their measures.")
+ERR_NOT_SAVED = gettext_lazy("The contribution was not saved: correct the fields marked below.")
 
 
 def _apply_service_errors(error: ValidationError, form) -> None:
@@ -169,7 +172,7 @@ class CompactContributionsView(CompactMixin, TemplateView):
             except ValidationError as error:
                 _apply_service_errors(error, form)
             else:
-                messages.success(request, "Contribution recorded.")
+                messages.success(request, _("Contribution recorded."))
                 return redirect(_contributions_url(self.compact))
         messages.error(request, ERR_NOT_SAVED)
         return self.render_to_response(self.get_context_data(form=form), status=400)
@@ -188,9 +191,10 @@ class ContributionRowView(CompactContributionsView):
             pk=contribution_pk)
 
     def refused(self, contribution, error: ValidationError, status: int = 400):
-        messages.error(self.request, f"The FY{contribution.fiscal_year} "
-                                     f"{contribution.get_kind_display().lower()} contribution "
-                                     "was not changed: see the message in its row.")
+        messages.error(self.request, _(
+            "The FY%(fiscal_year)s %(kind)s contribution was not changed: see the message in "
+            "its row.") % {"fiscal_year": contribution.fiscal_year,
+                           "kind": contribution.get_kind_display().lower()})
         return self.page(status=status, row_errors={contribution.pk: error.messages})
 
 
@@ -211,8 +215,9 @@ class ContributionVerifyView(ContributionRowView):
                                 ValidationError(changed.message), status=409)
         except ValidationError as error:
             return self.refused(contribution, error)
-        messages.success(request, f"Verified the FY{contribution.fiscal_year} "
-                                  f"{contribution.get_kind_display().lower()} contribution.")
+        messages.success(request, _("Verified the FY%(fiscal_year)s %(kind)s contribution.") % {
+            "fiscal_year": contribution.fiscal_year,
+            "kind": contribution.get_kind_display().lower()})
         return redirect(_contributions_url(self.compact))
 
 
@@ -232,8 +237,10 @@ class ContributionEvidenceView(ContributionRowView):
                                          data={"evidence": form.cleaned_data["evidence"]})
         except ValidationError as error:
             return self.refused(contribution, error)
-        messages.success(request, f"Evidence attached to the FY{contribution.fiscal_year} "
-                                  f"{contribution.get_kind_display().lower()} contribution.")
+        messages.success(request, _(
+            "Evidence attached to the FY%(fiscal_year)s %(kind)s contribution.") % {
+                "fiscal_year": contribution.fiscal_year,
+                "kind": contribution.get_kind_display().lower()})
         return redirect(_contributions_url(self.compact))
 
 
@@ -281,7 +288,7 @@ class ContributionImportView(CompactMixin, TemplateView):
 
     def _check_staff(self):
         if not scoping.is_tip_staff(self.request.user):
-            raise PermissionDenied("Only TIP Office staff import contributions.")
+            raise PermissionDenied(_("Only TIP Office staff import contributions."))
 
     def get(self, request, *args, **kwargs):
         self._check_staff()
@@ -300,7 +307,9 @@ class ContributionImportView(CompactMixin, TemplateView):
             except ContributionImportError as error:
                 errors = error.errors
             else:
-                messages.success(request, f"Imported {len(saved)} contributions.")
+                messages.success(request, ngettext("Imported %(count)s contribution.",
+                                                  "Imported %(count)s contributions.",
+                                                  len(saved)) % {"count": len(saved)})
                 return redirect("contributions:compact-contributions", pk=self.compact.pk)
         return self.render_to_response(
             self.get_context_data(form=form, import_errors=errors), status=400)
@@ -328,7 +337,7 @@ class PlanPageMixin(CompactMixin):
     def require_plan(self) -> SustainabilityPlan:
         plan = self.plan()
         if plan is None:
-            raise Http404("This compact has no sustainability plan yet.")
+            raise Http404(_("This compact has no sustainability plan yet."))
         return plan
 
     def plan_page(self, *, status: int = 200, **forms_):
@@ -376,7 +385,7 @@ class PlanView(PlanPageMixin, View):
             except ValidationError as error:
                 _apply_service_errors(error, form)
             else:
-                messages.success(request, "Follow-up recorded.")
+                messages.success(request, _("Follow-up recorded."))
                 return redirect(_plan_url(self.compact))
         return self.plan_page(status=400, form=form)
 
@@ -405,17 +414,18 @@ class PlanSaveView(PlanPageMixin, View):
             except ValidationError as error:
                 _apply_service_errors(error, form)
             else:
-                messages.success(request, "Sustainability plan created." if plan is None
-                                 else "Notes saved.")
+                messages.success(request, _("Sustainability plan created.") if plan is None
+                                 else _("Notes saved."))
                 return redirect(_plan_url(self.compact))
         return self.plan_page(status=400, plan_form=form)
 
 
 # move -> (form class or None, service, message on success)
 PLAN_MOVES = {
-    "request": (PlanRequestForm, services.plan_request, "Plan requested."),
-    "receive": (PlanReceiveForm, services.plan_receive, "Plan marked as received."),
-    "accept": (None, services.plan_accept, "Plan accepted."),
+    "request": (PlanRequestForm, services.plan_request, gettext_lazy("Plan requested.")),
+    "receive": (PlanReceiveForm, services.plan_receive,
+                gettext_lazy("Plan marked as received.")),
+    "accept": (None, services.plan_accept, gettext_lazy("Plan accepted.")),
 }
 
 
@@ -465,7 +475,7 @@ class MeasureAddView(PlanPageMixin, View):
             except ValidationError as error:
                 _apply_service_errors(error, form)
             else:
-                messages.success(request, "Measure added.")
+                messages.success(request, _("Measure added."))
                 return redirect(_plan_url(self.compact) + "#measures")
         return self.plan_page(status=400, measure_form=form)
 
@@ -478,7 +488,7 @@ class MeasureEditView(PlanPageMixin, View):
             if measure.pk == measure_pk:
                 return index, measure
         # Saving any measure renumbers them all, so an old link is a 404.
-        raise Http404("This measure no longer exists; it may have been edited meanwhile.")
+        raise Http404(_("This measure no longer exists; it may have been edited meanwhile."))
 
     def _render(self, plan, form, status=200):
         return render(self.request, self.template_name,
@@ -503,7 +513,7 @@ class MeasureEditView(PlanPageMixin, View):
             except ValidationError as error:
                 _apply_service_errors(error, form)
             else:
-                messages.success(request, "Measure saved.")
+                messages.success(request, _("Measure saved."))
                 return redirect(_plan_url(self.compact) + "#measures")
         return self._render(plan, form, status=400)
 

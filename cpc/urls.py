@@ -21,6 +21,10 @@ urlpatterns = [
     path("search/", include("search.urls")),
     path("history/", include("audit.urls")),
     path("work/", include("workspace.urls")),
+    # The language picker: Django's set_language, remembering a signed-in user's choice
+    # (compacts/language_urls.py answers /i18n/setlang/ before Django's own does).
+    path("i18n/", include("compacts.language_urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("files/<path:name>", private_file, name="private-file"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("cpc.api_urls")),

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms import BaseFormSet, BaseInlineFormSet, formset_factory, inlineformset_factory
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from cpc.fiscal import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN
 from cpc.validators import validate_sane_date
@@ -33,7 +34,7 @@ class DialogueForm(ModelRulesForm):
     key_indicators = forms.ModelMultipleChoiceField(
         queryset=Indicator.objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "usa-checkbox__input"}),
-        help_text="Pick the key indicators before the dialogue; the date is recorded.",
+        help_text=_("Pick the key indicators before the dialogue; the date is recorded."),
     )
 
     class Meta:
@@ -43,13 +44,13 @@ class DialogueForm(ModelRulesForm):
                   "contributions_discussed", "contributions_notes",
                   "sustainability_discussed", "sustainability_notes"]
         labels = {
-            "key_indicators_shared_on": "Shared with the partner government on",
-            "key_indicators_shared_via": "Shared by",
-            "key_indicators_shared_note": "How they were shared (optional; required for other)",
+            "key_indicators_shared_on": _("Shared with the partner government on"),
+            "key_indicators_shared_via": _("Shared by"),
+            "key_indicators_shared_note": _("How they were shared (optional; required for other)"),
         }
         help_texts = {
-            "key_indicators_shared_on": "The date the key indicators were sent to the partner "
-                                        "government, before the dialogue.",
+            "key_indicators_shared_on": _("The date the key indicators were sent to the partner "
+                                        "government, before the dialogue."),
         }
         widgets = {
             "scheduled_for": forms.DateInput(attrs={"type": "date", "class": "usa-input"}),
@@ -108,7 +109,7 @@ class OutcomesForm(ModelRulesForm):
         widgets = {key: DialogueForm.Meta.widgets[key] for key in fields}
 
 
-REMOVE_LABEL = "Remove this row"
+REMOVE_LABEL = _("Remove this row")
 
 
 class RowsMixin:
@@ -176,7 +177,7 @@ class DiscussionRowForm(IndicatorRowForm):
     """A new discussion: which indicator's data, and what was said (the figures are stamped
     by the server)."""
 
-    notes = forms.CharField(label="What was discussed",
+    notes = forms.CharField(label=_("What was discussed"),
                             widget=forms.Textarea(attrs={"class": "usa-textarea", "rows": 2}))
 
 
@@ -184,9 +185,9 @@ class ProposalRowForm(IndicatorRowForm):
     """A target proposed at the dialogue (it changes the target once TIP staff accept it)."""
 
     fiscal_year = forms.IntegerField(min_value=FISCAL_YEAR_MIN, max_value=FISCAL_YEAR_MAX,
-                                     label="For fiscal year",
+                                     label=_("For fiscal year"),
                                      widget=forms.NumberInput(attrs={"class": "usa-input"}))
-    value = forms.DecimalField(max_digits=18, decimal_places=4, label="Target proposed",
+    value = forms.DecimalField(max_digits=18, decimal_places=4, label=_("Target proposed"),
                                widget=forms.NumberInput(attrs={"class": "usa-input",
                                                                "step": "any"}))
 
@@ -202,7 +203,7 @@ ProposalFormSet = formset_factory(ProposalRowForm, formset=NewRows, extra=1, can
 
 
 class AttachmentForm(DocumentForm):
-    kind = forms.ChoiceField(choices=AttachmentKind.choices, label="What it is",
+    kind = forms.ChoiceField(choices=AttachmentKind.choices, label=_("What it is"),
                              widget=forms.Select(attrs={"class": "usa-select"}))
     field_order = ["kind", "title", "file"]
 
@@ -229,7 +230,7 @@ class HeldOnForm(HoldForm):
     """Step 2's date: blank while the dialogue is still ahead."""
 
     held_on = forms.DateField(required=False, validators=[validate_sane_date],
-                              label="Held on",
-                              help_text="Leave blank until the dialogue has taken place.",
+                              label=_("Held on"),
+                              help_text=_("Leave blank until the dialogue has taken place."),
                               widget=forms.DateInput(attrs={"type": "date",
                                                             "class": "usa-input"}))

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from compacts.models import Compact
@@ -21,24 +22,24 @@ from indicators.models import Indicator, fiscal_year_errors, unit_value_errors
 
 
 class DialogueFormat(models.TextChoices):
-    IN_PERSON = "in_person", "In person"
-    VIRTUAL = "virtual", "Virtual"
-    HYBRID = "hybrid", "Hybrid"
+    IN_PERSON = "in_person", _("In person")
+    VIRTUAL = "virtual", _("Virtual")
+    HYBRID = "hybrid", _("Hybrid")
 
 
 class DialogueStatus(models.TextChoices):
-    PLANNED = "planned", "Planned"
-    HELD = "held", "Held"
-    CLOSED = "closed", "Closed"
+    PLANNED = "planned", _("Planned")
+    HELD = "held", _("Held")
+    CLOSED = "closed", _("Closed")
 
 
 class SharingChannel(models.TextChoices):
     """How the key indicators reached the partner government."""
 
-    DIPLOMATIC_NOTE = "diplomatic_note", "Diplomatic note"
-    EMAIL = "email", "Email"
-    MEETING = "meeting", "Meeting"
-    OTHER = "other", "Other"
+    DIPLOMATIC_NOTE = "diplomatic_note", _("Diplomatic note")
+    EMAIL = "email", _("Email")
+    MEETING = "meeting", _("Meeting")
+    OTHER = "other", _("Other")
 
 
 # A year's dialogue reviews the year's figures, so it may be held up to this many days after
@@ -169,11 +170,11 @@ class Dialogue(ConstraintErrorsOnFields, models.Model):
 
 
 class Side(models.TextChoices):
-    US_GOVERNMENT = "us_government", "U.S. government"
-    PARTNER_GOVERNMENT = "partner_government", "Partner government"
-    IMPLEMENTER = "implementer", "Implementer"
-    CIVIL_SOCIETY = "civil_society", "Civil society"
-    OTHER = "other", "Other"
+    US_GOVERNMENT = "us_government", _("U.S. government")
+    PARTNER_GOVERNMENT = "partner_government", _("Partner government")
+    IMPLEMENTER = "implementer", _("Implementer")
+    CIVIL_SOCIETY = "civil_society", _("Civil society")
+    OTHER = "other", _("Other")
 
 
 ERR_PARTICIPANT_DUPLICATE = "{name} of {organization} is already a participant."
@@ -261,9 +262,9 @@ class Discussion(ConstraintErrorsOnFields, models.Model):
 
 
 class ActionItemStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    DONE = "done", "Done"
-    DROPPED = "dropped", "Dropped"
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")
 
 
 class ActionItem(models.Model):
@@ -295,9 +296,9 @@ class ActionItem(models.Model):
 
 
 class TargetProposalStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    ACCEPTED = "accepted", "Accepted"
-    REJECTED = "rejected", "Rejected"
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
 
 
 ERR_PROPOSAL_OTHER_COMPACT = "The indicator does not belong to this dialogue's compact."
@@ -386,11 +387,11 @@ class TargetProposal(ConstraintErrorsOnFields, models.Model):
 
 
 class AttachmentKind(models.TextChoices):
-    AGENDA = "agenda", "Agenda"
-    DISCUSSION_QUESTIONS = "discussion_questions", "Discussion questions"
-    SUMMARY = "summary", "Summary"
-    MINUTES = "minutes", "Minutes"
-    OTHER = "other", "Other"
+    AGENDA = "agenda", _("Agenda")
+    DISCUSSION_QUESTIONS = "discussion_questions", _("Discussion questions")
+    SUMMARY = "summary", _("Summary")
+    MINUTES = "minutes", _("Minutes")
+    OTHER = "other", _("Other")
 
 
 # The kinds offered while preparing the dialogue, and once it is held.

@@ -15,6 +15,8 @@ from django.forms.formsets import TOTAL_FORM_COUNT
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView
 
@@ -101,7 +103,7 @@ class PreparationPackView(DialogueDetailView):
 def _writable_dialogue(request, pk) -> Dialogue:
     dialogue = get_object_or_404(selectors.dialogue_detail(user=request.user), pk=pk)
     if not scoping.can_record_in(request.user, dialogue.compact.country_id):
-        raise PermissionDenied("Your role does not allow changing dialogues.")
+        raise PermissionDenied(_("Your role does not allow changing dialogues."))
     return dialogue
 
 
@@ -119,7 +121,7 @@ class DialogueCreateView(RoleRequiredMixin, View):
         compact = get_object_or_404(compact_list(user=request.user),
                                     pk=request.GET.get("compact") or 0)
         if not scoping.can_record_in(request.user, compact.country_id):
-            raise PermissionDenied("Your role does not allow planning dialogues.")
+            raise PermissionDenied(_("Your role does not allow planning dialogues."))
         return compact
 
     def get(self, request):
@@ -138,7 +140,7 @@ class DialogueCreateView(RoleRequiredMixin, View):
             except ValidationError as error:
                 _apply_service_errors(error, form)
             else:
-                messages.success(request, "Dialogue planned.")
+                messages.success(request, _("Dialogue planned."))
                 return redirect("dialogues:record-prepare", pk=dialogue.pk)
         return render(request, self.template_name, {"form": form, "compact": compact},
                       status=400)
@@ -153,10 +155,10 @@ class DialogueLogView(RoleRequiredMixin, View):
 
 
 STEPS = (
-    ("prepare", "Prepare"),
-    ("hold", "Hold"),
-    ("outcomes", "Log outcomes"),
-    ("close", "Close"),
+    ("prepare", gettext_lazy("Prepare")),
+    ("hold", gettext_lazy("Hold")),
+    ("outcomes", gettext_lazy("Log outcomes")),
+    ("close", gettext_lazy("Close")),
 )
 
 
@@ -224,7 +226,7 @@ class RecordStepView(RoleRequiredMixin, View):
         return any(getattr(f, "is_bound", False) for f in forms_.values())
 
     def _context(self, request, dialogue, forms_, attachment_form=None):
-        index = [name for name, _ in STEPS].index(self.step)
+        index = [name for name, _label in STEPS].index(self.step)
         steps = [{"name": name, "label": label, "number": n + 1,
                   "url": reverse(f"dialogues:record-{name}", args=[dialogue.pk]),
                   "current": name == self.step, "done": _step_done(dialogue, name)}
@@ -284,12 +286,12 @@ class RecordStepView(RoleRequiredMixin, View):
             except ValidationError as error:
                 _apply_service_errors(error, self._forms(forms_)[0])
             else:
-                messages.success(request, f"{dict(STEPS)[self.step]}: saved.")
+                messages.success(request, _("%(step)s: saved.") % {"step": dict(STEPS)[self.step]})
                 return redirect(self.success_url(dialogue))
         return self._render(request, dialogue, forms_, status=400)
 
     def success_url(self, dialogue):
-        names = [name for name, _ in STEPS]
+        names = [name for name, _label in STEPS]
         following = names[min(names.index(self.step) + 1, len(names) - 1)]
         return reverse(f"dialogues:record-{following}", args=[dialogue.pk])
 
@@ -325,7 +327,7 @@ class RecordStepView(RoleRequiredMixin, View):
             except ValidationError as error:
                 _apply_service_errors(error, form)
             else:
-                messages.success(request, "Document attached.")
+                messages.success(request, _("Document attached."))
                 return redirect(reverse(f"dialogues:record-{self.step}", args=[dialogue.pk])
                                 + "#attachments")
         return self._render(request, dialogue, self.build(dialogue), status=400,
@@ -504,7 +506,7 @@ class DialogueMoveView(RoleRequiredMixin, View):
         if move == "hold":
             hold = HoldForm(request.POST)
             if not hold.is_valid():
-                messages.error(request, "Give the date the dialogue was held.")
+                messages.error(request, _("Give the date the dialogue was held."))
                 return redirect("dialogues:dialogue-detail", pk=pk)
             held_on = hold.cleaned_data["held_on"]
         status = DialogueStatus.HELD if move == "hold" else DialogueStatus.CLOSED
@@ -526,7 +528,8 @@ class DialogueMoveView(RoleRequiredMixin, View):
                 "dialogue": dialogue, "can_log": True, "hold_form": hold,
             }, status=400)
         else:
-            messages.success(request, f"Dialogue {status}.")
+            messages.success(request, _("Dialogue held.") if status == DialogueStatus.HELD
+                             else _("Dialogue closed."))
         return redirect("dialogues:dialogue-detail", pk=pk)
 
 
@@ -561,7 +564,8 @@ class TargetProposalDecisionView(RoleRequiredMixin, View):
         note = form.cleaned_data["decision_note"] if form.is_valid() else ""
         decide = (proposals.target_proposal_accept if decision == "accept"
                   else proposals.target_proposal_reject)
-        label = f"{proposal.indicator.code} FY{proposal.fiscal_year}"
+        label = _("%(code)s FY%(fiscal_year)s") % {"code": proposal.indicator.code,
+                                                   "fiscal_year": proposal.fiscal_year}
         try:
             decide(user=request.user, proposal=proposal, decision_note=note)
         except StateConflict as conflict:
@@ -569,7 +573,8 @@ class TargetProposalDecisionView(RoleRequiredMixin, View):
         except ValidationError as error:
             messages.error(request, f"{label}: {' '.join(error.messages)}")
         else:
-            done = "accepted: the target is updated" if decision == "accept" else "rejected"
-            messages.success(request, f"{label} proposal {done}.")
+            messages.success(request, (
+                _("%(label)s proposal accepted: the target is updated.") if decision == "accept"
+                else _("%(label)s proposal rejected.")) % {"label": label})
         return redirect("dialogues:target-proposals",
                         compact_id=proposal.dialogue.compact_id)

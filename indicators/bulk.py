@@ -94,8 +94,8 @@ class Outcome:
 
 
 def indicators_for(*, user, compact, fiscal_year: int) -> list[Indicator]:
-    indicators = list(selectors.indicator_list(user=user)
-                      .filter(active_in_fiscal_year(fiscal_year), compact=compact)
+    indicators = list(selectors.compact_indicators_to_record(user=user, compact=compact)
+                      .filter(active_in_fiscal_year(fiscal_year))
                       .order_by("code", "pk"))
     for indicator in indicators:
         indicator.compact = compact

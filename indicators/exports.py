@@ -45,7 +45,7 @@ def tracking_table(
 
 def _cells(progress) -> list:
     if progress is None:
-        return [None, None, None, STATUS_LABELS["no_target"]]
+        return [None, None, None, str(STATUS_LABELS["no_target"])]
     return [progress.target, progress.actual, progress.percent_of_target,
             status_label(progress)]
 

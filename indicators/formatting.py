@@ -3,10 +3,18 @@ figure is missing (never a 0 or $0 that was not reported)."""
 
 from decimal import Decimal
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext, gettext_lazy
+
 from .models import Unit
 
-NOT_REPORTED = "not reported"
-NOT_TRACKED = "not tracked"
+NOT_REPORTED = gettext_lazy("not reported")
+NOT_TRACKED = gettext_lazy("not tracked")
+
+
+def _number(value: Decimal, places: int) -> str:
+    """Grouped and with the decimal mark of the active language: 1,250.5 in English."""
+    return number_format(value, places, use_l10n=True, force_grouping=True)
 
 
 def amount(value: Decimal | None, unit: str) -> str:
@@ -14,13 +22,13 @@ def amount(value: Decimal | None, unit: str) -> str:
     if value is None:
         return ""
     if unit == Unit.YES_NO:
-        return "Yes" if value >= 1 else "No"
+        return gettext("Yes") if value >= 1 else gettext("No")
     if value == value.to_integral_value():
-        text = f"{value:,.0f}"
+        text = _number(value, 0)
     elif unit == Unit.USD:
-        text = f"{value:,.2f}"
+        text = _number(value, 2)
     else:
-        text = f"{value:,.2f}".rstrip("0")
+        text = _number(value, 2).rstrip("0")
     if unit == Unit.PERCENT:
         return f"{text}%"
     return f"${text}" if unit == Unit.USD else text
@@ -28,4 +36,4 @@ def amount(value: Decimal | None, unit: str) -> str:
 
 def reported(value: Decimal | None, unit: str) -> str:
     """An amount in its unit, or "not reported" when there is none."""
-    return NOT_REPORTED if value is None else amount(value, unit)
+    return str(NOT_REPORTED) if value is None else amount(value, unit)

@@ -4,6 +4,7 @@ year), the submit-wide change reason and source, and the review of a submitted r
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from cpc.uploads import UPLOAD_HINT, validate_upload
 
@@ -38,10 +39,10 @@ class GridCellForm(forms.Form):
     value is computed), ``value`` for every other unit.
     """
 
-    target = forms.DecimalField(label="Target", widget=_amount_input(), **AMOUNT)
-    value = forms.DecimalField(label="Actual", widget=_amount_input(), **AMOUNT)
-    numerator = forms.DecimalField(label="Numerator", widget=_amount_input(), **AMOUNT)
-    denominator = forms.DecimalField(label="Denominator", widget=_amount_input(), **AMOUNT)
+    target = forms.DecimalField(label=_("Target"), widget=_amount_input(), **AMOUNT)
+    value = forms.DecimalField(label=_("Actual"), widget=_amount_input(), **AMOUNT)
+    numerator = forms.DecimalField(label=_("Numerator"), widget=_amount_input(), **AMOUNT)
+    denominator = forms.DecimalField(label=_("Denominator"), widget=_amount_input(), **AMOUNT)
 
     def __init__(self, *args, indicator: Indicator, fiscal_year: int,
                  target: Target | None, result: Result | None, can_set_targets: bool,
@@ -64,14 +65,15 @@ class GridCellForm(forms.Form):
         else:
             del self.fields["numerator"]
             del self.fields["denominator"]
-        label = f"{indicator.code}, FY{fiscal_year}"
+        label = _("%(code)s, FY%(fiscal_year)s") % {"code": indicator.code,
+                                                    "fiscal_year": fiscal_year}
         for name, field in self.fields.items():
             if name == "target" and indicator.unit == Unit.PERCENT:
-                field.label = "Target (%)"
+                field.label = _("Target (%)")
             if name == "target" and indicator.unit == Unit.USD:
-                field.label = "Target ($)"
+                field.label = _("Target ($)")
             if name == "value" and indicator.unit == Unit.USD:
-                field.label = "Actual ($)"
+                field.label = _("Actual ($)")
             field.widget.attrs["aria-label"] = f"{field.label}, {label}"
             if name == "value" and indicator.unit == Unit.YES_NO:
                 field.widget.attrs.update({"max": "1", "step": "1"})
@@ -133,15 +135,15 @@ class GridSubmitForm(forms.Form):
 
     change_reason = forms.CharField(
         required=False, max_length=CHANGE_REASON_MAX_LENGTH,
-        label="Why are approved values changed?",
-        help_text="Needed only when you change a value that is already approved. It is kept "
-                  "in the history of every approved result changed by this save.",
+        label=_("Why are approved values changed?"),
+        help_text=_("Needed only when you change a value that is already approved. It is kept "
+                  "in the history of every approved result changed by this save."),
         widget=forms.TextInput(attrs={"class": "usa-input"}),
     )
     source = forms.CharField(
-        required=False, label="Source of the figures",
-        help_text="Optional: where the results entered in this save come from (for example, "
-                  "the ministry's annual statistics table).",
+        required=False, label=_("Source of the figures"),
+        help_text=_("Optional: where the results entered in this save come from (for example, "
+                  "the ministry's annual statistics table)."),
         widget=forms.TextInput(attrs={"class": "usa-input"}),
     )
 
@@ -150,7 +152,7 @@ class ReviewForm(forms.Form):
     """Approve (note optional) or return (note required, checked by the service)."""
 
     review_note = forms.CharField(
-        required=False, label="Note to the officer",
+        required=False, label=_("Note to the officer"),
         widget=forms.TextInput(attrs={"class": "usa-input"}),
     )
 
@@ -159,21 +161,21 @@ class DocumentForm(forms.Form):
     """A document to attach (a result's source, a dialogue's agenda or minutes): checked by
     content and size (``cpc.uploads``) before it is stored privately."""
 
-    title = forms.CharField(required=False, max_length=255, label="Title (optional)",
+    title = forms.CharField(required=False, max_length=255, label=_("Title (optional)"),
                             widget=forms.TextInput(attrs={"class": "usa-input"}))
-    file = forms.FileField(label="File", allow_empty_file=False, validators=[validate_upload],
+    file = forms.FileField(label=_("File"), allow_empty_file=False, validators=[validate_upload],
                            help_text=UPLOAD_HINT,
                            widget=forms.ClearableFileInput(attrs={"class": "usa-file-input"}),
-                           error_messages={"required": "Choose the file to attach."})
+                           error_messages={"required": _("Choose the file to attach.")})
 
 
 class BulkUploadForm(forms.Form):
     """The filled-in results template of one fiscal year, and a reason for approved values."""
 
-    file = forms.FileField(label="Filled-in template (XLSX)",
+    file = forms.FileField(label=_("Filled-in template (XLSX)"),
                            widget=forms.FileInput(attrs={"class": "usa-file-input"}))
     change_reason = forms.CharField(
-        label="Why approved values change (if any do)", required=False, max_length=2000,
+        label=_("Why approved values change (if any do)"), required=False, max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2, "class": "usa-textarea"}))
 
 

@@ -11,6 +11,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from compacts.models import Compact, Pillar
@@ -61,21 +64,21 @@ def fiscal_year_errors(compact, fiscal_year: int | None) -> list[str]:
 
 
 class Unit(models.TextChoices):
-    COUNT = "count", "Count"
-    PERCENT = "percent", "Percent"
-    YES_NO = "yes_no", "Yes / no"
-    USD = "usd", "U.S. dollars"
+    COUNT = "count", _("Count")
+    PERCENT = "percent", _("Percent")
+    YES_NO = "yes_no", _("Yes / no")
+    USD = "usd", _("U.S. dollars")
 
 
 class Direction(models.TextChoices):
-    INCREASE = "increase", "Increase is better"
-    DECREASE = "decrease", "Decrease is better"
+    INCREASE = "increase", _("Increase is better")
+    DECREASE = "decrease", _("Decrease is better")
 
 
 class Cumulation(models.TextChoices):
-    NON_CUMULATIVE = "non_cumulative", "Non-cumulative: each year stands alone"
-    CUMULATIVE = "cumulative", "Cumulative: the running total counts"
-    LATEST = "latest", "Latest: the most recent value stands"
+    NON_CUMULATIVE = "non_cumulative", _("Non-cumulative: each year stands alone")
+    CUMULATIVE = "cumulative", _("Cumulative: the running total counts")
+    LATEST = "latest", _("Latest: the most recent value stands")
 
 
 class StandardIndicator(models.Model):
@@ -118,8 +121,8 @@ class Indicator(ConstraintErrorsOnFields, models.Model):
     tolerance_percent = models.DecimalField(
         max_digits=5, decimal_places=2, default=DEFAULT_TOLERANCE,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
-        help_text="How far below target (in percent of the target) still counts as at risk "
-                  "rather than off track.",
+        help_text=_("How far below target (in percent of the target) still counts as at risk "
+                  "rather than off track."),
     )
     baseline_value = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
     baseline_year = models.PositiveSmallIntegerField(
@@ -131,17 +134,23 @@ class Indicator(ConstraintErrorsOnFields, models.Model):
     # but stops counting (GAO recommendation 3 asks for targets for each active one).
     first_fiscal_year = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=fiscal_year_validators,
-        help_text="First fiscal year the indicator is tracked; empty: the compact's first.",
+        help_text=_("First fiscal year the indicator is tracked; empty: the compact's first."),
     )
     last_fiscal_year = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=fiscal_year_validators,
-        help_text="Last fiscal year the indicator is tracked; empty: the compact's last.",
+        help_text=_("Last fiscal year the indicator is tracked; empty: the compact's last."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The awards whose implementers report this indicator's results: their implementers'
+    # users may submit them (``compacts.scoping.can_record_result``).
+    awards = models.ManyToManyField(
+        "compacts.Award", blank=True, related_name="indicators",
+        help_text="Awards of this compact whose implementers report this indicator.",
+    )
 
     constraint_error_fields = {"indicator_code_unique_in_compact": "code",
                                "indicator_first_year_not_after_last": "last_fiscal_year"}
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[awards])
 
     class Meta:
         ordering = ["compact", "code"]
@@ -202,6 +211,29 @@ class Indicator(ConstraintErrorsOnFields, models.Model):
         return [ERR_INDICATOR_NOT_ACTIVE.format(code=self.code, year=fiscal_year, span=span)]
 
 
+ERR_AWARD_OF_ANOTHER_COMPACT = "Award {number} belongs to another compact."
+
+
+@receiver(m2m_changed, sender=Indicator.awards.through)
+def _awards_of_the_same_compact(sender, instance, action, reverse, pk_set, **kwargs):
+    """An indicator is reported under awards of its own compact, however the link is made
+    (form, API, admin or either side of the relation)."""
+    if action != "pre_add" or not pk_set:
+        return
+    from compacts.models import Award
+
+    if reverse:  # award.indicators.add(...): ``instance`` is the award
+        wrong = Indicator.objects.filter(pk__in=pk_set).exclude(compact_id=instance.compact_id)
+        if wrong.exists():
+            raise ValidationError({"awards": [ERR_AWARD_OF_ANOTHER_COMPACT.format(
+                number=instance.award_number)]})
+        return
+    wrong = Award.objects.filter(pk__in=pk_set).exclude(compact_id=instance.compact_id)
+    if award := wrong.first():
+        raise ValidationError({"awards": [ERR_AWARD_OF_ANOTHER_COMPACT.format(
+            number=award.award_number)]})
+
+
 def active_in_fiscal_year(fiscal_year: int) -> Q:
     """Indicators tracked in ``fiscal_year`` (the compact's activity is checked apart)."""
     return ((Q(first_fiscal_year__isnull=True) | Q(first_fiscal_year__lte=fiscal_year))
@@ -253,9 +285,9 @@ class Target(ConstraintErrorsOnFields, models.Model):
 
 
 class ResultStatus(models.TextChoices):
-    SUBMITTED = "submitted", "Submitted"
-    APPROVED = "approved", "Approved"
-    RETURNED = "returned", "Returned"
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned")
 
 
 class Result(ConstraintErrorsOnFields, models.Model):
@@ -323,15 +355,15 @@ class Result(ConstraintErrorsOnFields, models.Model):
 
 
 class Sex(models.TextChoices):
-    FEMALE = "female", "Female (girls)"
-    MALE = "male", "Male (boys)"
-    UNKNOWN = "unknown", "Unknown"
+    FEMALE = "female", _("Female (girls)")
+    MALE = "male", _("Male (boys)")
+    UNKNOWN = "unknown", _("Unknown")
 
 
 class AgeGroup(models.TextChoices):
-    UNDER_12 = "under_12", "Under 12"
-    AGE_12_17 = "12_17", "12 to 17"
-    UNKNOWN = "unknown", "Unknown"
+    UNDER_12 = "under_12", _("Under 12")
+    AGE_12_17 = "12_17", _("12 to 17")
+    UNKNOWN = "unknown", _("Unknown")
 
 
 class Disaggregation(models.Model):

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from cpc.fiscal import fiscal_year_bounds
 
@@ -57,13 +58,13 @@ NO_TARGET = "no_target"
 NO_DATA = "no_data"
 STATUSES = (ON_TRACK, AT_RISK, OFF_TRACK, NO_TARGET, NO_DATA)
 STATUS_LABELS = {
-    ON_TRACK: "On track",
-    AT_RISK: "At risk",
-    OFF_TRACK: "Off track",
-    NO_TARGET: "No target",
-    NO_DATA: "No data",
+    ON_TRACK: _("On track"),
+    AT_RISK: _("At risk"),
+    OFF_TRACK: _("Off track"),
+    NO_TARGET: _("No target"),
+    NO_DATA: _("No data"),
 }
-NOT_DUE_LABEL = "Not due yet"
+NOT_DUE_LABEL = _("Not due yet")
 
 FULLY_MET = Decimal("100")
 HUNDRED = Decimal("100")
@@ -106,10 +107,10 @@ class IndicatorProgress:
 def status_label(row: "Progress | None") -> str:
     """What a person reads for a row's status: "Not due yet" for a year still to come."""
     if row is None:
-        return STATUS_LABELS[NO_TARGET]
+        return str(STATUS_LABELS[NO_TARGET])
     if row.status == NO_DATA and not row.due:
-        return NOT_DUE_LABEL
-    return STATUS_LABELS[row.status]
+        return str(NOT_DUE_LABEL)
+    return str(STATUS_LABELS[row.status])
 
 
 def year_has_ended(fiscal_year: int, today: dt.date) -> bool:

@@ -18,7 +18,10 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 from django.views import View
 
 from compacts import fragments, scoping
@@ -53,10 +56,13 @@ from .progress import (
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-ERR_CANNOT_CLEAR = "A saved figure cannot be removed here; enter a corrected value instead."
-ERR_GRID_NOT_SAVED = "Nothing was saved: correct the highlighted cells and save again."
-ERR_REASON_NEEDED_BELOW = "This changes an approved value: say why in the box below the grid."
-ERR_CELL_CHANGED = (
+ERR_CANNOT_CLEAR = gettext_noop(
+    "A saved figure cannot be removed here; enter a corrected value instead.")
+ERR_GRID_NOT_SAVED = gettext_noop(
+    "Nothing was saved: correct the highlighted cells and save again.")
+ERR_REASON_NEEDED_BELOW = gettext_noop(
+    "This changes an approved value: say why in the box below the grid.")
+ERR_CELL_CHANGED = gettext_noop(
     "Someone else saved {saved} here since you opened the page; your figure was not saved. "
     "Check it and save again."
 )
@@ -71,7 +77,7 @@ def _changed_since_opened(cell: GridCellForm, names: list[str]) -> bool:
 def _refuse_changed(cell: GridCellForm, names: list[str]) -> None:
     saved = " / ".join(plain(cell.saved[n]) or "nothing" for n in names)
     cell.conflict = True
-    raise ValidationError({names[0]: [ERR_CELL_CHANGED.format(saved=saved)]})
+    raise ValidationError({names[0]: [_(ERR_CELL_CHANGED).format(saved=saved)]})
 
 
 def _show_saved_where_left_alone(cell: GridCellForm) -> None:
@@ -112,14 +118,15 @@ class ProgressCell:
         elif row.percent_of_target is None:
             percent = ""  # a zero target that any actual meets: no percent to state
         else:
-            percent = f"{row.percent_of_target:,.0f}%"
+            percent = number_format(row.percent_of_target, 0, use_l10n=True,
+                                    force_grouping=True) + "%"
         return cls(reported(row.target, unit), reported(row.actual, unit), percent, row.status,
                    status_label(row))
 
     @classmethod
     def not_tracked(cls) -> "ProgressCell":
         """A year outside the indicator's own fiscal years."""
-        return cls(NOT_TRACKED, NOT_TRACKED, NOT_TRACKED, "not_tracked", "Not tracked")
+        return cls(NOT_TRACKED, NOT_TRACKED, NOT_TRACKED, "not_tracked", _("Not tracked"))
 
 
 class CompactIndicatorsView(RoleRequiredMixin, View):
@@ -179,7 +186,7 @@ class CompactIndicatorsView(RoleRequiredMixin, View):
             "status_labels": [*STATUS_LABELS.items(), (NO_DATA, NOT_DUE_LABEL)],
             "awaiting_review": awaiting_review,
             "can_review": scoping.is_tip_staff(user),
-            "can_record": scoping.can_record_in(user, compact.country_id),
+            "can_record": scoping.records_results_in(user, compact),
             "review_form": ReviewForm(),
         }
 
@@ -197,7 +204,8 @@ class ResultReviewView(RoleRequiredMixin, View):
             raise PermissionDenied(services.ERR_ONLY_STAFF_REVIEW)
         form = ReviewForm(request.POST)
         note = form.cleaned_data["review_note"] if form.is_valid() else ""
-        label = f"{result.indicator.code} FY{result.fiscal_year}"
+        label = _("%(code)s FY%(fiscal_year)s") % {"code": result.indicator.code,
+                                                   "fiscal_year": result.fiscal_year}
         try:
             if action == "approve":
                 services.result_approve(user=user, result=result, review_note=note)
@@ -208,8 +216,9 @@ class ResultReviewView(RoleRequiredMixin, View):
         except ValidationError as error:
             messages.error(request, f"{label}: {' '.join(error.messages)}")
         else:
-            done = "approved" if action == "approve" else "returned to the officer"
-            messages.success(request, f"{label} {done}.")
+            messages.success(request, (
+                _("%(label)s approved.") if action == "approve"
+                else _("%(label)s returned to the officer.")) % {"label": label})
         return redirect(reverse("indicators:compact-indicators", args=[compact.pk]) + "#review")
 
 
@@ -229,7 +238,7 @@ class ResultDocumentsView(RoleRequiredMixin, View):
     def _render(self, request, compact, result, form, status=200):
         return render(request, self.template_name, {
             "compact": compact, "result": result, "form": form,
-            "can_attach": scoping.can_record_in(request.user, compact.country_id),
+            "can_attach": scoping.can_record_result(request.user, result.indicator),
         }, status=status)
 
     def get(self, request, compact_id: int, result_id: int):
@@ -238,7 +247,7 @@ class ResultDocumentsView(RoleRequiredMixin, View):
 
     def post(self, request, compact_id: int, result_id: int):
         compact, result = self._result(request, compact_id, result_id)
-        if not scoping.can_record_in(request.user, compact.country_id):
+        if not scoping.can_record_result(request.user, result.indicator):
             raise PermissionDenied(services.ERR_NOT_YOUR_COUNTRY)
         form = DocumentForm(request.POST, request.FILES)
         if form.is_valid():
@@ -250,7 +259,7 @@ class ResultDocumentsView(RoleRequiredMixin, View):
                     for message in errors:
                         form.add_error(field if field in form.fields else None, message)
             else:
-                messages.success(request, "Source document attached.")
+                messages.success(request, _("Source document attached."))
                 return redirect("indicators:result-documents", compact_id=compact.pk,
                                 result_id=result.pk)
         return self._render(request, compact, result, form, status=400)
@@ -280,14 +289,14 @@ class DataEntryView(RoleRequiredMixin, View):
 
     def _compact(self, request, compact_id):
         compact = selectors.compact_for_indicator_table(user=request.user, compact_id=compact_id)
-        if not scoping.can_record_in(request.user, compact.country_id):
-            raise PermissionDenied("Your role does not allow entering indicator data.")
+        if not scoping.records_results_in(request.user, compact):
+            raise PermissionDenied(_("Your role does not allow entering indicator data."))
         return compact
 
     def _grid(self, request, compact, data=None):
         user = request.user
         can_set_targets = scoping.is_tip_staff(user)
-        indicators = list(selectors.indicator_list(user=user).filter(compact=compact)
+        indicators = list(selectors.compact_indicators_to_record(user=user, compact=compact)
                           .order_by("-is_key", "code", "pk"))
         targets = {
             (t.indicator_id, t.fiscal_year): t
@@ -345,11 +354,13 @@ class DataEntryView(RoleRequiredMixin, View):
                 transaction.set_rollback(True)
         if valid:
             if saved:
-                messages.success(request, f"Saved {saved} change{'s' if saved != 1 else ''}.")
+                messages.success(request, ngettext("Saved %(count)s change.",
+                                                   "Saved %(count)s changes.", saved)
+                                 % {"count": saved})
             else:
-                messages.info(request, "Nothing had changed; nothing was saved.")
+                messages.info(request, _("Nothing had changed; nothing was saved."))
             return redirect("indicators:data-entry", compact_id=compact.pk)
-        context["grid_error"] = ERR_GRID_NOT_SAVED
+        context["grid_error"] = _(ERR_GRID_NOT_SAVED)
         for cell in cells:
             _show_saved_where_left_alone(cell)
         conflict = any(getattr(cell, "conflict", False) for cell in cells)
@@ -369,7 +380,7 @@ def _save_cell(user, cell: GridCellForm, *, reason: str, source: str) -> int:
         if _changed_since_opened(cell, ["target"]):
             _refuse_changed(cell, ["target"])
         if value is None and target is not None:
-            raise ValidationError({"target": [ERR_CANNOT_CLEAR]})
+            raise ValidationError({"target": [_(ERR_CANNOT_CLEAR)]})
         if value is not None and target is None:
             _as_target_errors(lambda: services.target_create(
                 indicator=cell.indicator, fiscal_year=cell.fiscal_year, value=value))
@@ -395,7 +406,7 @@ def _save_cell(user, cell: GridCellForm, *, reason: str, source: str) -> int:
     if new == old:
         return changed
     if all(v is None for v in new.values()):
-        raise ValidationError({cell.result_fields[0]: [ERR_CANNOT_CLEAR]})
+        raise ValidationError({cell.result_fields[0]: [_(ERR_CANNOT_CLEAR)]})
     update = dict(new)
     if source:
         update["source"] = source
@@ -421,7 +432,7 @@ def _cell_errors(cell: GridCellForm, error: ValidationError, submit: GridSubmitF
         return
     for field, field_messages in error.message_dict.items():
         if field == "change_reason":
-            cell.add_error(cell.result_fields[0], ERR_REASON_NEEDED_BELOW)
+            cell.add_error(cell.result_fields[0], _(ERR_REASON_NEEDED_BELOW))
             if "change_reason" not in submit.errors:
                 submit.add_error("change_reason", field_messages)
             continue
@@ -459,15 +470,15 @@ class IndicatorTableExportView(RoleRequiredMixin, View):
 
 BULK_TOKEN_SALT = "indicators.bulk.upload"
 BULK_TOKEN_MAX_AGE = 60 * 60
-ERR_BULK_EXPIRED = "The preview has expired or is not yours; upload the file again."
+ERR_BULK_EXPIRED = gettext_lazy("The preview has expired or is not yours; upload the file again.")
 ERR_BULK_YEAR = "FY{year} is not one of the compact's fiscal years."
 
 
 class BulkEntryMixin:
     def _compact(self, request, compact_id):
         compact = selectors.compact_for_indicator_table(user=request.user, compact_id=compact_id)
-        if not scoping.can_record_in(request.user, compact.country_id):
-            raise PermissionDenied("Your role does not allow entering indicator data.")
+        if not scoping.records_results_in(request.user, compact):
+            raise PermissionDenied(_("Your role does not allow entering indicator data."))
         return compact
 
     def _year(self, request, compact) -> int:
@@ -583,6 +594,8 @@ class BulkUploadView(RoleRequiredMixin, BulkEntryMixin, View):
                                 status=409)
         storage.delete(token["name"])
         count = len(outcome.changes)
-        messages.success(request, f"Saved {count} result{'s' if count != 1 else ''} of "
-                                  f"FY{year} from the spreadsheet.")
+        messages.success(request, ngettext(
+            "Saved %(count)s result of FY%(fiscal_year)s from the spreadsheet.",
+            "Saved %(count)s results of FY%(fiscal_year)s from the spreadsheet.", count)
+            % {"count": count, "fiscal_year": year})
         return redirect("indicators:compact-indicators", compact_id=compact.pk)

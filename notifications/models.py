@@ -4,22 +4,23 @@ seen twice (a retried task, a second beat run) is recorded and mailed once."""
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Kind(models.TextChoices):
-    RESULT_RETURNED = "result_returned", "A result of yours was returned"
-    RESULT_APPROVED = "result_approved", "A result of yours was approved"
-    PROPOSAL_DECIDED = "proposal_decided", "A target proposal of yours was decided"
-    PLAN_REQUESTED = "plan_requested", "A sustainability plan was requested"
-    DIALOGUE_NOT_READY = "dialogue_not_ready", "A dialogue 30 or 7 days away is not ready"
-    REPORT_FINISHED = "report_finished", "A report you requested finished"
+    RESULT_RETURNED = "result_returned", _("A result of yours was returned")
+    RESULT_APPROVED = "result_approved", _("A result of yours was approved")
+    PROPOSAL_DECIDED = "proposal_decided", _("A target proposal of yours was decided")
+    PLAN_REQUESTED = "plan_requested", _("A sustainability plan was requested")
+    DIALOGUE_NOT_READY = "dialogue_not_ready", _("A dialogue 30 or 7 days away is not ready")
+    REPORT_FINISHED = "report_finished", _("A report you requested finished")
 
 
 class EmailStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
-    NOT_SENT = "not_sent", "Not sent (no address)"
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    NOT_SENT = "not_sent", _("Not sent (no address)")
 
 
 class Notification(models.Model):

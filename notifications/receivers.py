@@ -4,6 +4,7 @@ transaction: the notification is recorded with the event or not at all."""
 from django.urls import reverse
 
 from contributions.signals import plan_requested
+from cpc.i18n import in_english
 from dialogues.signals import target_proposal_decided
 from indicators.signals import result_reviewed
 from reports.signals import report_finished
@@ -12,6 +13,7 @@ from .models import Kind
 from .services import compact_officers, notify
 
 
+@in_english  # stored and emailed as written: English, whoever acted
 def on_result_reviewed(sender, result, reviewer, action, **kwargs):
     indicator = result.indicator
     label = f"{indicator.code} FY{result.fiscal_year}"
@@ -30,6 +32,7 @@ def on_result_reviewed(sender, result, reviewer, action, **kwargs):
                  else reverse("indicators:compact-indicators", args=[indicator.compact_id])))
 
 
+@in_english  # stored and emailed as written: English, whoever acted
 def on_target_proposal_decided(sender, proposal, decider, **kwargs):
     label = f"{proposal.indicator.code} FY{proposal.fiscal_year}"
     status = proposal.get_status_display().lower()
@@ -42,6 +45,7 @@ def on_target_proposal_decided(sender, proposal, decider, **kwargs):
            link=reverse("dialogues:target-proposals", args=[proposal.dialogue.compact_id]))
 
 
+@in_english  # stored and emailed as written: English, whoever acted
 def on_plan_requested(sender, plan, **kwargs):
     compact = plan.compact
     notify(recipients=compact_officers(compact.pk), kind=Kind.PLAN_REQUESTED,
@@ -52,6 +56,7 @@ def on_plan_requested(sender, plan, **kwargs):
            link=reverse("contributions:plan", args=[compact.pk]))
 
 
+@in_english  # stored and emailed as written: English, whoever acted
 def on_report_finished(sender, job, **kwargs):
     succeeded = job.status == "succeeded"
     what = job.get_kind_display() + (f", {job.compact.country.name}" if job.compact_id else "")

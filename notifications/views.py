@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from compacts.views import RoleRequiredMixin
@@ -29,8 +30,8 @@ class NotificationListView(RoleRequiredMixin, View):
 class MarkAllReadView(RoleRequiredMixin, View):
     def post(self, request):
         changed = services.mark_read(user=request.user)
-        messages.success(request, f"{changed} marked as read." if changed
-                         else "Nothing was unread.")
+        messages.success(request, _("%(count)s marked as read.") % {"count": changed}
+                         if changed else _("Nothing was unread."))
         return redirect("notifications:list")
 
 
@@ -48,7 +49,7 @@ class OpenNotificationView(RoleRequiredMixin, View):
 
 class PreferencesForm(forms.Form):
     kinds = forms.MultipleChoiceField(
-        choices=Kind.choices, required=False, label="Tell me when",
+        choices=Kind.choices, required=False, label=_("Tell me when"),
         widget=forms.CheckboxSelectMultiple(attrs={"class": "usa-checkbox__input"}))
 
 
@@ -66,5 +67,5 @@ class PreferencesView(RoleRequiredMixin, View):
             return render(request, self.template_name, {"form": form}, status=400)
         wanted = set(form.cleaned_data["kinds"])
         services.set_muted(user=request.user, kinds=set(Kind.values) - wanted)
-        messages.success(request, "Your notification choices are saved.")
+        messages.success(request, _("Your notification choices are saved."))
         return redirect("notifications:preferences")

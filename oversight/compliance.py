@@ -14,6 +14,7 @@ from django.utils import timezone
 from compacts.models import Compact, GuidanceDocument
 from contributions.models import Contribution, SustainabilityPlan
 from cpc.fiscal import fiscal_year_bounds
+from cpc.i18n import in_english
 from dialogues.models import Dialogue, DialogueStatus, TargetProposal, TargetProposalStatus
 from indicators.models import Direction, Indicator, Target, active_in_fiscal_year
 
@@ -74,6 +75,9 @@ def compact_compliance(*, compact: Compact, fiscal_year: int,
     return compliance_for_compacts([compact], fiscal_year=fiscal_year, today=today)[compact.pk]
 
 
+# The checks' wording is English for every reader (the reports print it, and it is cached
+# once for all): a Spanish reader's request must not put Spanish labels into it.
+@in_english
 def compliance_for_compacts(compacts, *, fiscal_year: int,
                             today: dt.date | None = None) -> dict[int, list[Check]]:
     """The six checks for many compacts at once, in a fixed number of queries."""

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cpc.models import ConstraintErrorsOnFields, DeletesReplacedFiles
@@ -29,9 +30,9 @@ ERR_FUTURE = "The date cannot be in the future."
 class RecommendationStatus(models.TextChoices):
     """GAO's own status words for a recommendation."""
 
-    OPEN = "open", "Open"
-    CLOSED_IMPLEMENTED = "closed_implemented", "Closed, implemented"
-    CLOSED_NOT_IMPLEMENTED = "closed_not_implemented", "Closed, not implemented"
+    OPEN = "open", _("Open")
+    CLOSED_IMPLEMENTED = "closed_implemented", _("Closed, implemented")
+    CLOSED_NOT_IMPLEMENTED = "closed_not_implemented", _("Closed, not implemented")
 
 
 class GaoRecommendation(ConstraintErrorsOnFields, models.Model):
@@ -41,26 +42,26 @@ class GaoRecommendation(ConstraintErrorsOnFields, models.Model):
         unique=True,
         validators=[MinValueValidator(1, ERR_NUMBER),
                     MaxValueValidator(RECOMMENDATION_COUNT, ERR_NUMBER)],
-        help_text="Its number in GAO-23-105390; the same number as its check.",
+        help_text=_("Its number in GAO-23-105390; the same number as its check."),
     )
     text = models.TextField(
-        help_text="The recommendation. GAO's exact wording is on its product page; the "
-                  "records loaded by the application paraphrase it.",
+        help_text=_("The recommendation. GAO's exact wording is on its product page; the "
+                  "records loaded by the application paraphrase it."),
     )
-    concurrence = models.TextField(help_text="State's response, e.g. \"State concurred\".")
+    concurrence = models.TextField(help_text=_("State's response, e.g. \"State concurred\"."))
     status = models.CharField(max_length=32, choices=RecommendationStatus.choices,
                               default=RecommendationStatus.OPEN)
-    status_as_of = models.DateField(help_text="The date of GAO's status.",
+    status_as_of = models.DateField(help_text=_("The date of GAO's status."),
                                     validators=[validate_sane_date])
     status_note = models.TextField(blank=True,
-                                   help_text="What GAO last said about the status, and when.")
+                                   help_text=_("What GAO last said about the status, and when."))
 
     constraint_error_fields = {"gao_recommendation_number_1_to_6": "number"}
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["number"]
-        verbose_name = "GAO recommendation"
+        verbose_name = _("GAO recommendation")
         constraints = [
             models.CheckConstraint(
                 condition=Q(number__gte=1) & Q(number__lte=RECOMMENDATION_COUNT),
@@ -83,15 +84,15 @@ class GaoAgencyAction(DeletesReplacedFiles, models.Model):
     # PROTECT: the record of what State did stays with its recommendation.
     recommendation = models.ForeignKey(GaoRecommendation, on_delete=models.PROTECT,
                                        related_name="actions")
-    date = models.DateField(help_text="When State acted (the end of the period, when GAO "
-                                      "gives a period).",
+    date = models.DateField(help_text=_("When State acted (the end of the period, when GAO "
+                                      "gives a period)."),
         validators=[validate_sane_date],
     )
     description = models.TextField()
-    evidence = models.TextField(help_text="The documents GAO cites as evidence.")
+    evidence = models.TextField(help_text=_("The documents GAO cites as evidence."))
     evidence_file = models.FileField(
         storage=private_storage, upload_to="oversight/gao-evidence/%Y/%m/", blank=True,
-        max_length=255, help_text="A copy of the evidence (optional). Stored privately.",
+        max_length=255, help_text=_("A copy of the evidence (optional). Stored privately."),
         validators=[validate_upload],
     )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
@@ -102,7 +103,7 @@ class GaoAgencyAction(DeletesReplacedFiles, models.Model):
 
     class Meta:
         ordering = ["recommendation", "date", "pk"]
-        verbose_name = "agency action"
+        verbose_name = _("agency action")
 
     def __str__(self) -> str:
         return f"Recommendation {self.recommendation.number}, {self.date}"

@@ -15,7 +15,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -274,8 +275,9 @@ class GaoRecommendationChangeView(GaoRecommendationListView):
                     check_version(recommendation, form.cleaned_data.get(VERSION_FIELD))
                     self.save(recommendation, data)
             except RecordChanged as changed:
-                messages.error(request, f"Recommendation {recommendation.number} was not "
-                                        f"changed. {changed.message}")
+                messages.error(request, _("Recommendation %(number)s was not changed. "
+                                          "%(reason)s") % {"number": recommendation.number,
+                                                           "reason": changed.message})
                 return self.page(status=409)
             except ValidationError as error:
                 errors = error.message_dict if hasattr(error, "error_dict") else {
@@ -284,16 +286,16 @@ class GaoRecommendationChangeView(GaoRecommendationListView):
                     for message in messages_:
                         form.add_error(field if field in form.fields else None, message)
             else:
-                messages.success(request, self.done.format(number=recommendation.number))
+                messages.success(request, self.done % {"number": recommendation.number})
                 return redirect(_recommendations_url(recommendation))
-        messages.error(request, f"Recommendation {recommendation.number} was not changed: "
-                                "correct the fields marked below.")
+        messages.error(request, _("Recommendation %(number)s was not changed: correct the "
+                                  "fields marked below.") % {"number": recommendation.number})
         return self.page(status=400, bound={(recommendation.pk, self.kind): form})
 
 
 class GaoActionAddView(GaoRecommendationChangeView):
     form_class, kind = GaoActionForm, "action"
-    done = "Action recorded for recommendation {number}."
+    done = gettext_lazy("Action recorded for recommendation %(number)s.")
 
     def save(self, recommendation, data):
         services.gao_action_create(recommendation=recommendation, user=self.request.user,
@@ -302,7 +304,7 @@ class GaoActionAddView(GaoRecommendationChangeView):
 
 class GaoStatusChangeView(GaoRecommendationChangeView):
     form_class, kind = GaoStatusForm, "status"
-    done = "Status of recommendation {number} saved."
+    done = gettext_lazy("Status of recommendation %(number)s saved.")
 
     def save(self, recommendation, data):
         data = dict(data)

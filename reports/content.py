@@ -18,6 +18,7 @@ from contributions.charts import funding_chart_svg
 from contributions.models import Contribution, SustainabilityPlan
 from contributions.selectors import FundingYear, funding_total, funding_years
 from cpc.fiscal import fiscal_year_bounds
+from cpc.i18n import in_english
 from dialogues.models import (
     ActionItemStatus,
     Dialogue,
@@ -197,6 +198,7 @@ class ReportContent:
         return self.kind == ReportKind.PROGRAM_OVERSIGHT
 
 
+@in_english  # oversight reports stay in English
 def report_content(*, kind: str, fiscal_year: int, compact_id: int | None,
                    data_as_of: dt.datetime) -> ReportContent:
     """The whole report's data. ``data_as_of`` also fixes 'today' for the six checks, so a

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from compacts.scoping import sees_every_country
 
@@ -19,12 +20,12 @@ class ReportRequestForm(forms.Form):
     year chosen so far: a refresh, or the user's last request) sets the choices and the
     selected values, so the defaults always make a valid request."""
 
-    kind = forms.ChoiceField(label="Report", choices=ReportKind.choices)
+    kind = forms.ChoiceField(label=_("Report"), choices=ReportKind.choices)
     compact = forms.ModelChoiceField(
-        queryset=None, required=False, empty_label="All compacts (program report)",
-        help_text="Required for a compact oversight report.",
+        queryset=None, required=False, empty_label=_("All compacts (program report)"),
+        help_text=_("Required for a compact oversight report."),
     )
-    fiscal_year = forms.TypedChoiceField(label="Fiscal year", coerce=int)
+    fiscal_year = forms.TypedChoiceField(label=_("Fiscal year"), coerce=int)
 
     def __init__(self, *args, user, compacts, choice=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,7 +54,8 @@ class ReportRequestForm(forms.Form):
         if compact is not None:
             term = [y for y in compact.fiscal_years() if FIRST_FISCAL_YEAR <= y <= last]
             years = sorted(term, reverse=True) or years
-        self.fields["fiscal_year"].choices = [(year, f"FY{year}") for year in years]
+        self.fields["fiscal_year"].choices = [(year, _("FY%(fiscal_year)s") % {"fiscal_year": year})
+                                              for year in years]
         wanted = _int(choice.get("fiscal_year"))
         default = wanted if wanted in years else next((y for y in years if y < last), years[-1])
         self.initial.update(kind=kind, compact=compact.pk if compact else None,

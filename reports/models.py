@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from compacts.models import Compact
@@ -29,15 +30,15 @@ ERR_SUCCEEDED_WITHOUT_PDF = "A succeeded report job has a stored PDF and its SHA
 
 
 class ReportKind(models.TextChoices):
-    COMPACT_OVERSIGHT = "compact_oversight", "Compact oversight report"
-    PROGRAM_OVERSIGHT = "program_oversight", "Program oversight report"
+    COMPACT_OVERSIGHT = "compact_oversight", _("Compact oversight report")
+    PROGRAM_OVERSIGHT = "program_oversight", _("Program oversight report")
 
 
 class ReportStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    SUCCEEDED = "succeeded", "Succeeded"
-    FAILED = "failed", "Failed"
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
 
 
 def latest_reportable_fiscal_year() -> int:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from cpc.i18n import in_english
+
 from .content import CHECK_LABELS, ReportContent
 
 PDF_VARIANT = "pdf/ua-1"
@@ -37,6 +39,7 @@ def w3c_date(moment) -> str:
     return moment.astimezone(dt.UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+@in_english  # oversight reports stay in English
 def render_html(content: ReportContent) -> str:
     return render_to_string("reports/pdf/report.html", {
         "report": content,

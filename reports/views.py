@@ -4,6 +4,7 @@ selectors scope every job to the user, the services do every write."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -41,6 +42,8 @@ class ReportCenterView(RoleRequiredMixin, TemplateView):
         return self.render_to_response(self._context(self._form(choice=choice)))
 
     def post(self, request, *args, **kwargs):
+        if not services.may_request_reports(request.user):
+            raise PermissionDenied(services.ERR_NOT_A_REQUESTER)
         if "refresh" in request.POST:
             return self.render_to_response(self._context(self._form(choice=request.POST)))
         form = self._form(request.POST)
@@ -56,14 +59,16 @@ class ReportCenterView(RoleRequiredMixin, TemplateView):
             else:
                 job.refresh_from_db()
                 if job.dispatched:
-                    messages.success(request, f"Report #{job.pk} is queued.")
+                    messages.success(request, _("Report #%(number)s is queued.") % {
+                        "number": job.pk})
                 else:
                     messages.warning(request, services.MSG_BROKER_DOWN)
                 return redirect("reports:report-center")
         return self.render_to_response(self._context(form), status=400)
 
     def _context(self, form) -> dict:
-        return {"form": form, **_jobs_context(self.request.user)}
+        return {"form": form, "can_request": services.may_request_reports(self.request.user),
+                **_jobs_context(self.request.user)}
 
 
 class JobListPartialView(RoleRequiredMixin, TemplateView):
@@ -95,7 +100,8 @@ class ReportRerunView(RoleRequiredMixin, View):
         else:
             job.refresh_from_db()
             if job.dispatched:
-                messages.success(request, f"Report #{job.pk} is queued again.")
+                messages.success(request, _("Report #%(number)s is queued again.") % {
+                    "number": job.pk})
             else:
                 messages.warning(request, services.MSG_BROKER_DOWN)
         return redirect("reports:report-center")

@@ -27,7 +27,9 @@ missing_packages() {
   local wanted=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core
                 fonts-liberation shared-mime-info curl)
   # postgresql-client: pg_dump and pg_restore for scripts/backup, scripts/restore and their test.
-  if [ "$SETUP_MODE" = test ]; then wanted+=(chromium poppler-utils postgresql-client); fi
+  # gettext: makemessages and compilemessages (scripts/makemessages and the tests that check
+  # the committed catalogues, tests/i18n).
+  if [ "$SETUP_MODE" = test ]; then wanted+=(chromium poppler-utils postgresql-client gettext); fi
   # npm for axe-core (the browser tests' accessibility checks), when Node.js is not there.
   if [ "$SETUP_MODE" = test ] && ! command -v npm >/dev/null 2>&1; then wanted+=(npm); fi
   python_ok || wanted+=(python3 python3-venv python3-pip)

@@ -10,6 +10,7 @@ from operator import and_, or_
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from compacts.models import Compact
 from compacts.scoping import scope_to_visible
@@ -33,17 +34,17 @@ class SearchKind:
 
 
 KINDS = (
-    SearchKind("compacts", "Compacts", Compact, ("title", "country__iso_code"), "country",
+    SearchKind("compacts", _("Compacts"), Compact, ("title", "country__iso_code"), "country",
                ("country",)),
-    SearchKind("indicators", "Indicators", Indicator, ("code", "name", "definition"),
+    SearchKind("indicators", _("Indicators"), Indicator, ("code", "name", "definition"),
                "compact__country", ("compact__country",)),
-    SearchKind("dialogues", "Dialogues", Dialogue,
+    SearchKind("dialogues", _("Dialogues"), Dialogue,
                ("compact__title", "summary", "contributions_notes", "sustainability_notes"),
                "compact__country", ("compact__country",), ("-scheduled_for", "-pk")),
-    SearchKind("action-items", "Action items", ActionItem, ("description", "owner"),
+    SearchKind("action-items", _("Action items"), ActionItem, ("description", "owner"),
                "dialogue__compact__country", ("dialogue__compact__country",),
                ("due_on", "pk")),
-    SearchKind("contributions", "Contributions", Contribution, ("description",),
+    SearchKind("contributions", _("Contributions"), Contribution, ("description",),
                "compact__country", ("compact__country",), ("-fiscal_year", "-pk")),
 )
 KINDS_BY_SLUG = {kind.slug: kind for kind in KINDS}

@@ -8,6 +8,8 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views import View
 
 from compacts import scoping
@@ -19,8 +21,9 @@ from indicators.selectors import result_list
 from . import queues
 
 RESULTS_PAGE_SIZE = 50
-ERR_NOTHING_CHOSEN = "Choose at least one result."
-ERR_NOTE_TO_RETURN = "Write a note to the officers saying what to fix before returning results."
+ERR_NOTHING_CHOSEN = _("Choose at least one result.")
+ERR_NOTE_TO_RETURN = _(
+    "Write a note to the officers saying what to fix before returning results.")
 
 
 class MyWorkView(RoleRequiredMixin, View):
@@ -38,18 +41,20 @@ class MyWorkView(RoleRequiredMixin, View):
                         "review_form": BulkReviewForm(user=user)}
         elif scoping.is_embassy_officer(user):
             context["sections"] = queues.officer_sections(user, today)
+        elif scoping.is_implementer(user):
+            context["sections"] = queues.implementer_sections(user, today)
         else:
             context["sections"] = queues.auditor_sections(user, today)
         return render(request, self.template_name, context)
 
 
 class BulkReviewForm(forms.Form):
-    action = forms.ChoiceField(choices=[("approve", "Approve"), ("return", "Return")])
-    note = forms.CharField(required=False, max_length=2000, label="Note to the officers",
+    action = forms.ChoiceField(choices=[("approve", _("Approve")), ("return", _("Return"))])
+    note = forms.CharField(required=False, max_length=2000, label=_("Note to the officers"),
                            widget=forms.Textarea(attrs={"class": "usa-textarea", "rows": 2}))
     results = forms.ModelMultipleChoiceField(queryset=None, error_messages={
         "required": ERR_NOTHING_CHOSEN,
-        "invalid_choice": "A chosen result does not exist or is not yours to review.",
+        "invalid_choice": _("A chosen result does not exist or is not yours to review."),
     })
 
     def __init__(self, *args, user=None, **kwargs):
@@ -100,13 +105,18 @@ class BulkReviewView(RoleRequiredMixin, View):
                     else:
                         decided.append(label)
         except ValidationError as error:
-            messages.error(request, "Nothing was changed: " + " ".join(error.messages))
+            messages.error(request, _("Nothing was changed: %(reason)s") % {
+                "reason": " ".join(error.messages)})
             return redirect(reverse("workspace:my-work") + "#review")
-        verb = "approved" if action == "approve" else "returned"
         if decided:
-            noun = "result" if len(decided) == 1 else "results"
-            messages.success(request, f"{len(decided)} {noun} {verb}: {', '.join(decided)}.")
+            done = (ngettext("%(count)s result approved: %(results)s.",
+                             "%(count)s results approved: %(results)s.", len(decided))
+                    if action == "approve" else
+                    ngettext("%(count)s result returned: %(results)s.",
+                             "%(count)s results returned: %(results)s.", len(decided)))
+            messages.success(request, done % {"count": len(decided),
+                                              "results": ", ".join(decided)})
         if skipped:
-            messages.warning(request, "Already decided by another reviewer, left as they are: "
-                                      + ", ".join(skipped) + ".")
+            messages.warning(request, _("Already decided by another reviewer, left as they "
+                                        "are: %(results)s.") % {"results": ", ".join(skipped)})
         return redirect(reverse("workspace:my-work") + "#review")

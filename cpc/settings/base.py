@@ -64,6 +64,11 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cpc.security.SessionIdleRefreshMiddleware",
+    # The reader's language: the language cookie, else Accept-Language, else English. After
+    # the session, before CommonMiddleware (docs/i18n.md).
+    "django.middleware.locale.LocaleMiddleware",
+    # Sets the language cookie to the language a user chose, at sign-in.
+    "compacts.language.RememberedLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -88,6 +93,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "compacts.context_processors.roles",
@@ -170,7 +176,15 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Internationalization -------------------------------------------------------------
+# The interface in English, Spanish and French (docs/i18n.md). URLs carry no language
+# prefix: each reader's choice is a cookie, kept on their profile and set again at sign-in.
+# Oversight reports (the PDFs) stay in English.
 LANGUAGE_CODE = "en-us"
+LANGUAGES = [("en", "English"), ("es", "Español"), ("fr", "Français")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "America/New_York"
 USE_I18N = True
 USE_TZ = True
