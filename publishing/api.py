@@ -1,7 +1,8 @@
 """GET /api/v1/iati/activities.xml: the compacts the caller may see, as IATI 2.03 activities.
 
 Sign-in and a role are needed as everywhere in the API (``RolePermission``): anonymous
-callers get 401, users without a role 403; embassy officers get their countries' compacts.
+callers get 401, users without a role 403; embassy officers get their countries' compacts,
+implementers the compacts where their organisation holds an award (``compact_list``).
 """
 
 from django.http import HttpResponse
