@@ -18,6 +18,8 @@ For each route:
   (f) an implementer holding an award in Ghana's compact: the same 404s as (c) for Peru's
       objects, and every write outside results of their award's indicators refused with the
       database unchanged.
+Whole-program files without an id (the IATI activity file) state the answer each role gets
+in ``ROLE_ANSWERS``.
 Every app is swept, reports included; only the Django admin (tested in tests/*/test_admin.py)
 and the public routes below are left out, each named. ``test_every_route_is_accounted_for``
 fails on any route of the resolver that the sweep cannot place.
@@ -628,6 +630,54 @@ def test_scoped_lists_hold_no_other_country(route, kind, request, peru_world):
     ids = {row["id"] for row in response.json()["results"]}
     assert peru_world[model].pk not in ids
     assert ghana_world[model].pk in ids
+
+
+# Whole-program files (no id in the URL): the answer to a GET for each role, stated.
+ROLE_ANSWERS = {
+    # The IATI activity file: every role reads it, scoped to its countries (below).
+    "iati-activities": {None: 401, "no_role_user": 403, "ghana_officer": 200,
+                        "ghana_implementer": 200, "auditor_user": 200, "staff_user": 200},
+    # The same file as a download from the compacts page: TIP staff publish it.
+    "publishing:iati-download": {None: 302, "no_role_user": 403, "ghana_officer": 403,
+                                 "ghana_implementer": 403, "auditor_user": 403,
+                                 "staff_user": 200},
+}
+ROLE_ANSWER_ROUTES = [r for r in ROUTES if r.name in ROLE_ANSWERS]
+
+
+def test_the_role_answers_name_routes_that_exist():
+    assert {r.name for r in ROLE_ANSWER_ROUTES} == set(ROLE_ANSWERS)
+
+
+@pytest.mark.parametrize("route", ROLE_ANSWER_ROUTES, ids=[r.route for r in ROLE_ANSWER_ROUTES])
+def test_each_role_gets_the_stated_answer(route, request, ghana_world_of_implementer,
+                                          peru_world):
+    failures = []
+    users = {who: request.getfixturevalue(who) if who else None for who in ROLE_ANSWERS[route.name]}
+    before = snapshot()
+    for who, expected in ROLE_ANSWERS[route.name].items():
+        url = route.urls(ghana_world_of_implementer)[0]
+        status = client_for(route, users[who]).get(url).status_code
+        if status != expected:
+            failures.append(f"GET {route.route} as {who or 'anonymous'}: {status}, "
+                            f"not {expected}")
+    changed = changed_tables(before, snapshot())
+    if changed:
+        failures.append(f"GET changed {changed}")
+    _fail(failures)
+
+
+@pytest.mark.parametrize("who", sorted(SCOPED_USERS))
+def test_the_iati_file_holds_no_other_countrys_compact(who, request, peru_world):
+    from publishing.iati import activity_identifier
+
+    user_fixture, world_fixture = SCOPED_USERS[who]
+    user, world = request.getfixturevalue(user_fixture), request.getfixturevalue(world_fixture)
+    response = client_for(ROUTES[0], user).get(reverse("iati-activities"))
+    assert response.status_code == 200
+    assert activity_identifier(world[Compact]).encode() in response.content
+    assert activity_identifier(peru_world[Compact]).encode() not in response.content
+    assert b"-CPC-PE-" not in response.content
 
 
 # Bad input ----------------------------------------------------------------------------------

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "indicators",
     "dialogues",
     "contributions",
+    "publishing",
     "oversight",
     "reports",
     "notifications",
@@ -360,6 +361,11 @@ EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=30)
 # The largest spreadsheet (CSV or XLSX) an import accepts, in bytes; see
 # contributions/importing.py for the row and cell limits.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=2_000_000)
+
+# --- IATI publishing (publishing app, docs/iati.md) -------------------------------------
+# The reporting organisation's IATI organisation identifier: the U.S. Department of State
+# publishes as US-GOV-11. Activity identifiers start with it, so changing it changes them.
+IATI_REPORTING_ORG_REF = env("IATI_REPORTING_ORG_REF", default="US-GOV-11")
 
 # --- History ------------------------------------------------------------------------
 # Reasons for changes (for example to an approved result) are kept whole, not cut at 100.
