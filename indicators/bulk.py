@@ -33,6 +33,10 @@ from . import selectors, services
 from .models import AgeGroup, Indicator, Result, Sex, Unit, active_in_fiscal_year
 
 MAX_BYTES = 2 * 1024 * 1024
+# An uploaded file waits in private storage between its preview and the confirm, for an hour
+# at most (the confirm's signed token expires then); ``sweep_previews`` removes what is left.
+PREVIEW_DIR = "indicators/bulk"
+PREVIEW_MAX_AGE = 60 * 60
 SHEET = "Results"
 META_SHEET = "About"
 SIGNING_SALT = "indicators.bulk.template"
@@ -355,3 +359,28 @@ def _apply_row(user, indicator, result, row, fiscal_year, change_reason, outcome
 
 def content_digest(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
+
+
+def sweep_previews(*, now=None, storage=None) -> int:
+    """Delete uploaded files whose preview was never confirmed and whose token has expired
+    (older than ``PREVIEW_MAX_AGE``). Returns how many were deleted."""
+    from django.core.files.storage import storages
+    from django.utils import timezone
+
+    storage = storage or storages["private"]
+    now = now or timezone.now()
+    try:
+        _dirs, files = storage.listdir(PREVIEW_DIR)
+    except FileNotFoundError:
+        return 0
+    deleted = 0
+    for name in files:
+        path = f"{PREVIEW_DIR}/{name}"
+        try:
+            age = (now - storage.get_modified_time(path)).total_seconds()
+        except FileNotFoundError:  # confirmed (and deleted) meanwhile
+            continue
+        if age > PREVIEW_MAX_AGE:
+            storage.delete(path)
+            deleted += 1
+    return deleted

@@ -469,7 +469,7 @@ class IndicatorTableExportView(RoleRequiredMixin, View):
 # Bulk entry from a spreadsheet -----------------------------------------------------------------
 
 BULK_TOKEN_SALT = "indicators.bulk.upload"
-BULK_TOKEN_MAX_AGE = 60 * 60
+BULK_TOKEN_MAX_AGE = bulk.PREVIEW_MAX_AGE
 ERR_BULK_EXPIRED = gettext_lazy("The preview has expired or is not yours; upload the file again.")
 ERR_BULK_YEAR = "FY{year} is not one of the compact's fiscal years."
 
@@ -556,7 +556,7 @@ class BulkUploadView(RoleRequiredMixin, BulkEntryMixin, View):
         confirm = None
         if outcome.valid and outcome.changes:
             name = storages["private"].save(
-                f"indicators/bulk/{uuid.uuid4().hex}.xlsx", ContentFile(content))
+                f"{bulk.PREVIEW_DIR}/{uuid.uuid4().hex}.xlsx", ContentFile(content))
             token = signing.dumps({"name": name, "sha256": bulk.content_digest(content),
                                    "user": request.user.pk, "compact": compact.pk,
                                    "year": year}, salt=BULK_TOKEN_SALT)

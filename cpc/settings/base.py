@@ -391,6 +391,10 @@ CELERY_BEAT_SCHEDULE["notifications-dialogues-not-ready"] = {
     "task": "notifications.dialogues_not_ready",
     "schedule": crontab(hour=6, minute=45),
 }
+CELERY_BEAT_SCHEDULE["indicators-sweep-bulk-previews"] = {
+    "task": "indicators.sweep_bulk_previews",
+    "schedule": crontab(minute=17),
+}
 CELERY_BEAT_SCHEDULE["contributions-send-reminders"] = {
     "task": "contributions.send_reminders",
     "schedule": crontab(hour=6, minute=30),

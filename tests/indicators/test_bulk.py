@@ -318,3 +318,22 @@ def test_template_queries_do_not_grow_with_indicators(client, staff_user, ghana_
             download(client, ghana_compact)
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_unconfirmed_previews_are_swept_once_their_token_expires(settings):
+    import datetime as dt
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import storages
+    from django.utils import timezone
+
+    storage = storages["private"]
+    old = storage.save(f"{bulk.PREVIEW_DIR}/old.xlsx", ContentFile(b"old"))
+    fresh = storage.save(f"{bulk.PREVIEW_DIR}/fresh.xlsx", ContentFile(b"fresh"))
+    later = timezone.now() + dt.timedelta(seconds=bulk.PREVIEW_MAX_AGE - 60)
+    assert bulk.sweep_previews(now=later) == 0  # both still within their hour
+    import os
+    aged = (later - dt.timedelta(seconds=bulk.PREVIEW_MAX_AGE + 60)).timestamp()
+    os.utime(storage.path(old), (aged, aged))
+    assert bulk.sweep_previews(now=later) == 1
+    assert not storage.exists(old) and storage.exists(fresh)
