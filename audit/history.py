@@ -128,7 +128,8 @@ def history_rows(*, compact_id: int, filters: Filters, kinds=None,
             rows = rows.filter(id=record_id)
         parts.append(_filtered(rows, filters)
                      .annotate(kind_slug=Value(kind.slug, output_field=CharField()))
-                     .values_list("kind_slug", "id", "history_id", "history_date"))
+                     .values_list("kind_slug", "id", "history_id", "history_date")
+                     .order_by())  # a part of a union carries no ordering of its own
     first, *rest = parts
     union = first.union(*rest, all=True) if rest else first
     return union.order_by("-history_date", "-history_id")

@@ -218,7 +218,7 @@ class GuidanceDocumentAdmin(ScopedAdmin):
 class UserProfileAdmin(ScopedAdmin):
     country_path = None
     list_display = ["user"]
-    filter_horizontal = ["countries"]
+    filter_horizontal = ["countries", "implementers"]
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

@@ -6,6 +6,7 @@ ROLE_LABELS = {
     "tip_staff": _("TIP Office staff"),
     "embassy_officer": _("embassy officer"),
     "auditor": _("auditor"),
+    "implementer": _("implementer"),
 }
 
 
@@ -18,4 +19,5 @@ def roles(request):
         "is_tip_staff": "tip_staff" in user_roles,
         "is_auditor": "auditor" in user_roles,
         "is_embassy_officer": "embassy_officer" in user_roles,
+        "is_implementer": "implementer" in user_roles,
     }

@@ -22,7 +22,7 @@ from .models import (
     PartnerCountry,
     TierRanking,
 )
-from .roles import AUDITOR, EMBASSY_OFFICER, TIP_STAFF
+from .roles import AUDITOR, EMBASSY_OFFICER, IMPLEMENTER, TIP_STAFF
 
 SAMPLE = "Sample figure for demonstration; not an official number."
 
@@ -171,7 +171,10 @@ DEMO_USERS = [
     ("tip.staff", TIP_STAFF, [], True),
     ("embassy.officer", EMBASSY_OFFICER, ["CO", "PE"], False),
     ("auditor", AUDITOR, [], True),
+    ("implementer", IMPLEMENTER, [], False),
 ]
+# The organisations each demo implementer works for: a Colombia award's implementer.
+DEMO_IMPLEMENTERS = {"implementer": ["Fundación Renacer"]}
 
 
 @transaction.atomic
@@ -241,6 +244,8 @@ def seed(*, password: str) -> dict[str, int]:
         user.set_password(password)
         user.save()
         services.user_assign_role(
-            user=user, role=role, countries=[countries[iso] for iso in isos]
+            user=user, role=role, countries=[countries[iso] for iso in isos],
+            implementers=Implementer.objects.filter(
+                name__in=DEMO_IMPLEMENTERS.get(username, ())),
         )
     return created

@@ -592,11 +592,15 @@ class UserProfile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
     )
     countries = models.ManyToManyField(PartnerCountry, blank=True, related_name="profiles")
+    implementers = models.ManyToManyField(
+        Implementer, blank=True, related_name="profiles",
+        help_text="For implementers: the organisations whose awards they report results for.",
+    )
     # Empty until the user picks one: the browser's language (Accept-Language) applies.
     language = models.CharField(max_length=8, choices=settings.LANGUAGES, blank=True,
                                 default="")
 
-    history = HistoricalRecords(m2m_fields=[countries])
+    history = HistoricalRecords(m2m_fields=[countries, implementers])
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"

@@ -1,4 +1,4 @@
-"""The three roles, as Django groups, and the model permissions each one holds.
+"""The four roles, as Django groups, and the model permissions each one holds.
 
 The groups are created by a migration; ``sync_roles`` runs again after every ``migrate`` so
 that models added by later migrations get their permissions too. Country scope is not a
@@ -11,10 +11,11 @@ from django.db.models import Q
 TIP_STAFF = "tip_staff"
 EMBASSY_OFFICER = "embassy_officer"
 AUDITOR = "auditor"
-ROLES = (TIP_STAFF, EMBASSY_OFFICER, AUDITOR)
+IMPLEMENTER = "implementer"
+ROLES = (TIP_STAFF, EMBASSY_OFFICER, AUDITOR, IMPLEMENTER)
 
-PROJECT_APPS = ("compacts", "indicators", "dialogues", "contributions", "oversight", "reports",
-                "notifications", "search", "audit", "workspace")
+PROJECT_APPS = ("compacts", "indicators", "dialogues", "contributions", "publishing", "oversight",
+                "reports", "notifications", "search", "audit", "workspace")
 
 # What embassy officers may add and change, in their own countries only.
 OFFICER_WRITES = {
@@ -22,6 +23,9 @@ OFFICER_WRITES = {
     "indicators": ["result"],
     "contributions": ["contribution", "followup"],
 }
+# What implementers may add and change: results (with their source documents) for the
+# indicators of their own organisations' awards only (``compacts.scoping.can_record_result``).
+IMPLEMENTER_WRITES = {"indicators": ["result"]}
 # Auditors change no program data; requesting a report is their one write.
 AUDITOR_WRITES = {"reports": ["reportjob"]}
 
@@ -48,6 +52,8 @@ def role_permission_query(role: str) -> Q:
         return view | _codenames(OFFICER_WRITES, ("add", "change"))
     if role == AUDITOR:
         return view | _codenames(AUDITOR_WRITES, ("add",))
+    if role == IMPLEMENTER:
+        return view | _codenames(IMPLEMENTER_WRITES, ("add", "change"))
     raise ValueError(role)
 
 

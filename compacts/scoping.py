@@ -4,18 +4,20 @@ they see or change? Selectors, API permissions, pages and the admin all ask here
 
 from django.db.models import QuerySet
 
-from .roles import AUDITOR, EMBASSY_OFFICER, TIP_STAFF
+from .roles import AUDITOR, EMBASSY_OFFICER, IMPLEMENTER, ROLES, TIP_STAFF
 
 _ROLES_CACHE = "_cpc_roles"
 _COUNTRIES_CACHE = "_cpc_country_ids"
+_IMPLEMENTERS_CACHE = "_cpc_implementer_ids"
+_COMPACTS_CACHE = "_cpc_implementer_compact_ids"
+_INDICATORS_CACHE = "_cpc_implementer_indicator_ids"
 
 
 def user_roles(user) -> frozenset[str]:
     if not user or not user.is_authenticated or not user.is_active:
         return frozenset()
     if not hasattr(user, _ROLES_CACHE):
-        roles = set(user.groups.filter(name__in=(TIP_STAFF, EMBASSY_OFFICER, AUDITOR))
-                    .values_list("name", flat=True))
+        roles = set(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
         if user.is_superuser:
             roles.add(TIP_STAFF)
         setattr(user, _ROLES_CACHE, frozenset(roles))
@@ -32,6 +34,16 @@ def is_auditor(user) -> bool:
 
 def is_embassy_officer(user) -> bool:
     return EMBASSY_OFFICER in user_roles(user)
+
+
+def is_implementer(user) -> bool:
+    return IMPLEMENTER in user_roles(user)
+
+
+def _implementer_only(user) -> bool:
+    """Implementers see by compact (their awards), not by country; a person who also holds
+    another role sees what that role sees."""
+    return user_roles(user) == {IMPLEMENTER}
 
 
 def sees_every_country(user) -> bool:
@@ -51,12 +63,65 @@ def assigned_country_ids(user) -> frozenset[int]:
     return getattr(user, _COUNTRIES_CACHE)
 
 
+def assigned_implementer_ids(user) -> frozenset[int]:
+    """The implementing organisations the user works for (implementers)."""
+    if not user or not user.is_authenticated:
+        return frozenset()
+    if not hasattr(user, _IMPLEMENTERS_CACHE):
+        from .models import Implementer
+
+        ids = Implementer.objects.filter(profiles__user=user).values_list("pk", flat=True)
+        setattr(user, _IMPLEMENTERS_CACHE, frozenset(ids))
+    return getattr(user, _IMPLEMENTERS_CACHE)
+
+
+def _implementer_compacts(user) -> dict[int, int]:
+    """{compact id: country id} of the compacts where the user's organisations hold awards."""
+    if not hasattr(user, _COMPACTS_CACHE):
+        from .models import Award
+
+        pairs = Award.objects.filter(implementer__in=assigned_implementer_ids(user)).values_list(
+            "compact_id", "compact__country_id")
+        setattr(user, _COMPACTS_CACHE, dict(pairs))
+    return getattr(user, _COMPACTS_CACHE)
+
+
+def visible_compact_ids(user) -> frozenset[int] | None:
+    """None when the user's reading is bounded by country alone; for implementers, the
+    compacts where their organisations hold awards."""
+    if not _implementer_only(user):
+        return None
+    return frozenset(_implementer_compacts(user))
+
+
+def recordable_indicator_ids(user) -> frozenset[int]:
+    """Indicators an implementer may submit results for: those reported under an award of
+    one of their organisations."""
+    return frozenset(_implementer_indicators(user))
+
+
+def _implementer_indicators(user) -> dict[int, int]:
+    """{indicator id: compact id} of the indicators reported under the user's awards."""
+    if not is_implementer(user):
+        return {}
+    if not hasattr(user, _INDICATORS_CACHE):
+        from .models import Award
+
+        pairs = (Award.indicators.through.objects
+                 .filter(award__implementer__in=assigned_implementer_ids(user))
+                 .values_list("indicator_id", "award__compact_id"))
+        setattr(user, _INDICATORS_CACHE, dict(pairs))
+    return getattr(user, _INDICATORS_CACHE)
+
+
 def visible_country_ids(user) -> frozenset[int] | None:
     """None means every country; otherwise the ids of the countries the user may see."""
     if sees_every_country(user):
         return None
     if is_embassy_officer(user):
         return assigned_country_ids(user)
+    if is_implementer(user):
+        return frozenset(_implementer_compacts(user).values())
     return frozenset()
 
 
@@ -69,8 +134,12 @@ def scope_key(user) -> str:
         return "all" if found is None else ".".join(map(str, sorted(found))) or "none"
 
     roles = ",".join(sorted(user_roles(user))) or "none"
-    return (f"{roles}|{int(bool(getattr(user, 'is_superuser', False)))}|"
-            f"{ids(visible_country_ids(user))}|{ids(changeable_country_ids(user))}")
+    key = (f"{roles}|{int(bool(getattr(user, 'is_superuser', False)))}|"
+           f"{ids(visible_country_ids(user))}|{ids(changeable_country_ids(user))}")
+    if is_implementer(user):
+        # What an implementer sees and may record follows their awards, not their countries.
+        key += f"|{ids(visible_compact_ids(user))}|{ids(recordable_indicator_ids(user))}"
+    return key
 
 
 def changeable_country_ids(user) -> frozenset[int] | None:
@@ -82,13 +151,31 @@ def changeable_country_ids(user) -> frozenset[int] | None:
     return frozenset()
 
 
+def _compact_path(model, country_path: str) -> str | None:
+    """The lookup from ``model`` to its Compact, read off the path to its country; None for
+    records above a compact (countries, tier rankings)."""
+    from .models import Compact
+
+    if model is Compact and country_path == "country":
+        return "pk"
+    if country_path.endswith("__country"):
+        return country_path.removesuffix("__country")
+    return None
+
+
 def scope_to_visible(queryset: QuerySet, user, country_path: str = "country") -> QuerySet:
-    """Filter ``queryset`` to rows whose country (reached by ``country_path``) the user sees."""
+    """Filter ``queryset`` to rows whose country (reached by ``country_path``) the user sees,
+    and for implementers to the rows of their compacts."""
     ids = visible_country_ids(user)
     if ids is None:
         return queryset
     lookup = "pk__in" if country_path == "" else f"{country_path}__in"
-    return queryset.filter(**{lookup: ids})
+    queryset = queryset.filter(**{lookup: ids})
+    compacts = visible_compact_ids(user)
+    path = _compact_path(queryset.model, country_path)
+    if compacts is not None and path is not None:
+        queryset = queryset.filter(**{f"{path}__in": compacts})
+    return queryset
 
 
 def scope_to_changeable(queryset: QuerySet, user, country_path: str = "country") -> QuerySet:
@@ -102,6 +189,12 @@ def scope_to_changeable(queryset: QuerySet, user, country_path: str = "country")
 def can_see_country(user, country_id: int) -> bool:
     ids = visible_country_ids(user)
     return ids is None or country_id in ids
+
+
+def can_see_compact(user, compact) -> bool:
+    compacts = visible_compact_ids(user)
+    return can_see_country(user, compact.country_id) and (
+        compacts is None or compact.pk in compacts)
 
 
 def can_change_country(user, country_id: int) -> bool:
@@ -144,3 +237,17 @@ def can_record_in(user, country_id: int) -> bool:
     officers in their own countries, auditors never."""
     return bool(user_roles(user) & {TIP_STAFF, EMBASSY_OFFICER}) and can_change_country(
         user, country_id)
+
+
+def can_record_result(user, indicator) -> bool:
+    """Results (and their source documents) of ``indicator``: whoever records in its
+    country, and an implementer for the indicators of their organisations' awards."""
+    return (can_record_in(user, indicator.compact.country_id)
+            or indicator.pk in recordable_indicator_ids(user))
+
+
+def records_results_in(user, compact) -> bool:
+    """Whether the user may record any result of ``compact`` (pages offer the forms)."""
+    if can_record_in(user, compact.country_id):
+        return True
+    return compact.pk in _implementer_indicators(user).values()

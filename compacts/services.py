@@ -129,10 +129,13 @@ def user_language_set(*, user, language: str) -> None:
 
 @transaction.atomic
 def user_assign_role(
-    *, user, role: str, countries: Iterable[PartnerCountry] = ()
+    *, user, role: str, countries: Iterable[PartnerCountry] = (),
+    implementers: Iterable[Implementer] = (),
 ) -> UserProfile:
-    """Give ``user`` a role (a group) and, for embassy officers, their countries."""
+    """Give ``user`` a role (a group) and, for embassy officers, their countries; for
+    implementers, the organisations they work for."""
     user.groups.add(Group.objects.get(name=role))
     profile, _ = UserProfile.objects.get_or_create(user=user)
     profile.countries.set(list(countries))
+    profile.implementers.set(list(implementers))
     return profile

@@ -9,6 +9,8 @@ sessions are not versioned: a cached fragment is keyed by the reader's role and 
 (``cpc.fragments``), computed from the user on every request.
 """
 
+from contextvars import ContextVar
+
 from django.db import connection, transaction
 from django.db.models import F
 
@@ -26,12 +28,40 @@ def change_pending() -> bool:
         entry[1] is _bump for entry in connection.run_on_commit)
 
 
+# Within one request the version is read once (``RequestVersionMiddleware``): the page's
+# content and its header ask for it alike. A bump made by the request itself forgets it.
+_request_memo: ContextVar[dict | None] = ContextVar("records_version_memo", default=None)
+
+
 def records_version() -> int:
-    return (RecordsVersion.objects.filter(pk=1).values_list("number", flat=True).first()
-            or 0)
+    memo = _request_memo.get()
+    if memo is not None and "number" in memo:
+        return memo["number"]
+    number = (RecordsVersion.objects.filter(pk=1).values_list("number", flat=True).first()
+              or 0)
+    if memo is not None:
+        memo["number"] = number
+    return number
+
+
+class RequestVersionMiddleware:
+    """Reads the records version at most once a request (until the request writes)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request_memo.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _request_memo.reset(token)
 
 
 def _bump() -> None:
+    memo = _request_memo.get()
+    if memo is not None:
+        memo.pop("number", None)
     updated = RecordsVersion.objects.filter(pk=1).update(number=F("number") + 1)
     if not updated:
         RecordsVersion.objects.get_or_create(pk=1, defaults={"number": 1})

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("indicators.api_urls")),
     path("", include("dialogues.api_urls")),
     path("", include("contributions.api_urls")),
+    path("", include("publishing.api_urls")),
     path("", include("oversight.api_urls")),
     path("", include("reports.api_urls")),
 ]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("indicators/", include("indicators.urls")),
     path("dialogues/", include("dialogues.urls")),
     path("contributions/", include("contributions.urls")),
+    path("publishing/", include("publishing.urls")),
     path("reports/", include("reports.urls")),
     path("notifications/", include("notifications.urls")),
     path("search/", include("search.urls")),

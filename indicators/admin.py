@@ -43,6 +43,7 @@ class IndicatorAdmin(ScopedAdmin):
     list_filter = ["is_key", "pillar", "unit", "cumulation"]
     search_fields = ["code", "name", "compact__title"]
     list_select_related = ["compact"]
+    filter_horizontal = ["awards"]
     inlines = [TargetInline]
 
 

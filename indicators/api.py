@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from compacts.api import ListRetrieveCreateUpdateViewSet
 from compacts.filters import ScopedFilterSet
 from compacts.models import Compact
-from compacts.roles import EMBASSY_OFFICER, TIP_STAFF
+from compacts.roles import EMBASSY_OFFICER, IMPLEMENTER, TIP_STAFF
 from cpc.api.conditional import ConditionalMixin
 from cpc.api.history import HistoryMixin
 from cpc.storage import private_file_response
@@ -50,7 +50,7 @@ class IndicatorViewSet(HistoryMixin, ListRetrieveCreateUpdateViewSet):
     filterset_class = IndicatorFilter
 
     def get_queryset(self):
-        return selectors.indicator_list(user=self.request.user)
+        return selectors.indicator_list(user=self.request.user).prefetch_related("awards")
 
     @extend_schema(responses=ProgressSerializer(many=True), filters=False)
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
@@ -89,7 +89,8 @@ class ResultViewSet(HistoryMixin, ListRetrieveCreateUpdateViewSet):
         # Officers record and correct results of their countries; only staff review them.
         if self.action in ("approve", "return_result"):
             return (TIP_STAFF,)
-        return (TIP_STAFF, EMBASSY_OFFICER)
+        # Implementers record results of their awards' indicators (the service checks which).
+        return (TIP_STAFF, EMBASSY_OFFICER, IMPLEMENTER)
 
     def get_queryset(self):
         return selectors.result_list(user=self.request.user)

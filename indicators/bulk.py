@@ -22,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, Protection
 from openpyxl.utils import get_column_letter
@@ -32,6 +33,10 @@ from . import selectors, services
 from .models import AgeGroup, Indicator, Result, Sex, Unit, active_in_fiscal_year
 
 MAX_BYTES = 2 * 1024 * 1024
+# An uploaded file waits in private storage between its preview and the confirm, for an hour
+# at most (the confirm's signed token expires then); ``sweep_previews`` removes what is left.
+PREVIEW_DIR = "indicators/bulk"
+PREVIEW_MAX_AGE = 60 * 60
 SHEET = "Results"
 META_SHEET = "About"
 SIGNING_SALT = "indicators.bulk.template"
@@ -45,17 +50,17 @@ ENTRY = ["value", "numerator", "denominator", *[f"{sex} {age}" for sex, age in P
 HEADER = [*FIXED, *ENTRY, "row version"]
 COLUMN = {name: index + 1 for index, name in enumerate(HEADER)}
 
-ERR_NOT_XLSX = "This is not an XLSX file; download the template and fill that in."
-ERR_TOO_LARGE = "The file is larger than {limit} MB; a template is far smaller."
-ERR_SHEETS = "The workbook's sheets were changed: it must hold {sheets}, as downloaded."
-ERR_HEADER = "The headers of row {row} were changed; expected: {expected}."
-ERR_SIGNATURE = ("This file is not a template of this compact and fiscal year; download the "
+ERR_NOT_XLSX = _("This is not an XLSX file; download the template and fill that in.")
+ERR_TOO_LARGE = _("The file is larger than {limit} MB; a template is far smaller.")
+ERR_SHEETS = _("The workbook's sheets were changed: it must hold {sheets}, as downloaded.")
+ERR_HEADER = _("The headers of row {row} were changed; expected: {expected}.")
+ERR_SIGNATURE = _("This file is not a template of this compact and fiscal year; download the "
                  "template again.")
-ERR_ROWS = "Rows were added, removed or moved; row {row} should be {expected}."
-ERR_NUMBER = "“{text}” is not a number."
-ERR_STALE = ("This result was changed since the template was downloaded (it is now {now}); "
+ERR_ROWS = _("Rows were added, removed or moved; row {row} should be {expected}.")
+ERR_NUMBER = _("“{text}” is not a number.")
+ERR_STALE = _("This result was changed since the template was downloaded (it is now {now}); "
              "the row was not saved. Download a new template.")
-ERR_NO_INDICATORS = "This compact tracks no indicators in FY{year}."
+ERR_NO_INDICATORS = _("This compact tracks no indicators in FY{year}.")
 
 
 class FileRefused(Exception):
@@ -94,8 +99,8 @@ class Outcome:
 
 
 def indicators_for(*, user, compact, fiscal_year: int) -> list[Indicator]:
-    indicators = list(selectors.indicator_list(user=user)
-                      .filter(active_in_fiscal_year(fiscal_year), compact=compact)
+    indicators = list(selectors.compact_indicators_to_record(user=user, compact=compact)
+                      .filter(active_in_fiscal_year(fiscal_year))
                       .order_by("code", "pk"))
     for indicator in indicators:
         indicator.compact = compact
@@ -354,3 +359,28 @@ def _apply_row(user, indicator, result, row, fiscal_year, change_reason, outcome
 
 def content_digest(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
+
+
+def sweep_previews(*, now=None, storage=None) -> int:
+    """Delete uploaded files whose preview was never confirmed and whose token has expired
+    (older than ``PREVIEW_MAX_AGE``). Returns how many were deleted."""
+    from django.core.files.storage import storages
+    from django.utils import timezone
+
+    storage = storage or storages["private"]
+    now = now or timezone.now()
+    try:
+        _dirs, files = storage.listdir(PREVIEW_DIR)
+    except FileNotFoundError:
+        return 0
+    deleted = 0
+    for name in files:
+        path = f"{PREVIEW_DIR}/{name}"
+        try:
+            age = (now - storage.get_modified_time(path)).total_seconds()
+        except FileNotFoundError:  # confirmed (and deleted) meanwhile
+            continue
+        if age > PREVIEW_MAX_AGE:
+            storage.delete(path)
+            deleted += 1
+    return deleted

@@ -108,6 +108,10 @@ def seed(*, password: str) -> dict[str, int]:
                     if standard.unit not in ("yes_no", "percent") else Decimal("0"),
                 )
                 created["indicators"] += 1
+            if not indicator.awards.exists():
+                # Reported under the compact's awards of the indicator's pillar (sample).
+                indicator.awards.set([award for award in compact.awards.all()
+                                      if indicator.pillar in award.pillars])
             for step, year in enumerate(years):
                 if year > LAST_HISTORIC_YEAR or year >= current_year:
                     break

@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -139,10 +141,16 @@ class Indicator(ConstraintErrorsOnFields, models.Model):
         help_text=_("Last fiscal year the indicator is tracked; empty: the compact's last."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The awards whose implementers report this indicator's results: their implementers'
+    # users may submit them (``compacts.scoping.can_record_result``).
+    awards = models.ManyToManyField(
+        "compacts.Award", blank=True, related_name="indicators",
+        help_text="Awards of this compact whose implementers report this indicator.",
+    )
 
     constraint_error_fields = {"indicator_code_unique_in_compact": "code",
                                "indicator_first_year_not_after_last": "last_fiscal_year"}
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[awards])
 
     class Meta:
         ordering = ["compact", "code"]
@@ -201,6 +209,29 @@ class Indicator(ConstraintErrorsOnFields, models.Model):
         years = self.fiscal_years()
         span = f"FY{years[0]}-FY{years[-1]}" if years else "none"
         return [ERR_INDICATOR_NOT_ACTIVE.format(code=self.code, year=fiscal_year, span=span)]
+
+
+ERR_AWARD_OF_ANOTHER_COMPACT = "Award {number} belongs to another compact."
+
+
+@receiver(m2m_changed, sender=Indicator.awards.through)
+def _awards_of_the_same_compact(sender, instance, action, reverse, pk_set, **kwargs):
+    """An indicator is reported under awards of its own compact, however the link is made
+    (form, API, admin or either side of the relation)."""
+    if action != "pre_add" or not pk_set:
+        return
+    from compacts.models import Award
+
+    if reverse:  # award.indicators.add(...): ``instance`` is the award
+        wrong = Indicator.objects.filter(pk__in=pk_set).exclude(compact_id=instance.compact_id)
+        if wrong.exists():
+            raise ValidationError({"awards": [ERR_AWARD_OF_ANOTHER_COMPACT.format(
+                number=instance.award_number)]})
+        return
+    wrong = Award.objects.filter(pk__in=pk_set).exclude(compact_id=instance.compact_id)
+    if award := wrong.first():
+        raise ValidationError({"awards": [ERR_AWARD_OF_ANOTHER_COMPACT.format(
+            number=award.award_number)]})
 
 
 def active_in_fiscal_year(fiscal_year: int) -> Q:

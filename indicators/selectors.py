@@ -1,10 +1,15 @@
 """Every read the indicator pages, exports and API need, scoped to the user and prefetched."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from compacts.models import Compact, Extension
-from compacts.scoping import scope_to_changeable, scope_to_visible
+from compacts.scoping import (
+    can_record_in,
+    recordable_indicator_ids,
+    scope_to_changeable,
+    scope_to_visible,
+)
 from compacts.selectors import compact_list
 
 from .models import Indicator, Result, ResultDocument, ResultStatus, StandardIndicator, Target
@@ -33,6 +38,26 @@ def indicator_changeable_list(*, user) -> QuerySet[Indicator]:
     return scope_to_changeable(
         Indicator.objects.select_related("compact__country"), user, country_path=COUNTRY_PATH
     )
+
+
+def indicator_recordable_list(*, user) -> QuerySet[Indicator]:
+    """Indicators the user may record results for: their countries' (staff, officers), or
+    those reported under their organisations' awards (implementers)."""
+    queryset = Indicator.objects.select_related("compact__country")
+    own = recordable_indicator_ids(user)
+    changeable = scope_to_changeable(queryset, user, country_path=COUNTRY_PATH)
+    if not own:
+        return changeable
+    return queryset.filter(Q(pk__in=changeable.values("pk")) | Q(pk__in=own))
+
+
+def compact_indicators_to_record(*, user, compact: Compact) -> QuerySet[Indicator]:
+    """The compact's indicators whose results the user may record: all of them for those
+    who record in its country, those of their awards for implementers."""
+    queryset = indicator_list(user=user).filter(compact=compact)
+    if can_record_in(user, compact.country_id):
+        return queryset
+    return queryset.filter(pk__in=recordable_indicator_ids(user))
 
 
 def compact_changeable_list(*, user) -> QuerySet[Compact]:

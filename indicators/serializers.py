@@ -2,6 +2,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from compacts.scoping import scope_any
+from compacts.selectors import award_list
 from cpc.uploads import validate_upload
 
 from . import selectors, services
@@ -53,7 +54,7 @@ class IndicatorSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
         fields = [
             "id", "compact", "standard", "code", "name", "definition", "pillar", "unit",
             "direction", "cumulation", "tolerance_percent", "baseline_value", "baseline_year",
-            "is_key", "first_fiscal_year", "last_fiscal_year", "created_at",
+            "is_key", "first_fiscal_year", "last_fiscal_year", "created_at", "awards",
         ]
         # Copied from the standard indicator when one is given; the service reports blanks.
         extra_kwargs = {name: {"required": False} for name in ("code", "name", "pillar", "unit")}
@@ -61,6 +62,7 @@ class IndicatorSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
     def scope_fields(self, fields, user):
         fields["compact"].queryset = selectors.compact_changeable_list(user=user)
         fields["standard"].queryset = selectors.standard_indicator_list()
+        fields["awards"].child_relation.queryset = award_list(user=user)
 
     def create(self, validated_data):
         return services.indicator_create(**validated_data)
@@ -125,7 +127,7 @@ class ResultSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
         extra_kwargs = {"value": {"required": False}}
 
     def scope_fields(self, fields, user):
-        fields["indicator"].queryset = selectors.indicator_changeable_list(user=user)
+        fields["indicator"].queryset = selectors.indicator_recordable_list(user=user)
 
     def create(self, validated_data):
         validated_data.pop("change_reason", None)

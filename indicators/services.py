@@ -33,6 +33,8 @@ from .models import (
 )
 
 ERR_NOT_YOUR_COUNTRY = "You may not record data for this country."
+ERR_NOT_YOUR_AWARD = ("You may record results only for the indicators of your organisation's "
+                      "awards.")
 ERR_PERCENT_PARTS_REQUIRED = "A percent indicator needs both a numerator and a denominator."
 ERR_PARTS_ONLY_FOR_PERCENT = "Only percent indicators take a numerator and a denominator."
 ERR_DENOMINATOR_POSITIVE = "The denominator must be greater than zero."
@@ -64,13 +66,19 @@ def indicator_create(
     data: dict[str, Any] = {}
     if standard is not None:
         data = {name: getattr(standard, name) for name in STANDARD_FIELDS}
+    awards = fields.pop("awards", None)
     data.update(fields)
-    return validated_save(Indicator(compact=compact, standard=standard), data)
+    indicator = validated_save(Indicator(compact=compact, standard=standard), data)
+    if awards is not None:
+        indicator.awards.set(awards)  # awards of another compact are refused (models)
+    return indicator
 
 
 @transaction.atomic
 def indicator_update(*, indicator: Indicator, data: Mapping[str, Any]) -> Indicator:
     indicator = lock(indicator)
+    data = dict(data)
+    awards = data.pop("awards", None)
     unit = data.get("unit")
     if (
         unit is not None
@@ -89,6 +97,8 @@ def indicator_update(*, indicator: Indicator, data: Mapping[str, Any]) -> Indica
                      and outside[0] < indicator.first_fiscal_year else "last_fiscal_year")
             years = ", ".join(f"FY{year}" for year in outside)
             raise ValidationError({field: [ERR_TARGETS_OUTSIDE_YEARS.format(years=years)]})
+    if awards is not None:
+        indicator.awards.set(awards)  # awards of another compact are refused (models)
     return indicator
 
 
@@ -124,9 +134,13 @@ def target_update(*, target: Target, data: Mapping[str, Any], user=None,
 # Results ----------------------------------------------------------------------------------
 
 
+def _not_yours(user) -> str:
+    return ERR_NOT_YOUR_AWARD if scoping.is_implementer(user) else ERR_NOT_YOUR_COUNTRY
+
+
 def _check_can_record(user, indicator: Indicator) -> None:
-    if not scoping.can_change_country(user, indicator.compact.country_id):
-        raise ValidationError({"indicator": [ERR_NOT_YOUR_COUNTRY]})
+    if not scoping.can_record_result(user, indicator):
+        raise ValidationError({"indicator": [_not_yours(user)]})
 
 
 def _percent(numerator: Decimal, denominator: Decimal) -> Decimal:
@@ -329,8 +343,8 @@ def result_return(*, user, result: Result, review_note: str) -> Result:
 def result_document_add(*, result: Result, file, title: str = "", user=None) -> ResultDocument:
     """Attach a source document to a result; writers of the result's country only. The
     file is checked by content and size (``cpc.uploads``) when it is validated."""
-    if user is not None and not scoping.can_record_in(user, result.indicator.compact.country_id):
-        raise PermissionDenied(ERR_NOT_YOUR_COUNTRY)
+    if user is not None and not scoping.can_record_result(user, result.indicator):
+        raise PermissionDenied(_not_yours(user))
     result = lock(result)
     return validated_save(ResultDocument(result=result, file=file, title=(title or "").strip(),
                                          uploaded_by=user))

@@ -186,7 +186,7 @@ class CompactIndicatorsView(RoleRequiredMixin, View):
             "status_labels": [*STATUS_LABELS.items(), (NO_DATA, NOT_DUE_LABEL)],
             "awaiting_review": awaiting_review,
             "can_review": scoping.is_tip_staff(user),
-            "can_record": scoping.can_record_in(user, compact.country_id),
+            "can_record": scoping.records_results_in(user, compact),
             "review_form": ReviewForm(),
         }
 
@@ -238,7 +238,7 @@ class ResultDocumentsView(RoleRequiredMixin, View):
     def _render(self, request, compact, result, form, status=200):
         return render(request, self.template_name, {
             "compact": compact, "result": result, "form": form,
-            "can_attach": scoping.can_record_in(request.user, compact.country_id),
+            "can_attach": scoping.can_record_result(request.user, result.indicator),
         }, status=status)
 
     def get(self, request, compact_id: int, result_id: int):
@@ -247,7 +247,7 @@ class ResultDocumentsView(RoleRequiredMixin, View):
 
     def post(self, request, compact_id: int, result_id: int):
         compact, result = self._result(request, compact_id, result_id)
-        if not scoping.can_record_in(request.user, compact.country_id):
+        if not scoping.can_record_result(request.user, result.indicator):
             raise PermissionDenied(services.ERR_NOT_YOUR_COUNTRY)
         form = DocumentForm(request.POST, request.FILES)
         if form.is_valid():
@@ -289,14 +289,14 @@ class DataEntryView(RoleRequiredMixin, View):
 
     def _compact(self, request, compact_id):
         compact = selectors.compact_for_indicator_table(user=request.user, compact_id=compact_id)
-        if not scoping.can_record_in(request.user, compact.country_id):
+        if not scoping.records_results_in(request.user, compact):
             raise PermissionDenied(_("Your role does not allow entering indicator data."))
         return compact
 
     def _grid(self, request, compact, data=None):
         user = request.user
         can_set_targets = scoping.is_tip_staff(user)
-        indicators = list(selectors.indicator_list(user=user).filter(compact=compact)
+        indicators = list(selectors.compact_indicators_to_record(user=user, compact=compact)
                           .order_by("-is_key", "code", "pk"))
         targets = {
             (t.indicator_id, t.fiscal_year): t
@@ -469,7 +469,7 @@ class IndicatorTableExportView(RoleRequiredMixin, View):
 # Bulk entry from a spreadsheet -----------------------------------------------------------------
 
 BULK_TOKEN_SALT = "indicators.bulk.upload"
-BULK_TOKEN_MAX_AGE = 60 * 60
+BULK_TOKEN_MAX_AGE = bulk.PREVIEW_MAX_AGE
 ERR_BULK_EXPIRED = gettext_lazy("The preview has expired or is not yours; upload the file again.")
 ERR_BULK_YEAR = "FY{year} is not one of the compact's fiscal years."
 
@@ -477,7 +477,7 @@ ERR_BULK_YEAR = "FY{year} is not one of the compact's fiscal years."
 class BulkEntryMixin:
     def _compact(self, request, compact_id):
         compact = selectors.compact_for_indicator_table(user=request.user, compact_id=compact_id)
-        if not scoping.can_record_in(request.user, compact.country_id):
+        if not scoping.records_results_in(request.user, compact):
             raise PermissionDenied(_("Your role does not allow entering indicator data."))
         return compact
 
@@ -556,7 +556,7 @@ class BulkUploadView(RoleRequiredMixin, BulkEntryMixin, View):
         confirm = None
         if outcome.valid and outcome.changes:
             name = storages["private"].save(
-                f"indicators/bulk/{uuid.uuid4().hex}.xlsx", ContentFile(content))
+                f"{bulk.PREVIEW_DIR}/{uuid.uuid4().hex}.xlsx", ContentFile(content))
             token = signing.dumps({"name": name, "sha256": bulk.content_digest(content),
                                    "user": request.user.pk, "compact": compact.pk,
                                    "year": year}, salt=BULK_TOKEN_SALT)

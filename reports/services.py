@@ -19,7 +19,8 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from compacts.models import Compact
-from compacts.scoping import can_see_country, sees_every_country, user_roles
+from compacts.roles import AUDITOR, EMBASSY_OFFICER, TIP_STAFF
+from compacts.scoping import can_see_compact, sees_every_country, user_roles
 from cpc.services import StateConflict
 
 from . import signals
@@ -32,6 +33,13 @@ logger = logging.getLogger(__name__)
 ERR_PROGRAM_REPORT_ROLE = "Program oversight reports are for TIP Office staff and auditors."
 ERR_COMPACT_OUT_OF_SCOPE = "Choose a compact of a country you are assigned to."
 ERR_NO_ROLE = "Your account has no CPC Oversight role."
+ERR_NOT_A_REQUESTER = "Reports are requested by TIP Office staff, embassy officers and auditors."
+# Who may request and re-run reports (implementers read results, not oversight reports).
+REQUESTER_ROLES = frozenset({TIP_STAFF, EMBASSY_OFFICER, AUDITOR})
+
+
+def may_request_reports(user) -> bool:
+    return bool(user_roles(user) & REQUESTER_ROLES)
 ERR_RERUN_NOT_FAILED = "Only a failed report can be re-run; this one is {status}."
 ERR_NOT_READY = "The report is not ready: it is {status}."
 ERR_WORKER_LOST = (
@@ -85,9 +93,11 @@ def report_request(*, user, kind: str, fiscal_year: int,
     """
     if not user_roles(user):
         raise PermissionDenied(ERR_NO_ROLE)
+    if not may_request_reports(user):
+        raise PermissionDenied(ERR_NOT_A_REQUESTER)
     if kind == ReportKind.PROGRAM_OVERSIGHT and not sees_every_country(user):
         raise PermissionDenied(ERR_PROGRAM_REPORT_ROLE)
-    if compact is not None and not can_see_country(user, compact.country_id):
+    if compact is not None and not can_see_compact(user, compact):
         raise ValidationError({"compact": [ERR_COMPACT_OUT_OF_SCOPE]})
     job = ReportJob(kind=kind, compact=compact, fiscal_year=fiscal_year, requested_by=user)
     job.full_clean()
@@ -126,6 +136,8 @@ def report_dispatch(*, job_id: int) -> bool:
 def report_rerun(*, job: ReportJob, user) -> ReportJob:
     """Re-run a failed job. The same job is reused (same id, same file name), so a re-run
     never leaves a second file behind and links to the job keep working."""
+    if not may_request_reports(user):
+        raise PermissionDenied(ERR_NOT_A_REQUESTER)
     job = ReportJob.objects.select_for_update().get(pk=job.pk)
     if job.status != ReportStatus.FAILED:
         raise StateConflict(ERR_RERUN_NOT_FAILED.format(status=job.get_status_display().lower()))

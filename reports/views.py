@@ -42,6 +42,8 @@ class ReportCenterView(RoleRequiredMixin, TemplateView):
         return self.render_to_response(self._context(self._form(choice=choice)))
 
     def post(self, request, *args, **kwargs):
+        if not services.may_request_reports(request.user):
+            raise PermissionDenied(services.ERR_NOT_A_REQUESTER)
         if "refresh" in request.POST:
             return self.render_to_response(self._context(self._form(choice=request.POST)))
         form = self._form(request.POST)
@@ -65,7 +67,8 @@ class ReportCenterView(RoleRequiredMixin, TemplateView):
         return self.render_to_response(self._context(form), status=400)
 
     def _context(self, form) -> dict:
-        return {"form": form, **_jobs_context(self.request.user)}
+        return {"form": form, "can_request": services.may_request_reports(self.request.user),
+                **_jobs_context(self.request.user)}
 
 
 class JobListPartialView(RoleRequiredMixin, TemplateView):

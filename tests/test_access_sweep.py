@@ -14,7 +14,12 @@ For each route:
       answers exactly as it would for an id that does not exist (so nothing leaks), while the
       same route with the Ghana object is not a 404 (the URL is real);
   (d) a signed-in user without a role: 403;
-  (e) TIP staff: a GET never writes and never fails.
+  (e) TIP staff: a GET never writes and never fails;
+  (f) an implementer holding an award in Ghana's compact: the same 404s as (c) for Peru's
+      objects, and every write outside results of their award's indicators refused with the
+      database unchanged.
+Whole-program files without an id (the IATI activity file) state the answer each role gets
+in ``ROLE_ANSWERS``.
 Every app is swept, reports included; only the Django admin (tested in tests/*/test_admin.py)
 and the public routes below are left out, each named. ``test_every_route_is_accounted_for``
 fails on any route of the resolver that the sweep cannot place.
@@ -30,20 +35,23 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Q
 from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
+from compacts import services
 from compacts.models import (
     Award,
     Compact,
     Extension,
     GuidanceDocument,
+    Implementer,
     Objective,
     PartnerCountry,
     TierRanking,
 )
-from compacts.roles import PROJECT_APPS
+from compacts.roles import IMPLEMENTER, PROJECT_APPS
 from contributions.models import Contribution, FollowUp, Measure, SustainabilityPlan
 from dialogues.models import (
     ActionItem,
@@ -69,6 +77,7 @@ from tests.compacts.factories import (
     CompactFactory,
     ExtensionFactory,
     GuidanceDocumentFactory,
+    ImplementerFactory,
     ObjectiveFactory,
     TierRankingFactory,
     UserFactory,
@@ -174,6 +183,11 @@ AUDITOR_WRITES = {"report-list", "report-rerun", "report-verify", "reports:repor
 # personal state, not program data (each person reaches only their own; tests/notifications).
 PERSONAL_WRITES = {"notifications:mark-all-read", "notifications:open",
                    "notifications:preferences"}
+# Implementers record results and attach their source documents (their awards' indicators
+# only, checked by the services): these routes may write for them; every other route not.
+IMPLEMENTER_WRITES = {"result-list", "result-detail", "result-documents",
+                      "indicators:data-entry", "indicators:bulk-upload",
+                      "indicators:result-documents"}
 # Pages that take their object from the query string rather than the path.
 PAGE_QUERY_OBJECTS = {"dialogues:dialogue-new": {"compact": Compact}}
 # API views without a serializer model: which model their ``pk`` names.
@@ -283,10 +297,14 @@ ROUTE_IDS = [r.route for r in ROUTES]
 # Data ----------------------------------------------------------------------------------------
 
 
-def build_world(country: PartnerCountry, standard: StandardIndicator) -> dict:
-    """One object of every kind for ``country``."""
+def build_world(country: PartnerCountry, standard: StandardIndicator,
+                implementer: Implementer | None = None) -> dict:
+    """One object of every kind for ``country``; its indicator is reported under its award
+    (of ``implementer`` when given)."""
     compact = CompactFactory(country=country)
     indicator = IndicatorFactory(compact=compact, standard=standard)
+    award = AwardFactory(compact=compact, **({"implementer": implementer} if implementer else {}))
+    indicator.awards.add(award)
     result = ResultFactory(indicator=indicator, fiscal_year=2023, status="submitted")
     dialogue = DialogueFactory(compact=compact)
     contribution = ContributionFactory(
@@ -299,7 +317,7 @@ def build_world(country: PartnerCountry, standard: StandardIndicator) -> dict:
         Compact: compact,
         Extension: ExtensionFactory(compact=compact),
         Objective: ObjectiveFactory(compact=compact),
-        Award: AwardFactory(compact=compact),
+        Award: award,
         StandardIndicator: standard,
         Indicator: indicator,
         Target: TargetFactory(indicator=indicator, fiscal_year=2024),
@@ -331,8 +349,9 @@ def build_world(country: PartnerCountry, standard: StandardIndicator) -> dict:
         # Someone's notification about the country's result: its officer's when the test has
         # one (a route naming it is then not a 404 for them), else another person's.
         Notification: Notification.objects.create(
-            recipient=(get_user_model().objects.filter(profile__countries=country).first()
-                       or UserFactory()), kind="result_returned",
+            recipient=(get_user_model().objects.filter(
+                Q(profile__countries=country) | Q(profile__implementers=award.implementer))
+                .first() or UserFactory()), kind="result_returned",
             event_key=f"sweep:{country.pk}", subject="Result returned", body="",
             link="/", email_status="not_sent"),
         # Failed, so that re-running it is allowed and nothing here waits for a worker.
@@ -355,6 +374,27 @@ def peru_world(peru):
 @pytest.fixture
 def ghana_world(ghana):
     return build_world(ghana, StandardIndicatorFactory(code="SWEEP-1"))
+
+
+@pytest.fixture
+def ghana_implementer(ghana):
+    """An implementer whose organisation holds the award of Ghana's compact (and none in
+    Peru's)."""
+    user = UserFactory(username="implementer.gh")
+    services.user_assign_role(user=user, role=IMPLEMENTER,
+                              implementers=[ImplementerFactory(name="Sweep implementer")])
+    return user
+
+
+@pytest.fixture
+def ghana_world_of_implementer(ghana, ghana_implementer):
+    return build_world(ghana, StandardIndicatorFactory(code="SWEEP-1"),
+                       implementer=ghana_implementer.profile.implementers.get())
+
+
+# The users of test (c) and (f), and the Ghana world each of them works in.
+SCOPED_USERS = {"officer": ("ghana_officer", "ghana_world"),
+                "implementer": ("ghana_implementer", "ghana_world_of_implementer")}
 
 
 def snapshot() -> dict:
@@ -468,17 +508,45 @@ def test_auditor_writes_nothing(route, auditor_user, peru_world):
     _fail(failures)
 
 
+@pytest.mark.parametrize("route", ROUTES, ids=ROUTE_IDS)
+def test_implementer_writes_only_results(route, ghana_implementer, ghana_world_of_implementer):
+    if route.name in IMPLEMENTER_WRITES:
+        pytest.skip("implementers record results of their awards' indicators; "
+                    "see tests/indicators/test_implementers.py")
+    if route.name in PERSONAL_WRITES:
+        pytest.skip("a person's own notifications (read, choices), not program data; "
+                    "see tests/notifications")
+    methods = route.methods()
+    tried = WRITE_METHODS if route.is_api else sorted(methods - {"get"})
+    failures = []
+    before = snapshot()
+    for url in route.urls(ghana_world_of_implementer):
+        for method in tried:
+            response = call(client_for(route, ghana_implementer), method, url)
+            allowed = {403, 404} | ({405} if method not in methods else set())
+            if response.status_code not in allowed:
+                failures.append(f"{method.upper()} {url}: {response.status_code}, "
+                                f"expected one of {sorted(allowed)}")
+    changed = changed_tables(before, snapshot())
+    if changed:
+        failures.append(f"the implementer's requests changed {changed}")
+    _fail(failures)
+
+
 def _scoped(route: Route) -> bool:
     objects = route.objects() or {}
     return bool(objects) and not set(objects.values()) & UNSCOPED_MODELS
 
 
+@pytest.mark.parametrize("kind", SCOPED_USERS)
 @pytest.mark.parametrize("route", [r for r in ROUTES if _scoped(r)],
                          ids=[r.route for r in ROUTES if _scoped(r)])
-def test_officer_gets_404_for_another_countrys_objects(route, ghana_officer, peru_world,
-                                                       ghana_world):
+def test_scoped_user_gets_404_for_another_countrys_objects(route, kind, request, peru_world):
+    user_fixture, world_fixture = SCOPED_USERS[kind]
+    user = request.getfixturevalue(user_fixture)
+    ghana_world = request.getfixturevalue(world_fixture)
     failures = []
-    client = client_for(route, ghana_officer)
+    client = client_for(route, user)
     methods = route.methods()
     tried = ["get", *WRITE_METHODS] if route.is_api else sorted(methods)
     before = snapshot()
@@ -500,7 +568,7 @@ def test_officer_gets_404_for_another_countrys_objects(route, ghana_officer, per
                                 f"(an unknown id gives {unknown})")
     changed = changed_tables(before, snapshot())
     if changed:
-        failures.append(f"the officer's requests on Peru objects changed {changed}")
+        failures.append(f"the {kind}'s requests on Peru objects changed {changed}")
     if "get" in methods:
         # Control: the same route with the officer's own country is not a 404.
         for url in route.urls(ghana_world):
@@ -550,15 +618,67 @@ SCOPED_LISTS = [r for r in ROUTES if r.is_api and r.name.endswith("-list")
                 and _list_model(r) not in (None, *UNSCOPED_MODELS)]
 
 
+@pytest.mark.parametrize("kind", SCOPED_USERS)
 @pytest.mark.parametrize("route", SCOPED_LISTS, ids=[r.route for r in SCOPED_LISTS])
-def test_officer_lists_hold_no_other_country(route, ghana_officer, peru_world, ghana_world):
+def test_scoped_lists_hold_no_other_country(route, kind, request, peru_world):
+    user_fixture, world_fixture = SCOPED_USERS[kind]
+    user = request.getfixturevalue(user_fixture)
+    ghana_world = request.getfixturevalue(world_fixture)
     model = _list_model(route)
     assert model in peru_world, f"build a Peru {model.__name__} for the sweep"
-    response = client_for(route, ghana_officer).get(route.urls(peru_world)[0] + "?page_size=200")
+    response = client_for(route, user).get(route.urls(peru_world)[0] + "?page_size=200")
     assert response.status_code == 200
     ids = {row["id"] for row in response.json()["results"]}
     assert peru_world[model].pk not in ids
     assert ghana_world[model].pk in ids
+
+
+# Whole-program files (no id in the URL): the answer to a GET for each role, stated.
+ROLE_ANSWERS = {
+    # The IATI activity file: every role reads it, scoped to its countries (below).
+    "iati-activities": {None: 401, "no_role_user": 403, "ghana_officer": 200,
+                        "ghana_implementer": 200, "auditor_user": 200, "staff_user": 200},
+    # The same file as a download from the compacts page: TIP staff publish it.
+    "publishing:iati-download": {None: 302, "no_role_user": 403, "ghana_officer": 403,
+                                 "ghana_implementer": 403, "auditor_user": 403,
+                                 "staff_user": 200},
+}
+ROLE_ANSWER_ROUTES = [r for r in ROUTES if r.name in ROLE_ANSWERS]
+
+
+def test_the_role_answers_name_routes_that_exist():
+    assert {r.name for r in ROLE_ANSWER_ROUTES} == set(ROLE_ANSWERS)
+
+
+@pytest.mark.parametrize("route", ROLE_ANSWER_ROUTES, ids=[r.route for r in ROLE_ANSWER_ROUTES])
+def test_each_role_gets_the_stated_answer(route, request, ghana_world_of_implementer,
+                                          peru_world):
+    failures = []
+    users = {who: request.getfixturevalue(who) if who else None for who in ROLE_ANSWERS[route.name]}
+    before = snapshot()
+    for who, expected in ROLE_ANSWERS[route.name].items():
+        url = route.urls(ghana_world_of_implementer)[0]
+        status = client_for(route, users[who]).get(url).status_code
+        if status != expected:
+            failures.append(f"GET {route.route} as {who or 'anonymous'}: {status}, "
+                            f"not {expected}")
+    changed = changed_tables(before, snapshot())
+    if changed:
+        failures.append(f"GET changed {changed}")
+    _fail(failures)
+
+
+@pytest.mark.parametrize("who", sorted(SCOPED_USERS))
+def test_the_iati_file_holds_no_other_countrys_compact(who, request, peru_world):
+    from publishing.iati import activity_identifier
+
+    user_fixture, world_fixture = SCOPED_USERS[who]
+    user, world = request.getfixturevalue(user_fixture), request.getfixturevalue(world_fixture)
+    response = client_for(ROUTES[0], user).get(reverse("iati-activities"))
+    assert response.status_code == 200
+    assert activity_identifier(world[Compact]).encode() in response.content
+    assert activity_identifier(peru_world[Compact]).encode() not in response.content
+    assert b"-CPC-PE-" not in response.content
 
 
 # Bad input ----------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from compacts import scoping
+from compacts.selectors import compact_list
 from contributions.models import PlanStatus
 from contributions.selectors import contribution_list, plan_list
 from dialogues.models import ActionItem, ActionItemStatus, TargetProposalStatus
@@ -128,6 +129,26 @@ def officer_sections(user, today: dt.date) -> list[Section]:
     ]
 
 
+def _implementer_results(user, status):
+    return (result_list(user=user)
+            .filter(status=status, indicator__in=scoping.recordable_indicator_ids(user))
+            .select_related("indicator__compact__country"))
+
+
+def implementer_sections(user, today: dt.date) -> list[Section]:
+    compacts = compact_list(user=user)  # an implementer's: where their awards are
+    return [
+        _section("returned", "Results returned to you", "No result is returned.",
+                 _implementer_results(user, ResultStatus.RETURNED)
+                 .order_by("-reviewed_at", "-pk")),
+        _section("awaiting", "Your results awaiting review", "No result awaits review.",
+                 _implementer_results(user, ResultStatus.SUBMITTED)
+                 .order_by("reported_at", "pk")),
+        _section("compacts", "Compacts where your organisation holds awards",
+                 "Your organisation holds no award yet.", compacts),
+    ]
+
+
 def auditor_sections(user, today: dt.date) -> list[Section]:
     from audit.history import recent_entries
 
@@ -147,4 +168,6 @@ def work_count(user) -> int:
         return results_to_review(user).count() + _pending_proposals(user).count()
     if scoping.is_embassy_officer(user):
         return returned_results(user).count()
+    if scoping.is_implementer(user):
+        return _implementer_results(user, ResultStatus.RETURNED).count()
     return 0

@@ -41,6 +41,8 @@ class MyWorkView(RoleRequiredMixin, View):
                         "review_form": BulkReviewForm(user=user)}
         elif scoping.is_embassy_officer(user):
             context["sections"] = queues.officer_sections(user, today)
+        elif scoping.is_implementer(user):
+            context["sections"] = queues.implementer_sections(user, today)
         else:
             context["sections"] = queues.auditor_sections(user, today)
         return render(request, self.template_name, context)

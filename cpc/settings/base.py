@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "indicators",
     "dialogues",
     "contributions",
+    "publishing",
     "oversight",
     "reports",
     "notifications",
@@ -62,6 +63,8 @@ MIDDLEWARE = [
     "cpc.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The records version is read once a request (compacts.versioning).
+    "compacts.versioning.RequestVersionMiddleware",
     "cpc.security.SessionIdleRefreshMiddleware",
     # The reader's language: the language cookie, else Accept-Language, else English. After
     # the session, before CommonMiddleware (docs/i18n.md).
@@ -359,6 +362,11 @@ EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=30)
 # contributions/importing.py for the row and cell limits.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=2_000_000)
 
+# --- IATI publishing (publishing app, docs/iati.md) -------------------------------------
+# The reporting organisation's IATI organisation identifier: the U.S. Department of State
+# publishes as US-GOV-11. Activity identifiers start with it, so changing it changes them.
+IATI_REPORTING_ORG_REF = env("IATI_REPORTING_ORG_REF", default="US-GOV-11")
+
 # --- History ------------------------------------------------------------------------
 # Reasons for changes (for example to an approved result) are kept whole, not cut at 100.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
@@ -382,6 +390,10 @@ from celery.schedules import crontab  # noqa: E402
 CELERY_BEAT_SCHEDULE["notifications-dialogues-not-ready"] = {
     "task": "notifications.dialogues_not_ready",
     "schedule": crontab(hour=6, minute=45),
+}
+CELERY_BEAT_SCHEDULE["indicators-sweep-bulk-previews"] = {
+    "task": "indicators.sweep_bulk_previews",
+    "schedule": crontab(minute=17),
 }
 CELERY_BEAT_SCHEDULE["contributions-send-reminders"] = {
     "task": "contributions.send_reminders",

@@ -117,3 +117,35 @@ def test_a_cached_form_carries_each_readers_own_csrf_token(staff_user, ghana_com
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.status == second.status == "approved"
+
+
+def test_a_request_reads_the_records_version_once(staff_user, ghana_compact):
+    client = signed_in(staff_user)
+    for url in (reverse("oversight:dashboard"), reverse("compacts:compact-list")):
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        reads = [q for q in queries.captured_queries
+                 if "compacts_recordsversion" in q["sql"]]
+        assert len(reads) == 1, url
+
+
+def test_a_write_in_the_request_forgets_the_version_read_before_it(ghana_compact):
+    from django.db import transaction
+
+    from compacts.versioning import RequestVersionMiddleware
+
+    seen = []
+
+    def view(request):
+        seen.append(records_version())
+        with transaction.atomic():
+            services.extension_create(compact=ghana_compact, signed_on=ghana_compact.end_date,
+                                      new_end_date=ghana_compact.end_date.replace(
+                                          year=ghana_compact.end_date.year + 1),
+                                      reason="Extended")
+        seen.append(records_version())
+        return None
+
+    RequestVersionMiddleware(view)(object())
+    assert seen[1] == seen[0] + 1

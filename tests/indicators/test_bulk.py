@@ -256,7 +256,7 @@ def test_not_an_xlsx_or_too_large_is_refused(client, ghana_officer, ghana_world,
     csv = SimpleUploadedFile("results.xlsx", b"code,value\nA-COUNT,3\n")
     response = upload(client, compact, csv)
     assert response.status_code == 400
-    assert bulk.ERR_NOT_XLSX in response.content.decode()
+    assert str(bulk.ERR_NOT_XLSX) in response.content.decode()
     other = Workbook()  # a real XLSX, but not the template
     response = upload(client, compact, other)
     assert response.status_code == 400
@@ -318,3 +318,22 @@ def test_template_queries_do_not_grow_with_indicators(client, staff_user, ghana_
             download(client, ghana_compact)
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_unconfirmed_previews_are_swept_once_their_token_expires(settings):
+    import datetime as dt
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import storages
+    from django.utils import timezone
+
+    storage = storages["private"]
+    old = storage.save(f"{bulk.PREVIEW_DIR}/old.xlsx", ContentFile(b"old"))
+    fresh = storage.save(f"{bulk.PREVIEW_DIR}/fresh.xlsx", ContentFile(b"fresh"))
+    later = timezone.now() + dt.timedelta(seconds=bulk.PREVIEW_MAX_AGE - 60)
+    assert bulk.sweep_previews(now=later) == 0  # both still within their hour
+    import os
+    aged = (later - dt.timedelta(seconds=bulk.PREVIEW_MAX_AGE + 60)).timestamp()
+    os.utime(storage.path(old), (aged, aged))
+    assert bulk.sweep_previews(now=later) == 1
+    assert not storage.exists(old) and storage.exists(fresh)

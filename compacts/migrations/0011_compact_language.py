@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('compacts', '0009_user_language'),
+        ('compacts', '0010_merge'),
     ]
 
     operations = [
