@@ -9,11 +9,14 @@ It uses (and keeps, so a second run skips the generation) the database ``cpc_ben
 the server of ``BENCH_DATABASE_URL`` (default postgres://postgres@127.0.0.1:5432), migrates
 it, loads the demo data and ``generate_portfolio --compacts N``. Then it starts gunicorn
 with ``gunicorn.conf.py`` and production settings with DEBUG off (a throwaway secret key,
-no HTTPS redirect since wrk speaks plain HTTP), signs in as ``tip.staff`` and runs wrk
-(8 connections, ``--duration`` seconds) on each endpoint, each run preceded by a run on the
-floor (the anonymous login page), ``--rounds`` times. It prints requests/s, p50/p95/p99 and
-errors per endpoint, and each endpoint's p95 divided by the p95 of the floor runs made
-beside it in the same run. Needs ``wrk`` (Debian: apt-get install wrk).
+no HTTPS redirect since wrk speaks plain HTTP) and, as in production, one Redis cache
+shared by every gunicorn process (``--redis-url``, database 15 of the local server by
+default, emptied first; ``--redis-url ''`` for each process's own memory cache), signs in
+as ``tip.staff`` and runs wrk (8 connections, ``--duration`` seconds) on each endpoint,
+each run preceded by a run on the floor (the anonymous login page), ``--rounds`` times. It
+prints requests/s, p50/p95/p99 and errors per endpoint, and each endpoint's p95 divided by
+the p95 of the floor runs made beside it in the same run.
+Needs ``wrk`` (Debian: apt-get install wrk).
 """
 
 import argparse
@@ -170,6 +173,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/15",
+                        help="the shared cache, emptied first ('' for per-process memory)")
     options = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk")
@@ -193,6 +198,13 @@ def main() -> None:
         "DJANGO_LOG_LEVEL": "WARNING",
     }
     env.pop("REDIS_URL", None)
+    if options.redis_url:
+        import redis
+
+        # Emptied: cache keys name the records version, which another benchmark database
+        # may share.
+        redis.Redis.from_url(options.redis_url).flushdb()
+        env["REDIS_URL"] = options.redis_url
     prepare(env, options.compacts, options.seed)
 
     ids = run([str(PYTHON), "manage.py", "shell", "-c",
@@ -262,7 +274,8 @@ def report(results, floors_beside, options) -> None:
 
     print(f"\n{options.compacts} generated compacts (plus the demo's), wrk "
           f"{options.connections} connections, {options.rounds} x {options.duration} s per "
-          f"endpoint, each beside a floor run\n")
+          f"endpoint, each beside a floor run; cache: "
+          f"{options.redis_url or 'per-process memory'}\n")
     # Beside: against the floor runs just before the endpoint's; all: against every floor
     # run of the benchmark (steadier when other work shares the machine).
     floor_p95 = median(results[FLOOR], "p95")
