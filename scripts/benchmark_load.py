@@ -15,7 +15,9 @@ default, emptied first; ``--redis-url ''`` for each process's own memory cache),
 as ``tip.staff`` and runs wrk (8 connections, ``--duration`` seconds) on each endpoint,
 each run preceded by a run on the floor (the anonymous login page), ``--rounds`` times. It
 prints requests/s, p50/p95/p99 and errors per endpoint, and each endpoint's p95 divided by
-the p95 of the floor runs made beside it in the same run.
+the p95 of the floor runs made beside it in the same run. Last, the floor measured by one
+connection: quiet, while 8 connections load the dashboard, and while 8 connections load
+the floor itself (what any load that fills the machine costs), ``--rounds`` times each.
 Needs ``wrk`` (Debian: apt-get install wrk).
 """
 
@@ -246,21 +248,26 @@ def main() -> None:
                 floors_beside[path].append(floor)
                 results[path].append(wrk(options.port, path, cookie if signed_in else None,
                                          options.duration, options.connections, script))
-        # The floor with one connection, quiet and then while 8 connections load the
-        # dashboard, alternately.
-        quiet, during = [], []
+        # The floor with one connection: quiet, while 8 connections load the dashboard, and
+        # while 8 connections load the floor itself (what any load that fills the machine
+        # costs, whatever the page), alternately.
+        quiet, during, during_floor = [], [], []
         for _ in range(options.rounds):
             quiet.append(wrk(options.port, "/accounts/login/", None, options.duration, 1,
                              script))
             during.append(floor_during(options.port, "/", cookie, options.duration,
                                        options.connections, script)[0])
+            during_floor.append(floor_during(options.port, "/accounts/login/", None,
+                                             options.duration, options.connections, script)[0])
         report(results, floors_beside, options)
         quiet_p95 = statistics.median(r["p95"] for r in quiet)
-        during_p95 = statistics.median(r["p95"] for r in during)
-        print(f"\nThe floor (1 connection) while {options.connections} connections load the "
-              f"dashboard: p95 {during_p95 / 1000:.1f} ms against {quiet_p95 / 1000:.1f} ms "
-              f"quiet: {during_p95 / quiet_p95:.1f}x (errors "
-              f"{sum(r['socket_errors'] + r['status_errors'] for r in quiet + during)})")
+        print(f"\nThe floor with 1 connection: p95 {quiet_p95 / 1000:.1f} ms quiet (errors "
+              f"{sum(r['socket_errors'] + r['status_errors'] for r in quiet)})")
+        for label, runs in (("the dashboard", during), ("the floor itself", during_floor)):
+            p95 = statistics.median(r["p95"] for r in runs)
+            print(f"  while {options.connections} connections load {label}: p95 "
+                  f"{p95 / 1000:.1f} ms, {p95 / quiet_p95:.1f}x quiet (errors "
+                  f"{sum(r['socket_errors'] + r['status_errors'] for r in runs)})")
     finally:
         os.killpg(server_process.pid, signal.SIGTERM)
         server_process.wait(timeout=30)
