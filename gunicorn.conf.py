@@ -42,14 +42,18 @@ errorlog = "-"
 def when_ready(server):
     """In the master, once the app is loaded and before the first worker is forked: build
     what every worker would otherwise build on its first requests (the URL resolver, the
-    translation catalogues), so that it is shared by the forks and frozen with the rest."""
+    translation catalogues, the release fingerprint), so that it is shared by the forks and
+    frozen with the rest."""
     from django.conf import settings
     from django.urls import get_resolver
     from django.utils import translation
 
+    from cpc.release import release
+
     for code, _name in settings.LANGUAGES:
         with translation.override(code):  # loads the catalogue
             get_resolver().reverse_dict  # noqa: B018 (imports and indexes every URLconf)
+    release()  # the release fingerprint of cached content: the sources are read once
 
 
 def pre_fork(server, worker):

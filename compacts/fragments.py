@@ -1,11 +1,12 @@
 """Page content and API answers cached per reader scope until the records change.
 
 A fragment is stored under its name and parts, the records version (``compacts.versioning``:
-it grows after every committed write to the records), the reader's scope
-(``scoping.scope_key``: roles and countries, so two readers share an entry only when they
-may see and do the same things), the language and today's date (statuses fall due by the
-calendar); entries also expire after an hour. So a page never shows content older than the
-records, and what one reader may see never reaches another.
+it grows after every committed write to the records) and the release (``cpc.release``), the
+reader's scope (``scoping.scope_key``: roles and countries, so two readers share an entry
+only when they may see and do the same things), the language and today's date (statuses fall
+due by the calendar); entries also expire after an hour. So a page never shows content older
+than the records or computed by another release, and what one reader may see never reaches
+another.
 
 What differs per person stays outside the fragment (the header, messages) or is put in
 after it is read: a form's CSRF token is rendered as a placeholder and replaced with the
@@ -25,7 +26,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from . import scoping
-from .versioning import change_pending, records_version
+from .versioning import change_pending, content_version
 
 TIMEOUT_SECONDS = 3600
 CSRF_PLACEHOLDER = "cpc-csrf-placeholder-4f1d9c"
@@ -35,7 +36,7 @@ def fragment_key(request, name: str, parts: tuple = ()) -> str:
     """The cache key of fragment ``name`` for this request's reader. ``parts``: everything
     else the content depends on (the record's id, query parameters...)."""
     raw = "|".join(map(str, (
-        name, records_version(), scoping.scope_key(request.user), get_language(),
+        name, content_version(), scoping.scope_key(request.user), get_language(),
         timezone.localdate().isoformat(), *parts)))
     return f"fragment:{name}:{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
 

@@ -14,6 +14,8 @@ from contextvars import ContextVar
 from django.db import connection, transaction
 from django.db.models import F
 
+from cpc.release import release
+
 from .models import RecordsVersion
 
 VERSIONED_APPS = frozenset({"compacts", "indicators", "dialogues", "contributions",
@@ -42,6 +44,13 @@ def records_version() -> int:
     if memo is not None:
         memo["number"] = number
     return number
+
+
+def content_version() -> str:
+    """What content cached from the records is computed from: this release's code and
+    templates (``cpc.release``) and the records version. Cache keys name it, never the
+    records version alone."""
+    return f"{release()}.{records_version()}"
 
 
 class RequestVersionMiddleware:

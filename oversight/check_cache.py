@@ -4,16 +4,17 @@
 remembers its answers. A verdict is stored under the current records version
 (``compacts.versioning``), which grows after each committed write to the records: a write
 makes every cached verdict unreachable, so a page never shows a verdict older than the
-records. "Today" is part of the key (plans fall overdue, dialogues fall due), and entries
-also expire after an hour. With the cache unreachable (``cpc.cache.FailOpenRedisCache``)
-every verdict is simply computed.
+records. The release is in the key too (``cpc.release``): a deploy that changes a rule is
+never answered with the previous rule's verdicts. "Today" is part of the key (plans fall
+overdue, dialogues fall due), and entries also expire after an hour. With the cache
+unreachable (``cpc.cache.FailOpenRedisCache``) every verdict is simply computed.
 """
 
 import datetime as dt
 
 from django.core.cache import cache
 
-from compacts.versioning import change_pending, records_version
+from compacts.versioning import change_pending, content_version
 
 from .compliance import Check, compliance_for_compacts
 
@@ -25,7 +26,7 @@ def cached_compliance_for_compacts(compacts, *, fiscal_year: int,
     compacts = list(compacts)
     if change_pending():  # a write of this transaction is not in the version yet
         return compliance_for_compacts(compacts, fiscal_year=fiscal_year, today=today)
-    version = records_version()
+    version = content_version()
     keys = {c.pk: f"checks:{version}:{fiscal_year}:{today.isoformat()}:{c.pk}"
             for c in compacts}
     found = cache.get_many(list(keys.values()))

@@ -23,7 +23,7 @@ from django.views.generic import TemplateView
 from compacts import fragments, scoping
 from compacts.models import Compact
 from compacts.selectors import compact_detail, fiscal_year_choices
-from compacts.versioning import change_pending, records_version
+from compacts.versioning import change_pending, content_version
 from compacts.views import RoleRequiredMixin
 from contributions.selectors import overdue_plan_list
 from cpc.api.history import history_entries
@@ -175,7 +175,7 @@ def checks_table(rows: CheckRows, *, request) -> str:
                                           request))
     ids = ",".join(str(compact.pk) for compact in rows.compacts)
     digest = hashlib.sha256(ids.encode()).hexdigest()[:32]
-    key = (f"dashboard-table:{records_version()}:{get_language()}:{rows.fiscal_year}:"
+    key = (f"dashboard-table:{content_version()}:{get_language()}:{rows.fiscal_year}:"
            f"{rows.today.isoformat()}:{digest}")
     table = cache.get(key)
     if table is None:

@@ -25,6 +25,20 @@ SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
+# The project's own apps (cpc.release fingerprints their code).
+PROJECT_APPS = [
+    "compacts",
+    "indicators",
+    "dialogues",
+    "contributions",
+    "publishing",
+    "oversight",
+    "reports",
+    "notifications",
+    "search",
+    "audit",
+    "workspace",
+]
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -44,17 +58,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
-    "compacts",
-    "indicators",
-    "dialogues",
-    "contributions",
-    "publishing",
-    "oversight",
-    "reports",
-    "notifications",
-    "search",
-    "audit",
-    "workspace",
+    *PROJECT_APPS,
 ]
 
 MIDDLEWARE = [

@@ -149,3 +149,24 @@ def test_a_write_in_the_request_forgets_the_version_read_before_it(ghana_compact
 
     RequestVersionMiddleware(view)(object())
     assert seen[1] == seen[0] + 1
+
+
+def test_another_release_never_reads_this_ones_content(staff_user, monkeypatch):
+    """Content rendered by one release (its templates) is not served by the next."""
+    from django.test import RequestFactory
+
+    from compacts import fragments, versioning
+
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    request = RequestFactory().get("/")
+    request.user = staff_user
+    monkeypatch.setattr(versioning, "release", lambda: "release-one")
+    assert fragments.cached(request, "page", (), compute) == 1
+    assert fragments.cached(request, "page", (), compute) == 1  # from the cache
+    monkeypatch.setattr(versioning, "release", lambda: "release-two")
+    assert fragments.cached(request, "page", (), compute) == 2

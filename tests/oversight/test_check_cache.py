@@ -156,3 +156,19 @@ def test_a_migration_writing_records_bumps_once_migrate_has_finished(ghana_compa
     version = records_version()
     call_command("migrate", "compacts", verbosity=0)
     assert records_version() == version + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_another_release_computes_afresh(ghana_compact, monkeypatch):
+    """After a deploy that changes a rule, the previous release's verdicts are never read."""
+    from compacts import versioning
+
+    monkeypatch.setattr(versioning, "release", lambda: "release-one")
+    check_5(ghana_compact)
+    with CaptureQueriesContext(connection) as queries:
+        check_5(ghana_compact)
+    assert len(queries) == 1  # the same release reads its own entry
+    monkeypatch.setattr(versioning, "release", lambda: "release-two")
+    with CaptureQueriesContext(connection) as queries:
+        check_5(ghana_compact)
+    assert len(queries) > 1
