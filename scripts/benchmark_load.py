@@ -17,7 +17,8 @@ each run preceded by a run on the floor (the anonymous login page), ``--rounds``
 prints requests/s, p50/p95/p99 and errors per endpoint, and each endpoint's p95 divided by
 the p95 of the floor runs made beside it in the same run. Last, the floor measured by one
 connection: quiet, while 8 connections load the dashboard, and while 8 connections load
-the floor itself (what any load that fills the machine costs), ``--rounds`` times each.
+the floor itself (what any load that fills the machine costs), ``--rounds`` times each; and
+the floor's run that starts as the dashboard's ends (what a slow page leaves queued).
 Needs ``wrk`` (Debian: apt-get install wrk).
 """
 
@@ -268,6 +269,14 @@ def main() -> None:
             print(f"  while {options.connections} connections load {label}: p95 "
                   f"{p95 / 1000:.1f} ms, {p95 / quiet_p95:.1f}x quiet (errors "
                   f"{sum(r['socket_errors'] + r['status_errors'] for r in runs)})")
+        # What a slow page leaves behind (requests still queued when its run ends): the floor
+        # run that starts as the dashboard's ends, against every floor run.
+        paths = [path for path, _ in endpoints]
+        after = statistics.median(r["p95"] for r in floors_beside[paths[paths.index("/") + 1]])
+        every = statistics.median(r["p95"] for r in results[FLOOR])
+        print(f"The floor ({options.connections} connections) right after the dashboard's run: "
+              f"p95 {after / 1000:.1f} ms against {every / 1000:.1f} ms for every floor run: "
+              f"{after / every:.1f}x")
     finally:
         os.killpg(server_process.pid, signal.SIGTERM)
         server_process.wait(timeout=30)
