@@ -158,12 +158,17 @@ def celery_worker_process(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _remove_test_broker_folder():
-    """The test run's own broker folder (see cpc/settings/test.py) goes when the run ends."""
+def _remove_test_broker_folder(request):
+    """The test process's own broker folder (see cpc/settings/test.py) goes when the run
+    ends, and its worker's log too unless a test failed."""
     yield
     import shutil
 
     from django.conf import settings
 
+    from tests.worker import WorkerProcess
+
     if not getattr(settings, "REDIS_URL", ""):
         shutil.rmtree(settings.CELERY_BROKER_DIR, ignore_errors=True)
+    if not request.session.testsfailed:
+        WorkerProcess().log_path.unlink(missing_ok=True)

@@ -24,7 +24,7 @@ def test_database_url() -> str:
 
 class WorkerProcess:
     def __init__(self):
-        self.log_path = ROOT / "var" / "test-worker.log"
+        self.log_path = ROOT / "var" / f"test-worker-{os.getpid()}.log"
         # The worker's mail goes to files here (its settings' file backend).
         self.mail_dir = ROOT / "var" / f"test-mail-{os.getpid()}"
         self.process = None

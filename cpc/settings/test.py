@@ -2,19 +2,35 @@
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 os.environ.setdefault(
     "DJANGO_SECRET_KEY", "test-key-not-for-production-use-0123456789abcdefghijklmnop"
 )
-# One broker folder per test run (the worker subprocess inherits it), so runs side by side
-# never take each other's jobs.
-os.environ.setdefault(
-    "CELERY_BROKER_DIR",
-    str(Path(__file__).resolve().parents[2] / "var" / f"test-broker-{os.getpid()}"),
-)
+# One broker per test process: a broker folder of its own, and under pytest-xdist a Redis
+# database of its own (the one given, then the ones below it), so that test runs and the
+# parallel processes of one run never take each other's jobs (a Celery worker taking another
+# process's job would run it against the wrong test database). The first import in a test
+# process sets them; a worker subprocess started by a test inherits them with the marker and
+# changes nothing. pytest-xdist's main process imports these settings too, before its
+# workers start: each worker replaces what it inherited from there.
+_test_process = os.environ.get("PYTEST_XDIST_WORKER") or "main"
+if os.environ.get("CPC_TEST_SETTINGS_PROCESS") != _test_process:
+    os.environ["CPC_TEST_SETTINGS_PROCESS"] = _test_process
+    _broker_dir = str(Path(__file__).resolve().parents[2] / "var" / f"test-broker-{os.getpid()}")
+    if _test_process == "main":
+        os.environ.setdefault("CELERY_BROKER_DIR", _broker_dir)
+    else:
+        os.environ["CELERY_BROKER_DIR"] = _broker_dir
+        if os.environ.get("REDIS_URL"):
+            _url = urlsplit(os.environ["REDIS_URL"])
+            _base = int(_url.path.strip("/") or 0)
+            _offset = int(_test_process.removeprefix("gw") or 0)
+            _database = _base - _offset if _base >= _offset else _base + _offset
+            os.environ["REDIS_URL"] = urlunsplit(_url._replace(path=f"/{_database}"))
 
-from .base import *  # noqa: F403
-from .base import DATABASES, VAR_DIR
+from .base import *  # noqa: E402, F403
+from .base import DATABASES, VAR_DIR  # noqa: E402
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
