@@ -19,6 +19,9 @@ the p95 of the floor runs made beside it in the same run. Last, the floor measur
 connection: quiet, while 8 connections load the dashboard, and while 8 connections load
 the floor itself (what any load that fills the machine costs), ``--rounds`` times each; and
 the floor's run that starts as the dashboard's ends (what a slow page leaves queued).
+As the Compose proxy (deploy/nginx.conf) routes them, requests without a sign-in (the floor,
+``/healthz``) go to a gunicorn pool of their own, one process on ``--port`` + 1;
+``--no-public-pool`` serves every request from one pool.
 Needs ``wrk`` (Debian: apt-get install wrk).
 """
 
@@ -147,13 +150,15 @@ def wrk(port, path, cookie, duration, connections, script) -> dict:
     return wrk_figures(out)
 
 
-def floor_during(port, path, cookie, duration, connections, script) -> tuple[dict, dict]:
-    """The floor measured by one connection while ``connections`` load ``path``: how much a
-    busy page slows the rest of the site. Returns (the floor's figures, the page's)."""
+def floor_during(port, floor_port, path, cookie, duration, connections,
+                 script) -> tuple[dict, dict]:
+    """The floor (on ``floor_port``) measured by one connection while ``connections`` load
+    ``path`` (on ``port``): how much a busy page slows the rest of the site. Returns (the
+    floor's figures, the page's)."""
     page = subprocess.Popen(wrk_command(port, path, cookie, duration, connections, script),
                             stdout=subprocess.PIPE, text=True)
     time.sleep(0.3)  # the page's load is under way before the floor is measured
-    floor = wrk(port, "/accounts/login/", None, max(1, duration - 1), 1, script)
+    floor = wrk(floor_port, "/accounts/login/", None, max(1, duration - 1), 1, script)
     out, _ = page.communicate()
     if page.returncode != 0:
         sys.exit(f"wrk on {path} failed")
@@ -176,6 +181,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--public-pool", action=argparse.BooleanOptionalAction, default=True,
+                        help="serve requests without a sign-in (the floor, /healthz) from a "
+                        "gunicorn pool of their own on --port + 1, as the Compose proxy does")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/15",
                         help="the shared cache, emptied first ('' for per-process memory)")
     options = parser.parse_args()
@@ -225,12 +233,25 @@ def main() -> None:
     script = work / "report.lua"
     script.write_text(WRK_SCRIPT)
     log = open(work / "gunicorn.log", "w")  # noqa: SIM115 (closed at the end)
-    server_process = subprocess.Popen(
+    servers = [subprocess.Popen(
         [str(GUNICORN), "cpc.wsgi:application", "-c", "gunicorn.conf.py",
          "--bind", f"127.0.0.1:{options.port}"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)]
+    # Where requests without a sign-in go: the same pool, or (as deploy/nginx.conf routes
+    # them) a pool of one process of their own.
+    public = options.port
+    if options.public_pool:
+        public = options.port + 1
+        servers.append(subprocess.Popen(
+            [str(GUNICORN), "cpc.wsgi:application", "-c", "gunicorn.conf.py",
+             "--bind", f"127.0.0.1:{public}"],
+            cwd=ROOT, env=env | {"GUNICORN_WORKERS": "1"}, stdout=log,
+            stderr=subprocess.STDOUT, start_new_session=True))
+    print(f"Pools: signed-in requests on :{options.port}, the others on :{public} (1 process)"
+          if options.public_pool else "Pools: one for every request", flush=True)
     try:
-        wait_until_up(options.port, server_process)
+        wait_until_up(options.port, servers[0])
+        wait_until_up(public, servers[-1])
         cookie = sign_in(options.port, "tip.staff", password)
         for path, signed_in in endpoints:
             response, body = request(options.port, "GET", path,
@@ -238,6 +259,8 @@ def main() -> None:
             print(f"  {path}: HTTP {response.status}, {len(body):,} bytes", flush=True)
             if response.status != 200:
                 sys.exit(f"{path} answered {response.status}; see {work / 'gunicorn.log'}")
+        # Every page beside the floor in the same pool (the floor: the site's chrome in the
+        # same processes as the pages).
         results = {FLOOR: []} | {path: [] for path, _ in endpoints}
         floors_beside = {path: [] for path, _ in endpoints}
         for round_number in range(options.rounds):
@@ -251,35 +274,45 @@ def main() -> None:
                                          options.duration, options.connections, script))
         # The floor with one connection: quiet, while 8 connections load the dashboard, and
         # while 8 connections load the floor itself (what any load that fills the machine
-        # costs, whatever the page), alternately.
-        quiet, during, during_floor = [], [], []
+        # costs, whatever the page), alternately; in the signed-in pool (what a signed-in
+        # reader's cheap page suffers) and in the public pool (where the proxy sends it).
+        pools = {"the signed-in pool": options.port}
+        if options.public_pool:
+            pools["the public pool"] = public
+        floor_runs = {name: ([], [], []) for name in pools}
         for _ in range(options.rounds):
-            quiet.append(wrk(options.port, "/accounts/login/", None, options.duration, 1,
-                             script))
-            during.append(floor_during(options.port, "/", cookie, options.duration,
-                                       options.connections, script)[0])
-            during_floor.append(floor_during(options.port, "/accounts/login/", None,
-                                             options.duration, options.connections, script)[0])
+            for name, port in pools.items():
+                quiet, during, during_floor = floor_runs[name]
+                quiet.append(wrk(port, "/accounts/login/", None, options.duration, 1, script))
+                during.append(floor_during(options.port, port, "/", cookie, options.duration,
+                                           options.connections, script)[0])
+                during_floor.append(floor_during(port, port, "/accounts/login/", None,
+                                                 options.duration, options.connections,
+                                                 script)[0])
         report(results, floors_beside, options)
-        quiet_p95 = statistics.median(r["p95"] for r in quiet)
-        print(f"\nThe floor with 1 connection: p95 {quiet_p95 / 1000:.1f} ms quiet (errors "
-              f"{sum(r['socket_errors'] + r['status_errors'] for r in quiet)})")
-        for label, runs in (("the dashboard", during), ("the floor itself", during_floor)):
-            p95 = statistics.median(r["p95"] for r in runs)
-            print(f"  while {options.connections} connections load {label}: p95 "
-                  f"{p95 / 1000:.1f} ms, {p95 / quiet_p95:.1f}x quiet (errors "
-                  f"{sum(r['socket_errors'] + r['status_errors'] for r in runs)})")
+        for name, (quiet, during, during_floor) in floor_runs.items():
+            quiet_p95 = statistics.median(r["p95"] for r in quiet)
+            print(f"\nThe floor with 1 connection in {name}: p95 {quiet_p95 / 1000:.1f} ms "
+                  f"quiet (errors {sum(r['socket_errors'] + r['status_errors'] for r in quiet)})")
+            for label, runs in (("the dashboard", during),
+                                (f"the floor itself in {name}", during_floor)):
+                p95 = statistics.median(r["p95"] for r in runs)
+                each = ", ".join(f"{r['p95'] / quiet_p95:.1f}" for r in runs)
+                print(f"  while {options.connections} connections load {label}: p95 "
+                      f"{p95 / 1000:.1f} ms, {p95 / quiet_p95:.1f}x quiet (rounds: {each}; errors "
+                      f"{sum(r['socket_errors'] + r['status_errors'] for r in runs)})")
         # What a slow page leaves behind (requests still queued when its run ends): the floor
         # run that starts as the dashboard's ends, against every floor run.
         paths = [path for path, _ in endpoints]
         after = statistics.median(r["p95"] for r in floors_beside[paths[paths.index("/") + 1]])
         every = statistics.median(r["p95"] for r in results[FLOOR])
-        print(f"The floor ({options.connections} connections) right after the dashboard's run: "
-              f"p95 {after / 1000:.1f} ms against {every / 1000:.1f} ms for every floor run: "
-              f"{after / every:.1f}x")
+        print(f"\nThe floor ({options.connections} connections) right after the dashboard's "
+              f"run: p95 {after / 1000:.1f} ms against {every / 1000:.1f} ms for every floor "
+              f"run: {after / every:.1f}x")
     finally:
-        os.killpg(server_process.pid, signal.SIGTERM)
-        server_process.wait(timeout=30)
+        for server_process in servers:
+            os.killpg(server_process.pid, signal.SIGTERM)
+            server_process.wait(timeout=30)
         log.close()
         shutil.rmtree(work, ignore_errors=True)
 
@@ -291,7 +324,7 @@ def report(results, floors_beside, options) -> None:
     print(f"\n{options.compacts} generated compacts (plus the demo's), wrk "
           f"{options.connections} connections, {options.rounds} x {options.duration} s per "
           f"endpoint, each beside a floor run; cache: "
-          f"{options.redis_url or 'per-process memory'}\n")
+          f"{options.redis_url or 'per-process memory'}; the floor in the pages' pool\n")
     # Beside: against the floor runs just before the endpoint's; all: against every floor
     # run of the benchmark (steadier when other work shares the machine).
     floor_p95 = median(results[FLOOR], "p95")

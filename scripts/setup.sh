@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything CPC Oversight needs on a Debian or Ubuntu machine, once:
 #   the system libraries WeasyPrint renders PDFs with, Python's venv module, fonts,
-#   (for the tests) Debian's Chromium, poppler-utils and postgresql-client, then the
-#   virtualenv in .venv.
+#   (for the tests) Debian's Chromium, poppler-utils, postgresql-client and an unpacked
+#   nginx, then the virtualenv in .venv.
 # Sourced by scripts/run and scripts/test with SETUP_MODE=run or SETUP_MODE=test.
 # Each step is skipped when already done, so a second run starts in seconds.
 set -euo pipefail
@@ -87,7 +87,25 @@ install_test_node_packages() {
   echo "$want" > "$stamp_file"
 }
 
+# Debian's nginx binary, unpacked into .venv/nginx (no service is installed or started):
+# tests/test_proxy_routing.py runs the Compose proxy's deploy/nginx.conf with it.
+install_test_nginx() {
+  [ "$SETUP_MODE" = test ] || return 0
+  [ -x "$VENV/nginx/usr/sbin/nginx" ] && return 0
+  command -v apt-get >/dev/null 2>&1 || { log "Not a Debian/Ubuntu machine: put nginx on PATH"; return 0; }
+  log "Unpacking Debian's nginx into .venv/nginx (for the proxy's test)"
+  local tmp
+  tmp="$(mktemp -d)"
+  if ! (cd "$tmp" && apt-get download -qq nginx >/dev/null 2>&1); then
+    as_root apt-get update -qq
+    (cd "$tmp" && apt-get download -qq nginx >/dev/null)
+  fi
+  dpkg-deb -x "$tmp"/nginx_*.deb "$VENV/nginx"
+  rm -rf "$tmp"
+}
+
 install_system_packages
 install_python_packages
 install_test_node_packages
+install_test_nginx
 export PATH="$VENV/bin:$PATH"

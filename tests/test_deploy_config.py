@@ -28,7 +28,7 @@ def test_compose_runs_replicas_that_share_only_the_database_broker_and_bucket():
     replicas = {name: services[name].get("deploy", {}).get("replicas", 1)
                 for name in ("web", "worker", "beat")}
     assert replicas == {"web": 2, "worker": 2, "beat": 1}
-    for name in ("web", "worker", "beat", "migrate"):
+    for name in ("web", "web-public", "worker", "beat", "migrate"):
         environment = services[name]["environment"]
         assert environment["PRIVATE_STORAGE_URL"].startswith("s3://"), name
         assert environment["AWS_S3_ENDPOINT_URL"] == "http://minio:9000", name
@@ -38,7 +38,12 @@ def test_compose_runs_replicas_that_share_only_the_database_broker_and_bucket():
     published = {name for name, service in services.items() if service.get("ports")}
     assert published == {"proxy"}
     nginx = (COMPOSE.parent / "deploy" / "nginx.conf").read_text()
-    assert "server web:8000" in nginx
+    assert "server web:8000" in nginx and "server web-public:8000" in nginx
+    # The pool for requests without a sign-in: one process, checked like the others, and
+    # the proxy waits for it.
+    assert services["web-public"]["environment"]["GUNICORN_WORKERS"] == "1"
+    assert "/healthz" in str(services["web-public"]["healthcheck"]["test"])
+    assert services["proxy"]["depends_on"]["web-public"]["condition"] == "service_healthy"
     # Migrations run once, before the replicas start.
     assert services["web"]["depends_on"]["migrate"]["condition"] == (
         "service_completed_successfully")
