@@ -50,6 +50,40 @@ class Pool:
         self.server.server_close()
 
 
+def start_nginx(nginx, folder: Path, web_port: int, public_port: int):
+    """nginx with deploy/nginx.conf, the pools' names replaced by the stand-ins' addresses,
+    on a free port: (the process, the port), or (None, None) if it could not listen."""
+    port = free_port()
+    site = (CONFIG.read_text()
+            .replace("web-public:8000", f"127.0.0.1:{public_port}")
+            .replace("web:8000", f"127.0.0.1:{web_port}")
+            .replace("listen 8000;", f"listen 127.0.0.1:{port};"))
+    temp = "\n".join(f"    {kind}_temp_path {folder / kind};"
+                     for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    (folder / "nginx.conf").write_text(
+        ("user root;\n" if os.geteuid() == 0 else "")
+        + f"daemon off;\nworker_processes 1;\npid {folder / 'nginx.pid'};\n"
+        f"error_log {folder / 'error.log'};\nevents {{}}\n"
+        f"http {{\n    access_log off;\n{temp}\n{site}\n}}\n")
+    process = subprocess.Popen(
+        [str(nginx), "-p", str(folder), "-c", str(folder / "nginx.conf"),
+         "-e", str(folder / "error.log")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            if "Address already in use" in (folder / "error.log").read_text():
+                return None, None
+            pytest.fail(f"nginx exited:\n{(folder / 'error.log').read_text()}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return process, port
+        except OSError:
+            time.sleep(0.05)
+    process.kill()
+    pytest.fail(f"nginx did not listen within 10 s:\n{(folder / 'error.log').read_text()}")
+
+
 @pytest.fixture
 def proxy(tmp_path):
     # scripts/setup.sh unpacks Debian's nginx into the virtualenv.
@@ -59,32 +93,13 @@ def proxy(tmp_path):
     if not Path(nginx).exists():
         pytest.fail("nginx is missing: scripts/test unpacks Debian's nginx into .venv/nginx.")
     web, public = Pool("web"), Pool("public")
-    port = free_port()
-    site = (CONFIG.read_text()
-            .replace("web-public:8000", f"127.0.0.1:{public.port}")
-            .replace("web:8000", f"127.0.0.1:{web.port}")
-            .replace("listen 8000;", f"listen 127.0.0.1:{port};"))
-    temp = "\n".join(f"    {kind}_temp_path {tmp_path / kind};"
-                     for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-    (tmp_path / "nginx.conf").write_text(
-        ("user root;\n" if os.geteuid() == 0 else "")
-        + f"daemon off;\nworker_processes 1;\npid {tmp_path / 'nginx.pid'};\n"
-        f"error_log {tmp_path / 'error.log'};\nevents {{}}\n"
-        f"http {{\n    access_log off;\n{temp}\n{site}\n}}\n")
-    process = subprocess.Popen(
-        [str(nginx), "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"),
-         "-e", str(tmp_path / "error.log")],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"nginx exited: {process.stdout.read().decode()}"
-                        f"{(tmp_path / 'error.log').read_text()}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+    # A free port can be taken between choosing it and nginx binding it: then another.
+    for _attempt in range(3):
+        process, port = start_nginx(nginx, tmp_path, web.port, public.port)
+        if process:
             break
-        except OSError:
-            time.sleep(0.05)
+    else:
+        pytest.fail(f"nginx did not start:\n{(tmp_path / 'error.log').read_text()}")
     yield port, public
     process.terminate()
     process.wait(timeout=10)

@@ -58,5 +58,16 @@ def test_parallel_test_processes_take_brokers_of_their_own():
     local = _test_settings_broker({"PYTEST_XDIST_WORKER": "gw1"})
     assert local[0] == "filesystem://"
     assert local[1].startswith(str(ROOT / "var" / "test-broker-"))
+    # Within Redis's 16 databases, wherever the URL names its database.
     assert _test_settings_broker({"REDIS_URL": "redis://127.0.0.1:6379/0",
-                                  "PYTEST_XDIST_WORKER": "gw1"})[0] == "redis://127.0.0.1:6379/1"
+                                  "PYTEST_XDIST_WORKER": "gw1"})[0] == "redis://127.0.0.1:6379/15"
+    assert _test_settings_broker({"REDIS_URL": "redis+socket:///run/redis.sock?db=2",
+                                  "PYTEST_XDIST_WORKER": "gw3"})[0] == (
+        "redis+socket:///run/redis.sock?db=15")
+
+
+def test_more_test_processes_than_redis_databases_are_refused():
+    with pytest.raises(subprocess.CalledProcessError) as refused:
+        _test_settings_broker({"REDIS_URL": "redis://127.0.0.1:6379/15",
+                               "PYTEST_XDIST_WORKER": "gw16"})
+    assert "run at most 16 test processes" in refused.value.stderr

@@ -2,18 +2,39 @@
 
 import os
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 os.environ.setdefault(
     "DJANGO_SECRET_KEY", "test-key-not-for-production-use-0123456789abcdefghijklmnop"
 )
+
+
+def _redis_database_of_process(url: str, offset: int) -> str:
+    """``url`` moved ``offset`` databases down (wrapping within Redis's 16), whether it names
+    its database in the path (``redis://host:6379/15``) or the query (``unix:///sock?db=2``)."""
+    if offset >= 16:
+        raise RuntimeError(
+            f"Test process {offset + 1} would share a Redis database with another: Redis has "
+            "16; run at most 16 test processes (scripts/test -n 16).")
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query))
+    if "db" in query or parts.scheme not in ("redis", "rediss"):
+        query["db"] = str((int(query.get("db", 0)) - offset) % 16)
+        moved = urlunsplit(parts._replace(query=urlencode(query)))
+        # urlunsplit drops the "//" of an empty host (unix:///run/redis.sock).
+        return moved if "://" in moved else moved.replace(":", "://", 1)
+    database = (int(parts.path.strip("/") or 0) - offset) % 16
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
 # One broker per test process: a broker folder of its own, and under pytest-xdist a Redis
-# database of its own (the one given, then the ones below it), so that test runs and the
-# parallel processes of one run never take each other's jobs (a Celery worker taking another
+# database of its own (the one given, then the ones below it), so that the parallel
+# processes of one run never take each other's jobs (a Celery worker taking another
 # process's job would run it against the wrong test database). The first import in a test
 # process sets them; a worker subprocess started by a test inherits them with the marker and
 # changes nothing. pytest-xdist's main process imports these settings too, before its
-# workers start: each worker replaces what it inherited from there.
+# workers start: each worker replaces what it inherited from there. Two runs side by side
+# need REDIS_URLs of their own.
 _test_process = os.environ.get("PYTEST_XDIST_WORKER") or "main"
 if os.environ.get("CPC_TEST_SETTINGS_PROCESS") != _test_process:
     os.environ["CPC_TEST_SETTINGS_PROCESS"] = _test_process
@@ -23,11 +44,8 @@ if os.environ.get("CPC_TEST_SETTINGS_PROCESS") != _test_process:
     else:
         os.environ["CELERY_BROKER_DIR"] = _broker_dir
         if os.environ.get("REDIS_URL"):
-            _url = urlsplit(os.environ["REDIS_URL"])
-            _base = int(_url.path.strip("/") or 0)
-            _offset = int(_test_process.removeprefix("gw") or 0)
-            _database = _base - _offset if _base >= _offset else _base + _offset
-            os.environ["REDIS_URL"] = urlunsplit(_url._replace(path=f"/{_database}"))
+            os.environ["REDIS_URL"] = _redis_database_of_process(
+                os.environ["REDIS_URL"], int(_test_process.removeprefix("gw") or 0))
 
 from .base import *  # noqa: E402, F403
 from .base import DATABASES, VAR_DIR  # noqa: E402

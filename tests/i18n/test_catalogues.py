@@ -80,19 +80,25 @@ def makemessages_ignores() -> list[str]:
 
 
 @pytest.mark.skipif(shutil.which("xgettext") is None, reason="GNU gettext is not installed")
-def test_makemessages_finds_no_string_the_catalogues_lack(tmp_path, monkeypatch):
-    # makemessages writes into the locale folder beside the files it reads (a copy elsewhere
-    # is never used): it runs on the committed catalogues, which are put back afterwards.
+def test_makemessages_finds_no_string_the_catalogues_lack(tmp_path, monkeypatch, settings):
+    # makemessages writes into the locale folder it finds (LOCALE_PATHS): it runs on a copy
+    # of the project's files (what git tracks), so that the committed catalogues, which
+    # other test processes read meanwhile, are never touched.
     committed = {language: {e.msgid for e in catalogue(language)} for language in TRANSLATED}
-    shutil.copytree(LOCALE, tmp_path / "committed")
-    monkeypatch.chdir(ROOT)
-    try:
-        call_command("makemessages", locale=TRANSLATED, ignore_patterns=makemessages_ignores(),
-                     no_obsolete=True, no_location=True, verbosity=0)
-        found = {language: {e.msgid for e in catalogue(language)} for language in TRANSLATED}
-    finally:
-        shutil.rmtree(LOCALE)
-        shutil.copytree(tmp_path / "committed", LOCALE)
+    tree = tmp_path / "tree"
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others",
+                             "--exclude-standard"], cwd=ROOT, capture_output=True,
+                            check=True).stdout.decode().split("\0")
+    for name in filter(None, listed):
+        if (ROOT / name).is_file():
+            (tree / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, tree / name)
+    settings.LOCALE_PATHS = [str(tree / "locale")]
+    monkeypatch.chdir(tree)
+    call_command("makemessages", locale=TRANSLATED, ignore_patterns=makemessages_ignores(),
+                 no_obsolete=True, no_location=True, verbosity=0)
+    found = {language: {e.msgid for e in catalogue(language, tree / "locale")}
+             for language in TRANSLATED}
     for language in TRANSLATED:
         new = sorted(found[language] - committed[language])
         assert new == [], (
