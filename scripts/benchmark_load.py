@@ -233,20 +233,21 @@ def main() -> None:
     script = work / "report.lua"
     script.write_text(WRK_SCRIPT)
     log = open(work / "gunicorn.log", "w")  # noqa: SIM115 (closed at the end)
-    servers = [subprocess.Popen(
-        [str(GUNICORN), "cpc.wsgi:application", "-c", "gunicorn.conf.py",
-         "--bind", f"127.0.0.1:{options.port}"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)]
+
+    def gunicorn(port, environment):
+        return subprocess.Popen(
+            [str(GUNICORN), "cpc.wsgi:application", "-c", "gunicorn.conf.py",
+             "--bind", f"127.0.0.1:{port}"],
+            cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True)
+
+    servers = [gunicorn(options.port, env)]
     # Where requests without a sign-in go: the same pool, or (as deploy/nginx.conf routes
     # them) a pool of one process of their own.
     public = options.port
     if options.public_pool:
         public = options.port + 1
-        servers.append(subprocess.Popen(
-            [str(GUNICORN), "cpc.wsgi:application", "-c", "gunicorn.conf.py",
-             "--bind", f"127.0.0.1:{public}"],
-            cwd=ROOT, env=env | {"GUNICORN_WORKERS": "1"}, stdout=log,
-            stderr=subprocess.STDOUT, start_new_session=True))
+        servers.append(gunicorn(public, env | {"GUNICORN_WORKERS": "1"}))
     print(f"Pools: signed-in requests on :{options.port}, the others on :{public} (1 process)"
           if options.public_pool else "Pools: one for every request", flush=True)
     try:

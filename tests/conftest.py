@@ -166,9 +166,9 @@ def _remove_test_broker_folder(request):
 
     from django.conf import settings
 
-    from tests.worker import WorkerProcess
+    from tests.worker import worker_log_path
 
     if not getattr(settings, "REDIS_URL", ""):
         shutil.rmtree(settings.CELERY_BROKER_DIR, ignore_errors=True)
     if not request.session.testsfailed:
-        WorkerProcess().log_path.unlink(missing_ok=True)
+        worker_log_path().unlink(missing_ok=True)

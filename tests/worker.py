@@ -22,9 +22,14 @@ def test_database_url() -> str:
     return f"postgres://{user}{password}@{host}{port}/{settings['NAME']}"
 
 
+def worker_log_path() -> Path:
+    """The log of the worker this test process starts."""
+    return ROOT / "var" / f"test-worker-{os.getpid()}.log"
+
+
 class WorkerProcess:
     def __init__(self):
-        self.log_path = ROOT / "var" / f"test-worker-{os.getpid()}.log"
+        self.log_path = worker_log_path()
         # The worker's mail goes to files here (its settings' file backend).
         self.mail_dir = ROOT / "var" / f"test-mail-{os.getpid()}"
         self.process = None
