@@ -8,6 +8,13 @@ from compacts.roles import AUDITOR, EMBASSY_OFFICER, TIP_STAFF
 from tests.compacts.factories import CompactFactory, PartnerCountryFactory, UserFactory
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``slowest`` run first: in a parallel run (pytest-xdist hands tests out in
+    this order) a test of several minutes started last would leave the other processes idle
+    while it runs."""
+    items.sort(key=lambda item: item.get_closest_marker("slowest") is None)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Every test starts with an empty cache: content cached under the records version

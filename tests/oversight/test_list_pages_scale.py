@@ -1,6 +1,9 @@
-"""Every list page does the same work whatever the size of the portfolio: the same number of
-queries and about the same number of bytes for a page of rows at 5 and at 60 generated
-compacts (pages made small so that both sizes fill them)."""
+"""The dashboard and every list page do the same work whatever the size of the portfolio:
+the same number of queries and about the same number of bytes for a full page of rows at 30
+and at 300 generated compacts (pages made small so that 30 compacts already fill them).
+
+Generating 300 compacts through the services takes about four minutes of one core; the
+test is marked ``slowest`` so that the suite's scheduler starts it first."""
 
 import io
 
@@ -11,14 +14,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from compacts import views as compact_views
+from compacts.models import Compact
 from contributions import views as contribution_views
 from cpc.api.pagination import PageNumberPagination
 from oversight import views as oversight_views
 
 PAGE = 3
-PAGES = ["/compacts/", "/contributions/", "/contributions/overdue-plans/",
+PAGES = ["/", "/compacts/", "/contributions/", "/contributions/overdue-plans/",
          "/oversight/upcoming-dialogues/", "/api/v1/compacts/", "/api/v1/results/",
          "/api/v1/dialogues/", "/api/v1/contributions/", "/api/v1/indicators/"]
+SMALL, LARGE = 30, 300
 
 
 def generate(compacts):
@@ -26,6 +31,7 @@ def generate(compacts):
 
 
 def measure(client, path):
+    """Queries and bytes of a page computed afresh (nothing served from the cache)."""
     cache.clear()
     client.get(path)  # the first request of a path may fill per-process caches
     cache.clear()
@@ -35,31 +41,52 @@ def measure(client, path):
     return len(queries.captured_queries), len(response.content), response
 
 
+def response_of_dashboard(client):
+    return measure(client, "/")[2]
+
+
+def rows(path, response):
+    if path.startswith("/api/"):
+        return response.json()["results"]
+    if path == "/":
+        return response.context["rows"]
+    return response.context["page_obj"].object_list
+
+
 @pytest.fixture
 def small_pages(monkeypatch):
     monkeypatch.setattr(compact_views.CompactListView, "paginate_by", PAGE)
     monkeypatch.setattr(contribution_views.CompactListView, "paginate_by", PAGE)
-    monkeypatch.setattr(contribution_views.OverduePlansView, "paginate_by", 1)
-    monkeypatch.setattr(oversight_views, "DASHBOARD_PAGE_SIZE", 1)
+    monkeypatch.setattr(contribution_views.OverduePlansView, "paginate_by", PAGE)
+    monkeypatch.setattr(oversight_views, "DASHBOARD_PAGE_SIZE", PAGE)
+    monkeypatch.setattr(oversight_views, "DASHBOARD_LIST_SIZE", PAGE)
     monkeypatch.setattr(PageNumberPagination, "page_size", PAGE)
 
 
-def test_list_pages_do_the_same_work_at_5_and_60_compacts(client, staff_user, private_storage,
-                                                          settings, small_pages):
+@pytest.mark.slowest
+def test_dashboard_and_list_pages_do_the_same_work_at_30_and_300_compacts(
+        client, staff_user, private_storage, settings, small_pages):
     settings.DEBUG = True
     client.force_login(staff_user)
-    generate(5)
+    generate(SMALL)
     small = {path: measure(client, path) for path in PAGES}
     for path, (_, _, response) in small.items():
-        rows = response.json()["results"] if path.startswith("/api/") else (
-            response.context["page_obj"].object_list)
-        assert len(rows) >= 1, f"{path}: the small portfolio must fill a page"
-    generate(60)
+        assert len(rows(path, response)) == PAGE, f"{path}: {SMALL} compacts must fill a page"
+    dashboard = small["/"][2].context
+    assert len(dashboard["overdue_plans"]) == len(dashboard["upcoming_dialogues"]) == PAGE, (
+        "the dashboard's lists must be full at 30 compacts")
+
+    generate(LARGE)  # adds the 270 compacts of the same seed that are missing
     for path in PAGES:
         queries, size, response = measure(client, path)
         assert queries == small[path][0], f"{path}: {small[path][0]} then {queries} queries"
-        assert size == pytest.approx(small[path][1], rel=0.15), path
+        assert size == pytest.approx(small[path][1], rel=0.1), path
+        assert len(rows(path, response)) == PAGE, path
         if path.startswith("/api/"):
-            assert response.json()["count"] > PAGE
+            assert response.json()["count"] > 5 * small[path][2].json()["count"], path
         else:
-            assert response.context["paginator"].num_pages > 1, path
+            paginator = response.context["paginator"]
+            assert paginator.count > 5 * small[path][2].context["paginator"].count, path
+    year = response_of_dashboard(client).context["fiscal_year"]
+    assert response_of_dashboard(client).context["paginator"].count == sum(
+        compact.is_active_in(year) for compact in Compact.objects.with_current_end())

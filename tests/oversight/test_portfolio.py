@@ -1,12 +1,10 @@
-"""generate_portfolio, and the dashboard's work at portfolio scale."""
+"""generate_portfolio (the dashboard's work at 30 and 300 compacts: test_list_pages_scale.py)."""
 
 import datetime as dt
 import io
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from compacts.models import Compact, Extension, PartnerCountry
 from contributions.models import Contribution, SustainabilityPlan
@@ -92,40 +90,6 @@ def test_countries_are_shared_over_different_periods_past_the_codes(db, private_
     earlier, later = shared
     assert earlier.current_end_date < later.start_date
     assert len(generated_codes()) > 200
-
-
-def _dashboard(client):
-    """The dashboard with its checks computed, not served from the cache."""
-    from django.core.cache import cache
-
-    cache.clear()
-    connection.queries_log.clear()
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get("/")
-    assert response.status_code == 200
-    return response, len(queries.captured_queries)
-
-
-def test_dashboard_work_is_the_same_at_5_and_60_compacts(client, staff_user, private_storage,
-                                                         settings, monkeypatch):
-    """A page of compacts and bounded lists: the same queries and about the same bytes
-    whatever the size of the portfolio (pages and lists made small to keep the test
-    quick)."""
-    settings.DEBUG = True
-    monkeypatch.setattr(views, "DASHBOARD_PAGE_SIZE", 5)
-    monkeypatch.setattr(views, "DASHBOARD_LIST_SIZE", 3)
-    client.force_login(staff_user)
-    generate(compacts=5, seed=3)
-    _dashboard(client)
-    small, small_queries = _dashboard(client)
-    generate(compacts=60, seed=3)
-    large, large_queries = _dashboard(client)
-    assert large_queries == small_queries
-    assert len(large.context["rows"]) == len(small.context["rows"]) == 5
-    assert len(large.content) == pytest.approx(len(small.content), rel=0.1)
-    assert large.context["paginator"].count == 60 - sum(
-        not c.is_active_in(large.context["fiscal_year"])
-        for c in Compact.objects.with_current_end())
 
 
 def test_dashboard_pages_keep_the_fiscal_year(client, staff_user, private_storage, settings,
