@@ -17,11 +17,14 @@ each run preceded by a run on the floor (the anonymous login page), ``--rounds``
 prints requests/s, p50/p95/p99 and errors per endpoint, and each endpoint's p95 divided by
 the p95 of the floor runs made beside it in the same run. Last, the floor measured by one
 connection: quiet, while 8 connections load the dashboard, and while 8 connections load
-the floor itself (what any load that fills the machine costs), ``--rounds`` times each; and
+the floor itself (what any load that fills the machine costs), ``--floor-rounds`` times each; and
 the floor's run that starts as the dashboard's ends (what a slow page leaves queued).
 As the Compose proxy (deploy/nginx.conf) routes them, requests without a sign-in (the floor,
-``/healthz``) go to a gunicorn pool of their own, one process on ``--port`` + 1;
-``--no-public-pool`` serves every request from one pool.
+``/healthz``) go to a gunicorn pool of their own, two processes on ``--port`` + 1, whose
+scheduler group is given four times the CPU weight of the signed-in pool's, as Compose's
+``cpu_shares`` gives web-public (Linux's autogroup of its session, nice -6; this needs root,
+and the script says when it could not); ``--no-public-pool`` serves every request from one
+pool.
 Needs ``wrk`` (Debian: apt-get install wrk).
 """
 
@@ -44,6 +47,14 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 FLOOR = "floor: /accounts/login/ (anonymous)"
+# The processes of the pool for requests without a sign-in: web-public's GUNICORN_WORKERS
+# in docker-compose.yml (tests/test_deploy_config.py holds the two equal).
+PUBLIC_POOL_WORKERS = 2
+# Its CPU weight against the signed-in pool's: web-public's cpu_shares in docker-compose.yml
+# are 4096 against 1024. The benchmark starts each pool in a session of its own, which Linux
+# schedules as a group (autogroup), like a container's cgroup; a group's nice value of -6
+# weighs 1.25**6 = 3.8 times the default.
+PUBLIC_POOL_NICE = -6
 
 WRK_SCRIPT = """
 done = function(summary, latency, requests)
@@ -136,6 +147,19 @@ def wait_until_up(port: int, process) -> None:
     sys.exit("gunicorn did not answer /healthz within 30 s.")
 
 
+def weight_public_pool(pid: int) -> None:
+    """The public pool's scheduler group (the autogroup of its session) at nice
+    PUBLIC_POOL_NICE, as web-public's cpu_shares in Compose."""
+    autogroup = Path(f"/proc/{pid}/autogroup")
+    try:
+        autogroup.write_text(str(PUBLIC_POOL_NICE))
+    except OSError as error:
+        print(f"The public pool runs without its CPU weight ({autogroup}: {error}); Compose "
+              f"gives web-public four times a replica's.", flush=True)
+        return
+    print(f"The public pool's CPU weight: {autogroup.read_text().strip()}", flush=True)
+
+
 def wrk_command(port, path, cookie, duration, connections, script) -> list[str]:
     args = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{duration}s",
             "--timeout", "30s", "-s", str(script)]
@@ -179,6 +203,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--duration", type=int, default=4, help="seconds per wrk run")
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--floor-rounds", type=int, default=7,
+                        help="rounds of the floor with one connection, quiet and under load "
+                        "(single slow requests move one round's p95: the median of several)")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--public-pool", action=argparse.BooleanOptionalAction, default=True,
@@ -243,12 +270,14 @@ def main() -> None:
 
     servers = [gunicorn(options.port, env)]
     # Where requests without a sign-in go: the same pool, or (as deploy/nginx.conf routes
-    # them) a pool of one process of their own.
+    # them) a pool of their own.
     public = options.port
     if options.public_pool:
         public = options.port + 1
-        servers.append(gunicorn(public, env | {"GUNICORN_WORKERS": "1"}))
-    print(f"Pools: signed-in requests on :{options.port}, the others on :{public} (1 process)"
+        servers.append(gunicorn(public, env | {"GUNICORN_WORKERS": str(PUBLIC_POOL_WORKERS)}))
+        weight_public_pool(servers[-1].pid)
+    print(f"Pools: signed-in requests on :{options.port}, the others on :{public} "
+          f"({PUBLIC_POOL_WORKERS} processes)"
           if options.public_pool else "Pools: one for every request", flush=True)
     try:
         wait_until_up(options.port, servers[0])
@@ -281,7 +310,7 @@ def main() -> None:
         if options.public_pool:
             pools["the public pool"] = public
         floor_runs = {name: ([], [], []) for name in pools}
-        for _ in range(options.rounds):
+        for _ in range(options.floor_rounds):
             for name, port in pools.items():
                 quiet, during, during_floor = floor_runs[name]
                 quiet.append(wrk(port, "/accounts/login/", None, options.duration, 1, script))

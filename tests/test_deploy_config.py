@@ -1,12 +1,21 @@
 """The Compose file: secrets come from the environment, with no fallback; the stack is laid
 out as on several machines (replicas sharing only the database, the broker and the bucket)."""
 
+import importlib.util
 import re
 from pathlib import Path
 
 import yaml
 
 COMPOSE = Path(__file__).resolve().parent.parent / "docker-compose.yml"
+def benchmark_load():
+    path = COMPOSE.parent / "scripts" / "benchmark_load.py"
+    spec = importlib.util.spec_from_file_location("benchmark_load", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 SECRETS = ("DJANGO_SECRET_KEY", "POSTGRES_PASSWORD", "MINIO_ROOT_USER", "MINIO_ROOT_PASSWORD")
 
 
@@ -39,10 +48,17 @@ def test_compose_runs_replicas_that_share_only_the_database_broker_and_bucket():
     assert published == {"proxy"}
     nginx = (COMPOSE.parent / "deploy" / "nginx.conf").read_text()
     assert "server web:8000" in nginx and "server web-public:8000" in nginx
-    # The pool for requests without a sign-in: one process, checked like the others, and
-    # the proxy waits for it.
-    assert services["web-public"]["environment"]["GUNICORN_WORKERS"] == "1"
+    # The pool for requests without a sign-in: two processes (one answers while the other
+    # is recycled), as the load benchmark serves it; checked like the others, and the
+    # proxy waits for it.
+    assert services["web-public"]["environment"]["GUNICORN_WORKERS"] == str(
+        benchmark_load().PUBLIC_POOL_WORKERS) == "2"
     assert "/healthz" in str(services["web-public"]["healthcheck"]["test"])
+    # Its CPU weight is four times a replica's, and the benchmark gives its pool the same
+    # (a scheduler group's weight is 1.25 to the power of minus its nice value).
+    assert "cpu_shares" not in services["web"]
+    assert services["web-public"]["cpu_shares"] == 4 * 1024
+    assert round(1.25 ** -benchmark_load().PUBLIC_POOL_NICE) == 4
     assert services["proxy"]["depends_on"]["web-public"]["condition"] == "service_healthy"
     # Migrations run once, before the replicas start.
     assert services["web"]["depends_on"]["migrate"]["condition"] == (
