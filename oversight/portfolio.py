@@ -214,7 +214,9 @@ class _Compact:
         first, last = fiscal_year_bounds(year)
         day = first + dt.timedelta(days=self.rng.randint(20, 75))
         if year == fiscal_year_of(self.today) and self.rng.random() < 0.35:
-            day = self.today + dt.timedelta(days=self.rng.randint(3, 45))  # still ahead
+            # Still ahead, and held before the fiscal year ends (in its last days when the
+            # year ends within the draw), so a portfolio has dialogues ahead on every day.
+            day = min(self.today + dt.timedelta(days=self.rng.randint(3, 45)), last)
         if not (self.compact.start_date <= day <= self.compact.current_end_date):
             day = self.compact.start_date + dt.timedelta(days=45)
         if not (first <= day <= last and day <= self.compact.current_end_date):
