@@ -17,14 +17,12 @@ each run preceded by a run on the floor (the anonymous login page), ``--rounds``
 prints requests/s, p50/p95/p99 and errors per endpoint, and each endpoint's p95 divided by
 the p95 of the floor runs made beside it in the same run. Last, the floor measured by one
 connection: quiet, while 8 connections load the dashboard, and while 8 connections load
-the floor itself (what any load that fills the machine costs), ``--floor-rounds`` times each; and
-the floor's run that starts as the dashboard's ends (what a slow page leaves queued).
+the floor itself (what any load that fills the machine costs), ``--floor-rounds`` times
+each; and the floor's run that starts as the dashboard's ends (what a slow page leaves
+queued).
 As the Compose proxy (deploy/nginx.conf) routes them, requests without a sign-in (the floor,
-``/healthz``) go to a gunicorn pool of their own, two processes on ``--port`` + 1, whose
-scheduler group is given twice the CPU weight of the signed-in pool's, as Compose's
-``cpu_shares`` give web-public against the two web replicas (Linux's autogroup of its
-session, nice -3; this needs root, autogroup enabled and the root cpu cgroup, and the script
-says when it cannot); ``--no-public-pool`` serves every request from one pool.
+``/healthz``) go to a gunicorn pool of their own, two processes on ``--port`` + 1;
+``--no-public-pool`` serves every request from one pool.
 Needs ``wrk`` (Debian: apt-get install wrk).
 """
 
@@ -50,12 +48,6 @@ FLOOR = "floor: /accounts/login/ (anonymous)"
 # The processes of the pool for requests without a sign-in: web-public's GUNICORN_WORKERS
 # in docker-compose.yml (tests/test_deploy_config.py holds the two equal).
 PUBLIC_POOL_WORKERS = 2
-# Its CPU weight against the signed-in pool's: in docker-compose.yml web-public's cpu_shares
-# are 4096 and each of the two web replicas' 1024, so the public pool weighs twice the web
-# tier together, which the benchmark's signed-in pool stands for. The benchmark starts each
-# pool in a session of its own, which Linux schedules as a group (autogroup) as it does a
-# container's cgroup; a group's nice value of -3 weighs 1.25**3 = 1.95 times the default.
-PUBLIC_POOL_NICE = -3
 
 WRK_SCRIPT = """
 done = function(summary, latency, requests)
@@ -146,35 +138,6 @@ def wait_until_up(port: int, process) -> None:
             pass
         time.sleep(0.2)
     sys.exit("gunicorn did not answer /healthz within 30 s.")
-
-
-def weight_public_pool(pid: int) -> None:
-    """The public pool's scheduler group (the autogroup of its session) at nice
-    PUBLIC_POOL_NICE, as web-public's cpu_shares in Compose."""
-    autogroup = Path(f"/proc/{pid}/autogroup")
-    enabled = Path("/proc/sys/kernel/sched_autogroup_enabled")
-    # Autogroups weigh only tasks in the root cpu cgroup (cgroup v1 "cpu:/", or v2 "0::/"
-    # without v1 cpu controller); inside a container or a systemd slice the write succeeds
-    # and does nothing.
-    cgroups = Path(f"/proc/{pid}/cgroup").read_text().splitlines()
-    cpu = [line.split(":", 2)[2] for line in cgroups
-           if "cpu" in line.split(":", 2)[1].split(",")]
-    if not cpu:
-        cpu = [line.split(":", 2)[2] for line in cgroups if line.startswith("0::")]
-    reason = ("autogroup is disabled" if not enabled.exists() or enabled.read_text().strip()
-              != "1" else f"the pool is in cpu cgroup {cpu[0]}" if cpu and cpu[0] != "/"
-              else None)
-    if reason is None:
-        try:
-            autogroup.write_text(str(PUBLIC_POOL_NICE))
-        except OSError as error:
-            reason = f"{autogroup}: {error}"
-    if reason:
-        print(f"The public pool runs without its CPU weight ({reason}); Compose gives "
-              f"web-public twice the web tier's.", flush=True)
-        return
-    print(f"The public pool's CPU weight: {autogroup.read_text().strip()} "
-          f"({1.25 ** -PUBLIC_POOL_NICE:.2f} times the signed-in pool's)", flush=True)
 
 
 def wrk_command(port, path, cookie, duration, connections, script) -> list[str]:
@@ -292,7 +255,6 @@ def main() -> None:
     if options.public_pool:
         public = options.port + 1
         servers.append(gunicorn(public, env | {"GUNICORN_WORKERS": str(PUBLIC_POOL_WORKERS)}))
-        weight_public_pool(servers[-1].pid)
     print(f"Pools: signed-in requests on :{options.port}, the others on :{public} "
           f"({PUBLIC_POOL_WORKERS} processes)"
           if options.public_pool else "Pools: one for every request", flush=True)
