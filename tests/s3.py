@@ -12,14 +12,10 @@ import time
 import uuid
 from pathlib import Path
 
+from tests.ports import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 ACCESS_KEY, SECRET_KEY, REGION = "cpc-test-key", "cpc-test-secret", "us-east-1"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class MotoServer:

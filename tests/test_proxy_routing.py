@@ -16,13 +16,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.ports import free_port
+
 CONFIG = Path(__file__).resolve().parent.parent / "deploy" / "nginx.conf"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Pool:

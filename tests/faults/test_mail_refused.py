@@ -5,7 +5,6 @@ one that refuses every recipient with 554, then one that accepts and keeps the m
 """
 
 import datetime as dt
-import socket
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -18,6 +17,7 @@ from contributions.models import ReminderKind, ReminderLog, ReminderStatus
 from contributions.tasks import RemindersNotSent, send_reminders
 from tests.compacts.factories import UserFactory
 from tests.contributions.factories import SustainabilityPlanFactory
+from tests.ports import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -41,12 +41,6 @@ class Accepting:
     async def handle_DATA(self, server, session, envelope):
         self.messages.append((sorted(envelope.rcpt_tos), envelope.content))
         return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
