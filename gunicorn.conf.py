@@ -41,19 +41,15 @@ errorlog = "-"
 
 def when_ready(server):
     """In the master, once the app is loaded and before the first worker is forked: build
-    what every worker would otherwise build on its first requests (the URL resolver, the
-    translation catalogues, the release fingerprint), so that it is shared by the forks and
-    frozen with the rest."""
-    from django.conf import settings
-    from django.urls import get_resolver
-    from django.utils import translation
+    what every worker would otherwise build on its first requests (the URL index, the
+    translation catalogues, the release fingerprint, the compiled templates, the static
+    files' manifest; cpc/warmup.py), so that it is shared by the forks and frozen with the
+    rest."""
+    from cpc.warmup import warm_up
 
-    from cpc.release import release
-
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):  # loads the catalogue
-            get_resolver().reverse_dict  # noqa: B018 (imports and indexes every URLconf)
-    release()  # the release fingerprint of cached content: the sources are read once
+    done = warm_up(server.app.wsgi() if server is not None else None)
+    if server is not None:
+        server.log.info("Warmed up before forking: %s", done)
 
 
 def pre_fork(server, worker):
