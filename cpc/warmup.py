@@ -4,7 +4,8 @@ gunicorn.conf.py), so that a worker's first requests cost what any request costs
 Without it every new worker (at start, and each time one is recycled after
 ``max_requests``) paid on its first request for the URL index, the translation catalogues,
 the templates' compilation and the static files' manifest: measured with production
-settings, 35 ms of CPU for its first sign-in page against 3.5 ms for its third. Built in the
+settings, 41 ms of CPU for its first sign-in page against 4 ms for its third (10 ms with
+the warm-up). Built in the
 master, all of it is shared by the forks (and frozen with the rest by ``pre_fork``).
 
 Nothing here may open a database connection or a cache connection: a socket opened in the
