@@ -17,8 +17,10 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 
 from compacts.models import Compact
+from cpc.models import recorded_as_of
 from dialogues.models import Dialogue
 
 from . import services
@@ -123,7 +125,9 @@ def seed(*, password: str) -> dict[str, int]:
             measures=[{"description": f"{d} {SAMPLE}", "category": c,
                        "responsible_institution": r} for d, c, r in measures],
         )
-        plan = services.plan_request(plan=plan, requested_on=requested, due_on=due)
+        # A past request, loaded as it was recorded on its day.
+        with recorded_as_of(timezone.make_aware(dt.datetime.combine(requested, dt.time(10)))):
+            plan = services.plan_request(plan=plan, due_on=due)
         services.follow_up_create(plan=plan, user=staff,
                                   date=requested + dt.timedelta(days=60),
                                   note=f"Asked the partner government about progress. {SAMPLE}")

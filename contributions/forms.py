@@ -114,9 +114,8 @@ class PlanForm(forms.ModelForm):
 
 
 class PlanRequestForm(forms.Form):
-    requested_on = forms.DateField(required=False, widget=forms.DateInput(attrs=DATE),
-                                   validators=[validate_sane_date],
-                                   label=_("Requested on"), help_text=_("Leave empty for today."))
+    """The request is dated today by the server (check 6 compares it with the dialogue)."""
+
     due_on = forms.DateField(widget=forms.DateInput(attrs=DATE), label=_("Due on"),
                              validators=[validate_sane_date])
 

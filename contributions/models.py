@@ -20,7 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from compacts.models import Compact
 from cpc.fiscal import fiscal_year_validators
-from cpc.models import ConstraintErrorsOnFields, DeletesReplacedFiles
+from cpc.models import ConstraintErrorsOnFields, DeletesReplacedFiles, StampsRecordedAt
 from cpc.storage import private_storage
 from cpc.uploads import validate_upload
 from cpc.validators import validate_sane_date
@@ -295,7 +295,8 @@ class SustainabilityPlanQuerySet(models.QuerySet):
         )
 
 
-class SustainabilityPlan(ConstraintErrorsOnFields, DeletesReplacedFiles, models.Model):
+class SustainabilityPlan(StampsRecordedAt, ConstraintErrorsOnFields, DeletesReplacedFiles,
+                         models.Model):
     """How the partner government will sustain the compact's achievements after it ends."""
 
     compact = models.OneToOneField(
@@ -304,7 +305,10 @@ class SustainabilityPlan(ConstraintErrorsOnFields, DeletesReplacedFiles, models.
     status = models.CharField(
         max_length=16, choices=PlanStatus.choices, default=PlanStatus.NOT_REQUESTED
     )
+    # The day and server time the plan was requested, stamped by ``plan_request``; never
+    # typed (check 6 needs the request no later than the dialogue).
     requested_on = models.DateField(null=True, blank=True, validators=[validate_sane_date])
+    requested_at = models.DateTimeField(null=True, blank=True, editable=False)
     due_on = models.DateField(null=True, blank=True, validators=[validate_sane_date])
     received_on = models.DateField(null=True, blank=True, validators=[validate_sane_date])
     document = models.FileField(
@@ -314,6 +318,9 @@ class SustainabilityPlan(ConstraintErrorsOnFields, DeletesReplacedFiles, models.
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Server time the plan's standing (status, dates, document) was last recorded.
+    recorded_at = models.DateTimeField(editable=False)
+    recorded_fields = ("status", "due_on", "received_on", "document")
 
     objects = SustainabilityPlanQuerySet.as_manager()
     constraint_error_fields = {

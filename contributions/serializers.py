@@ -1,4 +1,5 @@
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -7,6 +8,9 @@ from cpc.validators import validate_sane_date
 
 from . import services
 from .models import Contribution, FollowUp, Measure, SustainabilityPlan
+
+ERR_REQUEST_DATED_BY_SERVER = ("The server dates a plan request (today); it cannot be given "
+                               "another date.")
 
 
 class ContributionSerializer(serializers.ModelSerializer):
@@ -87,6 +91,7 @@ class SustainabilityPlanSerializer(serializers.ModelSerializer):
             "compact",
             "status",
             "requested_on",
+            "requested_at",
             "due_on",
             "received_on",
             "is_overdue",
@@ -97,9 +102,11 @@ class SustainabilityPlanSerializer(serializers.ModelSerializer):
             "document_url",
             "created_at",
             "updated_at",
+            "recorded_at",
         ]
         # The status moves only through the request / receive / accept actions.
-        read_only_fields = ["status", "requested_on", "due_on", "received_on"]
+        read_only_fields = ["status", "requested_on", "requested_at", "due_on", "received_on",
+                            "recorded_at"]
 
     def get_has_document(self, plan) -> bool:
         return bool(plan.document)
@@ -128,8 +135,20 @@ class SustainabilityPlanSerializer(serializers.ModelSerializer):
 
 
 class PlanRequestSerializer(serializers.Serializer):
-    requested_on = serializers.DateField(required=False, validators=[validate_sane_date])
+    # Kept for clients of v1.0, which sent it: the server dates the request, so only today
+    # (or nothing) is accepted.
+    requested_on = serializers.DateField(required=False, validators=[validate_sane_date],
+                                         write_only=True)
     due_on = serializers.DateField(validators=[validate_sane_date])
+
+    def validate_requested_on(self, value):
+        if value != timezone.localdate():
+            raise serializers.ValidationError(ERR_REQUEST_DATED_BY_SERVER)
+        return value
+
+    def validate(self, attrs):
+        attrs.pop("requested_on", None)
+        return attrs
 
 
 class PlanReceiveSerializer(serializers.Serializer):

@@ -20,6 +20,7 @@ from django.utils import timezone
 from compacts.models import Compact
 from compacts.roles import EMBASSY_OFFICER, TIP_STAFF
 from compacts.scoping import is_tip_staff
+from cpc.models import recorded_now
 from cpc.services import StateConflict, lock, validated_save, validated_update
 from dialogues.models import Dialogue, DialogueStatus
 
@@ -130,14 +131,15 @@ def _move(plan, *, allowed_from: PlanStatus, action: str) -> SustainabilityPlan:
 
 
 @transaction.atomic
-def plan_request(
-    *, plan: SustainabilityPlan, due_on: dt.date, requested_on: dt.date | None = None
-) -> SustainabilityPlan:
-    """not_requested → requested: the TIP Office asks the partner government for its plan."""
+def plan_request(*, plan: SustainabilityPlan, due_on: dt.date) -> SustainabilityPlan:
+    """not_requested → requested: the TIP Office asks the partner government for its plan.
+    The request is dated by the server (day and time), never by the caller: check 6 counts
+    a plan requested no later than the dialogue, which a typed date could fake."""
     plan = _move(plan, allowed_from=PlanStatus.NOT_REQUESTED, action="requested")
+    now = recorded_now()
     plan = validated_update(plan, {"status": PlanStatus.REQUESTED,
-                                   "requested_on": requested_on or timezone.localdate(),
-                                   "due_on": due_on})
+                                   "requested_on": timezone.localdate(now),
+                                   "requested_at": now, "due_on": due_on})
     signals.plan_requested.send(sender=SustainabilityPlan, plan=plan)
     return plan
 

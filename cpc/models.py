@@ -1,5 +1,9 @@
 """Shared model behaviour."""
 
+import contextlib
+import datetime as dt
+from contextvars import ContextVar
+
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
@@ -35,6 +39,61 @@ class ConstraintErrorsOnFields:
                     target = by_message.get(text, field) if field == NON_FIELD_ERRORS else field
                     remapped.setdefault(target, []).append(message)
             raise ValidationError(remapped) from error
+
+
+_recorded_as_of: ContextVar[dt.datetime | None] = ContextVar("recorded_as_of", default=None)
+
+
+def recorded_now() -> dt.datetime:
+    """The server time a record is stamped with: now, except while a loader of past records
+    (the demo, a generated portfolio) replays them with :func:`recorded_as_of`. No request
+    can set it."""
+    return _recorded_as_of.get() or timezone.now()
+
+
+@contextlib.contextmanager
+def recorded_as_of(moment: dt.datetime):
+    """Stamp records written inside the block as recorded at ``moment``: for code that loads
+    a past record as it was entered at the time, never for a user's request."""
+    token = _recorded_as_of.set(moment)
+    try:
+        yield
+    finally:
+        _recorded_as_of.reset(token)
+
+
+class StampsRecordedAt:
+    """Keep ``recorded_at``: the server time the record's substance was last entered.
+
+    Checks compare it with the dates users type (a target recorded after its year ended does
+    not count for that year). It is set on every save that creates the record or changes one
+    of ``recorded_fields``, whatever the path (service, API, admin, bulk upload); never by a
+    client. Creating a record with ``recorded_at`` already set keeps it: that is how data
+    loaded from elsewhere (the demo, a migration) keeps the time it was first recorded.
+    """
+
+    recorded_fields: tuple[str, ...] = ()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._recorded_values = instance._recorded_snapshot()
+        return instance
+
+    def _recorded_snapshot(self) -> dict:
+        return {name: self.__dict__.get(name) for name in self.recorded_fields}
+
+    def save(self, *args, **kwargs):
+        previous = getattr(self, "_recorded_values", None)
+        if previous is None:
+            self.recorded_at = self.recorded_at or recorded_now()
+        elif previous != self._recorded_snapshot():
+            self.recorded_at = recorded_now()
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None and "recorded_at" not in update_fields:
+                kwargs["update_fields"] = [*update_fields, "recorded_at"]
+        super().save(*args, **kwargs)
+        self._recorded_values = self._recorded_snapshot()
 
 
 class DeletesReplacedFiles:

@@ -34,8 +34,13 @@ class DialogueAdmin(ScopedAdmin):
     country_path = "compact__country"
     list_display = ["compact", "fiscal_year", "status", "scheduled_for", "held_on"]
     list_filter = ["status", "fiscal_year"]
-    readonly_fields = ["key_indicators_identified_on"]
-    filter_horizontal = ["key_indicators"]
+    # Key indicators and their sharing change only through the pages and the API
+    # (``dialogues.services``), which stamp when they were recorded and freeze them once the
+    # dialogue is held.
+    readonly_fields = ["key_indicators", "key_indicators_identified_on",
+                       "key_indicators_recorded_at", "key_indicators_shared_on",
+                       "key_indicators_shared_via", "key_indicators_shared_note",
+                       "key_indicators_shared_recorded_at"]
     inlines = [ParticipantInline, ActionItemInline, DialogueAttachmentInline]
 
 

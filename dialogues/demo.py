@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from compacts.models import Compact
 from cpc.fiscal import fiscal_year_bounds, fiscal_year_of, fiscal_year_window
+from cpc.models import recorded_as_of
 from indicators import demo as indicator_demo
 from indicators import services as indicator_services
 from indicators.models import Result
@@ -45,8 +46,10 @@ MEETINGS = {
     ("CI", 2026): dt.date(2026, 1, 21),
     ("CI", 2027): dt.date(2027, 1, 20),
 }
-# Colombia's dialogue of the current fiscal year: this many days after the demo is loaded.
-UPCOMING_IN_DAYS = 21
+# Colombia's dialogue of the current fiscal year is scheduled for the day the demo is
+# loaded, prepared (key indicators identified and shared) this many days before, so the
+# officer can hold and log it at once with check 1 met.
+PREPARED_DAYS_BEFORE = 10
 IDENTIFIED_DAYS_BEFORE, SHARED_DAYS_BEFORE = 42, 35
 # An officer's proposal awaits TIP staff: made at Colombia's FY 2026 dialogue for FY 2027.
 PENDING_PROPOSAL = ("CO", 2026, 2027)
@@ -65,7 +68,7 @@ def _meeting_day(compact: Compact, iso: str, fiscal_year: int, today: dt.date):
     if (iso, fiscal_year) in MEETINGS:
         day = MEETINGS[(iso, fiscal_year)]
     elif iso == "CO" and fiscal_year == fiscal_year_of(today):
-        day = today + dt.timedelta(days=UPCOMING_IN_DAYS)
+        day = today
     elif iso in PRACTICE_COUNTRIES and fiscal_year >= FIRST_PRACTICE_YEAR:
         return None  # not planned yet
     else:
@@ -108,16 +111,20 @@ def seed(*, password: str) -> dict[str, int]:
             if meeting is None:
                 continue
             practice = iso in PRACTICE_COUNTRIES and fiscal_year >= FIRST_PRACTICE_YEAR
-            # A dialogue still ahead waits for its key indicators to be identified.
-            ready = practice and meeting < today
-            dialogue = _plan(compact, fiscal_year, meeting, keys if ready else [], today)
+            # A dialogue still ahead waits for its key indicators to be identified, but for
+            # Colombia's of the current year, prepared for the officer to hold today.
+            upcoming = iso == "CO" and fiscal_year == fiscal_year_of(today)
+            ready = practice and (meeting < today or upcoming)
+            dialogue = _plan(compact, fiscal_year, meeting, keys if ready else [], today,
+                             upcoming=upcoming)
             created["dialogues"] += 1
             if meeting >= today:
                 continue  # still planned
             _hold(dialogue, compact, meeting, practice, people)
             if practice:
-                created["target proposals"] += _propose_targets(
-                    dialogue, iso, indicators, years, people)
+                with recorded_as_of(_at(meeting)):  # agreed and accepted at the dialogue
+                    created["target proposals"] += _propose_targets(
+                        dialogue, iso, indicators, years, people)
             _wrap_up(dialogue, compact, fiscal_year, meeting, practice, today)
             if fiscal_year >= FIRST_PRACTICE_YEAR and fiscal_year < fiscal_year_of(today):
                 _record_results(compact, iso, index, indicators, years, fiscal_year, today,
@@ -125,23 +132,29 @@ def seed(*, password: str) -> dict[str, int]:
     return created
 
 
-def _plan(compact, fiscal_year, meeting, keys, today):
-    dialogue = services.dialogue_create(
-        compact=compact, fiscal_year=fiscal_year, scheduled_for=meeting,
-        format="hybrid" if keys else "in_person", key_indicators=keys,
-    )
-    if keys and meeting < today:
-        # History: the key indicators were picked six weeks ahead and sent to the partner
-        # government by diplomatic note a week later. The server stamps the day key
-        # indicators are first saved, which for a record loaded today is today; the demo
-        # sets the day it happened.
-        Dialogue.objects.filter(pk=dialogue.pk).update(
-            key_indicators_identified_on=meeting - dt.timedelta(days=IDENTIFIED_DAYS_BEFORE))
-        dialogue.refresh_from_db()
-        dialogue = services.dialogue_update(dialogue=dialogue, data={
-            "key_indicators_shared_on": meeting - dt.timedelta(days=SHARED_DAYS_BEFORE),
-            "key_indicators_shared_via": "diplomatic_note",
-        })
+def _at(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(11)))
+
+
+def _plan(compact, fiscal_year, meeting, keys, today, *, upcoming=False):
+    """History: the key indicators were picked six weeks ahead and sent to the partner
+    government by diplomatic note a week later (the upcoming dialogue: both ten days before
+    the demo is loaded). The demo replays each step as recorded on its day."""
+    identified = meeting - dt.timedelta(days=PREPARED_DAYS_BEFORE if upcoming
+                                        else IDENTIFIED_DAYS_BEFORE)
+    shared = meeting - dt.timedelta(days=PREPARED_DAYS_BEFORE if upcoming
+                                    else SHARED_DAYS_BEFORE)
+    with recorded_as_of(_at(identified if keys else min(meeting, today))):
+        dialogue = services.dialogue_create(
+            compact=compact, fiscal_year=fiscal_year, scheduled_for=meeting,
+            format="hybrid" if keys else "in_person", key_indicators=keys,
+        )
+    if keys:
+        with recorded_as_of(_at(shared)):
+            dialogue = services.dialogue_update(dialogue=dialogue, data={
+                "key_indicators_shared_on": shared,
+                "key_indicators_shared_via": "diplomatic_note",
+            })
     return dialogue
 
 
@@ -162,11 +175,12 @@ def _hold(dialogue, compact, meeting, practice, people):
     dialogue = services.dialogue_move(dialogue=dialogue, status=DialogueStatus.HELD,
                                       held_on=meeting)
     if practice:
-        for indicator in dialogue.key_indicators.order_by("code"):
-            services.discussion_record(
-                dialogue=dialogue, indicator=indicator, user=people.staff,
-                notes=f"The latest approved figure of {indicator.code} was reviewed against "
-                      f"the year's target with the partner government. {SAMPLE}")
+        with recorded_as_of(_at(meeting)):  # recorded on the day of the dialogue
+            for indicator in dialogue.key_indicators.order_by("code"):
+                services.discussion_record(
+                    dialogue=dialogue, indicator=indicator, user=people.staff,
+                    notes=f"The latest approved figure of {indicator.code} was reviewed "
+                          f"against the year's target with the partner government. {SAMPLE}")
 
 
 def _propose_targets(dialogue, iso, indicators, years, people) -> int:

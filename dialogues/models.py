@@ -16,7 +16,7 @@ from cpc.fiscal import (
     fiscal_year_validators,
     fiscal_year_window,
 )
-from cpc.models import ConstraintErrorsOnFields, PrivateDocument
+from cpc.models import ConstraintErrorsOnFields, PrivateDocument, recorded_now
 from cpc.validators import validate_sane_date
 from indicators.models import Indicator, fiscal_year_errors, unit_value_errors
 
@@ -95,6 +95,12 @@ class Dialogue(ConstraintErrorsOnFields, models.Model):
     key_indicators_shared_via = models.CharField(max_length=24, choices=SharingChannel.choices,
                                                  blank=True)
     key_indicators_shared_note = models.TextField(blank=True)
+    # Server times, never typed (``dialogues.services``): when the current selection of key
+    # indicators was recorded, and when its sharing with the partner was recorded. Check 1
+    # needs both before the day the dialogue is held; once held, both are frozen.
+    key_indicators_recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    key_indicators_shared_recorded_at = models.DateTimeField(null=True, blank=True,
+                                                             editable=False)
     summary = models.TextField(blank=True)
     contributions_discussed = models.BooleanField(default=False)
     contributions_notes = models.TextField(blank=True)
@@ -234,7 +240,8 @@ class Discussion(ConstraintErrorsOnFields, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
         related_name="+",
     )
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    # Server time, never typed (check 2 counts discussions recorded within 30 days).
+    recorded_at = models.DateTimeField(default=recorded_now, editable=False)
 
     constraint_error_fields = {"discussion_actual_with_its_year": "actual_fiscal_year"}
     history = HistoricalRecords()

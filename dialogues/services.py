@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from compacts.models import Compact
+from cpc.models import recorded_now
 from cpc.services import StateConflict, lock, validated_save, validated_update
 from indicators.models import Indicator, ResultStatus
 from indicators.progress import compute_indicator_progress
@@ -34,9 +35,10 @@ ERR_HOLD_IN_FUTURE = "A dialogue cannot be held on a date in the future."
 ERR_HOLD_NEEDS_DATE = "Give the date the dialogue was held."
 ERR_CLOSE_NEEDS_SUMMARY = "Write a summary of the dialogue before closing it."
 ERR_MOVE = "A {current} dialogue cannot become {new}."
-ERR_KEY_INDICATORS_AFTER_HELD = (
-    "The dialogue was held on {day:%Y-%m-%d}; key indicators are identified before it, not "
-    "afterwards."
+ERR_PREPARATION_FROZEN = (
+    "The dialogue was held on {day:%Y-%m-%d}: its key indicators and their sharing with the "
+    "partner government are the record of what was prepared before it, and can no longer "
+    "change."
 )
 
 ALLOWED_MOVES = {
@@ -61,17 +63,48 @@ def _check_key_indicators(dialogue: Dialogue, indicators: list[Indicator]) -> No
         raise ValidationError({"key_indicators": ERR_KEY_INDICATOR_OTHER_COMPACT})
 
 
-def _stamp_identified(dialogue: Dialogue, indicators: list[Indicator]) -> None:
-    # GAO recommendation 1 asks that key indicators be identified before the dialogue: the
-    # server, not the client, records when that first happened. Set before the dialogue is
-    # validated, so the date rules (shared on or after it, held on or after it) see it.
-    if not indicators or dialogue.key_indicators_identified_on is not None:
-        return
-    today = timezone.localdate()
-    if dialogue.held_on and dialogue.held_on < today:
-        raise ValidationError({"key_indicators": ERR_KEY_INDICATORS_AFTER_HELD.format(
-            day=dialogue.held_on)})
-    dialogue.key_indicators_identified_on = today
+SHARING_FIELDS = ("key_indicators_shared_on", "key_indicators_shared_via",
+                  "key_indicators_shared_note")
+
+
+def _selection_changes(dialogue: Dialogue, indicators: list[Indicator]) -> bool:
+    wanted = {indicator.pk for indicator in indicators}
+    if dialogue.pk is None:
+        return bool(wanted)
+    return wanted != set(dialogue.key_indicators.values_list("pk", flat=True))
+
+
+def _record_preparation(dialogue: Dialogue, *, indicators: list[Indicator] | None,
+                        sharing: Mapping[str, Any]) -> bool:
+    """Apply a change of key indicators and of their sharing, stamping the server time of
+    each (GAO recommendation 1 asks for both before the dialogue; check 1 compares these
+    times, not the dates typed). Once the dialogue is held both are the record of what was
+    prepared and are frozen: a change is a state conflict. A new selection was not shared
+    yet: unless the same change records its sharing anew, the earlier sharing is cleared.
+    Set before the dialogue is validated, so the date rules see it. Returns whether the
+    selection changes (the caller sets it once the dialogue is saved)."""
+    changes_selection = indicators is not None and _selection_changes(dialogue, indicators)
+    changes_sharing = any(getattr(dialogue, field) != value for field, value in sharing.items())
+    if not (changes_selection or changes_sharing):
+        return False
+    if dialogue.status != DialogueStatus.PLANNED:
+        raise StateConflict(ERR_PREPARATION_FROZEN.format(day=dialogue.held_on))
+    now = recorded_now()
+    for field, value in sharing.items():
+        setattr(dialogue, field, value)
+    if changes_selection:
+        _check_key_indicators(dialogue, indicators)
+        dialogue.key_indicators_identified_on = timezone.localdate(now) if indicators else None
+        dialogue.key_indicators_recorded_at = now if indicators else None
+        if not changes_sharing:
+            dialogue.key_indicators_shared_on = None
+            dialogue.key_indicators_shared_via = ""
+            dialogue.key_indicators_shared_note = ""
+            dialogue.key_indicators_shared_recorded_at = None
+    if changes_sharing or changes_selection:
+        dialogue.key_indicators_shared_recorded_at = (
+            now if dialogue.key_indicators_shared_on else None)
+    return changes_selection
 
 
 @transaction.atomic
@@ -83,10 +116,13 @@ def dialogue_create(
     _check_year(compact, fiscal_year)
     fields.pop("status", None)
     key_indicators = list(key_indicators)
+    sharing = {field: fields.pop(field) for field in SHARING_FIELDS if field in fields}
+    for field in ("key_indicators_identified_on", "key_indicators_recorded_at",
+                  "key_indicators_shared_recorded_at"):
+        fields.pop(field, None)
     dialogue = Dialogue(compact=compact, fiscal_year=fiscal_year,
                         status=DialogueStatus.PLANNED, **fields)
-    _check_key_indicators(dialogue, key_indicators)
-    _stamp_identified(dialogue, key_indicators)
+    _record_preparation(dialogue, indicators=key_indicators, sharing=sharing)
     validated_save(dialogue)
     dialogue.key_indicators.set(key_indicators)
     previous = (
@@ -112,16 +148,20 @@ def dialogue_update(
     data = dict(data)
     new_status = data.pop("status", None)
     held_on = data.pop("held_on", None)
+    for field in ("key_indicators_identified_on", "key_indicators_recorded_at",
+                  "key_indicators_shared_recorded_at"):
+        data.pop(field, None)
+    sharing = {field: data.pop(field) for field in SHARING_FIELDS if field in data}
     if "fiscal_year" in data:
         _check_year(dialogue.compact, data["fiscal_year"])
     for field, value in data.items():
         setattr(dialogue, field, value)
     if key_indicators is not None:
         key_indicators = list(key_indicators)
-        _check_key_indicators(dialogue, key_indicators)
-        _stamp_identified(dialogue, key_indicators)
+    selection_changes = _record_preparation(dialogue, indicators=key_indicators,
+                                            sharing=sharing)
     dialogue = validated_update(dialogue)
-    if key_indicators is not None:
+    if selection_changes:
         dialogue.key_indicators.set(key_indicators)
     if new_status and new_status != dialogue.status:
         dialogue = dialogue_move(dialogue=dialogue, status=new_status, held_on=held_on)

@@ -45,6 +45,9 @@ class IndicatorAdmin(ScopedAdmin):
     list_select_related = ["compact"]
     filter_horizontal = ["awards"]
     inlines = [TargetInline]
+    # The tracked years change through the API (``indicators.services.indicator_update``),
+    # which asks a reason for dropping a year already under way and keeps key indicators.
+    readonly_fields = ["first_fiscal_year", "last_fiscal_year"]
 
 
 @admin.register(Target)

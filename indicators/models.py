@@ -18,7 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from compacts.models import Compact, Pillar
 from cpc.fiscal import fiscal_year_validators
-from cpc.models import ConstraintErrorsOnFields, PrivateDocument
+from cpc.models import ConstraintErrorsOnFields, PrivateDocument, StampsRecordedAt
 
 DEFAULT_TOLERANCE = Decimal("15")
 
@@ -240,7 +240,7 @@ def active_in_fiscal_year(fiscal_year: int) -> Q:
             & (Q(last_fiscal_year__isnull=True) | Q(last_fiscal_year__gte=fiscal_year)))
 
 
-class Target(ConstraintErrorsOnFields, models.Model):
+class Target(StampsRecordedAt, ConstraintErrorsOnFields, models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="targets")
     fiscal_year = models.PositiveSmallIntegerField(validators=fiscal_year_validators)
     value = models.DecimalField(max_digits=18, decimal_places=4)
@@ -250,6 +250,10 @@ class Target(ConstraintErrorsOnFields, models.Model):
         related_name="targets_agreed",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Server time the year and value were last entered (``StampsRecordedAt``): a target
+    # recorded after its fiscal year ended does not count for check 3.
+    recorded_at = models.DateTimeField(editable=False)
+    recorded_fields = ("fiscal_year", "value")
 
     constraint_error_fields = {"target_one_per_indicator_year": "fiscal_year"}
     history = HistoricalRecords()
@@ -290,7 +294,7 @@ class ResultStatus(models.TextChoices):
     RETURNED = "returned", _("Returned")
 
 
-class Result(ConstraintErrorsOnFields, models.Model):
+class Result(StampsRecordedAt, ConstraintErrorsOnFields, models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="results")
     fiscal_year = models.PositiveSmallIntegerField(validators=fiscal_year_validators)
     value = models.DecimalField(max_digits=18, decimal_places=4)
@@ -311,6 +315,9 @@ class Result(ConstraintErrorsOnFields, models.Model):
         related_name="+",
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # Server time the figures were last entered (``StampsRecordedAt``).
+    recorded_at = models.DateTimeField(editable=False)
+    recorded_fields = ("fiscal_year", "value", "numerator", "denominator")
 
     constraint_error_fields = {"result_one_per_indicator_year": "fiscal_year"}
     history = HistoricalRecords()

@@ -47,6 +47,12 @@ class ScopedFieldsMixin:
 
 class IndicatorSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
     fixed_on_update = ("compact", "standard")
+    change_reason = serializers.CharField(
+        write_only=True, required=False, allow_blank=True,
+        max_length=services.CHANGE_REASON_MAX_LENGTH,
+        help_text="Why the tracked years change; required when a year already begun is "
+                  "dropped, kept in the history.",
+    )
 
     class Meta:
         model = Indicator
@@ -55,6 +61,7 @@ class IndicatorSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
             "id", "compact", "standard", "code", "name", "definition", "pillar", "unit",
             "direction", "cumulation", "tolerance_percent", "baseline_value", "baseline_year",
             "is_key", "first_fiscal_year", "last_fiscal_year", "created_at", "awards",
+            "change_reason",
         ]
         # Copied from the standard indicator when one is given; the service reports blanks.
         extra_kwargs = {name: {"required": False} for name in ("code", "name", "pillar", "unit")}
@@ -65,10 +72,14 @@ class IndicatorSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
         fields["awards"].child_relation.queryset = award_list(user=user)
 
     def create(self, validated_data):
+        validated_data.pop("change_reason", None)
         return services.indicator_create(**validated_data)
 
     def update(self, instance, validated_data):
-        return services.indicator_update(indicator=instance, data=validated_data)
+        change_reason = validated_data.pop("change_reason", "")
+        return services.indicator_update(indicator=instance, data=validated_data,
+                                         user=self.context["request"].user,
+                                         change_reason=change_reason)
 
 
 class TargetSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
@@ -77,7 +88,9 @@ class TargetSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = Target
         validators = []  # one-per-year and unique codes: the model reports them per field
-        fields = ["id", "indicator", "fiscal_year", "value", "set_at_dialogue", "created_at"]
+        fields = ["id", "indicator", "fiscal_year", "value", "set_at_dialogue", "created_at",
+                  "recorded_at"]
+        read_only_fields = ["recorded_at"]
 
     def scope_fields(self, fields, user):
         fields["indicator"].queryset = selectors.indicator_changeable_list(user=user)
@@ -120,9 +133,10 @@ class ResultSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
         fields = [
             "id", "indicator", "fiscal_year", "value", "numerator", "denominator",
             "disaggregations", "source", "status", "review_note", "reported_by", "reported_at",
-            "reviewed_by", "reviewed_at", "change_reason",
+            "reviewed_by", "reviewed_at", "change_reason", "recorded_at",
         ]
-        read_only_fields = ["status", "review_note", "reported_at", "reviewed_at"]
+        read_only_fields = ["status", "review_note", "reported_at", "reviewed_at",
+                            "recorded_at"]
         # Percent indicators compute the value from numerator and denominator.
         extra_kwargs = {"value": {"required": False}}
 

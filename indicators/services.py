@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from compacts import scoping
 from compacts.models import Compact
+from cpc.fiscal import fiscal_year_bounds
 from cpc.services import StateConflict, lock, validated_save, validated_update
 
 from . import signals
@@ -47,6 +48,12 @@ ERR_ONLY_SUBMITTED = "Only a submitted result can be {action}; this one is {stat
 ERR_ONLY_STAFF_REVIEW = "Only TIP staff approve or return results."
 ERR_UNIT_LOCKED = "The unit cannot change once the indicator has targets or results."
 ERR_TARGETS_OUTSIDE_YEARS = "The indicator has targets for {years}, outside these years."
+ERR_TRACKING_REASON_REQUIRED = (
+    "Say why the indicator stops being tracked in {years}, a year already under way or over "
+    "(the reason is kept in its history).")
+ERR_TRACKING_KEY_INDICATOR = (
+    "{code} is a key indicator of the {years} dialogue and cannot stop being tracked in "
+    "that year.")
 
 # The history keeps the reason in a text column (see settings); this bound only stops abuse.
 CHANGE_REASON_MAX_LENGTH = 2000
@@ -74,10 +81,50 @@ def indicator_create(
     return indicator
 
 
+def _years_text(years: Iterable[int]) -> str:
+    return ", ".join(f"FY{year}" for year in sorted(years))
+
+
+def _check_tracking_change(indicator: Indicator, data: Mapping[str, Any],
+                           change_reason: str) -> None:
+    """Check 3 counts the indicators tracked in a year: dropping one from a year already
+    under way (or over) is a change of that year's record. It needs a reason, which its
+    history keeps; a key indicator of that year's dialogue is never dropped from it."""
+    if not {"first_fiscal_year", "last_fiscal_year"} & set(data):
+        return
+    before = set(indicator.fiscal_years())
+    after_first = data.get("first_fiscal_year", indicator.first_fiscal_year)
+    after_last = data.get("last_fiscal_year", indicator.last_fiscal_year)
+    after = {year for year in before
+             if (after_first is None or after_first <= year)
+             and (after_last is None or year <= after_last)}
+    started = {year for year in before - after
+               if fiscal_year_bounds(year)[0] <= timezone.localdate()}
+    if not started:
+        return
+    field = ("last_fiscal_year" if after_last is not None and max(started) > after_last
+             else "first_fiscal_year")
+    # Dialogues sit above indicators: reached through the relation, never imported.
+    keyed = set(indicator.key_for_dialogues.filter(fiscal_year__in=started)
+                .values_list("fiscal_year", flat=True))
+    if keyed:
+        raise StateConflict(ERR_TRACKING_KEY_INDICATOR.format(code=indicator.code,
+                                                              years=_years_text(keyed)))
+    if not (change_reason or "").strip():
+        raise ValidationError({field: [ERR_TRACKING_REASON_REQUIRED.format(
+            years=_years_text(started))]})
+
+
 @transaction.atomic
-def indicator_update(*, indicator: Indicator, data: Mapping[str, Any]) -> Indicator:
+def indicator_update(*, indicator: Indicator, data: Mapping[str, Any], user=None,
+                     change_reason: str = "") -> Indicator:
     indicator = lock(indicator)
     data = dict(data)
+    _check_tracking_change(indicator, data, change_reason)
+    if change_reason:
+        indicator._change_reason = change_reason.strip()[:CHANGE_REASON_MAX_LENGTH]
+    if user is not None:
+        indicator._history_user = user
     awards = data.pop("awards", None)
     unit = data.get("unit")
     if (

@@ -11,7 +11,7 @@ from cpc.api.history import HistoryMixin
 from cpc.fiscal import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN, fiscal_year_of
 
 from . import selectors, services
-from .compliance import compliance_as_dict
+from .compliance import STATUSES, compliance_as_dict
 from .serializers import (
     GaoAgencyActionSerializer,
     GaoRecommendationSerializer,
@@ -32,8 +32,9 @@ ComplianceResponse = inline_serializer(
         "checks": inline_serializer("ComplianceCheck", many=True, fields={
             "recommendation": serializers.IntegerField(min_value=1, max_value=6),
             "title": serializers.CharField(),
-            "status": serializers.ChoiceField(choices=["met", "not_met", "not_applicable"]),
+            "status": serializers.ChoiceField(choices=list(STATUSES)),
             "detail": serializers.CharField(),
+            "due_on": serializers.DateField(allow_null=True),
         }),
     },
 )

@@ -5,20 +5,32 @@ number of indicators. Meaning of each check: the product brief; summary in docs/
 """
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.utils import timezone
 
 from compacts.models import Compact, GuidanceDocument
 from contributions.models import Contribution, SustainabilityPlan
-from cpc.fiscal import fiscal_year_bounds
+from cpc.fiscal import fiscal_year_bounds, fiscal_year_window
 from cpc.i18n import in_english
-from dialogues.models import Dialogue, DialogueStatus, TargetProposal, TargetProposalStatus
+from dialogues.models import (
+    DIALOGUE_DAYS_AFTER_FISCAL_YEAR,
+    DISCUSSION_NOTES_MIN_CHARS,
+    Dialogue,
+    DialogueStatus,
+    TargetProposal,
+    TargetProposalStatus,
+)
 from indicators.models import Direction, Indicator, Target, active_in_fiscal_year
 
-MET, NOT_MET, NOT_APPLICABLE = "met", "not_met", "not_applicable"
+MET, NOT_MET, PENDING, NOT_APPLICABLE = "met", "not_met", "pending", "not_applicable"
+STATUSES = (MET, NOT_MET, PENDING, NOT_APPLICABLE)
+
+# A discussion recorded more than this many days after the dialogue was held is not the
+# record of the dialogue: it does not count for check 2.
+DISCUSSION_RECORDED_WITHIN_DAYS = 30
 
 TITLES = {
     1: "Key indicators identified before the annual dialogue",
@@ -32,18 +44,36 @@ TITLES = {
 # What each check requires, in words (the criterion a report prints under each finding).
 CRITERIA = {
     1: "The fiscal year's annual dialogue has its key indicators identified, and shared with "
-       "the partner government by a recorded channel, both before the day the dialogue is held "
-       "(or, while planned, scheduled).",
-    2: "Every key indicator of the held dialogue was discussed with an approved actual value "
-       "on record.",
+       "the partner government by a recorded channel, both recorded in the system before the "
+       "day the dialogue is held (or, while planned, scheduled); once held, they are frozen.",
+    2: f"Every key indicator of the held dialogue was discussed with an approved actual value "
+       f"on record, in a discussion recorded within {DISCUSSION_RECORDED_WITHIN_DAYS} days of "
+       f"the dialogue.",
     3: "Every performance indicator tracked in the fiscal year has an annual target for that "
-       "year; a target proposed at a dialogue counts once TIP Office staff accept it.",
+       "year, recorded before the year ended; a target proposed at a dialogue counts once TIP "
+       "Office staff accept it.",
     4: "The program guidance in force during the fiscal year references the need for "
        "indicator targets.",
     5: "At least one partner-government contribution of the fiscal year has a value above "
        "zero, evidence attached and TIP Office staff verification.",
-    6: "The held dialogue records a discussion of sustainability, and the compact's "
-       "sustainability plan is not overdue.",
+    6: "The held dialogue records a discussion of sustainability with notes, the compact's "
+       "sustainability plan (with its measures) was requested, as dated by the system, no "
+       "later than the day the dialogue was held, and the plan is not overdue.",
+}
+
+# When each check's deadline passes, read by ``_deadline``: until then a check that is not
+# met yet is pending. Check 1's is the day before the dialogue; 2's thirty days after it.
+DEADLINES = {
+    1: "the day before the dialogue is held (or the close of the fiscal year's dialogue "
+       "window, while none is held)",
+    2: f"{DISCUSSION_RECORDED_WITHIN_DAYS} days after the dialogue is held (or the close of "
+       f"the dialogue window, while none is held)",
+    3: "the end of the fiscal year",
+    4: "the end of the fiscal year",
+    5: f"the close of the fiscal year's dialogue window ({DIALOGUE_DAYS_AFTER_FISCAL_YEAR} "
+       f"days after the year ends)",
+    6: "the day the dialogue is held (or the close of the dialogue window, while none is "
+       "held); an overdue plan fails it at once",
 }
 
 
@@ -53,21 +83,35 @@ class Check:
     title: str
     status: str
     detail: str
+    # The day by which a pending check must be met (None unless pending).
+    due_on: dt.date | None = None
 
 
 def _check(number: int, status: str, detail: str) -> Check:
     return Check(number, TITLES[number], status, detail)
 
 
+def _pending_until(check: Check, due_on: dt.date | None, today: dt.date) -> Check:
+    """A check not met before its deadline is pending, with the day it is due."""
+    if check.status != NOT_MET or due_on is None or today > due_on:
+        return check
+    return replace(check, status=PENDING, due_on=due_on,
+                   detail=f"{check.detail} Due by {due_on}.")
+
+
+def _local_day(moment: dt.datetime | None) -> dt.date | None:
+    return timezone.localdate(moment) if moment is not None else None
+
+
+def window_closes(fiscal_year: int) -> dt.date:
+    """The last day a fiscal year's dialogue may be held."""
+    return fiscal_year_window(fiscal_year, days_after=DIALOGUE_DAYS_AFTER_FISCAL_YEAR)[1]
+
+
 def _codes(indicators) -> str:
     codes = sorted(indicator.code for indicator in indicators)
     shown = ", ".join(codes[:6])
     return shown + (f" and {len(codes) - 6} more" if len(codes) > 6 else "")
-
-
-def dialogue_due(fiscal_year: int, dialogue: Dialogue | None, today: dt.date) -> bool:
-    """A dialogue is due once one is planned, or once the fiscal year has ended."""
-    return dialogue is not None or today > fiscal_year_bounds(fiscal_year)[1]
 
 
 def compact_compliance(*, compact: Compact, fiscal_year: int,
@@ -101,15 +145,17 @@ def compliance_for_compacts(compacts, *, fiscal_year: int,
             results[compact.pk] = [_check(n, NOT_APPLICABLE, detail) for n in TITLES]
             continue
         dialogue = dialogues.get(compact.pk)
-        due = dialogue_due(fiscal_year, dialogue, today)
+        year_ends, window = fiscal_year_bounds(fiscal_year)[1], window_closes(fiscal_year)
         results[compact.pk] = [
-            _check_key_indicators_identified(dialogue, due, fiscal_year),
-            _check_indicators_discussed(dialogue, due, fiscal_year),
-            _check_targets(performance_indicators[compact.pk], fiscal_year,
-                           pending_targets.get(compact.pk, [])),
-            guidance,
-            _check_contributions(contributions.get(compact.pk, NO_CONTRIBUTIONS), fiscal_year),
-            _check_sustainability(plans.get(compact.pk), dialogue, due, fiscal_year, today),
+            _check_key_indicators_identified(dialogue, fiscal_year, today),
+            _check_indicators_discussed(dialogue, fiscal_year, today),
+            _pending_until(_check_targets(performance_indicators[compact.pk], fiscal_year,
+                                          pending_targets.get(compact.pk, [])),
+                           year_ends, today),
+            _pending_until(guidance, year_ends, today),
+            _pending_until(_check_contributions(
+                contributions.get(compact.pk, NO_CONTRIBUTIONS), fiscal_year), window, today),
+            _check_sustainability(plans.get(compact.pk), dialogue, fiscal_year, today),
         ]
     return results
 
@@ -179,32 +225,61 @@ def contribution_facts(compact_ids, fiscal_year) -> dict[int, ContributionFacts]
 
 
 def _plans(compact_ids) -> dict:
-    plans = SustainabilityPlan.objects.filter(compact__in=compact_ids)
+    plans = SustainabilityPlan.objects.filter(compact__in=compact_ids).annotate(
+        measure_count=Count("measures"))
     return {plan.compact_id: plan for plan in plans}
 
 
-def _no_dialogue(number: int, due: bool, fiscal_year: int) -> Check:
-    if not due:
-        return _check(number, NOT_APPLICABLE, f"No dialogue is due yet for FY{fiscal_year}.")
-    return _check(number, NOT_MET, f"No annual dialogue is recorded for FY{fiscal_year}.")
+def _no_dialogue(number: int, fiscal_year: int, today: dt.date) -> Check:
+    """No dialogue recorded: pending while the year's dialogue window is open."""
+    window = window_closes(fiscal_year)
+    if today <= window:
+        return _pending_until(_check(number, NOT_MET, f"No annual dialogue is recorded for "
+                                                      f"FY{fiscal_year} yet."), window, today)
+    return _check(number, NOT_MET, f"No annual dialogue was held for FY{fiscal_year}; its "
+                                   f"dialogue window closed on {window}.")
 
 
-def _check_key_indicators_identified(dialogue, due, fiscal_year) -> Check:
+def _not_held(number: int, dialogue, fiscal_year: int, today: dt.date) -> Check:
+    """A planned dialogue: what is checked at it is pending while it may still be held."""
+    window = window_closes(fiscal_year)
+    if today <= window:
+        return _pending_until(_check(number, NOT_MET, f"The dialogue is planned for "
+                                                      f"{dialogue.scheduled_for} and has not "
+                                                      f"been held yet."), window, today)
+    return _check(number, NOT_MET, f"The dialogue planned for {dialogue.scheduled_for} was not "
+                                   f"held; the FY{fiscal_year} dialogue window closed on "
+                                   f"{window}.")
+
+
+def _check_key_indicators_identified(dialogue, fiscal_year, today) -> Check:
     """Key indicators identified, and shared with the partner government (date and channel),
-    both strictly before the day the dialogue was held (or, while planned, is scheduled)."""
+    both recorded in the system (server time, not the dates typed) strictly before the day
+    the dialogue was held (or, while planned, is scheduled). Pending until then."""
     if dialogue is None:
-        return _no_dialogue(1, due, fiscal_year)
+        return _no_dialogue(1, fiscal_year, today)
+    meeting = dialogue.held_on or dialogue.scheduled_for
+    check = _key_indicators_verdict(dialogue, meeting)
+    if dialogue.status != DialogueStatus.PLANNED:
+        return check
+    if today < meeting:
+        return _pending_until(check, meeting - dt.timedelta(days=1), today)
+    # Past its day but not held: the key indicators may still precede the day it is held.
+    return _pending_until(check, window_closes(fiscal_year), today)
+
+
+def _key_indicators_verdict(dialogue, meeting: dt.date) -> Check:
     keys = list(dialogue.key_indicators.all())
     if not keys:
         return _check(1, NOT_MET, "No key indicators have been identified for the dialogue.")
-    meeting = dialogue.held_on or dialogue.scheduled_for
-    identified = dialogue.key_indicators_identified_on
+    identified = _local_day(dialogue.key_indicators_recorded_at)
     shared, via = dialogue.key_indicators_shared_on, dialogue.key_indicators_shared_via
+    shared_recorded = _local_day(dialogue.key_indicators_shared_recorded_at)
     problems = []
     if identified is None:
-        problems.append("the date the key indicators were identified is not recorded")
+        problems.append("when the key indicators were identified is not recorded")
     elif identified >= meeting:
-        problems.append(f"key indicators were identified on {identified}, not before the "
+        problems.append(f"the key indicators were recorded on {identified}, not before the "
                         f"dialogue of {meeting}")
     if shared is None:
         problems.append("key indicators were not shared with the partner government")
@@ -215,12 +290,17 @@ def _check_key_indicators_identified(dialogue, due, fiscal_year) -> Check:
         if shared >= meeting:
             problems.append(f"key indicators were shared with the partner government on "
                             f"{shared}, not before the dialogue of {meeting}")
+        if shared_recorded is None:
+            problems.append("when their sharing was recorded is not known")
+        elif shared_recorded >= meeting:
+            problems.append(f"their sharing was recorded on {shared_recorded}, not before the "
+                            f"dialogue of {meeting}")
     if problems:
         return _check(1, NOT_MET, _sentence(problems))
     return _check(1, MET, f"{len(keys)} key indicators identified on {identified} and shared "
                           f"with the partner government on {shared} "
                           f"({dialogue.get_key_indicators_shared_via_display().lower()}), "
-                          f"before the dialogue of {meeting}.")
+                          f"both recorded before the dialogue of {meeting}.")
 
 
 def _sentence(problems: list[str]) -> str:
@@ -228,31 +308,40 @@ def _sentence(problems: list[str]) -> str:
     return text[0].upper() + text[1:] + "."
 
 
-def _check_indicators_discussed(dialogue, due, fiscal_year) -> Check:
+def _check_indicators_discussed(dialogue, fiscal_year, today) -> Check:
     """Every key indicator of the held dialogue has a discussion stamped with an approved
-    actual (the server stamps it when the discussion is recorded)."""
+    actual (the server stamps it when the discussion is recorded), recorded within
+    ``DISCUSSION_RECORDED_WITHIN_DAYS`` of the day the dialogue was held: one keyed in
+    later is not the dialogue's record and does not count. Pending until then."""
     if dialogue is None:
-        return _no_dialogue(2, due, fiscal_year)
+        return _no_dialogue(2, fiscal_year, today)
     if dialogue.status == DialogueStatus.PLANNED:
-        return _check(2, NOT_APPLICABLE, f"The dialogue is planned for {dialogue.scheduled_for}"
-                                         " and has not been held yet.")
+        return _not_held(2, dialogue, fiscal_year, today)
     keys = list(dialogue.key_indicators.all())
     if not keys:
         return _check(2, NOT_MET, "The dialogue had no key indicators to discuss.")
+    last_day = dialogue.held_on + dt.timedelta(days=DISCUSSION_RECORDED_WITHIN_DAYS)
     discussions = list(dialogue.discussions.all())
-    discussed = {d.indicator_id for d in discussions}
-    with_data = {d.indicator_id for d in discussions if d.actual_value is not None}
-    not_discussed = [k for k in keys if k.pk not in discussed]
+    in_time = [d for d in discussions if _local_day(d.recorded_at) <= last_day]
+    discussed = {d.indicator_id for d in in_time}
+    late = {d.indicator_id for d in discussions} - discussed
+    with_data = {d.indicator_id for d in in_time if d.actual_value is not None}
+    recorded_late = [k for k in keys if k.pk in late]
+    not_discussed = [k for k in keys if k.pk not in discussed and k.pk not in late]
     without_data = [k for k in keys if k.pk in discussed and k.pk not in with_data]
     problems = []
     if not_discussed:
         problems.append(f"Not discussed at the dialogue: {_codes(not_discussed)}.")
+    if recorded_late:
+        problems.append(f"Discussion recorded late (more than "
+                        f"{DISCUSSION_RECORDED_WITHIN_DAYS} days after the dialogue of "
+                        f"{dialogue.held_on}), so not counted: {_codes(recorded_late)}.")
     if without_data:
         problems.append(f"No approved data discussed for: {_codes(without_data)}.")
     if problems:
-        return _check(2, NOT_MET, " ".join(problems))
+        return _pending_until(_check(2, NOT_MET, " ".join(problems)), last_day, today)
     return _check(2, MET, f"All {len(keys)} key indicators were discussed with their latest "
-                          "approved data.")
+                          f"approved data, recorded by {last_day}.")
 
 
 def _sets_no_bar(target: Target, indicator: Indicator) -> bool:
@@ -262,23 +351,32 @@ def _sets_no_bar(target: Target, indicator: Indicator) -> bool:
 
 def _check_targets(indicators, fiscal_year, pending) -> Check:
     """GAO recommendation 3: every performance indicator tracked in the year has an annual
-    target for it. Only targets count (a proposal counts once TIP staff accept it)."""
+    target for it, recorded (server time) before the year ended: a target typed in after
+    the year is shown as set after the year and does not count. Only targets count (a
+    proposal counts once TIP staff accept it)."""
     if not indicators:
         return _check(3, NOT_MET, f"No performance indicators are defined for FY{fiscal_year}.")
-    missing, no_bar = [], []
+    year_ends = fiscal_year_bounds(fiscal_year)[1]
+    missing, no_bar, after_year = [], [], []
     for indicator in indicators:
         target = next(iter(indicator.targets.all()), None)
         if target is None:
             missing.append(indicator)
+        elif _local_day(target.recorded_at) > year_ends:
+            after_year.append(indicator)
         elif _sets_no_bar(target, indicator):
             no_bar.append(indicator)
-    total, with_target = len(indicators), len(indicators) - len(missing) - len(no_bar)
-    if not (missing or no_bar):
+    total = len(indicators)
+    with_target = total - len(missing) - len(no_bar) - len(after_year)
+    if not (missing or no_bar or after_year):
         return _check(3, MET, f"All {total} performance indicators tracked in FY{fiscal_year} "
                               f"have a FY{fiscal_year} target.")
     problems = []
     if missing:
         problems.append(f"no FY{fiscal_year} target for: {_codes(missing)}")
+    if after_year:
+        problems.append(f"a FY{fiscal_year} target set after the year ended "
+                        f"({year_ends}), which does not count, for: {_codes(after_year)}")
     if no_bar:
         problems.append(f"a FY{fiscal_year} target of 0, which any result meets, for: "
                         f"{_codes(no_bar)}")
@@ -335,30 +433,38 @@ def _check_contributions(facts: ContributionFacts, fiscal_year) -> Check:
                               f"verification: {', '.join(lacks)}.")
 
 
-def _check_sustainability(plan, dialogue, due, fiscal_year, today) -> Check:
+def _check_sustainability(plan, dialogue, fiscal_year, today) -> Check:
     """GAO recommendation 6: the held dialogue records a sustainability discussion with
-    notes, the sustainability plan was requested no later than the day it was held, and the
-    plan is not overdue (SustainabilityPlan.is_overdue). Each missing piece is named."""
+    notes of substance, the sustainability plan was requested (the day the system recorded
+    the request, never a typed date) no later than the day it was held and holds measures,
+    and the plan is not overdue (SustainabilityPlan.is_overdue). Each missing piece is
+    named. Pending while the dialogue may still be held; an overdue plan fails at once."""
     overdue = bool(plan and plan.is_overdue(on=today))
-    requested_on = plan.requested_on if plan is not None else None
-    if dialogue is None:
-        return _no_dialogue(6, due, fiscal_year)
-    if dialogue.status == DialogueStatus.PLANNED:
+    requested_on = _local_day(plan.requested_at) if plan is not None else None
+    if dialogue is None or dialogue.status == DialogueStatus.PLANNED:
         if overdue:
             return _check(6, NOT_MET, f"The sustainability plan was due on {plan.due_on} and "
                                       "has not been received.")
-        return _check(6, NOT_APPLICABLE, "The dialogue has not been held yet.")
+        if dialogue is None:
+            return _no_dialogue(6, fiscal_year, today)
+        return _not_held(6, dialogue, fiscal_year, today)
     held_on = dialogue.held_on
+    notes = (dialogue.sustainability_notes or "").strip()
     problems = []
     if not dialogue.sustainability_discussed:
         problems.append("sustainability was not discussed at the dialogue")
-    elif not (dialogue.sustainability_notes or "").strip():
+    elif not notes:
         problems.append("the dialogue records no notes of its sustainability discussion")
+    elif len(notes) < DISCUSSION_NOTES_MIN_CHARS:
+        problems.append(f"the notes of its sustainability discussion say too little (under "
+                        f"{DISCUSSION_NOTES_MIN_CHARS} characters)")
     if requested_on is None:
         problems.append("the sustainability plan was never requested")
     elif held_on is None or requested_on > held_on:
         problems.append(f"the sustainability plan was requested on {requested_on}, after "
                         f"the dialogue of {held_on}")
+    elif not plan.measure_count:
+        problems.append("the sustainability plan records no measures, so it is not current")
     if overdue:
         problems.append(f"the sustainability plan was due on {plan.due_on} and has not been "
                         "received")

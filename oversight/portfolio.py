@@ -44,6 +44,7 @@ from compacts.roles import TIP_STAFF
 from contributions import services as contribution_services
 from contributions.demo import sample_pdf
 from cpc.fiscal import fiscal_year_bounds, fiscal_year_of
+from cpc.models import recorded_as_of
 from dialogues import proposals
 from dialogues import services as dialogue_services
 from dialogues.models import DialogueStatus
@@ -228,19 +229,17 @@ class _Compact:
         if meeting is None:
             return None
         ahead = meeting >= self.today
-        dialogue = dialogue_services.dialogue_create(
-            compact=self.compact, fiscal_year=year, scheduled_for=meeting, format="hybrid",
-            key_indicators=[] if ahead else self.keys)
+        # Each step is recorded on the day it happened, as the demo does.
+        with recorded_as_of(_at(self.today if ahead else meeting - dt.timedelta(days=42))):
+            dialogue = dialogue_services.dialogue_create(
+                compact=self.compact, fiscal_year=year, scheduled_for=meeting,
+                format="hybrid", key_indicators=[] if ahead else self.keys)
         if ahead:
             return dialogue
-        # The server stamps the day key indicators are first saved (today for a record
-        # written now); the generator sets the day it happened, as the demo does.
-        type(dialogue).objects.filter(pk=dialogue.pk).update(
-            key_indicators_identified_on=meeting - dt.timedelta(days=42))
-        dialogue.refresh_from_db()
-        dialogue = dialogue_services.dialogue_update(dialogue=dialogue, data={
-            "key_indicators_shared_on": meeting - dt.timedelta(days=35),
-            "key_indicators_shared_via": "diplomatic_note"})
+        with recorded_as_of(_at(meeting - dt.timedelta(days=35))):
+            dialogue = dialogue_services.dialogue_update(dialogue=dialogue, data={
+                "key_indicators_shared_on": meeting - dt.timedelta(days=35),
+                "key_indicators_shared_via": "diplomatic_note"})
         for person, side in (("TIP Office program officer", "us_government"),
                              ("Anti-trafficking unit head", "partner_government")):
             dialogue_services.participant_add(
@@ -248,14 +247,15 @@ class _Compact:
                 organization=self.country.name, side=side)
         dialogue = dialogue_services.dialogue_move(dialogue=dialogue,
                                                    status=DialogueStatus.HELD, held_on=meeting)
-        for indicator in self.keys:
-            dialogue_services.discussion_record(
-                dialogue=dialogue, indicator=indicator, user=self.staff,
-                notes=f"The latest approved figure of {indicator.code} was reviewed against "
-                      f"the year's target. {SAMPLE}")
-            proposals.target_propose(
-                user=self.staff, dialogue=dialogue, indicator=indicator,
-                value=indicator_demo.target_value(indicator, step))
+        with recorded_as_of(_at(meeting)):
+            for indicator in self.keys:
+                dialogue_services.discussion_record(
+                    dialogue=dialogue, indicator=indicator, user=self.staff,
+                    notes=f"The latest approved figure of {indicator.code} was reviewed "
+                          f"against the year's target. {SAMPLE}")
+                proposals.target_propose(
+                    user=self.staff, dialogue=dialogue, indicator=indicator,
+                    value=indicator_demo.target_value(indicator, step))
         dialogue_services.action_item_add(
             dialogue=dialogue, owner=f"Government of {self.country.name}",
             description=f"Share the FY {year} referral and case data. {SAMPLE}",
@@ -277,10 +277,13 @@ class _Compact:
         """Targets of the indicators that are not key, agreed at the year's dialogue (or set
         by staff when the year has none held): bulk-created, each ``full_clean()``-ed."""
         agreed_at = dialogue if dialogue is not None and dialogue.held_on else None
+        set_on = (agreed_at.held_on if agreed_at else
+                  min(fiscal_year_bounds(year)[0] + dt.timedelta(days=30), self.today))
         targets = []
         for indicator in self.indicators[KEY_COUNT:]:
             target = Target(indicator=indicator, fiscal_year=year, set_at_dialogue=agreed_at,
-                            value=indicator_demo.target_value(indicator, step))
+                            value=indicator_demo.target_value(indicator, step),
+                            recorded_at=_at(set_on))
             _clean_leaf(target)
             targets.append(target)
         bulk_create_with_history(targets, Target, default_user=self.staff,
@@ -295,7 +298,8 @@ class _Compact:
                                                   self.rng.randint(0, 4) + position)
             result = Result(indicator=indicator, fiscal_year=year, source=SAMPLE,
                             status=ResultStatus.APPROVED, reported_by=self.staff,
-                            reported_at=now, reviewed_by=self.staff, reviewed_at=now)
+                            reported_at=now, reviewed_by=self.staff, reviewed_at=now,
+                            recorded_at=now)
             if indicator.unit == Unit.PERCENT:
                 result.numerator, result.denominator = fields["numerator"], fields["denominator"]
                 result.value = (result.numerator / result.denominator * 100).quantize(
@@ -357,13 +361,19 @@ class _Compact:
         due = (self.today - dt.timedelta(days=self.rng.randint(10, 200)) if roll < 0.3
                else self.compact.current_end_date)
         due = max(due, requested + dt.timedelta(days=30))
-        plan = contribution_services.plan_request(plan=plan, requested_on=requested, due_on=due)
+        with recorded_as_of(_at(requested)):
+            plan = contribution_services.plan_request(plan=plan, due_on=due)
         contribution_services.follow_up_create(
             plan=plan, user=self.staff, date=min(requested + dt.timedelta(days=60), self.today),
             note=f"Asked the partner government about progress. {SAMPLE}")
         if roll > 0.8:
             contribution_services.plan_receive(
                 plan=plan, received_on=min(requested + dt.timedelta(days=120), self.today))
+
+
+def _at(day: dt.date) -> dt.datetime:
+    """A moment of ``day`` to record a generated step at."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(11)))
 
 
 def _clean_leaf(record) -> None:

@@ -89,7 +89,7 @@ def timeline_svg(*, chart_id: str, title: str, bars: Sequence[TimelineBar],
 
 # Fill of each check status, told apart by lightness and by the letter in the cell.
 HEAT = {"met": ("#008817", "white", "M"), "not_met": ("#b50909", "white", "N"),
-        "not_applicable": ("#dfe1e2", "#1b1b1b", "-")}
+        "pending": ("#ffbe2e", "#1b1b1b", "P"), "not_applicable": ("#dfe1e2", "#1b1b1b", "-")}
 
 
 def heat_map_svg(*, chart_id: str, title: str, rows: Sequence[tuple[str, Sequence[str]]],
@@ -126,7 +126,7 @@ def heat_map_svg(*, chart_id: str, title: str, rows: Sequence[tuple[str, Sequenc
                          "</text>")
     legend_y = height - 6
     x = label_w
-    for status, label in (("met", "Met"), ("not_met", "Not met"),
+    for status, label in (("met", "Met"), ("not_met", "Not met"), ("pending", "Pending"),
                           ("not_applicable", "Not applicable")):
         fill, ink, letter = HEAT[status]
         parts.append(f'<rect x="{x}" y="{legend_y - 9}" width="12" height="11" fill="{fill}"/>')

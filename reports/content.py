@@ -37,6 +37,7 @@ from oversight.compliance import (
     NO_CONTRIBUTIONS,
     NOT_APPLICABLE,
     NOT_MET,
+    PENDING,
     TITLES,
     Check,
     ContributionFacts,
@@ -49,7 +50,8 @@ from .models import ReportKind
 
 TIMELINE_FIRST_YEAR, TIMELINE_LAST_YEAR = 2015, 2027
 ZERO = Decimal("0.00")
-CHECK_LABELS = {MET: "Met", NOT_MET: "Not met", NOT_APPLICABLE: "Not applicable"}
+CHECK_LABELS = {MET: "Met", NOT_MET: "Not met", PENDING: "Pending",
+                NOT_APPLICABLE: "Not applicable"}
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,10 @@ class CompactSection:
         return self.check_numbers(NOT_APPLICABLE)
 
     @property
+    def checks_pending(self) -> list[Check]:
+        return [c for c in self.checks if c.status == PENDING]
+
+    @property
     def checks_not_met(self) -> list[Check]:
         return [c for c in self.checks if c.status == NOT_MET]
 
@@ -164,6 +170,7 @@ class CheckSummary:
     not_met: int
     not_applicable: int
     status: str  # for a compact report: that compact's status; for a program: the worst
+    pending: int = 0
 
 
 @dataclass
@@ -432,9 +439,11 @@ def _check_summary(sections: list[CompactSection]) -> list[CheckSummary]:
     for number, title in TITLES.items():
         statuses = [s.checks[number - 1].status for s in sections]
         met, not_met = statuses.count(MET), statuses.count(NOT_MET)
-        worst = NOT_MET if not_met else (MET if met else NOT_APPLICABLE)
+        pending = statuses.count(PENDING)
+        worst = (NOT_MET if not_met else PENDING if pending else MET if met
+                 else NOT_APPLICABLE)
         summary.append(CheckSummary(number, title, met, not_met,
-                                    statuses.count(NOT_APPLICABLE), worst))
+                                    statuses.count(NOT_APPLICABLE), worst, pending=pending))
     return summary
 
 
@@ -493,6 +502,7 @@ class Finding:
     not_met: list[FindingRow]
     not_applicable: int
     cause: str = ""
+    pending: list[FindingRow] = field(default_factory=list)
 
 
 def _evidence(section: CompactSection, number: int, fiscal_year: int,
@@ -543,20 +553,20 @@ def findings(sections: list[CompactSection], fiscal_year: int,
     causes = {r.number: r.status_note for r in recommendations if r.status == "open"}
     result = []
     for number, title in TITLES.items():
-        met, not_met, na = [], [], 0
+        met, not_met, pending, na = [], [], [], 0
         for section in sections:
             check = section.checks[number - 1]
             if check.status == MET:
                 met.append(section.compact.country.name)
-            elif check.status == NOT_MET:
-                not_met.append(FindingRow(
-                    section.compact, section.anchor, check.detail,
-                    _evidence(section, number, fiscal_year,
-                              facts.get(section.compact.pk, NO_CONTRIBUTIONS))))
+            elif check.status in (NOT_MET, PENDING):
+                row = FindingRow(section.compact, section.anchor, check.detail,
+                                 _evidence(section, number, fiscal_year,
+                                           facts.get(section.compact.pk, NO_CONTRIBUTIONS)))
+                (not_met if check.status == NOT_MET else pending).append(row)
             else:
                 na += 1
         result.append(Finding(number, title, CRITERIA[number], EFFECTS[number], met, not_met,
-                              na, cause=causes.get(number, "")))
+                              na, cause=causes.get(number, ""), pending=pending))
     return result
 
 

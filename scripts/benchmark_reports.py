@@ -62,6 +62,7 @@ def seed_large() -> int:
     from decimal import Decimal
 
     from django.contrib.auth import get_user_model
+    from django.utils import timezone
 
     from compacts.models import Award, Compact, GuidanceDocument, Implementer, PartnerCountry
     from contributions.models import Contribution
@@ -96,12 +97,13 @@ def seed_large() -> int:
             for k in range(LARGE_INDICATORS)
         )
         Target.objects.bulk_create(
-            Target(indicator=i, fiscal_year=first_fy + y, value=Decimal(100 + 10 * y))
+            Target(indicator=i, fiscal_year=first_fy + y, value=Decimal(100 + 10 * y),
+                   recorded_at=timezone.now())
             for i in indicators for y in range(LARGE_YEARS)
         )
         Result.objects.bulk_create(
             Result(indicator=i, fiscal_year=first_fy + y, value=Decimal(90 + 12 * y),
-                   status="approved", reported_by=user)
+                   status="approved", reported_by=user, recorded_at=timezone.now())
             for i in indicators for y in range(LARGE_YEARS)
         )
         for y in range(LARGE_YEARS):

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from contributions.models import (
@@ -49,6 +50,7 @@ class SustainabilityPlanFactory(DjangoModelFactory):
 
     compact = factory.SubFactory(CompactFactory)
     status = PlanStatus.NOT_REQUESTED
+    requested_on = None
 
     class Params:
         requested = factory.Trait(
@@ -56,6 +58,20 @@ class SustainabilityPlanFactory(DjangoModelFactory):
             requested_on=dt.date(2024, 1, 15),
             due_on=dt.date(2024, 6, 30),
         )
+
+    # A request is recorded on the day it is dated.
+    requested_at = factory.LazyAttribute(lambda o: o.requested_on and timezone.make_aware(
+        dt.datetime.combine(o.requested_on, dt.time(12))))
+
+    @factory.post_generation
+    def measures(plan, create, extracted, **kwargs):
+        """A requested plan holds one measure unless ``measures=0`` (check 6 needs one)."""
+        count = 1 if extracted is None else extracted
+        if create and plan.status != PlanStatus.NOT_REQUESTED:
+            for _ in range(count):
+                Measure.objects.create(plan=plan, description="Fund the shelters.",
+                                       category="budget_line",
+                                       responsible_institution="Ministry of Gender")
 
 
 class MeasureFactory(DjangoModelFactory):

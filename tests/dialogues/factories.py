@@ -2,6 +2,7 @@ import datetime as dt
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from dialogues.models import ActionItem, Dialogue, Discussion, Participant, TargetProposal
@@ -14,7 +15,17 @@ __all__ = [
 ]
 
 
+def noon(day: dt.date | None) -> dt.datetime | None:
+    """A record keyed in on ``day``: the server time a factory gives what it dates."""
+    if day is None:
+        return None
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+
+
 class DialogueFactory(DjangoModelFactory):
+    """Key indicators and their sharing are recorded on the days given (a test about
+    provenance sets ``key_indicators_recorded_at`` / ``..._shared_recorded_at`` itself)."""
+
     class Meta:
         model = Dialogue
 
@@ -22,6 +33,12 @@ class DialogueFactory(DjangoModelFactory):
     fiscal_year = 2024
     scheduled_for = dt.date(2024, 3, 15)
     status = "planned"
+    key_indicators_identified_on = None
+    key_indicators_shared_on = None
+    key_indicators_recorded_at = factory.LazyAttribute(
+        lambda o: noon(o.key_indicators_identified_on))
+    key_indicators_shared_recorded_at = factory.LazyAttribute(
+        lambda o: noon(o.key_indicators_shared_on))
 
 
 class ParticipantFactory(DjangoModelFactory):
@@ -41,6 +58,9 @@ class DiscussionFactory(DjangoModelFactory):
     dialogue = factory.SubFactory(DialogueFactory)
     indicator = factory.SubFactory(IndicatorFactory)
     notes = "Progress against the annual target reviewed."
+    # Recorded on the day of the dialogue.
+    recorded_at = factory.LazyAttribute(
+        lambda o: noon(o.dialogue.held_on or o.dialogue.scheduled_for))
 
 
 class ActionItemFactory(DjangoModelFactory):

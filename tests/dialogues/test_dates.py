@@ -146,8 +146,8 @@ class TestHeldAfterWhatComesBefore:
         indicator = IndicatorFactory(compact=ghana_compact)
         response = officer_api.patch(f"{DIALOGUES}{dialogue.pk}/",
                                      {"key_indicators": [indicator.pk]})
-        assert response.status_code == 400
-        assert "key_indicators" in response.json()
+        assert response.status_code == 409  # held: its preparation is frozen
+        assert "can no longer change" in response.json()["detail"]
         dialogue.refresh_from_db()
         assert dialogue.key_indicators_identified_on is None
         assert not dialogue.key_indicators.exists()

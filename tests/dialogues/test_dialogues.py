@@ -92,8 +92,9 @@ class TestKeyIndicators:
         officer_api.patch(f"/api/v1/dialogues/{dialogue.pk}/",
                           {"key_indicators": [indicator.pk, second.pk]})
         dialogue.refresh_from_db()
-        # The first identification date stands.
-        assert dialogue.key_indicators_identified_on == dt.date(2024, 12, 1)
+        # A new selection is identified anew: its day and time are the server's, now.
+        assert dialogue.key_indicators_identified_on == TODAY()
+        assert dialogue.key_indicators_recorded_at is not None
         assert dialogue.key_indicators.count() == 2
 
     def test_key_indicators_from_another_compact_are_refused(self, staff_api, ghana_compact,

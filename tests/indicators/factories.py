@@ -1,6 +1,8 @@
+import datetime as dt
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from indicators.models import Disaggregation, Indicator, Result, StandardIndicator, Target
@@ -43,6 +45,9 @@ class TargetFactory(DjangoModelFactory):
     indicator = factory.SubFactory(IndicatorFactory)
     fiscal_year = 2023
     value = Decimal("100")
+    # Recorded on the first day of its fiscal year (a test of late targets sets it).
+    recorded_at = factory.LazyAttribute(lambda o: timezone.make_aware(
+        dt.datetime(o.fiscal_year - 1, 10, 1, 12)))
 
 
 class ResultFactory(DjangoModelFactory):

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from cpc.models import recorded_as_of
 from dialogues.models import DISCUSSION_NOTES_MIN_CHARS, Dialogue, Discussion
 from oversight.compliance import compact_compliance
 from tests.dialogues.factories import (
@@ -14,6 +15,7 @@ from tests.dialogues.factories import (
     IndicatorFactory,
     ResultFactory,
     TargetFactory,
+    noon,
 )
 
 FY = 2024
@@ -28,15 +30,30 @@ def check(compact, number, today=TODAY):
     return next(c for c in checks if c.recommendation == number)
 
 
+def on(day: dt.date):
+    """Writes inside are recorded (server time) on ``day``, as if made then."""
+    return recorded_as_of(noon(day))
+
+
 @pytest.fixture
-def dialogue(ghana_compact):
-    """A held FY2024 dialogue whose key indicator PROS-1 was identified six weeks before."""
-    dialogue = DialogueFactory(compact=ghana_compact, fiscal_year=FY, status="held",
-                               scheduled_for=HELD, held_on=HELD)
+def prepared(ghana_compact):
+    """A planned FY2024 dialogue whose key indicator PROS-1 was recorded six weeks before."""
+    dialogue = DialogueFactory(compact=ghana_compact, fiscal_year=FY, scheduled_for=HELD,
+                               key_indicators_identified_on=IDENTIFIED)
     dialogue.key_indicators.set([IndicatorFactory(compact=ghana_compact, code="PROS-1")])
-    Dialogue.objects.filter(pk=dialogue.pk).update(key_indicators_identified_on=IDENTIFIED)
+    return dialogue
+
+
+def hold(dialogue, day=HELD):
+    Dialogue.objects.filter(pk=dialogue.pk).update(status="held", held_on=day)
     dialogue.refresh_from_db()
     return dialogue
+
+
+@pytest.fixture
+def dialogue(prepared):
+    """The same dialogue, held."""
+    return hold(prepared)
 
 
 def share(api, dialogue, **fields):
@@ -45,9 +62,10 @@ def share(api, dialogue, **fields):
     return response
 
 
-def discuss(api, dialogue, indicator, notes=NOTES, **extra):
-    return api.post(f"/api/v1/dialogues/{dialogue.pk}/discussions/",
-                    {"indicator": indicator.pk, "notes": notes} | extra)
+def discuss(api, dialogue, indicator, notes=NOTES, day=HELD, **extra):
+    with on(day):
+        return api.post(f"/api/v1/dialogues/{dialogue.pk}/discussions/",
+                        {"indicator": indicator.pk, "notes": notes} | extra)
 
 
 class TestCheck1KeyIndicatorsSharedBeforeTheDialogue:
@@ -56,55 +74,114 @@ class TestCheck1KeyIndicatorsSharedBeforeTheDialogue:
         assert result.status == "not_met"
         assert "not shared with the partner government" in result.detail
 
-    def test_shared_with_no_channel_is_not_met_until_the_channel_is_recorded(
-            self, officer_api, ghana_compact, dialogue):
-        share(officer_api, dialogue, key_indicators_shared_on="2024-02-05")
+    def test_shared_with_no_channel_is_not_met_and_frozen_once_held(
+            self, officer_api, ghana_compact, prepared):
+        with on(dt.date(2024, 2, 5)):
+            share(officer_api, prepared, key_indicators_shared_on="2024-02-05")
+        hold(prepared)
         result = check(ghana_compact, 1)
         assert result.status == "not_met"
         assert "channel" in result.detail and "2024-02-05" in result.detail
-        share(officer_api, dialogue, key_indicators_shared_via="diplomatic_note")
+        # Held: the channel can no longer be added afterwards.
+        response = officer_api.patch(f"/api/v1/dialogues/{prepared.pk}/",
+                                     {"key_indicators_shared_via": "diplomatic_note"})
+        assert response.status_code == 409
+        assert "can no longer change" in response.json()["detail"]
+        assert check(ghana_compact, 1).status == "not_met"
+
+    def test_met_when_identified_and_shared_are_recorded_before(self, officer_api,
+                                                                 ghana_compact, prepared):
+        with on(dt.date(2024, 2, 5)):
+            share(officer_api, prepared, key_indicators_shared_on="2024-02-05",
+                  key_indicators_shared_via="diplomatic_note")
+        hold(prepared)
         result = check(ghana_compact, 1)
         assert result.status == "met", result.detail
         assert "2024-02-01" in result.detail and "2024-02-05" in result.detail
         assert "diplomatic note" in result.detail
 
-    def test_shared_on_the_day_of_the_dialogue_is_not_met(self, officer_api, ghana_compact,
-                                                          dialogue):
-        share(officer_api, dialogue, key_indicators_shared_on=HELD.isoformat(),
-              key_indicators_shared_via="meeting")
+    def test_a_typed_sharing_date_recorded_on_the_day_is_not_met(self, officer_api,
+                                                                  ghana_compact, prepared):
+        with on(HELD):  # keyed in on the day of the dialogue, dated five weeks earlier
+            share(officer_api, prepared, key_indicators_shared_on="2024-02-05",
+                  key_indicators_shared_via="email")
+        hold(prepared)
         result = check(ghana_compact, 1)
         assert result.status == "not_met"
-        assert f"shared with the partner government on {HELD}, not before the dialogue of " \
-               f"{HELD}" in result.detail
-        share(officer_api, dialogue, key_indicators_shared_on="2024-03-14")
-        assert check(ghana_compact, 1).status == "met"
+        assert f"sharing was recorded on {HELD}, not before the dialogue" in result.detail
+
+    def test_shared_on_the_day_of_the_dialogue_is_not_met(self, officer_api, ghana_compact,
+                                                          prepared):
+        with on(dt.date(2024, 3, 1)):
+            share(officer_api, prepared, key_indicators_shared_on="2024-03-01",
+                  key_indicators_shared_via="meeting")
+        hold(prepared, day=dt.date(2024, 3, 1))
+        result = check(ghana_compact, 1)
+        assert result.status == "not_met"
+        assert ("shared with the partner government on 2024-03-01, not before the dialogue "
+                "of 2024-03-01") in result.detail
 
     def test_identified_on_the_day_of_the_dialogue_is_not_met(self, ghana_compact, dialogue):
         Dialogue.objects.filter(pk=dialogue.pk).update(
-            key_indicators_identified_on=HELD, key_indicators_shared_on=HELD,
-            key_indicators_shared_via="email")
+            key_indicators_recorded_at=noon(HELD), key_indicators_shared_on=HELD,
+            key_indicators_shared_via="email", key_indicators_shared_recorded_at=noon(HELD))
         result = check(ghana_compact, 1)
         assert result.status == "not_met"
-        assert f"identified on {HELD}, not before the dialogue of {HELD}" in result.detail
+        assert f"recorded on {HELD}, not before the dialogue of {HELD}" in result.detail
+
+    def test_key_indicators_of_a_held_dialogue_cannot_be_swapped(
+            self, officer_api, ghana_compact, prepared):
+        with on(dt.date(2024, 2, 5)):
+            share(officer_api, prepared, key_indicators_shared_on="2024-02-05",
+                  key_indicators_shared_via="email")
+        hold(prepared)
+        other = IndicatorFactory(compact=ghana_compact, code="PREV-9")
+        response = officer_api.patch(f"/api/v1/dialogues/{prepared.pk}/",
+                                     {"key_indicators": [other.pk]}, format="json")
+        assert response.status_code == 409
+        assert "can no longer change" in response.json()["detail"]
+        prepared.refresh_from_db()
+        assert [i.code for i in prepared.key_indicators.all()] == ["PROS-1"]
+        result = check(ghana_compact, 1)
+        assert result.status == "met" and "2024-02-01" in result.detail
+
+    def test_a_new_selection_must_be_shared_again(self, officer_api, ghana_compact, prepared):
+        with on(dt.date(2024, 2, 5)):
+            share(officer_api, prepared, key_indicators_shared_on="2024-02-05",
+                  key_indicators_shared_via="email")
+        other = IndicatorFactory(compact=ghana_compact, code="PREV-9")
+        with on(dt.date(2024, 2, 20)):
+            share(officer_api, prepared, key_indicators=[other.pk])
+        prepared.refresh_from_db()
+        assert prepared.key_indicators_identified_on == dt.date(2024, 2, 20)
+        assert prepared.key_indicators_shared_on is None
+        hold(prepared)
+        assert "not shared" in check(ghana_compact, 1).detail
 
     def test_no_key_indicators_is_not_met(self, ghana_compact):
-        DialogueFactory(compact=ghana_compact, fiscal_year=FY)
+        DialogueFactory(compact=ghana_compact, fiscal_year=FY, status="held", held_on=HELD)
         result = check(ghana_compact, 1)
         assert (result.status, result.detail) == (
             "not_met", "No key indicators have been identified for the dialogue.")
 
-    def test_a_planned_dialogue_counts_its_scheduled_day(self, officer_api, ghana_compact):
+    def test_a_planned_dialogue_is_pending_until_its_day(self, officer_api, ghana_compact):
         planned = DialogueFactory(compact=ghana_compact, fiscal_year=FY,
                                   scheduled_for=dt.date(2024, 9, 10))
-        planned.key_indicators.set([IndicatorFactory(compact=ghana_compact)])
-        Dialogue.objects.filter(pk=planned.pk).update(key_indicators_identified_on=IDENTIFIED)
         today = dt.date(2024, 8, 1)
-        assert check(ghana_compact, 1, today=today).status == "not_met"
-        share(officer_api, planned, key_indicators_shared_on="2024-07-01",
-              key_indicators_shared_via="email")
+        result = check(ghana_compact, 1, today=today)
+        assert (result.status, result.due_on) == ("pending", dt.date(2024, 9, 9))
+        with on(dt.date(2024, 7, 1)):
+            share(officer_api, planned,
+                  key_indicators=[IndicatorFactory(compact=ghana_compact).pk])
+            share(officer_api, planned, key_indicators_shared_on="2024-07-01",
+                  key_indicators_shared_via="email")
         result = check(ghana_compact, 1, today=today)
         assert result.status == "met"
         assert "2024-09-10" in result.detail
+        # Held without key indicators shared in time: the deadline has passed.
+        Dialogue.objects.filter(pk=planned.pk).update(key_indicators_shared_recorded_at=None)
+        hold(planned, day=dt.date(2024, 9, 10))
+        assert check(ghana_compact, 1, today=dt.date(2024, 9, 11)).status == "not_met"
 
 
 class TestCheck2DataDiscussedWithApprovedFigures:
@@ -224,14 +301,64 @@ class TestCheck2DataDiscussedWithApprovedFigures:
 
 
 def test_met_detail_of_both_checks_once_everything_is_recorded(officer_api, ghana_compact,
-                                                               dialogue):
-    key = dialogue.key_indicators.get()
+                                                               prepared):
+    key = prepared.key_indicators.get()
     ResultFactory(indicator=key, fiscal_year=FY, value=Decimal("64"))
-    share(officer_api, dialogue, key_indicators_shared_on="2024-02-05",
-          key_indicators_shared_via="email")
+    with on(dt.date(2024, 2, 5)):
+        share(officer_api, prepared, key_indicators_shared_on="2024-02-05",
+              key_indicators_shared_via="email")
+    dialogue = hold(prepared)
     discuss(officer_api, dialogue, key)
     one, two = check(ghana_compact, 1), check(ghana_compact, 2)
     assert (one.status, two.status) == ("met", "met")
     assert one.detail == ("1 key indicators identified on 2024-02-01 and shared with the partner "
-                          "government on 2024-02-05 (email), before the dialogue of 2024-03-15.")
-    assert two.detail == "All 1 key indicators were discussed with their latest approved data."
+                          "government on 2024-02-05 (email), both recorded before the dialogue "
+                          "of 2024-03-15.")
+    assert two.detail == ("All 1 key indicators were discussed with their latest approved "
+                          "data, recorded by 2024-04-14.")
+
+
+class TestDiscussionsRecordedLate:
+    """A discussion keyed in long after the dialogue is not the dialogue's record."""
+
+    def test_recorded_45_days_after_a_held_dialogue_does_not_count(
+            self, officer_api, ghana_compact, dialogue):
+        key = dialogue.key_indicators.get()
+        ResultFactory(indicator=key, fiscal_year=FY, value=Decimal("64"))
+        late = HELD + dt.timedelta(days=45)
+        assert discuss(officer_api, dialogue, key, day=late).status_code == 201
+        result = check(ghana_compact, 2)
+        assert result.status == "not_met"
+        assert ("Discussion recorded late (more than 30 days after the dialogue of "
+                "2024-03-15), so not counted: PROS-1.") in result.detail
+        # Twenty x's keyed in today count no better.
+        assert discuss(officer_api, dialogue, key, notes="x" * 20,
+                       day=dt.date(2026, 12, 1)).status_code == 201
+        assert check(ghana_compact, 2).status == "not_met"
+
+    def test_day_30_counts_and_pending_until_then(self, officer_api, ghana_compact, dialogue):
+        key = dialogue.key_indicators.get()
+        ResultFactory(indicator=key, fiscal_year=FY, value=Decimal("64"))
+        within = HELD + dt.timedelta(days=30)
+        before = check(ghana_compact, 2, today=HELD + dt.timedelta(days=3))
+        assert (before.status, before.due_on) == ("pending", within)
+        discuss(officer_api, dialogue, key, day=within)
+        assert check(ghana_compact, 2).status == "met"
+
+    def test_late_through_the_outcomes_page_too(self, client, ghana_officer, ghana_compact,
+                                                dialogue):
+        key = dialogue.key_indicators.get()
+        ResultFactory(indicator=key, fiscal_year=FY, value=Decimal("64"))
+        client.force_login(ghana_officer)
+        # The page records now, two years and more after the dialogue.
+        response = client.post(f"/dialogues/{dialogue.pk}/record/outcomes/", {
+            "summary": "",
+            "discussions-TOTAL_FORMS": "1", "discussions-INITIAL_FORMS": "0",
+            "discussions-0-indicator": str(key.pk), "discussions-0-notes": NOTES,
+            "proposals-TOTAL_FORMS": "0", "proposals-INITIAL_FORMS": "0",
+            "items-TOTAL_FORMS": "0", "items-INITIAL_FORMS": "0",
+        })
+        assert response.status_code in (200, 302)
+        assert Discussion.objects.filter(dialogue=dialogue).count() == 1
+        result = check(ghana_compact, 2)
+        assert result.status == "not_met" and "recorded late" in result.detail

@@ -7,10 +7,11 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from cpc.models import recorded_as_of
 from dialogues import proposals
 from indicators import services
 from oversight.compliance import compact_compliance
-from tests.dialogues.factories import DialogueFactory
+from tests.dialogues.factories import DialogueFactory, noon
 from tests.indicators.factories import IndicatorFactory, TargetFactory
 
 FY = 2024
@@ -108,9 +109,18 @@ class TestIndicatorYears:
 
     def test_api_reads_and_writes_the_years(self, staff_api, ghana_compact):
         indicator = IndicatorFactory(compact=ghana_compact)
+        # FY2026 and FY2027 have begun: dropping them needs a reason, kept in the history.
         response = staff_api.patch(f"/api/v1/indicators/{indicator.pk}/",
                                    {"last_fiscal_year": 2025}, format="json")
+        assert response.status_code == 400
+        assert "FY2026, FY2027" in response.json()["last_fiscal_year"][0]
+        response = staff_api.patch(f"/api/v1/indicators/{indicator.pk}/",
+                                   {"last_fiscal_year": 2025,
+                                    "change_reason": "Dropped at the mid-term review."},
+                                   format="json")
         assert response.status_code == 200, response.content
+        assert indicator.history.first().history_change_reason == (
+            "Dropped at the mid-term review.")
         assert (response.json()["first_fiscal_year"], response.json()["last_fiscal_year"]) == (
             None, 2025)
 
@@ -151,8 +161,68 @@ class TestProposalsCountOnceAccepted:
         check = check_3(ghana_compact)
         assert check.status == "not_met"
         assert check.detail.endswith("Target proposals await TIP staff for: PROT-1.")
-        proposals.target_proposal_accept(user=staff_user, proposal=proposal)
+        with recorded_as_of(noon(dt.date(2024, 9, 1))):  # accepted before the year ended
+            proposals.target_proposal_accept(user=staff_user, proposal=proposal)
         assert check_3(ghana_compact).status == "met"
+
+
+class TestTargetsSetAfterTheYear:
+    """A target typed in after its fiscal year ended does not count for that year."""
+
+    def test_a_target_recorded_14_months_late_through_the_api_does_not_count(
+            self, staff_api, ghana_compact):
+        indicator = IndicatorFactory(compact=ghana_compact, code="PROT-1", baseline_value=20)
+        with recorded_as_of(noon(dt.date(2025, 11, 30))):
+            response = staff_api.post("/api/v1/targets/", {
+                "indicator": indicator.pk, "fiscal_year": FY, "value": "1"}, format="json")
+        assert response.status_code == 201, response.content
+        assert response.json()["recorded_at"].startswith("2025-11-30")
+        check = check_3(ghana_compact)
+        assert check.status == "not_met"
+        assert "set after the year ended (2024-09-30)" in check.detail
+        assert "0 of 1 performance indicators have a target that counts" in check.detail
+
+    def test_changing_a_timely_target_after_the_year_makes_it_late(self, staff_api,
+                                                                     ghana_compact):
+        target = TargetFactory(indicator=IndicatorFactory(compact=ghana_compact),
+                               fiscal_year=FY)
+        assert check_3(ghana_compact).status == "met"
+        response = staff_api.patch(f"/api/v1/targets/{target.pk}/", {"value": "1"},
+                                   format="json")
+        assert response.status_code == 200, response.content
+        assert check_3(ghana_compact).status == "not_met"
+
+    def test_a_client_cannot_give_the_recorded_time(self, staff_api, ghana_compact):
+        indicator = IndicatorFactory(compact=ghana_compact)
+        response = staff_api.post("/api/v1/targets/", {
+            "indicator": indicator.pk, "fiscal_year": FY, "value": "5",
+            "recorded_at": "2024-01-01T00:00:00Z"}, format="json")
+        assert response.status_code == 201
+        assert not response.json()["recorded_at"].startswith("2024")
+        assert check_3(ghana_compact).status == "not_met"
+
+    def test_pending_until_the_year_ends(self, ghana_compact):
+        IndicatorFactory(compact=ghana_compact)
+        checks = compact_compliance(compact=ghana_compact, fiscal_year=FY,
+                                    today=dt.date(2024, 5, 1))
+        assert [(c.status, c.due_on) for c in checks if c.recommendation == 3] == [
+            ("pending", dt.date(2024, 9, 30))]
+
+
+class TestDroppingIndicatorsMidYear:
+    def test_a_key_indicator_of_the_years_dialogue_cannot_be_dropped(self, staff_api,
+                                                                     ghana_compact):
+        key = IndicatorFactory(compact=ghana_compact, code="PROS-1")
+        dialogue = DialogueFactory(compact=ghana_compact, fiscal_year=2026,
+                                   scheduled_for=dt.date(2026, 3, 1))
+        dialogue.key_indicators.set([key])
+        response = staff_api.patch(f"/api/v1/indicators/{key.pk}/", {
+            "last_fiscal_year": 2025, "change_reason": "Dropped to meet check 3."},
+            format="json")
+        assert response.status_code == 409
+        assert "key indicator of the FY2026 dialogue" in response.json()["detail"]
+        key.refresh_from_db()
+        assert key.last_fiscal_year is None
 
 
 def test_the_api_and_the_compact_page_show_the_same_detail(staff_api, client, staff_user,

@@ -21,7 +21,7 @@ from tests.contributions.factories import ContributionFactory, SustainabilityPla
 from tests.dialogues.factories import DialogueFactory
 
 FY = 2024
-TODAY = dt.date(2024, 11, 1)  # after FY 2024 ended on 30 September 2024
+TODAY = dt.date(2025, 2, 1)  # after FY 2024 and its dialogue window (to 28 January 2025)
 
 
 def check(compact, number, fiscal_year=FY, today=TODAY):
@@ -217,27 +217,27 @@ class TestCheck6Sustainability:
         assert "never requested" in result.detail
 
     def test_plan_requested_after_the_dialogue_is_not_met(self, ghana_compact, dialogue):
-        requested_plan(ghana_compact, dt.date(2024, 3, 16), dt.date(2024, 12, 31))
+        requested_plan(ghana_compact, dt.date(2024, 3, 16), dt.date(2025, 6, 30))
         result = check(ghana_compact, 6)
         assert result.status == "not_met"
         assert result.detail == ("The sustainability plan was requested on 2024-03-16, after "
                                  "the dialogue of 2024-03-15.")
 
     def test_requested_on_the_day_of_the_dialogue_counts(self, ghana_compact, dialogue):
-        requested_plan(ghana_compact, HELD_ON, dt.date(2024, 12, 31))
+        requested_plan(ghana_compact, HELD_ON, dt.date(2025, 6, 30))
         assert check(ghana_compact, 6).status == "met"
 
     def test_met_when_requested_before_not_overdue_and_discussed_with_notes(
             self, ghana_compact, dialogue):
-        requested_plan(ghana_compact, dt.date(2024, 1, 10), dt.date(2024, 12, 31))
+        requested_plan(ghana_compact, dt.date(2024, 1, 10), dt.date(2025, 6, 30))
         result = check(ghana_compact, 6)
         assert result.status == "met"
         assert result.detail == ("Sustainability was discussed at the dialogue of 2024-03-15, "
                                  "with notes; the plan was requested on 2024-01-10 and is due "
-                                 "on 2024-12-31.")
+                                 "on 2025-06-30.")
 
     def test_a_flag_without_notes_is_no_discussion(self, ghana_compact, dialogue):
-        requested_plan(ghana_compact, dt.date(2024, 1, 10), dt.date(2024, 12, 31))
+        requested_plan(ghana_compact, dt.date(2024, 1, 10), dt.date(2025, 6, 30))
         dialogue.sustainability_notes = "   "
         dialogue.save()
         result = check(ghana_compact, 6)
@@ -267,11 +267,11 @@ class TestCheck6Sustainability:
         assert result.detail == ("Sustainability was not discussed at the dialogue; the "
                                  "sustainability plan was never requested.")
 
-    def test_planned_dialogue_with_plan_never_requested_is_not_applicable(self,
-                                                                          ghana_compact):
+    def test_planned_dialogue_with_plan_never_requested_is_pending(self, ghana_compact):
         DialogueFactory(compact=ghana_compact, fiscal_year=FY, status="planned",
                         scheduled_for=dt.date(2024, 9, 20))
-        assert check(ghana_compact, 6).status == "not_applicable"
+        result = check(ghana_compact, 6, today=dt.date(2024, 9, 1))
+        assert (result.status, result.due_on) == ("pending", dt.date(2025, 1, 28))
 
     def test_planned_dialogue_with_overdue_plan_is_not_met(self, ghana_compact):
         DialogueFactory(compact=ghana_compact, fiscal_year=FY, status="planned",
@@ -279,8 +279,8 @@ class TestCheck6Sustainability:
         requested_plan(ghana_compact, dt.date(2024, 1, 10), dt.date(2024, 6, 30))
         assert check(ghana_compact, 6).status == "not_met"
 
-    def test_not_applicable_when_no_dialogue_is_due(self, ghana_compact):
-        assert check(ghana_compact, 6, today=dt.date(2024, 1, 10)).status == "not_applicable"
+    def test_pending_when_no_dialogue_is_due(self, ghana_compact):
+        assert check(ghana_compact, 6, today=dt.date(2024, 1, 10)).status == "pending"
 
 
 # --- Check 4: the guidance in force that fiscal year quotes the need for targets ---------------

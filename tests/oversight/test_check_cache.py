@@ -16,7 +16,7 @@ from oversight.compliance import compliance_for_compacts
 from tests.contributions.factories import ContributionFactory
 
 FY = 2024
-TODAY = dt.date(2024, 11, 1)
+TODAY = dt.date(2025, 2, 1)  # after FY 2024 and its dialogue window
 
 
 @pytest.fixture(autouse=True)

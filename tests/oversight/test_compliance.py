@@ -13,10 +13,11 @@ from tests.dialogues.factories import (
     DiscussionFactory,
     IndicatorFactory,
     TargetFactory,
+    noon,
 )
 
 FY = 2024
-TODAY = dt.date(2024, 11, 1)  # after FY 2024 ended on 30 September 2024
+TODAY = dt.date(2025, 2, 1)  # after FY 2024 and its dialogue window (to 28 January 2025)
 
 
 def statuses(compact, fiscal_year=FY, today=TODAY):
@@ -46,10 +47,11 @@ def test_every_check_is_not_applicable_when_the_compact_was_not_active(ghana_com
     assert set(statuses(ghana_compact, fiscal_year=2019).values()) == {"not_applicable"}
 
 
-def test_dialogue_checks_not_applicable_when_no_dialogue_is_due_yet(ghana_compact):
-    today = dt.date(2024, 1, 10)  # FY 2024 still under way, nothing planned
-    result = statuses(ghana_compact, today=today)
-    assert (result[1], result[2], result[6]) == ("not_applicable",) * 3
+def test_dialogue_checks_pending_while_the_dialogue_window_is_open(ghana_compact):
+    for today in (dt.date(2024, 1, 10), dt.date(2025, 1, 28)):  # under way; window's last day
+        checks = compact_compliance(compact=ghana_compact, fiscal_year=FY, today=today)
+        assert [(c.status, c.due_on) for c in checks if c.recommendation in (1, 2, 6)] == [
+            ("pending", dt.date(2025, 1, 28))] * 3
 
 
 def test_dialogue_checks_not_met_when_the_year_ended_without_a_dialogue(ghana_compact):
@@ -68,6 +70,7 @@ class TestCheck1KeyIndicatorsBeforeDialogue:
 
     def test_not_met_when_identified_on_the_day_or_after(self, ghana_compact, held_dialogue):
         held_dialogue.key_indicators_identified_on = held_dialogue.held_on
+        held_dialogue.key_indicators_recorded_at = noon(held_dialogue.held_on)
         held_dialogue.save()
         assert statuses(ghana_compact)[1] == "not_met"
         assert "not before" in detail(ghana_compact, 1)
@@ -83,9 +86,12 @@ class TestCheck2IndicatorsDiscussed:
         assert statuses(ghana_compact)[2] == "not_met"
         assert "PROS-1" in detail(ghana_compact, 2)
 
-    def test_not_applicable_before_the_dialogue_is_held(self, ghana_compact):
+    def test_pending_before_the_dialogue_is_held(self, ghana_compact):
         DialogueFactory(compact=ghana_compact, fiscal_year=FY, status="planned")
-        assert statuses(ghana_compact)[2] == "not_applicable"
+        assert statuses(ghana_compact, today=dt.date(2024, 11, 1))[2] == "pending"
+        # Never held by the close of the window: not met, and not "not applicable".
+        assert statuses(ghana_compact)[2] == "not_met"
+        assert "was not held" in detail(ghana_compact, 2)
 
 
 class TestCheck3Targets:
@@ -164,7 +170,7 @@ class TestCheck6Sustainability:
         held_dialogue.save()
         SustainabilityPlanFactory(compact=ghana_compact, status="requested",
                                   requested_on=dt.date(2024, 1, 10),
-                                  due_on=dt.date(2024, 12, 31))
+                                  due_on=dt.date(2025, 6, 30))
         assert statuses(ghana_compact)[6] == "met"
 
     def test_not_met_when_not_discussed(self, ghana_compact, held_dialogue):
@@ -173,9 +179,10 @@ class TestCheck6Sustainability:
         assert statuses(ghana_compact)[6] == "not_met"
         assert "not discussed" in detail(ghana_compact, 6)
 
-    def test_not_applicable_before_the_dialogue(self, ghana_compact):
+    def test_pending_before_the_dialogue(self, ghana_compact):
         DialogueFactory(compact=ghana_compact, fiscal_year=FY, status="planned")
-        assert statuses(ghana_compact)[6] == "not_applicable"
+        assert statuses(ghana_compact, today=dt.date(2024, 11, 1))[6] == "pending"
+        assert statuses(ghana_compact)[6] == "not_met"
 
 
 class TestComplianceEndpoint:
@@ -186,7 +193,8 @@ class TestComplianceEndpoint:
         body = response.json()
         assert (body["compact"], body["fiscal_year"]) == (ghana_compact.pk, FY)
         assert [c["recommendation"] for c in body["checks"]] == [1, 2, 3, 4, 5, 6]
-        assert set(body["checks"][0]) == {"recommendation", "title", "status", "detail"}
+        assert set(body["checks"][0]) == {"recommendation", "title", "status", "detail",
+                                          "due_on"}
 
     def test_scoped_and_validated(self, officer_api, peru_compact, ghana_compact):
         assert officer_api.get(f"/api/v1/compacts/{peru_compact.pk}/compliance/"

@@ -80,9 +80,17 @@ def test_the_officer_has_colombias_upcoming_dialogue_to_log(demo, django_user_mo
     upcoming = Dialogue.objects.get(compact__country__iso_code="CO",
                                     fiscal_year=fiscal_year_of(today))
     assert upcoming.status == DialogueStatus.PLANNED
-    assert today < upcoming.scheduled_for <= today + dt.timedelta(days=30)
-    assert not upcoming.key_indicators.exists()
-    assert upcoming.compact.indicators.filter(is_key=True).exists()
+    # Scheduled for the day the demo is loaded, prepared ten days before: the officer can
+    # hold and log it at once, with check 1 met.
+    assert upcoming.scheduled_for == today
+    assert upcoming.key_indicators.exists()
+    assert upcoming.key_indicators_shared_via
+    ten_days_before = today - dt.timedelta(days=10)
+    assert timezone.localdate(upcoming.key_indicators_recorded_at) == ten_days_before
+    assert timezone.localdate(upcoming.key_indicators_shared_recorded_at) == ten_days_before
+    checks = compact_compliance(compact=upcoming.compact, fiscal_year=upcoming.fiscal_year)
+    assert checks[0].status == "met", checks[0].detail
+    assert {c.status for c in checks[1:]} <= {"met", "pending"}
 
 
 def test_invented_figures_carry_their_sample_label_and_unknown_plans_are_not_reported(demo):
