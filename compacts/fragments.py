@@ -1,7 +1,8 @@
 """Page content and API answers cached per reader scope until the records change.
 
 A fragment is stored under its name and parts, the records version (``compacts.versioning``:
-it grows after every committed write to the records) and the release (``cpc.release``), the
+it grows after every committed write to the records) with the database's epoch (a restore or
+a copy of the database gets a new one) and the release (``cpc.release``), the
 reader's scope (``scoping.scope_key``: roles and countries, so two readers share an entry
 only when they may see and do the same things), the language and today's date (statuses fall
 due by the calendar); entries also expire after an hour. So a page never shows content older

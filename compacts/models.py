@@ -5,6 +5,7 @@ extensions or awards cannot be deleted by accident, and its history stays readab
 """
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -608,11 +609,19 @@ class UserProfile(models.Model):
 
 class RecordsVersion(models.Model):
     """One row: a number that grows after every committed write to the program's records
-    (the apps in ``compacts.versioning.VERSIONED_APPS``). Cached verdicts and page fragments
-    are keyed by it, so a write makes every earlier one unreachable. Kept in the database,
-    not in the cache, so that a cache outage cannot lose a bump."""
+    (the apps in ``compacts.versioning.VERSIONED_APPS``), and the epoch of this database's
+    timeline. Cached verdicts and page fragments are keyed by both, so a write makes every
+    earlier one unreachable. Kept in the database, not in the cache, so that a cache outage
+    cannot lose a bump.
+
+    The number alone does not tell two timelines apart: a restore puts it back, and the next
+    writes bring it to numbers whose cached content belongs to the timeline the restore
+    undid; two databases sharing one Redis count alike. The epoch is random, made with the
+    row and made anew by ``scripts/restore``, ``loaddata`` and ``new_records_epoch``
+    (``compacts.versioning.records_epoch_renew``)."""
 
     number = models.BigIntegerField(default=0)
+    epoch = models.UUIDField(default=uuid.uuid4, editable=False)
 
     class Meta:
         verbose_name = _("records version")

@@ -7,8 +7,16 @@ transaction commits; a rollback bumps nothing. The number lives in the database
 (:class:`compacts.models.RecordsVersion`), so a cache outage cannot lose a bump. Users and
 sessions are not versioned: a cached fragment is keyed by the reader's role and scope
 (``cpc.fragments``), computed from the user on every request.
+
+The number alone names a point of one database's timeline, not of every timeline: a restore
+puts it back and the next writes reach numbers whose cached content was computed before the
+restore; a copied database counts alike. So the version row also holds an **epoch**, random,
+made anew whenever the database's timeline forks (``scripts/restore``, ``loaddata``,
+``manage.py new_records_epoch`` for a copy made by other means), and every cache key names the
+epoch with the release and the number (``content_version``).
 """
 
+import uuid
 from contextvars import ContextVar
 
 from django.db import connection, transaction
@@ -31,26 +39,59 @@ def change_pending() -> bool:
 
 
 # Within one request the version is read once (``RequestVersionMiddleware``): the page's
-# content and its header ask for it alike. A bump made by the request itself forgets it.
+# content and its header ask for it alike. A bump made by the request itself forgets the
+# number (the epoch stays: only a renewal changes it, and no request renews it).
 _request_memo: ContextVar[dict | None] = ContextVar("records_version_memo", default=None)
 
 
-def records_version() -> int:
+def _read() -> tuple[str, int]:
+    """The epoch (hex) and the number, in one query; memoised for the request."""
     memo = _request_memo.get()
     if memo is not None and "number" in memo:
-        return memo["number"]
-    number = (RecordsVersion.objects.filter(pk=1).values_list("number", flat=True).first()
-              or 0)
+        return memo["epoch"], memo["number"]
+    row = RecordsVersion.objects.filter(pk=1).values_list("epoch", "number").first()
+    if row is None:  # a database whose row was deleted (flush): give it one, with its epoch
+        created, _ = RecordsVersion.objects.get_or_create(pk=1)
+        row = (created.epoch, created.number)
+    epoch, number = row[0].hex, row[1]
     if memo is not None:
-        memo["number"] = number
-    return number
+        memo["epoch"], memo["number"] = epoch, number
+    return epoch, number
+
+
+def records_version() -> int:
+    return _read()[1]
+
+
+def records_epoch() -> str:
+    """This database's timeline: a random value, never shared by two databases that went
+    their own ways (see the module's docstring)."""
+    memo = _request_memo.get()
+    if memo is not None and "epoch" in memo:
+        return memo["epoch"]
+    return _read()[0]
 
 
 def content_version() -> str:
     """What content cached from the records is computed from: this release's code and
-    templates (``cpc.release``) and the records version. Cache keys name it, never the
-    records version alone."""
-    return f"{release()}.{records_version()}"
+    templates (``cpc.release``), the database's epoch and the records version. Cache keys
+    name it, never the records version alone."""
+    epoch, number = _read()
+    return f"{release()}.{epoch}.{number}"
+
+
+def records_epoch_renew(*, using: str = "default") -> str:
+    """Give this database a new epoch, so that nothing cached before (from this database's
+    earlier timeline or from a database it was copied from) is ever read again. For after a
+    restore, a wholesale load of data, or a copy of the database; returns the new epoch."""
+    epoch = uuid.uuid4()
+    memo = _request_memo.get()
+    if memo is not None:
+        memo.clear()
+    rows = RecordsVersion.objects.using(using)
+    if not rows.filter(pk=1).update(epoch=epoch):
+        rows.get_or_create(pk=1, defaults={"epoch": epoch})
+    return epoch.hex
 
 
 class RequestVersionMiddleware:
@@ -70,7 +111,7 @@ class RequestVersionMiddleware:
 def _bump() -> None:
     memo = _request_memo.get()
     if memo is not None:
-        memo.pop("number", None)
+        memo.pop("number", None)  # the epoch stays memoised: a bump does not change it
     updated = RecordsVersion.objects.filter(pk=1).update(number=F("number") + 1)
     if not updated:
         RecordsVersion.objects.get_or_create(pk=1, defaults={"number": 1})

@@ -9,10 +9,15 @@ the sign-in lockout (django-axes) counts in the database.
 
 Only a Redis that cannot be reached is ignored; any other error (a wrong command, a full
 Redis refusing writes) still raises.
+
+``clear_namespace`` deletes the app's keys (those under the cache's ``KEY_PREFIX``) and no
+other: the Redis database is shared with the Celery broker, and perhaps with other tenants,
+so ``cache.clear()`` (FLUSHDB) is never the way to empty it.
 """
 
 import functools
 import logging
+import re
 
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -70,3 +75,28 @@ class FailOpenRedisCache(RedisCache):
 for _name in FALLBACKS:
     setattr(FailOpenRedisCache, _name, _fail_open(_name, getattr(RedisCache, _name)))
 del _name
+
+
+def _glob_escaped(text: str) -> str:
+    return re.sub(r"([\\*?\[\]])", r"\\\1", text)
+
+
+def clear_namespace(cache) -> int | None:
+    """Delete every key of this cache's namespace (``<KEY_PREFIX>:*``, as Django's
+    ``make_key`` writes them) from its Redis, scanning in batches (SCAN, then UNLINK); no
+    other key is touched. Returns how many were deleted, or ``None`` for a cache that is not
+    Redis (a process's local memory, which no other process can clear or be served from).
+    An unreachable Redis raises (``UNREACHABLE``)."""
+    if not isinstance(cache, RedisCache):
+        return None
+    client = cache._cache.get_client(write=True)  # the primary, where writes go
+    pattern = f"{_glob_escaped(cache.key_prefix)}:*"
+    deleted, batch = 0, []
+    for key in client.scan_iter(match=pattern, count=1000):
+        batch.append(key)
+        if len(batch) == 1000:
+            deleted += client.unlink(*batch)
+            batch = []
+    if batch:
+        deleted += client.unlink(*batch)
+    return deleted

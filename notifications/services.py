@@ -15,12 +15,15 @@ from django.utils import timezone
 
 from compacts.models import Compact
 from compacts.roles import EMBASSY_OFFICER
+from compacts.versioning import records_epoch
 from dialogues.selectors import dialogues_to_prepare_between, preparation_gaps
 
 from .models import EmailStatus, Kind, MutedKind, Notification
 
 logger = logging.getLogger(__name__)
-UNREAD_CACHE = "notifications-unread:{user_id}"
+# Keyed by the database's epoch too: two databases sharing one Redis (or one restored under a
+# running Redis) have users of the same ids.
+UNREAD_CACHE = "notifications-unread:{epoch}:{user_id}"
 ERROR_MAX_LENGTH = 2000
 
 
@@ -62,7 +65,7 @@ def _after_commit(notification: Notification) -> None:
     from .tasks import send_email
 
     user_id, pk = notification.recipient_id, notification.pk
-    transaction.on_commit(lambda: cache.delete(UNREAD_CACHE.format(user_id=user_id)))
+    transaction.on_commit(lambda: cache.delete(_unread_key(user_id)))
     if notification.email_status == EmailStatus.QUEUED:
         transaction.on_commit(lambda: send_email.delay(pk))
 
@@ -102,8 +105,12 @@ def email_send(*, notification_id: int, final_attempt: bool) -> str:
     raise raise_later
 
 
+def _unread_key(user_id: int) -> str:
+    return UNREAD_CACHE.format(epoch=records_epoch(), user_id=user_id)
+
+
 def unread_count(user) -> int:
-    key = UNREAD_CACHE.format(user_id=user.pk)
+    key = _unread_key(user.pk)
     count = cache.get(key)
     if count is None:
         count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
@@ -117,7 +124,7 @@ def mark_read(*, user, notification_ids=None) -> int:
     if notification_ids is not None:
         rows = rows.filter(pk__in=notification_ids)
     changed = rows.update(read_at=timezone.now())
-    cache.delete(UNREAD_CACHE.format(user_id=user.pk))
+    cache.delete(_unread_key(user.pk))
     return changed
 
 

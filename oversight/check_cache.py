@@ -4,7 +4,9 @@
 remembers its answers. A verdict is stored under the current records version
 (``compacts.versioning``), which grows after each committed write to the records: a write
 makes every cached verdict unreachable, so a page never shows a verdict older than the
-records. The release is in the key too (``cpc.release``): a deploy that changes a rule is
+records. The version names the database's epoch too: after a restore, or for another
+database sharing the cache, no verdict of another timeline is read. The release is in the
+key too (``cpc.release``): a deploy that changes a rule is
 never answered with the previous rule's verdicts. "Today" is part of the key (plans fall
 overdue, dialogues fall due), and entries also expire after an hour. With the cache
 unreachable (``cpc.cache.FailOpenRedisCache``) every verdict is simply computed.

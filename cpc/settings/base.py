@@ -333,10 +333,16 @@ CELERY_BEAT_SCHEDULE: dict = {}
 # there): with Redis down the cache fails open (cpc/cache.py), logging a warning, and gives
 # up connecting or reading after REDIS_CACHE_TIMEOUT seconds, so no request waits long.
 REDIS_CACHE_TIMEOUT = env.float("REDIS_CACHE_TIMEOUT", default=1.0)
+# Every key the app caches starts with "<prefix>:", in a Redis database it shares with the
+# Celery broker: scripts/restore (manage.py new_records_epoch --clear-cache) deletes those
+# keys and no other. Deployments sharing one Redis database may each take a prefix of their
+# own, so that one's restore leaves the other's cache alone.
+CACHE_KEY_PREFIX = env("CACHE_KEY_PREFIX", default="cpc")
 
 
-def redis_cache_settings(url: str) -> dict:
+def redis_cache_settings(url: str, key_prefix: str = CACHE_KEY_PREFIX) -> dict:
     return {"BACKEND": "cpc.cache.FailOpenRedisCache", "LOCATION": url,
+            "KEY_PREFIX": key_prefix,
             "OPTIONS": {"socket_connect_timeout": REDIS_CACHE_TIMEOUT,
                         "socket_timeout": REDIS_CACHE_TIMEOUT}}
 
