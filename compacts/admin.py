@@ -4,11 +4,16 @@ Admin writes go through ``full_clean()`` (ModelForm validation), so the model ru
 as in the API. Historical versions are shown by django-simple-history.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import get_fields_from_path
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import scoping
+from cpc.services import StateConflict
+
+from . import scoping, services
 from .models import (
     Award,
     Compact,
@@ -197,9 +202,41 @@ class GuidanceDocumentAdmin(ScopedAdmin):
 
     country_path = None
     list_display = ["title", "version", "effective_from", "in_force_until", "quotes_targets",
-                    "has_document"]
+                    "has_document", "recorded_by", "confirmed_by", "confirmed_at"]
     fields = ["title", "version", "effective_from", "effective_to", "document",
-              "targets_passage", "summary"]
+              "targets_passage", "summary", "recorded_by", "recorded_at", "confirmed_by",
+              "confirmed_at"]
+    # Provenance and confirmation are set by the services alone (four eyes).
+    readonly_fields = ["recorded_by", "recorded_at", "confirmed_by", "confirmed_at"]
+    actions = ["confirm_passage"]
+
+    def save_model(self, request, obj, form, change):
+        """Through the services, like the API: the author is stamped, and a change of the
+        passage or the document withdraws a confirmation."""
+        if change:
+            data = {name: form.cleaned_data[name] for name in form.changed_data
+                    if name in form.cleaned_data}
+            services.guidance_document_update(user=request.user, guidance=obj, data=data)
+        else:
+            saved = services.guidance_document_create(user=request.user, **form.cleaned_data)
+            obj.pk = saved.pk
+
+    @admin.action(description=_("Confirm that the passage references indicator targets"))
+    def confirm_passage(self, request, queryset):
+        confirmed = 0
+        for guidance in queryset:
+            try:
+                services.guidance_document_confirm(user=request.user, guidance=guidance)
+            except (StateConflict, PermissionDenied) as refusal:
+                message = getattr(refusal, "message", None) or str(refusal)
+                self.message_user(request, f"{guidance}: {message}", messages.ERROR)
+            else:
+                confirmed += 1
+        if confirmed:
+            self.message_user(request, ngettext(
+                "%(count)s guidance version confirmed.",
+                "%(count)s guidance versions confirmed.", confirmed) % {"count": confirmed},
+                messages.SUCCESS)
 
     @admin.display(description="in force until")
     def in_force_until(self, guidance):

@@ -24,6 +24,7 @@ from .serializers import (
     CompactSerializer,
     CountrySerializer,
     ExtensionSerializer,
+    GuidanceDocumentSerializer,
     MeSerializer,
     TierRankingSerializer,
 )
@@ -126,6 +127,27 @@ class AwardViewSet(HistoryMixin, ListRetrieveCreateUpdateViewSet):
         if "compact" in getattr(serializer, "fields", {}):
             serializer.fields["compact"].queryset = selectors.compact_list(user=self.request.user)
         return serializer
+
+
+class GuidanceDocumentViewSet(HistoryMixin, ConditionalMixin, mixins.ListModelMixin,
+                              mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                              viewsets.GenericViewSet):
+    """Versions of the program guidance: every role reads, TIP staff record them, and a
+    staff member other than the author confirms one (four eyes; check 4 counts it then)."""
+
+    serializer_class = GuidanceDocumentSerializer
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.guidance_list(user=self.request.user).select_related(
+            "recorded_by", "confirmed_by")
+
+    @extend_schema(request=None, responses=GuidanceDocumentSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def confirm(self, request, pk=None):
+        guidance = services.guidance_document_confirm(user=request.user,
+                                                      guidance=self.get_object())
+        return Response(self.get_serializer(guidance).data)
 
 
 class MeView(APIView):

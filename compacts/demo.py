@@ -169,6 +169,9 @@ COMPACTS = [
 DEMO_USERS = [
     # username, role, countries, is_staff (admin access)
     ("tip.staff", TIP_STAFF, [], True),
+    # A second TIP Office staff member: verifies, confirms and approves what tip.staff or an
+    # officer entered (four eyes).
+    ("tip.supervisor", TIP_STAFF, [], True),
     ("embassy.officer", EMBASSY_OFFICER, ["CO", "PE"], False),
     ("auditor", AUDITOR, [], True),
     ("implementer", IMPLEMENTER, [], False),

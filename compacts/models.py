@@ -21,7 +21,7 @@ from simple_history.models import HistoricalRecords
 from cpc.fiscal import add_years, fiscal_year_bounds, fiscal_year_of
 from cpc.models import ConstraintErrorsOnFields, DeletesReplacedFiles
 from cpc.storage import private_storage
-from cpc.uploads import validate_upload
+from cpc.uploads import validate_evidence
 from cpc.validators import is_sane_date, validate_sane_date
 
 MAX_ORIGINAL_TERM_YEARS = 5  # 22 U.S.C. § 7103a: a partnership may last up to five years.
@@ -471,7 +471,12 @@ ERR_GUIDANCE_PASSAGE = (
     "Quote the passage that references indicator targets (this text does not mention a "
     "target), or leave it empty when the guidance has none."
 )
+ERR_GUIDANCE_CONFIRM_STAMPED = (
+    "A confirmation records who confirmed and when, and is not the author's own."
+)
 PASSAGE_EXCERPT_CHARS = 160
+# What a confirmation covers: changing either clears it.
+GUIDANCE_CONFIRMED_FIELDS = ("targets_passage", "document")
 
 
 class GuidanceDocument(ConstraintErrorsOnFields, DeletesReplacedFiles, models.Model):
@@ -495,7 +500,7 @@ class GuidanceDocument(ConstraintErrorsOnFields, DeletesReplacedFiles, models.Mo
     )
     document = models.FileField(
         storage=private_storage, upload_to="guidance/%Y/%m/", blank=True, max_length=255,
-        validators=[validate_upload],
+        validators=[validate_evidence],
         help_text=_("The guidance as issued. Stored privately; served only to signed-in roles."),
     )
     targets_passage = models.TextField(
@@ -504,8 +509,19 @@ class GuidanceDocument(ConstraintErrorsOnFields, DeletesReplacedFiles, models.Mo
                   "targets, quoted word for word. Leave empty when the guidance has none."),
     )
     summary = models.TextField(blank=True)
+    # Provenance and four eyes: who entered the version and when (server time), and the
+    # second TIP Office staff member who confirmed that the quoted passage references
+    # indicator targets. Check 4 counts a version only once it is confirmed; a change of the
+    # passage or the document clears the confirmation (the history keeps it).
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="+", editable=False)
+    recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     null=True, blank=True, related_name="+", editable=False)
+    confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     constraint_error_fields = {
+        "guidance_confirmed_stamped": "confirmed_by",
         "guidance_unique_version": "version",
         "guidance_ends_after_start": "effective_to",
     }
@@ -525,10 +541,22 @@ class GuidanceDocument(ConstraintErrorsOnFields, DeletesReplacedFiles, models.Mo
                 name="guidance_ends_after_start",
                 violation_error_message=ERR_GUIDANCE_ENDS_BEFORE_START,
             ),
+            # A confirmation says who and when, and is never the author's own.
+            models.CheckConstraint(
+                condition=Q(confirmed_by__isnull=True, confirmed_at__isnull=True)
+                | (Q(confirmed_by__isnull=False, confirmed_at__isnull=False)
+                   & (Q(recorded_by__isnull=True) | ~Q(confirmed_by=F("recorded_by")))),
+                name="guidance_confirmed_stamped",
+                violation_error_message=ERR_GUIDANCE_CONFIRM_STAMPED,
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.title} (v{self.version})"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_by_id is not None
 
     def clean(self):
         errors = {}

@@ -1,12 +1,16 @@
+from django.urls import reverse
 from django_countries.serializer_fields import CountryField
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from cpc.uploads import validate_evidence
 
 from . import services
 from .models import (
     Award,
     Compact,
     Extension,
+    GuidanceDocument,
     Objective,
     PartnerCountry,
     Pillar,
@@ -138,3 +142,35 @@ class MeSerializer(serializers.Serializer):
     sees_every_country = serializers.BooleanField()
 
 
+
+
+class GuidanceDocumentSerializer(serializers.ModelSerializer):
+    """A version of the program guidance (API.md v1.2). Staff record it; a second staff
+    member confirms its passage on targets (``POST .../<id>/confirm/``)."""
+
+    document = serializers.FileField(write_only=True, required=False, allow_empty_file=False,
+                                     validators=[validate_evidence])
+    document_url = serializers.SerializerMethodField()
+    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True,
+                                               allow_null=True)
+    confirmed_by = serializers.SlugRelatedField(slug_field="username", read_only=True,
+                                                allow_null=True)
+
+    class Meta:
+        model = GuidanceDocument
+        fields = ["id", "title", "version", "effective_from", "targets_passage", "document",
+                  "document_url", "recorded_by", "recorded_at", "confirmed_by",
+                  "confirmed_at"]
+        read_only_fields = ["recorded_at", "confirmed_at"]
+        # The model's own rules (unique version, passage wording) answer with its wording.
+        validators = []
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_document_url(self, guidance) -> str | None:
+        if not guidance.document:
+            return None
+        return reverse("compacts:guidance-document", args=[guidance.pk])
+
+    def create(self, validated_data):
+        return services.guidance_document_create(user=self.context["request"].user,
+                                                 **validated_data)

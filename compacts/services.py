@@ -8,11 +8,16 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from cpc.services import validated_save, validated_update
+from cpc.services import StateConflict, lock, validated_save, validated_update
 
+from . import scoping
 from .models import (
+    GUIDANCE_CONFIRMED_FIELDS,
     Award,
     Compact,
     Extension,
@@ -111,9 +116,89 @@ def award_update(*, award: Award, data: Mapping[str, Any]) -> Award:
     return validated_update(award, data)
 
 
+ERR_GUIDANCE_STAFF_ONLY = _("Only TIP Office staff record or confirm guidance versions.")
+ERR_GUIDANCE_CONFIRM_OWN = _(
+    "Four eyes: you entered this guidance version, so another TIP Office staff member must "
+    "confirm that its passage references indicator targets."
+)
+ERR_GUIDANCE_CONFIRM_NOTHING = _(
+    "There is nothing to confirm: this version quotes no passage on targets and has no "
+    "document attached. Record both first."
+)
+ERR_GUIDANCE_CONFIRM_NO_PASSAGE = _(
+    "There is nothing to confirm: this version quotes no passage on targets. Record it first."
+)
+ERR_GUIDANCE_CONFIRM_NO_DOCUMENT = _(
+    "This version has no document attached: a passage is confirmed against the document."
+)
+ERR_GUIDANCE_ALREADY_CONFIRMED = _("This version was already confirmed by {name} on {date}.")
+REASON_GUIDANCE_CONFIRMATION_CLEARED = (
+    "Confirmation withdrawn: {fields} changed after the version was confirmed."
+)
+
+
+def _require_guidance_staff(user) -> None:
+    # ``user`` None: the program itself (the demo seed, a data migration), not a person.
+    if user is not None and not scoping.is_tip_staff(user):
+        raise PermissionDenied(ERR_GUIDANCE_STAFF_ONLY)
+
+
 @transaction.atomic
-def guidance_document_create(**fields: Any) -> GuidanceDocument:
-    return validated_save(GuidanceDocument(), fields)
+def guidance_document_create(*, user=None, **fields: Any) -> GuidanceDocument:
+    """Record a guidance version; the server stamps who and when. A new version is not
+    confirmed: a second staff member confirms it (``guidance_document_confirm``)."""
+    _require_guidance_staff(user)
+    for field in ("recorded_by", "recorded_at", "confirmed_by", "confirmed_at"):
+        fields.pop(field, None)
+    return validated_save(GuidanceDocument(recorded_by=user, recorded_at=timezone.now()),
+                          fields)
+
+
+@transaction.atomic
+def guidance_document_update(*, user, guidance: GuidanceDocument,
+                             data: Mapping[str, Any]) -> GuidanceDocument:
+    """Change the fields in ``data``. A change of the passage or the document withdraws the
+    confirmation, with the reason in the history: what was confirmed is no longer there."""
+    _require_guidance_staff(user)
+    data = {k: v for k, v in data.items()
+            if k not in {"recorded_by", "recorded_at", "confirmed_by", "confirmed_at"}}
+    current = lock(guidance)
+    changed = [field for field in GUIDANCE_CONFIRMED_FIELDS
+               if field in data and _differs(field, data[field], getattr(current, field))]
+    reason = ""
+    if current.is_confirmed and changed:
+        current.confirmed_by, current.confirmed_at = None, None
+        reason = REASON_GUIDANCE_CONFIRMATION_CLEARED.format(fields=", ".join(changed))
+    return validated_update(current, data, change_reason=reason)
+
+
+def _differs(field: str, new, old) -> bool:
+    if field == "targets_passage":
+        return (new or "").strip() != (old or "").strip()
+    return new != old  # a new upload always differs; clearing the file too
+
+
+@transaction.atomic
+def guidance_document_confirm(*, user, guidance: GuidanceDocument) -> GuidanceDocument:
+    """A second TIP Office staff member confirms that the version's quoted passage references
+    indicator targets, against its document. Refused (409) to the version's author, and while
+    there is no passage or no document; 403 for any other role."""
+    if user is None or not scoping.is_tip_staff(user):
+        raise PermissionDenied(ERR_GUIDANCE_STAFF_ONLY)
+    current = lock(guidance)
+    if current.recorded_by_id is not None and current.recorded_by_id == user.pk:
+        raise StateConflict(str(ERR_GUIDANCE_CONFIRM_OWN))
+    if current.is_confirmed:
+        raise StateConflict(str(ERR_GUIDANCE_ALREADY_CONFIRMED).format(
+            name=current.confirmed_by.get_username(), date=current.confirmed_at.date()))
+    if not current.targets_passage.strip():
+        raise StateConflict(str(ERR_GUIDANCE_CONFIRM_NOTHING if not current.document
+                                else ERR_GUIDANCE_CONFIRM_NO_PASSAGE))
+    if not current.document:
+        raise StateConflict(str(ERR_GUIDANCE_CONFIRM_NO_DOCUMENT))
+    current.confirmed_by, current.confirmed_at = user, timezone.now()
+    return validated_update(current, change_reason="Confirmed: the passage references "
+                                                   "indicator targets.")
 
 
 def user_language_set(*, user, language: str) -> None:

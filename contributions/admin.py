@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from compacts.admin import ScopedAdmin, ScopedChoicesMixin
 
+from . import services
 from .models import Contribution, FollowUp, Measure, ReminderLog, SustainabilityPlan
 
 
@@ -13,8 +14,20 @@ class ContributionAdmin(ScopedAdmin):
     list_display = ["compact", "fiscal_year", "kind", "amount_usd", "currency", "verified"]
     list_filter = ["kind", "verified", "fiscal_year"]
     search_fields = ["description"]
-    readonly_fields = ["verified", "verified_by", "verified_at", "recorded_by"]
+    readonly_fields = ["verified", "verified_by", "verified_at", "recorded_by",
+                       "value_changed_by", "evidence_recorded_at", "created_at"]
     # Private storage has no URL: the stored file links to the view that checks scope.
+
+    def save_model(self, request, obj, form, change):
+        """Through the services, like the pages and the API: a change of figures or evidence
+        withdraws a verification and makes the admin user its last changer (four eyes)."""
+        if change:
+            data = {name: form.cleaned_data[name] for name in form.changed_data
+                    if name in form.cleaned_data}
+            services.contribution_update(contribution=obj, data=data, user=request.user)
+        else:
+            saved = services.contribution_create(user=request.user, **form.cleaned_data)
+            obj.pk = saved.pk
 
 
 class MeasureInline(ScopedChoicesMixin, admin.TabularInline):

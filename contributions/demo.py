@@ -4,7 +4,8 @@ The story keeps to GAO's record (../shared/DOMAIN_FACTS.md): before the dialogue
 2024 to January 2025 partner contributions were not tracked and no partner government had
 provided a sustainability plan, nor had the TIP Office followed up. So contributions start in
 fiscal year 2025, each with its evidence (a sample document) and, but for the latest,
-verified by TIP staff; plans were requested from Peru, Colombia and Côte d'Ivoire before
+verified by a second TIP staff member (``tip.supervisor``: whoever entered a contribution
+does not verify it); plans were requested from Peru, Colombia and Côte d'Ivoire before
 those dialogues, none has been received, and the earlier compacts' plans were never requested.
 Every figure is invented and labelled as a sample. Idempotent: records are looked up by their
 natural key (compact and description; one plan per compact) and only missing ones are
@@ -33,8 +34,11 @@ CONTRIBUTIONS = [
     # country, fiscal year, kind, description, local amount, currency, USD, personnel, verified
     ("PE", 2025, "funding", "Ministry of Women budget line for specialized shelters", "1650000", "PEN", "440000", None, True),
     ("CO", 2025, "funding", "ICBF budget for child victim assistance", "1200000000", "COP", "275000", None, True),
-    ("CI", 2025, "personnel", "Social workers assigned to the care of child victims", "0", "XOF", "0", 15, True),
-    ("CO", 2026, "personnel", "Investigators assigned to the anti-trafficking unit", "0", "COP", "0", 20, True),
+    # Personnel contributions carry their estimated cost (salaries for the year): check 5
+    # judges a contribution by its U.S. dollar value (CHECK5_MIN_USD), a head count alone has
+    # none.
+    ("CI", 2025, "personnel", "Social workers assigned to the care of child victims (estimated salaries for the year)", "54000000", "XOF", "90000", 15, True),
+    ("CO", 2026, "personnel", "Investigators assigned to the anti-trafficking unit (estimated salaries for the year)", "960000000", "COP", "240000", 20, True),
     ("CI", 2026, "in_kind", "Premises for a child-friendly space in Abidjan", "30000000", "XOF", "50000", None, True),
     # The latest: recorded with its evidence, awaiting TIP staff's verification.
     ("CO", 2027, "funding", "ICBF budget for child victim assistance", "1300000000", "COP", "300000", None, False),
@@ -94,6 +98,7 @@ def seed(*, password: str) -> dict[str, int]:
     created = {"contributions": 0, "sustainability plans": 0}
     User = get_user_model()
     staff = User.objects.get(username="tip.staff")
+    supervisor = User.objects.get(username="tip.supervisor")
     officer = User.objects.get(username="embassy.officer")
     for iso, fy, kind, text, local, currency, usd, personnel, verified in CONTRIBUTIONS:
         compact = _compact(iso)
@@ -113,7 +118,7 @@ def seed(*, password: str) -> dict[str, int]:
             recorded_at_dialogue=dialogue if dialogue and dialogue.held_on else None,
         )
         if verified:
-            services.contribution_verify(contribution=contribution, user=staff)
+            services.contribution_verify(contribution=contribution, user=supervisor)
         created["contributions"] += 1
 
     for iso, requested, due, measures in PLANS:

@@ -6,7 +6,7 @@ from django.utils.formats import date_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from cpc.uploads import UPLOAD_HINT, validate_upload
+from cpc.uploads import UPLOAD_HINT, validate_evidence
 from cpc.validators import validate_sane_date
 
 from .models import Contribution, FollowUp, Measure, SustainabilityPlan
@@ -38,7 +38,7 @@ class ContributionForm(forms.ModelForm):
     """A contribution added on the compact's page; the compact comes from the URL."""
 
     evidence = forms.FileField(
-        required=False, label=_("Evidence (optional)"), validators=[validate_upload],
+        required=False, label=_("Evidence (optional)"), validators=[validate_evidence],
         help_text=format_lazy("A budget extract, payroll or receipt: {} Stored privately. TIP "
                               "Office staff verify a contribution only against its evidence.",
                               UPLOAD_HINT),
@@ -97,7 +97,7 @@ class ContributionEvidenceForm(forms.Form):
     """Evidence for a contribution already recorded: staff verify against it."""
 
     evidence = forms.FileField(
-        label=_("Evidence"), allow_empty_file=False, validators=[validate_upload],
+        label=_("Evidence"), allow_empty_file=False, validators=[validate_evidence],
         help_text=UPLOAD_HINT,
         error_messages={"required": _("Choose the evidence file to attach.")},
         widget=forms.FileInput(attrs={"class": "usa-file-input"}),
@@ -125,7 +125,7 @@ class PlanReceiveForm(forms.Form):
                                   validators=[validate_sane_date],
                                   label=_("Received on"), help_text=_("Leave empty for today."))
     document = forms.FileField(required=False, label=_("Plan document (optional)"),
-                               validators=[validate_upload],
+                               validators=[validate_evidence],
                                help_text=format_lazy("{} Stored privately; only users who see "
                                                      "the compact can download it.",
                                                      UPLOAD_HINT),

@@ -258,7 +258,7 @@ def validate_rows(rows, *, compact, user) -> list[Contribution]:
     for number, raw in rows:
         row_errors: list[RowError] = []
         values = _parse(raw, number, row_errors)
-        contribution = Contribution(compact=compact, recorded_by=user,
+        contribution = Contribution(compact=compact, recorded_by=user, value_changed_by=user,
                                     **{k: v for k, v in values.items()
                                        if not any(e.column == k for e in row_errors)})
         try:

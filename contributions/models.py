@@ -22,7 +22,7 @@ from compacts.models import Compact
 from cpc.fiscal import fiscal_year_validators
 from cpc.models import ConstraintErrorsOnFields, DeletesReplacedFiles, StampsRecordedAt
 from cpc.storage import private_storage
-from cpc.uploads import validate_upload
+from cpc.uploads import validate_evidence
 from cpc.validators import validate_sane_date
 
 # ISO 4217 active currency codes (the standard's list one, 2024 edition). Python has no
@@ -114,7 +114,7 @@ class Contribution(ConstraintErrorsOnFields, DeletesReplacedFiles, models.Model)
     personnel_count = models.PositiveIntegerField(null=True, blank=True)
     evidence = models.FileField(
         storage=private_storage, upload_to="contributions/evidence/%Y/%m/", blank=True,
-        max_length=255, validators=[validate_upload],
+        max_length=255, validators=[validate_evidence],
     )
     verified = models.BooleanField(default=False)
     verified_by = models.ForeignKey(
@@ -140,6 +140,14 @@ class Contribution(ConstraintErrorsOnFields, DeletesReplacedFiles, models.Model)
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
         related_name="+",
     )
+    # Four eyes: whoever last changed the figures or the evidence (set by the services)
+    # cannot verify them, like whoever recorded the contribution.
+    value_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", editable=False,
+    )
+    # Server time the current evidence was stored, apart from any date a user types.
+    evidence_recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -313,7 +321,7 @@ class SustainabilityPlan(StampsRecordedAt, ConstraintErrorsOnFields, DeletesRepl
     received_on = models.DateField(null=True, blank=True, validators=[validate_sane_date])
     document = models.FileField(
         storage=private_storage, upload_to="contributions/plans/%Y/%m/", blank=True,
-        max_length=255, validators=[validate_upload],
+        max_length=255, validators=[validate_evidence],
     )
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -3,7 +3,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cpc.uploads import validate_upload
+from cpc.uploads import validate_evidence
 from cpc.validators import validate_sane_date
 
 from . import services
@@ -15,9 +15,16 @@ ERR_REQUEST_DATED_BY_SERVER = ("The server dates a plan request (today); it cann
 
 class ContributionSerializer(serializers.ModelSerializer):
     evidence = serializers.FileField(write_only=True, required=False, allow_empty_file=False,
-                                     validators=[validate_upload])
+                                     validators=[validate_evidence])
     has_evidence = serializers.SerializerMethodField()
     evidence_url = serializers.SerializerMethodField()
+    # Provenance: server times, apart from the fiscal year and figures users type.
+    recorded_at = serializers.DateTimeField(source="created_at", read_only=True)
+    evidence_recorded_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True,
+                                               allow_null=True)
+    value_changed_by = serializers.SlugRelatedField(slug_field="username", read_only=True,
+                                                    allow_null=True)
 
     class Meta:
         model = Contribution
@@ -42,6 +49,10 @@ class ContributionSerializer(serializers.ModelSerializer):
             "evidence",
             "has_evidence",
             "evidence_url",
+            "evidence_recorded_at",
+            "recorded_by",
+            "value_changed_by",
+            "recorded_at",
             "created_at",
             "updated_at",
         ]
@@ -79,7 +90,7 @@ class MeasureSerializer(serializers.ModelSerializer):
 class SustainabilityPlanSerializer(serializers.ModelSerializer):
     measures = MeasureSerializer(many=True, required=False)
     document = serializers.FileField(write_only=True, required=False, allow_empty_file=False,
-                                     validators=[validate_upload])
+                                     validators=[validate_evidence])
     has_document = serializers.SerializerMethodField()
     document_url = serializers.SerializerMethodField()
     is_overdue = serializers.SerializerMethodField()
@@ -154,7 +165,7 @@ class PlanRequestSerializer(serializers.Serializer):
 class PlanReceiveSerializer(serializers.Serializer):
     received_on = serializers.DateField(required=False, validators=[validate_sane_date])
     document = serializers.FileField(required=False, allow_empty_file=False,
-                                     validators=[validate_upload])
+                                     validators=[validate_evidence])
 
 
 class FollowUpSerializer(serializers.ModelSerializer):

@@ -16,6 +16,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from compacts.models import Compact
 from compacts.roles import EMBASSY_OFFICER, TIP_STAFF
@@ -39,6 +40,10 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 ERR_VERIFY_STAFF_ONLY = "Only TIP Office staff verify contributions."
+ERR_VERIFY_OWN = _(
+    "Four eyes: you entered or last changed this contribution's figures or evidence, so "
+    "another TIP Office staff member must verify it."
+)
 ERR_MOVE = "A plan that is {current} cannot be {action}."
 
 # Changing any of these after verification means the figures must be verified again.
@@ -51,7 +56,10 @@ def contribution_create(*, user=None, compact: Compact, **fields: Any) -> Contri
     fields.pop("verified", None)  # verification is its own step, by staff
     # Two identical requests at once: the second waits, then sees the first as a duplicate.
     lock(compact)
-    return validated_save(Contribution(compact=compact, recorded_by=user), fields)
+    contribution = Contribution(compact=compact, recorded_by=user, value_changed_by=user)
+    if fields.get("evidence"):
+        contribution.evidence_recorded_at = timezone.now()
+    return validated_save(contribution, fields)
 
 
 VERIFICATION_FIELDS = {"verified", "verified_by", "verified_at", "verified_amount_usd",
@@ -64,24 +72,34 @@ def contribution_update(
 ) -> Contribution:
     """Change the fields in ``data``, and only those, on the contribution as it is now.
 
-    A change to what a verification covers withdraws it, with the reason in the history;
-    the verification is staff's own step (``contribution_verify``)."""
-    data = {k: v for k, v in data.items() if k not in VERIFICATION_FIELDS}
+    A change to what a verification covers withdraws it, with the reason in the history,
+    and makes ``user`` its last changer, who may then not verify it (four eyes); the
+    verification is staff's own step (``contribution_verify``)."""
+    data = {k: v for k, v in data.items()
+            if k not in VERIFICATION_FIELDS | {"value_changed_by", "evidence_recorded_at"}}
     current = lock(contribution)
     changed = [field for field in VERIFIED_FIELDS
                if field in data and data[field] != getattr(current, field)]
     if current.verified and changed:
         current.withdraw_verification(changed=changed)
+    if changed:
+        current.value_changed_by = user
+    if "evidence" in changed:
+        current.evidence_recorded_at = timezone.now() if data["evidence"] else None
     return validated_update(current, data)
 
 
 @transaction.atomic
 def contribution_verify(*, contribution: Contribution, user) -> Contribution:
     """Staff confirm a contribution's figures against its evidence. The verification
-    records the figures it covers, as they are when the row is locked."""
+    records the figures it covers, as they are when the row is locked. Four eyes: whoever
+    recorded the contribution or last changed its figures or evidence cannot verify it
+    (409)."""
     if not is_tip_staff(user):
         raise PermissionDenied(ERR_VERIFY_STAFF_ONLY)
     current = lock(contribution)
+    if user.pk in {current.recorded_by_id, current.value_changed_by_id}:
+        raise StateConflict(str(ERR_VERIFY_OWN))
     current.verified, current.verified_by, current.verified_at = True, user, timezone.now()
     current.record_verified_figures()
     return validated_update(current)

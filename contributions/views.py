@@ -213,6 +213,9 @@ class ContributionVerifyView(ContributionRowView):
         except RecordChanged as changed:
             return self.refused(self.contribution(contribution_pk),
                                 ValidationError(changed.message), status=409)
+        except StateConflict as conflict:
+            # Four eyes: the message names the rule, beside the row.
+            return self.refused(contribution, ValidationError(conflict.message), status=409)
         except ValidationError as error:
             return self.refused(contribution, error)
         messages.success(request, _("Verified the FY%(fiscal_year)s %(kind)s contribution.") % {

@@ -9,6 +9,14 @@ JPEG, GIF, WebP, Office Open XML (.docx, .xlsx, .pptx), legacy Office files (.do
 .ppt) and plain text or CSV (UTF-8, no NUL byte, not markup). HTML, SVG, executables and
 archives that are not Office documents are refused.
 
+Evidence (contribution evidence, guidance documents, sustainability plan documents) must also
+have substance: :func:`validate_evidence` opens it. A PDF must have at least one page
+(pypdf), an image pixel dimensions (Pillow), an Office Open XML document must open as one
+(its main part present, the archive intact), and plain text or CSV must hold at least
+``EVIDENCE_TEXT_MIN_BYTES`` bytes besides blanks. Legacy Office files (.doc, .xls, .ppt) are
+refused as evidence: the app cannot open them to see that they hold anything, so they are to
+be saved as PDF or as the current Office formats first.
+
 A signature table rather than libmagic: the allow-list is short, an Office Open XML file
 must be told apart from any other zip (its ``[Content_Types].xml``), and text must be
 refused when it is markup; libmagic would answer "zip" and "HTML document" and leave those
@@ -32,6 +40,7 @@ from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.db.models.fields.files import FieldFile
 from django.utils.deconstruct import deconstructible
 from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
 
 DEFAULT_UPLOAD_MAX_BYTES = 20 * 1024 * 1024
 HEAD_BYTES = 8192
@@ -43,6 +52,16 @@ ERR_TYPE = (
 )
 ERR_PDF_ONLY = "Upload a PDF file."
 ERR_EMPTY = "The file is empty."
+EVIDENCE_TEXT_MIN_BYTES = 100
+ERR_PDF_UNREADABLE = _("This PDF cannot be opened; upload the document as issued.")
+ERR_PDF_NO_PAGES = _("This PDF has no pages.")
+ERR_IMAGE_UNREADABLE = _("This image cannot be opened; upload the picture or scan itself.")
+ERR_IMAGE_NO_PIXELS = _("This image has no pixel dimensions.")
+ERR_OFFICE_UNREADABLE = _("This Office document cannot be opened; it is damaged or incomplete.")
+ERR_LEGACY_OFFICE = _("Old Word, Excel or PowerPoint files (.doc, .xls, .ppt) cannot be opened "
+                      "here; save the document as PDF, .docx, .xlsx or .pptx and upload that.")
+ERR_TEXT_TOO_SHORT = _("This text file holds {size} bytes; evidence in text or CSV needs at "
+                       "least {minimum}.")
 
 
 @dataclass(frozen=True)
@@ -226,6 +245,101 @@ class UploadValidator:
 
 validate_upload = UploadValidator()
 validate_pdf_upload = UploadValidator(allowed=(PDF.name,), message=ERR_PDF_ONLY)
+
+
+# The part each kind of Office Open XML document cannot be without.
+OFFICE_MAIN_PARTS = ("word/document.xml", "xl/workbook.xml", "ppt/presentation.xml")
+
+
+def _pdf_pages(upload) -> int:
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    upload.seek(0)
+    try:
+        return len(PdfReader(upload).pages)
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError,
+            RecursionError, IndexError):
+        raise ValidationError(ERR_PDF_UNREADABLE, code="evidence_unreadable") from None
+    finally:
+        upload.seek(0)
+
+
+def _image_size(upload) -> tuple[int, int]:
+    from PIL import Image, UnidentifiedImageError
+
+    upload.seek(0)
+    try:
+        with Image.open(upload) as image:
+            size = image.size
+            image.verify()
+        return size
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError,
+            Image.DecompressionBombError):
+        raise ValidationError(ERR_IMAGE_UNREADABLE, code="evidence_unreadable") from None
+    finally:
+        upload.seek(0)
+
+
+def _office_opens(upload) -> bool:
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = set(archive.namelist())
+            main = [name for name in OFFICE_MAIN_PARTS if name in names]
+            # testzip reads every member and checks its CRC: a truncated file fails here.
+            return bool(main) and archive.testzip() is None and bool(archive.read(main[0]))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError,
+            NotImplementedError):
+        return False
+    finally:
+        upload.seek(0)
+
+
+def _text_bytes(upload) -> int:
+    """The bytes of a text file besides blanks (spaces, tabs, line ends)."""
+    return sum(len(chunk.translate(None, b" \t\r\n\x0b\x0c")) for chunk in _read_all(upload))
+
+
+def check_evidence_substance(upload, kind: DocumentType) -> None:
+    """Refuse evidence the app cannot open or that holds nothing, naming what is wrong."""
+    if kind is PDF:
+        if _pdf_pages(upload) < 1:
+            raise ValidationError(ERR_PDF_NO_PAGES, code="evidence_empty")
+    elif kind in (PNG, JPEG, GIF, WEBP):
+        width, height = _image_size(upload)
+        if width < 1 or height < 1:
+            raise ValidationError(ERR_IMAGE_NO_PIXELS, code="evidence_empty")
+    elif kind is OFFICE_OPEN_XML:
+        if not _office_opens(upload):
+            raise ValidationError(ERR_OFFICE_UNREADABLE, code="evidence_unreadable")
+    elif kind is LEGACY_OFFICE:
+        raise ValidationError(ERR_LEGACY_OFFICE, code="evidence_legacy_office")
+    elif kind is TEXT:
+        size = _text_bytes(upload)
+        if size < EVIDENCE_TEXT_MIN_BYTES:
+            raise ValidationError(
+                str(ERR_TEXT_TOO_SHORT).format(size=size, minimum=EVIDENCE_TEXT_MIN_BYTES),
+                code="evidence_empty")
+
+
+@deconstructible
+class EvidenceValidator(UploadValidator):
+    """:class:`UploadValidator`, and then the document must open and hold something
+    (:func:`check_evidence_substance`): what a verdict rests on must be a real document."""
+
+    def __call__(self, value) -> None:
+        super().__call__(value)
+        upload = _new_upload(value)
+        if upload is None:
+            return
+        check_evidence_substance(upload, detect_type(upload))
+
+    def __eq__(self, other):
+        return isinstance(other, EvidenceValidator) and super().__eq__(other)
+
+
+validate_evidence = EvidenceValidator()
 
 
 def _upload_hint() -> str:

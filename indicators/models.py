@@ -310,6 +310,12 @@ class Result(StampsRecordedAt, ConstraintErrorsOnFields, models.Model):
         related_name="+",
     )
     reported_at = models.DateTimeField(null=True, blank=True)
+    # Four eyes: whoever last changed the value (or its parts) cannot approve it, like whoever
+    # submitted it. Set by the services.
+    value_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", editable=False,
+    )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
         related_name="+",

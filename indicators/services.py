@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from compacts import scoping
 from compacts.models import Compact
@@ -46,6 +47,8 @@ ERR_CHANGE_REASON_TOO_LONG = "Keep the reason to {limit} characters."
 ERR_REVIEW_NOTE_REQUIRED = "Say why the result is returned."
 ERR_ONLY_SUBMITTED = "Only a submitted result can be {action}; this one is {status}."
 ERR_ONLY_STAFF_REVIEW = "Only TIP staff approve or return results."
+ERR_APPROVE_OWN = _("Four eyes: you submitted this result or last changed its value, so "
+                    "another TIP Office staff member must approve it.")
 ERR_UNIT_LOCKED = "The unit cannot change once the indicator has targets or results."
 ERR_TARGETS_OUTSIDE_YEARS = "The indicator has targets for {years}, outside these years."
 ERR_TRACKING_REASON_REQUIRED = (
@@ -271,7 +274,7 @@ def result_record(
     _check_can_record(user, indicator)
     now = timezone.now()
     result = Result(indicator=indicator, fiscal_year=fiscal_year, source=source,
-                    reported_by=user, reported_at=now)
+                    reported_by=user, reported_at=now, value_changed_by=user)
     _set_value(result, value=value, numerator=numerator, denominator=denominator)
     if scoping.is_tip_staff(user):
         result.status = ResultStatus.APPROVED
@@ -335,6 +338,8 @@ def result_update(
     changed = parts_changed or any(
         getattr(result, name) != result._values_when_locked[name]
         for name in ("value", "numerator", "denominator", "fiscal_year", "source"))
+    if value_changed or parts_changed:
+        result.value_changed_by = user
     if changed and not scoping.is_tip_staff(user) and result.status != ResultStatus.SUBMITTED:
         result.status = ResultStatus.SUBMITTED
         result.reported_by, result.reported_at = user, timezone.now()
@@ -353,6 +358,9 @@ def _review(*, user, result: Result, status: str, action: str, note: str) -> Res
         raise StateConflict(
             ERR_ONLY_SUBMITTED.format(action=action, status=result.get_status_display().lower())
         )
+    if status == ResultStatus.APPROVED and user.pk in {result.reported_by_id,
+                                                       result.value_changed_by_id}:
+        raise StateConflict(str(ERR_APPROVE_OWN))
     result.status = status
     result.review_note = note
     result.reviewed_by, result.reviewed_at = user, timezone.now()

@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, Prefetch
 from django.utils import timezone
 
@@ -53,16 +54,18 @@ CRITERIA = {
        "year, recorded before the year ended; a target proposed at a dialogue counts once TIP "
        "Office staff accept it.",
     4: "The program guidance in force during the fiscal year references the need for "
-       "indicator targets.",
-    5: "At least one partner-government contribution of the fiscal year has a value above "
-       "zero, evidence attached and TIP Office staff verification.",
+       "indicator targets, and a second TIP Office staff member confirmed the passage.",
+    5: f"At least one partner-government contribution of the fiscal year is worth at least "
+       f"${settings.CHECK5_MIN_USD:,} (its U.S. dollar value, estimated for personnel and "
+       f"in-kind contributions), has evidence attached and was verified by a TIP Office staff "
+       f"member other than the person who entered or last changed it.",
     6: "The held dialogue records a discussion of sustainability with notes, the compact's "
        "sustainability plan (with its measures) was requested, as dated by the system, no "
        "later than the day the dialogue was held, and the plan is not overdue.",
 }
 
-# When each check's deadline passes, read by ``_deadline``: until then a check that is not
-# met yet is pending. Check 1's is the day before the dialogue; 2's thirty days after it.
+# Each check's deadline, in words (docs and reports): until it passes, a check not yet
+# met is pending (``_pending_until``).
 DEADLINES = {
     1: "the day before the dialogue is held (or the close of the fiscal year's dialogue "
        "window, while none is held)",
@@ -188,8 +191,10 @@ def _pending_target_proposals(compact_ids, fiscal_year) -> dict[int, list[Indica
 class ContributionFacts:
     """What a compact's partner contributions of one fiscal year hold, for check 5.
 
-    A contribution *counts* when it has a value (amount in USD or local currency, or
-    personnel, above zero), evidence attached, and TIP staff verification."""
+    A contribution *counts* when its U.S. dollar value (``amount_usd``; for personnel and
+    in-kind contributions, their estimated value) is at least ``settings.CHECK5_MIN_USD``,
+    it has evidence attached, and it was verified by TIP staff other than the person who
+    recorded it or last changed its figures or evidence (four eyes)."""
 
     recorded: int = 0
     zero_value: int = 0
@@ -197,6 +202,9 @@ class ContributionFacts:
     not_verified: int = 0
     counted: int = 0
     counted_usd: Decimal = Decimal("0.00")
+    below_threshold: int = 0
+    self_verified: int = 0
+    threshold_usd: int = 0
 
 
 NO_CONTRIBUTIONS = ContributionFacts()
@@ -205,20 +213,28 @@ NO_CONTRIBUTIONS = ContributionFacts()
 def contribution_facts(compact_ids, fiscal_year) -> dict[int, ContributionFacts]:
     """Check 5's facts per compact, in one query. Reports read them too, so that anything
     printed beside the check (a partner-budget status) comes from the same facts."""
+    threshold = Decimal(settings.CHECK5_MIN_USD)
     tallies: dict[int, dict] = {}
     rows = (Contribution.objects.filter(compact__in=compact_ids, fiscal_year=fiscal_year)
             .order_by().values_list("compact_id", "amount_usd", "amount_local",
-                                    "personnel_count", "evidence", "verified"))
-    for compact_id, usd, local, personnel, evidence, verified in rows:
+                                    "personnel_count", "evidence", "verified",
+                                    "verified_by_id", "recorded_by_id", "value_changed_by_id"))
+    for (compact_id, usd, local, personnel, evidence, verified, verifier, recorder,
+         changer) in rows:
         tally = tallies.setdefault(compact_id, dict.fromkeys(
-            ("recorded", "zero_value", "without_evidence", "not_verified", "counted"), 0)
-            | {"counted_usd": Decimal("0.00")})
+            ("recorded", "zero_value", "without_evidence", "not_verified", "counted",
+             "below_threshold", "self_verified"), 0)
+            | {"counted_usd": Decimal("0.00"), "threshold_usd": settings.CHECK5_MIN_USD})
         has_value = (usd or 0) > 0 or (local or 0) > 0 or (personnel or 0) > 0
+        material = (usd or 0) >= threshold
+        own = verified and verifier is not None and verifier in {recorder, changer}
         tally["recorded"] += 1
         tally["zero_value"] += not has_value
+        tally["below_threshold"] += has_value and not material
         tally["without_evidence"] += not evidence
         tally["not_verified"] += not verified
-        if has_value and evidence and verified:
+        tally["self_verified"] += own
+        if has_value and material and evidence and verified and not own:
             tally["counted"] += 1
             tally["counted_usd"] += usd or 0
     return {pk: ContributionFacts(**tally) for pk, tally in tallies.items()}
@@ -390,8 +406,10 @@ def _check_targets(indicators, fiscal_year, pending) -> Check:
 
 def _check_guidance(fiscal_year) -> Check:
     """GAO recommendation 4: the guidance version in force during the fiscal year
-    (GuidanceDocument.in_force_during) has its document attached and quotes the passage
-    that references the need for targets. Not today's version: the year's."""
+    (GuidanceDocument.in_force_during) has its document attached, quotes the passage
+    that references the need for targets, and a second TIP Office staff member confirmed
+    that passage (compacts.services.guidance_document_confirm). Not today's version: the
+    year's."""
     guidance = GuidanceDocument.in_force_during(fiscal_year)
     if guidance is None:
         if not GuidanceDocument.objects.exists():
@@ -407,7 +425,12 @@ def _check_guidance(fiscal_year) -> Check:
         missing.append("has no document attached")
     if missing:
         return _check(4, NOT_MET, f"{version}, {' and '.join(missing)}.")
-    return _check(4, MET, f"{version}, references targets: "
+    if not guidance.is_confirmed:
+        return _check(4, NOT_MET, f"{version}, quotes a passage on targets that no second "
+                                  f"TIP Office staff member has confirmed yet: "
+                                  f"\u201c{guidance.passage_excerpt}\u201d")
+    return _check(4, MET, f"{version}, references targets (confirmed on "
+                          f"{guidance.confirmed_at.date()}): "
                           f"\u201c{guidance.passage_excerpt}\u201d")
 
 
@@ -416,21 +439,26 @@ def _plural(n: int, word: str) -> str:
 
 
 def _check_contributions(facts: ContributionFacts, fiscal_year) -> Check:
-    """GAO recommendation 5: met when at least one contribution of the year has a value,
-    evidence and TIP staff verification; zero-value records never count."""
+    """GAO recommendation 5: met when at least one contribution of the year is worth at
+    least CHECK5_MIN_USD in U.S. dollars, has evidence and was verified by TIP staff other
+    than whoever entered or last changed it; zero-value records never count."""
     if not facts.recorded:
         return _check(5, NOT_MET, f"No partner contribution is recorded for FY{fiscal_year}.")
     recorded = f"{_plural(facts.recorded, 'contribution')} recorded for FY{fiscal_year}"
+    threshold = f"${facts.threshold_usd:,}"
     if facts.counted:
-        return _check(5, MET, f"{recorded}; {facts.counted} with a value, evidence and TIP "
-                              f"staff verification (${facts.counted_usd:,.2f}).")
+        return _check(5, MET, f"{recorded}; {facts.counted} worth at least {threshold} with "
+                              f"evidence and verification by a second person "
+                              f"(${facts.counted_usd:,.2f}).")
     lacks = [f"{n} {what}" for n, what in (
         (facts.without_evidence, "without evidence"),
         (facts.not_verified, "not verified"),
+        (facts.self_verified, "verified by the person who entered or last changed it"),
         (facts.zero_value, "of zero value"),
+        (facts.below_threshold, f"below {threshold}"),
     ) if n]
-    return _check(5, NOT_MET, f"{recorded}, none with a value, evidence and TIP staff "
-                              f"verification: {', '.join(lacks)}.")
+    return _check(5, NOT_MET, f"{recorded}, none worth at least {threshold} with evidence "
+                              f"and verification by a second person: {', '.join(lacks)}.")
 
 
 def _check_sustainability(plan, dialogue, fiscal_year, today) -> Check:

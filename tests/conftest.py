@@ -80,6 +80,19 @@ def staff_user(db):
 
 
 @pytest.fixture
+def supervisor_user(db):
+    """A second TIP Office staff member: the other pair of eyes (four eyes)."""
+    user = UserFactory(username="supervisor", is_staff=True)
+    services.user_assign_role(user=user, role=TIP_STAFF)
+    return user
+
+
+@pytest.fixture
+def supervisor_api(supervisor_user):
+    return _client_for(supervisor_user)
+
+
+@pytest.fixture
 def auditor_user(db):
     user = UserFactory(username="audit", is_staff=True)
     services.user_assign_role(user=user, role=AUDITOR)

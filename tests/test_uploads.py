@@ -23,11 +23,12 @@ from reports import services as report_services
 from reports.models import ReportJob
 from tests.compacts.factories import GuidanceDocumentFactory
 from tests.contributions.factories import ContributionFactory, SustainabilityPlanFactory
+from tests.documents import pdf_bytes
 from tests.reports.factories import ReportJobFactory
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n"
+PDF = pdf_bytes("Budget extract, line 14.")
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
 GIF = b"GIF89a" + b"\x00" * 32
@@ -114,7 +115,7 @@ def test_the_report_check_takes_only_a_pdf():
 def test_size_limit_names_the_limit(settings):
     settings.UPLOAD_MAX_BYTES = 1024
     with pytest.raises(ValidationError) as error:
-        uploads.validate_upload(upload("big.pdf", PDF + b"x" * 2000))
+        uploads.validate_upload(upload("big.pdf", PDF + b"x" * (2048 - len(PDF))))
     assert error.value.messages == ["The file is 2 KB; files may be at most 1 KB."]
 
 
@@ -235,7 +236,7 @@ def test_the_limited_handler_keeps_a_file_under_the_limit(officer_api, ghana_com
                                                           private_files, settings):
     settings.UPLOAD_MAX_BYTES = 5 * 1024 * 1024
     contribution = ContributionFactory(compact=ghana_compact)
-    data = PDF + b"0" * (3 * 1024 * 1024)  # above the in-memory size: a temporary file
+    data = pdf_bytes("0" * (3 * 1024 * 1024))  # above the in-memory size: a temporary file
     response = officer_api.patch(f"/api/v1/contributions/{contribution.pk}/",
                                  {"evidence": upload("scan.pdf", data)}, format="multipart")
     assert response.status_code == 200, response.json()

@@ -87,7 +87,7 @@ class BulkReviewView(RoleRequiredMixin, View):
                     messages.error(request, error)
             return redirect(reverse("workspace:my-work") + "#review")
         action, note = form.cleaned_data["action"], form.cleaned_data["note"].strip()
-        decided, skipped = [], []
+        decided, skipped, own = [], [], []
         try:
             with transaction.atomic():
                 for result in form.cleaned_data["results"]:
@@ -100,8 +100,11 @@ class BulkReviewView(RoleRequiredMixin, View):
                             else:
                                 result_services.result_return(user=user, result=result,
                                                               review_note=note)
-                    except StateConflict:
-                        skipped.append(label)
+                    except StateConflict as conflict:
+                        if conflict.message == str(result_services.ERR_APPROVE_OWN):
+                            own.append(label)
+                        else:
+                            skipped.append(label)
                     else:
                         decided.append(label)
         except ValidationError as error:
@@ -116,6 +119,11 @@ class BulkReviewView(RoleRequiredMixin, View):
                              "%(count)s results returned: %(results)s.", len(decided)))
             messages.success(request, done % {"count": len(decided),
                                               "results": ", ".join(decided)})
+        if own:
+            messages.warning(request, _("Not approved, four eyes: you submitted these results "
+                                        "or last changed their values, so another TIP Office "
+                                        "staff member approves them: %(results)s.")
+                             % {"results": ", ".join(own)})
         if skipped:
             messages.warning(request, _("Already decided by another reviewer, left as they "
                                         "are: %(results)s.") % {"results": ", ".join(skipped)})

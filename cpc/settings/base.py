@@ -371,6 +371,9 @@ EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=30)
 # The largest spreadsheet (CSV or XLSX) an import accepts, in bytes; see
 # contributions/importing.py for the row and cell limits.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=2_000_000)
+# Check 5 (partner contributions tracked) counts a contribution only from this value in U.S.
+# dollars: a token amount does not show that contributions are tracked (docs/compliance.md).
+CHECK5_MIN_USD = env.int("CHECK5_MIN_USD", default=1000)
 
 # --- IATI publishing (publishing app, docs/iati.md) -------------------------------------
 # The reporting organisation's IATI organisation identifier: the U.S. Department of State

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from compacts.models import (
@@ -120,3 +121,11 @@ class GuidanceDocumentFactory(DjangoModelFactory):
     version = factory.Sequence(lambda n: f"1.{n}")
     effective_from = dt.date(2023, 10, 1)
     targets_passage = ""
+
+    class Params:
+        # Entered by one staff member, its passage confirmed by another (four eyes).
+        confirmed = factory.Trait(
+            recorded_by=factory.SubFactory(UserFactory),
+            confirmed_by=factory.SubFactory(UserFactory),
+            confirmed_at=factory.LazyFunction(timezone.now),
+        )

@@ -15,6 +15,9 @@ from compacts.models import (
     GuidanceDocument,
 )
 from tests.compacts.factories import GuidanceDocumentFactory
+from tests.documents import pdf_bytes
+
+GUIDANCE_PDF = pdf_bytes("CPC Partnership Monitoring Guidance.")
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +25,7 @@ PASSAGE = "Each compact sets annual targets for its performance indicators."
 
 
 def pdf(name="guidance.pdf"):
-    return SimpleUploadedFile(name, b"%PDF-1.4 sample guidance", content_type="application/pdf")
+    return SimpleUploadedFile(name, GUIDANCE_PDF, content_type="application/pdf")
 
 
 class TestRules:
@@ -126,7 +129,7 @@ class TestDocumentView:
             response = client.get(f"/compacts/guidance/{guidance.pk}/document/")
             assert response.status_code == 200
             assert response["Content-Disposition"].startswith("attachment;")
-            assert b"".join(response.streaming_content) == b"%PDF-1.4 sample guidance"
+            assert b"".join(response.streaming_content) == GUIDANCE_PDF
 
     def test_anonymous_and_roleless_users_get_nothing(self, client, no_role_user,
                                                       private_storage):

@@ -15,6 +15,7 @@ from contributions.models import (
 )
 from tests.compacts.factories import CompactFactory
 from tests.dialogues.factories import DialogueFactory  # noqa: F401  (used by the tests)
+from tests.documents import pdf_bytes
 
 
 class ContributionFactory(DjangoModelFactory):
@@ -41,7 +42,7 @@ class ContributionFactory(DjangoModelFactory):
     class Params:
         # Staff verify a contribution only against its evidence (tests store it privately).
         with_evidence = factory.Trait(evidence=factory.LazyFunction(
-            lambda: SimpleUploadedFile("evidence.pdf", b"%PDF-1.4 sample budget extract")))
+            lambda: SimpleUploadedFile("evidence.pdf", pdf_bytes())))
 
 
 class SustainabilityPlanFactory(DjangoModelFactory):

@@ -12,6 +12,10 @@ from tests.contributions.factories import (
     MeasureFactory,
     SustainabilityPlanFactory,
 )
+from tests.documents import pdf_bytes
+
+EVIDENCE_PDF = pdf_bytes("Receipt: evidence of the contribution.")
+PLAN_PDF = pdf_bytes("Sustainability plan.")
 
 pytestmark = pytest.mark.django_db
 
@@ -149,7 +153,7 @@ def test_evidence_is_uploaded_and_served_only_inside_the_country(
     from compacts.roles import EMBASSY_OFFICER
     from tests.compacts.factories import UserFactory
 
-    upload = SimpleUploadedFile("receipt.pdf", b"%PDF-1.4 evidence", "application/pdf")
+    upload = SimpleUploadedFile("receipt.pdf", EVIDENCE_PDF, "application/pdf")
     response = officer_api.post("/api/v1/contributions/", payload(ghana_compact,
                                 evidence=upload), format="multipart")
     assert response.status_code == 201, response.json()
@@ -163,7 +167,7 @@ def test_evidence_is_uploaded_and_served_only_inside_the_country(
     for client in (officer_api, staff_api):
         download = client.get(url)
         assert download.status_code == 200
-        assert b"".join(download.streaming_content) == b"%PDF-1.4 evidence"
+        assert b"".join(download.streaming_content) == EVIDENCE_PDF
 
     peru_officer = UserFactory(username="officer.pe")
     compact_services.user_assign_role(user=peru_officer, role=EMBASSY_OFFICER, countries=[peru])
@@ -179,13 +183,13 @@ def test_contribution_without_evidence_is_404_for_the_file(staff_api, ghana_comp
 def test_plan_document_is_served_only_inside_the_country(staff_api, officer_api, api_for,
                                                           peru_compact, ghana_compact):
     plan = SustainabilityPlanFactory(compact=peru_compact, requested=True)
-    document = SimpleUploadedFile("plan.pdf", b"%PDF plan", "application/pdf")
+    document = SimpleUploadedFile("plan.pdf", PLAN_PDF, "application/pdf")
     response = staff_api.post(f"/api/v1/sustainability-plans/{plan.pk}/receive/",
                               {"received_on": "2024-06-01", "document": document},
                               format="multipart")
     assert response.status_code == 200, response.json()
     url = response.json()["document_url"]
-    assert b"".join(staff_api.get(url).streaming_content) == b"%PDF plan"
+    assert b"".join(staff_api.get(url).streaming_content) == PLAN_PDF
     assert officer_api.get(url).status_code == 404  # Ghana officer, Peru plan
 
 

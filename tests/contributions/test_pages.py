@@ -30,6 +30,9 @@ from tests.contributions.factories import (
     MeasureFactory,
     SustainabilityPlanFactory,
 )
+from tests.documents import pdf_bytes
+
+PLAN_PDF = pdf_bytes("Sustainability plan.")
 
 pytestmark = pytest.mark.django_db
 
@@ -184,7 +187,7 @@ def test_staff_and_the_countrys_officer_add_a_contribution_with_evidence(
     client.force_login(user)
     assert b'data-testid="contribution-form"' in client.get(
         contributions_url(ghana_compact)).content
-    evidence = SimpleUploadedFile("budget.pdf", b"sample budget extract",
+    evidence = SimpleUploadedFile("budget.pdf", pdf_bytes("Sample budget extract."),
                                   content_type="application/pdf")
     response = client.post(contributions_url(ghana_compact), contribution_data(
         recorded_at_dialogue=str(dialogue.pk), evidence=evidence))
@@ -199,7 +202,7 @@ def test_staff_and_the_countrys_officer_add_a_contribution_with_evidence(
     assert "Contribution recorded." in content
     assert f"/contributions/evidence/{contribution.pk}/" in content
     download = client.get(f"/contributions/evidence/{contribution.pk}/")
-    assert b"".join(download.streaming_content) == b"sample budget extract"
+    assert b"".join(download.streaming_content) == pdf_bytes("Sample budget extract.")
 
 
 def test_bad_contribution_form_shows_field_errors_and_saves_nothing(client, ghana_officer,
@@ -323,14 +326,14 @@ def test_staff_create_request_receive_and_accept_the_plan(client, staff_user, gh
     assert plan.status == PlanStatus.REQUESTED
     assert (plan.requested_on, plan.due_on) == (dt.date(2024, 5, 1), dt.date(2024, 9, 30))
 
-    document = SimpleUploadedFile("plan.pdf", b"sample plan", content_type="application/pdf")
+    document = SimpleUploadedFile("plan.pdf", PLAN_PDF, content_type="application/pdf")
     response = client.post(plan_url(ghana_compact, "receive/"),
                            {"received_on": "2024-09-01", "document": document})
     assert response.status_code == 302
     plan.refresh_from_db()
     assert plan.status == PlanStatus.RECEIVED and plan.received_on == dt.date(2024, 9, 1)
     download = client.get(f"/contributions/plans/{plan.pk}/document/")
-    assert b"".join(download.streaming_content) == b"sample plan"
+    assert b"".join(download.streaming_content) == PLAN_PDF
 
     response = client.post(plan_url(ghana_compact, "accept/"), follow=True)
     assert "Plan accepted." in response.content.decode()

@@ -19,6 +19,7 @@ from oversight.compliance import compact_compliance
 from tests.compacts.factories import GuidanceDocumentFactory
 from tests.contributions.factories import ContributionFactory, SustainabilityPlanFactory
 from tests.dialogues.factories import DialogueFactory
+from tests.documents import pdf_bytes
 
 FY = 2024
 TODAY = dt.date(2025, 2, 1)  # after FY 2024 and its dialogue window (to 28 January 2025)
@@ -30,7 +31,7 @@ def check(compact, number, fiscal_year=FY, today=TODAY):
 
 
 def evidence(name="budget-extract.pdf"):
-    return SimpleUploadedFile(name, b"%PDF-1.4 sample budget extract")
+    return SimpleUploadedFile(name, pdf_bytes("Sample budget extract"))
 
 
 # --- Check 5: partner contributions tracked --------------------------------------------------
@@ -43,8 +44,9 @@ class TestCheck5Contributions:
         result = check(ghana_compact, 5)
         assert result.status == "not_met"
         assert result.detail == (
-            "1 contribution recorded for FY2024, none with a value, evidence and TIP staff "
-            "verification: 1 without evidence, 1 not verified, 1 of zero value.")
+            "1 contribution recorded for FY2024, none worth at least $1,000 with evidence "
+            "and verification by a second person: 1 without evidence, 1 not verified, 1 of "
+            "zero value.")
 
     def test_detail_counts_what_each_contribution_lacks(self, ghana_compact, staff_user,
                                                         private_storage):
@@ -55,8 +57,8 @@ class TestCheck5Contributions:
         result = check(ghana_compact, 5)
         assert result.status == "not_met"
         assert result.detail == (
-            "2 contributions recorded for FY2024, none with a value, evidence and TIP staff "
-            "verification: 1 without evidence, 2 not verified.")
+            "2 contributions recorded for FY2024, none worth at least $1,000 with evidence "
+            "and verification by a second person: 1 without evidence, 2 not verified.")
 
     def test_met_with_value_evidence_and_staff_verification(self, ghana_compact, staff_user,
                                                            private_storage):
@@ -69,13 +71,21 @@ class TestCheck5Contributions:
         result = check(ghana_compact, 5)
         assert result.status == "met"
         assert result.detail == (
-            "2 contributions recorded for FY2024; 1 with a value, evidence and TIP staff "
-            "verification ($57,000.00).")
+            "2 contributions recorded for FY2024; 1 worth at least $1,000 with evidence and "
+            "verification by a second person ($57,000.00).")
 
-    def test_personnel_alone_is_a_value(self, ghana_compact, staff_user, private_storage):
+    def test_personnel_count_its_estimated_usd_value(self, ghana_compact, staff_user,
+                                                     private_storage):
+        # A head count alone can be verified (it is a value) but has no U.S. dollar value
+        # to weigh against CHECK5_MIN_USD; its estimated cost does.
         contribution = ContributionFactory(
             compact=ghana_compact, fiscal_year=FY, kind="personnel", personnel_count=12,
             amount_local=Decimal("0"), amount_usd=Decimal("0"), with_evidence=True)
+        contribution_services.contribution_verify(contribution=contribution, user=staff_user)
+        result = check(ghana_compact, 5)
+        assert result.status == "not_met" and "1 below $1,000" in result.detail
+        contribution_services.contribution_update(
+            contribution=contribution, data={"amount_usd": Decimal("36000.00")})
         contribution_services.contribution_verify(contribution=contribution, user=staff_user)
         assert check(ghana_compact, 5).status == "met"
 
@@ -135,17 +145,21 @@ class TestVerificationRules:
         contribution.refresh_from_db()
         assert not contribution.verified
 
-    def test_api_verify_with_evidence_stamps_who_and_when(self, staff_api, staff_user,
-                                                          ghana_compact, private_storage):
+    def test_api_verify_with_evidence_stamps_who_and_when(self, staff_api, supervisor_api,
+                                                          supervisor_user, ghana_compact,
+                                                          private_storage):
         contribution = ContributionFactory(compact=ghana_compact)
         upload = staff_api.patch(f"/api/v1/contributions/{contribution.pk}/",
                                  {"evidence": evidence()}, format="multipart")
         assert upload.status_code == 200 and upload.json()["has_evidence"] is True
-        response = staff_api.post(f"/api/v1/contributions/{contribution.pk}/verify/")
+        # Whoever attached the evidence does not verify it (four eyes).
+        assert staff_api.post(
+            f"/api/v1/contributions/{contribution.pk}/verify/").status_code == 409
+        response = supervisor_api.post(f"/api/v1/contributions/{contribution.pk}/verify/")
         assert response.status_code == 200
         body = response.json()
         assert body["verified"] is True
-        assert body["verified_by"] == staff_user.pk and body["verified_at"]
+        assert body["verified_by"] == supervisor_user.pk and body["verified_at"]
 
     def test_page_shows_the_refusal_beside_the_row(self, client, staff_user, ghana_compact,
                                                    private_storage):
@@ -159,8 +173,8 @@ class TestVerificationRules:
         contribution.refresh_from_db()
         assert not contribution.verified
 
-    def test_page_attaches_evidence_then_verifies(self, client, staff_user, ghana_compact,
-                                                  private_storage):
+    def test_page_attaches_evidence_then_verifies(self, client, staff_user, supervisor_user,
+                                                  ghana_compact, private_storage):
         contribution = ContributionFactory(compact=ghana_compact)
         client.force_login(staff_user)
         base = f"/contributions/compacts/{ghana_compact.pk}/contributions/{contribution.pk}"
@@ -170,10 +184,12 @@ class TestVerificationRules:
         assert missing.status_code == 400
         assert "Choose the evidence file to attach." in missing.content.decode()
         assert client.post(f"{base}/evidence/", {"evidence": evidence()}).status_code == 302
+        assert client.post(f"{base}/verify/").status_code == 409  # four eyes
+        client.force_login(supervisor_user)
         assert client.post(f"{base}/verify/").status_code == 302
         contribution.refresh_from_db()
         assert contribution.evidence and contribution.verified
-        assert contribution.verified_by == staff_user
+        assert contribution.verified_by == supervisor_user
 
     def test_officer_attaches_evidence_in_own_country_but_cannot_verify(
             self, client, ghana_officer, ghana_compact, private_storage):
@@ -290,6 +306,8 @@ PASSAGE = ("Each compact sets annual targets for its performance indicators at t
 
 
 def guidance(effective_from, version, *, passage="", document=True, **fields):
+    # A version with a passage is confirmed by a second staff member unless a test says not.
+    fields.setdefault("confirmed", bool(passage))
     return GuidanceDocumentFactory(
         version=version, effective_from=effective_from, targets_passage=passage,
         document=f"guidance/monitoring-guidance-{version}.pdf" if document else "", **fields)
@@ -306,7 +324,8 @@ class TestCheck4Guidance:
             "(effective 2022-10-01), quotes no passage on the need for targets.")
         fy2026 = check(ghana_compact, 4, fiscal_year=2026, today=dt.date(2026, 1, 5))
         assert fy2026.status == "met"
-        assert "(v2.0) (effective 2025-06-01), references targets:" in fy2026.detail
+        assert "(v2.0) (effective 2025-06-01), references targets (confirmed on " in (
+            fy2026.detail)
         assert "\u201cEach compact sets annual targets for its performance indicators" in (
             fy2026.detail)
 

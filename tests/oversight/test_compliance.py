@@ -117,7 +117,7 @@ class TestCheck4Guidance:
     def test_met_when_the_years_guidance_quotes_targets(self, ghana_compact):
         GuidanceDocumentFactory(effective_from=dt.date(2022, 1, 1))
         GuidanceDocumentFactory(effective_from=dt.date(2024, 1, 1), document="guidance/g.pdf",
-                                targets_passage=self.PASSAGE)
+                                targets_passage=self.PASSAGE, confirmed=True)
         assert statuses(ghana_compact)[4] == "met"
 
     def test_not_met_when_the_years_guidance_does_not(self, ghana_compact):

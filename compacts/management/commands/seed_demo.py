@@ -37,7 +37,8 @@ def demo_seeders():
 class Command(BaseCommand):
     help = (
         "Load the program's partner countries and compacts with sample data, and the demo "
-        "users tip.staff, embassy.officer and auditor (password: DEMO_PASSWORD). "
+        "users tip.staff, tip.supervisor, embassy.officer, auditor and implementer "
+        "(password: DEMO_PASSWORD). "
         "Running it again adds only what is missing."
     )
 
