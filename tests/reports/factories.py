@@ -8,7 +8,12 @@ from factory.django import DjangoModelFactory
 
 from compacts.models import GuidanceDocument
 from reports.models import ReportJob
-from tests.compacts.factories import AwardFactory, CompactFactory, UserFactory
+from tests.compacts.factories import (
+    AwardFactory,
+    CompactFactory,
+    GuidanceDocumentFactory,
+    UserFactory,
+)
 from tests.dialogues.factories import (
     ActionItemFactory,
     DialogueFactory,
@@ -37,10 +42,12 @@ def reportable_compact(compact, *, indicators: int = 1):
     AwardFactory(compact=compact, amount_usd=Decimal("2500000.00"))
     if not GuidanceDocument.objects.exclude(targets_passage="").exists():
         # The document's name is enough for check 4; no file is stored for the report tests.
-        GuidanceDocument.objects.create(
+        # Entered by one staff member, its passage confirmed by another (four eyes).
+        GuidanceDocumentFactory(
             title="CPC Partnership Monitoring Guidance", version="2.0",
             effective_from=dt.date(2023, 10, 1), document="guidance/sample-guidance-2.0.pdf",
             targets_passage="Each compact sets annual targets for its performance indicators.",
+            confirmed=True,
         )
     key = IndicatorFactory(compact=compact, code=f"PROT-{compact.pk}",
                            name="Child victims referred to care", is_key=True)
