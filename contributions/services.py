@@ -20,6 +20,7 @@ from django.utils import timezone
 from compacts.models import Compact
 from compacts.roles import EMBASSY_OFFICER, TIP_STAFF
 from compacts.scoping import is_tip_staff
+from compacts.year_locks import ensure_year_open
 from cpc.services import StateConflict, lock, validated_save, validated_update
 from dialogues.models import Dialogue, DialogueStatus
 
@@ -50,6 +51,7 @@ def contribution_create(*, user=None, compact: Compact, **fields: Any) -> Contri
     fields.pop("verified", None)  # verification is its own step, by staff
     # Two identical requests at once: the second waits, then sees the first as a duplicate.
     lock(compact)
+    ensure_year_open(compact, fields.get("fiscal_year"))
     return validated_save(Contribution(compact=compact, recorded_by=user), fields)
 
 
@@ -67,6 +69,10 @@ def contribution_update(
     the verification is staff's own step (``contribution_verify``)."""
     data = {k: v for k, v in data.items() if k not in VERIFICATION_FIELDS}
     current = lock(contribution)
+    # A record moving years changes both: the one it leaves and the one it joins.
+    ensure_year_open(current.compact_id, current.fiscal_year)
+    ensure_year_open(data.get("compact", current.compact),
+                     data.get("fiscal_year", current.fiscal_year))
     changed = [field for field in VERIFIED_FIELDS
                if field in data and data[field] != getattr(current, field)]
     if current.verified and changed:
@@ -81,6 +87,7 @@ def contribution_verify(*, contribution: Contribution, user) -> Contribution:
     if not is_tip_staff(user):
         raise PermissionDenied(ERR_VERIFY_STAFF_ONLY)
     current = lock(contribution)
+    ensure_year_open(current.compact_id, current.fiscal_year)
     current.verified, current.verified_by, current.verified_at = True, user, timezone.now()
     current.record_verified_figures()
     return validated_update(current)
