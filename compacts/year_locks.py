@@ -192,7 +192,8 @@ def _check_can_decide(user, compact: Compact, fiscal_year: int) -> None:
             {"fiscal_year": [str(ERR_NOT_A_YEAR_OF_COMPACT).format(year=fiscal_year)]})
 
 
-def _decide(*, user, compact: Compact, fiscal_year: int, state: str, reason: str) -> YearState:
+def _decide(*, user, compact: Compact, fiscal_year: int, state: str, reason: str,
+            today: dt.date | None) -> YearState:
     record = (FiscalYearLock.objects.select_for_update()
               .filter(compact=compact, fiscal_year=fiscal_year).first()
               or FiscalYearLock(compact=compact, fiscal_year=fiscal_year))
@@ -200,7 +201,7 @@ def _decide(*, user, compact: Compact, fiscal_year: int, state: str, reason: str
     record._change_reason = reason
     validated_save(record, {"state": state, "reason": reason, "changed_by": user,
                             "changed_at": timezone.now()})
-    return year_state(compact, fiscal_year)
+    return year_state(compact, fiscal_year, today=today)
 
 
 def _reason(reason: str | None) -> str:
@@ -212,21 +213,22 @@ def _reason(reason: str | None) -> str:
 
 
 @transaction.atomic
-def fiscal_year_lock(*, user, compact: Compact, fiscal_year: int,
-                     reason: str = "") -> YearState:
+def fiscal_year_lock(*, user, compact: Compact, fiscal_year: int, reason: str = "",
+                     today: dt.date | None = None) -> YearState:
     """TIP staff lock a year of the compact now (before its window closes, or again after an
     unlock); the reason, when given, is kept in the history."""
     _check_can_decide(user, compact, fiscal_year)
     reason = _reason(reason)
     _hold(compact.pk, fiscal_year, exclusive=True)
-    if year_state(compact, fiscal_year).locked:
+    if year_state(compact, fiscal_year, today=today).locked:
         raise StateConflict(str(ERR_ALREADY_LOCKED).format(year=fiscal_year))
     return _decide(user=user, compact=compact, fiscal_year=fiscal_year,
-                   state=YearLockState.LOCKED, reason=reason)
+                   state=YearLockState.LOCKED, reason=reason, today=today)
 
 
 @transaction.atomic
-def fiscal_year_unlock(*, user, compact: Compact, fiscal_year: int, reason: str) -> YearState:
+def fiscal_year_unlock(*, user, compact: Compact, fiscal_year: int, reason: str,
+                       today: dt.date | None = None) -> YearState:
     """TIP staff open a locked year to correct it, saying why (kept in the history). It stays
     open until staff lock it again."""
     _check_can_decide(user, compact, fiscal_year)
@@ -234,7 +236,7 @@ def fiscal_year_unlock(*, user, compact: Compact, fiscal_year: int, reason: str)
     if not reason:
         raise ValidationError({"reason": [str(ERR_UNLOCK_REASON)]})
     _hold(compact.pk, fiscal_year, exclusive=True)
-    if not year_state(compact, fiscal_year).locked:
+    if not year_state(compact, fiscal_year, today=today).locked:
         raise StateConflict(str(ERR_NOT_LOCKED).format(year=fiscal_year))
     return _decide(user=user, compact=compact, fiscal_year=fiscal_year,
-                   state=YearLockState.UNLOCKED, reason=reason)
+                   state=YearLockState.UNLOCKED, reason=reason, today=today)
