@@ -125,16 +125,14 @@ class YearLocked(StateConflict):
     """A write that would change a locked fiscal year (409 in the API)."""
 
 
-def locked_message(compact, state: YearState) -> str:
+def locked_message(compact: Compact, state: YearState) -> str:
     if state.explicit:
         why = str(WHY_LOCKED_BY).format(user=state.changed_by,
                                         day=timezone.localdate(state.changed_at).isoformat())
     else:
         why = str(WHY_WINDOW_CLOSED).format(
             day=(state.auto_locks_on - dt.timedelta(days=1)).isoformat())
-    title = compact.title if isinstance(compact, Compact) else Compact.objects.get(
-        pk=compact).title
-    return str(ERR_YEAR_LOCKED).format(year=state.fiscal_year, compact=title, why=why)
+    return str(ERR_YEAR_LOCKED).format(year=state.fiscal_year, compact=compact.title, why=why)
 
 
 def ensure_year_open(compact, fiscal_year: int | None, *, today: dt.date | None = None) -> None:
@@ -146,7 +144,12 @@ def ensure_year_open(compact, fiscal_year: int | None, *, today: dt.date | None 
     compact_id = getattr(compact, "pk", compact)
     _hold(compact_id, fiscal_year, exclusive=False)
     state = year_state(compact_id, fiscal_year, today=today)
-    if state.locked:
+    if not state.locked:
+        return
+    if not isinstance(compact, Compact):
+        compact = Compact.objects.get(pk=compact_id)
+    # A year outside the compact's term is no year of it: the models refuse it (400).
+    if fiscal_year in compact.fiscal_years():
         raise YearLocked(locked_message(compact, state))
 
 
