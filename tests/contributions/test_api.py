@@ -13,7 +13,8 @@ from tests.contributions.factories import (
     SustainabilityPlanFactory,
 )
 
-pytestmark = pytest.mark.django_db
+# Past fiscal years are written here about other rules: opened (see tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("past_years_open")]
 
 CONTRACT_FIELDS = {"id", "compact", "fiscal_year", "kind", "description", "amount_local",
                    "currency", "amount_usd", "personnel_count", "recorded_at_dialogue",
