@@ -18,6 +18,7 @@ from .models import (
     Award,
     Compact,
     Extension,
+    FiscalYearLock,
     GuidanceDocument,
     Implementer,
     Objective,
@@ -25,6 +26,7 @@ from .models import (
     TierRanking,
     UserProfile,
 )
+from .year_locks import YearLocked, ensure_year_open
 
 
 def _scoped_choices(admin_site, related_model, request):
@@ -121,6 +123,20 @@ class ScopedAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
             return False  # exists, outside the user's countries
         # A deleted record's history: only for those who see every country.
         return scoping.sees_every_country(request.user)
+
+    def get_deleted_objects(self, objs, request):
+        """Records of a locked fiscal year are listed as protected, so the delete page and
+        the "delete selected" action refuse them, as Django refuses protected records.
+        (Changes are refused by the models' ``full_clean()``, which the admin's forms run.)"""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        refusals = []
+        for obj in objs:
+            try:
+                for compact_id, fiscal_year in sorted(getattr(obj, "year_lock_keys", set)()):
+                    ensure_year_open(compact_id, fiscal_year)
+            except YearLocked as locked:
+                refusals.append(f"{obj}: {locked.message}")
+        return deleted, counts, perms_needed, [*protected, *refusals]
 
     def _obj_changeable(self, request, obj) -> bool:
         if self.country_path is None:
@@ -260,3 +276,22 @@ class UserProfileAdmin(ScopedAdmin):
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         return queryset if scoping.sees_every_country(request.user) else queryset.none()
+
+
+@admin.register(FiscalYearLock)
+class FiscalYearLockAdmin(ScopedAdmin):
+    """Who locked or unlocked which year and why, with the history of every decision. Read
+    only: staff decide on the compact page or through the API (``compacts.year_locks``)."""
+
+    country_path = "compact__country"
+    list_display = ["compact", "fiscal_year", "state", "changed_by", "changed_at", "reason"]
+    list_filter = ["state", "fiscal_year"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -16,7 +16,7 @@ from cpc.api.conditional import ConditionalMixin
 from cpc.api.history import HistoryMixin
 from cpc.fiscal import fiscal_year_bounds
 
-from . import fragments, scoping, selectors, services
+from . import fragments, scoping, selectors, services, year_locks
 from .filters import ScopedFilterSet
 from .models import Compact, CompactStatus, PartnerCountry
 from .serializers import (
@@ -24,9 +24,11 @@ from .serializers import (
     CompactSerializer,
     CountrySerializer,
     ExtensionSerializer,
+    FiscalYearStateSerializer,
     GuidanceDocumentSerializer,
     MeSerializer,
     TierRankingSerializer,
+    YearLockReasonSerializer,
 )
 
 
@@ -113,6 +115,37 @@ class CompactViewSet(HistoryMixin, ListRetrieveCreateUpdateViewSet):
         page = self.paginate_queryset(selectors.extension_list(user=request.user,
                                                                compact=compact))
         return self.get_paginated_response(ExtensionSerializer(page, many=True).data)
+
+    @extend_schema(responses=FiscalYearStateSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="fiscal-years", filter_backends=[])
+    def fiscal_years(self, request, pk=None):
+        """Each fiscal year of the compact's term and whether it is locked."""
+        compact = self.get_object()
+        page = self.paginate_queryset(year_locks.year_states(compact))
+        return self.get_paginated_response(
+            FiscalYearStateSerializer([vars(s) for s in page], many=True).data)
+
+    def _year_decision(self, request, fiscal_year, decide):
+        compact = self.get_object()
+        serializer = YearLockReasonSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        state = decide(user=request.user, compact=compact, fiscal_year=int(fiscal_year),
+                       reason=serializer.validated_data.get("reason", ""))
+        return Response(FiscalYearStateSerializer(vars(state)).data)
+
+    @extend_schema(request=YearLockReasonSerializer, responses=FiscalYearStateSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[],
+            url_path=r"fiscal-years/(?P<fiscal_year>[0-9]{4})/lock")
+    def lock_fiscal_year(self, request, pk=None, fiscal_year=None):
+        """TIP staff lock a fiscal year (reason optional)."""
+        return self._year_decision(request, fiscal_year, year_locks.fiscal_year_lock)
+
+    @extend_schema(request=YearLockReasonSerializer, responses=FiscalYearStateSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[],
+            url_path=r"fiscal-years/(?P<fiscal_year>[0-9]{4})/unlock")
+    def unlock_fiscal_year(self, request, pk=None, fiscal_year=None):
+        """TIP staff unlock a locked fiscal year, saying why (400 without a reason)."""
+        return self._year_decision(request, fiscal_year, year_locks.fiscal_year_unlock)
 
 
 class AwardViewSet(HistoryMixin, ListRetrieveCreateUpdateViewSet):

@@ -174,3 +174,24 @@ class GuidanceDocumentSerializer(serializers.ModelSerializer):
     def create(self, validated_data):
         return services.guidance_document_create(user=self.context["request"].user,
                                                  **validated_data)
+
+
+class FiscalYearStateSerializer(serializers.Serializer):
+    """A fiscal year of a compact and whether it is locked (compacts.year_locks)."""
+
+    fiscal_year = serializers.IntegerField()
+    locked = serializers.BooleanField()
+    explicit = serializers.BooleanField(
+        help_text="True when TIP staff locked or unlocked the year; false when the state "
+                  "follows the rule (locked from auto_locks_on).")
+    reason = serializers.CharField(help_text="The reason staff gave, when they did.")
+    changed_by = serializers.CharField(allow_null=True)
+    changed_at = serializers.DateTimeField(allow_null=True)
+    auto_locks_on = serializers.DateField(
+        help_text="The day the year locks by itself, its dialogue window (120 days after "
+                  "the fiscal year) having closed, unless staff decided otherwise.")
+
+
+class YearLockReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000,
+                                   help_text="Why; required to unlock.")

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from compacts.models import Compact
+from compacts.year_locks import YearLockedRecord
 from cpc.fiscal import fiscal_year_validators
 from cpc.models import ConstraintErrorsOnFields, DeletesReplacedFiles, StampsRecordedAt
 from cpc.storage import private_storage
@@ -95,7 +96,8 @@ class ContributionKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Contribution(ConstraintErrorsOnFields, DeletesReplacedFiles, models.Model):
+class Contribution(YearLockedRecord, ConstraintErrorsOnFields, DeletesReplacedFiles,
+                   models.Model):
     """A partner-government contribution to a compact in one fiscal year."""
 
     compact = models.ForeignKey(Compact, on_delete=models.PROTECT, related_name="contributions")
@@ -237,6 +239,13 @@ class Contribution(ConstraintErrorsOnFields, DeletesReplacedFiles, models.Model)
             setattr(self, recorded, "" if recorded == "verified_currency" else None)
         names = ", ".join(self._meta.get_field(f).verbose_name for f in changed)
         self._change_reason = REASON_VERIFICATION_CLEARED.format(fields=names)
+
+    def year_lock_keys(self) -> set[tuple[int, int]]:
+        keys = {(self.compact_id, self.fiscal_year)} if self.compact_id and self.fiscal_year \
+            else set()
+        if stored := self.stored_values("compact_id", "fiscal_year"):
+            keys.add((stored["compact_id"], stored["fiscal_year"]))
+        return keys
 
     def clean(self):
         errors: dict[str, list[str]] = {}

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from compacts.models import Compact
 from compacts.roles import EMBASSY_OFFICER, TIP_STAFF
 from compacts.scoping import is_tip_staff
+from compacts.year_locks import ensure_year_open
 from cpc.models import recorded_now
 from cpc.services import StateConflict, lock, validated_save, validated_update
 from dialogues.models import Dialogue, DialogueStatus
@@ -56,6 +57,7 @@ def contribution_create(*, user=None, compact: Compact, **fields: Any) -> Contri
     fields.pop("verified", None)  # verification is its own step, by staff
     # Two identical requests at once: the second waits, then sees the first as a duplicate.
     lock(compact)
+    ensure_year_open(compact, fields.get("fiscal_year"))
     contribution = Contribution(compact=compact, recorded_by=user, value_changed_by=user)
     if fields.get("evidence"):
         contribution.evidence_recorded_at = timezone.now()
@@ -78,6 +80,10 @@ def contribution_update(
     data = {k: v for k, v in data.items()
             if k not in VERIFICATION_FIELDS | {"value_changed_by", "evidence_recorded_at"}}
     current = lock(contribution)
+    # A record moving years changes both: the one it leaves and the one it joins.
+    ensure_year_open(current.compact_id, current.fiscal_year)
+    ensure_year_open(data.get("compact", current.compact),
+                     data.get("fiscal_year", current.fiscal_year))
     changed = [field for field in VERIFIED_FIELDS
                if field in data and data[field] != getattr(current, field)]
     if current.verified and changed:
@@ -98,6 +104,7 @@ def contribution_verify(*, contribution: Contribution, user) -> Contribution:
     if not is_tip_staff(user):
         raise PermissionDenied(ERR_VERIFY_STAFF_ONLY)
     current = lock(contribution)
+    ensure_year_open(current.compact_id, current.fiscal_year)
     if user.pk in {current.recorded_by_id, current.value_changed_by_id}:
         raise StateConflict(str(ERR_VERIFY_OWN))
     current.verified, current.verified_by, current.verified_at = True, user, timezone.now()

@@ -21,6 +21,7 @@ from django.views.generic import ListView, TemplateView
 
 from compacts import fragments, scoping
 from compacts.views import RoleRequiredMixin
+from compacts.year_locks import YearLocked
 from cpc.fiscal import fiscal_year_of
 from cpc.services import StateConflict
 from cpc.spreadsheets import safe_row, xlsx_row
@@ -169,6 +170,11 @@ class CompactContributionsView(CompactMixin, TemplateView):
                 data.pop("evidence", None)
             try:
                 services.contribution_create(user=request.user, compact=self.compact, **data)
+            except YearLocked as locked:
+                form.add_error("fiscal_year" if "fiscal_year" in form.fields else None,
+                               locked.message)
+                messages.error(request, ERR_NOT_SAVED)
+                return self.render_to_response(self.get_context_data(form=form), status=409)
             except ValidationError as error:
                 _apply_service_errors(error, form)
             else:
@@ -238,6 +244,8 @@ class ContributionEvidenceView(ContributionRowView):
         try:
             services.contribution_update(contribution=contribution, user=request.user,
                                          data={"evidence": form.cleaned_data["evidence"]})
+        except YearLocked as locked:
+            return self.refused(contribution, ValidationError(locked.message), status=409)
         except ValidationError as error:
             return self.refused(contribution, error)
         messages.success(request, _(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from compacts.models import Compact
+from compacts.year_locks import YearLockedRecord
 from cpc.fiscal import (
     FISCAL_YEAR_MAX,
     FISCAL_YEAR_MIN,
@@ -219,7 +220,7 @@ ERR_NOTES_TOO_SHORT = (
 )
 
 
-class Discussion(ConstraintErrorsOnFields, models.Model):
+class Discussion(YearLockedRecord, ConstraintErrorsOnFields, models.Model):
     """Indicator data discussed at a dialogue, with the figures as they stood then.
 
     The server stamps the figures when the discussion is recorded (never the client): the
@@ -262,6 +263,14 @@ class Discussion(ConstraintErrorsOnFields, models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.code} at {self.dialogue}"
+
+    def year_lock_keys(self) -> set[tuple[int, int]]:
+        """The fiscal year of the dialogue it was recorded at (and was, when it moves)."""
+        ids = {self.dialogue_id}
+        if stored := self.stored_values("dialogue_id"):
+            ids.add(stored["dialogue_id"])
+        return set(Dialogue.objects.filter(pk__in=ids - {None})
+                   .values_list("compact_id", "fiscal_year"))
 
     def clean(self):
         if len((self.notes or "").strip()) < DISCUSSION_NOTES_MIN_CHARS:

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from compacts.models import Compact
+from compacts.year_locks import ensure_year_open, ensure_years_open
 from cpc.models import recorded_now
 from cpc.services import StateConflict, lock, validated_save, validated_update
 from indicators.models import Indicator, ResultStatus
@@ -154,6 +155,9 @@ def dialogue_update(
     sharing = {field: data.pop(field) for field in SHARING_FIELDS if field in data}
     if "fiscal_year" in data:
         _check_year(dialogue.compact, data["fiscal_year"])
+        if data["fiscal_year"] != dialogue.fiscal_year and dialogue.discussions.exists():
+            # Its discussions would leave one year and join another.
+            ensure_years_open(dialogue.compact_id, {dialogue.fiscal_year, data["fiscal_year"]})
     for field, value in data.items():
         setattr(dialogue, field, value)
     if key_indicators is not None:
@@ -301,6 +305,7 @@ def discussion_record(*, dialogue: Dialogue, indicator: Indicator, notes: str,
     """Record that an indicator's data was discussed. The server stamps the figures as they
     stand now (``indicator_figures``); whatever a client sends for them is ignored."""
     _refuse_if_closed(dialogue)
+    ensure_year_open(dialogue.compact_id, dialogue.fiscal_year)
     if indicator.compact_id != dialogue.compact_id:
         raise ValidationError({"indicator": ERR_INDICATOR_OTHER_COMPACT})
     figures = indicator_figures(indicator, dialogue.fiscal_year)

@@ -24,6 +24,7 @@ from django.views.generic import DetailView
 from compacts import scoping
 from compacts.selectors import compact_list
 from compacts.views import RoleRequiredMixin
+from compacts.year_locks import YearLocked
 from cpc.services import StateConflict, lock
 from cpc.storage import private_file_response
 from cpc.versions import VERSION_FIELD, RecordChanged, record_version
@@ -466,6 +467,8 @@ class OutcomesStepView(RecordStepView):
                                            notes=row.cleaned_data["notes"])
             except ValidationError as error:
                 _rows_error(error, row)
+            except YearLocked as locked:
+                _rows_error(locked, row)
         for row in forms_["proposals"].rows_to_save():
             try:
                 # A proposal: the target itself changes once TIP staff accept it.

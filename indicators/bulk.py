@@ -27,6 +27,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, Protection
 from openpyxl.utils import get_column_letter
 
+from compacts.year_locks import ensure_year_open
 from cpc.spreadsheets import xlsx_row
 
 from . import selectors, services
@@ -289,6 +290,7 @@ def apply(*, user, compact, fiscal_year: int, rows: list[UploadRow], change_reas
     indicators = {i.code: i for i in indicators_for(user=user, compact=compact,
                                                     fiscal_year=fiscal_year)}
     with transaction.atomic():
+        ensure_year_open(compact, fiscal_year)  # the whole upload is of one year
         results = {r.indicator_id: r for r in Result.objects.select_for_update(of=("self",))
                    .filter(indicator__compact=compact, fiscal_year=fiscal_year)
                    .select_related("indicator").prefetch_related("disaggregations")}

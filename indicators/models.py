@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from compacts.models import Compact, Pillar
+from compacts.year_locks import YearLockedRecord
 from cpc.fiscal import fiscal_year_validators
 from cpc.models import ConstraintErrorsOnFields, PrivateDocument, StampsRecordedAt
 
@@ -103,7 +104,7 @@ class StandardIndicator(models.Model):
         return f"{self.code} {self.name}"
 
 
-class Indicator(ConstraintErrorsOnFields, models.Model):
+class Indicator(YearLockedRecord, ConstraintErrorsOnFields, models.Model):
     compact = models.ForeignKey(Compact, on_delete=models.PROTECT, related_name="indicators")
     standard = models.ForeignKey(
         StandardIndicator, on_delete=models.PROTECT, null=True, blank=True,
@@ -192,6 +193,24 @@ class Indicator(ConstraintErrorsOnFields, models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def year_lock_keys(self) -> set[tuple[int, int]]:
+        stored = self.stored_values("first_fiscal_year", "last_fiscal_year")
+        if not stored:
+            return set()
+        return {(self.compact_id, year) for year in self.tracking_change(
+            stored["first_fiscal_year"], stored["last_fiscal_year"])}
+
+    def tracking_change(self, first: int | None, last: int | None) -> set[int]:
+        """The compact's fiscal years that tracking from ``first`` to ``last`` adds or drops
+        compared with the indicator's own years (a year lock refuses those that are locked)."""
+        if (first, last) == (self.first_fiscal_year, self.last_fiscal_year) or not self.compact_id:
+            return set()
+
+        def tracked(low, high):
+            return {year for year in self.compact.fiscal_years()
+                    if (low is None or low <= year) and (high is None or year <= high)}
+        return tracked(first, last) ^ tracked(self.first_fiscal_year, self.last_fiscal_year)
+
     def is_active_in(self, fiscal_year: int) -> bool:
         """Tracked in ``fiscal_year``: within its own years (the compact's when not set).
         Whether the compact itself is active that year is the compact's question."""
@@ -240,7 +259,21 @@ def active_in_fiscal_year(fiscal_year: int) -> Q:
             & (Q(last_fiscal_year__isnull=True) | Q(last_fiscal_year__gte=fiscal_year)))
 
 
-class Target(StampsRecordedAt, ConstraintErrorsOnFields, models.Model):
+def _indicator_year_keys(record) -> set[tuple[int, int]]:
+    """(compact, fiscal year) of a target or a result, as it is and as it is stored."""
+    keys = set()
+    if record.indicator_id and record.fiscal_year:
+        keys.add((record.indicator.compact_id, record.fiscal_year))
+    stored = record.stored_values("indicator_id", "fiscal_year")
+    if stored:
+        compact_id = (record.indicator.compact_id if stored["indicator_id"] == record.indicator_id
+                      else Indicator.objects.filter(pk=stored["indicator_id"])
+                      .values_list("compact_id", flat=True).first())
+        keys.add((compact_id, stored["fiscal_year"]))
+    return keys
+
+
+class Target(StampsRecordedAt, YearLockedRecord, ConstraintErrorsOnFields, models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="targets")
     fiscal_year = models.PositiveSmallIntegerField(validators=fiscal_year_validators)
     value = models.DecimalField(max_digits=18, decimal_places=4)
@@ -271,6 +304,9 @@ class Target(StampsRecordedAt, ConstraintErrorsOnFields, models.Model):
     def __str__(self) -> str:
         return f"{self.indicator.code} FY{self.fiscal_year} target {self.value}"
 
+    def year_lock_keys(self) -> set[tuple[int, int]]:
+        return _indicator_year_keys(self)
+
     def clean(self):
         if not self.indicator_id:
             return
@@ -294,7 +330,7 @@ class ResultStatus(models.TextChoices):
     RETURNED = "returned", _("Returned")
 
 
-class Result(StampsRecordedAt, ConstraintErrorsOnFields, models.Model):
+class Result(StampsRecordedAt, YearLockedRecord, ConstraintErrorsOnFields, models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="results")
     fiscal_year = models.PositiveSmallIntegerField(validators=fiscal_year_validators)
     value = models.DecimalField(max_digits=18, decimal_places=4)
@@ -345,6 +381,9 @@ class Result(StampsRecordedAt, ConstraintErrorsOnFields, models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.code} FY{self.fiscal_year} result {self.value}"
+
+    def year_lock_keys(self) -> set[tuple[int, int]]:
+        return _indicator_year_keys(self)
 
     def clean(self):
         if not self.indicator_id:

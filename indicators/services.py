@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from compacts import scoping
 from compacts.models import Compact
+from compacts.year_locks import ensure_year_open, ensure_years_open
 from cpc.fiscal import fiscal_year_bounds
 from cpc.services import StateConflict, lock, validated_save, validated_update
 
@@ -123,6 +124,9 @@ def indicator_update(*, indicator: Indicator, data: Mapping[str, Any], user=None
                      change_reason: str = "") -> Indicator:
     indicator = lock(indicator)
     data = dict(data)
+    ensure_years_open(indicator.compact_id, indicator.tracking_change(
+        data.get("first_fiscal_year", indicator.first_fiscal_year),
+        data.get("last_fiscal_year", indicator.last_fiscal_year)))
     _check_tracking_change(indicator, data, change_reason)
     if change_reason:
         indicator._change_reason = change_reason.strip()[:CHANGE_REASON_MAX_LENGTH]
@@ -169,6 +173,7 @@ def target_create(
     *, indicator: Indicator, fiscal_year: int, value: Decimal, set_at_dialogue=None,
     user=None, change_reason: str = "",
 ) -> Target:
+    ensure_year_open(indicator.compact_id, fiscal_year)
     target = _history_note(Target(indicator=indicator), user, change_reason)
     return validated_save(
         target, {"fiscal_year": fiscal_year, "value": value, "set_at_dialogue": set_at_dialogue},
@@ -178,7 +183,10 @@ def target_create(
 @transaction.atomic
 def target_update(*, target: Target, data: Mapping[str, Any], user=None,
                   change_reason: str = "") -> Target:
-    return validated_update(_history_note(lock(target), user, change_reason), data)
+    target = lock(target)
+    ensure_years_open(target.indicator.compact_id,
+                      {target.fiscal_year, data.get("fiscal_year", target.fiscal_year)})
+    return validated_update(_history_note(target, user, change_reason), data)
 
 
 # Results ----------------------------------------------------------------------------------
@@ -272,6 +280,7 @@ def result_record(
     """Record a fiscal year's result. Staff results are approved at once; officers' results
     are submitted for review."""
     _check_can_record(user, indicator)
+    ensure_year_open(indicator.compact_id, fiscal_year)
     now = timezone.now()
     result = Result(indicator=indicator, fiscal_year=fiscal_year, source=source,
                     reported_by=user, reported_at=now, value_changed_by=user)
@@ -314,6 +323,8 @@ def result_update(
     result = lock(result)
     _check_can_record(user, result.indicator)
     data = dict(data)
+    ensure_years_open(result.indicator.compact_id,
+                      {result.fiscal_year, data.get("fiscal_year", result.fiscal_year)})
     before = (result.value, result.numerator, result.denominator)
     _set_value(
         result,
@@ -353,7 +364,9 @@ def result_update(
 def _review(*, user, result: Result, status: str, action: str, note: str) -> Result:
     if not scoping.is_tip_staff(user):
         raise PermissionDenied(ERR_ONLY_STAFF_REVIEW)
-    result = Result.objects.select_for_update().get(pk=result.pk)
+    result = Result.objects.select_for_update().select_related("indicator").get(pk=result.pk)
+    # Reviewing decides which figures of the year count: a change of the year's data.
+    ensure_year_open(result.indicator.compact_id, result.fiscal_year)
     if result.status != ResultStatus.SUBMITTED:
         raise StateConflict(
             ERR_ONLY_SUBMITTED.format(action=action, status=result.get_status_display().lower())
@@ -401,5 +414,6 @@ def result_document_add(*, result: Result, file, title: str = "", user=None) -> 
     if user is not None and not scoping.can_record_result(user, result.indicator):
         raise PermissionDenied(_not_yours(user))
     result = lock(result)
+    ensure_year_open(result.indicator.compact_id, result.fiscal_year)
     return validated_save(ResultDocument(result=result, file=file, title=(title or "").strip(),
                                          uploaded_by=user))

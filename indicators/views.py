@@ -27,6 +27,7 @@ from django.views import View
 from compacts import fragments, scoping
 from compacts.models import Compact
 from compacts.views import RoleRequiredMixin
+from compacts.year_locks import YearLocked
 from cpc.services import StateConflict
 from cpc.storage import private_file_response
 
@@ -254,6 +255,9 @@ class ResultDocumentsView(RoleRequiredMixin, View):
             try:
                 services.result_document_add(result=result, user=request.user,
                                              **form.cleaned_data)
+            except YearLocked as locked:
+                form.add_error(None, locked.message)
+                return self._render(request, compact, result, form, status=409)
             except ValidationError as error:
                 for field, errors in error.message_dict.items():
                     for message in errors:
@@ -350,6 +354,10 @@ class DataEntryView(RoleRequiredMixin, View):
                 except ValidationError as error:
                     valid = False
                     _cell_errors(cell, error, submit)
+                except YearLocked as locked:
+                    valid = False
+                    cell.conflict = True
+                    cell.add_error(None, locked.message)
             if not valid:
                 transaction.set_rollback(True)
         if valid:
@@ -551,8 +559,12 @@ class BulkUploadView(RoleRequiredMixin, BulkEntryMixin, View):
             form.add_error("file", str(refused))
             return self._render(request, compact, year, form, status=400)
         reason = form.cleaned_data["change_reason"].strip()
-        outcome = bulk.apply(user=request.user, compact=compact, fiscal_year=year, rows=rows,
-                             change_reason=reason, write=False)
+        try:
+            outcome = bulk.apply(user=request.user, compact=compact, fiscal_year=year,
+                                 rows=rows, change_reason=reason, write=False)
+        except YearLocked as locked:
+            return self._render(request, compact, year, form, status=409,
+                                refusal=locked.message)
         confirm = None
         if outcome.valid and outcome.changes:
             name = storages["private"].save(
@@ -587,8 +599,13 @@ class BulkUploadView(RoleRequiredMixin, BulkEntryMixin, View):
         except bulk.FileRefused as refused:  # the rules changed since the preview
             return self._render(request, compact, year, BulkUploadForm(), status=400,
                                 refusal=str(refused))
-        outcome = bulk.apply(user=request.user, compact=compact, fiscal_year=year, rows=rows,
-                             change_reason=form.cleaned_data["change_reason"], write=True)
+        try:
+            outcome = bulk.apply(user=request.user, compact=compact, fiscal_year=year,
+                                 rows=rows, change_reason=form.cleaned_data["change_reason"],
+                                 write=True)
+        except YearLocked as locked:  # locked since the preview
+            return self._render(request, compact, year, BulkUploadForm(), status=409,
+                                refusal=locked.message)
         if not outcome.valid:  # something changed between preview and confirm
             return self._render(request, compact, year, BulkUploadForm(), outcome=outcome,
                                 status=409)

@@ -39,6 +39,29 @@ def _default_language():
 
 
 @pytest.fixture
+def past_years_open(db):
+    """For tests of other rules that write figures of past fiscal years, which are locked by
+    now (120 days after each year; compacts.year_locks): every compact the test creates has
+    its fiscal years opened, recorded as TIP staff's unlock with a reason. Modules opt in
+    with ``pytestmark = pytest.mark.usefixtures("past_years_open")``; the lock itself is
+    tested in tests/compacts/test_year_locks.py."""
+    from django.db.models.signals import post_save
+
+    from compacts.models import Compact
+    from tests.compacts.factories import open_fiscal_years
+
+    def open_years(sender, instance, created, **kwargs):
+        if created and not kwargs.get("raw"):
+            open_fiscal_years(instance, *instance.fiscal_years())
+
+    post_save.connect(open_years, sender=Compact, dispatch_uid="past_years_open")
+    for compact in Compact.objects.all():
+        open_fiscal_years(compact, *compact.fiscal_years())
+    yield
+    post_save.disconnect(sender=Compact, dispatch_uid="past_years_open")
+
+
+@pytest.fixture
 def ghana(db):
     return PartnerCountryFactory(iso_code="GH", region="africa")
 

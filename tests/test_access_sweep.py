@@ -192,12 +192,15 @@ IMPLEMENTER_WRITES = {"result-list", "result-detail", "result-documents",
 PAGE_QUERY_OBJECTS = {"dialogues:dialogue-new": {"compact": Compact}}
 # API views without a serializer model: which model their ``pk`` names.
 API_OBJECTS = {"compact-compliance": {"pk": Compact},
+               "compact-lock-fiscal-year": {"pk": Compact},
+               "compact-unlock-fiscal-year": {"pk": Compact},
                "dialogue-attachment-file": {"pk": Dialogue,
                                             "attachment_pk": DialogueAttachment},
                "result-document-file": {"pk": Result, "document_pk": ResultDocument}}
 # URL arguments that are not ids: every value the pattern accepts.
 WORD_ARGUMENTS = {"move": ("hold", "close", "request", "receive", "accept"),
-                  "fmt": ("csv", "xlsx")}
+                  "fmt": ("csv", "xlsx"),
+                  "fiscal_year": ("2024", "2026")}  # year locks: a locked and an open year
 
 
 # Routes ------------------------------------------------------------------------------------

@@ -24,7 +24,8 @@ from tests.contributions.factories import ContributionFactory
 
 ROUNDS = 30
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Past fiscal years are written here about other rules: opened (see tests/conftest.py).
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("past_years_open")]
 
 
 @pytest.fixture(autouse=True)

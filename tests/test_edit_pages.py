@@ -24,7 +24,8 @@ from tests.contributions.factories import ContributionFactory, SustainabilityPla
 from tests.dialogues.factories import DialogueFactory
 from tests.indicators.factories import IndicatorFactory, ResultFactory, TargetFactory
 
-pytestmark = pytest.mark.django_db
+# Past fiscal years are written here about other rules: opened (see tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("past_years_open")]
 
 
 class FormReader(HTMLParser):

@@ -16,7 +16,8 @@ from tests.dialogues.factories import DialogueFactory
 from tests.indicators.factories import IndicatorFactory, ResultFactory, StandardIndicatorFactory
 from tests.test_access_sweep import ROUTES, build_world
 
-pytestmark = pytest.mark.django_db
+# Past fiscal years are written here about other rules: opened (see tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("past_years_open")]
 
 DETAIL_ROUTES = [r for r in ROUTES if r.is_api and r.name.endswith("-detail")]
 

@@ -15,7 +15,8 @@ from indicators.models import Result, ResultStatus
 from tests.contributions.factories import ContributionFactory
 from tests.indicators.factories import IndicatorFactory, ResultFactory
 
-pytestmark = pytest.mark.django_db
+# Past fiscal years are written here about other rules: opened (see tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("past_years_open")]
 
 
 @pytest.fixture(autouse=True)

@@ -10,6 +10,7 @@ from compacts.models import (
     Award,
     Compact,
     Extension,
+    FiscalYearLock,
     GuidanceDocument,
     Implementer,
     Objective,
@@ -129,3 +130,17 @@ class GuidanceDocumentFactory(DjangoModelFactory):
             confirmed_by=factory.SubFactory(UserFactory),
             confirmed_at=factory.LazyFunction(timezone.now),
         )
+
+OPENED_FOR_TESTS = "Opened by the test: it writes data of a past fiscal year, not about locks."
+
+
+def open_fiscal_years(compact, *years: int, reason: str = OPENED_FOR_TESTS) -> None:
+    """Record TIP staff's unlock of ``years`` of ``compact``, with a reason, for tests that
+    write a past year's figures about something other than the year lock (years past their
+    dialogue window are locked otherwise; compacts.year_locks)."""
+    by = UserFactory(username="year.opener")
+    for year in years:
+        FiscalYearLock.objects.update_or_create(
+            compact=compact, fiscal_year=year,
+            defaults={"state": "unlocked", "reason": reason, "changed_by": by,
+                      "changed_at": dt.datetime(2026, 1, 1, tzinfo=dt.UTC)})

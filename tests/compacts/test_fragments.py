@@ -20,7 +20,8 @@ from tests.indicators.factories import IndicatorFactory, ResultFactory
 
 # Real commits: inside a test's own transaction every write waits for its bump, and reads
 # after it are computed, never cached (versioning.change_pending).
-pytestmark = pytest.mark.django_db(transaction=True)
+# Past fiscal years are written here about other rules: opened (see tests/conftest.py).
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("past_years_open")]
 
 
 def signed_in(user, **kwargs) -> Client:

@@ -17,7 +17,8 @@ from tests.documents import pdf_bytes
 EVIDENCE_PDF = pdf_bytes("Receipt: evidence of the contribution.")
 PLAN_PDF = pdf_bytes("Sustainability plan.")
 
-pytestmark = pytest.mark.django_db
+# Past fiscal years are written here about other rules: opened (see tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("past_years_open")]
 
 CONTRACT_FIELDS = {"id", "compact", "fiscal_year", "kind", "description", "amount_local",
                    "currency", "amount_usd", "personnel_count", "recorded_at_dialogue",

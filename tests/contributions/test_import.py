@@ -12,7 +12,8 @@ from contributions import services
 from contributions.importing import ContributionImportError, RowError
 from contributions.models import ERR_CURRENCY, Contribution
 
-pytestmark = pytest.mark.django_db
+# Past fiscal years are written here about other rules: opened (see tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("past_years_open")]
 
 HEADER = "fiscal_year,kind,description,amount_local,currency,amount_usd,personnel_count\n"
 GOOD_ROWS = (

@@ -28,7 +28,8 @@ from tests.contributions.factories import (
     SustainabilityPlanFactory,
 )
 
-pytestmark = pytest.mark.django_db
+# Past fiscal years are written here about other rules: opened (see tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("past_years_open")]
 
 VALID = {
     "fiscal_year": 2024,

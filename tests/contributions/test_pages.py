@@ -34,7 +34,8 @@ from tests.documents import pdf_bytes
 
 PLAN_PDF = pdf_bytes("Sustainability plan.")
 
-pytestmark = pytest.mark.django_db
+# Past fiscal years are written here about other rules: opened (see tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("past_years_open")]
 
 
 @pytest.fixture(autouse=True)

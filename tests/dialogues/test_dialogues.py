@@ -16,6 +16,9 @@ from tests.dialogues.factories import (
     TargetFactory,
 )
 
+# Past fiscal years are written here about other rules: opened (see tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("past_years_open")
+
 TODAY = timezone.localdate
 
 

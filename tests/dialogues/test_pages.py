@@ -1,6 +1,8 @@
 import datetime as dt
 from decimal import Decimal
 
+import pytest
+
 from tests.dialogues.factories import (
     ActionItemFactory,
     DialogueFactory,
@@ -8,6 +10,9 @@ from tests.dialogues.factories import (
     ResultFactory,
     TargetFactory,
 )
+
+# Past fiscal years are written here about other rules: opened (see tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("past_years_open")
 
 
 def test_officer_reads_own_dialogue_and_gets_404_for_other_country(client, ghana_officer,

@@ -25,7 +25,8 @@ from tests.dialogues.factories import (
 from tests.dialogues.test_pages import rows
 from tests.test_edit_pages import form_fields, open_page
 
-pytestmark = pytest.mark.django_db
+# Past fiscal years are written here about other rules: opened (see tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("past_years_open")]
 
 PDF = b"%PDF-1.4 agenda of the dialogue"
 

@@ -18,6 +18,9 @@ from tests.dialogues.factories import (
     TargetProposalFactory,
 )
 
+# Past fiscal years are written here about other rules: opened (see tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("past_years_open")
+
 D = Decimal
 
 

@@ -16,6 +16,9 @@ from tests.indicators.factories import (
     TargetFactory,
 )
 
+# Past fiscal years are written here about other rules: opened (see tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("past_years_open")
+
 INDICATOR_FIELDS = {
     "id", "compact", "code", "name", "pillar", "unit", "direction", "cumulation",
     "tolerance_percent", "baseline_value", "baseline_year", "is_key",

@@ -24,7 +24,11 @@ from tests.indicators.factories import (
 
 YEAR = 2024
 
-pytestmark = pytest.mark.usefixtures("private_storage")
+# Past fiscal years are written here about other rules: opened (see tests/conftest.py).
+pytestmark = [
+    pytest.mark.usefixtures("private_storage"),
+    pytest.mark.usefixtures("past_years_open"),
+]
 
 
 def page(compact):

@@ -22,6 +22,9 @@ from tests.compacts.factories import (
 )
 from tests.indicators.factories import IndicatorFactory
 
+# Past fiscal years are written here about other rules: opened (see tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("past_years_open")
+
 
 @pytest.fixture
 def organisation(db):

@@ -16,6 +16,9 @@ from indicators.services import ERR_CHANGE_REASON_REQUIRED, ERR_REVIEW_NOTE_REQU
 from indicators.views import ERR_GRID_NOT_SAVED, ERR_REASON_NEEDED_BELOW
 from tests.indicators.factories import IndicatorFactory, ResultFactory, TargetFactory
 
+# Past fiscal years are written here about other rules: opened (see tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("past_years_open")
+
 SVG = "{http://www.w3.org/2000/svg}"
 
 

@@ -19,6 +19,9 @@ from indicators.progress import NO_DATA, ON_TRACK, indicator_progress
 from tests.compacts.factories import ExtensionFactory
 from tests.indicators.factories import IndicatorFactory, ResultFactory, TargetFactory
 
+# Past fiscal years are written here about other rules: opened (see tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("past_years_open")
+
 D = Decimal
 
 

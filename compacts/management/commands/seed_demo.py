@@ -2,10 +2,13 @@ import os
 from importlib import import_module
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from compacts import year_locks
 from compacts.demo import DEMO_USERS
+from compacts.models import Compact
 from compacts.roles import PROJECT_APPS
 from cpc.acting import acting
 
@@ -58,9 +61,39 @@ class Command(BaseCommand):
                 raise CommandError(ERR_NO_PASSWORD)
         created = {}
         with transaction.atomic(), acting(reason="Demo data loaded by seed_demo"):
-            for _app, seed in demo_seeders():
+            opened = []
+            for app, seed in demo_seeders():
                 created.update(seed(password=password))
+                if app == "compacts":
+                    opened = open_locked_years()
+            # The demo's past years were written through the services like any correction:
+            # opened, then locked again, both in the history with their reason.
+            for compact, year in opened:
+                year_locks.fiscal_year_lock(user=_loader(), compact=compact, fiscal_year=year,
+                                            reason=DEMO_RELOCK_REASON)
         summary = ", ".join(f"{count} {name}" for name, count in created.items())
         self.stdout.write(self.style.SUCCESS(f"Demo data ready (created {summary})."))
         users = ", ".join(username for username, *_ in DEMO_USERS)
         self.stdout.write(f"Demo users: {users}")
+
+
+DEMO_UNLOCK_REASON = "Demo data load: the sample figures of past fiscal years are written."
+DEMO_RELOCK_REASON = "Demo data loaded."
+
+
+def _loader():
+    return get_user_model().objects.get(username="tip.staff")
+
+
+def open_locked_years() -> list:
+    """Unlock, with a reason, every locked fiscal year of the demo's compacts, so that the
+    seeders write their figures through the services (compacts.year_locks)."""
+    opened = []
+    for compact in Compact.objects.order_by("pk"):
+        for state in year_locks.year_states(compact):
+            if state.locked:
+                year_locks.fiscal_year_unlock(user=_loader(), compact=compact,
+                                              fiscal_year=state.fiscal_year,
+                                              reason=DEMO_UNLOCK_REASON)
+                opened.append((compact, state.fiscal_year))
+    return opened
