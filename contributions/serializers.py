@@ -3,6 +3,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cpc.models import recorded_now
 from cpc.uploads import validate_evidence
 from cpc.validators import validate_sane_date
 
@@ -153,7 +154,7 @@ class PlanRequestSerializer(serializers.Serializer):
     due_on = serializers.DateField(validators=[validate_sane_date])
 
     def validate_requested_on(self, value):
-        if value != timezone.localdate():
+        if value != timezone.localdate(recorded_now()):
             raise serializers.ValidationError(ERR_REQUEST_DATED_BY_SERVER)
         return value
 

@@ -61,6 +61,8 @@ from indicators.models import (
 )
 
 STAFF_USERNAME = "portfolio.staff"
+# The second pair of eyes: verifies what the generator's staff user entered.
+SUPERVISOR_USERNAME = "portfolio.supervisor"
 TITLE = "Generated compact {seed}-{number:04d}"
 SAMPLE = "(Generated sample record for benchmarks and tests.)"
 INDICATORS_PER_COMPACT = 15
@@ -78,13 +80,13 @@ def generated_codes() -> list[str]:
     return [code for code, _name in country_registry if code not in DEMO_CODES]
 
 
-def staff_user():
-    """The TIP staff user the generator acts as. It has no usable password: nobody signs
-    in as it."""
+def staff_user(username: str = STAFF_USERNAME):
+    """A TIP staff user the generator acts as. It has no usable password: nobody signs in
+    as it."""
     User = get_user_model()
-    user = User.objects.filter(username=STAFF_USERNAME).first()
+    user = User.objects.filter(username=username).first()
     if user is None:
-        user = User(username=STAFF_USERNAME, email=f"{STAFF_USERNAME}@example.org")
+        user = User(username=username, email=f"{username}@example.org")
         user.set_unusable_password()
         user.save()
         compact_services.user_assign_role(user=user, role=TIP_STAFF)
@@ -343,8 +345,8 @@ class _Compact:
                 amount_usd=usd, evidence=evidence,
                 recorded_at_dialogue=dialogue if dialogue and dialogue.held_on else None)
             if with_evidence and not latest:
-                contribution_services.contribution_verify(contribution=contribution,
-                                                          user=self.staff)
+                contribution_services.contribution_verify(
+                    contribution=contribution, user=staff_user(SUPERVISOR_USERNAME))
 
     def _plan(self):
         """Requested before the first held dialogue; some received, some overdue."""

@@ -13,15 +13,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from compacts import services as compact_services
 from compacts.roles import EMBASSY_OFFICER
 from contributions import services as contribution_services
+from cpc.models import recorded_as_of
 from reports import services as report_services
 from reports.models import ReportJob
 from tests.compacts.factories import UserFactory
+from tests.dialogues.factories import noon
+from tests.documents import pdf_bytes
 from tests.reports.factories import ReportJobFactory
 
 pytestmark = pytest.mark.django_db
 
-EVIDENCE = b"%PDF-1.4 ministry budget extract"
-PLAN = b"%PDF-1.4 sustainability plan"
+EVIDENCE = pdf_bytes("Ministry budget extract.")
+PLAN = pdf_bytes("Sustainability plan.")
 REPORT = b"%PDF-1.7 oversight report"
 
 
@@ -48,8 +51,8 @@ def records_with_files(private_folder, superuser, peru_compact):
         amount_usd=Decimal("270.00"),
         evidence=SimpleUploadedFile("budget extract.pdf", EVIDENCE))
     plan = contribution_services.plan_create(compact=peru_compact)
-    plan = contribution_services.plan_request(plan=plan, requested_on=dt.date(2024, 1, 10),
-                                              due_on=dt.date(2024, 6, 30))
+    with recorded_as_of(noon(dt.date(2024, 1, 10))):
+        plan = contribution_services.plan_request(plan=plan, due_on=dt.date(2024, 6, 30))
     plan = contribution_services.plan_receive(
         plan=plan, received_on=dt.date(2024, 6, 1),
         document=SimpleUploadedFile("plan.pdf", PLAN))

@@ -30,6 +30,7 @@ from contributions.models import SustainabilityPlan
 from reports import services as report_services
 from tests import worker
 from tests.compacts.factories import CompactFactory, PartnerCountryFactory
+from tests.documents import pdf_bytes
 from tests.reports.factories import ReportJobFactory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -145,10 +146,10 @@ def test_backup_restores_the_demo_data_and_files_into_a_fresh_database(
         user=staff, compact=compact, fiscal_year=compact.fiscal_years()[0], kind="funding",
         description="Ministry shelter budget", amount_local=Decimal("5000000.00"),
         currency="COP", amount_usd=Decimal("1250.00"),
-        evidence=SimpleUploadedFile("budget extract.pdf", b"%PDF-1.4 budget extract"))
+        evidence=SimpleUploadedFile("budget extract.pdf", pdf_bytes("Budget extract.")))
     plan = SustainabilityPlan.objects.get(compact=compact)
     contribution_services.plan_update(plan=plan, data={
-        "document": SimpleUploadedFile("plan.pdf", b"%PDF-1.4 sustainability plan")})
+        "document": SimpleUploadedFile("plan.pdf", pdf_bytes("Sustainability plan."))})
     job = ReportJobFactory(compact=compact, requested_by=staff,
                            fiscal_year=compact.fiscal_years()[0])
     assert report_services.report_render(job_id=job.pk).status == "succeeded"

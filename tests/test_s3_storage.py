@@ -13,9 +13,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from contributions.models import Contribution
 from cpc.settings.storage import private_storage
 from reports.models import ReportJob
+from tests.documents import pdf_bytes
 from tests.reports.factories import FISCAL_YEAR, reportable_compact
 
-PDF = b"%PDF-1.4 evidence kept in the bucket"
+PDF = pdf_bytes("Evidence kept in the bucket.")
 
 
 def contribution_payload(compact, **overrides):
@@ -82,15 +83,16 @@ def test_evidence_goes_to_the_bucket_and_out_only_through_the_checking_view(
 @pytest.mark.django_db
 def test_a_second_file_of_the_same_name_never_replaces_the_first(s3_server, s3_bucket,
                                                                  officer_api, ghana_compact):
-    for amount, body in (("10.00", b"%PDF-1.4 first"), ("20.00", b"%PDF-1.4 second")):
+    bodies = {"10.00": pdf_bytes("First."), "20.00": pdf_bytes("Second.")}
+    for amount, body in bodies.items():
         upload = SimpleUploadedFile("receipt.pdf", body, "application/pdf")
         response = officer_api.post("/api/v1/contributions/", contribution_payload(
             ghana_compact, amount_usd=amount, evidence=upload), format="multipart")
         assert response.status_code == 201, response.json()
     first, second = (c.evidence.name for c in Contribution.objects.order_by("pk"))
     assert first != second
-    assert s3_server.read(s3_bucket, f"private/{first}") == b"%PDF-1.4 first"
-    assert s3_server.read(s3_bucket, f"private/{second}") == b"%PDF-1.4 second"
+    assert s3_server.read(s3_bucket, f"private/{first}") == bodies["10.00"]
+    assert s3_server.read(s3_bucket, f"private/{second}") == bodies["20.00"]
 
 
 @pytest.mark.django_db

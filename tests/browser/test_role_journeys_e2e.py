@@ -89,13 +89,11 @@ def test_each_roles_daily_work(browser, live_server, axe_source, demo, celery_wo
         "buffer": b"%PDF-1.4 agenda of the annual dialogue"}])
     officer.get_by_role("button", name="Attach the document").click()
     expect(officer.get_by_test_id("attachments")).to_contain_text("Agenda of the annual")
-    for key in keys:
-        tick(officer, f"{key.code} {key.name}")
-    officer.fill("input[name=key_indicators_shared_on]", today.isoformat())
-    officer.select_option("select[name=key_indicators_shared_via]", "email")
+    # Prepared ten days ago (key indicators identified and shared): nothing to change.
     check_officer("prepare")
     officer.get_by_role("button", name="Save and continue").click()
     expect(officer.locator(".usa-step-indicator__heading-text")).to_have_text("Hold")
+    officer.fill("input[name=held_on]", today.isoformat())  # held today, as scheduled
     people = [("María Gómez", "Ministerio del Interior", "partner_government"),
               ("Andrés Rojas", "ICBF", "partner_government"),
               ("Jane Smith", "U.S. Embassy Bogotá", "us_government")]

@@ -66,10 +66,9 @@ class SustainabilityPlanFactory(DjangoModelFactory):
 
     @factory.post_generation
     def measures(plan, create, extracted, **kwargs):
-        """A requested plan holds one measure unless ``measures=0`` (check 6 needs one)."""
-        count = 1 if extracted is None else extracted
-        if create and plan.status != PlanStatus.NOT_REQUESTED:
-            for _ in range(count):
+        """``measures=N`` gives the plan N measures (check 6 needs one)."""
+        if create and extracted:
+            for _ in range(extracted):
                 Measure.objects.create(plan=plan, description="Fund the shelters.",
                                        category="budget_line",
                                        responsible_institution="Ministry of Gender")

@@ -6,12 +6,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from contributions.models import Contribution, PlanStatus, SustainabilityPlan
+from cpc.models import recorded_as_of
 from tests.contributions.factories import (
     ContributionFactory,
     FollowUpFactory,
     MeasureFactory,
     SustainabilityPlanFactory,
 )
+from tests.dialogues.factories import noon
 from tests.documents import pdf_bytes
 
 EVIDENCE_PDF = pdf_bytes("Receipt: evidence of the contribution.")
@@ -236,9 +238,16 @@ def test_status_moves_and_409_on_impossible_moves(staff_api, ghana_compact):
     base = f"/api/v1/sustainability-plans/{plan.pk}"
     assert staff_api.post(f"{base}/accept/").status_code == 409
     assert staff_api.post(f"{base}/receive/").status_code == 409
-    response = staff_api.post(f"{base}/request/",
-                              {"requested_on": "2024-01-10", "due_on": "2024-04-10"})
+    # The server dates the request: a client may send today's date (as v1.0 clients do),
+    # never another.
+    with recorded_as_of(noon(dt.date(2024, 1, 10))):
+        refused = staff_api.post(f"{base}/request/",
+                                 {"requested_on": "2023-06-01", "due_on": "2024-04-10"})
+        assert refused.status_code == 400 and "requested_on" in refused.json()
+        response = staff_api.post(f"{base}/request/",
+                                  {"requested_on": "2024-01-10", "due_on": "2024-04-10"})
     assert response.status_code == 200, response.json()
+    assert response.json()["requested_at"].startswith("2024-01-10")
     assert response.json()["status"] == "requested"
     assert response.json()["is_overdue"] is True  # long past 10 April 2024
     conflict = staff_api.post(f"{base}/request/", {"due_on": "2030-01-01"})
@@ -255,8 +264,9 @@ def test_status_moves_and_409_on_impossible_moves(staff_api, ghana_compact):
 
 def test_request_with_due_date_before_request_is_400(staff_api, ghana_compact):
     plan = SustainabilityPlanFactory(compact=ghana_compact)
-    response = staff_api.post(f"/api/v1/sustainability-plans/{plan.pk}/request/",
-                              {"requested_on": "2024-05-01", "due_on": "2024-04-01"})
+    with recorded_as_of(noon(dt.date(2024, 5, 1))):
+        response = staff_api.post(f"/api/v1/sustainability-plans/{plan.pk}/request/",
+                                  {"due_on": "2024-04-01"})
     assert response.status_code == 400
     assert "due_on" in response.json()
 

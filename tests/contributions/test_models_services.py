@@ -21,12 +21,14 @@ from contributions.models import (
     SustainabilityPlan,
 )
 from cpc.api.exceptions import StateConflict
+from cpc.models import recorded_as_of
 from tests.compacts.factories import ExtensionFactory
 from tests.contributions.factories import (
     ContributionFactory,
     DialogueFactory,
     SustainabilityPlanFactory,
 )
+from tests.dialogues.factories import noon
 
 # Past fiscal years are written here about other rules: opened (see tests/conftest.py).
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("past_years_open")]
@@ -181,8 +183,9 @@ def test_plan_moves_through_every_status(ghana_compact):
          "responsible_institution": "Ministry of Finance"},
     ])
     assert plan.status == PlanStatus.NOT_REQUESTED
-    plan = services.plan_request(plan=plan, requested_on=dt.date(2024, 1, 10),
-                                 due_on=dt.date(2024, 4, 10))
+    with recorded_as_of(noon(dt.date(2024, 1, 10))):
+        plan = services.plan_request(plan=plan, due_on=dt.date(2024, 4, 10))
+    assert plan.requested_on == dt.date(2024, 1, 10)
     assert plan.status == PlanStatus.REQUESTED
     plan = services.plan_receive(plan=plan, received_on=dt.date(2024, 4, 1))
     assert plan.status == PlanStatus.RECEIVED
@@ -234,8 +237,9 @@ def test_impossible_status_moves_are_state_conflicts(ghana_compact, status, acti
 def test_due_date_must_be_after_the_request(ghana_compact):
     plan = plan_in(PlanStatus.NOT_REQUESTED, ghana_compact)
     for due_on in (dt.date(2024, 1, 10), dt.date(2024, 1, 9)):
-        with pytest.raises(ValidationError) as excinfo:
-            services.plan_request(plan=plan, requested_on=dt.date(2024, 1, 10), due_on=due_on)
+        with (pytest.raises(ValidationError) as excinfo,
+              recorded_as_of(noon(dt.date(2024, 1, 10)))):
+            services.plan_request(plan=plan, due_on=due_on)
         assert errors_of(excinfo)["due_on"] == [ERR_DUE_BEFORE_REQUEST]
     plan.refresh_from_db()
     assert plan.status == PlanStatus.NOT_REQUESTED

@@ -216,6 +216,7 @@ def dialogue(ghana_compact):
 
 
 def requested_plan(compact, requested_on, due_on, **fields):
+    fields.setdefault("measures", 1)
     return SustainabilityPlanFactory(compact=compact, status=fields.pop("status", "requested"),
                                      requested_on=requested_on, due_on=due_on, **fields)
 

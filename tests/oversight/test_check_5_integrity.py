@@ -20,7 +20,7 @@ from tests.documents import CSV_TEXT, docx_bytes, empty_pdf_bytes, pdf_bytes, pn
 pytestmark = pytest.mark.django_db
 
 FY = 2024
-TODAY = dt.date(2024, 11, 1)
+TODAY = dt.date(2025, 2, 1)  # after FY 2024 and its dialogue window (check 5 is due by then)
 OWN = str(services.ERR_VERIFY_OWN)
 
 

@@ -105,13 +105,13 @@ def test_the_compact_page_shows_a_verdict_changed_by_a_write(client, staff_user,
     client.force_login(staff_user)
     url = f"/compacts/{ghana_compact.pk}/?fiscal_year={FY}"
     first = client.get(url).content.decode()
-    assert "none with a value, evidence and TIP staff verification" in first
+    assert "none worth at least $1,000 with evidence" in first
 
     contribution_services.contribution_verify(contribution=contribution, user=staff_user)
 
     second = client.get(url).content.decode()
-    assert "none with a value, evidence and TIP staff verification" not in second
-    assert "with a value, evidence and TIP staff verification" in second
+    assert "none worth at least $1,000 with evidence" not in second
+    assert "worth at least $1,000 with evidence and verification by a second person (" in second
 
 
 @pytest.mark.django_db(transaction=True)
@@ -122,7 +122,7 @@ def test_the_dashboard_table_is_served_from_the_cache_until_a_write(
     client.force_login(staff_user)
     url = f"/?fiscal_year={FY}"
     first = client.get(url)
-    assert "none with a value, evidence and TIP staff verification" in first.content.decode()
+    assert "none worth at least $1,000 with evidence" in first.content.decode()
 
     with CaptureQueriesContext(connection) as queries:
         again = client.get(url)
@@ -134,8 +134,8 @@ def test_the_dashboard_table_is_served_from_the_cache_until_a_write(
 
     contribution_services.contribution_verify(contribution=contribution, user=staff_user)
     after = client.get(url).content.decode()
-    assert "none with a value, evidence and TIP staff verification" not in after
-    assert "with a value, evidence and TIP staff verification" in after
+    assert "none worth at least $1,000 with evidence" not in after
+    assert "worth at least $1,000 with evidence and verification by a second person (" in after
 
 
 @pytest.mark.django_db(transaction=True)

@@ -160,7 +160,7 @@ class TestCheck6Sustainability:
     def test_received_plan_is_not_overdue(self, ghana_compact, held_dialogue):
         held_dialogue.sustainability_notes = "The ministry will keep the shelter budget line."
         held_dialogue.save()
-        SustainabilityPlanFactory(compact=ghana_compact, status="received",
+        SustainabilityPlanFactory(compact=ghana_compact, status="received", measures=1,
                                   requested_on=dt.date(2024, 1, 10),
                                   due_on=dt.date(2024, 6, 30), received_on=dt.date(2024, 7, 2))
         assert statuses(ghana_compact)[6] == "met"
@@ -168,10 +168,42 @@ class TestCheck6Sustainability:
     def test_met(self, ghana_compact, held_dialogue):
         held_dialogue.sustainability_notes = "The ministry will keep the shelter budget line."
         held_dialogue.save()
-        SustainabilityPlanFactory(compact=ghana_compact, status="requested",
+        SustainabilityPlanFactory(compact=ghana_compact, status="requested", measures=1,
                                   requested_on=dt.date(2024, 1, 10),
                                   due_on=dt.date(2025, 6, 30))
         assert statuses(ghana_compact)[6] == "met"
+
+    def test_a_plan_without_measures_is_not_current(self, ghana_compact, held_dialogue):
+        held_dialogue.sustainability_notes = "The ministry will keep the shelter budget line."
+        held_dialogue.save()
+        SustainabilityPlanFactory(compact=ghana_compact, status="requested",
+                                  requested_on=dt.date(2024, 1, 10),
+                                  due_on=dt.date(2099, 6, 30))
+        assert statuses(ghana_compact)[6] == "not_met"
+        assert "records no measures" in detail(ghana_compact, 6)
+
+    def test_notes_of_a_dot_say_too_little(self, ghana_compact, held_dialogue):
+        held_dialogue.sustainability_notes = "."
+        held_dialogue.save()
+        SustainabilityPlanFactory(compact=ghana_compact, status="requested", measures=1,
+                                  requested_on=dt.date(2024, 1, 10),
+                                  due_on=dt.date(2025, 6, 30))
+        assert statuses(ghana_compact)[6] == "not_met"
+        assert "say too little" in detail(ghana_compact, 6)
+
+    def test_a_request_dated_by_hand_is_not_taken(self, staff_api, ghana_compact,
+                                                  held_dialogue):
+        """Requested today through the API with a typed date of 2023: the server dates it
+        today, after the dialogue of 2024-03-15."""
+        held_dialogue.sustainability_notes = "The ministry will keep the shelter budget line."
+        held_dialogue.save()
+        plan = SustainabilityPlanFactory(compact=ghana_compact, measures=1)
+        base = f"/api/v1/sustainability-plans/{plan.pk}/request/"
+        typed = staff_api.post(base, {"requested_on": "2023-01-10", "due_on": "2099-01-01"})
+        assert typed.status_code == 400 and "requested_on" in typed.json()
+        assert staff_api.post(base, {"due_on": "2099-01-01"}).status_code == 200
+        assert statuses(ghana_compact)[6] == "not_met"
+        assert "after the dialogue of 2024-03-15" in detail(ghana_compact, 6)
 
     def test_not_met_when_not_discussed(self, ghana_compact, held_dialogue):
         held_dialogue.sustainability_discussed = False
