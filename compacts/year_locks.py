@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from cpc.fiscal import fiscal_year_bounds
+from cpc.models import recorded_now
 from cpc.services import StateConflict, validated_save
 
 from . import scoping
@@ -79,6 +80,12 @@ def auto_locks_on(fiscal_year: int) -> dt.date:
             + dt.timedelta(days=AUTO_LOCK_DAYS_AFTER_FISCAL_YEAR + 1))
 
 
+def _today() -> dt.date:
+    """The day of the recording clock (``cpc.models.recorded_now``): today, or the day a
+    loader of past records replays them at, when the year was still open."""
+    return timezone.localdate(recorded_now())
+
+
 def _state(compact_id: int, fiscal_year: int, record: FiscalYearLock | None,
            today: dt.date) -> YearState:
     locks_on = auto_locks_on(fiscal_year)
@@ -94,13 +101,13 @@ def year_state(compact, fiscal_year: int, *, today: dt.date | None = None) -> Ye
     compact_id = getattr(compact, "pk", compact)
     record = (FiscalYearLock.objects.select_related("changed_by")
               .filter(compact_id=compact_id, fiscal_year=fiscal_year).first())
-    return _state(compact_id, fiscal_year, record, today or timezone.localdate())
+    return _state(compact_id, fiscal_year, record, today or _today())
 
 
 def year_states(compact: Compact, *, today: dt.date | None = None) -> list[YearState]:
     """Every fiscal year of the compact's term (extensions included), oldest first, in one
     query."""
-    today = today or timezone.localdate()
+    today = today or _today()
     records = {r.fiscal_year: r for r in FiscalYearLock.objects.select_related("changed_by")
                .filter(compact_id=compact.pk)}
     return [_state(compact.pk, year, records.get(year), today)
@@ -178,9 +185,20 @@ class YearLockedRecord:
             return {name: locked[name] for name in names}
         return type(self)._default_manager.filter(pk=self.pk).values(*names).first()
 
+    def _unchanged(self) -> bool:
+        """Whether the record is stored and as stored: checking it changes nothing."""
+        if self.pk is None:
+            return False
+        names = [f.attname for f in self._meta.concrete_fields]
+        stored = type(self)._default_manager.filter(pk=self.pk).values(*names).first()
+        # A stored file compares equal to its name (FieldFile.__eq__).
+        return stored is not None and all(getattr(self, name) == stored[name]
+                                          for name in names)
+
     def full_clean(self, *args, **kwargs):
         try:
-            for compact_id, fiscal_year in sorted(self.year_lock_keys()):
+            keys = () if self._unchanged() else sorted(self.year_lock_keys())
+            for compact_id, fiscal_year in keys:
                 ensure_year_open(compact_id, fiscal_year)
         except YearLocked as locked:
             raise ValidationError({NON_FIELD_ERRORS: [locked.message]}) from locked

@@ -41,3 +41,13 @@ class GaoStatusForm(forms.Form):
         help_text=_("Required: the history keeps it beside the change."),
         error_messages={"required": _("Say why the record changes; the history keeps the "
                                     "reason.")})
+
+
+class YearDecisionForm(forms.Form):
+    """TIP staff's lock or unlock of a compact's fiscal year (the reason is required to
+    unlock: compacts.year_locks says so)."""
+
+    reason = forms.CharField(
+        required=False, max_length=2000, label=_("Reason"),
+        widget=forms.TextInput(attrs={"class": "usa-input"}),
+        help_text=_("Kept in the year's history; required to unlock."))

@@ -44,7 +44,7 @@ from compacts.roles import TIP_STAFF
 from contributions import services as contribution_services
 from contributions.demo import sample_pdf
 from cpc.fiscal import fiscal_year_bounds, fiscal_year_of
-from cpc.models import recorded_as_of
+from cpc.models import recorded_as_of, recorded_now
 from dialogues import proposals
 from dialogues import services as dialogue_services
 from dialogues.models import DialogueStatus
@@ -136,14 +136,21 @@ class _Compact:
         self.dialogues = {}
         current = fiscal_year_of(self.today)
         for step, year in enumerate(self.years):
-            dialogue = self._dialogue(year, step)
-            if dialogue is not None:
-                self.dialogues[year] = dialogue
-            self._other_targets(year, step, dialogue)
-            if year < current:
-                self._results(year, step)
+            # Each year is written as it was at the time, while it was open (its steps
+            # dated more precisely within): a past year is locked by now.
+            with recorded_as_of(_at(self._written_on(year))):
+                dialogue = self._dialogue(year, step)
+                if dialogue is not None:
+                    self.dialogues[year] = dialogue
+                self._other_targets(year, step, dialogue)
+                if year < current:
+                    self._results(year, step)
         self._contributions()
         self._plan()
+
+    def _written_on(self, year: int) -> dt.date:
+        """A day the year's figures were entered: a month after it ended, or today."""
+        return min(fiscal_year_bounds(year)[1] + dt.timedelta(days=30), self.today)
 
     def _country(self) -> PartnerCountry:
         country = PartnerCountry.objects.filter(iso_code=self.code).first()
@@ -293,7 +300,7 @@ class _Compact:
 
     def _results(self, year: int, step: int):
         """The year's approved results, once it has ended; PROT-1's by sex and age."""
-        now = timezone.now()
+        now = recorded_now()
         results, parts = [], {}
         for position, indicator in enumerate(self.indicators):
             fields = indicator_demo.result_fields(indicator, step,
@@ -338,15 +345,17 @@ class _Compact:
                 sample_pdf(f"Generated evidence, {self.compact.title}, FY {year}."),
                 name=f"generated-evidence-fy{year}.pdf") if with_evidence else None
             usd = Decimal(self.rng.randrange(50_000, 900_000, 5_000))
-            contribution = contribution_services.contribution_create(
-                user=self.staff, compact=self.compact, fiscal_year=year, kind="funding",
-                description=f"Ministry budget line for child victims. {SAMPLE}",
-                amount_local=usd * 4, currency="USD" if self.rng.random() < 0.3 else "EUR",
-                amount_usd=usd, evidence=evidence,
-                recorded_at_dialogue=dialogue if dialogue and dialogue.held_on else None)
-            if with_evidence and not latest:
-                contribution_services.contribution_verify(
-                    contribution=contribution, user=staff_user(SUPERVISOR_USERNAME))
+            with recorded_as_of(_at(self._written_on(year))):
+                contribution = contribution_services.contribution_create(
+                    user=self.staff, compact=self.compact, fiscal_year=year, kind="funding",
+                    description=f"Ministry budget line for child victims. {SAMPLE}",
+                    amount_local=usd * 4,
+                    currency="USD" if self.rng.random() < 0.3 else "EUR",
+                    amount_usd=usd, evidence=evidence,
+                    recorded_at_dialogue=dialogue if dialogue and dialogue.held_on else None)
+                if with_evidence and not latest:
+                    contribution_services.contribution_verify(
+                        contribution=contribution, user=staff_user(SUPERVISOR_USERNAME))
 
     def _plan(self):
         """Requested before the first held dialogue; some received, some overdue."""

@@ -7,6 +7,8 @@ app_name = "oversight"
 urlpatterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
     path("compacts/<int:pk>/", views.CompactDetailView.as_view(), name="compact-detail"),
+    path("compacts/<int:pk>/fiscal-years/<int:fiscal_year>/<str:decision>/",
+         views.FiscalYearDecisionView.as_view(), name="fiscal-year-decision"),
     path("oversight/upcoming-dialogues/", views.UpcomingDialoguesView.as_view(),
          name="upcoming-dialogues"),
     path("oversight/recommendations/", views.GaoRecommendationListView.as_view(),

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from compacts import fragments, scoping
+from compacts import fragments, scoping, year_locks
 from compacts.models import Compact
 from compacts.selectors import compact_detail, fiscal_year_choices
 from compacts.versioning import change_pending, content_version
@@ -28,6 +29,7 @@ from compacts.views import RoleRequiredMixin
 from contributions.selectors import overdue_plan_list
 from cpc.api.history import history_entries
 from cpc.fiscal import fiscal_year_of
+from cpc.services import StateConflict
 from cpc.storage import private_file_response
 from cpc.versions import VERSION_FIELD, RecordChanged, add_version, check_version
 from dialogues.selectors import upcoming_dialogue_list
@@ -36,7 +38,7 @@ from . import selectors, services
 from .check_cache import TIMEOUT_SECONDS as CHECKS_TIMEOUT_SECONDS
 from .check_cache import cached_compliance_for_compacts
 from .compliance import TITLES
-from .forms import GaoActionForm, GaoStatusForm
+from .forms import GaoActionForm, GaoStatusForm, YearDecisionForm
 
 
 def chosen_fiscal_year(request, years: list[int], default: int) -> int:
@@ -60,6 +62,10 @@ class CompactDetailView(RoleRequiredMixin, View):
     body_template_name = "oversight/_compact_detail_body.html"
 
     def get(self, request, pk: int):
+        return self.page(request, pk)
+
+    def page(self, request, pk: int, *, status: int = 200, year_form=None):
+        """The page; ``year_form``: (fiscal year, the lock or unlock form that failed)."""
         user = request.user
         compact = get_object_or_404(scoping.scope_to_visible(
             Compact.objects.with_current_end().only("pk", "title", "start_date", "end_date",
@@ -83,7 +89,54 @@ class CompactDetailView(RoleRequiredMixin, View):
 
         body = fragments.cached_html(request, "compact-page", (pk, fiscal_year),
                                      self.body_template_name, context)
-        return render(request, self.template_name, {"compact": compact, "body": body})
+        # The years' locks sit outside the cached body: staff's forms carry their own CSRF
+        # token, and the state is read for each request (one query).
+        failed_year, failed_form = year_form or (None, None)
+        years_locked = [
+            {"state": state,
+             "form": failed_form if state.fiscal_year == failed_year else YearDecisionForm()}
+            for state in year_locks.year_states(compact)]
+        return render(request, self.template_name, {
+            "compact": compact, "body": body, "years_locked": years_locked,
+            "can_lock_years": scoping.is_tip_staff(user)}, status=status)
+
+
+class FiscalYearDecisionView(CompactDetailView):
+    """POST only: TIP staff lock or unlock a fiscal year of the compact (with a reason,
+    required to unlock), through the same service as the API (compacts.year_locks)."""
+
+    decisions = {"lock": year_locks.fiscal_year_lock, "unlock": year_locks.fiscal_year_unlock}
+
+    def get(self, request, pk: int, fiscal_year: int, decision: str):
+        return redirect(reverse("oversight:compact-detail", args=[pk]) + "#fiscal-years")
+
+    def post(self, request, pk: int, fiscal_year: int, decision: str):
+        if decision not in self.decisions:
+            raise Http404
+        if not scoping.is_tip_staff(request.user):
+            raise PermissionDenied(year_locks.ERR_ONLY_STAFF)
+        compact = get_object_or_404(scoping.scope_to_visible(Compact.objects.all(),
+                                                             request.user), pk=pk)
+        form = YearDecisionForm(request.POST)
+        if form.is_valid():
+            try:
+                self.decisions[decision](user=request.user, compact=compact,
+                                         fiscal_year=fiscal_year,
+                                         reason=form.cleaned_data["reason"])
+            except ValidationError as error:
+                for field, messages_ in error.message_dict.items():
+                    for message in messages_:
+                        form.add_error("reason" if field == "reason" else None, message)
+            except StateConflict as conflict:
+                form.add_error(None, conflict.message)
+                return self.page(request, pk, status=409, year_form=(fiscal_year, form))
+            else:
+                done = (_("FY%(year)s locked.") if decision == "lock"
+                        else _("FY%(year)s unlocked."))
+                messages.success(request, done % {"year": fiscal_year})
+                return redirect(reverse("oversight:compact-detail", args=[pk])
+                                + "#fiscal-years")
+        return self.page(request, pk, status=400, year_form=(fiscal_year, form))
 
 
 def _group_by_pillar(objectives):

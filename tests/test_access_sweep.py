@@ -132,6 +132,7 @@ PAGE_OBJECTS = {
     "oversight:gao-status-change": {"pk": GaoRecommendation},
     "oversight:gao-action-evidence": {"pk": GaoAgencyAction},
     "oversight:compact-detail": {"pk": Compact},
+    "oversight:fiscal-year-decision": {"pk": Compact},
     "contributions:compact-contributions": {"pk": Compact},
     "contributions:contribution-verify": {"pk": Compact, "contribution_pk": Contribution},
     "contributions:contribution-evidence": {"pk": Compact, "contribution_pk": Contribution},
@@ -200,7 +201,8 @@ API_OBJECTS = {"compact-compliance": {"pk": Compact},
 # URL arguments that are not ids: every value the pattern accepts.
 WORD_ARGUMENTS = {"move": ("hold", "close", "request", "receive", "accept"),
                   "fmt": ("csv", "xlsx"),
-                  "fiscal_year": ("2024", "2026")}  # year locks: a locked and an open year
+                  "fiscal_year": ("2024", "2026"),  # year locks: a locked and an open year
+                  "decision": ("lock", "unlock")}
 
 
 # Routes ------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ covers the pages they do not."""
 import pytest
 from django.urls import reverse
 
-from compacts.management.commands.seed_demo import demo_seeders
+from compacts.management.commands.seed_demo import load_demo
 from compacts.models import Compact
 from dialogues.models import Dialogue
 from indicators.models import StandardIndicator
@@ -20,8 +20,7 @@ PASSWORD = "demo-pass-for-tests"
 @pytest.fixture
 def demo(transactional_db):
     load_library(StandardIndicator)
-    for _app, seed in demo_seeders():
-        seed(password=PASSWORD)
+    load_demo(password=PASSWORD)
 
 
 def sign_in(page, username):

@@ -12,7 +12,7 @@ from openpyxl.utils import get_column_letter
 from playwright.sync_api import expect
 
 from compacts import scoping
-from compacts.management.commands.seed_demo import demo_seeders
+from compacts.management.commands.seed_demo import load_demo
 from compacts.models import Compact
 from indicators import bulk
 from indicators.models import Result, ResultStatus, StandardIndicator
@@ -27,8 +27,7 @@ PASSWORD = "demo-pass-for-tests"
 @pytest.fixture
 def demo(transactional_db):
     load_library(StandardIndicator)
-    for _app, seed in demo_seeders():
-        seed(password=PASSWORD)
+    load_demo(password=PASSWORD)
 
 
 def sign_in(browser, live_server, username):

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from compacts.management.commands.seed_demo import demo_seeders
+from compacts.management.commands.seed_demo import load_demo
 from dialogues.models import Dialogue, DialogueStatus, Discussion, TargetProposal
 from indicators.models import StandardIndicator
 from indicators.standard_library import load_library
@@ -27,8 +27,7 @@ def demo(transactional_db):
     # A transactional test starts from an emptied database: the library its migration
     # loaded is gone with the rest.
     load_library(StandardIndicator)
-    for _app, seed in demo_seeders():
-        seed(password=PASSWORD)
+    load_demo(password=PASSWORD)
 
 
 def shot(page, name):

@@ -17,7 +17,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from compacts.management.commands.seed_demo import demo_seeders
+from compacts.management.commands.seed_demo import load_demo
 from dialogues.models import Dialogue, DialogueStatus
 from indicators.models import Result, StandardIndicator
 from indicators.standard_library import load_library
@@ -31,8 +31,7 @@ PASSWORD = "demo-pass-for-tests"
 @pytest.fixture
 def demo(transactional_db):
     load_library(StandardIndicator)
-    for _app, seed in demo_seeders():
-        seed(password=PASSWORD)
+    load_demo(password=PASSWORD)
 
 
 def open_as(browser, live_server, axe_source, username, journey):

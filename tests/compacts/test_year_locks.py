@@ -316,3 +316,55 @@ def test_the_models_refuse_a_locked_year_whatever_writes_them(world):
     with pytest.raises(ValidationError) as refused:
         target.full_clean()
     assert_names_the_lock(" ".join(refused.value.messages))
+
+
+# --- The compact page ---------------------------------------------------------------------
+
+
+def test_the_compact_page_shows_each_years_lock(client, auditor_user, staff_user,
+                                                ghana_compact):
+    year_locks.fiscal_year_unlock(user=staff_user, compact=ghana_compact, fiscal_year=2024,
+                                  reason="Correcting the FY2024 referrals figure.")
+    client.force_login(auditor_user)
+    content = client.get(f"/compacts/{ghana_compact.pk}/").content.decode()
+    section = content.split('data-testid="fiscal-years"', 1)[1].split("</section>", 1)[0]
+    row_2023 = section.split('data-testid="fiscal-year-2023"', 1)[1].split("</tr>", 1)[0]
+    assert "Locked" in row_2023 and "dialogue window closed" in row_2023
+    row_2024 = section.split('data-testid="fiscal-year-2024"', 1)[1].split("</tr>", 1)[0]
+    assert "Open" in row_2024
+    assert f"Unlocked by {staff_user.username}" in row_2024
+    assert "Correcting the FY2024 referrals figure." in row_2024
+    assert "<form" not in section  # auditors read, never change
+
+
+def test_staff_lock_and_unlock_from_the_compact_page(client, staff_user, ghana_compact):
+    client.force_login(staff_user)
+    page = f"/compacts/{ghana_compact.pk}/"
+    unlock = f"{page}fiscal-years/2024/unlock/"
+    # Unlocking without a reason: the error beside the year's field, nothing changed.
+    response = client.post(unlock, {"reason": "  "})
+    assert response.status_code == 400
+    row = response.content.decode().split('data-testid="fiscal-year-2024"', 1)[1]
+    assert "Say why the year is unlocked." in row.split("</tr>", 1)[0]
+    assert year_locks.year_locked(ghana_compact, 2024)
+    response = client.post(unlock, {"reason": "Correct the shelter count."})
+    assert response.status_code == 302 and response["Location"].endswith("#fiscal-years")
+    assert not year_locks.year_locked(ghana_compact, 2024)
+    # Unlocking an open year again is a conflict, shown beside it.
+    assert client.post(unlock, {"reason": "Again."}).status_code == 409
+    assert client.post(f"{page}fiscal-years/2024/lock/", {"reason": ""}).status_code == 302
+    assert year_locks.year_locked(ghana_compact, 2024)
+    history = FiscalYearLock.objects.get(compact=ghana_compact, fiscal_year=2024).history
+    assert [h.history_change_reason for h in history.order_by("history_date")] == [
+        "Correct the shelter count.", ""]
+
+
+def test_only_staff_may_post_a_decision_from_the_page(client, auditor_user, ghana_officer,
+                                                      ghana_compact):
+    for user in (auditor_user, ghana_officer):
+        client.force_login(user)
+        response = client.post(f"/compacts/{ghana_compact.pk}/fiscal-years/2024/unlock/",
+                               {"reason": "Let me in."})
+        assert response.status_code == 403
+    assert year_locks.year_locked(ghana_compact, 2024)
+    assert not FiscalYearLock.objects.exists()

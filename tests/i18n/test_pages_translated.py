@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 
-from compacts.management.commands.seed_demo import demo_seeders
+from compacts.management.commands.seed_demo import load_demo
 from compacts.models import Compact
 from dialogues.models import Dialogue
 
@@ -64,8 +64,7 @@ def english_left(language: str) -> set[str]:
 
 @pytest.fixture
 def demo(db):
-    for _app, seed in demo_seeders():
-        seed(password="pw-for-tests")
+    load_demo(password="pw-for-tests")
 
 
 def pages_of(username: str) -> list[str]:

@@ -90,10 +90,9 @@ def test_the_admin_edits_the_language_of_a_compact(client, db, ghana_compact):
 
 
 def test_the_demo_compacts_speak_their_partners_language(db):
-    from compacts.management.commands.seed_demo import demo_seeders
+    from compacts.management.commands.seed_demo import load_demo
 
-    for _app, seed in demo_seeders():
-        seed(password="pw-for-tests")
+    load_demo(password="pw-for-tests")
     languages = dict(Compact.objects.values_list("country__iso_code", "language"))
     assert (languages["PE"], languages["CO"], languages["CI"]) == ("es", "es", "fr")
     assert languages["GH"] == "en"

@@ -18,6 +18,9 @@ from tests.dialogues.factories import (
     noon,
 )
 
+# These tests write figures of past fiscal years, locked by now, about other rules.
+pytestmark = pytest.mark.usefixtures("past_years_open")
+
 FY = 2024
 TODAY = dt.date(2024, 11, 1)  # FY2024 has ended
 HELD = dt.date(2024, 3, 15)
@@ -335,6 +338,7 @@ class TestDiscussionsRecordedLate:
         assert discuss(officer_api, dialogue, key, notes="x" * 20,
                        day=dt.date(2026, 12, 1)).status_code == 201
         assert check(ghana_compact, 2).status == "not_met"
+
 
     def test_day_30_counts_and_pending_until_then(self, officer_api, ghana_compact, dialogue):
         key = dialogue.key_indicators.get()

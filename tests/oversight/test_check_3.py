@@ -14,6 +14,9 @@ from oversight.compliance import compact_compliance
 from tests.dialogues.factories import DialogueFactory, noon
 from tests.indicators.factories import IndicatorFactory, TargetFactory
 
+# These tests write figures of past fiscal years, locked by now, about other rules.
+pytestmark = pytest.mark.usefixtures("past_years_open")
+
 FY = 2024
 TODAY = dt.date(2024, 11, 1)
 
@@ -181,6 +184,7 @@ class TestTargetsSetAfterTheYear:
         assert check.status == "not_met"
         assert "set after the year ended (2024-09-30)" in check.detail
         assert "0 of 1 performance indicators have a target that counts" in check.detail
+
 
     def test_changing_a_timely_target_after_the_year_makes_it_late(self, staff_api,
                                                                      ghana_compact):

@@ -21,6 +21,9 @@ from tests.contributions.factories import ContributionFactory, SustainabilityPla
 from tests.dialogues.factories import DialogueFactory
 from tests.documents import pdf_bytes
 
+# These tests write figures of past fiscal years, locked by now, about other rules.
+pytestmark = pytest.mark.usefixtures("past_years_open")
+
 FY = 2024
 TODAY = dt.date(2025, 2, 1)  # after FY 2024 and its dialogue window (to 28 January 2025)
 
@@ -360,6 +363,7 @@ class TestCheck4Guidance:
         assert check(ghana_compact, 4, fiscal_year=2023).status == "met"
         assert check(ghana_compact, 4, fiscal_year=2024).detail == (
             "No program guidance version was in force in FY2024.")
+
 
     def test_no_guidance_at_all(self, ghana_compact):
         assert check(ghana_compact, 4).detail == "No program guidance document is recorded."

@@ -17,7 +17,7 @@ from oversight.compliance import CRITERIA, compact_compliance
 from tests.contributions.factories import ContributionFactory
 from tests.documents import CSV_TEXT, docx_bytes, empty_pdf_bytes, pdf_bytes, png_bytes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("past_years_open")]
 
 FY = 2024
 TODAY = dt.date(2025, 2, 1)  # after FY 2024 and its dialogue window (check 5 is due by then)

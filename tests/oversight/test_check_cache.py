@@ -15,6 +15,9 @@ from oversight.check_cache import cached_compliance_for_compacts
 from oversight.compliance import compliance_for_compacts
 from tests.contributions.factories import ContributionFactory
 
+# These tests write figures of past fiscal years, locked by now, about other rules.
+pytestmark = pytest.mark.usefixtures("past_years_open")
+
 FY = 2024
 TODAY = dt.date(2025, 2, 1)  # after FY 2024 and its dialogue window
 
@@ -152,6 +155,7 @@ def test_a_migration_writing_records_bumps_once_migrate_has_finished(ghana_compa
         compact = historical.objects.get(pk=ghana_compact.pk)
         compact.save()
         assert not connection.run_on_commit  # no bump waits on a table that may not exist
+
 
     version = records_version()
     call_command("migrate", "compacts", verbosity=0)

@@ -16,6 +16,9 @@ from tests.dialogues.factories import (
     noon,
 )
 
+# These tests write figures of past fiscal years, locked by now, about other rules.
+pytestmark = pytest.mark.usefixtures("past_years_open")
+
 FY = 2024
 TODAY = dt.date(2025, 2, 1)  # after FY 2024 and its dialogue window (to 28 January 2025)
 
@@ -227,6 +230,7 @@ class TestComplianceEndpoint:
         assert [c["recommendation"] for c in body["checks"]] == [1, 2, 3, 4, 5, 6]
         assert set(body["checks"][0]) == {"recommendation", "title", "status", "detail",
                                           "due_on"}
+
 
     def test_scoped_and_validated(self, officer_api, peru_compact, ghana_compact):
         assert officer_api.get(f"/api/v1/compacts/{peru_compact.pk}/compliance/"

@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from compacts.management.commands.seed_demo import demo_seeders
+from compacts.management.commands.seed_demo import load_demo
 from compacts.models import Compact
 from compacts.scoping import visible_country_ids
 from contributions.models import Contribution, PlanStatus, SustainabilityPlan
@@ -25,8 +25,7 @@ PRACTICE = {"CO", "PE", "CI"}
 
 @pytest.fixture
 def demo(db):
-    for _app, seed in demo_seeders():
-        seed(password="pw-for-tests")
+    load_demo(password="pw-for-tests")
 
 
 def compact(iso):
@@ -104,7 +103,6 @@ def test_invented_figures_carry_their_sample_label_and_unknown_plans_are_not_rep
 
 def test_the_demo_loads_twice_without_change(demo):
     counts = [model.objects.count() for model in (Dialogue, Target, Result, Contribution)]
-    for _app, seed in demo_seeders():
-        seed(password="pw-for-tests")
+    load_demo(password="pw-for-tests")
     assert [model.objects.count() for model in (Dialogue, Target, Result, Contribution)] == (
         counts)

@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from lxml import etree
 
-from compacts.management.commands.seed_demo import demo_seeders
+from compacts.management.commands.seed_demo import load_demo
 from compacts.models import Compact
 from publishing import iati
 from publishing.validation import ACTIVITIES_SCHEMA, schema_errors
@@ -51,8 +51,7 @@ def identifiers(root) -> set[str]:
 
 @pytest.fixture
 def demo(db):
-    for _app, seed in demo_seeders():
-        seed(password="pw-for-tests")
+    load_demo(password="pw-for-tests")
 
 
 def test_the_demo_file_is_valid_against_the_iati_203_schema(demo, staff_api):

@@ -59,18 +59,8 @@ class Command(BaseCommand):
             password = os.environ.get("DEMO_PASSWORD", "")
             if not password or password == DEVELOPMENT_PASSWORD:
                 raise CommandError(ERR_NO_PASSWORD)
-        created = {}
         with transaction.atomic(), acting(reason="Demo data loaded by seed_demo"):
-            opened = []
-            for app, seed in demo_seeders():
-                created.update(seed(password=password))
-                if app == "compacts":
-                    opened = open_locked_years()
-            # The demo's past years were written through the services like any correction:
-            # opened, then locked again, both in the history with their reason.
-            for compact, year in opened:
-                year_locks.fiscal_year_lock(user=_loader(), compact=compact, fiscal_year=year,
-                                            reason=DEMO_RELOCK_REASON)
+            created = load_demo(password=password)
         summary = ", ".join(f"{count} {name}" for name, count in created.items())
         self.stdout.write(self.style.SUCCESS(f"Demo data ready (created {summary})."))
         users = ", ".join(username for username, *_ in DEMO_USERS)
@@ -83,6 +73,21 @@ DEMO_RELOCK_REASON = "Demo data loaded."
 
 def _loader():
     return get_user_model().objects.get(username="tip.staff")
+
+
+def load_demo(*, password: str) -> dict[str, int]:
+    """Every app's demo seeder in turn. The demo's past years are written through the
+    services like any correction: opened once the compacts exist, then locked again, both
+    in the history with their reason."""
+    created, opened = {}, []
+    for app, seed in demo_seeders():
+        created.update(seed(password=password))
+        if app == "compacts":
+            opened = open_locked_years()
+    for compact, year in opened:
+        year_locks.fiscal_year_lock(user=_loader(), compact=compact, fiscal_year=year,
+                                    reason=DEMO_RELOCK_REASON)
+    return created
 
 
 def open_locked_years() -> list:
