@@ -7,6 +7,7 @@ as zero.
 """
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
@@ -103,15 +104,24 @@ def money(amount: Decimal) -> str:
 
 
 def _sub(parent, tag: str, text: str | None = None, **attributes) -> etree._Element:
-    element = etree.SubElement(parent, tag, {k.replace("_", "-"): v
+    element = etree.SubElement(parent, tag, {k.replace("_", "-"): xml_text(v)
                                              for k, v in attributes.items()})
     if text is not None:
         _narrative(element, text)
     return element
 
 
+# Characters XML 1.0 cannot carry (control characters but tab, newline and carriage return;
+# lone surrogates; U+FFFE and U+FFFF): a record's text may hold them, the file never does.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    return NOT_XML.sub("\ufffd", text)
+
+
 def _narrative(parent, text: str) -> None:
-    etree.SubElement(parent, "narrative").text = text
+    etree.SubElement(parent, "narrative").text = xml_text(text)
 
 
 def _org(parent, tag: str, name: str, *, ref: str | None = None, org_type: str | None = None,

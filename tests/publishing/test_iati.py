@@ -458,3 +458,16 @@ def test_queries_do_not_grow_with_the_portfolio(staff_user, django_assert_num_qu
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(path)
     assert len(etree.fromstring(response.content)) == 12
+
+
+def test_control_characters_in_a_record_never_break_the_file(ghana_compact, staff_api):
+    """A name typed with a control character (the API fuzzer sent one) is stored as typed;
+    the file carries a replacement character instead and stays valid XML."""
+    indicator = IndicatorFactory(compact=ghana_compact, code="PROS-9",
+                                 name="Cases\x0b referred\x08 \x1f")
+    TargetFactory(indicator=indicator, fiscal_year=2024)
+    response = staff_api.get("/api/v1/iati/activities.xml")
+    assert response.status_code == 200
+    root = etree.fromstring(response.content)
+    titles = [t.text for t in root.iter("narrative") if t.text and "PROS-9" in t.text]
+    assert titles == ["PROS-9 Cases\ufffd referred\ufffd \ufffd"]
