@@ -108,15 +108,16 @@ class FiscalYearDecisionView(CompactDetailView):
     decisions = {"lock": year_locks.fiscal_year_lock, "unlock": year_locks.fiscal_year_unlock}
 
     def get(self, request, pk: int, fiscal_year: int, decision: str):
+        get_object_or_404(scoping.scope_to_visible(Compact.objects.all(), request.user), pk=pk)
         return redirect(reverse("oversight:compact-detail", args=[pk]) + "#fiscal-years")
 
     def post(self, request, pk: int, fiscal_year: int, decision: str):
         if decision not in self.decisions:
             raise Http404
-        if not scoping.is_tip_staff(request.user):
-            raise PermissionDenied(year_locks.ERR_ONLY_STAFF)
         compact = get_object_or_404(scoping.scope_to_visible(Compact.objects.all(),
                                                              request.user), pk=pk)
+        if not scoping.is_tip_staff(request.user):
+            raise PermissionDenied(year_locks.ERR_ONLY_STAFF)
         form = YearDecisionForm(request.POST)
         if form.is_valid():
             try:

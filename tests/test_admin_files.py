@@ -21,7 +21,8 @@ from tests.dialogues.factories import noon
 from tests.documents import pdf_bytes
 from tests.reports.factories import ReportJobFactory
 
-pytestmark = pytest.mark.django_db
+# Tests of other rules that write figures of past fiscal years, locked by now.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("past_years_open")]
 
 EVIDENCE = pdf_bytes("Ministry budget extract.")
 PLAN = pdf_bytes("Sustainability plan.")

@@ -133,6 +133,7 @@ def backup(env: dict) -> Path:
 
 @needs_postgres
 @pytest.mark.django_db(transaction=True)  # committed: pg_dump reads from another session
+@pytest.mark.usefixtures("past_years_open")
 def test_backup_restores_the_demo_data_and_files_into_a_fresh_database(
     tmp_path, private_root, databases, monkeypatch
 ):

@@ -19,7 +19,8 @@ from tests.contributions.factories import SustainabilityPlanFactory
 from tests.dialogues.factories import DialogueFactory
 from tests.indicators.factories import IndicatorFactory
 
-pytestmark = pytest.mark.django_db
+# Tests of other rules that write figures of past fiscal years, locked by now.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("past_years_open")]
 
 
 # Dates ---------------------------------------------------------------------------------------

@@ -43,6 +43,7 @@ def test_the_setting_names_a_bucket_or_keeps_the_folder():
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("past_years_open")
 def test_evidence_goes_to_the_bucket_and_out_only_through_the_checking_view(
         s3_server, s3_bucket, officer_api, staff_api, api_for, ghana_compact, peru, client,
         ghana_officer):
@@ -81,6 +82,7 @@ def test_evidence_goes_to_the_bucket_and_out_only_through_the_checking_view(
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("past_years_open")
 def test_a_second_file_of_the_same_name_never_replaces_the_first(s3_server, s3_bucket,
                                                                  officer_api, ghana_compact):
     bodies = {"10.00": pdf_bytes("First."), "20.00": pdf_bytes("Second.")}

@@ -26,7 +26,8 @@ from tests.contributions.factories import ContributionFactory, SustainabilityPla
 from tests.documents import pdf_bytes
 from tests.reports.factories import ReportJobFactory
 
-pytestmark = pytest.mark.django_db
+# Tests of other rules that write figures of past fiscal years, locked by now.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("past_years_open")]
 
 PDF = pdf_bytes("Budget extract, line 14.")
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32

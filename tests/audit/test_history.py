@@ -21,7 +21,8 @@ from tests.contributions.factories import ContributionFactory
 from tests.dialogues.factories import DialogueFactory, ParticipantFactory
 from tests.indicators.factories import IndicatorFactory, ResultFactory, TargetFactory
 
-pytestmark = pytest.mark.django_db
+# Tests of other rules that write figures of past fiscal years, locked by now.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("past_years_open")]
 
 
 def history_url(compact):

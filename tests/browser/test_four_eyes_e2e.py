@@ -17,7 +17,8 @@ from tests.browser.conftest import TIMEOUT_MS, PageChecker
 from tests.compacts.factories import CompactFactory, PartnerCountryFactory, UserFactory
 from tests.documents import pdf_bytes
 
-pytestmark = pytest.mark.browser
+# Tests of other rules that write figures of past fiscal years, locked by now.
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("past_years_open")]
 
 PASSWORD = "pass-for-tests"  # tests.compacts.factories.UserFactory's
 

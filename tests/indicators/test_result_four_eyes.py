@@ -11,7 +11,8 @@ from indicators.models import Result, ResultStatus
 from tests.compacts.factories import UserFactory
 from tests.indicators.factories import IndicatorFactory
 
-pytestmark = pytest.mark.django_db
+# Tests of other rules that write figures of past fiscal years, locked by now.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("past_years_open")]
 
 OWN = str(services.ERR_APPROVE_OWN)
 

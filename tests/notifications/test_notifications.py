@@ -18,7 +18,8 @@ from tests.dialogues.factories import DialogueFactory
 from tests.faults.test_mail_refused import Accepting, Refusing, smtp_server  # noqa: F401
 from tests.indicators.factories import IndicatorFactory, ResultFactory
 
-pytestmark = pytest.mark.django_db
+# Tests of other rules that write figures of past fiscal years, locked by now.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("past_years_open")]
 
 
 @pytest.fixture

@@ -15,7 +15,8 @@ from tests.contributions.factories import ContributionFactory
 from tests.indicators.factories import IndicatorFactory, ResultFactory, TargetFactory
 from tests.reports.factories import FISCAL_YEAR
 
-pytestmark = pytest.mark.django_db
+# Tests of other rules that write figures of past fiscal years, locked by now.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("past_years_open")]
 
 AS_OF = dt.datetime(2025, 1, 15, 12, 0, tzinfo=dt.UTC)
 

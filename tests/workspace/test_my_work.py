@@ -14,7 +14,8 @@ from tests.contributions.factories import ContributionFactory
 from tests.dialogues.factories import DialogueFactory, TargetProposalFactory
 from tests.indicators.factories import IndicatorFactory, ResultFactory
 
-pytestmark = pytest.mark.django_db
+# Tests of other rules that write figures of past fiscal years, locked by now.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("past_years_open")]
 MY_WORK = "/work/"
 BULK = "/work/results/review/"
 
