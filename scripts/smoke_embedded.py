@@ -112,11 +112,14 @@ def main() -> int:
         colombia = next(c["id"] for c in json.loads(body)["results"]
                         if c["country_iso_code"] == "CO")
         status, body = request(f"{base}/api/v1/dialogues/?compact={colombia}", token=token)
-        today = time.strftime("%Y-%m-%d")
-        upcoming = [d for d in json.loads(body)["results"]
-                    if d["status"] == "planned" and d["scheduled_for"] > today]
-        check("the officer has Colombia's upcoming dialogue to log",
-              len(upcoming) == 1 and not upcoming[0]["key_indicators"], str(upcoming))
+        # Scheduled for the day of the load and prepared ten days before (key indicators
+        # identified and shared, both recorded then): held and logged at once.
+        upcoming = [d for d in json.loads(body)["results"] if d["status"] == "planned"]
+        check("the officer has Colombia's prepared dialogue of the day to log",
+              len(upcoming) == 1 and upcoming[0]["key_indicators"]
+              and upcoming[0]["key_indicators_shared_via"]
+              and upcoming[0]["key_indicators_shared_recorded_at"][:10]
+              < upcoming[0]["scheduled_for"], str(upcoming))
 
         # The auditor requests a report; the worker renders it and mails its notification
         # to var/mail/ (the run command's file backend; demo users are at example.org).
