@@ -81,13 +81,19 @@ class StampsRecordedAt:
         return instance
 
     def _recorded_snapshot(self) -> dict:
-        return {name: self.__dict__.get(name) for name in self.recorded_fields}
+        # Only the fields loaded (a deferred field is not known to have changed).
+        return {name: self.__dict__[name] for name in self.recorded_fields
+                if name in self.__dict__}
+
+    def _recorded_fields_changed(self, previous: dict) -> bool:
+        now = self._recorded_snapshot()
+        return any(now.get(name, value) != value for name, value in previous.items())
 
     def save(self, *args, **kwargs):
         previous = getattr(self, "_recorded_values", None)
         if previous is None:
             self.recorded_at = self.recorded_at or recorded_now()
-        elif previous != self._recorded_snapshot():
+        elif self._recorded_fields_changed(previous):
             self.recorded_at = recorded_now()
             update_fields = kwargs.get("update_fields")
             if update_fields is not None and "recorded_at" not in update_fields:
