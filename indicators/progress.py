@@ -23,11 +23,21 @@ a status (``on_track``, ``at_risk``, ``off_track``, ``no_target``, ``no_data``).
   as "not due yet") whatever its target, so targets of years to come never make an active
   compact read off track.
 
-Life-of-compact figures follow the cumulation mode, over the due years only (the compact to
-date): summed targets and actuals for count and USD indicators that are non-cumulative or
-cumulative, pooled numerators / denominators against the last due target for percent
-indicators, and the last due target and most recent value for ``latest`` (and yes/no)
-indicators. Before any year is due the row reads ``no_data``.
+* **same basis** - sums (running totals and the life of compact) start at the indicator's
+  first year with a target: values of years before targets were set are never compared with
+  targets that do not cover them; before that year a cumulative indicator shows each year's
+  own value. A tracked year inside the span without a target of its own leaves the sum
+  without a target (``no_target``). ``Progress.since`` names the first year summed.
+* **rounding** - the one rule for every output (pages, CSV, XLSX, PDF, IATI, API): targets
+  and actuals to at most two decimal places, percent of target to a whole percent, both
+  half-up; the status reads the percent as shown, so "85 %" never reads off track beside a
+  15 % tolerance.
+
+Life-of-compact figures follow the cumulation mode over the due years from the first year
+with a target (the compact to date): summed targets and actuals for count and USD indicators
+that are non-cumulative or cumulative, pooled numerators / denominators against the last due
+target for percent indicators, and the last due target and most recent value for ``latest``
+(and yes/no) indicators. Before any year is due the row reads ``no_data``.
 """
 
 import datetime as dt
@@ -68,7 +78,24 @@ NOT_DUE_LABEL = _("Not due yet")
 
 FULLY_MET = Decimal("100")
 HUNDRED = Decimal("100")
-PERCENT_PLACES = Decimal("0.01")
+# The one rounding rule of every figure shown (see the module docstring).
+FIGURE_PLACES = Decimal("0.01")
+PERCENT_PLACES = Decimal("1")
+
+
+def rounded(value: Decimal | None) -> Decimal | None:
+    """A target or actual as every output shows it: two places at most, half-up."""
+    if value is None:
+        return None
+    value = Decimal(value).quantize(FIGURE_PLACES, rounding=ROUND_HALF_UP)
+    return value.quantize(Decimal("1")) if value == value.to_integral_value() else value
+
+
+def rounded_percent(value: Decimal | None) -> Decimal | None:
+    """A percent of target as every output shows it: a whole percent, half-up."""
+    if value is None:
+        return None
+    return Decimal(value).quantize(PERCENT_PLACES, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -83,6 +110,9 @@ class Progress:
     # False for a year not yet ended and without an approved result of its own (and for a
     # life-of-compact row before any year is due): it is not judged yet.
     due: bool = True
+    # The first fiscal year a running total or life-of-compact sum covers (the indicator's
+    # first year with a target); None for a figure of one year.
+    since: int | None = None
 
     def as_dict(self) -> dict:
         return {
@@ -152,12 +182,14 @@ def status_for(
     return OFF_TRACK
 
 
-def _row(indicator: Indicator, fiscal_year, target, actual, *, due: bool = True) -> Progress:
+def _row(indicator: Indicator, fiscal_year, target, actual, *, due: bool = True,
+         since: int | None = None) -> Progress:
+    target, actual = rounded(target), rounded(actual)
     if not due:
         # Not judged yet: the target is shown, the status waits for the year to end or for
         # its approved result (a ``latest`` indicator's standing value is still shown).
         return Progress(fiscal_year, target, actual, None,
-                        NO_TARGET if target is None else NO_DATA, due=False)
+                        NO_TARGET if target is None else NO_DATA, due=False, since=since)
     if target is not None and actual is not None:
         if indicator.unit == Unit.YES_NO:
             percent = FULLY_MET if actual >= target else Decimal("0")
@@ -167,13 +199,12 @@ def _row(indicator: Indicator, fiscal_year, target, actual, *, due: bool = True)
             )
     else:
         percent = None
+    percent = rounded_percent(percent)
     status = status_for(
         target=target, actual=actual, percent=percent,
         tolerance_percent=indicator.tolerance_percent, unit=indicator.unit,
     )
-    if percent is not None:
-        percent = percent.quantize(PERCENT_PLACES, rounding=ROUND_HALF_UP)
-    return Progress(fiscal_year, target, actual, percent, status)
+    return Progress(fiscal_year, target, actual, percent, status, since=since)
 
 
 def _pooled_percent(results: Iterable[Result]) -> Decimal | None:
@@ -219,51 +250,89 @@ def compute_indicator_progress(
     mode = _mode(indicator)
     is_percent = indicator.unit == Unit.PERCENT
 
+    # Sums start at the first year with a target: the same years on both sides.
+    since = min(target_by_year) if target_by_year else None
+
+    def basis(upto: int) -> list[int]:
+        return [y for y in years if since is not None and since <= y <= upto]
+
+    def summed_target(upto: int) -> Decimal | None:
+        span = basis(upto)
+        if not span or any(y not in target_by_year for y in span if y in tracked):
+            return None  # a tracked year of the span without a target: nothing to compare
+        return sum((target_by_year[y] for y in span if y in target_by_year), Decimal("0"))
+
+    def in_basis(upto: int) -> list[Result]:
+        return [r for r in approved if since is not None and since <= r.fiscal_year <= upto]
+
     rows = []
     for year in years:
-        upto = [r for r in approved if r.fiscal_year <= year]
         if mode == Cumulation.LATEST:
-            target = target_by_year.get(year)
-            actual = upto[-1].value if upto else None
-        elif mode == Cumulation.CUMULATIVE:
+            upto = [r for r in approved if r.fiscal_year <= year]
+            rows.append(_row(indicator, year, target_by_year.get(year),
+                             upto[-1].value if upto else None, due=year in due_years))
+        elif mode == Cumulation.CUMULATIVE and since is not None and year >= since:
             this_year = result_by_year.get(year)
             if is_percent:
                 target = target_by_year.get(year)
-                actual = _pooled_percent(upto) if this_year else None
+                actual = _pooled_percent(in_basis(year)) if this_year else None
             else:
-                target = (
-                    sum((v for y, v in target_by_year.items() if y <= year), Decimal("0"))
-                    if year in target_by_year else None
-                )
-                actual = sum((r.value for r in upto), Decimal("0")) if this_year else None
-        else:
-            target = target_by_year.get(year)
+                target = summed_target(year) if year in target_by_year else None
+                actual = (sum((r.value for r in in_basis(year)), Decimal("0"))
+                          if this_year else None)
+            rows.append(_row(indicator, year, target, actual, due=year in due_years,
+                             since=since))
+        else:  # each year on its own (and a cumulative indicator's years before its targets)
             this_year = result_by_year.get(year)
-            actual = this_year.value if this_year else None
-        rows.append(_row(indicator, year, target, actual, due=year in due_years))
+            rows.append(_row(indicator, year, target_by_year.get(year),
+                             this_year.value if this_year else None, due=year in due_years))
 
     return IndicatorProgress(
         indicator=indicator,
         years=rows,
-        life_of_compact=_life_of_compact(indicator, mode, due_years, target_by_year, approved),
+        life_of_compact=_life_of_compact(indicator, mode, due_years, target_by_year, approved,
+                                         tracked),
     )
 
 
-def _life_of_compact(indicator, mode, due_years, target_by_year, approved) -> Progress:
-    """The compact to date: the targets of the due years against every approved value."""
+def _life_of_compact(indicator, mode, due_years, target_by_year, approved, tracked
+                     ) -> Progress:
+    """The compact to date, on one basis: the due years from the first year with a target,
+    their targets against the approved values of the same years."""
     if not due_years:
         return Progress(None, None, None, None, NO_DATA if target_by_year else NO_TARGET,
                         due=False)
-    target_by_year = {y: v for y, v in target_by_year.items() if y in due_years}
-    last_target = target_by_year[max(target_by_year)] if target_by_year else None
+    if not target_by_year:  # nothing to compare with: the values to date, no target
+        return _row(indicator, None, None, _to_date(indicator, mode, approved))
+    since = min(target_by_year)
+    span = sorted(y for y in due_years if y >= since)
+    if not span:  # the first target is for a year still to come
+        return Progress(None, None, None, None, NO_DATA, due=False)
+    in_span = [r for r in approved if r.fiscal_year in span]
+    last_target = next((target_by_year[y] for y in reversed(span) if y in target_by_year),
+                       None)
     if mode == Cumulation.LATEST:
-        target, actual = last_target, (approved[-1].value if approved else None)
+        upto = [r for r in approved if r.fiscal_year <= span[-1]]
+        target, actual = last_target, (upto[-1].value if upto else None)
     elif indicator.unit == Unit.PERCENT:
-        target, actual = last_target, _pooled_percent(approved)
+        target, actual = last_target, _pooled_percent(in_span)
     else:
-        target = sum(target_by_year.values(), Decimal("0")) if target_by_year else None
-        actual = sum((r.value for r in approved), Decimal("0")) if approved else None
-    return _row(indicator, None, target, actual)
+        complete = all(y in target_by_year for y in span if y in tracked)
+        target = (sum((target_by_year[y] for y in span if y in target_by_year), Decimal("0"))
+                  if complete else None)
+        actual = sum((r.value for r in in_span), Decimal("0")) if in_span else None
+    return _row(indicator, None, target, actual,
+                since=None if mode == Cumulation.LATEST else since)
+
+
+def _to_date(indicator, mode, approved) -> Decimal | None:
+    if not approved:
+        return None
+    if mode == Cumulation.LATEST:
+        return approved[-1].value
+    if indicator.unit == Unit.PERCENT:
+        return _pooled_percent(approved)
+    return sum((r.value for r in approved), Decimal("0"))
 
 
 def progress_for_indicators(
