@@ -18,7 +18,10 @@ from .models import Indicator
 from .progress import STATUS_LABELS, IndicatorProgress, status_label
 
 YEAR_COLUMNS = ("target", "actual", "percent of target", "status")
-NOTE = "Only approved results count. Status thresholds: see docs/indicators.md."
+NOTE = ("Only approved results count. Running totals and life-of-compact sums start at the "
+        "first year with a target. Figures to two decimal places, percent of target to a "
+        "whole percent (half-up), as on every page and report. Status thresholds: see "
+        "docs/indicators.md.")
 
 
 def tracking_table(

@@ -111,7 +111,8 @@ class Progress:
     # life-of-compact row before any year is due): it is not judged yet.
     due: bool = True
     # The first fiscal year a running total or life-of-compact sum covers (the indicator's
-    # first year with a target); None for a figure of one year.
+    # first year with a target) when earlier years of the indicator are left out of it;
+    # None for a figure of one year or a sum from the indicator's first year.
     since: int | None = None
 
     def as_dict(self) -> dict:
@@ -281,7 +282,7 @@ def compute_indicator_progress(
                 actual = (sum((r.value for r in in_basis(year)), Decimal("0"))
                           if this_year else None)
             rows.append(_row(indicator, year, target, actual, due=year in due_years,
-                             since=since))
+                             since=since if since > years[0] else None))
         else:  # each year on its own (and a cumulative indicator's years before its targets)
             this_year = result_by_year.get(year)
             rows.append(_row(indicator, year, target_by_year.get(year),
@@ -291,12 +292,12 @@ def compute_indicator_progress(
         indicator=indicator,
         years=rows,
         life_of_compact=_life_of_compact(indicator, mode, due_years, target_by_year, approved,
-                                         tracked),
+                                         tracked, years[0] if years else None),
     )
 
 
-def _life_of_compact(indicator, mode, due_years, target_by_year, approved, tracked
-                     ) -> Progress:
+def _life_of_compact(indicator, mode, due_years, target_by_year, approved, tracked,
+                     first_year) -> Progress:
     """The compact to date, on one basis: the due years from the first year with a target,
     their targets against the approved values of the same years."""
     if not due_years:
@@ -321,8 +322,8 @@ def _life_of_compact(indicator, mode, due_years, target_by_year, approved, track
         target = (sum((target_by_year[y] for y in span if y in target_by_year), Decimal("0"))
                   if complete else None)
         actual = sum((r.value for r in in_span), Decimal("0")) if in_span else None
-    return _row(indicator, None, target, actual,
-                since=None if mode == Cumulation.LATEST else since)
+    left_out = mode != Cumulation.LATEST and first_year is not None and since > first_year
+    return _row(indicator, None, target, actual, since=since if left_out else None)
 
 
 def _to_date(indicator, mode, approved) -> Decimal | None:

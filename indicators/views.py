@@ -109,6 +109,9 @@ class ProgressCell:
     percent: str
     status: str
     status_label: str
+    # "since FY2025": the first year a running total or life-of-compact sum covers, when
+    # earlier years of the indicator are left out of it (Progress.since).
+    since: str = ""
 
     @classmethod
     def of(cls, row: Progress | None, unit: str) -> "ProgressCell":
@@ -121,8 +124,11 @@ class ProgressCell:
         else:
             percent = number_format(row.percent_of_target, 0, use_l10n=True,
                                     force_grouping=True) + "%"
+        since = ""
+        if row.since is not None and row.actual is not None:
+            since = _("since FY %(year)s") % {"year": row.since}
         return cls(reported(row.target, unit), reported(row.actual, unit), percent, row.status,
-                   status_label(row))
+                   status_label(row), since)
 
     @classmethod
     def not_tracked(cls) -> "ProgressCell":

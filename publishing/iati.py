@@ -19,6 +19,7 @@ from lxml import etree
 from compacts.models import Compact, CompactStatus, ImplementerKind
 from cpc.fiscal import fiscal_year_bounds, fiscal_year_of
 from indicators.models import Direction, Indicator, ResultStatus, Unit
+from indicators.progress import compute_indicator_progress
 
 IATI_VERSION = "2.03"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -292,18 +293,29 @@ def result(indicator: Indicator) -> etree._Element:
         baseline = _sub(measured, "baseline", year=str(indicator.baseline_year),
                         value=number(indicator.baseline_value))
         _sub(baseline, "comment", f"U.S. fiscal year {indicator.baseline_year}.")
-    targets = {t.fiscal_year: t for t in indicator.targets.all()}
-    actuals = {r.fiscal_year: r for r in indicator.results.all()
-               if r.status == ResultStatus.APPROVED}
-    for year in sorted(targets.keys() | actuals.keys()):
-        first_day, last_day = fiscal_year_bounds(year)
+    # The figures of every other output (indicators.progress): the same rounding, and for a
+    # cumulative indicator the same running totals from its first year with a target.
+    targets = list(indicator.targets.all())
+    approved = [r for r in indicator.results.all() if r.status == ResultStatus.APPROVED]
+    own = {r.fiscal_year: r for r in approved}
+    progress = compute_indicator_progress(indicator, targets=targets, results=approved)
+    for row in progress.years:
+        target_set = any(t.fiscal_year == row.fiscal_year for t in targets)
+        if not (target_set or row.fiscal_year in own):
+            continue
+        first_day, last_day = fiscal_year_bounds(row.fiscal_year)
         period = _sub(measured, "period")
         _sub(period, "period-start", iso_date=first_day.isoformat())
         _sub(period, "period-end", iso_date=last_day.isoformat())
-        if year in targets:
-            _sub(period, "target", value=number(targets[year].value))
-        if year in actuals:
-            actual = _sub(period, "actual", value=number(actuals[year].value))
-            if actuals[year].source.strip():
-                _sub(actual, "comment", actuals[year].source.strip())
+        basis = (f"Running total since FY{row.since}, the first year with a target."
+                 if row.since is not None else None)
+        if row.target is not None:
+            target = _sub(period, "target", value=number(row.target))
+            if basis:
+                _sub(target, "comment", basis)
+        if row.fiscal_year in own and row.actual is not None:
+            actual = _sub(period, "actual", value=number(row.actual))
+            comment = " ".join(filter(None, [basis, own[row.fiscal_year].source.strip()]))
+            if comment:
+                _sub(actual, "comment", comment)
     return element

@@ -422,3 +422,21 @@ def test_chart_labels_follow_direction_and_unit():
 def test_chart_without_years_still_renders():
     root = ET.fromstring(indicator_chart_svg([], title="Empty", unit="usd"))
     assert "No fiscal years" in root.find(f"{SVG}desc").text
+
+
+def test_a_running_total_that_leaves_out_earlier_years_says_since_when(client, auditor_user,
+                                                                        ghana_compact):
+    """The page shows the running total from the first year with a target and says so."""
+    from decimal import Decimal
+
+    from tests.indicators.factories import IndicatorFactory, ResultFactory, TargetFactory
+
+    indicator = IndicatorFactory(compact=ghana_compact, code="PREV-1", cumulation="cumulative")
+    ResultFactory(indicator=indicator, fiscal_year=2023, value=Decimal("703"))
+    TargetFactory(indicator=indicator, fiscal_year=2024, value=Decimal("160"))
+    ResultFactory(indicator=indicator, fiscal_year=2024, value=Decimal("160"))
+    client.force_login(auditor_user)
+    page = client.get(f"/indicators/compact/{ghana_compact.pk}/").content.decode()
+    assert page.count('data-testid="since"') == 2  # FY 2024 and the life of compact
+    assert "since FY 2024" in page
+    assert "863" not in page

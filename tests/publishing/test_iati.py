@@ -471,3 +471,39 @@ def test_control_characters_in_a_record_never_break_the_file(ghana_compact, staf
     root = etree.fromstring(response.content)
     titles = [t.text for t in root.iter("narrative") if t.text and "PROS-9" in t.text]
     assert titles == ["PROS-9 Cases\ufffd referred\ufffd \ufffd"]
+
+
+def test_periods_carry_the_figures_of_the_page_running_totals_and_rounding(ghana_compact,
+                                                                             staff_api):
+    """One number everywhere: a cumulative indicator's periods carry the running totals the
+    tracking table shows (from its first year with a target, said in a comment), and every
+    figure the table's rounding."""
+    from indicators.progress import indicator_progress
+
+    running = IndicatorFactory(compact=ghana_compact, code="PREV-1", cumulation="cumulative")
+    for year, value in ((2023, "500"), (2024, "203")):
+        ResultFactory(indicator=running, fiscal_year=year, value=Decimal(value))
+    TargetFactory(indicator=running, fiscal_year=2025, value=Decimal("160"))
+    ResultFactory(indicator=running, fiscal_year=2025, value=Decimal("160"))
+    share = IndicatorFactory(compact=ghana_compact, code="PROT-2", unit="percent")
+    TargetFactory(indicator=share, fiscal_year=2025, value=Decimal("80.125"))
+    ResultFactory(indicator=share, fiscal_year=2025, value=Decimal("76.6667"),
+                  numerator=Decimal("23"), denominator=Decimal("30"))
+
+    root = parse(staff_api.get(URL))
+
+    def period(code, start):
+        return root.xpath(f"//indicator[reference/@code='{code}']"
+                          f"/period[period-start/@iso-date='{start}']")[0]
+
+    fy25 = period("PREV-1", "2024-10-01")
+    assert (fy25.find("target").get("value"), fy25.find("actual").get("value")) == (
+        "160", "160")
+    assert fy25.find("actual/comment/narrative").text.startswith("Running total since FY2025,")
+    # Before the first target each year stands alone, as on the page.
+    assert period("PREV-1", "2023-10-01").find("actual").get("value") == "203"
+    page = indicator_progress(running).for_year(2025)
+    assert (page.target, page.actual) == (Decimal("160"), Decimal("160"))
+    share_fy25 = period("PROT-2", "2024-10-01")
+    assert (share_fy25.find("target").get("value"), share_fy25.find("actual").get("value")) == (
+        "80.13", "76.67")
