@@ -14,7 +14,9 @@ from django.utils.translation import gettext_lazy as _
 FUNDING_SERIES = (
     ("us_awards_usd", _("U.S. awards"), "#1a4480"),
     ("partner_planned_usd", _("Partner contribution planned"), "#97d4ea"),
-    ("partner_recorded_usd", _("Partner contribution recorded"), "#e5a000"),
+    ("partner_verified_total_usd", _("Partner contribution verified (funding and in kind)"),
+     "#e5a000"),
+    ("partner_unverified_usd", _("Partner contribution not verified"), "#a9aeb1"),
 )
 
 
@@ -45,10 +47,10 @@ def _nice_ceiling(value: Decimal) -> Decimal:
 
 def funding_chart_svg(years: Sequence, *, title: str, width: int = 720,
                       height: int = 320, chart_id: str = "funding") -> str:
-    """A grouped bar chart of U.S. awards, partner contributions planned and recorded per
-    fiscal year. ``years`` are objects with ``fiscal_year`` and the FUNDING_SERIES fields;
-    a None figure is not reported: no bar, and the description says so. ``chart_id`` must
-    be unique in the page or PDF that embeds the chart."""
+    """A grouped bar chart of U.S. awards, partner contributions planned, verified and not
+    verified per fiscal year. ``years`` are objects with ``fiscal_year`` and the
+    FUNDING_SERIES fields; a None figure is not reported: no bar, and the description says
+    so. ``chart_id`` must be unique in the page or PDF that embeds the chart."""
     left, right, top, bottom = 72, 16, 16, 64
     plot_w, plot_h = width - left - right, height - top - bottom
     peak = max((getattr(y, attr) for y in years for attr, _label, _colour in FUNDING_SERIES

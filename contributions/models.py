@@ -89,11 +89,23 @@ def validate_currency(value: str) -> None:
         raise ValidationError(ERR_CURRENCY, code="unknown_currency")
 
 
+def verified_by_a_second_person(*, verified: bool, verifier_id, recorder_id, changer_id) -> bool:
+    """Four eyes, the one rule every total and check 5 read: a verification stands when
+    someone other than whoever recorded the contribution or last changed its figures or
+    evidence made it (older records verified by their own author do not count)."""
+    return bool(verified and verifier_id is not None
+                and verifier_id not in {recorder_id, changer_id})
+
+
 class ContributionKind(models.TextChoices):
     PERSONNEL = "personnel", _("Personnel")
     FUNDING = "funding", _("Funding")
     IN_KIND = "in_kind", _("In kind")
     OTHER = "other", _("Other")
+
+
+# Kinds whose U.S. dollar figure is an estimated value, not money spent: shown apart.
+ESTIMATED_KINDS = frozenset({ContributionKind.PERSONNEL, ContributionKind.IN_KIND})
 
 
 class Contribution(YearLockedRecord, ConstraintErrorsOnFields, DeletesReplacedFiles,

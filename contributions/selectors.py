@@ -4,14 +4,21 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Prefetch, QuerySet
 
 from compacts.models import Compact
 from compacts.scoping import scope_to_changeable, scope_to_visible
 from cpc.fiscal import fiscal_year_bounds, fiscal_year_of
 from dialogues.models import Dialogue
 
-from .models import Contribution, FollowUp, Measure, SustainabilityPlan
+from .models import (
+    ESTIMATED_KINDS,
+    Contribution,
+    FollowUp,
+    Measure,
+    SustainabilityPlan,
+    verified_by_a_second_person,
+)
 
 CENT = Decimal("0.01")
 COUNTRY = "compact__country"
@@ -78,19 +85,80 @@ def overdue_plan_list(*, user, on: dt.date | None = None) -> QuerySet[Sustainabi
 
 
 @dataclass(frozen=True)
+class PartnerTotals:
+    """A year's partner contributions in U.S. dollars, by standing (never one "recorded"
+    figure that mixes what was verified with what was not)."""
+
+    # Funding and other contributions verified by a second person (four eyes).
+    verified_usd: Decimal = Decimal("0.00")
+    # Personnel and in-kind contributions (their estimated value), verified likewise.
+    in_kind_usd: Decimal = Decimal("0.00")
+    # Recorded but not verified, or verified by whoever entered or last changed it.
+    unverified_usd: Decimal = Decimal("0.00")
+
+    def __add__(self, other: "PartnerTotals") -> "PartnerTotals":
+        return PartnerTotals(self.verified_usd + other.verified_usd,
+                             self.in_kind_usd + other.in_kind_usd,
+                             self.unverified_usd + other.unverified_usd)
+
+
+def partner_totals(contributions: QuerySet[Contribution]) -> dict[tuple[int, int], PartnerTotals]:
+    """The contributions' totals by (compact id, fiscal year), in one query: the one place
+    that classes a contribution as verified, in kind or not verified (check 5 applies the
+    same four-eyes rule, ``models.verified_by_a_second_person``)."""
+    totals: dict[tuple[int, int], PartnerTotals] = {}
+    rows = contributions.order_by().values_list(
+        "compact_id", "fiscal_year", "kind", "amount_usd", "verified", "verified_by_id",
+        "recorded_by_id", "value_changed_by_id")
+    for compact_id, fiscal_year, kind, usd, verified, verifier, recorder, changer in rows:
+        usd = usd or Decimal("0.00")
+        if not verified_by_a_second_person(verified=verified, verifier_id=verifier,
+                                           recorder_id=recorder, changer_id=changer):
+            share = PartnerTotals(unverified_usd=usd)
+        elif kind in ESTIMATED_KINDS:
+            share = PartnerTotals(in_kind_usd=usd)
+        else:
+            share = PartnerTotals(verified_usd=usd)
+        key = (compact_id, fiscal_year)
+        totals[key] = totals.get(key, PartnerTotals()) + share
+    return totals
+
+
+@dataclass(frozen=True)
 class FundingYear:
     fiscal_year: int
     us_awards_usd: Decimal
     # None when the compact does not report a planned partner contribution ("not reported").
     partner_planned_usd: Decimal | None
     # None when no partner contribution is recorded for the year ("not reported", not $0).
-    partner_recorded_usd: Decimal | None
+    partner: PartnerTotals | None = None
+
+    @property
+    def partner_verified_usd(self) -> Decimal | None:
+        return None if self.partner is None else self.partner.verified_usd
+
+    @property
+    def partner_in_kind_usd(self) -> Decimal | None:
+        return None if self.partner is None else self.partner.in_kind_usd
+
+    @property
+    def partner_unverified_usd(self) -> Decimal | None:
+        return None if self.partner is None else self.partner.unverified_usd
+
+    @property
+    def partner_verified_total_usd(self) -> Decimal | None:
+        """Verified funding and verified in-kind value together: what counts against the
+        plan."""
+        return None if self.partner is None else (self.partner.verified_usd
+                                                  + self.partner.in_kind_usd)
 
     @property
     def partner_share_of_plan(self) -> Decimal | None:
-        if not self.partner_planned_usd or self.partner_recorded_usd is None:
+        """The verified contributions (funding and in kind) as a whole percent of the plan."""
+        if not self.partner_planned_usd or self.partner is None:
             return None
-        return (self.partner_recorded_usd / self.partner_planned_usd * 100).quantize(Decimal("1"))
+        return (self.partner_verified_total_usd / self.partner_planned_usd * 100).quantize(
+            Decimal("1"), rounding=ROUND_HALF_UP)
 
 
 def funding_total(years: list[FundingYear]) -> FundingYear:
@@ -98,12 +166,15 @@ def funding_total(years: list[FundingYear]) -> FundingYear:
     None when no year reports one, so a missing figure never adds up to $0."""
     zero = Decimal("0.00")
     planned = [y.partner_planned_usd for y in years if y.partner_planned_usd is not None]
-    recorded = [y.partner_recorded_usd for y in years if y.partner_recorded_usd is not None]
+    recorded = [y.partner for y in years if y.partner is not None]
+    total = None
+    for partner in recorded:
+        total = partner if total is None else total + partner
     return FundingYear(
         fiscal_year=0,
         us_awards_usd=sum((y.us_awards_usd for y in years), zero),
         partner_planned_usd=sum(planned, zero) if planned else None,
-        partner_recorded_usd=sum(recorded, zero) if recorded else None,
+        partner=total,
     )
 
 
@@ -138,11 +209,12 @@ def award_amounts_by_fiscal_year(awards) -> dict[int, Decimal]:
     return totals
 
 
-def funding_years(compact: Compact, *, awards, recorded: dict[int, Decimal]) -> list[FundingYear]:
+def funding_years(compact: Compact, *, awards, recorded: dict[int, PartnerTotals]
+                  ) -> list[FundingYear]:
     """U.S. awards (spread over fiscal years by days) against the partner contribution
     planned (spread evenly over the compact's years; None in every year when the compact
-    reports none) and recorded (``recorded``: USD by fiscal year). No queries beyond
-    iterating ``awards``."""
+    reports none) and recorded (``recorded``: PartnerTotals by fiscal year). No queries
+    beyond iterating ``awards``."""
     years = compact.fiscal_years()
     award_amounts = award_amounts_by_fiscal_year(awards)
     planned_total = compact.partner_contribution_planned_usd
@@ -154,7 +226,7 @@ def funding_years(compact: Compact, *, awards, recorded: dict[int, Decimal]) -> 
             fiscal_year=fy,
             us_awards_usd=award_amounts.get(fy, zero),
             partner_planned_usd=None if planned_total is None else planned.get(fy, zero),
-            partner_recorded_usd=recorded.get(fy),
+            partner=recorded.get(fy),
         )
         for fy in sorted(set(years) | set(award_amounts) | set(recorded))
     ]
@@ -164,11 +236,6 @@ def funding_picture(*, user, compact: Compact) -> list[FundingYear]:
     """The funding picture of one compact. Two queries whatever the number of years: the
     awards and the recorded sums per year. ``compact`` must come from a scoped selector; the
     contributions are scoped again anyway."""
-    recorded = dict(
-        contribution_list(user=user)
-        .filter(compact=compact)
-        .order_by()
-        .values_list("fiscal_year")
-        .annotate(total=Sum("amount_usd"))
-    )
+    recorded = {fy: totals for (_compact, fy), totals in
+                partner_totals(contribution_list(user=user).filter(compact=compact)).items()}
     return funding_years(compact, awards=compact.awards.order_by(), recorded=recorded)

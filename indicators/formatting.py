@@ -6,6 +6,8 @@ from decimal import Decimal
 from django.utils.formats import number_format
 from django.utils.translation import gettext, gettext_lazy
 
+from cpc import numbers
+
 from .models import Unit
 
 NOT_REPORTED = gettext_lazy("not reported")
@@ -21,6 +23,7 @@ def amount(value: Decimal | None, unit: str) -> str:
     """An amount as people read it in the unit: 1,250 · 48.5% · $250,000 · Yes; "" for none."""
     if value is None:
         return ""
+    value = numbers.figure(value)  # the one rounding rule (baselines too)
     if unit == Unit.YES_NO:
         return gettext("Yes") if value >= 1 else gettext("No")
     if value == value.to_integral_value():

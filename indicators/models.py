@@ -76,6 +76,13 @@ class Direction(models.TextChoices):
     DECREASE = "decrease", _("Decrease is better")
 
 
+PARTNER_BUDGET_NOTE = _(
+    "The partner government's own budget for this purpose, as reported; a different measure "
+    "from its contributions to the compact, which the contributions ledger records and "
+    "check 5 counts."
+)
+
+
 class Cumulation(models.TextChoices):
     NON_CUMULATIVE = "non_cumulative", _("Non-cumulative: each year stands alone")
     CUMULATIVE = "cumulative", _("Cumulative: the running total counts")
@@ -210,6 +217,12 @@ class Indicator(YearLockedRecord, ConstraintErrorsOnFields, models.Model):
             return {year for year in self.compact.fiscal_years()
                     if (low is None or low <= year) and (high is None or year <= high)}
         return tracked(first, last) ^ tracked(self.first_fiscal_year, self.last_fiscal_year)
+
+    @property
+    def is_partner_budget(self) -> bool:
+        """The partnership pillar's dollar indicators: the partner government's own budget
+        for the purpose, a different measure from its contributions to the compact."""
+        return self.pillar == Pillar.PARTNERSHIP and self.unit == Unit.USD
 
     def is_active_in(self, fiscal_year: int) -> bool:
         """Tracked in ``fiscal_year``: within its own years (the compact's when not set).

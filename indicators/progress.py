@@ -44,11 +44,12 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cpc import numbers
 from cpc.fiscal import fiscal_year_bounds
 
 from .models import (
@@ -78,24 +79,9 @@ NOT_DUE_LABEL = _("Not due yet")
 
 FULLY_MET = Decimal("100")
 HUNDRED = Decimal("100")
-# The one rounding rule of every figure shown (see the module docstring).
-FIGURE_PLACES = Decimal("0.01")
-PERCENT_PLACES = Decimal("1")
-
-
-def rounded(value: Decimal | None) -> Decimal | None:
-    """A target or actual as every output shows it: two places at most, half-up."""
-    if value is None:
-        return None
-    value = Decimal(value).quantize(FIGURE_PLACES, rounding=ROUND_HALF_UP)
-    return value.quantize(Decimal("1")) if value == value.to_integral_value() else value
-
-
-def rounded_percent(value: Decimal | None) -> Decimal | None:
-    """A percent of target as every output shows it: a whole percent, half-up."""
-    if value is None:
-        return None
-    return Decimal(value).quantize(PERCENT_PLACES, rounding=ROUND_HALF_UP)
+# The one rounding rule of every figure shown (cpc.numbers).
+rounded = numbers.figure
+rounded_percent = numbers.percent
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,7 @@ from .forms import (
     ReviewForm,
     plain,
 )
-from .models import ResultStatus
+from .models import PARTNER_BUDGET_NOTE, ResultStatus
 from .progress import (
     NO_DATA,
     NO_TARGET,
@@ -190,6 +190,7 @@ class CompactIndicatorsView(RoleRequiredMixin, View):
             "years": years,
             "rows": rows,
             "charts": charts,
+            "partner_budget_note": PARTNER_BUDGET_NOTE,
             "status_labels": [*STATUS_LABELS.items(), (NO_DATA, NOT_DUE_LABEL)],
             "awaiting_review": awaiting_review,
             "can_review": scoping.is_tip_staff(user),

@@ -13,7 +13,7 @@ from django.db.models import Count, Prefetch
 from django.utils import timezone
 
 from compacts.models import Compact, GuidanceDocument
-from contributions.models import Contribution, SustainabilityPlan
+from contributions.models import Contribution, SustainabilityPlan, verified_by_a_second_person
 from cpc.fiscal import fiscal_year_bounds, fiscal_year_window
 from cpc.i18n import in_english
 from dialogues.models import (
@@ -227,7 +227,8 @@ def contribution_facts(compact_ids, fiscal_year) -> dict[int, ContributionFacts]
             | {"counted_usd": Decimal("0.00"), "threshold_usd": settings.CHECK5_MIN_USD})
         has_value = (usd or 0) > 0 or (local or 0) > 0 or (personnel or 0) > 0
         material = (usd or 0) >= threshold
-        own = verified and verifier is not None and verifier in {recorder, changer}
+        own = verified and not verified_by_a_second_person(
+            verified=verified, verifier_id=verifier, recorder_id=recorder, changer_id=changer)
         tally["recorded"] += 1
         tally["zero_value"] += not has_value
         tally["below_threshold"] += has_value and not material

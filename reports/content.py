@@ -9,14 +9,21 @@ data; ``data_as_of`` is the moment that snapshot was taken.
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 
-from django.db.models import Prefetch, Q, Sum
+from django.conf import settings
+from django.db.models import Prefetch, Q
+from django.utils import timezone
 
-from compacts.models import Award, Compact, Extension, GuidanceDocument, Objective, Pillar
+from compacts.models import Award, Compact, Extension, GuidanceDocument, Objective
 from contributions.charts import funding_chart_svg
 from contributions.models import Contribution, SustainabilityPlan
-from contributions.selectors import FundingYear, funding_total, funding_years
+from contributions.selectors import (
+    FundingYear,
+    PartnerTotals,
+    funding_total,
+    funding_years,
+    partner_totals,
+)
 from cpc.fiscal import fiscal_year_bounds
 from cpc.i18n import in_english
 from dialogues.models import (
@@ -30,7 +37,7 @@ from dialogues.models import (
 from dialogues.selectors import agreed_target_count
 from indicators import progress as indicator_progress
 from indicators.charts import indicator_chart_svg
-from indicators.models import Indicator, Result, ResultStatus, Target, Unit
+from indicators.models import Indicator, Result, ResultStatus, Target
 from indicators.progress import Progress, progress_for_indicators, status_label
 from oversight.compliance import (
     MET,
@@ -49,7 +56,6 @@ from . import charts
 from .models import ReportKind
 
 TIMELINE_FIRST_YEAR, TIMELINE_LAST_YEAR = 2015, 2027
-ZERO = Decimal("0.00")
 CHECK_LABELS = {MET: "Met", NOT_MET: "Not met", PENDING: "Pending",
                 NOT_APPLICABLE: "Not applicable"}
 
@@ -82,8 +88,7 @@ JUDGED = (indicator_progress.ON_TRACK, indicator_progress.AT_RISK, indicator_pro
 
 
 def is_partner_budget(indicator: Indicator) -> bool:
-    """The partnership pillar's dollar indicators: what the partner government spends."""
-    return indicator.pillar == Pillar.PARTNERSHIP and indicator.unit == Unit.USD
+    return indicator.is_partner_budget
 
 
 def _partner_budget_checked(row: IndicatorRow, facts: ContributionFacts,
@@ -204,13 +209,17 @@ class ReportContent:
     def is_program(self) -> bool:
         return self.kind == ReportKind.PROGRAM_OVERSIGHT
 
+    @property
+    def check5_threshold(self) -> int:
+        return settings.CHECK5_MIN_USD
+
 
 @in_english  # oversight reports stay in English
 def report_content(*, kind: str, fiscal_year: int, compact_id: int | None,
                    data_as_of: dt.datetime) -> ReportContent:
     """The whole report's data. ``data_as_of`` also fixes 'today' for the six checks, so a
     report rendered again from the same data and time is the same, byte for byte."""
-    today = data_as_of.date()
+    today = timezone.localdate(data_as_of)  # the app's time zone, as the report prints it
     compacts = _compacts(kind=kind, fiscal_year=fiscal_year, compact_id=compact_id)
     sections = _sections(compacts, fiscal_year=fiscal_year, today=today,
                          summary=kind == ReportKind.PROGRAM_OVERSIGHT)
@@ -406,12 +415,11 @@ def _dialogue_row(dialogue: Dialogue) -> DialogueRow:
     )
 
 
-def _recorded_contributions(ids: list[int]) -> dict[int, dict[int, Decimal]]:
-    totals: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    rows = (Contribution.objects.filter(compact_id__in=ids).order_by()
-            .values_list("compact_id", "fiscal_year").annotate(total=Sum("amount_usd")))
-    for compact_id, fiscal_year, total in rows:
-        totals[compact_id][fiscal_year] = total or ZERO
+def _recorded_contributions(ids: list[int]) -> dict[int, dict[int, PartnerTotals]]:
+    totals: dict[int, dict[int, PartnerTotals]] = defaultdict(dict)
+    for (compact_id, fiscal_year), partner in partner_totals(
+            Contribution.objects.filter(compact_id__in=ids)).items():
+        totals[compact_id][fiscal_year] = partner
     return totals
 
 
@@ -523,8 +531,9 @@ def _evidence(section: CompactSection, number: int, fiscal_year: int,
                 f"{', '.join(row.discussed_codes) or 'none'}; key: "
                 f"{', '.join(row.key_indicator_codes) or 'none'}.")
     if number == 3:
-        with_target = sum(1 for r in section.indicators if r.year and r.year.target is not None)
-        return f"{with_target} of {len(section.indicators)} indicators shown have a target."
+        # The check's own count (every indicator tracked in the year, targets recorded in
+        # time), never a count of the rows a summary table happens to show.
+        return section.checks[2].detail
     if number == 5:
         return (f"{facts.recorded} contribution(s) recorded for FY{fiscal_year}: "
                 f"{facts.counted} verified with evidence and a value, {facts.not_verified} "
@@ -648,23 +657,15 @@ def reliability(ids: list[int], fiscal_year: int, data_as_of: dt.datetime) -> Re
                        counts.get(ResultStatus.RETURNED, 0), changed)
 
 
-def _sum_reported(values) -> Decimal | None:
-    reported = [v for v in values if v is not None]
-    return sum(reported, ZERO) if reported else None
-
-
 def portfolio_funding(sections: list[CompactSection], fiscal_year: int) -> list[FundingYear]:
     """U.S. awards and partner contributions of all the report's compacts, by fiscal year, up
-    to the report's year."""
+    to the report's year (each year added up as ``funding_total`` adds a compact's years)."""
     by_year: dict[int, list[FundingYear]] = defaultdict(list)
     for section in sections:
         for year in section.funding:
             if year.fiscal_year <= fiscal_year:
                 by_year[year.fiscal_year].append(year)
-    return [FundingYear(fy, sum((y.us_awards_usd for y in ys), ZERO),
-                        _sum_reported(y.partner_planned_usd for y in ys),
-                        _sum_reported(y.partner_recorded_usd for y in ys))
-            for fy, ys in sorted(by_year.items())]
+    return [replace(funding_total(ys), fiscal_year=fy) for fy, ys in sorted(by_year.items())]
 
 
 MULTIPLE_YEARS = 4  # the key-indicator panels cover the report's year and three before it

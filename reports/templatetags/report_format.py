@@ -1,10 +1,11 @@
 """Number formats of the oversight reports: fixed, not locale-dependent, so the bytes of a
 report depend only on its data."""
 
-from decimal import Decimal
 
 from django import template
 from django.utils.safestring import mark_safe
+
+from cpc import numbers
 
 register = template.Library()
 
@@ -13,7 +14,7 @@ register = template.Library()
 def usd(value) -> str:
     if value is None or value == "":
         return "—"
-    return f"${Decimal(value):,.0f}"
+    return f"${numbers.whole_dollars(value):,}"
 
 
 @register.filter
@@ -22,7 +23,7 @@ def figure(value, missing: str = "—") -> str:
     (``{{ value|figure:"not reported" }}``) when there is none."""
     if value is None or value == "":
         return missing
-    value = Decimal(value)
+    value = numbers.figure(value)  # baselines too: the one rounding rule
     if value == value.to_integral_value():
         return f"{value:,.0f}"
     return f"{value.normalize():,f}"
@@ -32,7 +33,7 @@ def figure(value, missing: str = "—") -> str:
 def percent(value) -> str:
     if value is None or value == "":
         return "—"
-    return f"{Decimal(value):,.0f}%"
+    return f"{numbers.percent(value):,}%"
 
 
 @register.filter
