@@ -14,8 +14,7 @@ from django.utils.translation import gettext_lazy as _
 FUNDING_SERIES = (
     ("us_awards_usd", _("U.S. awards"), "#1a4480"),
     ("partner_planned_usd", _("Partner contribution planned"), "#97d4ea"),
-    ("partner_verified_total_usd", _("Partner contribution verified (funding and in kind)"),
-     "#e5a000"),
+    ("partner_verified_total_usd", _("Partner contribution verified"), "#e5a000"),
     ("partner_unverified_usd", _("Partner contribution not verified"), "#a9aeb1"),
 )
 
@@ -96,14 +95,19 @@ def funding_chart_svg(years: Sequence, *, title: str, width: int = 720,
                 f'text-anchor="middle" font-size="11" font-family="sans-serif">'
                 f'FY{year.fiscal_year}</text>'
             )
-    # Legend below the axis.
-    legend_y = height - 18
-    x = left
+    # Legend below the axis, on a second line when the labels do not fit on one.
+    entries, x, row = [], left, 0
     for _attr, label, colour in FUNDING_SERIES:
+        needed = 16 + 7 * len(str(label))
+        if x > left and x + needed > width - right:
+            x, row = left, row + 1
+        entries.append((x, row, label, colour))
+        x += needed + 24
+    for x, row, label, colour in entries:
+        legend_y = height - 18 - 18 * (entries[-1][1] - row)
         parts.append(f'<rect x="{x}" y="{legend_y - 10}" width="12" height="12" '
                      f'fill="{colour}"/>')
         parts.append(f'<text x="{x + 16}" y="{legend_y}" font-size="11" '
                      f'font-family="sans-serif">{escape(label)}</text>')
-        x += 16 + 7 * len(label) + 24
     parts.append("</svg>")
     return "".join(parts)

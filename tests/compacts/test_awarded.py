@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from compacts.models import Compact
-from contributions.selectors import funding_total, funding_years
+from contributions.selectors import PartnerTotals, funding_total, funding_years
 from tests.compacts.factories import AwardFactory, CompactFactory
 from tests.contributions.factories import ContributionFactory
 
@@ -93,12 +93,13 @@ class TestPlannedPartnerContribution:
 
     def test_funding_picture_keeps_not_reported_apart_from_zero(self, ghana):
         compact = CompactFactory(country=ghana, partner_contribution_planned_usd=None)
-        years = funding_years(compact, awards=[], recorded={2023: Decimal("500.00")})
+        years = funding_years(compact, awards=[],
+                              recorded={2023: PartnerTotals(unverified_usd=Decimal("500.00"))})
         assert years and all(y.partner_planned_usd is None for y in years)
         assert all(y.partner_share_of_plan is None for y in years)
         total = funding_total(years)
         assert total.partner_planned_usd is None
-        assert total.partner_recorded_usd == Decimal("500.00")
+        assert total.partner_unverified_usd == Decimal("500.00")
         zero = CompactFactory(country=ghana, title="Zero",
                               partner_contribution_planned_usd=Decimal("0.00"))
         assert funding_total(funding_years(zero, awards=[], recorded={})
@@ -125,9 +126,10 @@ class TestPages:
         html = client.get(f"/contributions/compacts/{compact.pk}/").content.decode()
         table = html.split('data-testid="funding-table"', 1)[1].split("</table>", 1)[0]
         years = len(compact.fiscal_years())
-        # The planned figure of every year and the total, and the recorded figure of every
-        # year but FY2023 (the one with a contribution).
-        assert table.count("Not reported") == (years + 1) + (years - 1)
+        # The planned figure of every year and the total, and the three partner figures
+        # (verified, in kind, not verified) of every year but FY2023 (the one with a
+        # contribution).
+        assert table.count("Not reported") == (years + 1) + 3 * (years - 1)
         chart = html.split('data-testid="funding-chart"', 1)[1].split("</figure>", 1)[0]
         assert "Partner contribution planned not reported" in chart
         assert "Partner contribution planned $0" not in chart

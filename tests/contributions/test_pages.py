@@ -508,8 +508,10 @@ def test_awards_are_spread_pro_rata_by_days_in_each_fiscal_year(staff_user, ghan
     assert years[2024].us_awards_usd == Decimal("274000.00")
     assert years[2025].us_awards_usd == Decimal("0.00")
     assert {y.partner_planned_usd for y in years.values()} == {Decimal("100000.00")}
-    assert years[2024].partner_recorded_usd == Decimal("1500.50")
-    assert years[2023].partner_recorded_usd is None  # nothing recorded: not reported, not $0
+    # Not verified: never shown as recorded.
+    assert (years[2024].partner_verified_usd, years[2024].partner_unverified_usd) == (
+        Decimal("0.00"), Decimal("1500.50"))
+    assert years[2023].partner is None  # nothing recorded: not reported, not $0
 
 
 def test_award_shares_add_up_to_the_award_to_the_cent(staff_user, ghana_compact):
