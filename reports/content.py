@@ -54,6 +54,7 @@ from oversight.compliance import (
 
 from . import charts
 from .models import ReportKind
+from .reliability import ReliabilityCounts, reliability_counts
 
 TIMELINE_FIRST_YEAR, TIMELINE_LAST_YEAR = 2015, 2027
 CHECK_LABELS = {MET: "Met", NOT_MET: "Not met", PENDING: "Pending",
@@ -250,7 +251,7 @@ def report_content(*, kind: str, fiscal_year: int, compact_id: int | None,
     content.findings = findings(sections, fiscal_year,
                                 {s.compact.pk: s.contribution_facts for s in sections},
                                 content.recommendations)
-    content.reliability = reliability([s.compact.pk for s in sections], fiscal_year,
+    content.reliability = reliability([s.compact for s in sections], fiscal_year,
                                       data_as_of)
     progress_of = {pk: p for s in sections for pk, p in s.progress.items()}
     content.compared = any(s.compact.is_active_in(fiscal_year - 1) for s in sections)
@@ -620,7 +621,7 @@ class Reliability:
     approved: int
     submitted: int
     returned: int
-    changed_after_close: list[tuple[str, int]]
+    counts: ReliabilityCounts
 
     @property
     def results(self) -> int:
@@ -630,31 +631,19 @@ class Reliability:
         return f"{count / self.results:.0%}" if self.results else "—"
 
 
-def reliability(ids: list[int], fiscal_year: int, data_as_of: dt.datetime) -> Reliability:
-    """Shares of results by review status, and how many records of the year or before were
-    changed after the fiscal year closed (from the change history)."""
+def reliability(compacts: list[Compact], fiscal_year: int,
+                data_as_of: dt.datetime) -> Reliability:
+    """Shares of results by review status, and the counts of each compact's years that the
+    conclusion follows from (``reports.reliability``)."""
     from django.db.models import Count
 
-    counts = dict(Result.objects.filter(indicator__compact_id__in=ids,
+    counts = dict(Result.objects.filter(indicator__compact__in=compacts,
                                         fiscal_year__lte=fiscal_year).order_by()
                   .values_list("status").annotate(n=Count("pk")))
-    closed = dt.datetime.combine(fiscal_year_bounds(fiscal_year)[1] + dt.timedelta(days=1),
-                                 dt.time.min, tzinfo=dt.UTC)
-    changed = []
-    for label, model, compact_path in (
-        ("Indicator results", Result, "indicator__compact_id__in"),
-        ("Annual targets", Target, "indicator__compact_id__in"),
-        ("Annual dialogues", Dialogue, "compact_id__in"),
-        ("Partner contributions", Contribution, "compact_id__in"),
-    ):
-        n = (model.history.filter(**{compact_path: ids}, fiscal_year__lte=fiscal_year,
-                                  history_type="~", history_date__gte=closed,
-                                  history_date__lte=data_as_of)
-             .values("id").distinct().count())
-        changed.append((label, n))
     return Reliability(counts.get(ResultStatus.APPROVED, 0),
                        counts.get(ResultStatus.SUBMITTED, 0),
-                       counts.get(ResultStatus.RETURNED, 0), changed)
+                       counts.get(ResultStatus.RETURNED, 0),
+                       reliability_counts(compacts, fiscal_year, data_as_of))
 
 
 def portfolio_funding(sections: list[CompactSection], fiscal_year: int) -> list[FundingYear]:
