@@ -47,6 +47,11 @@ class SustainabilityPlanAdmin(ScopedAdmin):
     list_display = ["compact", "status", "requested_on", "due_on", "received_on"]
     list_filter = ["status"]
     inlines = [MeasureInline, FollowUpInline]
+    # The status and its dates move only through the request / receive / accept services
+    # (pages and API): the server dates the request, which check 6 compares with the
+    # dialogue; the due date stays as given with it; a receipt is never dated ahead.
+    readonly_fields = ["status", "requested_on", "requested_at", "due_on", "received_on",
+                       "recorded_at"]
 
 
 @admin.register(ReminderLog)

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
@@ -46,6 +46,7 @@ ERR_VERIFY_OWN = _(
     "another TIP Office staff member must verify it."
 )
 ERR_MOVE = "A plan that is {current} cannot be {action}."
+ERR_RECEIVED_IN_FUTURE = _("A plan cannot have been received on a day still to come.")
 
 # Changing any of these after verification means the figures must be verified again.
 VERIFIED_FIELDS = ("compact", "fiscal_year", "kind", "amount_local", "currency", "amount_usd",
@@ -173,9 +174,13 @@ def plan_request(*, plan: SustainabilityPlan, due_on: dt.date) -> Sustainability
 def plan_receive(
     *, plan: SustainabilityPlan, received_on: dt.date | None = None, document=None
 ) -> SustainabilityPlan:
-    """requested → received: the partner government handed in its plan."""
+    """requested → received: the partner government handed in its plan, on a day typed (not
+    one still to come; the plan records when the receipt was entered, ``recorded_at``)."""
     plan = _move(plan, allowed_from=PlanStatus.REQUESTED, action="received")
-    data = {"status": PlanStatus.RECEIVED, "received_on": received_on or timezone.localdate()}
+    today = timezone.localdate(recorded_now())
+    if received_on is not None and received_on > today:
+        raise ValidationError({"received_on": [str(ERR_RECEIVED_IN_FUTURE)]})
+    data = {"status": PlanStatus.RECEIVED, "received_on": received_on or today}
     if document is not None:
         data["document"] = document
     return validated_update(plan, data)

@@ -34,13 +34,17 @@ class DialogueAdmin(ScopedAdmin):
     country_path = "compact__country"
     list_display = ["compact", "fiscal_year", "status", "scheduled_for", "held_on"]
     list_filter = ["status", "fiscal_year"]
-    # Key indicators and their sharing change only through the pages and the API
-    # (``dialogues.services``), which stamp when they were recorded and freeze them once the
-    # dialogue is held.
-    readonly_fields = ["key_indicators", "key_indicators_identified_on",
-                       "key_indicators_recorded_at", "key_indicators_shared_on",
-                       "key_indicators_shared_via", "key_indicators_shared_note",
-                       "key_indicators_shared_recorded_at"]
+    # What the checks time change only through the pages and the API
+    # (``dialogues.services``): the key indicators and their sharing (stamped when recorded,
+    # frozen once the dialogue is held), its status (planned → held → closed, never back),
+    # the day it was held (never moved later), its year, and the sustainability discussion
+    # (stamped when recorded).
+    readonly_fields = ["fiscal_year", "status", "held_on", "key_indicators",
+                       "key_indicators_identified_on", "key_indicators_recorded_at",
+                       "key_indicators_shared_on", "key_indicators_shared_via",
+                       "key_indicators_shared_note", "key_indicators_shared_recorded_at",
+                       "sustainability_discussed", "sustainability_notes",
+                       "sustainability_recorded_at"]
     inlines = [ParticipantInline, ActionItemInline, DialogueAttachmentInline]
 
 

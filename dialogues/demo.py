@@ -229,7 +229,8 @@ def _wrap_up(dialogue, compact, fiscal_year, meeting, practice, today):
             "sustainability_notes": "The plan to sustain shelters and specialized units after "
                                     f"the compact was discussed. {SAMPLE}",
         }
-    dialogue = services.dialogue_update(dialogue=dialogue, data=data)
+    with recorded_as_of(_at(meeting)):  # logged on the day of the dialogue
+        dialogue = services.dialogue_update(dialogue=dialogue, data=data)
     if practice:
         # The minutes, filed with the record (a plain text sample).
         minutes = (f"Minutes of the FY {fiscal_year} annual dialogue with {name}, held "

@@ -107,6 +107,10 @@ class Dialogue(ConstraintErrorsOnFields, models.Model):
     contributions_notes = models.TextField(blank=True)
     sustainability_discussed = models.BooleanField(default=False)
     sustainability_notes = models.TextField(blank=True)
+    # Server time, never typed (``dialogues.services``): when the sustainability discussion
+    # (the flag or its notes) was last recorded. Check 6 counts it only when recorded between
+    # the day the dialogue was held and 30 days after, like the discussions of check 2.
+    sustainability_recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -218,6 +222,10 @@ ERR_NOTES_TOO_SHORT = (
     f"Say what was discussed about the indicator's data (at least {DISCUSSION_NOTES_MIN_CHARS} "
     "characters)."
 )
+ERR_DISCUSSION_STAYS = (
+    "A discussion stays with the dialogue and the indicator it was recorded for, with their "
+    "figures and the time it was recorded; record a new discussion instead."
+)
 
 
 class Discussion(YearLockedRecord, ConstraintErrorsOnFields, models.Model):
@@ -273,8 +281,18 @@ class Discussion(YearLockedRecord, ConstraintErrorsOnFields, models.Model):
                    .values_list("compact_id", "fiscal_year"))
 
     def clean(self):
+        errors = {}
+        # What was said about one indicator at one dialogue, stamped with their figures and
+        # the time it was recorded: moved to another, it would carry them over (the admin
+        # edits discussions; the services only record new ones).
+        if stored := self.stored_values("dialogue_id", "indicator_id"):
+            for field in ("dialogue", "indicator"):
+                if stored[f"{field}_id"] != getattr(self, f"{field}_id"):
+                    errors[field] = [ERR_DISCUSSION_STAYS]
         if len((self.notes or "").strip()) < DISCUSSION_NOTES_MIN_CHARS:
-            raise ValidationError({"notes": ERR_NOTES_TOO_SHORT})
+            errors["notes"] = [ERR_NOTES_TOO_SHORT]
+        if errors:
+            raise ValidationError(errors)
 
 
 class ActionItemStatus(models.TextChoices):

@@ -29,10 +29,11 @@ class DialogueSerializer(serializers.ModelSerializer):
             "key_indicators_shared_via", "key_indicators_shared_note", "summary",
             "contributions_discussed", "contributions_notes", "sustainability_discussed",
             "sustainability_notes", "created_at", "updated_at", "key_indicators_recorded_at",
-            "key_indicators_shared_recorded_at",
+            "key_indicators_shared_recorded_at", "sustainability_recorded_at",
         ]
         read_only_fields = ["key_indicators_identified_on", "created_at", "updated_at",
-                            "key_indicators_recorded_at", "key_indicators_shared_recorded_at"]
+                            "key_indicators_recorded_at", "key_indicators_shared_recorded_at",
+                            "sustainability_recorded_at"]
         # One dialogue per compact and year is checked by the model (field-level 400).
         validators = []
 

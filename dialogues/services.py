@@ -36,6 +36,12 @@ ERR_HOLD_IN_FUTURE = "A dialogue cannot be held on a date in the future."
 ERR_HOLD_NEEDS_DATE = "Give the date the dialogue was held."
 ERR_CLOSE_NEEDS_SUMMARY = "Write a summary of the dialogue before closing it."
 ERR_MOVE = "A {current} dialogue cannot become {new}."
+ERR_HELD_ON_LATER = (
+    "The dialogue was recorded as held on {day:%Y-%m-%d}. That day can be corrected to an "
+    "earlier one, never moved later: the checks time the record of the dialogue (its key "
+    "indicators, discussions and the plan's request) from it, and a later day would make "
+    "late records look timely."
+)
 ERR_PREPARATION_FROZEN = (
     "The dialogue was held on {day:%Y-%m-%d}: its key indicators and their sharing with the "
     "partner government are the record of what was prepared before it, and can no longer "
@@ -108,6 +114,26 @@ def _record_preparation(dialogue: Dialogue, *, indicators: list[Indicator] | Non
     return changes_selection
 
 
+SERVER_TIMES = ("key_indicators_identified_on", "key_indicators_recorded_at",
+                "key_indicators_shared_recorded_at", "sustainability_recorded_at")
+
+
+def _said(discussed, notes) -> tuple[bool, str]:
+    # Blanks alone (a textarea's line endings) change nothing that was said.
+    return bool(discussed), " ".join((notes or "").split())
+
+
+def _record_sustainability(dialogue: Dialogue, data: Mapping[str, Any]) -> None:
+    """Stamp the server time when the sustainability discussion (its flag or notes) changes:
+    check 6 counts it only when recorded within 30 days of the day the dialogue was held,
+    not keyed in long after (nor before it took place)."""
+    before = _said(dialogue.sustainability_discussed, dialogue.sustainability_notes)
+    after = _said(data.get("sustainability_discussed", dialogue.sustainability_discussed),
+                  data.get("sustainability_notes", dialogue.sustainability_notes))
+    if after != before:
+        dialogue.sustainability_recorded_at = recorded_now()
+
+
 @transaction.atomic
 def dialogue_create(
     *, compact: Compact, fiscal_year: int, key_indicators: Iterable[Indicator] = (),
@@ -118,11 +144,13 @@ def dialogue_create(
     fields.pop("status", None)
     key_indicators = list(key_indicators)
     sharing = {field: fields.pop(field) for field in SHARING_FIELDS if field in fields}
-    for field in ("key_indicators_identified_on", "key_indicators_recorded_at",
-                  "key_indicators_shared_recorded_at"):
+    for field in SERVER_TIMES:
         fields.pop(field, None)
     dialogue = Dialogue(compact=compact, fiscal_year=fiscal_year,
-                        status=DialogueStatus.PLANNED, **fields)
+                        status=DialogueStatus.PLANNED)
+    _record_sustainability(dialogue, fields)
+    for field, value in fields.items():
+        setattr(dialogue, field, value)
     _record_preparation(dialogue, indicators=key_indicators, sharing=sharing)
     validated_save(dialogue)
     dialogue.key_indicators.set(key_indicators)
@@ -149,8 +177,7 @@ def dialogue_update(
     data = dict(data)
     new_status = data.pop("status", None)
     held_on = data.pop("held_on", None)
-    for field in ("key_indicators_identified_on", "key_indicators_recorded_at",
-                  "key_indicators_shared_recorded_at"):
+    for field in SERVER_TIMES:
         data.pop(field, None)
     sharing = {field: data.pop(field) for field in SHARING_FIELDS if field in data}
     if "fiscal_year" in data:
@@ -158,6 +185,7 @@ def dialogue_update(
         if data["fiscal_year"] != dialogue.fiscal_year and dialogue.discussions.exists():
             # Its discussions would leave one year and join another.
             ensure_years_open(dialogue.compact_id, {dialogue.fiscal_year, data["fiscal_year"]})
+    _record_sustainability(dialogue, data)
     for field, value in data.items():
         setattr(dialogue, field, value)
     if key_indicators is not None:
@@ -171,6 +199,8 @@ def dialogue_update(
         dialogue = dialogue_move(dialogue=dialogue, status=new_status, held_on=held_on)
     elif held_on is not None and dialogue.status == DialogueStatus.HELD:
         _check_held_on(held_on)
+        if held_on > dialogue.held_on:
+            raise StateConflict(ERR_HELD_ON_LATER.format(day=dialogue.held_on))
         dialogue = validated_update(dialogue, {"held_on": held_on})
     elif held_on is not None:
         raise StateConflict("Only a held dialogue has a date it was held.")

@@ -32,6 +32,8 @@ ERR_YEAR_OUTSIDE_COMPACT = "FY{year} is outside the compact's fiscal years ({spa
 ERR_COMPACT_NO_DATES = "The compact has no start and end dates yet, so no fiscal year is open."
 ERR_NUMERATOR_ABOVE_DENOMINATOR = "The numerator cannot be larger than the denominator."
 ERR_DIALOGUE_OTHER_COMPACT = "The dialogue belongs to another compact."
+ERR_TARGET_STAYS = ("A target stays with its indicator and keeps the time it was recorded; "
+                    "set a target for the other indicator instead.")
 ERR_FIRST_AFTER_LAST = "The first fiscal year cannot come after the last."
 ERR_INDICATOR_NOT_ACTIVE = "{code} is not tracked in FY{year} (its years: {span})."
 
@@ -333,6 +335,11 @@ class Target(StampsRecordedAt, YearLockedRecord, ConstraintErrorsOnFields, model
             errors["value"] = value_errors
         if self.set_at_dialogue_id and self.set_at_dialogue.compact_id != indicator.compact_id:
             errors["set_at_dialogue"] = [ERR_DIALOGUE_OTHER_COMPACT]
+        # Moved to another indicator, a target would keep the time it was recorded (check 3
+        # counts a target recorded before its year ended): it stays with its indicator.
+        stored = self.stored_values("indicator_id")
+        if stored and stored["indicator_id"] != self.indicator_id:
+            errors["indicator"] = [ERR_TARGET_STAYS]
         if errors:
             raise ValidationError(errors)
 

@@ -55,6 +55,9 @@ ERR_TARGETS_OUTSIDE_YEARS = "The indicator has targets for {years}, outside thes
 ERR_TRACKING_REASON_REQUIRED = (
     "Say why the indicator stops being tracked in {years}, a year already under way or over "
     "(the reason is kept in its history).")
+ERR_DELETE_KEY_INDICATOR = (
+    "{code} is a key indicator of the {years} dialogue: it is part of that dialogue's record "
+    "and cannot be deleted.")
 ERR_TRACKING_KEY_INDICATOR = (
     "{code} is a key indicator of the {years} dialogue and cannot stop being tracked in "
     "that year.")
@@ -117,6 +120,21 @@ def _check_tracking_change(indicator: Indicator, data: Mapping[str, Any],
     if not (change_reason or "").strip():
         raise ValidationError({field: [ERR_TRACKING_REASON_REQUIRED.format(
             years=_years_text(started))]})
+
+
+def indicator_delete_refusal(*, indicator: Indicator) -> str | None:
+    """Why the indicator may not be deleted, or None. Deleting it drops it from every year it
+    is tracked in (check 3 counts those) and from the dialogues that chose it as a key
+    indicator (checks 1 and 2): never a key indicator of a dialogue, and never while one of
+    its years is locked. (Its targets, results and discussions protect it too.)"""
+    keyed = set(indicator.key_for_dialogues.values_list("fiscal_year", flat=True))
+    if keyed:
+        return ERR_DELETE_KEY_INDICATOR.format(code=indicator.code, years=_years_text(keyed))
+    try:
+        ensure_years_open(indicator.compact_id, indicator.fiscal_years())
+    except StateConflict as locked:
+        return locked.message
+    return None
 
 
 @transaction.atomic

@@ -325,11 +325,25 @@ def _sentence(problems: list[str]) -> str:
     return text[0].upper() + text[1:] + "."
 
 
+def _record_closes(dialogue) -> dt.date:
+    """The last day the record of a held dialogue is kept as its own: what is recorded
+    later was keyed in after the fact (checks 2 and 6)."""
+    return dialogue.held_on + dt.timedelta(days=DISCUSSION_RECORDED_WITHIN_DAYS)
+
+
+def _recorded_in_time(moment: dt.datetime | None, dialogue) -> bool:
+    """Recorded (server time) between the day the dialogue was held and the close of its
+    record: neither before it took place nor long after."""
+    day = _local_day(moment)
+    return day is not None and dialogue.held_on <= day <= _record_closes(dialogue)
+
+
 def _check_indicators_discussed(dialogue, fiscal_year, today) -> Check:
     """Every key indicator of the held dialogue has a discussion stamped with an approved
-    actual (the server stamps it when the discussion is recorded), recorded within
-    ``DISCUSSION_RECORDED_WITHIN_DAYS`` of the day the dialogue was held: one keyed in
-    later is not the dialogue's record and does not count. Pending until then."""
+    actual (the server stamps it when the discussion is recorded), recorded between the day
+    the dialogue was held and ``DISCUSSION_RECORDED_WITHIN_DAYS`` after: one keyed in later,
+    or before the dialogue took place, is not the dialogue's record and does not count.
+    Pending until then."""
     if dialogue is None:
         return _no_dialogue(2, fiscal_year, today)
     if dialogue.status == DialogueStatus.PLANNED:
@@ -337,14 +351,17 @@ def _check_indicators_discussed(dialogue, fiscal_year, today) -> Check:
     keys = list(dialogue.key_indicators.all())
     if not keys:
         return _check(2, NOT_MET, "The dialogue had no key indicators to discuss.")
-    last_day = dialogue.held_on + dt.timedelta(days=DISCUSSION_RECORDED_WITHIN_DAYS)
+    last_day = _record_closes(dialogue)
     discussions = list(dialogue.discussions.all())
-    in_time = [d for d in discussions if _local_day(d.recorded_at) <= last_day]
+    in_time = [d for d in discussions if _recorded_in_time(d.recorded_at, dialogue)]
     discussed = {d.indicator_id for d in in_time}
-    late = {d.indicator_id for d in discussions} - discussed
+    late = {d.indicator_id for d in discussions
+            if _local_day(d.recorded_at) > last_day} - discussed
+    early = {d.indicator_id for d in discussions} - discussed - late
     with_data = {d.indicator_id for d in in_time if d.actual_value is not None}
     recorded_late = [k for k in keys if k.pk in late]
-    not_discussed = [k for k in keys if k.pk not in discussed and k.pk not in late]
+    recorded_early = [k for k in keys if k.pk in early]
+    not_discussed = [k for k in keys if k.pk not in discussed | late | early]
     without_data = [k for k in keys if k.pk in discussed and k.pk not in with_data]
     problems = []
     if not_discussed:
@@ -353,6 +370,9 @@ def _check_indicators_discussed(dialogue, fiscal_year, today) -> Check:
         problems.append(f"Discussion recorded late (more than "
                         f"{DISCUSSION_RECORDED_WITHIN_DAYS} days after the dialogue of "
                         f"{dialogue.held_on}), so not counted: {_codes(recorded_late)}.")
+    if recorded_early:
+        problems.append(f"Discussion recorded before the dialogue was held on "
+                        f"{dialogue.held_on}, so not counted: {_codes(recorded_early)}.")
     if without_data:
         problems.append(f"No approved data discussed for: {_codes(without_data)}.")
     if problems:
@@ -464,7 +484,8 @@ def _check_contributions(facts: ContributionFacts, fiscal_year) -> Check:
 
 def _check_sustainability(plan, dialogue, fiscal_year, today) -> Check:
     """GAO recommendation 6: the held dialogue records a sustainability discussion with
-    notes of substance, the sustainability plan was requested (the day the system recorded
+    notes of substance, recorded (server time) between the day it was held and 30 days
+    after, the sustainability plan was requested (the day the system recorded
     the request, never a typed date) no later than the day it was held and holds measures,
     and the plan is not overdue (SustainabilityPlan.is_overdue). Each missing piece is
     named. Pending while the dialogue may still be held; an overdue plan fails at once."""
@@ -479,6 +500,7 @@ def _check_sustainability(plan, dialogue, fiscal_year, today) -> Check:
         return _not_held(6, dialogue, fiscal_year, today)
     held_on = dialogue.held_on
     notes = (dialogue.sustainability_notes or "").strip()
+    recorded_on = _local_day(dialogue.sustainability_recorded_at)
     problems = []
     if not dialogue.sustainability_discussed:
         problems.append("sustainability was not discussed at the dialogue")
@@ -487,6 +509,14 @@ def _check_sustainability(plan, dialogue, fiscal_year, today) -> Check:
     elif len(notes) < DISCUSSION_NOTES_MIN_CHARS:
         problems.append(f"the notes of its sustainability discussion say too little (under "
                         f"{DISCUSSION_NOTES_MIN_CHARS} characters)")
+    elif recorded_on is None:
+        problems.append("when its sustainability discussion was recorded is not known")
+    elif held_on is not None and not _recorded_in_time(dialogue.sustainability_recorded_at,
+                                                       dialogue):
+        when = ("before the dialogue was held" if recorded_on < held_on else
+                f"more than {DISCUSSION_RECORDED_WITHIN_DAYS} days after the dialogue")
+        problems.append(f"its sustainability discussion was recorded on {recorded_on}, "
+                        f"{when}, so it does not count")
     if requested_on is None:
         problems.append("the sustainability plan was never requested")
     elif held_on is None or requested_on > held_on:

@@ -270,13 +270,16 @@ class _Compact:
             description=f"Share the FY {year} referral and case data. {SAMPLE}",
             due_on=meeting + dt.timedelta(days=90),
             status="done" if year < fiscal_year_of(self.today) - 1 else "open")
-        dialogue = dialogue_services.dialogue_update(dialogue=dialogue, data={
-            "summary": f"Annual dialogue for FY {year}. {SAMPLE}",
-            "contributions_discussed": True,
-            "contributions_notes": f"The government's budget and staff were reviewed. {SAMPLE}",
-            "sustainability_discussed": True,
-            "sustainability_notes": f"The plan to sustain the services was discussed. {SAMPLE}",
-        })
+        with recorded_as_of(_at(meeting)):  # logged on the day of the dialogue
+            dialogue = dialogue_services.dialogue_update(dialogue=dialogue, data={
+                "summary": f"Annual dialogue for FY {year}. {SAMPLE}",
+                "contributions_discussed": True,
+                "contributions_notes": f"The government's budget and staff were reviewed. "
+                                       f"{SAMPLE}",
+                "sustainability_discussed": True,
+                "sustainability_notes": f"The plan to sustain the services was discussed. "
+                                        f"{SAMPLE}",
+            })
         if year < fiscal_year_of(self.today) - 1:
             dialogue = dialogue_services.dialogue_move(dialogue=dialogue,
                                                        status=DialogueStatus.CLOSED)

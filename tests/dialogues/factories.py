@@ -23,8 +23,10 @@ def noon(day: dt.date | None) -> dt.datetime | None:
 
 
 class DialogueFactory(DjangoModelFactory):
-    """Key indicators and their sharing are recorded on the days given (a test about
-    provenance sets ``key_indicators_recorded_at`` / ``..._shared_recorded_at`` itself)."""
+    """Key indicators and their sharing are recorded on the days given, the sustainability
+    discussion on the day of the dialogue (a test about provenance sets
+    ``key_indicators_recorded_at`` / ``..._shared_recorded_at`` /
+    ``sustainability_recorded_at`` itself)."""
 
     class Meta:
         model = Dialogue
@@ -33,12 +35,16 @@ class DialogueFactory(DjangoModelFactory):
     fiscal_year = 2024
     scheduled_for = dt.date(2024, 3, 15)
     status = "planned"
+    held_on = None
     key_indicators_identified_on = None
     key_indicators_shared_on = None
     key_indicators_recorded_at = factory.LazyAttribute(
         lambda o: noon(o.key_indicators_identified_on))
     key_indicators_shared_recorded_at = factory.LazyAttribute(
         lambda o: noon(o.key_indicators_shared_on))
+    # The sustainability discussion is recorded on the day of the dialogue.
+    sustainability_recorded_at = factory.LazyAttribute(
+        lambda o: noon(o.held_on or o.scheduled_for))
 
 
 class ParticipantFactory(DjangoModelFactory):
