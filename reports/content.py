@@ -233,11 +233,11 @@ def report_content(*, kind: str, fiscal_year: int, compact_id: int | None,
     )
     from django.conf import settings
 
-    from oversight.models import GaoAgencyAction, GaoRecommendation
+    from oversight.models import ACTION_ORDER, GaoAgencyAction, GaoRecommendation
 
     content.detail_limit = settings.REPORTS_PROGRAM_DETAIL_LIMIT
     content.recommendations = list(GaoRecommendation.objects.prefetch_related(
-        Prefetch("actions", queryset=GaoAgencyAction.objects.order_by("date", "pk"))))
+        Prefetch("actions", queryset=GaoAgencyAction.objects.order_by(*ACTION_ORDER))))
     content.findings = findings(sections, fiscal_year,
                                 {s.compact.pk: s.contribution_facts for s in sections},
                                 content.recommendations)
