@@ -184,6 +184,7 @@ class CompactIndicatorsView(RoleRequiredMixin, View):
             "years": years,
             "rows": rows,
             "charts": charts,
+            "sample_figures": any(i.shows_sample_figures for i in indicators),
             "status_labels": [*STATUS_LABELS.items(), (NO_DATA, NOT_DUE_LABEL)],
             "awaiting_review": awaiting_review,
             "can_review": scoping.is_tip_staff(user),
