@@ -1,6 +1,11 @@
 """Demo data: the program's real partner countries and compact dates (public facts), with
-sample awards and objectives. Every invented figure is labelled as a sample; a planned partner
-contribution that is not public is left empty ("not reported"), never 0.
+sample awards and objectives. Every invented figure is marked as a sample (``is_sample``, see
+cpc/samples.py): the award amounts, Peru's planned contribution in dollars (its pledge is
+public in soles only) and the guidance version, whose title says so too. A figure that is not
+public is left empty ("not reported"), never 0: the planned contribution of most compacts and
+the ceiling at signing of Jamaica and Mongolia, whose public record gives only the total in
+the end. The ceiling is the one stated at signing (or first announced); what was awarded is
+the sum of the awards, never loaded as a ceiling.
 
 Each ``seed_*`` function is idempotent: it looks records up by their natural key and creates
 only what is missing, so running the command twice changes nothing.
@@ -11,6 +16,8 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+
+from cpc.samples import loading_samples, mark_as_samples
 
 from . import services
 from .models import (
@@ -25,6 +32,13 @@ from .models import (
 from .roles import AUDITOR, EMBASSY_OFFICER, IMPLEMENTER, TIP_STAFF
 
 SAMPLE = "Sample figure for demonstration; not an official number."
+GUIDANCE_TITLE = "Sample: CPC Partnership Monitoring Guidance"
+# Loaded by the demo before its guidance version said it was a sample.
+EARLIER_GUIDANCE_TITLE = "CPC Partnership Monitoring Guidance"
+# The totals the demo loaded as ceilings before the ceiling at signing (corrected on load).
+EARLIER_CEILINGS = {"GH": Decimal("6900000"), "PH": Decimal("4900000"),
+                    "PE": Decimal("9800000"), "JM": Decimal("6700000"),
+                    "MN": Decimal("6500000")}
 
 D = dt.date
 
@@ -44,7 +58,8 @@ COMPACTS = [
     {
         "iso": "GH", "title": "Ghana Child Protection Compact Partnership", "status": "closed",
         "signed_on": D(2015, 6, 23), "start_date": D(2015, 6, 23), "end_date": D(2020, 6, 23),
-        "us_funding_usd": Decimal("6900000"), "partner_contribution_planned_usd": None,
+        # Up to $5M at signing; about $6.9M in all (the total awarded).
+        "us_funding_usd": Decimal("5000000"), "partner_contribution_planned_usd": None,
         "objectives": [
             ("prosecution", "Improve the investigation and prosecution of child trafficking cases in the Central, Volta and Greater Accra regions."),
             ("protection", "Provide comprehensive, trauma-informed care to identified child victims."),
@@ -59,7 +74,8 @@ COMPACTS = [
     {
         "iso": "PH", "title": "Philippines Child Protection Compact Partnership", "status": "closed",
         "signed_on": D(2017, 4, 11), "start_date": D(2017, 4, 11), "end_date": D(2021, 4, 11),
-        "us_funding_usd": Decimal("4900000"), "partner_contribution_planned_usd": Decimal("800000"),
+        # $3.5M at first; about $4.9M in all. The Philippines pledged about $0.8M (public).
+        "us_funding_usd": Decimal("3500000"), "partner_contribution_planned_usd": Decimal("800000"),
         "objectives": [
             ("prosecution", "Strengthen operations against online sexual exploitation of children and arrest suspected perpetrators."),
             ("protection", "Improve care for child victims of online sexual exploitation and child labor trafficking in Metro Manila and Central Visayas."),
@@ -74,7 +90,10 @@ COMPACTS = [
     {
         "iso": "PE", "language": "es", "title": "Peru Child Protection Compact Partnership", "status": "closed",
         "signed_on": D(2017, 6, 15), "start_date": D(2017, 6, 15), "end_date": D(2022, 6, 15),
-        "us_funding_usd": Decimal("9800000"), "partner_contribution_planned_usd": Decimal("2400000"),
+        # $5M at first; later totals above $9.8M (sources differ).
+        "us_funding_usd": Decimal("5000000"), "partner_contribution_planned_usd": Decimal("2400000"),
+        # Peru pledged at least S/ 8M; the dollar figure uses a sample exchange rate.
+        "partner_contribution_planned_is_sample": True,
         "objectives": [
             ("prosecution", "Create specialized police and prosecutor posts for child trafficking cases."),
             ("protection", "Open specialized shelters and adopt a health-ministry protocol for child victims."),
@@ -93,7 +112,8 @@ COMPACTS = [
     {
         "iso": "JM", "title": "Jamaica Child Protection Compact Partnership", "status": "closed",
         "signed_on": D(2018, 5, 31), "start_date": D(2018, 5, 31), "end_date": D(2022, 5, 31),
-        "us_funding_usd": Decimal("6700000"), "partner_contribution_planned_usd": None,
+        # No public ceiling at signing: about $6.7M in all is a total, not a ceiling.
+        "us_funding_usd": None, "partner_contribution_planned_usd": None,
         "objectives": [
             ("protection", "Establish a national referral mechanism and child-friendly spaces in several parishes."),
             ("prosecution", "Build the capacity of investigators and prosecutors to handle child trafficking cases."),
@@ -110,7 +130,8 @@ COMPACTS = [
     {
         "iso": "MN", "title": "Mongolia Child Protection Compact Partnership", "status": "closed",
         "signed_on": D(2020, 4, 2), "start_date": D(2020, 4, 2), "end_date": D(2024, 4, 2),
-        "us_funding_usd": Decimal("6500000"), "partner_contribution_planned_usd": None,
+        # No public ceiling at signing: about $6.5M by late 2024 is a total, not a ceiling.
+        "us_funding_usd": None, "partner_contribution_planned_usd": None,
         "objectives": [
             ("protection", "Grow the number of child-friendly spaces and train home visitors who refer children at risk."),
             ("partnership", "Form a multidisciplinary task force on child trafficking."),
@@ -127,6 +148,7 @@ COMPACTS = [
     {
         "iso": "CO", "language": "es", "title": "Colombia Child Protection Compact Partnership", "status": "active",
         "signed_on": D(2022, 4, 26), "start_date": D(2022, 4, 26), "end_date": D(2027, 4, 26),
+        # Up to $10M; about $9.6M awarded in October 2022.
         "us_funding_usd": Decimal("10000000"), "partner_contribution_planned_usd": None,
         "objectives": [
             ("prosecution", "Investigate and prosecute child sex trafficking in tourism and online exploitation through 'webcam modeling'."),
@@ -144,6 +166,7 @@ COMPACTS = [
     {
         "iso": "CI", "language": "fr", "title": "Côte d'Ivoire Child Protection Compact Partnership", "status": "active",
         "signed_on": D(2022, 12, 7), "start_date": D(2022, 12, 7), "end_date": D(2027, 12, 7),
+        # Up to $10M.
         "us_funding_usd": Decimal("10000000"), "partner_contribution_planned_usd": None,
         "objectives": [
             ("protection", "Provide comprehensive care to child victims of trafficking."),
@@ -159,6 +182,7 @@ COMPACTS = [
     {
         "iso": "NP", "title": "Nepal Child Protection Compact Partnership (in negotiation)",
         "status": "negotiating", "signed_on": None, "start_date": None, "end_date": None,
+        # Up to $10M (in negotiation).
         "us_funding_usd": Decimal("10000000"), "partner_contribution_planned_usd": None,
         "objectives": [],
         "awards": [],
@@ -181,6 +205,7 @@ DEMO_IMPLEMENTERS = {"implementer": ["Fundación Renacer"]}
 
 
 @transaction.atomic
+@loading_samples()
 def seed(*, password: str) -> dict[str, int]:
     created = {"countries": 0, "compacts": 0, "awards": 0, "extensions": 0, "users": 0}
     countries = {}
@@ -205,9 +230,8 @@ def seed(*, password: str) -> dict[str, int]:
                 **fields,
             )
             created["compacts"] += 1
-        elif compact.language != spec.get("language", "en"):
-            # Demo data loaded before compacts had a language gets its partner's language.
-            services.compact_update(compact=compact, data={"language": spec["language"]})
+        else:
+            _correct_earlier_compact(compact, spec)
         for signed_on, new_end, reason in spec["extensions"]:
             if not Extension.objects.filter(compact=compact, new_end_date=new_end).exists():
                 services.extension_create(
@@ -227,9 +251,15 @@ def seed(*, password: str) -> dict[str, int]:
             )
             created["awards"] += 1
 
+    earlier = GuidanceDocument.objects.filter(title=EARLIER_GUIDANCE_TITLE, version="1.0",
+                                              summary__startswith="Sample guidance record")
+    for guidance in earlier:
+        # Loaded before the demo's guidance said it was a sample: its title says so now.
+        services.guidance_document_update(user=None, guidance=guidance, data={
+            "title": GUIDANCE_TITLE})
     if not GuidanceDocument.objects.exists():
         services.guidance_document_create(
-            title="CPC Partnership Monitoring Guidance", version="1.0",
+            title=GUIDANCE_TITLE, version="1.0",
             effective_from=D(2023, 10, 1),
             summary="Sample guidance record (no document attached, no passage on targets): "
                     "as of November 2024 the program's guidance did not mention targets, and "
@@ -252,3 +282,31 @@ def seed(*, password: str) -> dict[str, int]:
                 name__in=DEMO_IMPLEMENTERS.get(username, ())),
         )
     return created
+
+
+def _correct_earlier_compact(compact: Compact, spec: dict) -> None:
+    """A demo compact loaded by an earlier version of the demo gets what it says now: its
+    partner's language, the ceiling at signing in place of the total loaded as a ceiling,
+    and the sample mark on Peru's planned contribution. A figure someone changed since is
+    left as it is."""
+    iso = spec["iso"]
+    data = {}
+    if compact.language != spec.get("language", "en"):
+        data["language"] = spec["language"]
+    if iso in EARLIER_CEILINGS and compact.us_funding_usd == EARLIER_CEILINGS[iso]:
+        data["us_funding_usd"] = spec["us_funding_usd"]
+    if data:
+        compact = services.compact_update(compact=compact, data=data)
+    if (spec.get("partner_contribution_planned_is_sample")
+            and not compact.partner_contribution_planned_is_sample
+            and compact.partner_contribution_planned_usd
+            == spec["partner_contribution_planned_usd"]):
+        compact.partner_contribution_planned_is_sample = True
+        compact.save(update_fields=["partner_contribution_planned_is_sample"])
+
+
+def mark_earlier_samples() -> int:
+    """The award amounts an earlier version of the demo loaded before it marked them as
+    samples: its award numbers say ``SAMPLE-``."""
+    return mark_as_samples(Award.objects.filter(award_number__startswith="SAMPLE-",
+                                                is_sample=False))

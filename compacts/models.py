@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Max, Min, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Exists, F, Max, Min, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from cpc.fiscal import add_years, fiscal_year_bounds, fiscal_year_of, fiscal_year_validators
 from cpc.models import ConstraintErrorsOnFields, DeletesReplacedFiles
+from cpc.samples import MarksSamples
 from cpc.storage import private_storage
 from cpc.uploads import validate_evidence
 from cpc.validators import is_sane_date, validate_sane_date
@@ -152,8 +153,9 @@ class CompactQuerySet(models.QuerySet):
         return self.annotate(current_end=Coalesce(Subquery(latest), F("end_date")))
 
     def with_awarded_total(self):
-        """Annotates ``awarded_total``: the sum of the compact's awards (0 without any), in
-        one subquery so a list of compacts costs no query per compact."""
+        """Annotates ``awarded_total``: the sum of the compact's awards (0 without any), and
+        ``awarded_includes_sample``: whether one of them is a sample, in subqueries so a list
+        of compacts costs no query per compact."""
         total = (
             Award.objects.filter(compact=OuterRef("pk"))
             .order_by()
@@ -161,11 +163,17 @@ class CompactQuerySet(models.QuerySet):
             .annotate(total=Sum("amount_usd"))
             .values("total")
         )
-        return self.annotate(awarded_total=Coalesce(
+        return self.with_award_samples().annotate(awarded_total=Coalesce(
             Subquery(total, output_field=models.DecimalField(max_digits=16, decimal_places=2)),
             Value(Decimal("0.00")),
             output_field=models.DecimalField(max_digits=16, decimal_places=2),
         ))
+
+    def with_award_samples(self):
+        """Annotates ``awarded_includes_sample``: whether one of the compact's awards is a
+        sample (cpc/samples.py), so the awarded total is marked as one without a query."""
+        return self.annotate(awarded_includes_sample=Exists(
+            Award.objects.filter(compact=OuterRef("pk"), is_sample=True)))
 
     def fiscal_year_span(self) -> tuple[int | None, int | None]:
         """First and last fiscal year any of these compacts is active in (None, None when
@@ -184,7 +192,7 @@ class CompactQuerySet(models.QuerySet):
         )
 
 
-class Compact(ConstraintErrorsOnFields, models.Model):
+class Compact(MarksSamples, ConstraintErrorsOnFields, models.Model):
     country = models.ForeignKey(PartnerCountry, on_delete=models.PROTECT, related_name="compacts")
     title = models.CharField(max_length=255)
     status = models.CharField(
@@ -196,11 +204,15 @@ class Compact(ConstraintErrorsOnFields, models.Model):
         null=True, blank=True, help_text=_("End of the original term, extensions not included."),
         validators=[validate_sane_date],
     )
+    # The ceiling stated when the compact was signed (or first announced), not what was
+    # awarded in the end: the awards add up to that (``us_awarded_usd``). Null is "not
+    # reported": some compacts' public record gives only the total awarded.
     us_funding_usd = models.DecimalField(
-        "U.S. funding ceiling (USD)", max_digits=14, decimal_places=2, default=Decimal("0"),
-        validators=[non_negative],
-        help_text=_("The most the United States commits to the compact; the awards made under "
-                  "it add up to the awarded total."),
+        "U.S. funding ceiling at signing (USD)", max_digits=14, decimal_places=2,
+        null=True, blank=True, default=Decimal("0"), validators=[non_negative],
+        help_text=_("The most the United States committed to the compact when it was signed "
+                  "(leave empty when not reported). What was awarded in the end is the sum "
+                  "of the awards, shown as the total awarded."),
     )
     # Null is "not reported": a missing figure is not a zero commitment.
     partner_contribution_planned_usd = models.DecimalField(
@@ -208,6 +220,8 @@ class Compact(ConstraintErrorsOnFields, models.Model):
         null=True, blank=True, default=None, validators=[non_negative],
         help_text=_("Leave empty when the compact does not state the partner's contribution."),
     )
+    # Set by the demo only (cpc/samples.py): the planned contribution is a sample figure.
+    partner_contribution_planned_is_sample = models.BooleanField(default=False, editable=False)
     # The partner government's language: the dialogue preparation pack and the dialogue
     # record print in it, whatever the reader's own interface language (docs/i18n.md).
     language = models.CharField(
@@ -219,6 +233,10 @@ class Compact(ConstraintErrorsOnFields, models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = CompactQuerySet.as_manager()
+    # The demo says which planned contribution is a sample; a user's change clears it.
+    sample_fields = ("partner_contribution_planned_usd",)
+    sample_flag = "partner_contribution_planned_is_sample"
+    sample_flag_on_load = False
     constraint_error_fields = {
         "compact_end_after_start": "end_date",
         "compact_dates_once_signed": "start_date",
@@ -244,7 +262,7 @@ class Compact(ConstraintErrorsOnFields, models.Model):
                 violation_error_message=ERR_DATES_REQUIRED,
             ),
             models.CheckConstraint(
-                condition=Q(us_funding_usd__gte=0)
+                condition=(Q(us_funding_usd__gte=0) | Q(us_funding_usd__isnull=True))
                 & (Q(partner_contribution_planned_usd__gte=0)
                    | Q(partner_contribution_planned_usd__isnull=True)),
                 name="compact_amounts_not_negative",
@@ -293,6 +311,18 @@ class Compact(ConstraintErrorsOnFields, models.Model):
             return Decimal("0.00")
         total = self.awards.aggregate(total=Sum("amount_usd"))["total"]
         return total if total is not None else Decimal("0.00")
+
+    @property
+    def us_awarded_includes_sample(self) -> bool:
+        """Whether the awarded total adds up a sample award amount (cpc/samples.py). Read
+        from ``with_awarded_total()`` or prefetched awards when present."""
+        if hasattr(self, "awarded_includes_sample"):
+            return self.awarded_includes_sample
+        if "awards" in getattr(self, "_prefetched_objects_cache", {}):
+            return any(a.is_sample for a in self.awards.all())
+        if self.pk is None:
+            return False
+        return self.awards.filter(is_sample=True).exists()
 
     def fiscal_years(self) -> list[int]:
         """The fiscal years the compact is active in, extensions included (none without
@@ -400,7 +430,7 @@ class Mechanism(models.TextChoices):
     CONTRACT = "contract", _("Contract")
 
 
-class Award(ConstraintErrorsOnFields, models.Model):
+class Award(MarksSamples, ConstraintErrorsOnFields, models.Model):
     """A U.S.-funded grant, cooperative agreement or contract under a compact."""
 
     compact = models.ForeignKey(Compact, on_delete=models.PROTECT, related_name="awards")
@@ -413,7 +443,10 @@ class Award(ConstraintErrorsOnFields, models.Model):
     start_date = models.DateField(validators=[validate_sane_date])
     end_date = models.DateField(validators=[validate_sane_date])
     pillars = models.JSONField(default=list, blank=True)
+    # A sample amount (cpc/samples.py): set by the demo, cleared by a user's change.
+    is_sample = models.BooleanField(default=False, editable=False)
 
+    sample_fields = ("amount_usd",)
     constraint_error_fields = {
         "award_end_not_before_start": "end_date",
         "award_amount_not_negative": "amount_usd",
@@ -479,7 +512,8 @@ PASSAGE_EXCERPT_CHARS = 160
 GUIDANCE_CONFIRMED_FIELDS = ("targets_passage", "document")
 
 
-class GuidanceDocument(ConstraintErrorsOnFields, DeletesReplacedFiles, models.Model):
+class GuidanceDocument(MarksSamples, ConstraintErrorsOnFields, DeletesReplacedFiles,
+                       models.Model):
     """One version of the program guidance. GAO recommendation 4 asks that the guidance
     reference the need for targets: check 4 reads the version in force during each fiscal
     year (:meth:`in_force_during`) and needs its document and the quoted passage.
@@ -519,7 +553,10 @@ class GuidanceDocument(ConstraintErrorsOnFields, DeletesReplacedFiles, models.Mo
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                      null=True, blank=True, related_name="+", editable=False)
     confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # A sample version (cpc/samples.py), loaded by the demo; its title says so too.
+    is_sample = models.BooleanField(default=False, editable=False)
 
+    sample_fields = ("title", "version", "effective_from", "targets_passage", "document")
     constraint_error_fields = {
         "guidance_confirmed_stamped": "confirmed_by",
         "guidance_unique_version": "version",

@@ -59,8 +59,10 @@ class CompactSerializer(serializers.ModelSerializer):
     objectives = ObjectiveSerializer(many=True, required=False)
     current_end_date = serializers.DateField(read_only=True, allow_null=True)
     country_iso_code = serializers.CharField(source="country.iso_code.code", read_only=True)
-    # The ceiling is ``us_funding_usd``; this is what the awards under it add up to.
+    # The ceiling at signing is ``us_funding_usd`` (null: not reported); this is what the
+    # awards under it add up to, and whether one of them is a sample (cpc/samples.py).
     us_awarded_usd = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
+    us_awarded_includes_sample = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = Compact
@@ -76,7 +78,9 @@ class CompactSerializer(serializers.ModelSerializer):
             "current_end_date",
             "us_funding_usd",
             "us_awarded_usd",
+            "us_awarded_includes_sample",
             "partner_contribution_planned_usd",
+            "partner_contribution_planned_is_sample",
             "language",
             "objectives",
             "created_at",
@@ -119,6 +123,7 @@ class AwardSerializer(serializers.ModelSerializer):
             "start_date",
             "end_date",
             "pillars",
+            "is_sample",
         ]
 
     def create(self, validated_data):
@@ -160,8 +165,8 @@ class GuidanceDocumentSerializer(serializers.ModelSerializer):
         model = GuidanceDocument
         fields = ["id", "title", "version", "effective_from", "targets_passage", "document",
                   "document_url", "recorded_by", "recorded_at", "confirmed_by",
-                  "confirmed_at"]
-        read_only_fields = ["recorded_at", "confirmed_at"]
+                  "confirmed_at", "is_sample"]
+        read_only_fields = ["recorded_at", "confirmed_at", "is_sample"]
         # The model's own rules (unique version, passage wording) answer with its wording.
         validators = []
 

@@ -7,9 +7,9 @@ fiscal year 2025, each with its evidence (a sample document) and, but for the la
 verified by a second TIP staff member (``tip.supervisor``: whoever entered a contribution
 does not verify it); plans were requested from Peru, Colombia and Côte d'Ivoire before
 those dialogues, none has been received, and the earlier compacts' plans were never requested.
-Every figure is invented and labelled as a sample. Idempotent: records are looked up by their
-natural key (compact and description; one plan per compact) and only missing ones are
-created. Runs after compacts.demo and dialogues.demo (see the seed_demo command).
+Every figure is invented and marked as a sample (``is_sample``, cpc/samples.py). Idempotent:
+records are looked up by their natural key (compact and description; one plan per compact)
+and only missing ones are created. Runs after compacts.demo and dialogues.demo (see the seed_demo command).
 """
 
 import datetime as dt
@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from compacts.models import Compact
 from cpc.models import recorded_as_of
+from cpc.samples import loading_samples, mark_as_samples
 from dialogues.models import Dialogue
 
 from . import services
@@ -94,6 +95,7 @@ def _compact(iso: str) -> Compact | None:
 
 
 @transaction.atomic
+@loading_samples()
 def seed(*, password: str) -> dict[str, int]:
     created = {"contributions": 0, "sustainability plans": 0}
     User = get_user_model()
@@ -145,3 +147,10 @@ def seed(*, password: str) -> dict[str, int]:
         services.plan_create(compact=compact)
         created["sustainability plans"] += 1
     return created
+
+
+def mark_earlier_samples() -> int:
+    """The contributions an earlier version of the demo loaded before it marked them as
+    samples: their description says so."""
+    return mark_as_samples(Contribution.objects.filter(description__endswith=SAMPLE,
+                                                       is_sample=False))

@@ -22,6 +22,7 @@ from compacts.models import Compact
 from compacts.year_locks import YearLockedRecord
 from cpc.fiscal import fiscal_year_validators
 from cpc.models import ConstraintErrorsOnFields, DeletesReplacedFiles, StampsRecordedAt
+from cpc.samples import MarksSamples
 from cpc.storage import private_storage
 from cpc.uploads import validate_evidence
 from cpc.validators import validate_sane_date
@@ -108,8 +109,8 @@ class ContributionKind(models.TextChoices):
 ESTIMATED_KINDS = frozenset({ContributionKind.PERSONNEL, ContributionKind.IN_KIND})
 
 
-class Contribution(YearLockedRecord, ConstraintErrorsOnFields, DeletesReplacedFiles,
-                   models.Model):
+class Contribution(MarksSamples, YearLockedRecord, ConstraintErrorsOnFields,
+                   DeletesReplacedFiles, models.Model):
     """A partner-government contribution to a compact in one fiscal year."""
 
     compact = models.ForeignKey(Compact, on_delete=models.PROTECT, related_name="contributions")
@@ -164,7 +165,10 @@ class Contribution(YearLockedRecord, ConstraintErrorsOnFields, DeletesReplacedFi
     evidence_recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Sample figures (cpc/samples.py): set by the demo, cleared by a user's change of them.
+    is_sample = models.BooleanField(default=False, editable=False)
 
+    sample_fields = ("amount_local", "currency", "amount_usd", "personnel_count")
     constraint_error_fields = {
         "contribution_amounts_not_negative": "amount_local",
         "contribution_personnel_count_only_for_personnel": "personnel_count",

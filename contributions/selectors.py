@@ -41,7 +41,7 @@ def contribution_list_for_compact(*, user, compact: Compact) -> QuerySet[Contrib
 def compact_list(*, user) -> QuerySet[Compact]:
     """Compacts the user sees, with what the contributions pages show of them."""
     return scope_to_visible(
-        Compact.objects.with_current_end().select_related("country"), user
+        Compact.objects.with_current_end().with_award_samples().select_related("country"), user
     ).order_by("start_date", "country__iso_code", "pk")
 
 

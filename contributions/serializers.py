@@ -56,10 +56,11 @@ class ContributionSerializer(serializers.ModelSerializer):
             "recorded_at",
             "created_at",
             "updated_at",
+            "is_sample",
         ]
         read_only_fields = ["verified", "verified_by", "verified_at", "verified_amount_usd",
                             "verified_amount_local", "verified_currency",
-                            "verified_personnel_count"]
+                            "verified_personnel_count", "is_sample"]
         # The model validates the code and the rules across fields; DRF's own unique and
         # choice checks would answer first with other wording.
         extra_kwargs = {"currency": {"validators": []}}

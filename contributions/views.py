@@ -23,6 +23,7 @@ from compacts import fragments, scoping
 from compacts.views import RoleRequiredMixin
 from compacts.year_locks import YearLocked
 from cpc.fiscal import fiscal_year_of
+from cpc.samples import SAMPLE_COLUMN, any_sample
 from cpc.services import StateConflict
 from cpc.spreadsheets import safe_row, xlsx_row
 from cpc.storage import private_file_response
@@ -48,7 +49,9 @@ from .forms import (
 from .importing import COLUMNS, ContributionImportError
 from .models import Contribution, Measure, SustainabilityPlan
 
-EXPORT_COLUMNS = (*COLUMNS, "verified", "recorded_at_dialogue")
+# The sample column (cpc/samples.py) says whether the row's figures are invented; an import
+# ignores it: what a user imports is never a sample.
+EXPORT_COLUMNS = (*COLUMNS, "verified", "recorded_at_dialogue", SAMPLE_COLUMN)
 
 ERR_NOT_WRITER = gettext_lazy("Your role does not allow this change.")
 ERR_PLAN_STAFF_ONLY = gettext_lazy(
@@ -148,6 +151,9 @@ class CompactContributionsView(CompactMixin, TemplateView):
         return super().get_context_data(
             compact=compact,
             contributions=contributions,
+            # Whether the funding picture adds up a sample figure (cpc/samples.py).
+            funding_sample=(compact.partner_contribution_planned_is_sample
+                            or any_sample(contributions) or compact.us_awarded_includes_sample),
             funding_years=years,
             funding_totals=selectors.funding_total(years),
             funding_chart=charts.funding_chart_svg(
@@ -260,7 +266,7 @@ def _export_rows(contributions):
     for c in contributions:
         yield safe_row([c.fiscal_year, c.kind, c.description, c.amount_local, c.currency,
                         c.amount_usd, c.personnel_count, c.verified,
-                        c.recorded_at_dialogue_id or ""])
+                        c.recorded_at_dialogue_id or "", "yes" if c.is_sample else "no"])
 
 
 class ContributionsExportView(CompactMixin, View):

@@ -26,9 +26,10 @@ from django.utils import timezone
 from compacts.models import Compact
 from cpc.fiscal import fiscal_year_bounds, fiscal_year_of, fiscal_year_window
 from cpc.models import recorded_as_of
+from cpc.samples import loading_samples, mark_as_samples
 from indicators import demo as indicator_demo
 from indicators import services as indicator_services
-from indicators.models import Result
+from indicators.models import Result, Target
 
 from . import proposals, services
 from .models import DIALOGUE_DAYS_AFTER_FISCAL_YEAR, Dialogue, DialogueStatus
@@ -93,6 +94,7 @@ class _People:
 
 
 @transaction.atomic
+@loading_samples()
 def seed(*, password: str) -> dict[str, int]:
     today = timezone.localdate()
     people = _People()
@@ -262,3 +264,10 @@ def _record_results(compact, iso, index, indicators, years, fiscal_year, today, 
         if by_officer and iso == indicator_demo.RETURNED_COUNTRY and position == 1:
             indicator_services.result_return(user=people.staff, result=result,
                                              review_note=indicator_demo.RETURN_NOTE)
+
+
+def mark_earlier_samples() -> int:
+    """The targets an earlier version of the demo loaded before it marked them as samples:
+    those agreed at its dialogues, whose summary says they are samples."""
+    return mark_as_samples(Target.objects.filter(set_at_dialogue__summary__endswith=SAMPLE,
+                                                 is_sample=False))

@@ -114,6 +114,7 @@ class PreparationPackView(InPartnerLanguageMixin, DialogueDetailView):
                          "years": services.indicator_recent_years(indicator,
                                                                   dialogue.fiscal_year)})
         context["key_rows"] = rows
+        context["key_rows_sample"] = any(r["indicator"].shows_sample_figures for r in rows)
         context["pack_years"] = [dialogue.fiscal_year - 1, dialogue.fiscal_year]
         context["attachments"] = dialogue.attachments.all()
         previous = (

@@ -1,9 +1,10 @@
 """Demo indicators and their results up to fiscal year 2024, for every demo compact that has
 dates.
 
-All figures are invented samples and labelled so (``source``). The story follows GAO's record
-(../shared/DOMAIN_FACTS.md): before the dialogues of September 2024 to January 2025 the
-indicators had no annual targets, so none is created here; targets come from the FY 2025
+All figures are invented samples and marked so (``is_sample``, cpc/samples.py; each result's
+``source`` says so too), the partner-budget results of the years before September 2024
+included. The story follows GAO's record (../shared/DOMAIN_FACTS.md): before the dialogues
+of September 2024 to January 2025 the indicators had no annual targets, so none is created here; targets come from the FY 2025
 dialogues on, proposed and accepted there, and the results of those years are recorded after
 each year's dialogue (see ``dialogues.demo``). Idempotent: records are looked up by their
 natural keys.
@@ -15,9 +16,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from compacts.demo import SAMPLE
+from compacts.demo import COMPACTS, SAMPLE
 from compacts.models import Compact
 from cpc.fiscal import fiscal_year_of
+from cpc.samples import loading_samples, mark_as_samples
 
 from . import services
 from .models import Indicator, Result, StandardIndicator
@@ -86,7 +88,16 @@ def target_value(standard: StandardIndicator, step: int) -> Decimal:
     return _target_value(standard, step)
 
 
+def baseline_value(standard: StandardIndicator) -> Decimal:
+    """The sample baseline: half the first year's sample target (0 for percent and yes/no
+    indicators)."""
+    if standard.unit in ("yes_no", "percent"):
+        return Decimal("0")
+    return _target_value(standard, 0) * Decimal("0.5")
+
+
 @transaction.atomic
+@loading_samples()
 def seed(*, password: str) -> dict[str, int]:
     created = {"indicators": 0, "results": 0}
     User = get_user_model()
@@ -103,9 +114,7 @@ def seed(*, password: str) -> dict[str, int]:
             if indicator is None:
                 indicator = services.indicator_create(
                     compact=compact, standard=standard, is_key=position < KEY_COUNT,
-                    baseline_year=years[0] - 1,
-                    baseline_value=_target_value(standard, 0) * Decimal("0.5")
-                    if standard.unit not in ("yes_no", "percent") else Decimal("0"),
+                    baseline_year=years[0] - 1, baseline_value=baseline_value(standard),
                 )
                 created["indicators"] += 1
             if not indicator.awards.exists():
@@ -123,3 +132,16 @@ def seed(*, password: str) -> dict[str, int]:
                 )
                 created["results"] += 1
     return created
+
+
+def mark_earlier_samples() -> int:
+    """The figures an earlier version of the demo loaded before it marked them as samples:
+    results whose source says so, and the sample baselines of the demo compacts'
+    indicators."""
+    results = Result.objects.filter(source=SAMPLE, is_sample=False)
+    indicators = [
+        indicator for indicator in Indicator.objects.filter(
+            compact__title__in=[spec["title"] for spec in COMPACTS], code__in=PICK_ORDER,
+            standard__isnull=False, is_sample=False).select_related("standard")
+        if indicator.baseline_value == baseline_value(indicator.standard)]
+    return mark_as_samples(results) + mark_as_samples(indicators)

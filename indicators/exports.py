@@ -1,7 +1,8 @@
 """The indicator performance tracking table of a compact, as rows for CSV and XLSX.
 
 One row per indicator: its baseline, then target, actual, percent of target and status for
-each fiscal year of the compact, then the life-of-compact figures.
+each fiscal year of the compact, then the life-of-compact figures, and last whether any of
+the row's figures is a sample (cpc/samples.py).
 """
 
 import csv
@@ -12,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from compacts.models import Compact
+from cpc.samples import SAMPLE_COLUMN, SAMPLE_ROWS_NOTE_EN
 from cpc.spreadsheets import safe_row, xlsx_row
 
 from .models import Indicator
@@ -33,6 +35,7 @@ def tracking_table(
     for year in years:
         header += [f"FY{year} {column}" for column in YEAR_COLUMNS]
     header += [f"life of compact {column}" for column in YEAR_COLUMNS]
+    header.append(SAMPLE_COLUMN)
     rows = []
     for indicator in indicators:
         row = [indicator.code, indicator.name, indicator.get_pillar_display(), indicator.unit,
@@ -42,6 +45,7 @@ def tracking_table(
         for year in years:
             row += _cells(item.for_year(year))
         row += _cells(item.life_of_compact)
+        row.append("yes" if indicator.shows_sample_figures else "no")
         rows.append(row)
     return header, rows
 
@@ -75,7 +79,9 @@ def as_xlsx(compact: Compact, header: list[str], rows: list[list]) -> bytes:
     sheet = workbook.active
     sheet.title = "Indicator tracking"
     sheet.append(xlsx_row(sheet, [f"{compact.title}: indicator performance tracking table"]))
-    sheet.append(xlsx_row(sheet, [NOTE]))
+    samples = SAMPLE_COLUMN in header and any(
+        row[header.index(SAMPLE_COLUMN)] == "yes" for row in rows)
+    sheet.append(xlsx_row(sheet, [f"{NOTE} {SAMPLE_ROWS_NOTE_EN}" if samples else NOTE]))
     sheet.append(xlsx_row(sheet, header))
     for cell in sheet[3]:
         cell.font = Font(bold=True)

@@ -20,6 +20,7 @@ from compacts.models import Compact, Pillar
 from compacts.year_locks import YearLockedRecord
 from cpc.fiscal import fiscal_year_validators
 from cpc.models import ConstraintErrorsOnFields, PrivateDocument, StampsRecordedAt
+from cpc.samples import MarksSamples, any_sample
 
 DEFAULT_TOLERANCE = Decimal("15")
 
@@ -113,7 +114,7 @@ class StandardIndicator(models.Model):
         return f"{self.code} {self.name}"
 
 
-class Indicator(YearLockedRecord, ConstraintErrorsOnFields, models.Model):
+class Indicator(MarksSamples, YearLockedRecord, ConstraintErrorsOnFields, models.Model):
     compact = models.ForeignKey(Compact, on_delete=models.PROTECT, related_name="indicators")
     standard = models.ForeignKey(
         StandardIndicator, on_delete=models.PROTECT, null=True, blank=True,
@@ -139,6 +140,10 @@ class Indicator(YearLockedRecord, ConstraintErrorsOnFields, models.Model):
         null=True, blank=True, validators=fiscal_year_validators
     )
     is_key = models.BooleanField(default=False)
+    # The baseline is a sample figure (cpc/samples.py): set by the demo, cleared by a user's
+    # change of it.
+    is_sample = models.BooleanField(default=False, editable=False)
+    sample_fields = ("baseline_value",)
     # The fiscal years the indicator is tracked in: empty means from the compact's first
     # year, or to its last. An indicator dropped after a mid-term review keeps its record
     # but stops counting (GAO recommendation 3 asks for targets for each active one).
@@ -185,6 +190,14 @@ class Indicator(YearLockedRecord, ConstraintErrorsOnFields, models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    @property
+    def shows_sample_figures(self) -> bool:
+        """Whether a figure of its row in the tracking table is a sample: the baseline, a
+        target or an approved result (read from the prefetched targets and results, as
+        ``indicators_with_progress_data`` loads them)."""
+        return self.is_sample or any_sample(self.targets.all()) or any_sample(
+            r for r in self.results.all() if r.status == ResultStatus.APPROVED)
 
     def clean(self):
         errors = {}
@@ -288,7 +301,8 @@ def _indicator_year_keys(record) -> set[tuple[int, int]]:
     return keys
 
 
-class Target(StampsRecordedAt, YearLockedRecord, ConstraintErrorsOnFields, models.Model):
+class Target(MarksSamples, StampsRecordedAt, YearLockedRecord, ConstraintErrorsOnFields,
+             models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="targets")
     fiscal_year = models.PositiveSmallIntegerField(validators=fiscal_year_validators)
     value = models.DecimalField(max_digits=18, decimal_places=4)
@@ -302,6 +316,9 @@ class Target(StampsRecordedAt, YearLockedRecord, ConstraintErrorsOnFields, model
     # recorded after its fiscal year ended does not count for check 3.
     recorded_at = models.DateTimeField(editable=False)
     recorded_fields = ("fiscal_year", "value")
+    # A sample figure (cpc/samples.py): set by the demo, cleared by a user's change.
+    is_sample = models.BooleanField(default=False, editable=False)
+    sample_fields = ("value",)
 
     constraint_error_fields = {"target_one_per_indicator_year": "fiscal_year"}
     history = HistoricalRecords()
@@ -350,7 +367,8 @@ class ResultStatus(models.TextChoices):
     RETURNED = "returned", _("Returned")
 
 
-class Result(StampsRecordedAt, YearLockedRecord, ConstraintErrorsOnFields, models.Model):
+class Result(MarksSamples, StampsRecordedAt, YearLockedRecord, ConstraintErrorsOnFields,
+             models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="results")
     fiscal_year = models.PositiveSmallIntegerField(validators=fiscal_year_validators)
     value = models.DecimalField(max_digits=18, decimal_places=4)
@@ -380,6 +398,9 @@ class Result(StampsRecordedAt, YearLockedRecord, ConstraintErrorsOnFields, model
     # Server time the figures were last entered (``StampsRecordedAt``).
     recorded_at = models.DateTimeField(editable=False)
     recorded_fields = ("fiscal_year", "value", "numerator", "denominator")
+    # A sample figure (cpc/samples.py): set by the demo, cleared by a user's change.
+    is_sample = models.BooleanField(default=False, editable=False)
+    sample_fields = ("value", "numerator", "denominator")
 
     constraint_error_fields = {"result_one_per_indicator_year": "fiscal_year"}
     history = HistoricalRecords()

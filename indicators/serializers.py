@@ -61,7 +61,7 @@ class IndicatorSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
             "id", "compact", "standard", "code", "name", "definition", "pillar", "unit",
             "direction", "cumulation", "tolerance_percent", "baseline_value", "baseline_year",
             "is_key", "first_fiscal_year", "last_fiscal_year", "created_at", "awards",
-            "change_reason",
+            "change_reason", "is_sample",
         ]
         # Copied from the standard indicator when one is given; the service reports blanks.
         extra_kwargs = {name: {"required": False} for name in ("code", "name", "pillar", "unit")}
@@ -89,8 +89,8 @@ class TargetSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
         model = Target
         validators = []  # one-per-year and unique codes: the model reports them per field
         fields = ["id", "indicator", "fiscal_year", "value", "set_at_dialogue", "created_at",
-                  "recorded_at"]
-        read_only_fields = ["recorded_at"]
+                  "recorded_at", "is_sample"]
+        read_only_fields = ["recorded_at", "is_sample"]
 
     def scope_fields(self, fields, user):
         fields["indicator"].queryset = selectors.indicator_changeable_list(user=user)
@@ -133,10 +133,10 @@ class ResultSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
         fields = [
             "id", "indicator", "fiscal_year", "value", "numerator", "denominator",
             "disaggregations", "source", "status", "review_note", "reported_by", "reported_at",
-            "reviewed_by", "reviewed_at", "change_reason", "recorded_at",
+            "reviewed_by", "reviewed_at", "change_reason", "recorded_at", "is_sample",
         ]
         read_only_fields = ["status", "review_note", "reported_at", "reviewed_at",
-                            "recorded_at"]
+                            "recorded_at", "is_sample"]
         # Percent indicators compute the value from numerator and denominator.
         extra_kwargs = {"value": {"required": False}}
 

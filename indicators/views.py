@@ -191,6 +191,7 @@ class CompactIndicatorsView(RoleRequiredMixin, View):
             "rows": rows,
             "charts": charts,
             "partner_budget_note": PARTNER_BUDGET_NOTE,
+            "sample_figures": any(i.shows_sample_figures for i in indicators),
             "status_labels": [*STATUS_LABELS.items(), (NO_DATA, NOT_DUE_LABEL)],
             "awaiting_review": awaiting_review,
             "can_review": scoping.is_tip_staff(user),

@@ -18,7 +18,8 @@ class GaoRecommendationForm(forms.ModelForm):
 
     class Meta:
         model = GaoRecommendation
-        fields = ["number", "text", "concurrence", "status", "status_as_of", "status_note"]
+        fields = ["number", "text", "concurrence", "status", "status_as_of", "status_reported",
+                  "status_note"]
 
 
 class GaoAgencyActionInline(ScopedChoicesMixin, admin.StackedInline):
@@ -31,7 +32,7 @@ class GaoAgencyActionInline(ScopedChoicesMixin, admin.StackedInline):
 class GaoRecommendationAdmin(ScopedAdmin):
     country_path = None
     form = GaoRecommendationForm
-    list_display = ["number", "status", "status_as_of", "concurrence"]
+    list_display = ["number", "status", "status_as_of", "status_reported", "concurrence"]
     list_filter = ["status"]
     inlines = [GaoAgencyActionInline]
 
@@ -54,6 +55,6 @@ class GaoRecommendationAdmin(ScopedAdmin):
 @admin.register(GaoAgencyAction)
 class GaoAgencyActionAdmin(ScopedAdmin):
     country_path = None
-    list_display = ["recommendation", "date", "description"]
+    list_display = ["recommendation", "date", "period", "description"]
     list_filter = ["recommendation"]
     readonly_fields = ["recorded_by", "created_at"]

@@ -19,7 +19,13 @@ def _textarea(rows: int) -> forms.Textarea:
 
 class GaoActionForm(forms.Form):
     date = forms.DateField(widget=forms.DateInput(attrs=DATE), validators=[validate_sane_date],
-                           help_text=_("When State acted (the end of the period GAO gives)."))
+                           required=False,
+                           help_text=_("The day State acted, when the source gives one."))
+    period = forms.CharField(
+        required=False, max_length=128, label=_("Period"),
+        widget=forms.TextInput(attrs={"class": "usa-input"}),
+        help_text=_("When the source gives no day: the period it gives (for example "
+                    "\"December 2024\"). Never invent a day."))
     description = forms.CharField(widget=_textarea(3), label=_("What State did"))
     evidence = forms.CharField(widget=_textarea(2), label=_("Evidence"),
                                help_text=_("The documents GAO cites, by name."))
@@ -33,8 +39,9 @@ class GaoStatusForm(forms.Form):
     status = forms.ChoiceField(choices=RecommendationStatus.choices,
                                widget=forms.Select(attrs={"class": "usa-select"}))
     status_as_of = forms.DateField(widget=forms.DateInput(attrs=DATE), label=_("Status as of"),
-                                   validators=[validate_sane_date],
-                                   help_text=_("The date of GAO's status."))
+                                   validators=[validate_sane_date], required=False,
+                                   help_text=_("The date of GAO's status. Empty: the recorded "
+                                               "date stays (today for a new status)."))
     status_note = forms.CharField(widget=_textarea(2), required=False, label=_("Status note"))
     change_reason = forms.CharField(
         widget=_textarea(2), label=_("Reason for the change"),

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -22,9 +22,16 @@ from cpc.validators import validate_sane_date
 
 GAO_REPORT = "GAO-23-105390"
 RECOMMENDATION_COUNT = 6  # GAO made six recommendations to State.
+# The order actions are listed in: those the public record gives no day for (loaded with the
+# record, before any staff added one) first, then by day.
+ACTION_ORDER = (F("date").asc(nulls_first=True), "pk")
 
 ERR_NUMBER = "GAO-23-105390 made recommendations 1 to 6."
 ERR_FUTURE = "The date cannot be in the future."
+ERR_STATUS_WHEN = ("Give the date of GAO's status or, when GAO's public record gives no day, "
+                   "when GAO reported it (for example \"2025\").")
+ERR_ACTION_WHEN = ("Give the day State acted or, when the source gives no day, the period it "
+                   "gives (for example \"September 2024 to January 2025\").")
 
 
 class RecommendationStatus(models.TextChoices):
@@ -51,12 +58,21 @@ class GaoRecommendation(ConstraintErrorsOnFields, models.Model):
     concurrence = models.TextField(help_text=_("State's response, e.g. \"State concurred\"."))
     status = models.CharField(max_length=32, choices=RecommendationStatus.choices,
                               default=RecommendationStatus.OPEN)
-    status_as_of = models.DateField(help_text=_("The date of GAO's status."),
+    # GAO's public record does not date every status: no day is ever invented. Without a
+    # date, ``status_reported`` says when GAO reported it, as precisely as the record does,
+    # and the pages read "as reported by GAO, <status_reported>".
+    status_as_of = models.DateField(null=True, blank=True,
+                                    help_text=_("The date of GAO's status, when it is public."),
                                     validators=[validate_sane_date])
+    status_reported = models.CharField(
+        max_length=64, blank=True,
+        help_text=_("When GAO reported the status, as its public record gives it (for example "
+                    "\"2025\" or \"May 2025\"), when no day is public."))
     status_note = models.TextField(blank=True,
                                    help_text=_("What GAO last said about the status, and when."))
 
-    constraint_error_fields = {"gao_recommendation_number_1_to_6": "number"}
+    constraint_error_fields = {"gao_recommendation_number_1_to_6": "number",
+                               "gao_recommendation_status_dated": "status_as_of"}
     history = HistoricalRecords()
 
     class Meta:
@@ -68,6 +84,12 @@ class GaoRecommendation(ConstraintErrorsOnFields, models.Model):
                 name="gao_recommendation_number_1_to_6",
                 violation_error_message=ERR_NUMBER,
             ),
+            # A status says when: its day, or when GAO reported it if no day is public.
+            models.CheckConstraint(
+                condition=Q(status_as_of__isnull=False) | ~Q(status_reported=""),
+                name="gao_recommendation_status_dated",
+                violation_error_message=ERR_STATUS_WHEN,
+            ),
         ]
 
     def __str__(self) -> str:
@@ -78,15 +100,22 @@ class GaoRecommendation(ConstraintErrorsOnFields, models.Model):
             raise ValidationError({"status_as_of": ERR_FUTURE})
 
 
-class GaoAgencyAction(DeletesReplacedFiles, models.Model):
+class GaoAgencyAction(ConstraintErrorsOnFields, DeletesReplacedFiles, models.Model):
     """Something State did in response to a recommendation, with the evidence GAO cites."""
 
     # PROTECT: the record of what State did stays with its recommendation.
     recommendation = models.ForeignKey(GaoRecommendation, on_delete=models.PROTECT,
                                        related_name="actions")
-    date = models.DateField(help_text=_("When State acted (the end of the period, when GAO "
-                                      "gives a period)."),
-        validators=[validate_sane_date],
+    # The day State acted when the source gives one; otherwise ``period`` says when, as the
+    # source does ("September 2024 to January 2025"), and no day is invented.
+    date = models.DateField(
+        null=True, blank=True, validators=[validate_sane_date],
+        help_text=_("The day State acted, when the source gives one."),
+    )
+    period = models.CharField(
+        max_length=128, blank=True,
+        help_text=_("When State acted, as the source gives it when it gives no day (for "
+                    "example \"December 2024\")."),
     )
     description = models.TextField()
     evidence = models.TextField(help_text=_("The documents GAO cites as evidence."))
@@ -99,14 +128,23 @@ class GaoAgencyAction(DeletesReplacedFiles, models.Model):
                                     null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    constraint_error_fields = {"gao_action_dated": "date"}
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["recommendation", "date", "pk"]
+        ordering = ["recommendation", *ACTION_ORDER]
         verbose_name = _("agency action")
+        constraints = [
+            # An action says when: its day, or the period the source gives.
+            models.CheckConstraint(
+                condition=Q(date__isnull=False) | ~Q(period=""),
+                name="gao_action_dated",
+                violation_error_message=ERR_ACTION_WHEN,
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"Recommendation {self.recommendation.number}, {self.date}"
+        return f"Recommendation {self.recommendation.number}, {self.date or self.period}"
 
     def clean(self):
         if self.date and self.date > dt.date.today():

@@ -45,6 +45,7 @@ from contributions import services as contribution_services
 from contributions.demo import sample_pdf
 from cpc.fiscal import fiscal_year_bounds, fiscal_year_of
 from cpc.models import recorded_as_of, recorded_now
+from cpc.samples import loading_samples
 from dialogues import proposals
 from dialogues import services as dialogue_services
 from dialogues.models import DialogueStatus
@@ -111,7 +112,8 @@ def generate(*, compacts: int, seed: int, today: dt.date | None = None,
         code = codes[(seed * 37 + number - 1) % len(codes)]
         # Past the number of codes, a country's next compact comes before the previous one.
         period = (number - 1) // len(codes)
-        with transaction.atomic():
+        # Invented figures, marked as samples like the demo's (cpc/samples.py).
+        with transaction.atomic(), loading_samples():
             _Compact(rng=rng, staff=staff, library=library, today=today, title=title,
                      code=code, period=period).build()
         created["compacts"] += 1
@@ -295,7 +297,7 @@ class _Compact:
         for indicator in self.indicators[KEY_COUNT:]:
             target = Target(indicator=indicator, fiscal_year=year, set_at_dialogue=agreed_at,
                             value=indicator_demo.target_value(indicator, step),
-                            recorded_at=_at(set_on))
+                            recorded_at=_at(set_on), is_sample=True)
             _clean_leaf(target)
             targets.append(target)
         bulk_create_with_history(targets, Target, default_user=self.staff,
@@ -311,7 +313,7 @@ class _Compact:
             result = Result(indicator=indicator, fiscal_year=year, source=SAMPLE,
                             status=ResultStatus.APPROVED, reported_by=self.staff,
                             reported_at=now, reviewed_by=self.staff, reviewed_at=now,
-                            recorded_at=now)
+                            recorded_at=now, is_sample=True)
             if indicator.unit == Unit.PERCENT:
                 result.numerator, result.denominator = fields["numerator"], fields["denominator"]
                 result.value = (result.numerator / result.denominator * 100).quantize(

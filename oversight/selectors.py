@@ -5,21 +5,21 @@ from django.db.models import Prefetch, QuerySet
 from compacts.models import Compact
 from compacts.scoping import scope_to_visible, user_roles
 
-from .models import GaoAgencyAction, GaoRecommendation
+from .models import ACTION_ORDER, GaoAgencyAction, GaoRecommendation
 
 
 def gao_recommendation_list(*, user) -> QuerySet[GaoRecommendation]:
     if not user_roles(user):
         return GaoRecommendation.objects.none()
     return GaoRecommendation.objects.prefetch_related(
-        Prefetch("actions", queryset=GaoAgencyAction.objects.order_by("date", "pk"))
+        Prefetch("actions", queryset=GaoAgencyAction.objects.order_by(*ACTION_ORDER))
     ).order_by("number")
 
 
 def gao_action_list(*, user) -> QuerySet[GaoAgencyAction]:
     if not user_roles(user):
         return GaoAgencyAction.objects.none()
-    return GaoAgencyAction.objects.select_related("recommendation").order_by("date", "pk")
+    return GaoAgencyAction.objects.select_related("recommendation").order_by(*ACTION_ORDER)
 
 
 def dashboard_compact_list(*, user, fiscal_year: int) -> QuerySet[Compact]:

@@ -12,7 +12,8 @@ class GaoAgencyActionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = GaoAgencyAction
-        fields = ["id", "date", "description", "evidence", "evidence_file_url", "created_at"]
+        fields = ["id", "date", "period", "description", "evidence", "evidence_file_url",
+                  "created_at"]
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_evidence_file_url(self, action) -> str | None:
@@ -26,8 +27,8 @@ class GaoRecommendationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = GaoRecommendation
-        fields = ["id", "number", "text", "status", "status_as_of", "status_note",
-                  "concurrence", "actions"]
+        fields = ["id", "number", "text", "status", "status_as_of", "status_reported",
+                  "status_note", "concurrence", "actions"]
         read_only_fields = fields
 
 

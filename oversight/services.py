@@ -33,19 +33,27 @@ def gao_recommendation_update(*, recommendation: GaoRecommendation, user,
     reason = (change_reason or "").strip()
     if not reason:
         raise ValidationError({"change_reason": [ERR_REASON_REQUIRED]})
-    data = {k: v for k, v in data.items() if k in STATUS_FIELDS}
+    # An empty date keeps the one recorded (or, for a status GAO's public record does not
+    # date, "as reported by GAO, ..."): no day is recorded unless someone gives it.
+    data = {k: v for k, v in data.items() if k in STATUS_FIELDS
+            and not (k == "status_as_of" and v is None)}
     recommendation = lock(recommendation)
     if data.get("status", recommendation.status) != recommendation.status:
         data.setdefault("status_as_of", timezone.localdate())
+    if data.get("status_as_of"):
+        data["status_reported"] = ""  # the day replaces "as reported by GAO, <when>"
     return validated_update(recommendation, data, change_reason=reason)
 
 
 @transaction.atomic
-def gao_action_create(*, recommendation: GaoRecommendation, user, date, description: str,
-                      evidence: str, evidence_file=None) -> GaoAgencyAction:
-    """Record something State did in response to the recommendation, with its evidence."""
+def gao_action_create(*, recommendation: GaoRecommendation, user, date=None,
+                      description: str, evidence: str, period: str = "",
+                      evidence_file=None) -> GaoAgencyAction:
+    """Record something State did in response to the recommendation, with its evidence,
+    and when: its day, or the period the source gives when it gives no day."""
     _require_staff(user)
-    fields = {"date": date, "description": description, "evidence": evidence}
+    fields = {"date": date, "period": (period or "").strip(), "description": description,
+              "evidence": evidence}
     if evidence_file:
         fields["evidence_file"] = evidence_file
     return validated_save(GaoAgencyAction(recommendation=recommendation, recorded_by=user),

@@ -295,7 +295,7 @@ class GaoRecommendationListView(RoleRequiredMixin, View):
                 row["action_form"] = bound.get((recommendation.pk, "action"), GaoActionForm())
                 row["status_form"] = bound.get((recommendation.pk, "status"), add_version(
                     GaoStatusForm(initial={"status": recommendation.status,
-                                           "status_as_of": timezone.localdate(),
+                                           "status_as_of": recommendation.status_as_of,
                                            "status_note": recommendation.status_note}),
                     recommendation))
             rows.append(row)

@@ -18,6 +18,7 @@ from lxml import etree
 
 from compacts.models import Compact, CompactStatus, ImplementerKind
 from cpc.fiscal import fiscal_year_bounds, fiscal_year_of
+from cpc.samples import any_sample
 from indicators.models import Direction, Indicator, ResultStatus, Unit
 from indicators.progress import compute_indicator_progress
 
@@ -83,6 +84,10 @@ INDICATOR_MEASURE = {Unit.COUNT: "1", Unit.USD: "1", Unit.PERCENT: "2", Unit.YES
 INDICATOR_VOCABULARY_REPORTING_ORG = "99"  # IndicatorVocabulary: the reporting organisation
 
 DESCRIPTION_GENERAL, DESCRIPTION_OBJECTIVES = "1", "2"
+
+# Said in the descriptions of an activity, a transaction or a result whose figures include
+# sample data (cpc/samples.py): IATI has no flag for it, so the text says it.
+SAMPLE_DATA = "Sample data, invented for demonstration and not official figures: {what}."
 
 
 def activity_identifier(compact: Compact) -> str:
@@ -194,14 +199,31 @@ def _descriptions(element, compact: Compact) -> None:
     if compact.signed_on:
         parts.append(f"Signed on {compact.signed_on.isoformat()}.")
     if compact.us_funding_usd:
-        parts.append(f"U.S. funding ceiling: up to US${money(compact.us_funding_usd)}.")
+        parts.append(f"U.S. funding ceiling at signing: up to "
+                     f"US${money(compact.us_funding_usd)}.")
     if compact.partner_contribution_planned_usd is not None:
         parts.append(f"Contribution planned by {country}: "
                      f"US${money(compact.partner_contribution_planned_usd)}.")
+    if samples := _sample_kinds(compact):
+        parts.append(SAMPLE_DATA.format(what=samples))
     _sub(element, "description", " ".join(parts), type=DESCRIPTION_GENERAL)
     objectives = [f"{o.get_pillar_display()}: {o.description}" for o in compact.objectives.all()]
     if objectives:
         _sub(element, "description", " ".join(objectives), type=DESCRIPTION_OBJECTIVES)
+
+
+def _sample_kinds(compact: Compact) -> str:
+    """Which of the activity's figures are samples, in words ("" when none is)."""
+    kinds = []
+    if compact.partner_contribution_planned_is_sample:
+        kinds.append("the planned contribution")
+    if any_sample(compact.awards.all()):
+        kinds.append("the award amounts (budgets and transactions)")
+    if any(indicator.shows_sample_figures for indicator in compact.indicators.all()):
+        kinds.append("indicator figures (see each result)")
+    if len(kinds) < 2:
+        return "".join(kinds)
+    return f"{', '.join(kinds[:-1])} and {kinds[-1]}"
 
 
 def _participating_orgs(element, compact: Compact) -> None:
@@ -263,9 +285,11 @@ def _transactions(element, compact: Compact) -> None:
         _sub(transaction, "transaction-type", code=TRANSACTION_COMMITMENT)
         _sub(transaction, "transaction-date", iso_date=award.start_date.isoformat())
         _value(transaction, award.amount_usd, award.start_date)
-        _sub(transaction, "description",
-             f"{award.get_mechanism_display()} {award.award_number}, "
-             f"{award.start_date.isoformat()} to {award.end_date.isoformat()}.")
+        description = (f"{award.get_mechanism_display()} {award.award_number}, "
+                       f"{award.start_date.isoformat()} to {award.end_date.isoformat()}.")
+        if award.is_sample:
+            description += " " + SAMPLE_DATA.format(what="the amount")
+        _sub(transaction, "description", description)
         _org(transaction, "provider-org", REPORTING_ORG_NAME,
              ref=settings.IATI_REPORTING_ORG_REF, org_type=ORG_TYPE_GOVERNMENT)
         _org(transaction, "receiver-org", award.implementer.name,
@@ -279,12 +303,16 @@ def result(indicator: Indicator) -> etree._Element:
     checked here again so that nothing else can reach the file as an actual."""
     element = etree.Element("result", type=RESULT_TYPE_OTHER)
     _sub(element, "title", indicator.name)
+    if indicator.shows_sample_figures:
+        _sub(element, "description",
+             SAMPLE_DATA.format(what="the baseline, targets and actuals of this result"))
     measured = _sub(element, "indicator", measure=INDICATOR_MEASURE[indicator.unit],
                     ascending="1" if indicator.direction == Direction.INCREASE else "0")
     _sub(measured, "title", f"{indicator.code} {indicator.name}")
     description = indicator.definition.strip()
     if indicator.unit == Unit.YES_NO:
         description = " ".join(filter(None, [description, "Values: 1 is yes, 0 is no."]))
+
     if description:
         _sub(measured, "description", description)
     _sub(measured, "reference", vocabulary=INDICATOR_VOCABULARY_REPORTING_ORG,

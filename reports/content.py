@@ -135,6 +135,19 @@ class CompactSection:
     funding_shown: list[FundingYear] = field(default_factory=list)
     progress: dict = field(default_factory=dict)  # indicator id -> IndicatorProgress
     contribution_facts: ContributionFacts = NO_CONTRIBUTIONS
+    # A sample contribution up to the report's year (cpc/samples.py).
+    contributions_sample: bool = False
+
+    @property
+    def funding_sample(self) -> bool:
+        """Whether the funding picture adds up a sample figure: an award, the planned
+        partner contribution or a recorded one (cpc/samples.py)."""
+        return (self.compact.us_awarded_includes_sample or self.contributions_sample
+                or self.compact.partner_contribution_planned_is_sample)
+
+    @property
+    def indicators_sample(self) -> bool:
+        return any(row.indicator.shows_sample_figures for row in self.indicators)
 
     @property
     def checks_met(self) -> int:
@@ -201,6 +214,14 @@ class ReportContent:
     figures: dict = field(default_factory=dict)
 
     @property
+    def funding_sample(self) -> bool:
+        return any(s.funding_sample for s in self.sections)
+
+    @property
+    def indicators_sample(self) -> bool:
+        return any(s.indicators_sample for s in self.sections)
+
+    @property
     def summary_only(self) -> bool:
         """Past the detail limit, the program report gives each compact one row of a summary
         table instead of a section of its own."""
@@ -243,11 +264,11 @@ def report_content(*, kind: str, fiscal_year: int, compact_id: int | None,
     )
     from django.conf import settings
 
-    from oversight.models import GaoAgencyAction, GaoRecommendation
+    from oversight.models import ACTION_ORDER, GaoAgencyAction, GaoRecommendation
 
     content.detail_limit = settings.REPORTS_PROGRAM_DETAIL_LIMIT
     content.recommendations = list(GaoRecommendation.objects.prefetch_related(
-        Prefetch("actions", queryset=GaoAgencyAction.objects.order_by("date", "pk"))))
+        Prefetch("actions", queryset=GaoAgencyAction.objects.order_by(*ACTION_ORDER))))
     content.findings = findings(sections, fiscal_year,
                                 {s.compact.pk: s.contribution_facts for s in sections},
                                 content.recommendations)
@@ -301,6 +322,10 @@ def _sections(compacts: list[Compact], *, fiscal_year: int, today: dt.date,
     # The program report prints the year's dialogue only: it reads no other.
     dialogues_of = _dialogues_by_compact(ids, fiscal_year, only_the_year=summary)
     recorded = _recorded_contributions(ids)
+    sample_contributions = set(
+        Contribution.objects.filter(compact_id__in=ids, fiscal_year__lte=fiscal_year,
+                                    is_sample=True)
+        .order_by().values_list("compact_id", flat=True).distinct())
     plans = _plans(ids)
     checks_of = compliance_for_compacts(compacts, fiscal_year=fiscal_year, today=today)
     facts = contribution_facts(ids, fiscal_year)  # check 5's facts, for partner budgets
@@ -343,6 +368,7 @@ def _sections(compacts: list[Compact], *, fiscal_year: int, today: dt.date,
             measures=list(plan.measures.all()) if plan is not None else [],
             progress=progress,
             contribution_facts=facts.get(compact.pk, NO_CONTRIBUTIONS),
+            contributions_sample=compact.pk in sample_contributions,
         ))
     return sections
 

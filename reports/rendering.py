@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cpc.i18n import in_english
+from cpc.samples import SAMPLE_NOTE_EN
 from indicators.models import PARTNER_BUDGET_NOTE
 
 from .content import CHECK_LABELS, ReportContent
@@ -52,6 +53,7 @@ def render_html(content: ReportContent) -> str:
         "as_of_text": timezone.localtime(content.data_as_of).strftime("%-d %B %Y, %H:%M %Z"),
         "short_title": short_title(content),
         "partner_budget_note": PARTNER_BUDGET_NOTE,
+        "sample_note": SAMPLE_NOTE_EN,
     })
 
 

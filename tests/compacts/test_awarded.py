@@ -1,5 +1,6 @@
-"""Figures that agree: the U.S. funding ceiling beside the awarded total, and a planned
-partner contribution that is "not reported" rather than $0 when the compact gives none."""
+"""Figures that agree: the U.S. funding ceiling at signing beside the awarded total, and a
+ceiling or planned partner contribution that is "not reported" rather than $0 when the
+compact gives none."""
 
 from decimal import Decimal
 
@@ -15,7 +16,7 @@ from tests.contributions.factories import ContributionFactory
 
 @pytest.fixture
 def ghana_with_awards(ghana):
-    # The ceiling and the awards differ, as Ghana's did: up to $6.9M, $5M awarded.
+    # The ceiling at signing and the awards differ (test figures, not Ghana's).
     compact = CompactFactory(country=ghana, us_funding_usd=Decimal("6900000.00"))
     AwardFactory(compact=compact, amount_usd=Decimal("3000000.00"))
     AwardFactory(compact=compact, amount_usd=Decimal("2000000.00"))
@@ -114,7 +115,7 @@ class TestPages:
         client.force_login(staff_user)
         response = client.get(f"/compacts/{ghana_with_awards.pk}/")
         html = response.content.decode()
-        assert "U.S. funding ceiling" in html and "$6,900,000.00" in html
+        assert "Ceiling at signing" in html and "$6,900,000.00" in html
         assert 'data-testid="us-awarded">$5,000,000.00<' in html
         assert 'data-testid="partner-planned">Not reported<' in html
 
@@ -137,4 +138,18 @@ class TestPages:
     def test_compact_list_shows_awarded(self, client, staff_user, ghana_with_awards):
         client.force_login(staff_user)
         html = client.get("/compacts/").content.decode()
-        assert "U.S. awarded" in html and "$5,000,000" in html
+        assert "Total awarded" in html and "$5,000,000" in html
+
+    def test_a_ceiling_not_reported_reads_so_never_zero(self, client, staff_user, staff_api,
+                                                        ghana_with_awards):
+        # Only the total awarded is public for some compacts (Jamaica, Mongolia).
+        response = staff_api.patch(f"/api/v1/compacts/{ghana_with_awards.pk}/",
+                                   {"us_funding_usd": None}, format="json")
+        assert response.status_code == 200 and response.json()["us_funding_usd"] is None
+        client.force_login(staff_user)
+        html = client.get(f"/compacts/{ghana_with_awards.pk}/").content.decode()
+        assert 'data-testid="us-funding-ceiling">Not reported<' in html
+        listing = client.get("/compacts/").content.decode()
+        assert 'data-testid="ceiling">Not reported<' in listing
+        # Figures users enter carry no sample mark.
+        assert 'data-testid="sample-tag"' not in html + listing

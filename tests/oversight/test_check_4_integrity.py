@@ -23,7 +23,7 @@ TODAY = dt.date(2024, 11, 1)
 PASSAGE = ("Each compact sets annual targets for its performance indicators at the annual "
            "dialogue.")
 API_FIELDS = {"id", "title", "version", "effective_from", "targets_passage", "document_url",
-              "recorded_by", "recorded_at", "confirmed_by", "confirmed_at"}
+              "recorded_by", "recorded_at", "confirmed_by", "confirmed_at", "is_sample"}
 URL = "/api/v1/guidance-documents/"
 
 
@@ -83,6 +83,7 @@ def test_a_second_staff_member_confirms_and_the_check_is_met(staff_api, supervis
     body = response.json()
     assert body["confirmed_by"] == "supervisor" and body["confirmed_at"]
     assert set(body) == API_FIELDS
+    assert body["is_sample"] is False  # a version staff record is never a sample
     result = check4(ghana_compact)
     assert result.status == "met" and "(confirmed on " in result.detail
     again = supervisor_api.post(f"{URL}{pk}/confirm/")

@@ -6,7 +6,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from compacts.models import Compact, Extension, PartnerCountry
+from compacts.models import Award, Compact, Extension, PartnerCountry
 from contributions.models import Contribution, SustainabilityPlan
 from dialogues.models import Dialogue, Discussion, TargetProposal
 from indicators.models import Disaggregation, Indicator, Result, Target
@@ -45,6 +45,9 @@ def test_generated_portfolio_has_every_kind_of_record(generated):
         assert compact.indicators.count() == 15
         assert compact.country.iso_code.code not in DEMO_CODES
     assert Target.history.exists() and Result.history.exists()
+    # Every invented figure is marked as a sample (cpc/samples.py), bulk-created ones too.
+    for model in (Award, Indicator, Target, Result, Contribution):
+        assert not model.objects.filter(is_sample=False).exists(), model
 
 
 def test_running_again_with_the_same_seed_adds_nothing(generated, settings):

@@ -336,7 +336,7 @@ def test_the_description_states_the_ceiling_planned_contribution_and_objectives(
     ObjectiveFactory(compact=compact, pillar="protection", description="Care for victims.")
     activity = iati.activity(_loaded([compact])[0])
     general = activity.findtext("description[@type='1']/narrative")
-    assert "U.S. funding ceiling: up to US$10,000,000." in general
+    assert "U.S. funding ceiling at signing: up to US$10,000,000." in general
     assert "Contribution planned by Ghana: US$800,000." in general
     assert activity.findtext("description[@type='2']/narrative") == (
         "Prosecution: Convict traffickers. Protection: Care for victims.")

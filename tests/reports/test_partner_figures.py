@@ -86,7 +86,7 @@ def test_ceiling_awarded_and_not_reported_figures(kind, ghana_compact):
     ghana_compact.save()
     AwardFactory(compact=ghana_compact, amount_usd=Decimal("5000000"))
     html = html_of(ghana_compact, kind)
-    assert "U.S. funding ceiling $6,900,000 · U.S. awarded $5,000,000" in html
+    assert "U.S. funding ceiling at signing $6,900,000 · total awarded $5,000,000" in html
     assert "partner contribution planned not reported" in html
     funding = html.split("Funding: U.S. awards and partner contributions", 1)[1].split(
         "</table>", 1)[0]

@@ -58,7 +58,7 @@ def _records_of_the_data_migrations():
 
     from django.apps import apps
 
-    for module in ("oversight.migrations.0002_gao_public_record",
+    for module in ("oversight.migrations.0006_gao_public_record_as_told",
                    "indicators.migrations.0002_standard_indicators"):
         import_module(module).load(apps, None)  # both skip what is there
 
@@ -99,9 +99,11 @@ def test_program_report_reads_as_a_gao_product():
     for here, after in zip(captions, [*captions[1:], len(text)], strict=True):
         assert "Source: " in text[here:after], text[here:here + 120]
 
-    # The recommendation record: GAO's status and State's dated actions.
+    # The recommendation record: GAO's status and State's actions, dated as the source
+    # dates them (no invented day).
     assert "Recommendation 4: Open" in text and "Recommendation 1: Closed, implemented" in text
-    assert "State concurred" in text and "2024-12-01" in text
+    assert "State concurred" in text and "December 2024" in text
+    assert "as reported by GAO, 2025" in text and "2024-12-01" not in text
     # Data reliability: shares of results by review status.
     assert re.search(r"\d+ \(\d+%\) were approved", text)
     # The unit fault of earlier reports.

@@ -11,6 +11,7 @@ from compacts.demo import DEMO_USERS
 from compacts.models import Compact
 from compacts.roles import PROJECT_APPS
 from cpc.acting import acting
+from cpc.samples import loading_samples
 
 # The password the settings fall back to; fine on a developer's machine, never elsewhere.
 DEVELOPMENT_PASSWORD = "demo-pass-2024"
@@ -24,9 +25,10 @@ ERR_NO_PASSWORD = (
 )
 
 
-def demo_seeders():
-    """Each app may have a ``demo`` module with ``seed(*, password) -> {name: count}``;
-    they run in the order of PROJECT_APPS, so compacts exist before their indicators."""
+def demo_modules():
+    """Each app may have a ``demo`` module with ``seed(*, password) -> {name: count}`` and
+    ``mark_earlier_samples() -> int``; they run in the order of PROJECT_APPS, so compacts
+    exist before their indicators."""
     for app in PROJECT_APPS:
         try:
             module = import_module(f"{app}.demo")
@@ -34,6 +36,11 @@ def demo_seeders():
             if error.name != f"{app}.demo":
                 raise
             continue
+        yield app, module
+
+
+def demo_seeders():
+    for app, module in demo_modules():
         yield app, module.seed
 
 
@@ -84,6 +91,11 @@ def load_demo(*, password: str) -> dict[str, int]:
         created.update(seed(password=password))
         if app == "compacts":
             opened = open_locked_years()
+    # Figures an earlier version of the demo loaded before it marked them as samples.
+    with loading_samples():
+        for _app, module in demo_modules():
+            if hasattr(module, "mark_earlier_samples"):
+                module.mark_earlier_samples()
     for compact, year in opened:
         year_locks.fiscal_year_lock(user=_loader(), compact=compact, fiscal_year=year,
                                     reason=DEMO_RELOCK_REASON)
@@ -102,3 +114,4 @@ def open_locked_years() -> list:
                                               reason=DEMO_UNLOCK_REASON)
                 opened.append((compact, state.fiscal_year))
     return opened
+
