@@ -84,6 +84,18 @@ class ScopedAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
 
     country_path: str | None = "country"
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """A past version is shown, never saved back. django-simple-history saves a POST to
+        this page ("revert") for anyone who may view history, auditors included, and a
+        revert goes round the services (four eyes, year locks, reasons): every write goes
+        through the change form or the app's own pages instead."""
+        if request.method not in ("GET", "HEAD"):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        return True  # no "Revert" button: see history_form_view
+
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if self.country_path is None:

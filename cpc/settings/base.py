@@ -383,6 +383,8 @@ IATI_REPORTING_ORG_REF = env("IATI_REPORTING_ORG_REF", default="US-GOV-11")
 # --- History ------------------------------------------------------------------------
 # Reasons for changes (for example to an approved result) are kept whole, not cut at 100.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+# History is read, never reverted from the admin (compacts.admin.ScopedAdmin refuses the POST).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # --- Demo data ------------------------------------------------------------------------
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-pass-2024")

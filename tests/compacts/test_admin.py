@@ -127,3 +127,23 @@ def test_by_country_filter_offers_staff_every_country(client, staff_user, ghana,
     page = client.get("/admin/compacts/compact/").content.decode()
     assert f"country__id__exact={ghana.pk}" in page
     assert f"country__id__exact={peru.pk}" in page
+
+
+def test_no_one_saves_a_past_version_from_the_history_page(client, auditor_user, staff_user,
+                                                           ghana_compact):
+    """django-simple-history's history form saved a POST ("revert") for anyone who may view
+    history: an auditor could put a record back to an old version, and staff could bypass the
+    services' rules. The page is read-only for every role."""
+    old_title = ghana_compact.title
+    ghana_compact.title = "Renamed after review"
+    ghana_compact.save()
+    first = ghana_compact.history.order_by("history_id").first()
+    url = f"/admin/compacts/compact/{ghana_compact.pk}/history/{first.history_id}/"
+    for user in (auditor_user, staff_user):
+        client.force_login(user)
+        page = client.get(url)
+        assert page.status_code == 200
+        assert b'name="_save"' not in page.content  # nothing to submit
+        assert client.post(url, {"title": old_title}).status_code == 403
+        ghana_compact.refresh_from_db()
+        assert ghana_compact.title == "Renamed after review"
