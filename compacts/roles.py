@@ -14,8 +14,8 @@ AUDITOR = "auditor"
 IMPLEMENTER = "implementer"
 ROLES = (TIP_STAFF, EMBASSY_OFFICER, AUDITOR, IMPLEMENTER)
 
-PROJECT_APPS = ("compacts", "indicators", "dialogues", "contributions", "publishing", "oversight",
-                "reports", "notifications", "search", "audit", "workspace")
+PROJECT_APPS = ("compacts", "accounts", "indicators", "dialogues", "contributions", "publishing",
+                "oversight", "reports", "notifications", "search", "audit", "workspace")
 
 # What embassy officers may add and change, in their own countries only.
 OFFICER_WRITES = {

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("oversight.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("accounts.urls")),
     path("compacts/", include("compacts.urls")),
     path("indicators/", include("indicators.urls")),
     path("dialogues/", include("dialogues.urls")),

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["cpc", "compacts", "indicators", "dialogues", "contributions", "publishing", "oversight",
-          "reports", "notifications", "search", "audit", "workspace"]
+LAYERS = ["cpc", "compacts", "accounts", "indicators", "dialogues", "contributions", "publishing",
+          "oversight", "reports", "notifications", "search", "audit", "workspace"]
 # The project's URL map and settings wire every app together by dotted strings, not imports.
 
 

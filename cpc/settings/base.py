@@ -28,6 +28,7 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 # The project's own apps (cpc.release fingerprints their code).
 PROJECT_APPS = [
     "compacts",
+    "accounts",
     "indicators",
     "dialogues",
     "contributions",
