@@ -1,9 +1,19 @@
 # Shared by scripts/backup and scripts/restore (sourced, not run).
 # shellcheck shell=bash
 
-DUMP="database.dump"
-FILES="private-files.tar"
+# The parts of a backup folder. Both parts are encrypted with age; the manifest lists their
+# SHA-256 and is signed (ssh-keygen -Y sign, Ed25519) into the signature beside it.
+DUMP="database.dump.age"
+FILES="private-files.tar.age"
 MANIFEST="manifest.txt"
+SIGNATURE="manifest.txt.sig"
+# The signature's namespace: a signature made for anything else (a git commit, a file signed
+# with the same key for another purpose) never verifies as a backup manifest's.
+NAMESPACE="cpc-backup"
+# Rows that are ephemeral and secret: sessions, API tokens, sign-in attempts (django-axes).
+# Their tables are in the dump, their rows are not; after a restore everyone signs in again.
+EXCLUDED_TABLE_DATA=(django_session authtoken_token axes_accessattempt axes_accesslog
+                     axes_accessfailurelog)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -38,5 +48,51 @@ require_postgres() {
   esac
 }
 
+require_tools() {
+  local tool hint
+  for tool in "$@"; do
+    case "$tool" in
+      age|age-keygen) hint="apt-get install age" ;;
+      ssh-keygen) hint="apt-get install openssh-client" ;;
+      *) hint="apt-get install postgresql-client" ;;
+    esac
+    command -v "$tool" >/dev/null || die "$tool is missing (Debian: $hint)."
+  done
+}
+
 # The URL without its password, for messages and the manifest.
 redacted() { printf '%s' "$1" | sed -E 's#(://[^:/@]+):[^@]*@#\1:***@#'; }
+
+# Checks the backup folder $1 against the public key in the file $2, before anything reads
+# the manifest's content: first the manifest's signature, then each encrypted part's SHA-256
+# against the (now trusted) manifest. Dies with the reason on the first failure.
+verify_backup() {
+  local backup="$1" verify_key="$2" part key allowed sums expected actual
+  [ -n "$verify_key" ] || die "BACKUP_VERIFY_KEY is not set: the path of the public key (ssh-ed25519) that signs this deployment's backups. It is configured on the restoring host, never taken from the backup."
+  [ -f "$verify_key" ] || die "BACKUP_VERIFY_KEY: no file $verify_key."
+  key="$(grep -m 1 -E '^ssh-ed25519 ' "$verify_key" | awk '{print $1 " " $2}')" || true
+  [ -n "$key" ] || die "BACKUP_VERIFY_KEY ($verify_key) holds no ssh-ed25519 public key."
+  for part in "$MANIFEST" "$SIGNATURE"; do
+    [ -f "$backup/$part" ] || die "$backup has no $part: not a signed backup written by scripts/backup. Nothing restored."
+  done
+
+  # ssh-keygen -Y verify trusts only the keys of an allowed-signers file: this one key, for
+  # this namespace alone.
+  allowed="$(mktemp)"
+  printf '%s namespaces="%s" %s\n' "$NAMESPACE" "$NAMESPACE" "$key" >"$allowed"
+  if ! ssh-keygen -Y verify -f "$allowed" -I "$NAMESPACE" -n "$NAMESPACE" \
+       -s "$backup/$SIGNATURE" <"$backup/$MANIFEST" >/dev/null 2>&1; then
+    rm -f "$allowed"
+    die "The manifest's signature does not verify with BACKUP_VERIFY_KEY ($verify_key): the manifest was changed, or signed by another key. Nothing restored."
+  fi
+  rm -f "$allowed"
+
+  sums="$(sed -n '/^\[sha256\]$/,/^\[/{/^\[/d;p}' "$backup/$MANIFEST")"
+  for part in "$DUMP" "$FILES"; do
+    expected="$(printf '%s\n' "$sums" | awk -v name="$part" '$2 == name {print $1}')"
+    [[ "$expected" =~ ^[0-9a-f]{64}$ ]] || die "The signed manifest lists no SHA-256 for $part. Nothing restored."
+    [ -f "$backup/$part" ] || die "$backup has no $part, which the signed manifest lists. Nothing restored."
+    actual="$(sha256sum <"$backup/$part" | cut -d' ' -f1)"
+    [ "$actual" = "$expected" ] || die "$part does not match the signed manifest (it is damaged or was replaced). Nothing restored."
+  done
+}
