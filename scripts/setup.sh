@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything CPC Oversight needs on a Debian or Ubuntu machine, once:
 #   the system libraries WeasyPrint renders PDFs with, Python's venv module, fonts,
-#   (for the tests) Debian's Chromium, poppler-utils, postgresql-client and an unpacked
-#   nginx, then the virtualenv in .venv.
+#   (for the tests) Debian's Chromium, poppler-utils, postgresql-client, age, openssh-client
+#   and an unpacked nginx, then the virtualenv in .venv.
 # Sourced by scripts/run and scripts/test with SETUP_MODE=run or SETUP_MODE=test.
 # Each step is skipped when already done, so a second run starts in seconds.
 set -euo pipefail
@@ -26,10 +26,12 @@ python_ok() {
 missing_packages() {
   local wanted=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core
                 fonts-liberation shared-mime-info curl)
-  # postgresql-client: pg_dump and pg_restore for scripts/backup, scripts/restore and their test.
+  # postgresql-client: pg_dump and pg_restore for scripts/backup, scripts/restore and their test;
+  # age (encryption) and openssh-client (ssh-keygen -Y: the manifest's signature) for the same.
   # gettext: makemessages and compilemessages (scripts/makemessages and the tests that check
   # the committed catalogues, tests/i18n).
-  if [ "$SETUP_MODE" = test ]; then wanted+=(chromium poppler-utils postgresql-client gettext); fi
+  if [ "$SETUP_MODE" = test ]; then wanted+=(chromium poppler-utils postgresql-client age openssh-client
+                                         gettext); fi
   # npm for axe-core (the browser tests' accessibility checks), when Node.js is not there.
   if [ "$SETUP_MODE" = test ] && ! command -v npm >/dev/null 2>&1; then wanted+=(npm); fi
   python_ok || wanted+=(python3 python3-venv python3-pip)
