@@ -67,19 +67,22 @@ redacted() { printf '%s' "$1" | sed -E 's#(://[^:/@]+):[^@]*@#\1:***@#'; }
 # the manifest's content: first the manifest's signature, then each encrypted part's SHA-256
 # against the (now trusted) manifest. Dies with the reason on the first failure.
 verify_backup() {
-  local backup="$1" verify_key="$2" part key allowed sums expected actual
+  local backup="$1" verify_key="$2" part keys allowed sums expected actual
   [ -n "$verify_key" ] || die "BACKUP_VERIFY_KEY is not set: the path of the public key (ssh-ed25519) that signs this deployment's backups. It is configured on the restoring host, never taken from the backup."
   [ -f "$verify_key" ] || die "BACKUP_VERIFY_KEY: no file $verify_key."
-  key="$(grep -m 1 -E '^ssh-ed25519 ' "$verify_key" | awk '{print $1 " " $2}')" || true
-  [ -n "$key" ] || die "BACKUP_VERIFY_KEY ($verify_key) holds no ssh-ed25519 public key."
+  # One key a line (ssh-ed25519 AAAA... [comment]); several while a signing key is rotated.
+  keys="$(grep -E '^ssh-ed25519 ' "$verify_key" | awk '{print $1 " " $2}')" || true
+  [ -n "$keys" ] || die "BACKUP_VERIFY_KEY ($verify_key) holds no ssh-ed25519 public key."
   for part in "$MANIFEST" "$SIGNATURE"; do
     [ -f "$backup/$part" ] || die "$backup has no $part: not a signed backup written by scripts/backup. Nothing restored."
   done
 
-  # ssh-keygen -Y verify trusts only the keys of an allowed-signers file: this one key, for
+  # ssh-keygen -Y verify trusts only the keys of an allowed-signers file: these keys, for
   # this namespace alone.
   allowed="$(mktemp)"
-  printf '%s namespaces="%s" %s\n' "$NAMESPACE" "$NAMESPACE" "$key" >"$allowed"
+  printf '%s\n' "$keys" | while read -r key; do
+    printf '%s namespaces="%s" %s\n' "$NAMESPACE" "$NAMESPACE" "$key"
+  done >"$allowed"
   if ! ssh-keygen -Y verify -f "$allowed" -I "$NAMESPACE" -n "$NAMESPACE" \
        -s "$backup/$SIGNATURE" <"$backup/$MANIFEST" >/dev/null 2>&1; then
     rm -f "$allowed"

@@ -370,8 +370,12 @@ def test_the_restore_drill_backs_up_verifies_and_restores_every_row(
     folder = backup({"DATABASE_URL": source_url, "PRIVATE_STORAGE_ROOT": str(private_root),
                      "BACKUP_DIR": str(tmp_path / "backups"),
                      "BACKUP_AGE_RECIPIENTS": f"{keys.recipient} {second.recipient}"}, keys)
-    # verifies it on the restore host (writes nothing, needs no database),
-    verified = run_script("restore", "--verify-only", str(folder), env=keys.restore_env())
+    # verifies it on the restore host (writes nothing, needs no database; the verify key file
+    # may hold several keys, as while the signing key is rotated),
+    rotating = tmp_path / "verify-keys.pub"
+    rotating.write_text(Path(f"{second.signing}.pub").read_text() + keys.verify.read_text())
+    verified = run_script("restore", "--verify-only", str(folder), env=keys.restore_env() | {
+        "BACKUP_VERIFY_KEY": str(rotating)})
     assert verified.returncode == 0, verified.stderr
     assert "Verified" in verified.stderr and "1 files" in verified.stderr
     # and restores it into a new database and folder, with either identity
