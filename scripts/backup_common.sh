@@ -10,6 +10,8 @@ SIGNATURE="manifest.txt.sig"
 # The signature's namespace: a signature made for anything else (a git commit, a file signed
 # with the same key for another purpose) never verifies as a backup manifest's.
 NAMESPACE="cpc-backup"
+# A backup folder's name: its UTC time, to the second.
+BACKUP_NAME='^cpc-backup-[0-9]{8}T[0-9]{6}Z$'
 # Rows that are ephemeral and secret: sessions, API tokens, sign-in attempts (django-axes).
 # Their tables are in the dump, their rows are not; after a restore everyone signs in again.
 EXCLUDED_TABLE_DATA=(django_session authtoken_token axes_accessattempt axes_accesslog

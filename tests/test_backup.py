@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import uuid
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -396,6 +397,44 @@ def test_the_restore_drill_backs_up_verifies_and_restores_every_row(
     assert source["tables"]["django_session"] and source["tables"]["authtoken_token"]
     assert target["tables"]["django_session"] == target["tables"]["authtoken_token"] == []
     assert files_of(target_root) == files_of(private_root)
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_backup_keeps_the_last_days_and_the_first_of_each_recent_month(tmp_path, keys):
+    # Given backups of the past, named by their time as scripts/backup names them (in the
+    # last 35 days; on the first and on other days of the months two to five months back),
+    # and folders of other names
+    dest = tmp_path / "backups"
+    today = datetime.now(UTC).date()
+
+    def name(day: date, time: str = "020000") -> str:
+        return f"cpc-backup-{day:%Y%m%d}T{time}Z"
+
+    def months_back(n: int, day: int) -> date:
+        month = today.year * 12 + today.month - 1 - n
+        return date(month // 12, month % 12 + 1, day)
+
+    recent = {name(today - timedelta(days=1)), name(today - timedelta(days=34))}
+    first_of_month = {name(months_back(2, 1), "010000"), name(months_back(3, 1)),
+                      name(months_back(4, 1))}
+    older = {name(months_back(2, 1), "030000"), name(months_back(2, 2)),
+             name(months_back(3, 15)), name(months_back(5, 1)), name(months_back(5, 10))}
+    others = {"keep-me", f"{name(months_back(6, 1))}.partial"}
+    for folder in recent | first_of_month | older | others:
+        (dest / folder).mkdir(parents=True)
+    # every month with a backup but the oldest (five months back)
+    months = {folder[11:17] for folder in recent | first_of_month | older} | {f"{today:%Y%m}"}
+    keep_monthly = len(months) - 1
+
+    # When a backup runs with a retention of 35 days and that many months
+    new = backup({"DATABASE_URL": worker.test_database_url(), "BACKUP_DIR": str(dest),
+                  "PRIVATE_STORAGE_ROOT": str(tmp_path / "no-files"),
+                  "BACKUP_KEEP_DAILY": "35", "BACKUP_KEEP_MONTHLY": str(keep_monthly)}, keys)
+
+    # Then the last 35 days' backups are kept, and the first backup of each of those months;
+    # the others are deleted, and folders named otherwise are left alone
+    assert {p.name for p in dest.iterdir()} == recent | first_of_month | others | {new.name}
 
 
 def copy_of(folder: Path, tmp_path: Path, name: str) -> Path:
