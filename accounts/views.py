@@ -65,7 +65,7 @@ def mfa_verify(request):
     if _is_locked(request):
         return _locked_out(request)
     form = CodeForm(request.POST or None)
-    status = 200
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         device = mfa.mfa_check(user=request.user, code=form.cleaned_data["code"],
                                request=request)
@@ -75,7 +75,6 @@ def mfa_verify(request):
         if _is_locked(request):
             return _locked_out(request)
         form.add_error("code", ERR_WRONG_CODE)
-        status = 400
     return render(request, "accounts/mfa_verify.html",
                   {"form": form, "next": _next_url(request)}, status=status)
 
@@ -96,7 +95,7 @@ def mfa_enrol(request):
         return _locked_out(request)
     device = mfa.totp_device_pending(user=request.user)
     form = CodeForm(request.POST or None)
-    status = 200
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         codes = mfa.totp_device_confirm(user=request.user, device=device,
                                         code=form.cleaned_data["code"], request=request)
@@ -107,7 +106,6 @@ def mfa_enrol(request):
         if _is_locked(request):
             return _locked_out(request)
         form.add_error("code", ERR_WRONG_CODE)
-        status = 400
     return render(request, "accounts/mfa_enrol.html", {
         "form": form, "next": _next_url(request),
         "qr_code": mfa.qr_svg_data_uri(mfa.totp_provisioning_uri(device)),
@@ -146,7 +144,7 @@ def reauth(request):
     if _is_locked(request):
         return _locked_out(request)
     form = ReauthForm(request.POST or None, needs_code=needs_code)
-    status = 200
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         # authenticate() goes through django-axes: a wrong password counts as a failure.
         signed = authenticate(request, username=user.get_username(),
@@ -164,7 +162,6 @@ def reauth(request):
             return redirect(_next_url(request))
         if _is_locked(request):
             return _locked_out(request)
-        status = 400
     return render(request, "accounts/reauth.html", {
         "form": form, "next": _next_url(request), "needs_code": needs_code,
         "minutes": settings.REAUTH_MINUTES}, status=status)
