@@ -24,8 +24,9 @@ This script migrates, loads the demo data with a random DEMO_PASSWORD, starts gu
 as a trusted proxy would), a worker and beat; signs in through the login form, sets up the
 second factor that production requires of TIP staff (REQUIRE_MFA: the key read from the
 enrolment page, codes computed as an authenticator app does), signs in again with a TOTP
-code, asks an API token with one, opens the main pages, has the worker render a report and checks the PDF against its SHA-256, calls
-/healthz, and stops every process by its PID. It prints "smoke: N passed, N failed".
+code, asks an API token with one, opens the main pages, has the worker render a report and
+checks the PDF against its SHA-256, calls /healthz, and stops every process by its PID. It
+prints "smoke: N passed, N failed".
 """
 
 import base64
