@@ -296,3 +296,27 @@ def test_twelve_good_characters_pass_and_the_demo_password_passes():
     validate_password("kestrel-ferry-9")
     validate_password("demo-pass-2024")
     validate_password(PASSWORD)
+
+
+def test_a_new_app_replaces_the_old_one_after_signing_in_again(client, staff_user, caught):
+    old_device, old_codes = enrolled(staff_user)
+    sign_in_with_password(client, "staff")
+    client.post(VERIFY, {"code": totp_code(old_device, 1)})
+    session = client.session
+    session["cpc_authenticated_at"] -= 20 * 60
+    session.save()
+
+    assert client.get(ENROL)["Location"].startswith("/accounts/reauth/")
+    client.post("/accounts/reauth/", {"password": PASSWORD, "code": old_codes[0]})
+    page = client.get(ENROL)
+    assert page.status_code == 200 and b"replaces the one you have now" in page.content
+    new_device = TOTPDevice.objects.get(user=staff_user, confirmed=False)
+    done = client.post(ENROL, {"code": totp_code(new_device)})
+
+    assert done.status_code == 200
+    assert list(TOTPDevice.objects.filter(user=staff_user)) == [new_device]
+    assert TOTPDevice.objects.get(pk=new_device.pk).confirmed
+    assert not StaticToken.objects.filter(device__user=staff_user,
+                                          token__in=old_codes).exists()
+    assert StaticToken.objects.filter(device__user=staff_user).count() == 10
+    assert caught.count(("mfa_enrolled", "staff")) == 2  # the first app, then the new one
