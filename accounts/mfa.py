@@ -93,8 +93,10 @@ def totp_device_confirm(*, user, device: TOTPDevice, code: str, request=None) ->
     """Confirm the pending ``device`` with a code from the app. On the right code: earlier
     devices are removed, the device is confirmed, and new recovery codes are made and
     returned (to be shown once). On a wrong one: ``None``, counted as a failed code."""
-    device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user, confirmed=False)
-    if not device.verify_token(_digits(code)):
+    device = TOTPDevice.objects.select_for_update().filter(
+        pk=device.pk, user=user, confirmed=False).first()
+    # (None: confirmed or replaced meanwhile, by a second submission of the form.)
+    if device is None or not device.verify_token(_digits(code)):
         mfa_failure(user=user, request=request)
         return None
     for old in devices_for_user(user, confirmed=None):
