@@ -89,7 +89,9 @@ def test_the_right_code_signs_in(client, staff_user, caught):
     response = client.post(VERIFY, {"code": totp_code(device, 1), "next": "/compacts/"})
 
     assert response.status_code == 302 and response["Location"] == "/compacts/"
-    assert client.get(HOME).status_code == 200
+    home = client.get(HOME)
+    assert home.status_code == 200
+    assert b'href="/accounts/mfa/" data-testid="mfa-link"' in home.content
     me = client.get("/api/v1/me/")
     assert me.status_code == 200 and me.json()["username"] == "staff"
     assert ("mfa_failed", "staff") not in caught
