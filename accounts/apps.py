@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = "Accounts: signing in"
+
+    def ready(self):
+        # The receivers that stamp a sign-in: its time (cpc.reauth) and the second step the
+        # session still owes (accounts.middleware).
+        from cpc import reauth  # noqa: F401
+
+        from . import middleware  # noqa: F401

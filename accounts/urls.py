@@ -1,5 +1,15 @@
 """Signing in beyond the password: the second factor, federated sign-in, signing in again."""
 
+from django.urls import path
+
+from . import views
+
 app_name = "accounts"
 
-urlpatterns = []
+urlpatterns = [
+    path("mfa/", views.mfa_settings, name="mfa"),
+    path("mfa/verify/", views.mfa_verify, name="mfa-verify"),
+    path("mfa/enrol/", views.mfa_enrol, name="mfa-enrol"),
+    path("mfa/remove/", views.mfa_remove, name="mfa-remove"),
+    path("reauth/", views.reauth, name="reauth"),
+]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from cpc import reauth
 from cpc.services import StateConflict
 
 from . import scoping, services
@@ -251,6 +252,8 @@ class GuidanceDocumentAdmin(ScopedAdmin):
 
     @admin.action(description=_("Confirm that the passage references indicator targets"))
     def confirm_passage(self, request, queryset):
+        if not reauth.session_is_recent(request):
+            return reauth.reauth_redirect(request)  # confirming needs a recent sign-in
         confirmed = 0
         for guidance in queryset:
             try:
@@ -280,7 +283,9 @@ class GuidanceDocumentAdmin(ScopedAdmin):
 
 
 @admin.register(UserProfile)
-class UserProfileAdmin(ScopedAdmin):
+class UserProfileAdmin(reauth.ReauthAdminMixin, ScopedAdmin):
+    """Country scope and implementer links: saved only after a recent sign-in."""
+
     country_path = None
     list_display = ["user"]
     filter_horizontal = ["countries", "implementers"]

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from cpc import reauth
 from cpc.api.authentication import ExpiringTokenAuthentication, token_issue, token_revoke
 from cpc.api.conditional import ConditionalMixin
 from cpc.api.history import HistoryMixin
@@ -125,8 +126,10 @@ class CompactViewSet(HistoryMixin, ListRetrieveCreateUpdateViewSet):
         return self.get_paginated_response(
             FiscalYearStateSerializer([vars(s) for s in page], many=True).data)
 
-    def _year_decision(self, request, fiscal_year, decide):
+    def _year_decision(self, request, fiscal_year, decide, *, recent_sign_in=False):
         compact = self.get_object()
+        if recent_sign_in:
+            reauth.api_require_recent_auth(request)
         serializer = YearLockReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         state = decide(user=request.user, compact=compact, fiscal_year=int(fiscal_year),
@@ -145,7 +148,8 @@ class CompactViewSet(HistoryMixin, ListRetrieveCreateUpdateViewSet):
             url_path=r"fiscal-years/(?P<fiscal_year>[0-9]{4})/unlock")
     def unlock_fiscal_year(self, request, pk=None, fiscal_year=None):
         """TIP staff unlock a locked fiscal year, saying why (400 without a reason)."""
-        return self._year_decision(request, fiscal_year, year_locks.fiscal_year_unlock)
+        return self._year_decision(request, fiscal_year, year_locks.fiscal_year_unlock,
+                                   recent_sign_in=True)
 
 
 class AwardViewSet(HistoryMixin, ListRetrieveCreateUpdateViewSet):
@@ -178,8 +182,9 @@ class GuidanceDocumentViewSet(HistoryMixin, ConditionalMixin, mixins.ListModelMi
     @extend_schema(request=None, responses=GuidanceDocumentSerializer)
     @action(detail=True, methods=["post"], filter_backends=[])
     def confirm(self, request, pk=None):
-        guidance = services.guidance_document_confirm(user=request.user,
-                                                      guidance=self.get_object())
+        guidance = self.get_object()
+        reauth.api_require_recent_auth(request)  # confirming needs a recent sign-in
+        guidance = services.guidance_document_confirm(user=request.user, guidance=guidance)
         return Response(self.get_serializer(guidance).data)
 
 
@@ -244,8 +249,14 @@ class TokenView(ObtainAuthToken):
                 return Response({"detail": ERR_LOCKED_OUT},
                                 status=status.HTTP_429_TOO_MANY_REQUESTS)
             raise ValidationError(serializer.errors)
-        token = token_issue(user=serializer.validated_data["user"])
+        user = serializer.validated_data["user"]
+        self.check_second_factor(request, user)
+        token = token_issue(user=user)
         return Response({"token": token.key})
+
+    def check_second_factor(self, request, user) -> None:
+        """After the password: the second factor's check (accounts.api.TokenView, the view
+        the URL serves, raises a 400 ``{"otp": [...]}`` when it fails)."""
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request, *args, **kwargs):

@@ -12,6 +12,5 @@ router.register("guidance-documents", api.GuidanceDocumentViewSet, basename="gui
 
 urlpatterns = [
     path("me/", api.MeView.as_view(), name="me"),
-    path("auth/token/", api.TokenView.as_view(), name="auth-token"),
     *router.urls,
 ]

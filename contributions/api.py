@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from compacts.api import ListRetrieveCreateUpdateViewSet
 from compacts.roles import EMBASSY_OFFICER, TIP_STAFF
+from cpc import reauth
 from cpc.api.history import HistoryMixin
 from cpc.storage import private_file_response
 from cpc.uploads import FILE_RESPONSES
@@ -52,7 +53,9 @@ class ContributionViewSet(HistoryMixin, ListRetrieveCreateUpdateViewSet):
     @extend_schema(request=None, responses=ContributionSerializer)
     @action(detail=True, methods=["post"], filter_backends=[])
     def verify(self, request, pk=None):
-        contribution = services.contribution_verify(contribution=self.get_object(),
+        contribution = self.get_object()
+        reauth.api_require_recent_auth(request)  # verifying needs a recent sign-in
+        contribution = services.contribution_verify(contribution=contribution,
                                                     user=request.user)
         return Response(self.get_serializer(contribution).data)
 

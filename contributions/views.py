@@ -22,6 +22,7 @@ from django.views.generic import ListView, TemplateView
 from compacts import fragments, scoping
 from compacts.views import RoleRequiredMixin
 from compacts.year_locks import YearLocked
+from cpc import reauth
 from cpc.fiscal import fiscal_year_of
 from cpc.samples import SAMPLE_COLUMN, any_sample
 from cpc.services import StateConflict
@@ -217,6 +218,8 @@ class ContributionVerifyView(ContributionRowView):
         if not scoping.is_tip_staff(request.user):
             raise PermissionDenied(services.ERR_VERIFY_STAFF_ONLY)
         contribution = self.contribution(contribution_pk)
+        if not reauth.session_is_recent(request):
+            return reauth.reauth_redirect(request)  # verifying needs a recent sign-in
         try:
             with transaction.atomic():
                 # Staff verify the figures the page showed them, not figures changed since.

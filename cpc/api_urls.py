@@ -3,6 +3,8 @@
 from django.urls import include, path
 
 urlpatterns = [
+    # Signing in for a token: the password (compacts.api.TokenView), then the second factor.
+    path("", include("accounts.api_urls")),
     path("", include("compacts.api_urls")),
     path("", include("indicators.api_urls")),
     path("", include("dialogues.api_urls")),

@@ -11,6 +11,7 @@ from compacts.api import ListRetrieveCreateUpdateViewSet
 from compacts.filters import ScopedFilterSet
 from compacts.models import Compact
 from compacts.roles import EMBASSY_OFFICER, IMPLEMENTER, TIP_STAFF
+from cpc import reauth
 from cpc.api.conditional import ConditionalMixin
 from cpc.api.history import HistoryMixin
 from cpc.storage import private_file_response
@@ -98,10 +99,13 @@ class ResultViewSet(HistoryMixin, ListRetrieveCreateUpdateViewSet):
     @extend_schema(request=ReviewSerializer, responses=ResultSerializer)
     @action(detail=True, methods=["post"], filter_backends=[])
     def approve(self, request, pk=None):
+        result = self.get_object()
+        # Approving needs a recent sign-in (a fresh token, or a re-authenticated session).
+        reauth.api_require_recent_auth(request)
         serializer = ReviewSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         result = services.result_approve(
-            user=request.user, result=self.get_object(), **serializer.validated_data
+            user=request.user, result=result, **serializer.validated_data
         )
         return Response(self._fresh(result))
 

@@ -28,6 +28,7 @@ from compacts import fragments, scoping
 from compacts.models import Compact
 from compacts.views import RoleRequiredMixin
 from compacts.year_locks import YearLocked
+from cpc import reauth
 from cpc.services import StateConflict
 from cpc.storage import private_file_response
 
@@ -211,6 +212,8 @@ class ResultReviewView(RoleRequiredMixin, View):
             selectors.result_list(user=user).filter(indicator__compact=compact), pk=result_id)
         if not scoping.is_tip_staff(user):
             raise PermissionDenied(services.ERR_ONLY_STAFF_REVIEW)
+        if action == "approve" and not reauth.session_is_recent(request):
+            return reauth.reauth_redirect(request)  # approving needs a recent sign-in
         form = ReviewForm(request.POST)
         note = form.cleaned_data["review_note"] if form.is_valid() else ""
         label = _("%(code)s FY%(fiscal_year)s") % {"code": result.indicator.code,

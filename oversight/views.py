@@ -27,6 +27,7 @@ from compacts.selectors import compact_detail, fiscal_year_choices
 from compacts.versioning import change_pending, content_version
 from compacts.views import RoleRequiredMixin
 from contributions.selectors import overdue_plan_list
+from cpc import reauth
 from cpc.api.history import history_entries
 from cpc.fiscal import fiscal_year_of
 from cpc.services import StateConflict
@@ -118,6 +119,8 @@ class FiscalYearDecisionView(CompactDetailView):
                                                              request.user), pk=pk)
         if not scoping.is_tip_staff(request.user):
             raise PermissionDenied(year_locks.ERR_ONLY_STAFF)
+        if decision == "unlock" and not reauth.session_is_recent(request):
+            return reauth.reauth_redirect(request)  # unlocking needs a recent sign-in
         form = YearDecisionForm(request.POST)
         if form.is_valid():
             try:

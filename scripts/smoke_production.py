@@ -21,11 +21,15 @@ server only through the bucket.
 
 This script migrates, loads the demo data with a random DEMO_PASSWORD, starts gunicorn
 (production settings, SECURE_SSL_REDIRECT on, requests marked ``X-Forwarded-Proto: https``
-as a trusted proxy would), a worker and beat; signs in through the login form, opens the
-main pages, has the worker render a report and checks the PDF against its SHA-256, calls
-/healthz, and stops every process by its PID. It prints "smoke: N passed, N failed".
+as a trusted proxy would), a worker and beat; signs in through the login form, sets up the
+second factor that production requires of TIP staff (REQUIRE_MFA: the key read from the
+enrolment page, codes computed as an authenticator app does), signs in again with a TOTP
+code, asks an API token with one, opens the main pages, has the worker render a report and
+checks the PDF against its SHA-256, calls /healthz, and stops every process by its PID. It
+prints "smoke: N passed, N failed".
 """
 
+import base64
 import contextlib
 import hashlib
 import http.cookies
@@ -45,6 +49,8 @@ from pathlib import Path
 
 SOURCE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(SOURCE_DIR))
+from django_otp.oath import TOTP  # noqa: E402  (RFC 6238, as an authenticator app computes it)
+
 from tests.s3 import MotoServer  # noqa: E402  (the test tools' S3-protocol server)
 
 APP_DIR = Path(os.environ["APP_DIR"]).resolve()
@@ -185,6 +191,74 @@ def csrf_token(html: bytes) -> str:
     return match.group(1).decode() if match else ""
 
 
+class Authenticator:
+    """An authenticator app: the key read from the enrolment page, a code a time step.
+    django-otp takes each step's code once, and the next step's too (one step of tolerance),
+    so a code newer than the last one used is the next step's, waiting for it if need be."""
+
+    def __init__(self, key_text: str):
+        self.key = base64.b32decode(key_text.replace(" ", "") + "=" * (-len(
+            key_text.replace(" ", "")) % 8))
+        self.last_step = -1
+
+    def code(self) -> str:
+        totp = TOTP(self.key)
+        while totp.t() + 1 <= self.last_step:
+            time.sleep(1)
+            totp = TOTP(self.key)
+        step = max(totp.t(), self.last_step + 1)
+        totp.time = step * totp.step + 1
+        self.last_step = step
+        return f"{totp.token():06d}"
+
+
+def enrol_second_factor(browser: Browser) -> "Authenticator | None":
+    """REQUIRE_MFA (on in production): TIP staff signed in with the password alone are sent
+    to set up an authenticator app before anything else."""
+    status, headers, _ = browser.request("/compacts/")
+    location = headers.get("Location", "")
+    check("the password alone is sent to set up a second factor (REQUIRE_MFA)",
+          status == 302 and location.startswith("/accounts/mfa/enrol/"),
+          f"HTTP {status} {location}")
+    status, _, _ = browser.request("/api/v1/me/", headers={"Accept": "application/json"})
+    check("the password alone reaches no API answer", status in (401, 403), f"HTTP {status}")
+    status, headers, html = browser.request(location or "/accounts/mfa/enrol/")
+    key = re.search(rb'data-testid="mfa-key">([A-Z2-7 ]+)<', html)
+    check("the enrolment page shows the QR code (an SVG data: image) and the key",
+          status == 200 and b'src="data:image/svg+xml;base64,' in html and bool(key),
+          f"HTTP {status}")
+    if not key:
+        return None
+    app = Authenticator(key.group(1).decode())
+    status, _, html = browser.post_form("/accounts/mfa/enrol/", {
+        "csrfmiddlewaretoken": csrf_token(html), "code": app.code(), "next": "/"})
+    codes = re.findall(rb"<li><code>([a-z2-9]{10})</code></li>", html)
+    check("a TOTP code confirms the app; ten recovery codes are shown",
+          status == 200 and len(codes) == 10, f"HTTP {status}, {len(codes)} codes")
+    return app
+
+
+def sign_in_with_code(base: str, password: str, app: Authenticator) -> Browser:
+    """A new session: the password, then the second step with the app's code."""
+    browser = Browser(base)
+    _, _, html = browser.request("/accounts/login/")
+    status, headers, _ = browser.post_form("/accounts/login/", {
+        "csrfmiddlewaretoken": csrf_token(html), "username": "tip.staff",
+        "password": password, "next": "/compacts/"})
+    status, headers, html = browser.request("/compacts/")
+    location = headers.get("Location", "")
+    check("signing in again asks the code (the second step)",
+          status == 302 and location.startswith("/accounts/mfa/verify/"),
+          f"HTTP {status} {location}")
+    status, headers, html = browser.request(location or "/accounts/mfa/verify/")
+    status, headers, _ = browser.post_form("/accounts/mfa/verify/", {
+        "csrfmiddlewaretoken": csrf_token(html), "code": app.code(), "next": "/compacts/"})
+    check("a TOTP code completes the sign-in",
+          status == 302 and headers.get("Location") == "/compacts/",
+          f"HTTP {status} {headers.get('Location')}")
+    return browser
+
+
 def smoke(browser: Browser, password: str, bucket: "Bucket") -> None:
     status, body = wait_for_health(browser, 60)
     check("/healthz answers 200 over plain HTTP (exempt from the HTTPS redirect)",
@@ -220,6 +294,9 @@ def smoke(browser: Browser, password: str, bucket: "Bucket") -> None:
           status == 302 and headers.get("Location") == "/" and "sessionid" in browser.cookies,
           f"HTTP {status} {headers.get('Location')}")
 
+    app = enrol_second_factor(browser)
+    if app is not None:
+        browser = sign_in_with_code(browser.base, password, app)
     status, _, html = browser.request("/compacts/")
     compact_ids = re.findall(rb'href="/compacts/(\d+)/"', html)
     check("compact list", status == 200 and bool(compact_ids),
@@ -239,8 +316,12 @@ def smoke(browser: Browser, password: str, bucket: "Bucket") -> None:
 
     status, _, body = browser.api("/api/v1/auth/token/", method="POST",
                                   payload={"username": "tip.staff", "password": password})
+    check("no API token for the password alone (400 naming \"otp\")",
+          status == 400 and "otp" in json.loads(body or b"{}"), f"HTTP {status} {body[:200]!r}")
+    status, _, body = browser.api("/api/v1/auth/token/", method="POST", payload={
+        "username": "tip.staff", "password": password, "otp": app.code() if app else ""})
     token = json.loads(body).get("token", "") if status == 200 else ""
-    check("API token for the staff user", bool(token), f"HTTP {status}")
+    check("API token for the staff user, with a TOTP code", bool(token), f"HTTP {status}")
 
     fiscal_year = 2024
     _, _, body = browser.api(f"/api/v1/compacts/?active_in={fiscal_year}", token=token)
@@ -303,7 +384,8 @@ def main() -> int:
 def run(s3: MotoServer) -> int:
     port = free_port()
     password = secrets.token_urlsafe(16)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DEMO_"))}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("DJANGO_", "DEMO_")) and k != "REQUIRE_MFA"}
     env.update({
         "PATH": f"{BIN}{os.pathsep}{env.get('PATH', '')}",
         "DJANGO_SETTINGS_MODULE": "cpc.settings.production",

@@ -117,6 +117,14 @@ EXCLUDED_PREFIXES = (
 PUBLIC_ROUTES = {
     "accounts/login/",   # must be reachable to sign in
     "accounts/logout/",  # signs out whoever calls it; no data
+    # Signing in, the rest of it: a person's own second factor and signing in again, for
+    # every signed-in user whatever the role (no program data); anonymous is sent to sign
+    # in. See tests/accounts.
+    "accounts/mfa/",
+    "accounts/mfa/verify/",
+    "accounts/mfa/enrol/",
+    "accounts/mfa/remove/",
+    "accounts/reauth/",
     "api/v1/auth/token/",  # exchanges a username and password for a token (AllowAny)
     "api/schema/",       # the OpenAPI document: describes the API, holds no data
     "api/docs/",         # the Swagger UI page for that document

@@ -14,6 +14,7 @@ from django.views import View
 
 from compacts import scoping
 from compacts.views import RoleRequiredMixin
+from cpc import reauth
 from cpc.services import StateConflict
 from indicators import services as result_services
 from indicators.selectors import result_list
@@ -87,6 +88,8 @@ class BulkReviewView(RoleRequiredMixin, View):
                     messages.error(request, error)
             return redirect(reverse("workspace:my-work") + "#review")
         action, note = form.cleaned_data["action"], form.cleaned_data["note"].strip()
+        if action == "approve" and not reauth.session_is_recent(request):
+            return reauth.reauth_redirect(request)  # approving needs a recent sign-in
         decided, skipped, own = [], [], []
         try:
             with transaction.atomic():

@@ -32,13 +32,20 @@ class ExpiringTokenAuthentication(TokenAuthentication):
 
 @transaction.atomic
 def token_issue(*, user) -> Token:
-    """The user's API token: the current one while it is valid, else a new one."""
+    """The user's API token: the current one while it is valid, else a new one.
+
+    The user has just signed in (password, and the second factor where they have one), so
+    the token counts as issued now: its hours start again, and the actions that need a
+    recent sign-in (cpc/reauth.py) accept it for ``REAUTH_MINUTES``."""
     token = Token.objects.select_for_update().filter(user=user).first()
     if token is not None and token_is_expired(token):
         token.delete()
         token = None
     if token is None:
         token = Token.objects.create(user=user)
+    else:
+        token.created = timezone.now()
+        Token.objects.filter(pk=token.pk).update(created=token.created)
     return token
 
 

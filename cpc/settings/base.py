@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     *PROJECT_APPS,
 ]
 
@@ -79,6 +82,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Which second factor verified the session (django-otp), then: a session whose second
+    # step is missing reaches only the second step, enrolment and sign-out (accounts/).
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -131,15 +138,28 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -----------------------------------------------------------------------------
+# At least 12 characters, not like the username or email, not a common password, not all
+# digits (docs/security.md, "Signing in"; NIST 800-63B).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workspace:my-work"
 LOGOUT_REDIRECT_URL = "login"
+# TIP staff (superusers too) and auditors must sign in with a second factor (TOTP): one
+# without a device is sent to enrolment before anything else, and gets no API token.
+# On in production (cpc/settings/production.py), off by default here, in the local demo
+# and in the tests (docs/security.md says how to turn it on).
+REQUIRE_MFA = env.bool("REQUIRE_MFA", default=False)
+# Approving, verifying, confirming guidance, unlocking a year and changing a role need a
+# sign-in (or re-authentication, or an API token issued) within this many minutes (cpc/reauth.py).
+REAUTH_MINUTES = env.int("REAUTH_MINUTES", default=15)
+# The name the authenticator app shows beside the code.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="CPC Oversight")
 
 # --- Login protection, tokens, sessions, browser security (docs/security.md) -----------
 AUTHENTICATION_BACKENDS = [

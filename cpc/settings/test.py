@@ -76,3 +76,6 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # again); here that would add a session write to whichever request a query-count test
 # happens to count. The session tests (tests/test_security.py) turn it back on.
 SESSION_REFRESH_SECONDS = 10**10
+
+# The tests that need the second factor turn it on themselves (tests/accounts).
+REQUIRE_MFA = False
