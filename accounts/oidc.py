@@ -116,6 +116,17 @@ def oidc_client(config: OIDCConfig):
     )
 
 
+def id_token_claims_options(config: OIDCConfig) -> dict:
+    """What the ID token must say besides its signature and nonce (checked by Authlib)."""
+    return {
+        "iss": {"essential": True, "value": config.issuer},
+        "aud": {"essential": True, "value": config.client_id},
+        "exp": {"essential": True},
+        "iat": {"essential": True},
+        "sub": {"essential": True},
+    }
+
+
 def provider_name() -> str | None:
     """The name on the login page's button, or None when federated sign-in is off."""
     if not all(_settings_given().values()):

@@ -22,6 +22,7 @@ from accounts.oidc import (
     SESSION_MFA_VIA,
     SESSION_MFA_VIA_OIDC,
     asserted_mfa,
+    id_token_claims_options,
     oidc_client,
     oidc_config,
 )
@@ -67,14 +68,9 @@ def oidc_callback(request):
     in."""
     config = _config_or_404()
     client = oidc_client(config)
-    claims_options = {
-        "iss": {"essential": True, "value": config.issuer},
-        "aud": {"essential": True, "value": config.client_id},
-        "exp": {"essential": True},
-        "sub": {"essential": True},
-    }
     try:
-        token = client.authorize_access_token(request, claims_options=claims_options)
+        token = client.authorize_access_token(
+            request, claims_options=id_token_claims_options(config))
         claims = dict(token.get("userinfo") or {})
         if not claims.get("sub"):  # no ID token, or one without a nonce: not OpenID Connect
             raise JoseError("no ID token in the token response")

@@ -134,11 +134,12 @@ class OIDCProvider:
 
         class Stop(urllib.request.HTTPRedirectHandler):
             def redirect_request(self, req, fp, code, msg, headers, newurl):
-                if not newurl.startswith(provider_origin):
+                # The authorization response (a code, or an error) goes to the client.
+                query = urllib.parse.parse_qs(urllib.parse.urlsplit(newurl).query)
+                if "code" in query or "error" in query:
                     raise _Arrived(newurl)
                 return super().redirect_request(req, fp, code, msg, headers, newurl)
 
-        provider_origin = self.issuer + "/"
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), Stop)
         try:
             with opener.open(authorize_url, timeout=10) as page:

@@ -402,3 +402,114 @@ def test_sign_in_over_http_against_the_live_server(live_provider, live_server):
     me = browser.get(f"{live_server.url}/api/v1/me/")
     assert me.status_code == 200
     assert me.json()["username"] == "oidc.staff"
+
+
+def test_an_id_token_from_another_issuer_than_configured_is_refused(settings, provider, client,
+                                                                     oidc_staff):
+    """The app is configured with the provider's address under another name: discovery and
+    the exchange work, but the ID token's ``iss`` is not the configured issuer."""
+    configure(settings, provider)
+    settings.OIDC_ISSUER = provider.issuer.replace("127.0.0.1", "localhost")
+    oidc_client.cache_clear()
+
+    response = sign_in(client, provider, "sub-staff")
+
+    assert response.status_code == 400
+    assert response.context["reason"] == SIGN_IN_FAILED
+    assert "_auth_user_id" not in client.session
+    assert not FederatedIdentity.objects.exists()
+
+
+def test_an_unreachable_provider_is_a_page_not_a_server_error(settings, client, db):
+    from tests.ports import free_port
+
+    settings.OIDC_ISSUER = f"http://127.0.0.1:{free_port()}"
+    settings.OIDC_CLIENT_ID, settings.OIDC_PRIVATE_KEY = "cpc", client_key_pem()
+    settings.OIDC_TIMEOUT = 2
+    oidc_client.cache_clear()
+
+    response = client.get("/accounts/oidc/login/")
+
+    assert response.status_code == 502
+    assert response.context["reason"] == SIGN_IN_FAILED
+
+
+class TestIdTokenChecks:
+    """The ID token checks the callback asks of Authlib (accounts.oidc.id_token_claims_options),
+    on tokens signed here with real keys: the provider's published key, or another."""
+
+    ISSUER, CLIENT_ID, NONCE = "https://idp.example.gov", "cpc", "the-nonce"
+
+    @pytest.fixture
+    def keys(self):
+        from joserfc.jwk import RSAKey
+
+        provider_key = RSAKey.generate_key(2048, parameters={"kid": "k1", "alg": "RS256"})
+        # Another key under the same kid: a forger's.
+        forged_key = RSAKey.generate_key(2048, parameters={"kid": "k1", "alg": "RS256"})
+        return provider_key, forged_key
+
+    @pytest.fixture
+    def client_and_config(self, keys, settings):
+        from authlib.integrations.django_client import OAuth
+
+        from accounts.oidc import oidc_config
+
+        settings.OIDC_ISSUER, settings.OIDC_CLIENT_ID = self.ISSUER, self.CLIENT_ID
+        settings.OIDC_PRIVATE_KEY = client_key_pem()
+        app = OAuth().register(
+            name="oidc-test", client_id=self.CLIENT_ID, issuer=self.ISSUER,
+            jwks={"keys": [keys[0].as_dict(private=False)]},
+            id_token_signing_alg_values_supported=["RS256"])
+        return app, oidc_config()
+
+    def token(self, key, **claims):
+        import time
+
+        from joserfc import jwt
+
+        now = int(time.time())
+        body = {"iss": self.ISSUER, "aud": self.CLIENT_ID, "sub": "s", "iat": now,
+                "exp": now + 300, "nonce": self.NONCE} | claims
+        return {"id_token": jwt.encode({"alg": "RS256", "kid": "k1"}, body, key)}
+
+    def parse(self, client_and_config, token):
+        from accounts.oidc import id_token_claims_options
+
+        app, config = client_and_config
+        return app.parse_id_token(token, nonce=self.NONCE,
+                                  claims_options=id_token_claims_options(config), leeway=0)
+
+    def test_a_good_token_passes(self, keys, client_and_config):
+        assert self.parse(client_and_config, self.token(keys[0]))["sub"] == "s"
+
+    @pytest.mark.parametrize("claims", [
+        {"aud": "another-client"},
+        {"iss": "https://evil.example"},
+        {"exp": 1_000_000_000},
+        {"nonce": "another-nonce"},
+    ], ids=["aud", "iss", "exp", "nonce"])
+    def test_a_wrong_claim_is_refused(self, keys, client_and_config, claims):
+        from joserfc.errors import JoseError
+
+        with pytest.raises(JoseError):
+            self.parse(client_and_config, self.token(keys[0], **claims))
+
+    @pytest.mark.parametrize("missing", ["aud", "exp", "iss", "iat"])
+    def test_a_missing_claim_is_refused(self, keys, client_and_config, missing):
+        from joserfc.errors import JoseError
+
+        token = self.token(keys[0])
+        from joserfc import jwt
+
+        claims = jwt.decode(token["id_token"], keys[0]).claims
+        claims.pop(missing)
+        forged = {"id_token": jwt.encode({"alg": "RS256", "kid": "k1"}, claims, keys[0])}
+        with pytest.raises(JoseError):
+            self.parse(client_and_config, forged)
+
+    def test_a_token_signed_by_another_key_is_refused(self, keys, client_and_config):
+        from joserfc.errors import JoseError
+
+        with pytest.raises(JoseError):
+            self.parse(client_and_config, self.token(keys[1]))
