@@ -485,10 +485,12 @@ class TestIdTokenChecks:
 
     @pytest.mark.parametrize("claims", [
         {"aud": "another-client"},
+        # Authorised for this client, but meant for another audience.
+        {"aud": ["another-client"], "azp": "cpc"},
         {"iss": "https://evil.example"},
         {"exp": 1_000_000_000},
         {"nonce": "another-nonce"},
-    ], ids=["aud", "iss", "exp", "nonce"])
+    ], ids=["aud", "aud-with-azp", "iss", "exp", "nonce"])
     def test_a_wrong_claim_is_refused(self, keys, client_and_config, claims):
         from joserfc.errors import JoseError
 
