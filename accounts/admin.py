@@ -1,0 +1,29 @@
+from django.contrib import admin
+
+from accounts.models import FederatedIdentity
+from compacts import scoping
+from compacts.admin import ScopedAdmin
+
+
+@admin.register(FederatedIdentity)
+class FederatedIdentityAdmin(ScopedAdmin):
+    """Which provider identity signs in to which account. Links are made only by a sign-in
+    (accounts.oidc_services.identity_user); TIP staff may remove one, so that the person's
+    next federated sign-in links anew by verified email (an identity re-created at the
+    provider). Read by those who see every country (staff, auditors), with its history."""
+
+    country_path = None  # an account's link, not a country's record
+    list_display = ("user", "issuer", "subject", "created", "last_used")
+    list_select_related = ("user",)
+    search_fields = ("user__username", "user__email", "subject")
+    readonly_fields = ("user", "issuer", "subject", "created", "last_used")
+
+    def has_view_permission(self, request, obj=None):
+        return scoping.sees_every_country(request.user) and super().has_view_permission(
+            request, obj)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
