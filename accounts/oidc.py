@@ -42,6 +42,7 @@ class OIDCConfig:
     provider_name: str
     scopes: str
     mfa_acr_values: tuple[str, ...]
+    acr_values: str
     timeout: float
 
 
@@ -76,6 +77,7 @@ def oidc_config() -> OIDCConfig | None:
         provider_name=settings.OIDC_PROVIDER_NAME or "",
         scopes=" ".join(scopes),
         mfa_acr_values=tuple(settings.OIDC_MFA_ACR_VALUES),
+        acr_values=getattr(settings, "OIDC_ACR_VALUES", "") or "",
         timeout=settings.OIDC_TIMEOUT,
     )
 

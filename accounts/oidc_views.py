@@ -53,8 +53,9 @@ def oidc_login(request):
         next_url = ""
     request.session[SESSION_NEXT] = next_url
     redirect_uri = request.build_absolute_uri(reverse("accounts:oidc-callback"))
+    extra = {"acr_values": config.acr_values} if config.acr_values else {}
     try:
-        return oidc_client(config).authorize_redirect(request, redirect_uri)
+        return oidc_client(config).authorize_redirect(request, redirect_uri, **extra)
     except (requests.RequestException, AuthlibBaseError, ValueError, KeyError) as error:
         log.warning("Federated sign-in: the provider's discovery failed: %r", error)
         return _refuse(request, oidc_services.SIGN_IN_FAILED, username="", status=502)

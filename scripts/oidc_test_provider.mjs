@@ -97,6 +97,7 @@ server.listen(config.port || 0, '127.0.0.1', () => {
         client_auth_method: ctx.path === '/token' ? ctx.oidc?.client?.clientAuthMethod : undefined,
         client_assertion_type: params.client_assertion_type,
         code_challenge_method: params.code_challenge_method,
+        acr_values: params.acr_values,
         code_verifier_sent: Boolean(params.code_verifier),
       });
     }

@@ -198,6 +198,10 @@ OIDC_SCOPES = env("OIDC_SCOPES", default="openid email")
 # values accounts.oidc.MFA_AMR_VALUES), e.g. login.gov's
 # "http://idmanagement.gov/ns/assurance/aal/2".
 OIDC_MFA_ACR_VALUES = env.list("OIDC_MFA_ACR_VALUES", default=[])
+# The "acr_values" the authorization request asks for, space-separated (login.gov requires
+# one, e.g. "http://idmanagement.gov/ns/assurance/ial/1
+# http://idmanagement.gov/ns/assurance/aal/2"); none by default.
+OIDC_ACR_VALUES = env("OIDC_ACR_VALUES", default="")
 # Seconds to wait for the provider (discovery, keys, the token request).
 OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=10.0)
 

@@ -181,6 +181,18 @@ def test_the_provider_refuses_an_authorization_request_without_pkce(oidc_on):
     assert "PKCE" in params["error_description"]
 
 
+def test_the_acr_values_asked_for_reach_the_provider(oidc_on, oidc_staff, client, settings):
+    settings.OIDC_ACR_VALUES = "urn:cpc:test:aal2"
+    before = len(oidc_on.requests())
+
+    response = sign_in(client, oidc_on, "sub-staff", acr="urn:cpc:test:aal2")
+
+    assert response.status_code == 302
+    authorization = [r for r in oidc_on.requests()[before:] if r["endpoint"] == "auth"]
+    assert authorization[0]["acr_values"] == "urn:cpc:test:aal2"
+    assert client.session.get(SESSION_MFA_VIA) == "oidc"
+
+
 def test_a_second_sign_in_finds_the_account_by_subject_not_email(
         oidc_on, oidc_staff, client):
     sign_in(client, oidc_on, "sub-staff")
