@@ -75,14 +75,15 @@ def oidc_callback(request):
         claims = dict(token.get("userinfo") or {})
         if not claims.get("sub"):  # no ID token, or one without a nonce: not OpenID Connect
             raise JoseError("no ID token in the token response")
-        if "email" not in claims:
+        if "email" not in claims or "email_verified" not in claims:
             # Providers that follow the core profile give the email at the userinfo
-            # endpoint; it must speak of the same subject as the ID token.
+            # endpoint; it must speak of the same subject as the ID token. The address and
+            # its verification are taken together, from one answer.
             userinfo = client.userinfo(token=token)
             if userinfo.get("sub") != claims["sub"]:
                 raise JoseError("the userinfo subject is not the ID token's")
-            claims.update({k: userinfo[k] for k in ("email", "email_verified")
-                           if k in userinfo})
+            claims["email"] = userinfo.get("email")
+            claims["email_verified"] = userinfo.get("email_verified")
     except (requests.RequestException, AuthlibBaseError, JoseError, ValueError,
             KeyError) as error:
         log.warning("Federated sign-in failed: %r", error)
