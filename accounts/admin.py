@@ -3,6 +3,7 @@
 Django's own user and group admins, with the re-authentication rule added: a user's
 groups, staff and superuser flags and permissions, and a group's permissions, are what
 roles are made of. (Country scope and implementer links: compacts.admin.UserProfileAdmin.)
+And the links of federated identities to accounts.
 """
 
 from django.contrib import admin
@@ -10,6 +11,9 @@ from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from accounts.models import FederatedIdentity
+from compacts import scoping
+from compacts.admin import ScopedAdmin
 from cpc.reauth import ReauthAdminMixin
 
 User = get_user_model()
@@ -27,3 +31,28 @@ class UserAdmin(ReauthAdminMixin, auth_admin.UserAdmin):
 @admin.register(Group)
 class GroupAdmin(ReauthAdminMixin, auth_admin.GroupAdmin):
     pass
+
+
+
+@admin.register(FederatedIdentity)
+class FederatedIdentityAdmin(ScopedAdmin):
+    """Which provider identity signs in to which account. Links are made only by a sign-in
+    (accounts.oidc_services.identity_user); TIP staff may remove one, so that the person's
+    next federated sign-in links anew by verified email (an identity re-created at the
+    provider). Read by those who see every country (staff, auditors), with its history."""
+
+    country_path = None  # an account's link, not a country's record
+    list_display = ("user", "issuer", "subject", "created", "last_used")
+    list_select_related = ("user",)
+    search_fields = ("user__username", "user__email", "subject")
+    readonly_fields = ("user", "issuer", "subject", "created", "last_used")
+
+    def has_view_permission(self, request, obj=None):
+        return scoping.sees_every_country(request.user) and super().has_view_permission(
+            request, obj)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

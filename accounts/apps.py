@@ -10,4 +10,5 @@ class AccountsConfig(AppConfig):
         # session still owes (accounts.middleware).
         from cpc import reauth  # noqa: F401
 
-        from . import middleware  # noqa: F401
+        # The federated sign-in's settings check.
+        from . import middleware, oidc  # noqa: F401

@@ -78,13 +78,13 @@ install_python_packages() {
   echo "$want" > "$stamp_file"
 }
 
-# axe-core, pinned in package.json and package-lock.json, into node_modules (git-ignored).
+# axe-core and oidc-provider, pinned in package.json and package-lock.json, into node_modules (git-ignored).
 install_test_node_packages() {
   [ "$SETUP_MODE" = test ] || return 0
   local want stamp_file="$ROOT/node_modules/.cpc-installed"
   want="$(cat "$ROOT/package.json" "$ROOT/package-lock.json" | sha256sum | cut -c1-16)"
   if [ -f "$stamp_file" ] && [ "$(cat "$stamp_file")" = "$want" ]; then return; fi
-  log "Installing the test tools from npm (axe-core)"
+  log "Installing the test tools from npm (axe-core, oidc-provider)"
   (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
   echo "$want" > "$stamp_file"
 }

@@ -25,8 +25,9 @@ as a trusted proxy would), a worker and beat; signs in through the login form, s
 second factor that production requires of TIP staff (REQUIRE_MFA: the key read from the
 enrolment page, codes computed as an authenticator app does), signs in again with a TOTP
 code, asks an API token with one, opens the main pages, has the worker render a report and
-checks the PDF against its SHA-256, calls /healthz, and stops every process by its PID. It
-prints "smoke: N passed, N failed".
+checks the PDF against its SHA-256, calls /healthz, signs in through an OpenID Connect
+provider on loopback (tests/oidc_provider.py: PKCE, private_key_jwt), and stops every
+process by its PID. It prints "smoke: N passed, N failed".
 """
 
 import base64
@@ -51,6 +52,7 @@ SOURCE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(SOURCE_DIR))
 from django_otp.oath import TOTP  # noqa: E402  (RFC 6238, as an authenticator app computes it)
 
+from tests.oidc_provider import OIDCProvider, client_key_pem  # noqa: E402  (the test IdP)
 from tests.s3 import MotoServer  # noqa: E402  (the test tools' S3-protocol server)
 
 APP_DIR = Path(os.environ["APP_DIR"]).resolve()
@@ -367,6 +369,50 @@ def smoke(browser: Browser, password: str, bucket: "Bucket") -> None:
     check("the token is revoked", status == 204 and after == 401, f"HTTP {status}, then {after}")
 
 
+# --- Federated sign-in (OpenID Connect) ------------------------------------------------
+# The test identity provider (tests/oidc_provider.py, the same as the tests') knows one
+# person, whose verified email is the demo user tip.staff's (in another case). gunicorn gets
+# the OIDC_* environment a deployment sets; the person signs in at the provider, comes back
+# to the app and reaches a signed-in page.
+OIDC_SUBJECT = "smoke-tip-staff"
+OIDC_ACCOUNTS = {OIDC_SUBJECT: {"email": "Tip.Staff@example.org", "email_verified": True}}
+
+
+def oidc_provider_for(port: int) -> OIDCProvider:
+    return OIDCProvider(redirect_uris=[f"https://127.0.0.1:{port}/accounts/oidc/callback/"],
+                        accounts=OIDC_ACCOUNTS, client_pem=client_key_pem()).start()
+
+
+def smoke_oidc(base: str, provider: OIDCProvider) -> None:
+    browser = Browser(base)
+    status, _, html = browser.request("/accounts/login/")
+    check("OIDC: the login page offers the identity provider",
+          status == 200 and b"Sign in with Test IdP" in html, f"HTTP {status}")
+    status, headers, _ = browser.request("/accounts/oidc/login/")
+    authorize = headers.get("Location", "")
+    check("OIDC: sent to the provider with a PKCE S256 challenge",
+          status == 302 and authorize.startswith(provider.issuer + "/auth?")
+          and "code_challenge_method=S256" in authorize, f"HTTP {status} {authorize[:120]}")
+    if status != 302:
+        return
+    back = provider.sign_in(authorize, OIDC_SUBJECT, amr="pwd mfa")
+    parts = urllib.parse.urlsplit(back)
+    status, headers, _ = browser.request(f"{parts.path}?{parts.query}")
+    check("OIDC: back from the provider, signed in (secure session cookie)",
+          status == 302 and headers.get("Location") == "/work/"
+          and "sessionid" in browser.cookies, f"HTTP {status} {headers.get('Location')}")
+    status, _, html = browser.request("/")
+    check("OIDC: a signed-in page as tip.staff", status == 200
+          and b"Sign out tip.staff" in html, f"HTTP {status}")
+    status, _, body = browser.request("/api/v1/me/", headers={"Accept": "application/json"})
+    check("OIDC: the API answers the session", status == 200
+          and json.loads(body).get("username") == "tip.staff", f"HTTP {status}")
+    token = [r for r in provider.requests() if r["endpoint"] == "token"]
+    check("OIDC: the provider saw private_key_jwt and the PKCE verifier at its token endpoint",
+          len(token) == 1 and token[0]["client_auth_method"] == "private_key_jwt"
+          and token[0]["code_verifier_sent"] and token[0]["status"] == 200, str(token))
+
+
 class Bucket:
     def __init__(self, server: MotoServer, name: str, folders: list[Path]):
         self.server, self.name, self.folders = server, name, folders
@@ -396,7 +442,8 @@ def run(s3: MotoServer) -> int:
     })
     bucket = Bucket(s3, s3.new_bucket(), [WORK_DIR / "web-private", WORK_DIR / "worker-private"])
     env.update(s3.environ(bucket.name))
-    web_env = env | {"PRIVATE_STORAGE_ROOT": str(bucket.folders[0])}
+    provider = oidc_provider_for(port)
+    web_env = env | {"PRIVATE_STORAGE_ROOT": str(bucket.folders[0])} | provider.environ()
     worker_env = env | {"PRIVATE_STORAGE_ROOT": str(bucket.folders[1])}
 
     migrate = manage(env, "migrate", "--noinput")
@@ -425,6 +472,7 @@ def run(s3: MotoServer) -> int:
     }
     try:
         smoke(Browser(f"http://127.0.0.1:{port}"), password, bucket)
+        smoke_oidc(f"http://127.0.0.1:{port}", provider)
         running = {name: p.poll() is None for name, p in processes.items()}
         check("gunicorn, worker and beat still running", all(running.values()), str(running))
         beat_log = (LOG_DIR / "beat.log").read_text()
@@ -433,6 +481,7 @@ def run(s3: MotoServer) -> int:
         check("production stack answered", False, repr(error))
     finally:
         stop(processes)
+        provider.stop()
 
     failed = sum(1 for _, ok, _ in checks if not ok)
     if failed:

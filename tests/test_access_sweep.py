@@ -125,6 +125,8 @@ PUBLIC_ROUTES = {
     "accounts/mfa/enrol/",
     "accounts/mfa/remove/",
     "accounts/reauth/",
+    "accounts/oidc/login/",     # federated sign-in: off to the identity provider (404 when off)
+    "accounts/oidc/callback/",  # back from it; signs in only an account TIP staff created
     "api/v1/auth/token/",  # exchanges a username and password for a token (AllowAny)
     "api/schema/",       # the OpenAPI document: describes the API, holds no data
     "api/docs/",         # the Swagger UI page for that document

@@ -202,6 +202,29 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# --- Federated sign-in (OpenID Connect; accounts/oidc.py, docs/security.md) -----------
+# Off unless the issuer, the client id and the client's private key are all given: then the
+# login page offers "Sign in with <OIDC_PROVIDER_NAME>". The client authenticates to the
+# token endpoint with a JWT signed by OIDC_PRIVATE_KEY (private_key_jwt; a PEM, RSA or P-256,
+# or the path of a file holding one), and every authorization request carries a PKCE S256
+# challenge. An identity only signs in to an account TIP staff created (by verified email,
+# then by the stored issuer and subject).
+OIDC_ISSUER = env("OIDC_ISSUER", default="")
+OIDC_CLIENT_ID = env("OIDC_CLIENT_ID", default="")
+OIDC_PRIVATE_KEY = env("OIDC_PRIVATE_KEY", default="")
+OIDC_PROVIDER_NAME = env("OIDC_PROVIDER_NAME", default="")
+OIDC_SCOPES = env("OIDC_SCOPES", default="openid email")
+# ID token "acr" values that mean the provider checked a second factor (besides the "amr"
+# values accounts.oidc.MFA_AMR_VALUES), e.g. login.gov's
+# "http://idmanagement.gov/ns/assurance/aal/2".
+OIDC_MFA_ACR_VALUES = env.list("OIDC_MFA_ACR_VALUES", default=[])
+# The "acr_values" the authorization request asks for, space-separated (login.gov requires
+# one, e.g. "http://idmanagement.gov/ns/assurance/ial/1
+# http://idmanagement.gov/ns/assurance/aal/2"); none by default.
+OIDC_ACR_VALUES = env("OIDC_ACR_VALUES", default="")
+# Seconds to wait for the provider (discovery, keys, the token request).
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=10.0)
+
 # --- Internationalization -------------------------------------------------------------
 # The interface in English, Spanish and French (docs/i18n.md). URLs carry no language
 # prefix: each reader's choice is a cookie, kept on their profile and set again at sign-in.
