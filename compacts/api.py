@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
@@ -212,6 +213,8 @@ class TokenView(ObtainAuthToken):
 
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth-token"
+    # ObtainAuthToken names DRF's own parsers; the API's keep the JSON depth limit.
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
 
     def get_authenticators(self):
         # Signing in needs no credentials (a stale token sent along must not stand in the

@@ -241,7 +241,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "cpc.api.parsers.DepthLimitedJSONParser",
         "rest_framework.parsers.MultiPartParser",
         "rest_framework.parsers.FormParser",
     ],
@@ -253,6 +253,9 @@ REST_FRAMEWORK = {
     # The client address is X-Forwarded-For only as far as our own proxies wrote it.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
+# A JSON body nested deeper than this is a 400 before it is decoded (cpc/api/parsers.py): the
+# decoder recursed once per level, and 1,500 levels were a 500.
+API_MAX_JSON_DEPTH = env.int("API_MAX_JSON_DEPTH", default=32)
 SPECTACULAR_SETTINGS = {
     "TITLE": "CPC Oversight API",
     "DESCRIPTION": (
