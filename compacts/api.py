@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from cpc.api.authentication import ExpiringTokenAuthentication, token_issue, token_revoke
 from cpc.api.conditional import ConditionalMixin
 from cpc.api.history import HistoryMixin
-from cpc.fiscal import fiscal_year_bounds
+from cpc.fiscal import fiscal_year_bounds, is_fiscal_year
 
 from . import fragments, scoping, selectors, services, year_locks
 from .filters import ScopedFilterSet
@@ -91,7 +91,7 @@ class CompactFilter(ScopedFilterSet):
         fields = ["country", "status", "active_in"]
 
     def filter_active_in(self, queryset, name, value):
-        if value < 1900 or value > 2200:
+        if value != int(value) or not is_fiscal_year(int(value)):
             return queryset.none()
         first, last = fiscal_year_bounds(int(value))
         return queryset.filter(start_date__lte=last, current_end__gte=first)

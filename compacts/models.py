@@ -18,7 +18,13 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from cpc.fiscal import add_years, fiscal_year_bounds, fiscal_year_of, fiscal_year_validators
+from cpc.fiscal import (
+    add_years,
+    fiscal_year_bounds,
+    fiscal_year_of,
+    fiscal_year_validators,
+    is_fiscal_year,
+)
 from cpc.models import ConstraintErrorsOnFields, DeletesReplacedFiles
 from cpc.samples import MarksSamples
 from cpc.storage import private_storage
@@ -99,7 +105,7 @@ class TierRanking(ConstraintErrorsOnFields, models.Model):
     country = models.ForeignKey(
         PartnerCountry, on_delete=models.PROTECT, related_name="tier_rankings"
     )
-    report_year = models.PositiveSmallIntegerField()
+    report_year = models.PositiveSmallIntegerField(validators=fiscal_year_validators)
     tier = models.CharField(max_length=24, choices=Tier.choices)
 
     constraint_error_fields = {
@@ -333,7 +339,7 @@ class Compact(MarksSamples, ConstraintErrorsOnFields, models.Model):
         return list(range(fiscal_year_of(self.start_date), fiscal_year_of(end) + 1))
 
     def is_active_in(self, fiscal_year: int) -> bool:
-        if not self.start_date or not self.current_end_date:
+        if not self.start_date or not self.current_end_date or not is_fiscal_year(fiscal_year):
             return False
         first_day, last_day = fiscal_year_bounds(fiscal_year)
         return self.start_date <= last_day and self.current_end_date >= first_day

@@ -20,7 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from compacts.models import Compact
 from compacts.year_locks import YearLockedRecord
-from cpc.fiscal import fiscal_year_validators
+from cpc.fiscal import fiscal_year_validators, is_fiscal_year
 from cpc.models import ConstraintErrorsOnFields, DeletesReplacedFiles, StampsRecordedAt
 from cpc.samples import MarksSamples
 from cpc.storage import private_storage
@@ -282,7 +282,7 @@ class Contribution(MarksSamples, YearLockedRecord, ConstraintErrorsOnFields,
             self.personnel_count is not None
         ):
             errors["personnel_count"] = [ERR_PERSONNEL_ONLY]
-        if self.compact_id and self.fiscal_year and not self.compact.is_active_in(
+        if self.compact_id and is_fiscal_year(self.fiscal_year) and not self.compact.is_active_in(
             self.fiscal_year
         ):
             errors["fiscal_year"] = [ERR_FISCAL_YEAR_OUTSIDE.format(fy=self.fiscal_year)]
