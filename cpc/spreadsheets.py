@@ -10,6 +10,7 @@ are left as they are; a negative number is a number, not text. In XLSX, text cel
 typed as strings, never formulas.
 """
 
+import csv
 import io
 import re
 import zipfile
@@ -31,6 +32,28 @@ def safe_cell(value):
 
 def safe_row(values: Iterable) -> list:
     return [safe_cell(value) for value in values]
+
+
+class SafeCSVWriter:
+    """``csv.writer`` whose every row goes through ``safe_row``; ``formatter`` then turns each
+    escaped value into its text (so a negative number, being no text, is never escaped)."""
+
+    def __init__(self, stream, *, formatter=None, **options):
+        self._writer = csv.writer(stream, **options)
+        self._format = formatter
+
+    def writerow(self, values: Iterable):
+        row = safe_row(values)
+        return self._writer.writerow([self._format(v) for v in row] if self._format else row)
+
+    def writerows(self, rows: Iterable[Iterable]) -> None:
+        for values in rows:
+            self.writerow(values)
+
+
+def csv_writer(stream, **options) -> SafeCSVWriter:
+    """The writer of every CSV export (history included): formula-like text is quoted."""
+    return SafeCSVWriter(stream, **options)
 
 
 def xlsx_row(sheet, values: Iterable) -> list:
