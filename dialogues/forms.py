@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cpc.fiscal import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN, bound_year_fields
-from cpc.validators import validate_sane_date
+from cpc.validators import LONG_TEXT_MAX, validate_sane_date
 from indicators.forms import DocumentForm
 from indicators.models import Indicator
 
@@ -178,7 +178,7 @@ class DiscussionRowForm(IndicatorRowForm):
     """A new discussion: which indicator's data, and what was said (the figures are stamped
     by the server)."""
 
-    notes = forms.CharField(label=_("What was discussed"),
+    notes = forms.CharField(label=_("What was discussed"), max_length=LONG_TEXT_MAX,
                             widget=forms.Textarea(attrs={"class": "usa-textarea", "rows": 2}))
 
 
