@@ -94,3 +94,15 @@ def test_the_compacts_active_in_filter_takes_any_year(staff_api, ghana_compact, 
     assert response.status_code in (200, 400)
     if response.status_code == 200:
         assert response.json()["count"] == 0
+
+
+@pytest.mark.parametrize("year", ["1", "1999", "99999"])
+def test_year_pages_and_actions_answer_without_a_500(client, staff_user, ghana_compact, year):
+    client.force_login(staff_user)
+    lock = client.post(f"/compacts/{ghana_compact.pk}/fiscal-years/{year}/lock/",
+                       {"reason": "Sample"})
+    assert lock.status_code == 400
+    bulk = client.get(f"/indicators/compact/{ghana_compact.pk}/bulk/?year={year}")
+    assert bulk.status_code == 404
+    table = client.get(f"/compacts/{ghana_compact.pk}/?fiscal_year={year}")
+    assert table.status_code == 200
