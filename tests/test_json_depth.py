@@ -41,9 +41,12 @@ def post_raw(client, url, text):
 
 
 def test_depth_is_counted_without_the_brackets_inside_strings():
-    assert json_depth("{}", limit=LIMIT) == 1
-    assert json_depth(json.dumps({"a": [1, {"b": [2]}]}), limit=LIMIT) == 4
-    assert json_depth(json.dumps({"a": "[[[[{{{{", "b": "\\\"[[["}), limit=LIMIT) == 1
+    limit = 2  # (a text with no more brackets than the limit is not scanned)
+    assert json_depth("{}" * 3, limit=limit) == 1
+    assert json_depth(json.dumps({"a": [1, {"b": [2]}]}), limit=limit) == 3  # stops at 3
+    assert json_depth(json.dumps({"a": "[[[[{{{{", "b": "\\\"[[["}), limit=limit) == 1
+    assert json_depth(json.dumps({"a": "\\", "b": [[1]], "c": []}), limit=limit) == 3
+    assert json_depth(json.dumps(["\\\"[[", "]]\\", []]), limit=limit) == 2
     assert json_depth(nested(1500), limit=LIMIT) == LIMIT + 1  # stops counting
 
 
