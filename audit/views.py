@@ -2,8 +2,6 @@
 by date and person, paginated, and exported as CSV. Scoped like every read: a record outside
 the reader's countries is a 404."""
 
-import csv
-
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
@@ -17,6 +15,7 @@ from django.views import View
 from compacts import scoping
 from compacts.models import Compact
 from compacts.views import RoleRequiredMixin
+from cpc.spreadsheets import csv_writer
 
 from .history import KINDS_BY_SLUG, Filters, entries_for, history_rows
 
@@ -135,7 +134,7 @@ class HistoryExportView(HistoryView):
         compact, _latest_row = self.scoped(request, pk)
         form = HistoryFilterForm(request.GET or None)
         rows = self.rows(compact, pk, form.filters())
-        writer = csv.writer(_Echo())
+        writer = csv_writer(_Echo())  # formula-like text (a description, a reason) quoted
 
         def lines():
             yield writer.writerow(CSV_HEADER)

@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
@@ -15,7 +16,7 @@ from cpc import reauth
 from cpc.api.authentication import ExpiringTokenAuthentication, token_issue, token_revoke
 from cpc.api.conditional import ConditionalMixin
 from cpc.api.history import HistoryMixin
-from cpc.fiscal import fiscal_year_bounds
+from cpc.fiscal import fiscal_year_bounds, is_fiscal_year
 
 from . import fragments, scoping, selectors, services, year_locks
 from .filters import ScopedFilterSet
@@ -91,7 +92,7 @@ class CompactFilter(ScopedFilterSet):
         fields = ["country", "status", "active_in"]
 
     def filter_active_in(self, queryset, name, value):
-        if value < 1900 or value > 2200:
+        if value != int(value) or not is_fiscal_year(int(value)):
             return queryset.none()
         first, last = fiscal_year_bounds(int(value))
         return queryset.filter(start_date__lte=last, current_end__gte=first)
@@ -217,6 +218,8 @@ class TokenView(ObtainAuthToken):
 
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth-token"
+    # ObtainAuthToken names DRF's own parsers; the API's keep the JSON depth limit.
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
 
     def get_authenticators(self):
         # Signing in needs no credentials (a stale token sent along must not stand in the

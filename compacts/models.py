@@ -18,12 +18,18 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from cpc.fiscal import add_years, fiscal_year_bounds, fiscal_year_of, fiscal_year_validators
+from cpc.fiscal import (
+    add_years,
+    fiscal_year_bounds,
+    fiscal_year_of,
+    fiscal_year_validators,
+    is_fiscal_year,
+)
 from cpc.models import ConstraintErrorsOnFields, DeletesReplacedFiles
 from cpc.samples import MarksSamples
 from cpc.storage import private_storage
 from cpc.uploads import validate_evidence
-from cpc.validators import is_sane_date, validate_sane_date
+from cpc.validators import LONG_TEXT_MAX, NOTE_MAX, bounded_text, is_sane_date, validate_sane_date
 
 MAX_ORIGINAL_TERM_YEARS = 5  # 22 U.S.C. § 7103a: a partnership may last up to five years.
 FIRST_TIP_REPORT_YEAR = 2001
@@ -78,7 +84,7 @@ class PartnerCountryQuerySet(models.QuerySet):
 class PartnerCountry(models.Model):
     iso_code = CountryField(unique=True, verbose_name=_("ISO 3166 code"))
     region = models.CharField(max_length=32, choices=Region.choices)
-    notes = models.TextField(blank=True)
+    notes = bounded_text(LONG_TEXT_MAX, blank=True)
 
     objects = PartnerCountryQuerySet.as_manager()
     history = HistoricalRecords()
@@ -99,7 +105,7 @@ class TierRanking(ConstraintErrorsOnFields, models.Model):
     country = models.ForeignKey(
         PartnerCountry, on_delete=models.PROTECT, related_name="tier_rankings"
     )
-    report_year = models.PositiveSmallIntegerField()
+    report_year = models.PositiveSmallIntegerField(validators=fiscal_year_validators)
     tier = models.CharField(max_length=24, choices=Tier.choices)
 
     constraint_error_fields = {
@@ -333,7 +339,7 @@ class Compact(MarksSamples, ConstraintErrorsOnFields, models.Model):
         return list(range(fiscal_year_of(self.start_date), fiscal_year_of(end) + 1))
 
     def is_active_in(self, fiscal_year: int) -> bool:
-        if not self.start_date or not self.current_end_date:
+        if not self.start_date or not self.current_end_date or not is_fiscal_year(fiscal_year):
             return False
         first_day, last_day = fiscal_year_bounds(fiscal_year)
         return self.start_date <= last_day and self.current_end_date >= first_day
@@ -345,7 +351,7 @@ class Extension(ConstraintErrorsOnFields, models.Model):
     compact = models.ForeignKey(Compact, on_delete=models.PROTECT, related_name="extensions")
     signed_on = models.DateField(validators=[validate_sane_date])
     new_end_date = models.DateField(validators=[validate_sane_date])
-    reason = models.TextField()
+    reason = bounded_text(NOTE_MAX)
     created_at = models.DateTimeField(auto_now_add=True)
 
     constraint_error_fields = {"extension_unique_end": "new_end_date"}
@@ -388,7 +394,7 @@ class Extension(ConstraintErrorsOnFields, models.Model):
 class Objective(models.Model):
     compact = models.ForeignKey(Compact, on_delete=models.PROTECT, related_name="objectives")
     pillar = models.CharField(max_length=16, choices=Pillar.choices)
-    description = models.TextField()
+    description = bounded_text(LONG_TEXT_MAX)
     position = models.PositiveSmallIntegerField(default=0)
 
     history = HistoricalRecords()
@@ -537,12 +543,12 @@ class GuidanceDocument(MarksSamples, ConstraintErrorsOnFields, DeletesReplacedFi
         validators=[validate_evidence],
         help_text=_("The guidance as issued. Stored privately; served only to signed-in roles."),
     )
-    targets_passage = models.TextField(
-        "passage on targets", blank=True,
+    targets_passage = bounded_text(
+        LONG_TEXT_MAX, "passage on targets", blank=True,
         help_text=_("The passage of this version that references the need for indicator "
                   "targets, quoted word for word. Leave empty when the guidance has none."),
     )
-    summary = models.TextField(blank=True)
+    summary = bounded_text(LONG_TEXT_MAX, blank=True)
     # Provenance and four eyes: who entered the version and when (server time), and the
     # second TIP Office staff member who confirmed that the quoted passage references
     # indicator targets. Check 4 counts a version only once it is confirmed; a change of the
@@ -715,7 +721,7 @@ class FiscalYearLock(models.Model):
     compact = models.ForeignKey(Compact, on_delete=models.PROTECT, related_name="year_locks")
     fiscal_year = models.PositiveSmallIntegerField(validators=fiscal_year_validators)
     state = models.CharField(max_length=8, choices=YearLockState.choices)
-    reason = models.TextField(blank=True)
+    reason = bounded_text(NOTE_MAX, blank=True)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
     changed_at = models.DateTimeField()

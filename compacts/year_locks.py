@@ -32,7 +32,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from cpc.fiscal import fiscal_year_bounds
+from cpc.fiscal import fiscal_year_bounds, is_fiscal_year
 from cpc.models import recorded_now
 from cpc.services import StateConflict, validated_save
 
@@ -145,8 +145,9 @@ def locked_message(compact: Compact, state: YearState) -> str:
 def ensure_year_open(compact, fiscal_year: int | None, *, today: dt.date | None = None) -> None:
     """Raise :class:`YearLocked` when ``fiscal_year`` of ``compact`` (an instance or an id) is
     locked. Call inside the writing transaction: it holds the year against a concurrent lock
-    until the write commits. A missing year (a form left empty) is the model's to refuse."""
-    if fiscal_year is None or compact is None:
+    until the write commits. A missing year (a form left empty) or one out of range (FY 1)
+    is the model's to refuse."""
+    if fiscal_year is None or compact is None or not is_fiscal_year(fiscal_year):
         return
     compact_id = getattr(compact, "pk", compact)
     _hold(compact_id, fiscal_year, exclusive=False)

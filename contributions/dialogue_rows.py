@@ -9,6 +9,7 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from cpc.fiscal import bound_year_fields
 from dialogues.forms import NewRows
 from dialogues.record_sections import OutcomeRows, register
 
@@ -40,6 +41,7 @@ class ContributionRowForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # A blank row stays blank (and unsaved) until something is typed in it.
         self.fields["fiscal_year"].initial = year
+        bound_year_fields(self)
         self.empty_permitted = True
         self.use_required_attribute = False
 

@@ -6,6 +6,7 @@ from django.utils.formats import date_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from cpc.fiscal import bound_year_fields
 from cpc.uploads import UPLOAD_HINT, validate_evidence
 from cpc.validators import validate_sane_date
 
@@ -77,6 +78,7 @@ class ContributionForm(forms.ModelForm):
     def __init__(self, *args, fiscal_years=(), dialogues=None, **kwargs):
         super().__init__(*args, **kwargs)
         _blank_says_select(self.fields["kind"])
+        bound_year_fields(self)
         # The compact's own fiscal years; the model still rejects a year outside it.
         self.fields["fiscal_year"].widget.choices = [("", SELECT)] + [
             (fy, _("FY%(fiscal_year)s") % {"fiscal_year": fy}) for fy in fiscal_years]

@@ -6,31 +6,28 @@ spreadsheet row number (the header is row 1) and the column a user must correct.
 
 import csv
 import io
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-from cpc.spreadsheets import ESCAPE, FORMULA_TRIGGERS
+from cpc import spreadsheets
+from cpc.spreadsheets import ESCAPE, FORMULA_TRIGGERS, SpreadsheetRefused
 
 from .models import Contribution
 
 COLUMNS = ("fiscal_year", "kind", "description", "amount_local", "currency", "amount_usd",
            "personnel_count")
 REQUIRED_COLUMNS = COLUMNS[:-1]
-# Limits that keep an upload from holding a web worker: the file size is the setting
-# IMPORT_MAX_BYTES; contribution rows and characters per cell are fixed here. Reading stops
-# after MAX_SHEET_ROWS rows (blank ones included: a sheet may declare a million) and
-# MAX_COLUMNS columns. An XLSX is a zip: its parts may hold at most XLSX_MAX_EXPANSION times
-# the size limit once uncompressed (a "zip bomb" is refused before it is parsed).
+# Limits that keep an upload from holding a web worker: the file's size, its rows (blank ones
+# included: a sheet may declare a million) and, for a workbook, its unpacked size and cells
+# are the IMPORT_MAX_* settings, checked in cpc/spreadsheets.py before anything is parsed;
+# contribution rows and characters per cell are fixed here, and reading stops after
+# MAX_COLUMNS columns.
 MAX_ROWS = 5000
-MAX_SHEET_ROWS = 10 * MAX_ROWS
 MAX_CELL_CHARS = 2000
 MAX_COLUMNS = 50
-XLSX_MAX_EXPANSION = 5
 
 ERR_FORMAT = "Upload a .csv or .xlsx file."
 ERR_UNREADABLE = "The file could not be read as {kind}."
@@ -38,14 +35,9 @@ ERR_NOT_UTF8 = ("The file is not UTF-8 text (undecodable byte at position {posit
                 "as \"CSV UTF-8\" or as an Excel workbook and upload it again.")
 ERR_NUL = ("The file contains NUL bytes, which a CSV file never holds: save it as \"CSV "
            "UTF-8\" or as an Excel workbook and upload it again.")
-ERR_TOO_LARGE = "The file is {size}; the limit is {limit}. Split it."
-ERR_XLSX_EXPANDS = ("The workbook unpacks to {size}; the limit is {limit} unpacked. Save it "
-                    "again from Excel, or split it.")
 ERR_MISSING_COLUMNS = "The header row lacks the column(s): {columns}."
 ERR_EMPTY = "The file has no contribution rows."
 ERR_TOO_MANY = f"The file has more than {MAX_ROWS:,} contribution rows, the limit. Split it."
-ERR_TOO_MANY_SHEET_ROWS = (f"The file has more than {MAX_SHEET_ROWS:,} rows (blank ones "
-                           f"included), the limit. Delete the blank rows or split it.")
 ERR_CELL_TOO_LONG = f"The cell has {{length}} characters; the limit is {MAX_CELL_CHARS:,}."
 ERR_WHOLE_NUMBER = "Enter a whole number."
 ERR_DECIMAL = "Enter a number."
@@ -73,27 +65,14 @@ def _file_error(message: str) -> ContributionImportError:
     return ContributionImportError([RowError(0, "", message)])
 
 
-def _size_text(size: int) -> str:
-    for unit, scale in (("MB", 1_000_000), ("KB", 1_000)):
-        if size >= scale:
-            return f"{round(size / scale, 1):g} {unit}"
-    return f"{size} bytes"
-
-
 def _header(value) -> str:
     return str(value or "").strip().lower().replace(" ", "_").replace("-", "_")
 
 
-def _read_bounded(uploaded_file) -> bytes:
-    limit = settings.IMPORT_MAX_BYTES
-    size = getattr(uploaded_file, "size", None)
-    if size is None or size <= limit:
-        data = uploaded_file.read(limit + 1)
-        if len(data) <= limit:
-            return data
-        size = None
-    shown = _size_text(size) if size else f"larger than {_size_text(limit)}"
-    raise _file_error(ERR_TOO_LARGE.format(size=shown, limit=_size_text(limit)))
+def _refused(refused: SpreadsheetRefused) -> ContributionImportError:
+    if refused.code == "not_workbook":
+        return _file_error(ERR_UNREADABLE.format(kind="an Excel workbook"))
+    return _file_error(refused.message)
 
 
 def _csv_table(data: bytes) -> Iterator[list]:
@@ -120,38 +99,17 @@ def _csv_table(data: bytes) -> Iterator[list]:
 
 
 def _xlsx_table(data: bytes) -> Iterator[list]:
-    from openpyxl import load_workbook
-
-    unreadable = ERR_UNREADABLE.format(kind="an Excel workbook")
     try:
-        unpacked = sum(item.file_size for item in zipfile.ZipFile(io.BytesIO(data)).infolist())
-    except (zipfile.BadZipFile, ValueError, OSError) as error:
-        raise _file_error(unreadable) from error
-    expansion_limit = XLSX_MAX_EXPANSION * settings.IMPORT_MAX_BYTES
-    if unpacked > expansion_limit:
-        raise _file_error(ERR_XLSX_EXPANDS.format(size=_size_text(unpacked),
-                                                  limit=_size_text(expansion_limit)))
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a broken file
-        raise _file_error(unreadable) from error
+        workbook = spreadsheets.open_workbook(data)  # checked before it is opened
+    except SpreadsheetRefused as refused:
+        raise _refused(refused) from refused
     try:
         if not workbook.worksheets:
-            raise _file_error(unreadable)
-        sheet = workbook.worksheets[0]
-        # The size a workbook declares may be wrong (or hostile: "A1:XFD1048576" would pad
-        # every row to 16,384 cells): read no further than the caps, in streaming mode.
-        sheet.reset_dimensions()
-        rows = sheet.iter_rows(max_row=MAX_SHEET_ROWS + 2, max_col=MAX_COLUMNS,
-                               values_only=True)
-        while True:
-            try:
-                row = next(rows)
-            except StopIteration:
-                return
-            except Exception as error:  # a broken sheet part, found while streaming
-                raise _file_error(unreadable) from error
-            yield list(row)
+            raise _file_error(ERR_UNREADABLE.format(kind="an Excel workbook"))
+        try:
+            yield from spreadsheets.sheet_rows(workbook.worksheets[0], max_col=MAX_COLUMNS)
+        except SpreadsheetRefused as refused:
+            raise _refused(refused) from refused
     finally:
         workbook.close()
 
@@ -178,7 +136,10 @@ def read_rows(uploaded_file, filename: str) -> list[tuple[int, dict]]:
     name = filename.lower()
     if not name.endswith((".csv", ".xlsx")):
         raise _file_error(ERR_FORMAT)
-    data = _read_bounded(uploaded_file)
+    try:
+        data = spreadsheets.read_bounded(uploaded_file)
+    except SpreadsheetRefused as refused:
+        raise _refused(refused) from refused
     table = _csv_table(data) if name.endswith(".csv") else _xlsx_table(data)
     try:
         return _data_rows(table)
@@ -200,8 +161,8 @@ def _data_rows(table: Iterator[list]) -> list[tuple[int, dict]]:
             [RowError(1, "", ERR_MISSING_COLUMNS.format(columns=", ".join(missing)))])
     rows = []
     for number, values in enumerate(table, start=2):
-        if number > MAX_SHEET_ROWS + 1:
-            raise _file_error(ERR_TOO_MANY_SHEET_ROWS)
+        if number > spreadsheets.max_rows():  # a CSV's rows; a workbook's stop sooner
+            raise _refused(spreadsheets.too_many_rows())
         errors.extend(_cell_errors(number, headers, values))
         if all(v is None or str(v).strip() == "" for v in values):
             continue

@@ -20,12 +20,12 @@ from simple_history.models import HistoricalRecords
 
 from compacts.models import Compact
 from compacts.year_locks import YearLockedRecord
-from cpc.fiscal import fiscal_year_validators
+from cpc.fiscal import fiscal_year_validators, is_fiscal_year
 from cpc.models import ConstraintErrorsOnFields, DeletesReplacedFiles, StampsRecordedAt
 from cpc.samples import MarksSamples
 from cpc.storage import private_storage
 from cpc.uploads import validate_evidence
-from cpc.validators import validate_sane_date
+from cpc.validators import LONG_TEXT_MAX, NOTE_MAX, bounded_text, validate_sane_date
 
 # ISO 4217 active currency codes (the standard's list one, 2024 edition). Python has no
 # standard-library list; a constant keeps validation free of another dependency.
@@ -116,7 +116,7 @@ class Contribution(MarksSamples, YearLockedRecord, ConstraintErrorsOnFields,
     compact = models.ForeignKey(Compact, on_delete=models.PROTECT, related_name="contributions")
     fiscal_year = models.PositiveSmallIntegerField(validators=fiscal_year_validators)
     kind = models.CharField(max_length=16, choices=ContributionKind.choices)
-    description = models.TextField()
+    description = bounded_text(LONG_TEXT_MAX)
     amount_local = models.DecimalField(
         "amount (local currency)", max_digits=18, decimal_places=2, validators=[non_negative]
     )
@@ -282,7 +282,7 @@ class Contribution(MarksSamples, YearLockedRecord, ConstraintErrorsOnFields,
             self.personnel_count is not None
         ):
             errors["personnel_count"] = [ERR_PERSONNEL_ONLY]
-        if self.compact_id and self.fiscal_year and not self.compact.is_active_in(
+        if self.compact_id and is_fiscal_year(self.fiscal_year) and not self.compact.is_active_in(
             self.fiscal_year
         ):
             errors["fiscal_year"] = [ERR_FISCAL_YEAR_OUTSIDE.format(fy=self.fiscal_year)]
@@ -348,7 +348,7 @@ class SustainabilityPlan(StampsRecordedAt, ConstraintErrorsOnFields, DeletesRepl
         storage=private_storage, upload_to="contributions/plans/%Y/%m/", blank=True,
         max_length=255, validators=[validate_evidence],
     )
-    notes = models.TextField(blank=True)
+    notes = bounded_text(LONG_TEXT_MAX, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Server time the plan's standing (status, dates, document) was last recorded.
@@ -430,7 +430,7 @@ class Measure(models.Model):
 
     plan = models.ForeignKey(SustainabilityPlan, on_delete=models.PROTECT,
                              related_name="measures")
-    description = models.TextField()
+    description = bounded_text(LONG_TEXT_MAX)
     category = models.CharField(max_length=24, choices=MeasureCategory.choices)
     responsible_institution = models.CharField(max_length=255)
     status = models.CharField(max_length=16, choices=MeasureStatus.choices,
@@ -452,8 +452,8 @@ class FollowUp(models.Model):
     plan = models.ForeignKey(SustainabilityPlan, on_delete=models.PROTECT,
                              related_name="follow_ups")
     date = models.DateField(validators=[validate_sane_date])
-    note = models.TextField()
-    next_step = models.TextField(blank=True)
+    note = bounded_text(LONG_TEXT_MAX)
+    next_step = bounded_text(NOTE_MAX, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
         related_name="+",

@@ -1,7 +1,6 @@
 """Server-rendered contributions and sustainability-plan pages. Every object comes from a
 scoped selector, so a compact outside the user's countries is a 404 as in the API."""
 
-import csv
 import io
 
 from django.contrib import messages
@@ -26,7 +25,7 @@ from cpc import reauth
 from cpc.fiscal import fiscal_year_of
 from cpc.samples import SAMPLE_COLUMN, any_sample
 from cpc.services import StateConflict
-from cpc.spreadsheets import safe_row, xlsx_row
+from cpc.spreadsheets import csv_writer, safe_row, xlsx_row
 from cpc.storage import private_file_response
 from cpc.versions import (
     VERSION_FIELD,
@@ -282,7 +281,7 @@ class ContributionsExportView(CompactMixin, View):
         if fmt == "csv":
             response = HttpResponse(content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-            writer = csv.writer(response)
+            writer = csv_writer(response)
             writer.writerow(EXPORT_COLUMNS)
             writer.writerows(_export_rows(contributions))
             return response

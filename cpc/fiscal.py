@@ -4,9 +4,39 @@ import datetime as dt
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 
-# The range any fiscal year a user types must fall in (a sanity bound, not a policy).
+# The range any fiscal year a user types must fall in (a sanity bound, not a policy). The one
+# home of the rule: the models' year fields carry ``fiscal_year_validators`` (so the API's
+# serializers bound them too), the forms' year fields are bounded by ``bound_year_field``,
+# and code that turns a year into dates checks ``is_fiscal_year`` first (FY 1 has no first day
+# in Python: "year 0 is out of range").
 FISCAL_YEAR_MIN, FISCAL_YEAR_MAX = 2000, 2100
 fiscal_year_validators = [MinValueValidator(FISCAL_YEAR_MIN), MaxValueValidator(FISCAL_YEAR_MAX)]
+
+
+def is_fiscal_year(value) -> bool:
+    return (isinstance(value, int) and not isinstance(value, bool)
+            and FISCAL_YEAR_MIN <= value <= FISCAL_YEAR_MAX)
+
+
+def bound_year_field(field) -> None:
+    """Bound a form's integer year field like the API's: the same limits, the same messages
+    as a form error, and ``min``/``max`` on the input."""
+    from django import forms
+
+    if not isinstance(field, forms.IntegerField):
+        return
+    field.min_value, field.max_value = FISCAL_YEAR_MIN, FISCAL_YEAR_MAX
+    field.validators = [v for v in field.validators
+                        if not isinstance(v, MinValueValidator | MaxValueValidator)]
+    field.validators.extend(fiscal_year_validators)
+    field.widget.attrs.update(field.widget_attrs(field.widget))
+
+
+def bound_year_fields(form) -> None:
+    """``bound_year_field`` for every field of ``form`` whose name says it is a year."""
+    for name, field in form.fields.items():
+        if name.endswith("year"):
+            bound_year_field(field)
 
 
 def fiscal_year_of(day: dt.date) -> int:

@@ -3,6 +3,8 @@
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.db import models
 from django.utils.deconstruct import deconstructible
 
 # Any date a user types falls in this range: the program started in 2015 and its records
@@ -31,3 +33,21 @@ def is_sane_date(value) -> bool:
 
 
 validate_sane_date = SaneDateValidator()
+
+
+# Every free-text field a user types into has a length limit (NIST SI-10, SC-5): a megabyte
+# "description" went through the API and the forms. Long text (a description, a definition,
+# a summary, a discussion's notes) holds up to LONG_TEXT_MAX characters, a note or a reason up
+# to NOTE_MAX. Django's TextField passes ``max_length`` to forms (and DRF to serializers) but
+# does not check it on the model, hence the validator: every path (page, API, admin, import,
+# services) gets "Ensure this value has at most 10000 characters (it has 1048576)." under the
+# field's name. On PostgreSQL the column stays ``text``: the limit is the application's.
+LONG_TEXT_MAX = 10_000
+NOTE_MAX = 2_000
+
+
+def bounded_text(limit: int, *args, **options) -> models.TextField:
+    """A ``TextField`` of at most ``limit`` characters, checked by forms, serializers and
+    ``full_clean``."""
+    validators = [MaxLengthValidator(limit), *options.pop("validators", ())]
+    return models.TextField(*args, max_length=limit, validators=validators, **options)

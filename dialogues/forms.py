@@ -8,8 +8,8 @@ from django.forms import BaseFormSet, BaseInlineFormSet, formset_factory, inline
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cpc.fiscal import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN
-from cpc.validators import validate_sane_date
+from cpc.fiscal import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN, bound_year_fields
+from cpc.validators import LONG_TEXT_MAX, validate_sane_date
 from indicators.forms import DocumentForm
 from indicators.models import Indicator
 
@@ -73,6 +73,7 @@ class DialogueForm(ModelRulesForm):
         super().__init__(*args, **kwargs)
         self.fields["key_indicators"].queryset = indicators
         self.fields["key_indicators"].label_from_instance = lambda i: f"{i.code} {i.name}"
+        bound_year_fields(self)
 
     def clean(self):
         cleaned = super().clean()
@@ -177,7 +178,7 @@ class DiscussionRowForm(IndicatorRowForm):
     """A new discussion: which indicator's data, and what was said (the figures are stamped
     by the server)."""
 
-    notes = forms.CharField(label=_("What was discussed"),
+    notes = forms.CharField(label=_("What was discussed"), max_length=LONG_TEXT_MAX,
                             widget=forms.Textarea(attrs={"class": "usa-textarea", "rows": 2}))
 
 

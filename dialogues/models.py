@@ -18,7 +18,7 @@ from cpc.fiscal import (
     fiscal_year_window,
 )
 from cpc.models import ConstraintErrorsOnFields, PrivateDocument, recorded_now
-from cpc.validators import validate_sane_date
+from cpc.validators import LONG_TEXT_MAX, NOTE_MAX, bounded_text, validate_sane_date
 from indicators.models import Indicator, fiscal_year_errors, unit_value_errors
 
 
@@ -95,18 +95,18 @@ class Dialogue(ConstraintErrorsOnFields, models.Model):
                                                 validators=[validate_sane_date])
     key_indicators_shared_via = models.CharField(max_length=24, choices=SharingChannel.choices,
                                                  blank=True)
-    key_indicators_shared_note = models.TextField(blank=True)
+    key_indicators_shared_note = bounded_text(NOTE_MAX, blank=True)
     # Server times, never typed (``dialogues.services``): when the current selection of key
     # indicators was recorded, and when its sharing with the partner was recorded. Check 1
     # needs both before the day the dialogue is held; once held, both are frozen.
     key_indicators_recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
     key_indicators_shared_recorded_at = models.DateTimeField(null=True, blank=True,
                                                              editable=False)
-    summary = models.TextField(blank=True)
+    summary = bounded_text(LONG_TEXT_MAX, blank=True)
     contributions_discussed = models.BooleanField(default=False)
-    contributions_notes = models.TextField(blank=True)
+    contributions_notes = bounded_text(LONG_TEXT_MAX, blank=True)
     sustainability_discussed = models.BooleanField(default=False)
-    sustainability_notes = models.TextField(blank=True)
+    sustainability_notes = bounded_text(LONG_TEXT_MAX, blank=True)
     # Server time, never typed (``dialogues.services``): when the sustainability discussion
     # (the flag or its notes) was last recorded. Check 6 counts it only when recorded between
     # the day the dialogue was held and 30 days after, like the discussions of check 2.
@@ -238,7 +238,7 @@ class Discussion(YearLockedRecord, ConstraintErrorsOnFields, models.Model):
     dialogue = models.ForeignKey(Dialogue, on_delete=models.PROTECT, related_name="discussions")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT,
                                   related_name="discussions")
-    notes = models.TextField()
+    notes = bounded_text(LONG_TEXT_MAX)
     target_value = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
     actual_value = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
     actual_fiscal_year = models.PositiveSmallIntegerField(null=True, blank=True,
@@ -303,7 +303,7 @@ class ActionItemStatus(models.TextChoices):
 
 class ActionItem(models.Model):
     dialogue = models.ForeignKey(Dialogue, on_delete=models.PROTECT, related_name="action_items")
-    description = models.TextField()
+    description = bounded_text(LONG_TEXT_MAX)
     owner = models.CharField(max_length=255, blank=True)
     due_on = models.DateField(null=True, blank=True, validators=[validate_sane_date])
     status = models.CharField(max_length=8, choices=ActionItemStatus.choices,
@@ -363,7 +363,7 @@ class TargetProposal(ConstraintErrorsOnFields, models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    null=True, blank=True, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.TextField(blank=True)
+    decision_note = bounded_text(NOTE_MAX, blank=True)
 
     constraint_error_fields = {"target_proposal_one_pending_per_indicator_year": "fiscal_year",
                                "target_proposal_rejection_has_note": "decision_note"}

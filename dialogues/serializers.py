@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from cpc.fiscal import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN
-from cpc.validators import validate_sane_date
+from cpc.validators import NOTE_MAX, validate_sane_date
 from indicators.models import Indicator, Target
 from indicators.serializers import PrivateDocumentSerializer
 
@@ -132,7 +132,8 @@ class SetTargetSerializer(serializers.ModelSerializer):
 
 
 class DecisionSerializer(serializers.Serializer):
-    decision_note = serializers.CharField(required=False, allow_blank=True, default="")
+    decision_note = serializers.CharField(required=False, allow_blank=True, default="",
+                                          max_length=NOTE_MAX)
 
 
 class AttachmentSerializer(PrivateDocumentSerializer):

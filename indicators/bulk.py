@@ -15,7 +15,6 @@ changes is refused, never written over.
 
 import hashlib
 import io
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -23,17 +22,17 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, Protection
 from openpyxl.utils import get_column_letter
 
 from compacts.year_locks import ensure_year_open
-from cpc.spreadsheets import xlsx_row
+from cpc import spreadsheets
+from cpc.spreadsheets import SpreadsheetRefused, xlsx_row
 
 from . import selectors, services
 from .models import AgeGroup, Indicator, Result, Sex, Unit, active_in_fiscal_year
 
-MAX_BYTES = 2 * 1024 * 1024
 # An uploaded file waits in private storage between its preview and the confirm, for an hour
 # at most (the confirm's signed token expires then); ``sweep_previews`` removes what is left.
 PREVIEW_DIR = "indicators/bulk"
@@ -52,7 +51,6 @@ HEADER = [*FIXED, *ENTRY, "row version"]
 COLUMN = {name: index + 1 for index, name in enumerate(HEADER)}
 
 ERR_NOT_XLSX = _("This is not an XLSX file; download the template and fill that in.")
-ERR_TOO_LARGE = _("The file is larger than {limit} MB; a template is far smaller.")
 ERR_SHEETS = _("The workbook's sheets were changed: it must hold {sheets}, as downloaded.")
 ERR_HEADER = _("The headers of row {row} were changed; expected: {expected}.")
 ERR_SIGNATURE = _("This file is not a template of this compact and fiscal year; download the "
@@ -201,32 +199,48 @@ class UploadRow:
 
 
 def read_upload(content: bytes, *, compact, fiscal_year: int) -> list[UploadRow]:
-    """The rows of an uploaded template, or ``FileRefused`` saying what is wrong."""
-    if len(content) > MAX_BYTES:
-        raise FileRefused(ERR_TOO_LARGE.format(limit=MAX_BYTES // (1024 * 1024)))
-    if not content.startswith(b"PK") or not zipfile.is_zipfile(io.BytesIO(content)):
-        raise FileRefused(ERR_NOT_XLSX)
+    """The rows of an uploaded template, or ``FileRefused`` saying what is wrong.
+
+    The file's size, unpacked size, cells and rows are checked before it is opened
+    (``cpc.spreadsheets.check_workbook``); it is then read row by row, never whole."""
     try:
-        workbook = load_workbook(io.BytesIO(content), data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged or foreign zip
-        raise FileRefused(ERR_NOT_XLSX) from error
+        workbook = spreadsheets.open_workbook(content)
+    except SpreadsheetRefused as refused:
+        raise FileRefused(ERR_NOT_XLSX if refused.code == "not_workbook"
+                          else refused.message) from refused
+    try:
+        return _read_template(workbook, compact=compact, fiscal_year=fiscal_year)
+    except SpreadsheetRefused as refused:
+        raise FileRefused(ERR_NOT_XLSX if refused.code == "not_workbook"
+                          else refused.message) from refused
+    finally:
+        workbook.close()
+
+
+def _read_template(workbook, *, compact, fiscal_year: int) -> list[UploadRow]:
     if workbook.sheetnames != [SHEET, META_SHEET]:
         raise FileRefused(ERR_SHEETS.format(sheets=f"“{SHEET}” and “{META_SHEET}”"))
+    meta = next(spreadsheets.sheet_rows(workbook[META_SHEET], min_row=2, max_col=1), [None])
     try:
-        signed = signing.loads(str(workbook[META_SHEET]["A2"].value or ""), salt=SIGNING_SALT)
+        signed = signing.loads(str(meta[0] or ""), salt=SIGNING_SALT)
     except signing.BadSignature as error:
         raise FileRefused(ERR_SIGNATURE) from error
     if signed.get("compact") != compact.pk or signed.get("year") != fiscal_year:
         raise FileRefused(ERR_SIGNATURE)
-    sheet = workbook[SHEET]
-    rows = list(sheet.iter_rows(min_row=HEADER_ROW, values_only=True))
-    header = [str(v).strip() if v is not None else "" for v in (rows[0] if rows else ())]
+    codes = signed["codes"]
+    # One column past the template's shows a header added at its end.
+    rows = spreadsheets.sheet_rows(workbook[SHEET], min_row=HEADER_ROW, max_col=len(HEADER) + 1)
+    header = [str(v).strip() if v is not None else "" for v in next(rows, [])]
     while header and header[-1] == "":
         header.pop()
     if header != HEADER:
         raise FileRefused(ERR_HEADER.format(row=HEADER_ROW, expected=", ".join(HEADER)))
-    codes = signed["codes"]
-    body = [r for r in rows[1:] if any(v not in (None, "") for v in r)]
+    body = []
+    for values in rows:
+        if any(v not in (None, "") for v in values):
+            body.append(values)
+            if len(body) > len(codes):  # no need to read further
+                break
     if len(body) != len(codes):
         raise FileRefused(ERR_ROWS.format(row=FIRST_ROW + min(len(body), len(codes)),
                                           expected=f"{len(codes)} indicator rows"))

@@ -5,7 +5,6 @@ each fiscal year of the compact, then the life-of-compact figures, and last whet
 the row's figures is a sample (cpc/samples.py).
 """
 
-import csv
 import io
 from decimal import Decimal
 
@@ -14,7 +13,7 @@ from openpyxl.styles import Font
 
 from compacts.models import Compact
 from cpc.samples import SAMPLE_COLUMN, SAMPLE_ROWS_NOTE_EN
-from cpc.spreadsheets import safe_row, xlsx_row
+from cpc.spreadsheets import csv_writer, xlsx_row
 
 from .models import Indicator
 from .progress import STATUS_LABELS, IndicatorProgress, status_label
@@ -66,11 +65,10 @@ def _plain(value):
 
 def as_csv(header: list[str], rows: list[list]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(safe_row(header))
-    for row in rows:
-        # Escaped before formatting, so that only text (never a negative number) is escaped.
-        writer.writerow([_plain(value) for value in safe_row(row)])
+    # Escaped before formatting, so that only text (never a negative number) is escaped.
+    writer = csv_writer(buffer, formatter=_plain)
+    writer.writerow(header)
+    writer.writerows(rows)
     return buffer.getvalue()
 
 

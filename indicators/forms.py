@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cpc.uploads import UPLOAD_HINT, validate_upload
+from cpc.validators import NOTE_MAX
 
 from .models import Indicator, Result, Target, Unit, unit_value_errors
 from .services import CHANGE_REASON_MAX_LENGTH
@@ -141,7 +142,7 @@ class GridSubmitForm(forms.Form):
         widget=forms.TextInput(attrs={"class": "usa-input"}),
     )
     source = forms.CharField(
-        required=False, label=_("Source of the figures"),
+        required=False, label=_("Source of the figures"), max_length=NOTE_MAX,
         help_text=_("Optional: where the results entered in this save come from (for example, "
                   "the ministry's annual statistics table)."),
         widget=forms.TextInput(attrs={"class": "usa-input"}),
@@ -152,7 +153,7 @@ class ReviewForm(forms.Form):
     """Approve (note optional) or return (note required, checked by the service)."""
 
     review_note = forms.CharField(
-        required=False, label=_("Note to the officer"),
+        required=False, label=_("Note to the officer"), max_length=NOTE_MAX,
         widget=forms.TextInput(attrs={"class": "usa-input"}),
     )
 

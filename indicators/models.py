@@ -21,6 +21,7 @@ from compacts.year_locks import YearLockedRecord
 from cpc.fiscal import fiscal_year_validators
 from cpc.models import ConstraintErrorsOnFields, PrivateDocument, StampsRecordedAt
 from cpc.samples import MarksSamples, any_sample
+from cpc.validators import LONG_TEXT_MAX, NOTE_MAX, bounded_text
 
 DEFAULT_TOLERANCE = Decimal("15")
 
@@ -103,7 +104,7 @@ class StandardIndicator(models.Model):
                                  default=Direction.INCREASE)
     cumulation = models.CharField(max_length=16, choices=Cumulation.choices,
                                   default=Cumulation.NON_CUMULATIVE)
-    definition = models.TextField()
+    definition = bounded_text(LONG_TEXT_MAX)
 
     history = HistoricalRecords()
 
@@ -122,7 +123,7 @@ class Indicator(MarksSamples, YearLockedRecord, ConstraintErrorsOnFields, models
     )
     code = models.CharField(max_length=32)
     name = models.CharField(max_length=255)
-    definition = models.TextField(blank=True)
+    definition = bounded_text(LONG_TEXT_MAX, blank=True)
     pillar = models.CharField(max_length=16, choices=Pillar.choices)
     unit = models.CharField(max_length=16, choices=Unit.choices)
     direction = models.CharField(max_length=16, choices=Direction.choices,
@@ -375,10 +376,10 @@ class Result(MarksSamples, StampsRecordedAt, YearLockedRecord, ConstraintErrorsO
     # Percent indicators store the parts; the value is computed from them.
     numerator = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
     denominator = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
-    source = models.TextField(blank=True)
+    source = bounded_text(NOTE_MAX, blank=True)
     status = models.CharField(max_length=16, choices=ResultStatus.choices,
                               default=ResultStatus.SUBMITTED)
-    review_note = models.TextField(blank=True)
+    review_note = bounded_text(NOTE_MAX, blank=True)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
         related_name="+",

@@ -4,6 +4,7 @@ from rest_framework import serializers
 from compacts.scoping import scope_any
 from compacts.selectors import award_list
 from cpc.uploads import validate_upload
+from cpc.validators import NOTE_MAX
 
 from . import selectors, services
 from .models import (
@@ -157,7 +158,8 @@ class ResultSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
 
 
 class ReviewSerializer(serializers.Serializer):
-    review_note = serializers.CharField(required=False, allow_blank=True, default="")
+    review_note = serializers.CharField(required=False, allow_blank=True, default="",
+                                        max_length=NOTE_MAX)
 
 
 class ProgressSerializer(serializers.Serializer):

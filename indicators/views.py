@@ -28,7 +28,7 @@ from compacts import fragments, scoping
 from compacts.models import Compact
 from compacts.views import RoleRequiredMixin
 from compacts.year_locks import YearLocked
-from cpc import reauth
+from cpc import reauth, spreadsheets
 from cpc.services import StateConflict
 from cpc.storage import private_file_response
 
@@ -558,12 +558,11 @@ class BulkUploadView(RoleRequiredMixin, BulkEntryMixin, View):
         form = BulkUploadForm(request.POST, request.FILES)
         if not form.is_valid():
             return self._render(request, compact, year, form, status=400)
-        upload = form.cleaned_data["file"]
-        if upload.size > bulk.MAX_BYTES:
-            form.add_error("file", bulk.ERR_TOO_LARGE.format(
-                limit=bulk.MAX_BYTES // (1024 * 1024)))
+        try:  # never read more than the limit into memory
+            content = spreadsheets.read_bounded(form.cleaned_data["file"])
+        except spreadsheets.SpreadsheetRefused as refused:
+            form.add_error("file", refused.message)
             return self._render(request, compact, year, form, status=400)
-        content = upload.read()
         try:
             rows = bulk.read_upload(content, compact=compact, fiscal_year=year)
         except bulk.FileRefused as refused:

@@ -6,7 +6,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cpc.uploads import UPLOAD_HINT, validate_upload
-from cpc.validators import validate_sane_date
+from cpc.validators import LONG_TEXT_MAX, NOTE_MAX, validate_sane_date
 
 from .models import RecommendationStatus
 
@@ -26,8 +26,9 @@ class GaoActionForm(forms.Form):
         widget=forms.TextInput(attrs={"class": "usa-input"}),
         help_text=_("When the source gives no day: the period it gives (for example "
                     "\"December 2024\"). Never invent a day."))
-    description = forms.CharField(widget=_textarea(3), label=_("What State did"))
-    evidence = forms.CharField(widget=_textarea(2), label=_("Evidence"),
+    description = forms.CharField(widget=_textarea(3), label=_("What State did"),
+                                  max_length=LONG_TEXT_MAX)
+    evidence = forms.CharField(widget=_textarea(2), label=_("Evidence"), max_length=LONG_TEXT_MAX,
                                help_text=_("The documents GAO cites, by name."))
     evidence_file = forms.FileField(
         required=False, label=_("Copy of the evidence (optional)"), validators=[validate_upload],
@@ -42,9 +43,10 @@ class GaoStatusForm(forms.Form):
                                    validators=[validate_sane_date], required=False,
                                    help_text=_("The date of GAO's status. Empty: the recorded "
                                                "date stays (today for a new status)."))
-    status_note = forms.CharField(widget=_textarea(2), required=False, label=_("Status note"))
+    status_note = forms.CharField(widget=_textarea(2), required=False, label=_("Status note"),
+                                  max_length=NOTE_MAX)
     change_reason = forms.CharField(
-        widget=_textarea(2), label=_("Reason for the change"),
+        widget=_textarea(2), label=_("Reason for the change"), max_length=NOTE_MAX,
         help_text=_("Required: the history keeps it beside the change."),
         error_messages={"required": _("Say why the record changes; the history keeps the "
                                     "reason.")})

@@ -18,7 +18,7 @@ from simple_history.models import HistoricalRecords
 from cpc.models import ConstraintErrorsOnFields, DeletesReplacedFiles
 from cpc.storage import private_storage
 from cpc.uploads import validate_upload
-from cpc.validators import validate_sane_date
+from cpc.validators import LONG_TEXT_MAX, NOTE_MAX, bounded_text, validate_sane_date
 
 GAO_REPORT = "GAO-23-105390"
 RECOMMENDATION_COUNT = 6  # GAO made six recommendations to State.
@@ -51,11 +51,13 @@ class GaoRecommendation(ConstraintErrorsOnFields, models.Model):
                     MaxValueValidator(RECOMMENDATION_COUNT, ERR_NUMBER)],
         help_text=_("Its number in GAO-23-105390; the same number as its check."),
     )
-    text = models.TextField(
+    text = bounded_text(
+        LONG_TEXT_MAX,
         help_text=_("The recommendation. GAO's exact wording is on its product page; the "
-                  "records loaded by the application paraphrase it."),
+                    "records loaded by the application paraphrase it."),
     )
-    concurrence = models.TextField(help_text=_("State's response, e.g. \"State concurred\"."))
+    concurrence = bounded_text(LONG_TEXT_MAX,
+                               help_text=_("State's response, e.g. \"State concurred\"."))
     status = models.CharField(max_length=32, choices=RecommendationStatus.choices,
                               default=RecommendationStatus.OPEN)
     # GAO's public record does not date every status: no day is ever invented. Without a
@@ -68,7 +70,7 @@ class GaoRecommendation(ConstraintErrorsOnFields, models.Model):
         max_length=64, blank=True,
         help_text=_("When GAO reported the status, as its public record gives it (for example "
                     "\"2025\" or \"May 2025\"), when no day is public."))
-    status_note = models.TextField(blank=True,
+    status_note = bounded_text(NOTE_MAX, blank=True,
                                    help_text=_("What GAO last said about the status, and when."))
 
     constraint_error_fields = {"gao_recommendation_number_1_to_6": "number",
@@ -117,8 +119,8 @@ class GaoAgencyAction(ConstraintErrorsOnFields, DeletesReplacedFiles, models.Mod
         help_text=_("When State acted, as the source gives it when it gives no day (for "
                     "example \"December 2024\")."),
     )
-    description = models.TextField()
-    evidence = models.TextField(help_text=_("The documents GAO cites as evidence."))
+    description = bounded_text(LONG_TEXT_MAX)
+    evidence = bounded_text(LONG_TEXT_MAX, help_text=_("The documents GAO cites as evidence."))
     evidence_file = models.FileField(
         storage=private_storage, upload_to="oversight/gao-evidence/%Y/%m/", blank=True,
         max_length=255, help_text=_("A copy of the evidence (optional). Stored privately."),

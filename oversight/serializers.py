@@ -2,7 +2,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cpc.validators import validate_sane_date
+from cpc.validators import NOTE_MAX, validate_sane_date
 
 from .models import GaoAgencyAction, GaoRecommendation, RecommendationStatus
 
@@ -37,5 +37,5 @@ class GaoRecommendationStatusSerializer(serializers.Serializer):
 
     status = serializers.ChoiceField(choices=RecommendationStatus.choices, required=False)
     status_as_of = serializers.DateField(required=False, validators=[validate_sane_date])
-    status_note = serializers.CharField(required=False, allow_blank=True)
+    status_note = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX)
     change_reason = serializers.CharField(max_length=2000)

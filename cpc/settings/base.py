@@ -284,7 +284,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "cpc.api.parsers.DepthLimitedJSONParser",
         "rest_framework.parsers.MultiPartParser",
         "rest_framework.parsers.FormParser",
     ],
@@ -296,6 +296,9 @@ REST_FRAMEWORK = {
     # The client address is X-Forwarded-For only as far as our own proxies wrote it.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
+# A JSON body nested deeper than this is a 400 before it is decoded (cpc/api/parsers.py): the
+# decoder recursed once per level, and 1,500 levels were a 500.
+API_MAX_JSON_DEPTH = env.int("API_MAX_JSON_DEPTH", default=32)
 SPECTACULAR_SETTINGS = {
     "TITLE": "CPC Oversight API",
     "DESCRIPTION": (
@@ -412,9 +415,14 @@ EMAIL_USE_TLS = env.bool("DJANGO_EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=30)
 
 # --- Imports --------------------------------------------------------------------------
-# The largest spreadsheet (CSV or XLSX) an import accepts, in bytes; see
-# contributions/importing.py for the row and cell limits.
+# Limits every spreadsheet import (contributions, bulk results) checks before a workbook is
+# opened (cpc/spreadsheets.py, docs/security.md "Input limits"): the file's size in bytes,
+# the size its zip parts unpack to (each and together), the cells its sheets hold and the
+# rows (blank ones included; a CSV too).
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=2_000_000)
+IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=50_000_000)
+IMPORT_MAX_CELLS = env.int("IMPORT_MAX_CELLS", default=200_000)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=50_000)
 # Check 5 (partner contributions tracked) counts a contribution only from this value in U.S.
 # dollars: a token amount does not show that contributions are tracked (docs/compliance.md).
 CHECK5_MIN_USD = env.int("CHECK5_MIN_USD", default=1000)

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from contributions import importing, services
 from contributions.importing import ContributionImportError, RowError
 from contributions.models import Contribution
+from cpc import spreadsheets
 
 # Past fiscal years are written here about other rules: opened (see tests/conftest.py).
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("past_years_open")]
@@ -87,8 +88,8 @@ def test_import_page_refuses_a_file_over_the_size_limit(client, staff_user, ghan
     assert response.status_code == 400
     [error] = response.context["import_errors"]
     size = f"{round(len(data) / 1000, 1):g} KB"
-    assert error.message == importing.ERR_TOO_LARGE.format(size=size, limit="1 KB")
-    assert "the limit is 1 KB" in response.content.decode()
+    assert error.message == spreadsheets.ERR_FILE_TOO_LARGE.format(size=size, limit="1 KB")
+    assert "the limit is 1 KB (IMPORT_MAX_BYTES)" in response.content.decode()
     assert not Contribution.objects.exists()
 
 
@@ -142,7 +143,9 @@ def test_workbook_declaring_a_million_rows_is_refused_without_reading_them(staff
     workbook.save(buffer)
     upload = SimpleUploadedFile("contributions.xlsx", buffer.getvalue())
     errors = import_errors(staff_user, ghana_compact, upload)
-    assert [e.message for e in errors] == [importing.ERR_TOO_MANY_SHEET_ROWS]
+    assert [e.message for e in errors] == [
+        spreadsheets.ERR_TOO_MANY_ROWS.format(limit=50_000)]
+    assert "50,000 rows" in errors[0].message
 
 
 def test_a_false_sheet_size_is_ignored(staff_user, ghana_compact):
@@ -157,13 +160,15 @@ def test_a_false_sheet_size_is_ignored(staff_user, ghana_compact):
 def test_a_workbook_that_unpacks_to_too_much_is_refused_before_parsing(staff_user,
                                                                        ghana_compact,
                                                                        settings):
+    settings.IMPORT_MAX_UNCOMPRESSED_BYTES = 10_000_000
     # 11 MB of XML comment packs into a few KB: expat would chew on it for many seconds.
     data = workbook_bytes([HEADER_CELLS, GOOD_CELLS], edit_sheet=lambda xml: xml.replace(
         b"</sheetData>", b"<!--" + b"a" * 11_000_000 + b"--></sheetData>"))
     assert len(data) < 100_000
     upload = SimpleUploadedFile("contributions.xlsx", data)
     errors = import_errors(staff_user, ghana_compact, upload)
-    assert errors[0].message.startswith("The workbook unpacks to 11 MB; the limit is 10 MB")
+    assert errors[0].message.startswith("The workbook unpacks to 11 MB; the limit is 10 MB "
+                                        "unpacked (IMPORT_MAX_UNCOMPRESSED_BYTES)")
 
 
 def test_a_file_that_is_not_a_workbook_is_refused(staff_user, ghana_compact):

@@ -254,7 +254,7 @@ def test_altered_files_are_refused(client, ghana_officer, ghana_world, tamper):
     assert not Result.objects.exists()
 
 
-def test_not_an_xlsx_or_too_large_is_refused(client, ghana_officer, ghana_world, monkeypatch):
+def test_not_an_xlsx_or_too_large_is_refused(client, ghana_officer, ghana_world, settings):
     client.force_login(ghana_officer)
     compact = ghana_world["compact"]
     csv = SimpleUploadedFile("results.xlsx", b"code,value\nA-COUNT,3\n")
@@ -264,10 +264,10 @@ def test_not_an_xlsx_or_too_large_is_refused(client, ghana_officer, ghana_world,
     other = Workbook()  # a real XLSX, but not the template
     response = upload(client, compact, other)
     assert response.status_code == 400
-    monkeypatch.setattr(bulk, "MAX_BYTES", 100)
+    settings.IMPORT_MAX_BYTES = 100
     response = upload(client, compact, download(client, compact))
     assert response.status_code == 400
-    assert "larger than" in response.content.decode()
+    assert "the limit is 100 bytes (IMPORT_MAX_BYTES)" in response.content.decode()
     assert not Result.objects.exists()
 
 
