@@ -6,6 +6,8 @@ See docs/security.md for the whole picture (lockout, tokens, CSP, sessions).
 import time
 
 from django.conf import settings
+from django.db import DatabaseError
+from django.utils.cache import patch_cache_control
 
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=()"
 
@@ -62,4 +64,31 @@ class SessionIdleRefreshMiddleware:
         now = int(time.time())
         if now - session.get(REFRESHED_KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
             session[REFRESHED_KEY] = now  # marks the session modified: saved with a new end
+        return response
+
+
+# Answers that hold no user's data and may be cached as they are.
+NO_STORE_EXEMPT_PATHS = ("/healthz",)
+
+
+class NoStoreForSignedInMiddleware:
+    """``Cache-Control: private, no-store`` on every answer to a signed-in user, pages and
+    API alike (a session or a token): a shared computer's browser cache or a proxy keeps no
+    copy of what they saw. Static files (answered by WhiteNoise before this middleware) and
+    ``/healthz`` keep their own headers."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path in NO_STORE_EXEMPT_PATHS:
+            return response
+        try:
+            # DRF puts the token's user here once it has authenticated the request.
+            signed_in = request.user.is_authenticated
+        except DatabaseError:  # the session cannot be read: the answer is an error page
+            signed_in = False
+        if signed_in:
+            patch_cache_control(response, private=True, no_store=True)
         return response

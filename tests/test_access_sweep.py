@@ -118,8 +118,6 @@ PUBLIC_ROUTES = {
     "accounts/login/",   # must be reachable to sign in
     "accounts/logout/",  # signs out whoever calls it; no data
     "api/v1/auth/token/",  # exchanges a username and password for a token (AllowAny)
-    "api/schema/",       # the OpenAPI document: describes the API, holds no data
-    "api/docs/",         # the Swagger UI page for that document
     "healthz",           # load balancers' health check: component status, no data
 }
 # Program-wide records every role reads; they have no country, hence no scope test (c).

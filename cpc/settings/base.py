@@ -79,6 +79,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Answers to a signed-in user are kept by no cache (browser, proxy): after
+    # authentication, so that it knows the user (static files are answered above it).
+    "cpc.security.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -261,6 +264,9 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and the docs page describe every endpoint and field: for signed-in users
+    # with a role (anonymous: 401; no role: 403), like the API itself.
+    "SERVE_PERMISSIONS": ["compacts.permissions.RolePermission"],
     "COMPONENT_SPLIT_REQUEST": True,
     # Serve the docs page's assets ourselves: no third-party CDN on a government site.
     "SWAGGER_UI_DIST": "SIDECAR",
