@@ -6,7 +6,10 @@ See docs/security.md for the whole picture (lockout, tokens, CSP, sessions).
 import time
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
+from django.db.models import Sum
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=()"
@@ -29,6 +32,40 @@ def client_ip(request) -> str:
         if addresses:
             return addresses[-min(count, len(addresses))]
     return request.META.get("REMOTE_ADDR", "")
+
+
+def address_failures(address: str) -> int:
+    """Failed sign-ins from ``address`` within the cool-off, whatever the usernames: the
+    sum of django-axes' attempt rows (one per username and address), so that the count
+    lives in the database with the lockout and does not depend on Redis."""
+    from axes.models import AccessAttempt
+
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    return AccessAttempt.objects.filter(ip_address=address, attempt_time__gte=since).aggregate(
+        total=Sum("failures_since_start"))["total"] or 0
+
+
+class AddressThrottleBackend:
+    """Refuses every sign-in from an address that failed ``AXES_ADDRESS_FAILURE_LIMIT``
+    times within the cool-off across any usernames (guessing one password for many
+    accounts), on the login form, the admin login and the token endpoint alike, which all
+    authenticate through the backends. django-axes' own lockout counts one username from
+    one address; its single failure limit cannot also count the address alone at a higher
+    limit. Refused as axes refuses (``request.axes_locked_out``): the lockout page (429),
+    or the token endpoint's 429. Only that address is refused: a colleague elsewhere signs
+    in, and nobody can lock another person out from another address."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None  # not a sign-in over the web (a management command)
+        if address_failures(client_ip(request)) >= settings.AXES_ADDRESS_FAILURE_LIMIT:
+            request.axes_locked_out = True
+            request.address_throttled = True
+            raise PermissionDenied  # stops django.contrib.auth.authenticate here
+        return None
+
+    def get_user(self, user_id):
+        return None
 
 
 class PermissionsPolicyMiddleware:

@@ -146,7 +146,9 @@ LOGOUT_REDIRECT_URL = "login"
 
 # --- Login protection, tokens, sessions, browser security (docs/security.md) -----------
 AUTHENTICATION_BACKENDS = [
-    # First: refuses every login of a locked-out username and address.
+    # First: refuses every login from an address that failed too often across usernames,
+    # and every login of a locked-out username and address.
+    "cpc.security.AddressThrottleBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -157,6 +159,9 @@ TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# ...and an address that failed this often within the cool-off, across any usernames, may
+# not sign in at all until it ends (cpc.security.AddressThrottleBackend).
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "cpc.security.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
