@@ -345,6 +345,10 @@ CELERY_BEAT_SCHEDULE: dict = {}
 # there): with Redis down the cache fails open (cpc/cache.py), logging a warning, and gives
 # up connecting or reading after REDIS_CACHE_TIMEOUT seconds, so no request waits long.
 REDIS_CACHE_TIMEOUT = env.float("REDIS_CACHE_TIMEOUT", default=1.0)
+# After a Redis call fails (refused, timed out), the cache does not call Redis again for this
+# many seconds (a circuit breaker, per process; cpc/cache.py): one timeout per pause, not
+# one per cache call of every page.
+CACHE_BREAKER_SECONDS = env.float("CACHE_BREAKER_SECONDS", default=30.0)
 # Every key the app caches starts with "<prefix>:", in a Redis database it shares with the
 # Celery broker: scripts/restore (manage.py new_records_epoch --clear-cache) deletes those
 # keys and no other. Deployments sharing one Redis database may each take a prefix of their
