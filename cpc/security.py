@@ -64,8 +64,8 @@ class AddressThrottleBackend:
             raise PermissionDenied  # stops django.contrib.auth.authenticate here
         return None
 
-    def get_user(self, user_id):
-        return None
+    # No get_user(): this backend signs nobody in, so no session names it (and the test
+    # client's force_login, which takes the first backend that has one, passes it by).
 
 
 class PermissionsPolicyMiddleware:
