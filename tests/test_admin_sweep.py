@@ -125,15 +125,16 @@ def admin_patterns():
             yield Case("catch_all"), str(pattern.pattern)
         else:
             yield None, str(pattern.pattern)
-    resolved = {id(p.url_patterns[0].callback) for p in admin.site.get_urls()
-                if isinstance(p, URLResolver)}
+    resolvers = [p for p in admin.site.get_urls() if isinstance(p, URLResolver)]
     for model, model_admin in registry.items():
         for pattern in model_admin.get_urls():
             text = f"{model._meta.label}: {pattern.pattern}"
             kind = _model_kind(model, pattern) if isinstance(pattern, URLPattern) else None
             yield (Case(kind, model, pattern.name) if kind else None), text
-    # Every resolver of the site is one of the registry's model admins.
-    assert len(resolved) == len(registry)
+    # Every resolver of the site is one of the registry's model admins (an included URL
+    # conf of another kind would be one more, unswept: placed nowhere).
+    if len(resolvers) != len(registry):
+        yield None, f"{len(resolvers)} included URL confs for {len(registry)} model admins"
 
 
 CASES = [case for case, _ in admin_patterns() if case is not None]
