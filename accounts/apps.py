@@ -6,9 +6,12 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts: signing in"
 
     def ready(self):
-        # The receivers that stamp a sign-in: its time (cpc.reauth) and the second step the
-        # session still owes (accounts.middleware).
-        from cpc import reauth  # noqa: F401
+        # cpc.reauth: the receiver that stamps the time of a sign-in; cpc.credentials: a new
+        # password or a deactivation ends the user's tokens and sessions.
+        from cpc import credentials, reauth  # noqa: F401
 
-        # The federated sign-in's settings check.
+        # The second step a session still owes (accounts.middleware); the federated
+        # sign-in's settings check (accounts.oidc).
         from . import middleware, oidc  # noqa: F401
+
+        credentials.connect()

@@ -7,6 +7,7 @@ as in the API. Historical versions are shown by django-simple-history.
 from django.contrib import admin, messages
 from django.contrib.admin.utils import get_fields_from_path
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -84,6 +85,9 @@ class ScopedAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
     """
 
     country_path: str | None = "country"
+    # Addresses typed without a scheme are https (the API's serializers agree); Django 6's
+    # default, and without it Django 5 warns on every form with a URL (an implementer's).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """A past version is shown, never saved back. django-simple-history saves a POST to
@@ -117,12 +121,23 @@ class ScopedAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
             return False
         return obj is None or self._obj_visible(request, obj)
 
+    # Writes through the admin are TIP staff's (and superusers') alone, whatever model
+    # permissions a group holds: officers and implementers write through the pages and the
+    # API, whose services keep the approval loop, and auditors never write. The admin is
+    # read-only for them (tests/test_admin_sweep.py).
+    def has_add_permission(self, request):
+        return scoping.is_tip_staff(request.user) and super().has_add_permission(request)
+
     def has_change_permission(self, request, obj=None):
+        if not scoping.is_tip_staff(request.user):
+            return False
         if not super().has_change_permission(request, obj):
             return False
         return obj is None or self._obj_changeable(request, obj)
 
     def has_delete_permission(self, request, obj=None):
+        if not scoping.is_tip_staff(request.user):
+            return False
         if not super().has_delete_permission(request, obj):
             return False
         return obj is None or self._obj_changeable(request, obj)

@@ -210,6 +210,10 @@ ERR_LOCKED_OUT = (
     "Too many failed sign-ins for this username from your address: signing in is locked "
     "for a while. Try again later, or ask the site administrator to unlock the account."
 )
+ERR_ADDRESS_THROTTLED = (
+    "Too many failed sign-ins from your address: signing in from it is paused for a while. "
+    "Try again later."
+)
 
 
 class TokenView(ObtainAuthToken):
@@ -248,6 +252,9 @@ class TokenView(ObtainAuthToken):
         serializer = self.get_serializer(data=request.data)
         if not serializer.is_valid():
             # The lockout marks the request it refuses (django-axes).
+            if getattr(request, "address_throttled", False):
+                return Response({"detail": ERR_ADDRESS_THROTTLED},
+                                status=status.HTTP_429_TOO_MANY_REQUESTS)
             if getattr(request, "axes_locked_out", False):
                 return Response({"detail": ERR_LOCKED_OUT},
                                 status=status.HTTP_429_TOO_MANY_REQUESTS)

@@ -10,6 +10,13 @@ the sign-in lockout (django-axes) counts in the database.
 Only a Redis that cannot be reached is ignored; any other error (a wrong command, a full
 Redis refusing writes) still raises.
 
+A circuit breaker keeps a silent Redis from costing every cache call its timeout: after a
+failure the cache stops calling Redis for ``CACHE_BREAKER_SECONDS`` (each process on its
+own), answering as an empty cache at once, then tries again; a success closes the breaker,
+another failure opens it for another pause. So while Redis is silent a process pays one
+timeout per pause, not one per call (a dashboard makes dozens), and pages keep their
+normal time.
+
 ``clear_namespace`` deletes the app's keys (those under the cache's ``KEY_PREFIX``) and no
 other: the Redis database is shared with the Celery broker, and perhaps with other tenants,
 so ``cache.clear()`` (FLUSHDB) is never the way to empty it.
@@ -18,7 +25,9 @@ so ``cache.clear()`` (FLUSHDB) is never the way to empty it.
 import functools
 import logging
 import re
+import time
 
+from django.conf import settings
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -57,11 +66,15 @@ def _fail_open(name, method):
 
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
+        if time.monotonic() < self._breaker_open_until:
+            return fallback(*args, **kwargs)  # Redis failed a moment ago: not called
         try:
             return method(self, *args, **kwargs)
         except UNREACHABLE as error:
-            logger.warning("Cache unavailable, %s skipped: %s: %s", name,
-                           type(error).__name__, error)
+            pause = settings.CACHE_BREAKER_SECONDS
+            self._breaker_open_until = time.monotonic() + pause
+            logger.warning("Cache unavailable, %s skipped: %s: %s (not called again for %s s)",
+                           name, type(error).__name__, error, pause)
             return fallback(*args, **kwargs)
 
     return wrapper
@@ -69,7 +82,15 @@ def _fail_open(name, method):
 
 class FailOpenRedisCache(RedisCache):
     """``django.core.cache.backends.redis.RedisCache`` whose every operation survives an
-    unreachable Redis (``decr`` and ``get_or_set`` go through the wrapped ones)."""
+    unreachable Redis (``decr`` and ``get_or_set`` go through the wrapped ones), behind a
+    circuit breaker (see the module's docstring)."""
+
+    # time.monotonic() until which Redis is not called (0: the breaker is closed).
+    _breaker_open_until = 0.0
+
+    @property
+    def breaker_open(self) -> bool:
+        return time.monotonic() < self._breaker_open_until
 
 
 for _name in FALLBACKS:

@@ -5,10 +5,16 @@ CSRF token, a request it finds suspicious); under /api/ those are JSON too, as e
 answer is.
 """
 
+import sys
+
+from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 from django.views import defaults
 
 API_PREFIX = "/api/"
+# Seconds an API client is asked to wait before trying again while the database is away.
+DATABASE_RETRY_AFTER = 30
 
 
 def _api(request) -> bool:
@@ -32,3 +38,17 @@ def page_not_found(request, exception):
     if _api(request):
         return JsonResponse({"detail": "Not found."}, status=404)
     return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    """An API request that failed because the database is unreachable (refused, timed out,
+    dropped) answers a JSON 503 with ``Retry-After``, which a client can act on; any other
+    failure, and pages, keep Django's 500. Django calls this while handling the exception,
+    so ``sys.exc_info()`` names it, whether a view or a middleware (the session, the
+    records version) met the database first."""
+    error = sys.exc_info()[1]
+    if _api(request) and isinstance(error, (OperationalError, InterfaceError)):
+        return JsonResponse(
+            {"detail": _("The database is unreachable; try again in a moment.")}, status=503,
+            headers={"Retry-After": str(DATABASE_RETRY_AFTER)})
+    return defaults.server_error(request)

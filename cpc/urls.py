@@ -40,3 +40,4 @@ urlpatterns = [
 handler400 = "cpc.errors.bad_request"
 handler403 = "cpc.errors.permission_denied"
 handler404 = "cpc.errors.page_not_found"
+handler500 = "cpc.errors.server_error"

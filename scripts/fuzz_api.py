@@ -112,6 +112,7 @@ def fuzz(role: str, base: str, token: str, env: dict, work: Path, args) -> dict:
     answered_before = len(ACCESS_LINE.findall(server_log.read_text()))
     command = [
         str(BIN / "st"), "run", f"{base}/api/schema/",
+        # The token also fetches the schema, which is for signed-in users only.
         "--header", f"Authorization: Token {token}",
         "--checks", ",".join(CHECKS),
         "--max-examples", str(args.max_examples),

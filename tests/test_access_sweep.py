@@ -32,7 +32,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pytest
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Q
@@ -51,7 +50,7 @@ from compacts.models import (
     PartnerCountry,
     TierRanking,
 )
-from compacts.roles import IMPLEMENTER, PROJECT_APPS
+from compacts.roles import IMPLEMENTER
 from contributions.models import Contribution, FollowUp, Measure, SustainabilityPlan
 from dialogues.models import (
     ActionItem,
@@ -88,6 +87,7 @@ from tests.contributions.factories import (
     MeasureFactory,
     SustainabilityPlanFactory,
 )
+from tests.database import changed_tables, snapshot
 from tests.dialogues.factories import (
     ActionItemFactory,
     DialogueFactory,
@@ -128,8 +128,6 @@ PUBLIC_ROUTES = {
     "accounts/oidc/login/",     # federated sign-in: off to the identity provider (404 when off)
     "accounts/oidc/callback/",  # back from it; signs in only an account TIP staff created
     "api/v1/auth/token/",  # exchanges a username and password for a token (AllowAny)
-    "api/schema/",       # the OpenAPI document: describes the API, holds no data
-    "api/docs/",         # the Swagger UI page for that document
     "healthz",           # load balancers' health check: component status, no data
 }
 # Program-wide records every role reads; they have no country, hence no scope test (c).
@@ -410,19 +408,6 @@ def ghana_world_of_implementer(ghana, ghana_implementer):
 # The users of test (c) and (f), and the Ghana world each of them works in.
 SCOPED_USERS = {"officer": ("ghana_officer", "ghana_world"),
                 "implementer": ("ghana_implementer", "ghana_world_of_implementer")}
-
-
-def snapshot() -> dict:
-    """Every row of every project model (history tables included)."""
-    rows = {}
-    for label in PROJECT_APPS:
-        for model in apps.get_app_config(label).get_models():
-            rows[model._meta.label] = list(model._default_manager.order_by("pk").values())
-    return rows
-
-
-def changed_tables(before: dict, after: dict) -> list[str]:
-    return [label for label in before if before[label] != after[label]]
 
 
 def client_for(route: Route, user=None):

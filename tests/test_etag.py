@@ -165,8 +165,8 @@ def test_a_conflict_inside_a_checked_request_writes_nothing(staff_api, ghana_com
 # The schema -----------------------------------------------------------------------------------
 
 
-def test_the_schema_declares_the_errors_and_if_match(client):
-    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+def test_the_schema_declares_the_errors_and_if_match(staff_api):
+    schema = staff_api.get("/api/schema/", HTTP_ACCEPT="application/json").json()
     patch = schema["paths"]["/api/v1/contributions/{id}/"]["patch"]
     assert {"400", "401", "403", "404", "409", "412"} <= set(patch["responses"])
     assert any(p["name"] == "If-Match" for p in patch["parameters"])

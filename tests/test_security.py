@@ -274,7 +274,8 @@ def test_the_login_page_and_the_api_carry_them_too(client, staff_api):
         assert response["Permissions-Policy"] == PERMISSIONS_POLICY
 
 
-def test_api_docs_relax_only_inline_style(client, db):
+def test_api_docs_relax_only_inline_style(client, staff_user):
+    client.force_login(staff_user)
     page = client.get("/api/docs/")
     script = client.get("/api/docs/?script=")
 

@@ -82,6 +82,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Answers to a signed-in user are kept by no cache (browser, proxy): after
+    # authentication, so that it knows the user (static files are answered above it).
+    "cpc.security.NoStoreForSignedInMiddleware",
     # Which second factor verified the session (django-otp), then: a session whose second
     # step is missing reaches only the second step, enrolment and sign-out (accounts/).
     "django_otp.middleware.OTPMiddleware",
@@ -163,7 +166,9 @@ OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="CPC Oversight")
 
 # --- Login protection, tokens, sessions, browser security (docs/security.md) -----------
 AUTHENTICATION_BACKENDS = [
-    # First: refuses every login of a locked-out username and address.
+    # First: refuses every login from an address that failed too often across usernames,
+    # and every login of a locked-out username and address.
+    "cpc.security.AddressThrottleBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -174,6 +179,9 @@ TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# ...and an address that failed this often within the cool-off, across any usernames, may
+# not sign in at all until it ends (cpc.security.AddressThrottleBackend).
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "cpc.security.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -307,6 +315,9 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and the docs page describe every endpoint and field: for signed-in users
+    # with a role (anonymous: 401; no role: 403), like the API itself.
+    "SERVE_PERMISSIONS": ["compacts.permissions.RolePermission"],
     "COMPONENT_SPLIT_REQUEST": True,
     # Serve the docs page's assets ourselves: no third-party CDN on a government site.
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -380,6 +391,10 @@ CELERY_BEAT_SCHEDULE: dict = {}
 # there): with Redis down the cache fails open (cpc/cache.py), logging a warning, and gives
 # up connecting or reading after REDIS_CACHE_TIMEOUT seconds, so no request waits long.
 REDIS_CACHE_TIMEOUT = env.float("REDIS_CACHE_TIMEOUT", default=1.0)
+# After a Redis call fails (refused, timed out), the cache does not call Redis again for this
+# many seconds (a circuit breaker, per process; cpc/cache.py): one timeout per pause, not
+# one per cache call of every page.
+CACHE_BREAKER_SECONDS = env.float("CACHE_BREAKER_SECONDS", default=30.0)
 # Every key the app caches starts with "<prefix>:", in a Redis database it shares with the
 # Celery broker: scripts/restore (manage.py new_records_epoch --clear-cache) deletes those
 # keys and no other. Deployments sharing one Redis database may each take a prefix of their

@@ -77,8 +77,8 @@ def test_officer_reads_the_history_of_own_country(client, ghana, ghana_compact):
     assert client.get(f"/admin/compacts/compact/{ghana_compact.pk}/history/").status_code == 200
 
 
-def test_admin_choices_offer_only_the_officers_countries(client, ghana, ghana_compact,
-                                                        peru_compact):
+def test_admin_pages_of_an_officer_name_no_other_country(client, ghana, ghana_compact,
+                                                         peru_compact):
     from dialogues.models import ActionItem
     from tests.dialogues.factories import ActionItemFactory, DialogueFactory, IndicatorFactory
 
@@ -88,20 +88,31 @@ def test_admin_choices_offer_only_the_officers_countries(client, ghana, ghana_co
     ActionItemFactory(dialogue=peru_dialogue, description="Peru secret item")
     client.force_login(_officer_with_admin_access(ghana))
 
-    for url in ("/admin/dialogues/discussion/add/", "/admin/dialogues/actionitem/add/",
-                f"/admin/dialogues/dialogue/{ghana_dialogue.pk}/change/",
-                "/admin/contributions/contribution/add/"):
+    for url in (f"/admin/dialogues/dialogue/{ghana_dialogue.pk}/change/",
+                "/admin/dialogues/actionitem/", "/admin/contributions/contribution/"):
         page = client.get(url)
         assert page.status_code == 200, url
         for secret in (b"Peru secret", peru_compact.title.encode()):
             assert secret not in page.content, (url, secret)
 
-    # An action item attached to another country's dialogue is refused.
+    # The admin is read-only for officers (they write through the pages and the API).
+    for url in ("/admin/dialogues/discussion/add/", "/admin/dialogues/actionitem/add/"):
+        assert client.get(url).status_code == 403, url
     response = client.post("/admin/dialogues/actionitem/add/", {
-        "dialogue": peru_dialogue.pk, "description": "Planted", "owner": "", "status": "open",
+        "dialogue": ghana_dialogue.pk, "description": "Planted", "owner": "", "status": "open",
     })
-    assert response.status_code == 200  # the form again, with the error
+    assert response.status_code == 403
     assert not ActionItem.objects.filter(description="Planted").exists()
+
+
+def test_staff_admin_choices_are_scoped_to_changeable_countries(client, staff_user, ghana,
+                                                               ghana_compact, peru_compact):
+    """TIP staff change every country: the choices offer each."""
+    client.force_login(staff_user)
+    page = client.get("/admin/contributions/contribution/add/")
+    assert page.status_code == 200
+    assert ghana_compact.title.encode() in page.content
+    assert peru_compact.title.encode() in page.content
 
 
 def test_by_country_filter_offers_an_officer_only_their_countries(client, ghana, peru,
