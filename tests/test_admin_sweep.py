@@ -38,8 +38,11 @@ from django.db import transaction
 from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, reverse
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
+from accounts.models import FederatedIdentity
 from compacts import services
 from compacts.models import (
     Award,
@@ -83,7 +86,9 @@ DELETE_REFUSAL_PENDING = pytest.mark.xfail(
 MODEL_KINDS = {"changelist": "changelist", "add": "add", "change": "change",
                "delete": "delete", "history": "history",
                "simple_history": "history_form",  # django-simple-history: a past version
-               "password_change": "password"}      # the user admin's password form
+               "password_change": "password",      # the user admin's password form
+               # django-otp's TOTP device admin: the device's key as a page and a QR code
+               "config": "page", "qrcode": "page"}
 # The site's own pages, by name; the unnamed last pattern is the catch-all (a 404 or the
 # sign-in page).
 SITE_KINDS = {"index", "login", "logout", "password_change", "password_change_done",
@@ -291,6 +296,15 @@ def world(ghana, sweep_users, private_storage):
     objects[type(sweep_users["officer"])] = sweep_users["officer"]
     objects[type(sweep_users["officer"].profile)] = sweep_users["officer"].profile
     objects[Group] = Group.objects.get(name=EMBASSY_OFFICER)
+    # Signing in: a second factor (an authenticator app, recovery codes) and a federated
+    # identity's link.
+    objects[TOTPDevice] = TOTPDevice.objects.create(
+        user=sweep_users["officer"], name="Authenticator app", confirmed=True)
+    objects[StaticDevice] = StaticDevice.objects.create(
+        user=sweep_users["officer"], name="Recovery codes", confirmed=True)
+    StaticToken.objects.create(device=objects[StaticDevice], token="sweep123")
+    objects[FederatedIdentity] = FederatedIdentity.objects.create(
+        issuer="https://idp.example.org", subject="sweep-officer", user=sweep_users["officer"])
     # A second version of every record, so that each history form shows an earlier one.
     for model, obj in list(objects.items()):
         if hasattr(obj, "history") and model in admin.site._registry:
@@ -383,6 +397,9 @@ def plan(world, superuser) -> list[Attempt]:
                                                 "password2": "A-new-pass-phrase-7",
                                                 "usable_password": "true"},
                                     "a new password", obj))
+        elif case.kind == "page":
+            url = reverse(f"admin:{case.name}", args=[pk])
+            attempts.append(Attempt(case, url, {}, "an empty body", obj))
         elif case.kind == "redirect":
             url = reverse(_admin_name(model, "changelist")) + f"{pk}/"
             attempts.append(Attempt(case, url, {}, "an empty body", obj))
