@@ -26,7 +26,6 @@ from .models import (
     TierRanking,
     UserProfile,
 )
-from .year_locks import YearLocked, ensure_year_open
 
 
 def _scoped_choices(admin_site, related_model, request):
@@ -47,7 +46,13 @@ def _scoped_choices(admin_site, related_model, request):
 class ScopedChoicesMixin:
     """Foreign-key and many-to-many choices (select boxes and raw-id inputs alike, which
     validate against the same queryset) offer only rows of the user's countries, so neither
-    their names leak nor can a row be attached to another country's record."""
+    their names leak nor can a row be attached to another country's record.
+
+    Every admin and inline of the program's records uses it, so it also refuses deletion
+    there (see ``ScopedAdmin.has_delete_permission``): an inline row has no "delete" box."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "queryset" not in kwargs:
@@ -122,9 +127,16 @@ class ScopedAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
         return obj is None or self._obj_changeable(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if not super().has_delete_permission(request, obj):
-            return False
-        return obj is None or self._obj_changeable(request, obj)
+        """Nobody deletes an oversight record in the admin, superusers included: the delete
+        page and its POST answer 403 and "delete selected" is gone. The history would keep
+        the row, but not why it went; records are corrected or withdrawn through the pages
+        and the API, whose services ask for a reason (docs/security.md, "Audit trail")."""
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
     def _obj_visible(self, request, obj) -> bool:
         """The history pages of django-simple-history load an object (or, once deleted, its
@@ -135,20 +147,6 @@ class ScopedAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
             return False  # exists, outside the user's countries
         # A deleted record's history: only for those who see every country.
         return scoping.sees_every_country(request.user)
-
-    def get_deleted_objects(self, objs, request):
-        """Records of a locked fiscal year are listed as protected, so the delete page and
-        the "delete selected" action refuse them, as Django refuses protected records.
-        (Changes are refused by the models' ``full_clean()``, which the admin's forms run.)"""
-        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        refusals = []
-        for obj in objs:
-            try:
-                for compact_id, fiscal_year in sorted(getattr(obj, "year_lock_keys", set)()):
-                    ensure_year_open(compact_id, fiscal_year)
-            except YearLocked as locked:
-                refusals.append(f"{obj}: {locked.message}")
-        return deleted, counts, perms_needed, [*protected, *refusals]
 
     def _obj_changeable(self, request, obj) -> bool:
         if self.country_path is None:

@@ -1,6 +1,7 @@
 """REST endpoints for countries, tier rankings, compacts, extensions, awards and /me/."""
 
 import django_filters
+from django.contrib.auth.models import update_last_login
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -244,10 +245,13 @@ class TokenView(ObtainAuthToken):
                 return Response({"detail": ERR_LOCKED_OUT},
                                 status=status.HTTP_429_TOO_MANY_REQUESTS)
             raise ValidationError(serializer.errors)
-        token = token_issue(user=serializer.validated_data["user"])
+        user = serializer.validated_data["user"]
+        token = token_issue(user=user, request=request)
+        # Signing in for a token is signing in: the inactive-account rule counts it.
+        update_last_login(None, user)
         return Response({"token": token.key})
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request, *args, **kwargs):
-        token_revoke(user=request.user)
+        token_revoke(user=request.user, request=request)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -7,7 +7,6 @@ from django.contrib import admin
 from compacts import scoping
 from compacts.admin import ScopedAdmin, ScopedChoicesMixin
 
-from . import services
 from .models import Disaggregation, Indicator, Result, ResultDocument, StandardIndicator, Target
 
 
@@ -49,14 +48,6 @@ class IndicatorAdmin(ScopedAdmin):
     # The tracked years change through the API (``indicators.services.indicator_update``),
     # which asks a reason for dropping a year already under way and keeps key indicators.
     readonly_fields = ["first_fiscal_year", "last_fiscal_year"]
-
-    def get_deleted_objects(self, objs, request):
-        """Deleting drops the indicator from its years and its dialogues: refused (listed as
-        protected) by the rule of ``indicators.services.indicator_delete_refusal``."""
-        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        refusals = [f"{obj}: {why}" for obj in objs
-                    if (why := services.indicator_delete_refusal(indicator=obj))]
-        return deleted, counts, perms_needed, [*protected, *refusals]
 
 
 @admin.register(Target)
