@@ -114,7 +114,7 @@ def _subject(kind: str, row) -> str:
 
 # Many-to-many fields of the identity histories: the names their ids stand for.
 M2M_NAMES = {"groups": lambda: dict(Group.objects.values_list("pk", "name")),
-             "countries": lambda: {pk: iso.code for pk, iso in
+             "countries": lambda: {pk: str(iso) for pk, iso in
                                    PartnerCountry.objects.values_list("pk", "iso_code")},
              "implementers": lambda: dict(Implementer.objects.values_list("pk", "name"))}
 
