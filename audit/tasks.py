@@ -5,6 +5,6 @@ from celery import shared_task
 from . import services
 
 
-@shared_task(name="audit.disable_inactive_accounts", ignore_result=True)
+@shared_task(name="audit.disable_inactive_accounts")
 def disable_inactive_accounts() -> int:
     return len(services.accounts_disable_inactive())
