@@ -4,14 +4,15 @@ Admin writes go through ``full_clean()`` (ModelForm validation), so the model ru
 as in the API. Historical versions are shown by django-simple-history.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import get_fields_from_path
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from cpc.services import StateConflict
+from cpc.services import REASON_MAX_LENGTH, StateConflict, required_reason
 
 from . import scoping, services
 from .models import (
@@ -67,6 +68,32 @@ class ScopedChoicesMixin:
             if choices is not None:
                 kwargs["queryset"] = choices
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ChangeReasonForm(forms.ModelForm):
+    """An admin form whose record, once approved, verified or confirmed, changes only with a
+    reason: a "reason for this change" field, required (a form error) when the stored record
+    is ``reason_needed_when`` and something changed, by the service's own rule
+    (``cpc.services.required_reason``). The admin passes it to the service, which keeps it
+    in the history and refuses again without it."""
+
+    reason_needed_when = ""  # the record's attribute: "verified", "is_confirmed"
+    reason_what = ""
+    reason = forms.CharField(
+        required=False, label=_("Reason for this change"), max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when the record was approved, verified or confirmed: the "
+                    "history keeps it beside the change."))
+
+    def clean(self):
+        data = super().clean()
+        needs = self.instance.pk and getattr(self.instance, self.reason_needed_when, False)
+        if needs and [f for f in self.changed_data if f != "reason"]:
+            try:
+                data["reason"] = required_reason(data.get("reason"), what=self.reason_what)
+            except ValidationError as error:
+                self.add_error(None, error)
+        return data
 
 
 class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
@@ -222,16 +249,26 @@ class AwardAdmin(ScopedAdmin):
     search_fields = ["award_number", "implementer__name"]
 
 
+class GuidanceDocumentAdminForm(ChangeReasonForm):
+    reason_needed_when = "is_confirmed"
+    reason_what = "confirmed guidance version"
+
+    class Meta:
+        model = GuidanceDocument
+        fields = forms.ALL_FIELDS
+
+
 @admin.register(GuidanceDocument)
 class GuidanceDocumentAdmin(ScopedAdmin):
     """Versions of the program guidance; check 4 reads the one in force each fiscal year."""
 
     country_path = None
+    form = GuidanceDocumentAdminForm
     list_display = ["title", "version", "effective_from", "in_force_until", "quotes_targets",
                     "has_document", "recorded_by", "confirmed_by", "confirmed_at"]
     fields = ["title", "version", "effective_from", "effective_to", "document",
-              "targets_passage", "summary", "recorded_by", "recorded_at", "confirmed_by",
-              "confirmed_at"]
+              "targets_passage", "summary", "reason", "recorded_by", "recorded_at",
+              "confirmed_by", "confirmed_at"]
     # Provenance and confirmation are set by the services alone (four eyes).
     readonly_fields = ["recorded_by", "recorded_at", "confirmed_by", "confirmed_at"]
     actions = ["confirm_passage"]
@@ -241,10 +278,12 @@ class GuidanceDocumentAdmin(ScopedAdmin):
         passage or the document withdraws a confirmation."""
         if change:
             data = {name: form.cleaned_data[name] for name in form.changed_data
-                    if name in form.cleaned_data}
-            services.guidance_document_update(user=request.user, guidance=obj, data=data)
+                    if name in form.cleaned_data and name != "reason"}
+            services.guidance_document_update(user=request.user, guidance=obj, data=data,
+                                              reason=form.cleaned_data.get("reason", ""))
         else:
-            saved = services.guidance_document_create(user=request.user, **form.cleaned_data)
+            fields = {k: v for k, v in form.cleaned_data.items() if k != "reason"}
+            saved = services.guidance_document_create(user=request.user, **fields)
             obj.pk = saved.pk
 
     @admin.action(description=_("Confirm that the passage references indicator targets"))

@@ -7,7 +7,15 @@ from django.contrib import admin
 from compacts import scoping
 from compacts.admin import ScopedAdmin, ScopedChoicesMixin
 
-from .models import Disaggregation, Indicator, Result, ResultDocument, StandardIndicator, Target
+from .models import (
+    Disaggregation,
+    Indicator,
+    Result,
+    ResultDocument,
+    ResultStatus,
+    StandardIndicator,
+    Target,
+)
 
 
 class IndicatorScopedAdmin(ScopedAdmin):
@@ -102,9 +110,16 @@ class ResultAdmin(IndicatorScopedAdmin):
     inlines = [DisaggregationInline, ResultDocumentInline]
 
     # Recording, reviewing and correcting values go through the services (API and pages),
-    # which keep the approval loop and ask for a reason when an approved value changes.
+    # which keep the approval loop and ask for a reason when an approved result changes.
     def has_add_permission(self, request):
         return False
+
+    def get_readonly_fields(self, request, obj=None):
+        """An approved result is read-only here, its source included: a change needs a
+        reason, which the data-entry grid, the upload and the API ask for."""
+        if obj is not None and obj.status == ResultStatus.APPROVED:
+            return [f.name for f in Result._meta.concrete_fields]
+        return super().get_readonly_fields(request, obj)
 
 
 @admin.register(Disaggregation)

@@ -6,8 +6,8 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from compacts.admin import ScopedAdmin
 from compacts import year_locks
+from compacts.admin import ScopedAdmin
 from compacts.models import Compact, UserProfile
 from contributions.models import ReminderLog
 from tests.indicators.factories import StandardIndicatorFactory
