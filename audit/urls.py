@@ -10,7 +10,13 @@ KIND_PATHS = {"compact": "compacts", "indicator": "indicators", "target": "targe
               "result": "results", "dialogue": "dialogues", "contribution": "contributions",
               "plan": "plans"}
 
-urlpatterns = []
+urlpatterns = [
+    path("auth-events/", views.AuthEventsView.as_view(), name="auth-events"),
+    path("people/", views.PeopleHistoryView.as_view(), name="people-history"),
+    path("access-review/", views.AccessReviewView.as_view(), name="access-review"),
+    path("access-review/export.csv", views.AccessReviewExportView.as_view(),
+         name="access-review-csv"),
+]
 for kind, segment in KIND_PATHS.items():
     urlpatterns += [
         path(f"{segment}/<int:pk>/", views.HistoryView.as_view(kind=kind),

@@ -3,7 +3,9 @@ by date and person, paginated, and exported as CSV. Scoped like every read: a re
 the reader's countries is a 404."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
@@ -17,7 +19,10 @@ from compacts.models import Compact
 from compacts.views import RoleRequiredMixin
 from cpc.spreadsheets import csv_writer
 
+from .access import CSV_HEADER as ACCESS_CSV_HEADER
+from .access import access_review_csv_row, access_review_rows, identity_entries
 from .history import KINDS_BY_SLUG, Filters, entries_for, history_rows
+from .models import AuthEvent
 
 PAGE_SIZE = 50
 CSV_CHUNK = 500
@@ -151,6 +156,70 @@ class HistoryExportView(HistoryView):
                 start += CSV_CHUNK
 
         name = slugify(f"history-{self.kind}-{pk}-{timezone.localdate().isoformat()}")
+        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+
+
+# Access: auth events, the history of identities, the access review ----------------------
+
+
+class StaffOrAuditorMixin(RoleRequiredMixin):
+    """TIP staff and auditors only (they see every country); anyone else with a role: 403."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not scoping.sees_every_country(request.user):
+            raise PermissionDenied(_("Only TIP staff and auditors see this page."))
+        return super().dispatch(request, *args, **kwargs)
+
+
+class AuthEventsView(StaffOrAuditorMixin, View):
+    """GET: the latest auth events, newest first, paginated (the API has the filters)."""
+
+    def get(self, request):
+        page = Paginator(AuthEvent.objects.select_related("user").order_by("-at", "-pk"),
+                         PAGE_SIZE).get_page(request.GET.get("page"))
+        return render(request, "audit/auth_events.html", {
+            "title": _("Sign-in and access events"), "events": page.object_list,
+            "page_obj": page, "paginator": page.paginator,
+            "is_paginated": page.has_other_pages()})
+
+
+class PeopleHistoryView(StaffOrAuditorMixin, View):
+    """GET: changes to users (active, staff and superuser flags, email, name, roles), roles
+    (groups) and profiles (countries, implementers), newest first, with who made them."""
+
+    def get(self, request):
+        number = request.GET.get("page", "1")
+        number = int(number) if number.isdigit() and int(number) > 0 else 1
+        entries, total = identity_entries(limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
+        page = Paginator(range(total), PAGE_SIZE).get_page(number)
+        return render(request, "audit/people_history.html", {
+            "title": _("History of accounts, roles and scope"), "entries": entries,
+            "page_obj": page, "paginator": page.paginator,
+            "is_paginated": page.has_other_pages()})
+
+
+class AccessReviewView(StaffOrAuditorMixin, View):
+    """GET: every account with its roles, countries, implementers, last sign-in and second
+    factor (AC-2(j)); its CSV at ``export.csv``."""
+
+    def get(self, request):
+        return render(request, "audit/access_review.html", {
+            "title": _("Access review"), "rows": access_review_rows(),
+            "inactive_days": settings.INACTIVE_ACCOUNT_DAYS})
+
+
+class AccessReviewExportView(StaffOrAuditorMixin, View):
+    def get(self, request):
+        writer = csv_writer(_Echo())  # formula-like text (a name, an email) quoted
+
+        def lines():
+            yield writer.writerow(ACCESS_CSV_HEADER)
+            for row in access_review_rows():
+                yield writer.writerow(access_review_csv_row(row))
+
+        name = f"access-review-{timezone.localdate().isoformat()}"
         response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response

@@ -4,16 +4,17 @@ Admin writes go through ``full_clean()`` (ModelForm validation), so the model ru
 as in the API. Historical versions are shown by django-simple-history.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import get_fields_from_path
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from cpc import reauth
-from cpc.services import StateConflict
+from cpc.services import REASON_MAX_LENGTH, StateConflict, required_reason
 
 from . import scoping, services
 from .models import (
@@ -28,7 +29,6 @@ from .models import (
     TierRanking,
     UserProfile,
 )
-from .year_locks import YearLocked, ensure_year_open
 
 
 def _scoped_choices(admin_site, related_model, request):
@@ -49,7 +49,13 @@ def _scoped_choices(admin_site, related_model, request):
 class ScopedChoicesMixin:
     """Foreign-key and many-to-many choices (select boxes and raw-id inputs alike, which
     validate against the same queryset) offer only rows of the user's countries, so neither
-    their names leak nor can a row be attached to another country's record."""
+    their names leak nor can a row be attached to another country's record.
+
+    Every admin and inline of the program's records uses it, so it also refuses deletion
+    there (see ``ScopedAdmin.has_delete_permission``): an inline row has no "delete" box."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "queryset" not in kwargs:
@@ -64,6 +70,32 @@ class ScopedChoicesMixin:
             if choices is not None:
                 kwargs["queryset"] = choices
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ChangeReasonForm(forms.ModelForm):
+    """An admin form whose record, once approved, verified or confirmed, changes only with a
+    reason: a "reason for this change" field, required (a form error) when the stored record
+    is ``reason_needed_when`` and something changed, by the service's own rule
+    (``cpc.services.required_reason``). The admin passes it to the service, which keeps it
+    in the history and refuses again without it."""
+
+    reason_needed_when = ""  # the record's attribute: "verified", "is_confirmed"
+    reason_what = ""
+    reason = forms.CharField(
+        required=False, label=_("Reason for this change"), max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when the record was approved, verified or confirmed: the "
+                    "history keeps it beside the change."))
+
+    def clean(self):
+        data = super().clean()
+        needs = self.instance.pk and getattr(self.instance, self.reason_needed_when, False)
+        if needs and [f for f in self.changed_data if f != "reason"]:
+            try:
+                data["reason"] = required_reason(data.get("reason"), what=self.reason_what)
+            except ValidationError as error:
+                self.add_error(None, error)
+        return data
 
 
 class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
@@ -136,11 +168,16 @@ class ScopedAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
         return obj is None or self._obj_changeable(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if not scoping.is_tip_staff(request.user):
-            return False
-        if not super().has_delete_permission(request, obj):
-            return False
-        return obj is None or self._obj_changeable(request, obj)
+        """Nobody deletes an oversight record in the admin, superusers included: the delete
+        page and its POST answer 403 and "delete selected" is gone. The history would keep
+        the row, but not why it went; records are corrected or withdrawn through the pages
+        and the API, whose services ask for a reason (docs/security.md, "Audit trail")."""
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
     def _obj_visible(self, request, obj) -> bool:
         """The history pages of django-simple-history load an object (or, once deleted, its
@@ -151,20 +188,6 @@ class ScopedAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
             return False  # exists, outside the user's countries
         # A deleted record's history: only for those who see every country.
         return scoping.sees_every_country(request.user)
-
-    def get_deleted_objects(self, objs, request):
-        """Records of a locked fiscal year are listed as protected, so the delete page and
-        the "delete selected" action refuse them, as Django refuses protected records.
-        (Changes are refused by the models' ``full_clean()``, which the admin's forms run.)"""
-        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        refusals = []
-        for obj in objs:
-            try:
-                for compact_id, fiscal_year in sorted(getattr(obj, "year_lock_keys", set)()):
-                    ensure_year_open(compact_id, fiscal_year)
-            except YearLocked as locked:
-                refusals.append(f"{obj}: {locked.message}")
-        return deleted, counts, perms_needed, [*protected, *refusals]
 
     def _obj_changeable(self, request, obj) -> bool:
         if self.country_path is None:
@@ -240,16 +263,26 @@ class AwardAdmin(ScopedAdmin):
     search_fields = ["award_number", "implementer__name"]
 
 
+class GuidanceDocumentAdminForm(ChangeReasonForm):
+    reason_needed_when = "is_confirmed"
+    reason_what = "confirmed guidance version"
+
+    class Meta:
+        model = GuidanceDocument
+        fields = forms.ALL_FIELDS
+
+
 @admin.register(GuidanceDocument)
 class GuidanceDocumentAdmin(ScopedAdmin):
     """Versions of the program guidance; check 4 reads the one in force each fiscal year."""
 
     country_path = None
+    form = GuidanceDocumentAdminForm
     list_display = ["title", "version", "effective_from", "in_force_until", "quotes_targets",
                     "has_document", "recorded_by", "confirmed_by", "confirmed_at"]
     fields = ["title", "version", "effective_from", "effective_to", "document",
-              "targets_passage", "summary", "recorded_by", "recorded_at", "confirmed_by",
-              "confirmed_at"]
+              "targets_passage", "summary", "reason", "recorded_by", "recorded_at",
+              "confirmed_by", "confirmed_at"]
     # Provenance and confirmation are set by the services alone (four eyes).
     readonly_fields = ["recorded_by", "recorded_at", "confirmed_by", "confirmed_at"]
     actions = ["confirm_passage"]
@@ -259,10 +292,12 @@ class GuidanceDocumentAdmin(ScopedAdmin):
         passage or the document withdraws a confirmation."""
         if change:
             data = {name: form.cleaned_data[name] for name in form.changed_data
-                    if name in form.cleaned_data}
-            services.guidance_document_update(user=request.user, guidance=obj, data=data)
+                    if name in form.cleaned_data and name != "reason"}
+            services.guidance_document_update(user=request.user, guidance=obj, data=data,
+                                              reason=form.cleaned_data.get("reason", ""))
         else:
-            saved = services.guidance_document_create(user=request.user, **form.cleaned_data)
+            fields = {k: v for k, v in form.cleaned_data.items() if k != "reason"}
+            saved = services.guidance_document_create(user=request.user, **fields)
             obj.pk = saved.pk
 
     @admin.action(description=_("Confirm that the passage references indicator targets"))

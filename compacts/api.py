@@ -1,6 +1,7 @@
 """REST endpoints for countries, tier rankings, compacts, extensions, awards and /me/."""
 
 import django_filters
+from django.contrib.auth.models import update_last_login
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -261,7 +262,9 @@ class TokenView(ObtainAuthToken):
             raise ValidationError(serializer.errors)
         user = serializer.validated_data["user"]
         self.check_second_factor(request, user)
-        token = token_issue(user=user)
+        token = token_issue(user=user, request=request)
+        # Signing in for a token is signing in: the inactive-account rule counts it.
+        update_last_login(None, user)
         return Response({"token": token.key})
 
     def check_second_factor(self, request, user) -> None:
@@ -270,5 +273,5 @@ class TokenView(ObtainAuthToken):
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request, *args, **kwargs):
-        token_revoke(user=request.user)
+        token_revoke(user=request.user, request=request)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -43,15 +43,16 @@ def _codenames(models_by_app: dict[str, list[str]], actions: tuple[str, ...]) ->
 
 def role_permission_query(role: str) -> Q:
     project = Q(content_type__app_label__in=PROJECT_APPS)
-    view = project & Q(codename__startswith="view_")
+    # Auth events are read by staff and auditors alone.
+    view = project & Q(codename__startswith="view_") & ~Q(codename="view_authevent")
     if role == TIP_STAFF:
-        # Staff add and change everything; deletion is refused where oversight data depends
-        # on a record. History itself is read-only for everyone.
-        return project & ~Q(codename__regex=r"^(add|change|delete)_historical")
+        # Staff add and change everything; the admin deletes nothing (compacts.admin). History
+        # and the auth events (audit.AuthEvent, append-only) are read-only for everyone.
+        return project & ~Q(codename__regex=r"^(add|change|delete)_(historical|authevent$)")
     if role == EMBASSY_OFFICER:
         return view | _codenames(OFFICER_WRITES, ("add", "change"))
     if role == AUDITOR:
-        return view | _codenames(AUDITOR_WRITES, ("add",))
+        return view | Q(codename="view_authevent") | _codenames(AUDITOR_WRITES, ("add",))
     if role == IMPLEMENTER:
         return view | _codenames(IMPLEMENTER_WRITES, ("add", "change"))
     raise ValueError(role)

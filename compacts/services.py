@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cpc.services import StateConflict, lock, validated_save, validated_update
+from cpc.services import StateConflict, lock, required_reason, validated_save, validated_update
 
 from . import scoping
 from .models import (
@@ -156,20 +156,24 @@ def guidance_document_create(*, user=None, **fields: Any) -> GuidanceDocument:
 
 @transaction.atomic
 def guidance_document_update(*, user, guidance: GuidanceDocument,
-                             data: Mapping[str, Any]) -> GuidanceDocument:
-    """Change the fields in ``data``. A change of the passage or the document withdraws the
-    confirmation, with the reason in the history: what was confirmed is no longer there."""
+                             data: Mapping[str, Any], reason: str = "") -> GuidanceDocument:
+    """Change the fields in ``data``. Any change to a confirmed version needs ``reason``
+    (``{"reason": [...]}`` without one), kept in the history. A change of the passage or the
+    document withdraws the confirmation: what was confirmed is no longer there."""
     _require_guidance_staff(user)
     data = {k: v for k, v in data.items()
             if k not in {"recorded_by", "recorded_at", "confirmed_by", "confirmed_at"}}
     current = lock(guidance)
     changed = [field for field in GUIDANCE_CONFIRMED_FIELDS
                if field in data and _differs(field, data[field], getattr(current, field))]
-    reason = ""
+    reasons = []
+    if current.is_confirmed and any(_differs(field, value, getattr(current, field))
+                                    for field, value in data.items()):
+        reasons.append(required_reason(reason, what=str(_("confirmed guidance version"))))
     if current.is_confirmed and changed:
         current.confirmed_by, current.confirmed_at = None, None
-        reason = REASON_GUIDANCE_CONFIRMATION_CLEARED.format(fields=", ".join(changed))
-    return validated_update(current, data, change_reason=reason)
+        reasons.append(REASON_GUIDANCE_CONFIRMATION_CLEARED.format(fields=", ".join(changed)))
+    return validated_update(current, data, change_reason=" ".join(reasons))
 
 
 def _differs(field: str, new, old) -> bool:

@@ -32,6 +32,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from cpc import signals
 from cpc.fiscal import fiscal_year_bounds, is_fiscal_year
 from cpc.models import recorded_now
 from cpc.services import StateConflict, validated_save
@@ -260,5 +261,9 @@ def fiscal_year_unlock(*, user, compact: Compact, fiscal_year: int, reason: str,
     _hold(compact.pk, fiscal_year, exclusive=True)
     if not year_state(compact, fiscal_year, today=today).locked:
         raise StateConflict(str(ERR_NOT_LOCKED).format(year=fiscal_year))
-    return _decide(user=user, compact=compact, fiscal_year=fiscal_year,
-                   state=YearLockState.UNLOCKED, reason=reason, today=today)
+    state = _decide(user=user, compact=compact, fiscal_year=fiscal_year,
+                    state=YearLockState.UNLOCKED, reason=reason, today=today)
+    # The audit trail records it as an auth event, in this transaction.
+    signals.year_unlocked.send(sender=FiscalYearLock, compact=compact, user=user,
+                               fiscal_year=fiscal_year, reason=reason)
+    return state

@@ -1,16 +1,29 @@
 """Admin for contributions and sustainability plans, scoped by country like every view."""
 
+from django import forms
 from django.contrib import admin
 
-from compacts.admin import ScopedAdmin, ScopedChoicesMixin
+from compacts.admin import ChangeReasonForm, ScopedAdmin, ScopedChoicesMixin
 
 from . import services
 from .models import Contribution, FollowUp, Measure, ReminderLog, SustainabilityPlan
 
 
+class ContributionAdminForm(ChangeReasonForm):
+    """A change to a verified contribution asks why (``contribution_update``'s rule)."""
+
+    reason_needed_when = "verified"
+    reason_what = "verified contribution"
+
+    class Meta:
+        model = Contribution
+        fields = forms.ALL_FIELDS
+
+
 @admin.register(Contribution)
 class ContributionAdmin(ScopedAdmin):
     country_path = "compact__country"
+    form = ContributionAdminForm
     list_display = ["compact", "fiscal_year", "kind", "amount_usd", "currency", "verified"]
     list_filter = ["kind", "verified", "fiscal_year"]
     search_fields = ["description"]
@@ -23,10 +36,12 @@ class ContributionAdmin(ScopedAdmin):
         withdraws a verification and makes the admin user its last changer (four eyes)."""
         if change:
             data = {name: form.cleaned_data[name] for name in form.changed_data
-                    if name in form.cleaned_data}
-            services.contribution_update(contribution=obj, data=data, user=request.user)
+                    if name in form.cleaned_data and name != "reason"}
+            services.contribution_update(contribution=obj, data=data, user=request.user,
+                                         reason=form.cleaned_data.get("reason", ""))
         else:
-            saved = services.contribution_create(user=request.user, **form.cleaned_data)
+            fields = {k: v for k, v in form.cleaned_data.items() if k != "reason"}
+            saved = services.contribution_create(user=request.user, **fields)
             obj.pk = saved.pk
 
 

@@ -26,10 +26,15 @@ class ContributionSerializer(serializers.ModelSerializer):
                                                allow_null=True)
     value_changed_by = serializers.SlugRelatedField(slug_field="username", read_only=True,
                                                     allow_null=True)
+    reason = serializers.CharField(
+        write_only=True, required=False, allow_blank=True, max_length=2000,
+        help_text="Why a verified contribution is changed: required for that, kept in the "
+                  "history.")
 
     class Meta:
         model = Contribution
         fields = [
+            "reason",
             "id",
             "compact",
             "fiscal_year",
@@ -75,12 +80,14 @@ class ContributionSerializer(serializers.ModelSerializer):
         return reverse("contribution-evidence", args=[contribution.pk])
 
     def create(self, validated_data):
+        validated_data.pop("reason", None)
         return services.contribution_create(user=self.context["request"].user, **validated_data)
 
     def update(self, instance, validated_data):
+        reason = validated_data.pop("reason", "")
         return services.contribution_update(
-            contribution=instance, data=validated_data, user=self.context["request"].user
-        )
+            contribution=instance, data=validated_data, user=self.context["request"].user,
+            reason=reason)
 
 
 class MeasureSerializer(serializers.ModelSerializer):

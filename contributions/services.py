@@ -23,7 +23,13 @@ from compacts.roles import EMBASSY_OFFICER, TIP_STAFF
 from compacts.scoping import is_tip_staff
 from compacts.year_locks import ensure_year_open
 from cpc.models import recorded_now
-from cpc.services import StateConflict, lock, validated_save, validated_update
+from cpc.services import (
+    StateConflict,
+    lock,
+    required_reason,
+    validated_save,
+    validated_update,
+)
 from dialogues.models import Dialogue, DialogueStatus
 
 from . import importing, signals
@@ -71,11 +77,12 @@ VERIFICATION_FIELDS = {"verified", "verified_by", "verified_at", "verified_amoun
 
 @transaction.atomic
 def contribution_update(
-    *, contribution: Contribution, data: Mapping[str, Any], user=None
+    *, contribution: Contribution, data: Mapping[str, Any], user=None, reason: str = ""
 ) -> Contribution:
     """Change the fields in ``data``, and only those, on the contribution as it is now.
 
-    A change to what a verification covers withdraws it, with the reason in the history,
+    Any change to a verified contribution needs ``reason`` (400 ``{"reason": [...]}``
+    without one), kept in the history. A change to what a verification covers withdraws it
     and makes ``user`` its last changer, who may then not verify it (four eyes); the
     verification is staff's own step (``contribution_verify``)."""
     data = {k: v for k, v in data.items()
@@ -87,12 +94,19 @@ def contribution_update(
                      data.get("fiscal_year", current.fiscal_year))
     changed = [field for field in VERIFIED_FIELDS
                if field in data and data[field] != getattr(current, field)]
+    given_reason = ""
+    if current.verified and any(data[field] != getattr(current, field) for field in data):
+        given_reason = required_reason(reason, what=str(_("verified contribution")))
     if current.verified and changed:
         current.withdraw_verification(changed=changed)
     if changed:
         current.value_changed_by = user
     if "evidence" in changed:
         current.evidence_recorded_at = timezone.now() if data["evidence"] else None
+    if given_reason:
+        withdrawn = getattr(current, "_change_reason", "")
+        return validated_update(current, data, change_reason=" ".join(
+            filter(None, (given_reason, withdrawn))))
     return validated_update(current, data)
 
 

@@ -27,6 +27,11 @@ def acting(*, user=None, reason: str = "") -> Iterator[None]:
         _acting.reset(token)
 
 
+def acting_now() -> tuple[object | None, str] | None:
+    """The (user, reason) of the enclosing ``acting`` block, or None outside one."""
+    return _acting.get()
+
+
 def _fill_in(sender, history_instance, **kwargs) -> None:
     current = _acting.get()
     if current is None:

@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("publishing.api_urls")),
     path("", include("oversight.api_urls")),
     path("", include("reports.api_urls")),
+    path("", include("audit.api_urls")),
 ]

@@ -5,7 +5,26 @@ record's current state."""
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# Changes to records someone else approved, verified or confirmed need a reason (AU-3).
+ERR_REASON_REQUIRED = _("Say why this {what} is changed: the history keeps the reason.")
+ERR_REASON_TOO_LONG = _("Keep the reason to {limit} characters.")
+REASON_MAX_LENGTH = 2000
+
+
+def required_reason(reason: str | None, *, what: str, field: str = "reason") -> str:
+    """The reason, stripped; a field error (``{field: [...]}``: a 400 in the API, a form
+    error on the pages and in the admin) when there is none or it is too long."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({field: [str(ERR_REASON_REQUIRED).format(what=what)]})
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError({field: [str(ERR_REASON_TOO_LONG).format(
+            limit=REASON_MAX_LENGTH)]})
+    return reason
 
 
 def validated_save(instance, data: Mapping[str, Any] | None = None):

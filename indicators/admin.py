@@ -7,8 +7,15 @@ from django.contrib import admin
 from compacts import scoping
 from compacts.admin import ScopedAdmin, ScopedChoicesMixin
 
-from . import services
-from .models import Disaggregation, Indicator, Result, ResultDocument, StandardIndicator, Target
+from .models import (
+    Disaggregation,
+    Indicator,
+    Result,
+    ResultDocument,
+    ResultStatus,
+    StandardIndicator,
+    Target,
+)
 
 
 class IndicatorScopedAdmin(ScopedAdmin):
@@ -49,14 +56,6 @@ class IndicatorAdmin(ScopedAdmin):
     # The tracked years change through the API (``indicators.services.indicator_update``),
     # which asks a reason for dropping a year already under way and keeps key indicators.
     readonly_fields = ["first_fiscal_year", "last_fiscal_year"]
-
-    def get_deleted_objects(self, objs, request):
-        """Deleting drops the indicator from its years and its dialogues: refused (listed as
-        protected) by the rule of ``indicators.services.indicator_delete_refusal``."""
-        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        refusals = [f"{obj}: {why}" for obj in objs
-                    if (why := services.indicator_delete_refusal(indicator=obj))]
-        return deleted, counts, perms_needed, [*protected, *refusals]
 
 
 @admin.register(Target)
@@ -111,9 +110,16 @@ class ResultAdmin(IndicatorScopedAdmin):
     inlines = [DisaggregationInline, ResultDocumentInline]
 
     # Recording, reviewing and correcting values go through the services (API and pages),
-    # which keep the approval loop and ask for a reason when an approved value changes.
+    # which keep the approval loop and ask for a reason when an approved result changes.
     def has_add_permission(self, request):
         return False
+
+    def get_readonly_fields(self, request, obj=None):
+        """An approved result is read-only here, its source included: a change needs a
+        reason, which the data-entry grid, the upload and the API ask for."""
+        if obj is not None and obj.status == ResultStatus.APPROVED:
+            return [f.name for f in Result._meta.concrete_fields]
+        return super().get_readonly_fields(request, obj)
 
 
 @admin.register(Disaggregation)

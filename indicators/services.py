@@ -43,7 +43,7 @@ ERR_PARTS_ONLY_FOR_PERCENT = "Only percent indicators take a numerator and a den
 ERR_DENOMINATOR_POSITIVE = "The denominator must be greater than zero."
 ERR_VALUE_REQUIRED = "Enter a value."
 ERR_DISAGGREGATIONS_SUM = "The parts add up to {total}, not to the result's {expected} {what}."
-ERR_CHANGE_REASON_REQUIRED = "Say why an approved value is changed."
+ERR_CHANGE_REASON_REQUIRED = "Say why an approved result is changed."
 ERR_CHANGE_REASON_TOO_LONG = "Keep the reason to {limit} characters."
 ERR_REVIEW_NOTE_REQUIRED = "Say why the result is returned."
 ERR_ONLY_SUBMITTED = "Only a submitted result can be {action}; this one is {status}."
@@ -352,7 +352,8 @@ def result_update(
     )
     value_changed = (result.value, result.numerator, result.denominator) != before
     change_reason = (change_reason or "").strip()
-    if result.status == ResultStatus.APPROVED and value_changed and not change_reason:
+    was_approved = result.status == ResultStatus.APPROVED
+    if was_approved and value_changed and not change_reason:
         raise ValidationError({"change_reason": [ERR_CHANGE_REASON_REQUIRED]})
     if len(change_reason) > CHANGE_REASON_MAX_LENGTH:
         raise ValidationError(
@@ -367,6 +368,9 @@ def result_update(
     changed = parts_changed or any(
         getattr(result, name) != result._values_when_locked[name]
         for name in ("value", "numerator", "denominator", "fiscal_year", "source"))
+    # Any change to an approved result (its source, its year, its parts) needs a reason too.
+    if was_approved and changed and not change_reason:
+        raise ValidationError({"change_reason": [ERR_CHANGE_REASON_REQUIRED]})
     if value_changed or parts_changed:
         result.value_changed_by = user
     if changed and not scoping.is_tip_staff(user) and result.status != ResultStatus.SUBMITTED:

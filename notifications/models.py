@@ -14,6 +14,7 @@ class Kind(models.TextChoices):
     PLAN_REQUESTED = "plan_requested", _("A sustainability plan was requested")
     DIALOGUE_NOT_READY = "dialogue_not_ready", _("A dialogue 30 or 7 days away is not ready")
     REPORT_FINISHED = "report_finished", _("A report you requested finished")
+    ACCOUNT_DISABLED = "account_disabled", _("An account was disabled for inactivity")
 
 
 class EmailStatus(models.TextChoices):

@@ -12,10 +12,11 @@ from django.db import connection
 from compacts.roles import PROJECT_APPS
 
 # Rows every request may write whatever it asks, and which hold no program data: the
-# session (signing in, the idle refresh, the admin's messages) and django-axes' log of
-# sign-in attempts.
+# session (signing in, the idle refresh, the admin's messages), django-axes' log of
+# sign-in attempts and the audit trail's auth events (each sign-in, the sweeps' own
+# ``force_login`` included, and each refused one).
 BOOKKEEPING_TABLES = frozenset({"django_session", "axes_accessattempt", "axes_accesslog",
-                                "axes_accessfailurelog"})
+                                "axes_accessfailurelog", "audit_authevent"})
 
 
 def _models(app_labels):

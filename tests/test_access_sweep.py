@@ -132,6 +132,8 @@ PUBLIC_ROUTES = {
 }
 # Program-wide records every role reads; they have no country, hence no scope test (c).
 UNSCOPED_MODELS = {StandardIndicator, GuidanceDocument, GaoRecommendation, GaoAgencyAction}
+# Lists of the audit trail, read by TIP staff and auditors alone (ROLE_ANSWERS below).
+STAFF_AND_AUDITOR_LISTS = {"audit-event-list"}
 
 # For pages: which model each object id in the URL (or query string) names.
 PAGE_OBJECTS = {
@@ -615,6 +617,7 @@ def _list_model(route):
 
 # Lists of program-wide records (the standard indicator library) have no country to scope by.
 SCOPED_LISTS = [r for r in ROUTES if r.is_api and r.name.endswith("-list")
+                and r.name not in STAFF_AND_AUDITOR_LISTS
                 and _list_model(r) not in (None, *UNSCOPED_MODELS)]
 
 
@@ -638,6 +641,12 @@ ROLE_ANSWERS = {
     # The IATI activity file: every role reads it, scoped to its countries (below).
     "iati-activities": {None: 401, "no_role_user": 403, "ghana_officer": 200,
                         "ghana_implementer": 200, "auditor_user": 200, "staff_user": 200},
+    # The audit trail's auth events and access pages: TIP staff and auditors alone.
+    **{name: {None: 401 if name == "audit-event-list" else 302, "no_role_user": 403,
+              "ghana_officer": 403, "ghana_implementer": 403, "auditor_user": 200,
+              "staff_user": 200}
+       for name in ("audit-event-list", "audit:auth-events", "audit:people-history",
+                    "audit:access-review", "audit:access-review-csv")},
     # The same file as a download from the compacts page: TIP staff publish it.
     "publishing:iati-download": {None: 302, "no_role_user": 403, "ghana_officer": 403,
                                  "ghana_implementer": 403, "auditor_user": 403,

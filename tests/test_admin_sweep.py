@@ -72,14 +72,6 @@ OVERSIGHT_MODELS = (PartnerCountry, TierRanking, Compact, Extension, Objective, 
                     GuidanceDocument, FiscalYearLock, Indicator, Target, Result, Disaggregation,
                     Dialogue, Discussion, ActionItem, TargetProposal, Contribution,
                     SustainabilityPlan, GaoRecommendation, GaoAgencyAction)
-# The admin refuses these deletes already; the others wait for the refusal of admin deletes
-# of oversight records (the audit-trail branch) and are marked xfail(strict) until it lands.
-# (Some because the sweep's world gives them records that depend on them, which PROTECT.)
-DELETE_REFUSED_ALREADY = {PartnerCountry, Compact, FiscalYearLock, Indicator, Result, Dialogue,
-                          TargetProposal, SustainabilityPlan, GaoRecommendation}
-DELETE_REFUSAL_PENDING = pytest.mark.xfail(
-    strict=True, reason="admin deletes of oversight records are refused by the audit-trail "
-                        "change (issue 24, item 3), not merged yet")
 
 # Where each admin URL pattern of a model admin goes, by the end of its name
 # (``<app>_<model>_<kind>``); the unnamed ``<path:object_id>/`` redirects to the change page.
@@ -550,9 +542,7 @@ def test_no_one_reverts_history_in_the_admin(sweep_users, world):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("model", [
-    pytest.param(m, id=m._meta.label,
-                 marks=() if m in DELETE_REFUSED_ALREADY else DELETE_REFUSAL_PENDING)
-    for m in OVERSIGHT_MODELS])
+    pytest.param(m, id=m._meta.label) for m in OVERSIGHT_MODELS])
 def test_tip_staff_cannot_delete_oversight_records_in_the_admin(model, sweep_users, world):
     staff = sweep_users["staff"]
     obj = _object(world, model)

@@ -72,7 +72,8 @@ def test_an_officers_real_edit_still_sends_the_result_back_to_review(ghana_compa
                                                                      ghana_officer):
     result = ResultFactory(indicator=IndicatorFactory(compact=ghana_compact), status="approved")
     indicator_services.result_update(user=ghana_officer, result=result,
-                                     data={"source": "Ministry table 4"})
+                                     data={"source": "Ministry table 4"},
+                                     change_reason="The ministry named its table.")
     assert Result.objects.get(pk=result.pk).status == ResultStatus.SUBMITTED
 
 
@@ -124,12 +125,13 @@ def test_changing_a_verified_figure_withdraws_the_verification_with_a_reason(
     contribution_services.contribution_verify(contribution=contribution, user=staff_user)
     contribution_services.contribution_update(
         contribution=Contribution.objects.get(pk=contribution.pk), user=ghana_officer,
-        data={"amount_usd": Decimal("1.00")})
+        data={"amount_usd": Decimal("1.00")}, reason="Budget restated.")
     saved = Contribution.objects.get(pk=contribution.pk)
     assert not saved.verified and saved.verified_by is None
     assert saved.verified_amount_usd is None
-    assert saved.history.first().history_change_reason == REASON_VERIFICATION_CLEARED.format(
-        fields="amount (USD)")
+    # The person's reason, then the withdrawal's.
+    assert saved.history.first().history_change_reason == (
+        "Budget restated. " + REASON_VERIFICATION_CLEARED.format(fields="amount (USD)"))
 
 
 def test_the_model_withdraws_a_verification_whose_figures_changed(ghana_compact, staff_user):

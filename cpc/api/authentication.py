@@ -1,4 +1,6 @@
-"""API tokens that expire: ``API_TOKEN_TTL_HOURS`` after they were issued."""
+"""API tokens that expire: ``API_TOKEN_TTL_HOURS`` after they were issued. Issuing, revoking
+and deleting an expired token send ``cpc.signals.token_created`` / ``token_revoked`` (the
+audit trail records them as auth events)."""
 
 from datetime import timedelta
 
@@ -8,6 +10,8 @@ from django.utils import timezone
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed
+
+from cpc import signals
 
 ERR_TOKEN_EXPIRED = "Token has expired."
 
@@ -22,16 +26,23 @@ class ExpiringTokenAuthentication(TokenAuthentication):
     An expired token is deleted when it is presented; signing in again issues a new one.
     """
 
+    def authenticate(self, request):
+        self._request = request  # for the revocation event of an expired token
+        return super().authenticate(request)
+
     def authenticate_credentials(self, key):
         user, token = super().authenticate_credentials(key)
         if token_is_expired(token):
             token.delete()
+            signals.token_revoked.send(sender=Token, user=user,
+                                       request=getattr(self, "_request", None),
+                                       reason="expired")
             raise AuthenticationFailed(ERR_TOKEN_EXPIRED)
         return user, token
 
 
 @transaction.atomic
-def token_issue(*, user) -> Token:
+def token_issue(*, user, request=None) -> Token:
     """The user's API token: the current one while it is valid, else a new one.
 
     The user has just signed in (password, and the second factor where they have one), so
@@ -40,15 +51,20 @@ def token_issue(*, user) -> Token:
     token = Token.objects.select_for_update().filter(user=user).first()
     if token is not None and token_is_expired(token):
         token.delete()
+        signals.token_revoked.send(sender=Token, user=user, request=request, reason="expired")
         token = None
     if token is None:
         token = Token.objects.create(user=user)
+        signals.token_created.send(sender=Token, user=user, request=request)
     else:
         token.created = timezone.now()
         Token.objects.filter(pk=token.pk).update(created=token.created)
     return token
 
 
-def token_revoke(*, user) -> None:
+@transaction.atomic
+def token_revoke(*, user, request=None, reason: str = "revoked") -> None:
     """Sign the user out of the API: their token stops working at once."""
-    Token.objects.filter(user=user).delete()
+    deleted, _ = Token.objects.filter(user=user).delete()
+    if deleted:
+        signals.token_revoked.send(sender=Token, user=user, request=request, reason=reason)

@@ -481,6 +481,15 @@ CELERY_BEAT_SCHEDULE["contributions-send-reminders"] = {
     "task": "contributions.send_reminders",
     "schedule": crontab(hour=6, minute=30),
 }
+# Accounts not signed in for INACTIVE_ACCOUNT_DAYS days are disabled (audit app, AC-2(3)).
+CELERY_BEAT_SCHEDULE["audit-disable-inactive-accounts"] = {
+    "task": "audit.disable_inactive_accounts",
+    "schedule": crontab(hour=5, minute=50),
+}
+INACTIVE_ACCOUNT_DAYS = env.int("INACTIVE_ACCOUNT_DAYS", default=90)
+# Service accounts (usernames) that sign in with a token from a script and are never
+# disabled for inactivity: each one named here on purpose, and reviewed with the rest.
+INACTIVE_ACCOUNT_EXEMPT = env.list("INACTIVE_ACCOUNT_EXEMPT", default=[])
 
 # --- Oversight reports (reports app) ----------------------------------------------------
 # A render takes seconds (the 30-compact program report 8 s). Past the soft limit the job

@@ -167,10 +167,13 @@ def test_changing_verified_figures_clears_the_verification(ghana_compact, staff_
                                                            private_files):
     contribution = ContributionFactory(compact=ghana_compact, with_evidence=True)
     services.contribution_verify(contribution=contribution, user=staff_user)
-    services.contribution_update(contribution=contribution, data={"description": "Reworded"})
+    # Every change to a verified contribution says why (tests/audit/test_reasons.py).
+    services.contribution_update(contribution=contribution, data={"description": "Reworded"},
+                                 reason="Clearer wording.")
     assert contribution.verified is True
     services.contribution_update(contribution=contribution,
-                                 data={"amount_usd": Decimal("99.00")})
+                                 data={"amount_usd": Decimal("99.00")},
+                                 reason="Budget restated.")
     contribution.refresh_from_db()
     assert contribution.verified is False and contribution.verified_by is None
 

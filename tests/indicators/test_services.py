@@ -310,9 +310,16 @@ class TestApprovalLoop:
         assert (latest.value, latest.history_change_reason) == (D("12"),
                                                                 "Court records corrected.")
 
-    def test_editing_the_source_of_an_approved_result_needs_no_reason(self, indicator,
-                                                                      staff_user):
+    def test_editing_the_source_of_an_approved_result_needs_a_reason(self, indicator,
+                                                                     staff_user):
+        # Every change to an approved result says why (AU-3), not only its value.
         result = ResultFactory(indicator=indicator, fiscal_year=2024)
+        with pytest.raises(ValidationError) as refused:
+            services.result_update(user=staff_user, result=result,
+                                   data={"source": "Police annual report"})
+        assert refused.value.message_dict == {
+            "change_reason": [services.ERR_CHANGE_REASON_REQUIRED]}
         result = services.result_update(user=staff_user, result=result,
-                                        data={"source": "Police annual report"})
+                                        data={"source": "Police annual report"},
+                                        change_reason="The ministry named its source.")
         assert result.status == "approved"

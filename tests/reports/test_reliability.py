@@ -276,7 +276,7 @@ def test_a_verified_contribution_changed_afterwards_is_one_record_flagged(
     with written_at(at(2025, 12, 1)):
         contribution_services.contribution_update(
             contribution=records["contribution"], data={"amount_usd": Decimal("65000.00")},
-            user=staff)
+            user=staff, reason="Budget restated.")
     content, row = read(compact)
     counts = row.counts
     # Changed after verification, and so no longer verified: one record, named twice.
