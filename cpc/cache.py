@@ -12,10 +12,17 @@ Redis refusing writes) still raises.
 
 A circuit breaker keeps a silent Redis from costing every cache call its timeout: after a
 failure the cache stops calling Redis for ``CACHE_BREAKER_SECONDS`` (each process on its
-own), answering as an empty cache at once, then tries again; a success closes the breaker,
-another failure opens it for another pause. So while Redis is silent a process pays one
-timeout per pause, not one per call (a dashboard makes dozens), and pages keep their
-normal time.
+own), then tries again; a success closes the breaker, another failure opens it for another
+pause. So while Redis is silent a process pays one timeout per pause, not one per call (a
+dashboard makes dozens).
+
+Meanwhile each process caches in its own memory (Django's local-memory cache, at most
+``LOCAL_ENTRIES`` entries, each kept at most ``LOCAL_SECONDS``), so pages keep close to
+their normal time instead of computing every fragment on every request. That is safe for
+what is cached here: verdicts and fragments are keyed by the records version, which lives in
+the database (``compacts.versioning``), so no process serves one older than the records; the
+unread-notification count, invalidated by a delete that another process's memory does not
+see, may lag by at most ``LOCAL_SECONDS``.
 
 ``clear_namespace`` deletes the app's keys (those under the cache's ``KEY_PREFIX``) and no
 other: the Redis database is shared with the Celery broker, and perhaps with other tenants,
@@ -28,6 +35,7 @@ import re
 import time
 
 from django.conf import settings
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -39,43 +47,48 @@ logger = logging.getLogger(__name__)
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
 
 
-def _missing_key(key, delta=1, version=None):
-    # incr()'s contract for a key that is not there: the cache looks empty.
-    raise ValueError(f"Key '{key}' not found (the cache is unavailable).")
+# The operations that go to the process's memory while Redis is away.
+FALLBACKS = ("get", "get_many", "has_key", "add", "set", "set_many", "touch", "delete",
+             "delete_many", "clear", "incr")
+TIMEOUT_ARGUMENT = {"add": 2, "set": 2, "set_many": 1, "touch": 1}  # positional index
+
+# The process's own cache while Redis is away: how many entries, and for how long at most.
+LOCAL_ENTRIES = 2000
+LOCAL_SECONDS = 60
 
 
-# What each operation answers while Redis is away: the answer of an empty cache that keeps
-# nothing (``set_many`` returns the keys it could not store).
-FALLBACKS = {
-    "get": lambda key, default=None, version=None: default,
-    "get_many": lambda keys, version=None: {},
-    "has_key": lambda key, version=None: False,
-    "add": lambda *args, **kwargs: False,
-    "set": lambda *args, **kwargs: None,
-    "set_many": lambda data, timeout=None, version=None: list(data),
-    "touch": lambda *args, **kwargs: False,
-    "delete": lambda *args, **kwargs: False,
-    "delete_many": lambda *args, **kwargs: None,
-    "clear": lambda: False,
-    "incr": _missing_key,
-}
+def _local_timeout(timeout):
+    # None (never expires) and DEFAULT_TIMEOUT alike become at most LOCAL_SECONDS.
+    if isinstance(timeout, int | float) and 0 < timeout < LOCAL_SECONDS:
+        return timeout
+    return LOCAL_SECONDS
+
+
+def _in_memory(self, name, args, kwargs):
+    local = self.local_cache
+    if name in TIMEOUT_ARGUMENT:
+        index = TIMEOUT_ARGUMENT[name]
+        if "timeout" in kwargs or len(args) <= index:
+            kwargs = kwargs | {"timeout": _local_timeout(kwargs.get("timeout", LOCAL_SECONDS))}
+        else:
+            args = (*args[:index], _local_timeout(args[index]), *args[index + 1:])
+    return getattr(local, name)(*args, **kwargs)
 
 
 def _fail_open(name, method):
-    fallback = FALLBACKS[name]
-
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
         if time.monotonic() < self._breaker_open_until:
-            return fallback(*args, **kwargs)  # Redis failed a moment ago: not called
+            return _in_memory(self, name, args, kwargs)  # Redis failed a moment ago
         try:
             return method(self, *args, **kwargs)
         except UNREACHABLE as error:
             pause = settings.CACHE_BREAKER_SECONDS
             self._breaker_open_until = time.monotonic() + pause
-            logger.warning("Cache unavailable, %s skipped: %s: %s (not called again for %s s)",
+            logger.warning("Cache unavailable, %s served from this process's memory: %s: %s "
+                           "(Redis not called again for %s s)",
                            name, type(error).__name__, error, pause)
-            return fallback(*args, **kwargs)
+            return _in_memory(self, name, args, kwargs)
 
     return wrapper
 
@@ -91,6 +104,15 @@ class FailOpenRedisCache(RedisCache):
     @property
     def breaker_open(self) -> bool:
         return time.monotonic() < self._breaker_open_until
+
+    @functools.cached_property
+    def local_cache(self) -> LocMemCache:
+        """This process's memory, where the cache goes while Redis is away."""
+        # One store per process and key prefix (Django's local-memory caches of one name
+        # share it), whichever thread's cache object asks.
+        return LocMemCache(f"cpc-fallback:{self.key_prefix}", {
+            "TIMEOUT": LOCAL_SECONDS, "KEY_PREFIX": self.key_prefix,
+            "OPTIONS": {"MAX_ENTRIES": LOCAL_ENTRIES}})
 
 
 for _name in FALLBACKS:

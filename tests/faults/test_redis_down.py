@@ -15,7 +15,7 @@ from django.core.cache import cache
 from redis.exceptions import RedisError
 from rest_framework.test import APIClient
 
-from cpc.cache import UNREACHABLE
+from cpc.cache import LOCAL_SECONDS, UNREACHABLE
 from cpc.settings.base import redis_cache_settings
 from reports import services as report_services
 from reports.models import ReportJob
@@ -46,10 +46,11 @@ def test_token_endpoint_signs_in_with_redis_refusing_connections(redis_at, ghana
     assert response.status_code == 200, response.content
     assert response.json()["token"]
     assert elapsed < 3, f"the token request took {elapsed:.1f} s"
-    # The throttle could not read the request's count, and says so; its write went
-    # uncalled, the cache's breaker open after the failed read (cpc/cache.py).
+    # The throttle could not read the request's count from Redis, and says so; it counted
+    # in the process's memory, Redis uncalled after the failed read (cpc/cache.py).
     warnings = [r.getMessage() for r in caplog.records if r.name == "cpc.cache"]
-    assert [m.split(":")[0] for m in warnings] == ["Cache unavailable, get skipped"]
+    assert [m.split(":")[0] for m in warnings] == [
+        "Cache unavailable, get served from this process's memory"]
     assert "ConnectionError" in warnings[0]
     assert cache.breaker_open
 
@@ -143,24 +144,32 @@ def test_healthz_is_503_naming_the_broker(redis_at, client, settings, tmp_path):
     assert elapsed < 3
 
 
-def test_every_cache_operation_answers_as_an_empty_cache(redis_at, caplog, settings):
+def test_every_cache_operation_is_served_from_the_process_memory(redis_at, caplog, settings):
+    """While Redis is away the cache keeps working in the process's own memory, each entry
+    kept at most LOCAL_SECONDS (cpc/cache.py)."""
     settings.CACHE_BREAKER_SECONDS = 0  # every operation calls Redis (no breaker pause)
     redis_at(REFUSING_REDIS_URL)
+    cache.local_cache.clear()
 
     with caplog.at_level(logging.WARNING, logger="cpc.cache"):
         assert cache.get("k") is None and cache.get("k", "default") == "default"
-        assert cache.get_many(["a", "b"]) == {}
-        assert not cache.has_key("k")
-        assert cache.set("k", 1) is None
-        assert cache.set_many({"a": 1, "b": 2}) == ["a", "b"]
-        assert cache.add("k", 1) is False and cache.touch("k") is False
-        assert cache.delete("k") is False and cache.delete_many(["a"]) is None
-        assert cache.get_or_set("k", 7) == 7  # computed, not kept
+        assert cache.set("k", 1) is None and cache.get("k") == 1
+        assert cache.set_many({"a": 1, "b": 2}) == []
+        assert cache.get_many(["a", "b", "c"]) == {"a": 1, "b": 2}
+        assert cache.has_key("a") and not cache.has_key("c")
+        assert cache.add("k", 5) is False and cache.add("n", 5) is True
+        assert cache.incr("n") == 6 and cache.decr("n") == 5
         with pytest.raises(ValueError):
-            cache.incr("k")
-        with pytest.raises(ValueError):
-            cache.decr("k")
-        assert cache.clear() is False
+            cache.incr("missing")
+        assert cache.touch("k") is True
+        assert cache.delete("k") is True and cache.get("k") is None
+        assert cache.delete_many(["a"]) is None and cache.get("a") is None
+        assert cache.get_or_set("g", 7) == 7 and cache.get("g") == 7
+        cache.set("forever", 1, None)
+        local = cache.local_cache
+        left = local._expire_info[local.make_and_validate_key("forever")] - time.time()
+        assert 0 < left <= LOCAL_SECONDS
+        assert cache.clear() is None and cache.get("b") is None
     assert len([r for r in caplog.records if r.name == "cpc.cache"]) >= 13
 
 
