@@ -83,6 +83,24 @@ def test_the_breaker_opens_after_the_first_timeout(silent_redis, settings):
     assert silent_redis.accepted == attempts
 
 
+def test_while_redis_is_silent_the_process_memory_keeps_what_was_cached(silent_redis,
+                                                                        settings):
+    """The dashboard's fragments are found again on the next request (pages keep their
+    warm time), and Redis is not called for them."""
+    settings.CACHE_BREAKER_SECONDS = 30
+    cache.local_cache.clear()
+    assert cache.get("dashboard-table") is None  # the one timeout: the breaker opens
+    attempts = silent_redis.accepted
+
+    cache.set("dashboard-table", "<table>…</table>", timeout=3600)
+    found, elapsed = _timed(lambda: cache.get("dashboard-table"))
+
+    assert found == "<table>…</table>"
+    assert elapsed < SOCKET_TIMEOUT
+    time.sleep(0.3)
+    assert silent_redis.accepted == attempts
+
+
 def test_the_breaker_tries_redis_again_after_the_pause(silent_redis, settings):
     settings.CACHE_BREAKER_SECONDS = 0.5
     cache.get("k")
