@@ -9,7 +9,8 @@ database sharing the cache, no verdict of another timeline is read. The release 
 key too (``cpc.release``): a deploy that changes a rule is
 never answered with the previous rule's verdicts. "Today" is part of the key (plans fall
 overdue, dialogues fall due), and entries also expire after an hour. With the cache
-unreachable (``cpc.cache.FailOpenRedisCache``) every verdict is simply computed.
+unreachable (``cpc.cache.FailOpenRedisCache``) verdicts are kept in the process's memory,
+still under the records version, until Redis answers again.
 """
 
 import datetime as dt
