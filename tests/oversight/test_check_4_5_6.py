@@ -88,7 +88,8 @@ class TestCheck5Contributions:
         result = check(ghana_compact, 5)
         assert result.status == "not_met" and "1 below $1,000" in result.detail
         contribution_services.contribution_update(
-            contribution=contribution, data={"amount_usd": Decimal("36000.00")})
+            contribution=contribution, data={"amount_usd": Decimal("36000.00")},
+            reason="The personnel's value was left at zero")
         contribution_services.contribution_verify(contribution=contribution, user=staff_user)
         assert check(ghana_compact, 5).status == "met"
 
@@ -107,7 +108,8 @@ class TestCheck5Contributions:
                                            with_evidence=True)
         contribution_services.contribution_verify(contribution=contribution, user=staff_user)
         contribution_services.contribution_update(contribution=contribution,
-                                                  data={"evidence": evidence("other.pdf")})
+                                                  data={"evidence": evidence("other.pdf")},
+                                                  reason="The ministry sent a clearer extract")
         assert not contribution.verified
         assert check(ghana_compact, 5).status == "not_met"
 

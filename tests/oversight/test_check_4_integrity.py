@@ -126,12 +126,14 @@ def test_changing_the_passage_clears_the_confirmation_and_history_keeps_it(
     services.guidance_document_confirm(user=supervisor_user, guidance=guidance)
     assert check4(ghana_compact).status == "met"
     services.guidance_document_update(user=supervisor_user, guidance=guidance, data={
-        "targets_passage": "Targets are encouraged where practical."})
+        "targets_passage": "Targets are encouraged where practical."},
+        reason="The published passage was misquoted")
     guidance.refresh_from_db()
     assert guidance.confirmed_by is None and guidance.confirmed_at is None
     assert check4(ghana_compact).status == "not_met"
     latest = guidance.history.first()
-    assert latest.history_change_reason.startswith("Confirmation withdrawn")
+    assert latest.history_change_reason.startswith("The published passage was misquoted")
+    assert "Confirmation withdrawn" in latest.history_change_reason
     assert guidance.history.filter(confirmed_by=supervisor_user).exists()
     # The one who changed the passage is not its author: they may confirm; the author not.
     with pytest.raises(services.StateConflict):

@@ -136,7 +136,8 @@ def test_new_evidence_withdraws_the_verification_and_its_uploader_cannot_verify_
     assert staff_api.post(f"/api/v1/contributions/{pk}/verify/").status_code == 200
     assert check5(ghana_compact).status == "met"
     replaced = supervisor_api.patch(f"/api/v1/contributions/{pk}/", {
-        "evidence": upload("other.pdf", pdf_bytes("Another extract."))}, format="multipart")
+        "evidence": upload("other.pdf", pdf_bytes("Another extract.")),
+        "reason": "The ministry sent a clearer extract"}, format="multipart")
     assert replaced.status_code == 200 and replaced.json()["verified"] is False
     assert check5(ghana_compact).status == "not_met"
     assert supervisor_api.post(f"/api/v1/contributions/{pk}/verify/").json() == {
@@ -176,7 +177,7 @@ def test_admin_change_makes_the_admin_user_the_last_changer(client, staff_user,
         "compact": ghana_compact.pk, "fiscal_year": FY, "kind": "funding",
         "description": "Ministry budget line 14", "amount_local": "120000.00",
         "currency": "GHS", "amount_usd": "9900.00", "personnel_count": "",
-        "recorded_at_dialogue": ""})
+        "recorded_at_dialogue": "", "reason": "The rate of the budget's date, not today's"})
     assert response.status_code == 302, response.content.decode()[:2000]
     contribution.refresh_from_db()
     assert not contribution.verified  # the figures it covered changed
