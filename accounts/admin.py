@@ -56,3 +56,9 @@ class FederatedIdentityAdmin(ScopedAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        # A link is an account's, not an oversight record (which ScopedAdmin never deletes):
+        # TIP staff remove one so that the next federated sign-in links anew.
+        return scoping.is_tip_staff(request.user) and admin.ModelAdmin.has_delete_permission(
+            self, request, obj)
