@@ -36,6 +36,7 @@ EXPORT_ROUTES = {
     "indicators:bulk-template",
     *(f"audit:{kind}-history-csv" for kind in ("compact", "indicator", "target", "result",
                                                "dialogue", "contribution", "plan")),
+    "audit:access-review-csv",
 }
 
 
@@ -78,6 +79,9 @@ def _cells(response) -> tuple[str, list]:
 def test_every_export_escapes_formula_text(ghana, staff_user):
     world = build_world(ghana, StandardIndicatorFactory(code="SWEEP-1"))
     poison(world)
+    # The access review lists the people: names that start like formulas.
+    staff_user.first_name, staff_user.last_name = PAYLOADS[0], ""
+    staff_user.save()
     found, failures = set(), []
     for route in ROUTES:
         if "get" not in route.methods():
