@@ -64,6 +64,10 @@ from tests.database import changed_tables, snapshot, write_counts, written_table
 from tests.indicators.factories import StandardIndicatorFactory
 from tests.test_access_sweep import build_world
 
+# Every admin URL for every role: started first, so
+# that a parallel run does not end waiting on them (tests/conftest.py).
+pytestmark = pytest.mark.slowest
+
 ADMIN_LOGIN = "/admin/login/"
 
 # Oversight records: the admin refuses their deletion for everyone (they are withdrawn with

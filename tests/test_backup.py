@@ -37,6 +37,10 @@ from tests.compacts.factories import CompactFactory, PartnerCountryFactory
 from tests.documents import pdf_bytes
 from tests.reports.factories import ReportJobFactory
 
+# Each a backup and restore of a real database: started first, so
+# that a parallel run does not end waiting on them (tests/conftest.py).
+pytestmark = pytest.mark.slowest
+
 ROOT = Path(__file__).resolve().parent.parent
 PARTS = {"database.dump.age", "private-files.tar.age", "manifest.txt", "manifest.txt.sig"}
 # Ephemeral and secret: their tables are in a backup, their rows are not.
