@@ -125,6 +125,9 @@ def app_env(cluster, tmp_path):
         "CELERY_BROKER_DIR": str(tmp_path / "broker"),
         "DJANGO_SUPERUSER_PASSWORD": "restart-test-password",
         "DJANGO_LOG_LEVEL": "WARNING",
+        # The API is called with a token for the superuser: its second factor is the
+        # production smoke's subject, not this test's (scripts/smoke_production.py).
+        "REQUIRE_MFA": "false",
     }
 
 
