@@ -27,6 +27,7 @@ from accounts.oidc import (
     oidc_client,
     oidc_config,
 )
+from cpc.signals import SIGN_IN_METHOD
 
 log = logging.getLogger(__name__)
 # Where to go after signing in, kept in the session between the two pages.
@@ -99,6 +100,7 @@ def oidc_callback(request):
                        username=claims.get("email") or claims["sub"], status=403)
 
     next_url = request.session.pop(SESSION_NEXT, "")
+    setattr(request, SIGN_IN_METHOD, config.issuer)
     login(request, user, backend=BACKEND)  # sends user_logged_in: the audit trail records it
     if asserted_mfa(claims, config):
         # The provider checked a second factor: the app's own second step is not owed.
@@ -108,6 +110,9 @@ def oidc_callback(request):
 
 
 def _refuse(request, reason: str, *, username: str, status: int):
+    config = oidc_config()
+    if config is not None:
+        setattr(request, SIGN_IN_METHOD, config.issuer)
     user_login_failed.send(sender=__name__, credentials={"username": username},
                            request=request)
     return render(request, "accounts/oidc_refused.html", {

@@ -19,6 +19,36 @@ USERNAME_MAX_LENGTH = 150
 ERR_APPEND_ONLY = "Auth events are append-only: they are never changed or deleted."
 
 
+# How the pages label the keys of an event's detail (``detail_lines``), and the coded values
+# they name; the backend's dotted path and the device's class say nothing a reader needs.
+DETAIL_LABELS = {
+    "method": _("Method"),
+    "issuer": _("Identity provider"),
+    "ip_address": _("Client address"),
+    "device_name": _("Device"),
+    "compact": _("Compact"),
+    "compact_title": _("Compact"),
+    "fiscal_year": _("Fiscal year"),
+    "field": _("Changed"),
+    "added": _("Added"),
+    "removed": _("Removed"),
+    "cleared": _("Cleared"),
+    "reason": _("Reason"),
+    "by": _("By"),
+}
+DETAIL_VALUES = {
+    "password": _("Password"),
+    "federated": _("Federated sign-in"),
+    "password_changed": _("Password changed"),
+    "deactivated": _("Account deactivated"),
+    "revoked": _("Revoked"),
+    "groups": _("Roles"),
+    "countries": _("Countries"),
+    "implementers": _("Implementers"),
+}
+DETAIL_HIDDEN = {"backend", "device"}
+
+
 class AuthEventKind(models.TextChoices):
     LOGIN = "login", _("Signed in")
     LOGIN_FAILED = "login_failed", _("Sign-in failed")
@@ -79,6 +109,25 @@ class AuthEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError(ERR_APPEND_ONLY)
+
+    def detail_lines(self) -> list[tuple[str, str]]:
+        """The detail as the pages show it: labelled in the reader's language, values named
+        rather than coded; the API gives the stored keys and values unchanged."""
+        lines = []
+        order = {key: index for index, key in enumerate(DETAIL_LABELS)}
+        # A stable order (PostgreSQL's jsonb keeps none): the labels' order, then the rest.
+        for key, value in sorted((self.detail or {}).items(),
+                                 key=lambda item: (order.get(item[0], len(order)), item[0])):
+            if key in DETAIL_HIDDEN or (key == "compact" and "compact_title" in self.detail):
+                continue
+            if isinstance(value, list):
+                value = ", ".join(str(item) for item in value) or "—"
+            elif key == "fiscal_year":
+                value = _("FY%(year)s") % {"year": value}
+            else:
+                value = DETAIL_VALUES.get(str(value), value)
+            lines.append((DETAIL_LABELS.get(key, key.replace("_", " ")), str(value)))
+        return lines
 
 
 class UserHistoricalRecords(HistoricalRecords):

@@ -15,9 +15,15 @@ from .events import acting_username, record
 from .models import AuthEventKind
 
 
+def _method(request) -> dict:
+    """Password, or federated sign-in through the issuer the request names."""
+    issuer = getattr(request, signals.SIGN_IN_METHOD, "") if request is not None else ""
+    return {"method": "federated", "issuer": issuer} if issuer else {"method": "password"}
+
+
 def _logged_in(sender, request, user, **kwargs):
     record(AuthEventKind.LOGIN, user=user, request=request,
-           detail={"backend": getattr(user, "backend", "") or ""})
+           detail={**_method(request), "backend": getattr(user, "backend", "") or ""})
 
 
 def _login_failed(sender, credentials, request=None, **kwargs):
@@ -25,7 +31,8 @@ def _login_failed(sender, credentials, request=None, **kwargs):
         credentials or {}).get("username", "")
     user = get_user_model()._default_manager.filter(
         **{get_user_model().USERNAME_FIELD: username}).first() if username else None
-    record(AuthEventKind.LOGIN_FAILED, user=user, username=username, request=request)
+    record(AuthEventKind.LOGIN_FAILED, user=user, username=username, request=request,
+           detail=_method(request))
 
 
 def _logged_out(sender, request, user, **kwargs):

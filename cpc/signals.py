@@ -17,3 +17,8 @@ token_created = Signal()
 token_revoked = Signal()
 # A fiscal year of ``compact`` was unlocked (``user``, ``fiscal_year``, ``reason``).
 year_unlocked = Signal()
+
+# How a request signs in, for the sign-in events Django sends (``user_logged_in``,
+# ``user_login_failed``): federated sign-in sets ``request.<SIGN_IN_METHOD>`` to its issuer
+# before it signs anyone in; a request without it signed in with a password.
+SIGN_IN_METHOD = "cpc_sign_in_issuer"

@@ -13,8 +13,9 @@ def _flushes_the_database(item) -> bool:
     transactional tests), as pytest-django decides it when it orders tests."""
     marker = item.get_closest_marker("django_db")
     fixtures = getattr(item, "fixturenames", ())
-    return bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
-                or "transactional_db" in fixtures or "live_server" in fixtures)
+    if marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return True
+    return "transactional_db" in fixtures or "live_server" in fixtures
 
 
 def pytest_collection_modifyitems(config, items):

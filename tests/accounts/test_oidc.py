@@ -24,6 +24,7 @@ from accounts.oidc_services import (
     NO_ACCOUNT,
     SIGN_IN_FAILED,
 )
+from audit.models import AuthEvent, AuthEventKind
 from compacts import services
 from compacts.roles import TIP_STAFF
 from tests.compacts.factories import UserFactory
@@ -139,6 +140,9 @@ def test_first_sign_in_links_the_account_by_verified_email_and_signs_in(
     assert me.json()["username"] == "oidc.staff"
     # No second factor asserted by the provider: nothing for the MFA step to rely on.
     assert SESSION_MFA_VIA not in client.session
+    # The audit trail says how: federated, through this issuer.
+    event = AuthEvent.objects.get(kind=AuthEventKind.LOGIN)
+    assert (event.detail["method"], event.detail["issuer"]) == ("federated", oidc_on.issuer)
 
 
 def test_the_token_request_used_private_key_jwt_and_the_pkce_verifier(
@@ -244,6 +248,9 @@ def test_an_unknown_email_is_refused_with_the_page_that_explains(
     assert "_auth_user_id" not in client.session
     assert not FederatedIdentity.objects.exists()
     assert [c for c, _ in signals["failed"]] == [{"username": "nobody@example.gov"}]
+    event = AuthEvent.objects.get(kind=AuthEventKind.LOGIN_FAILED)
+    assert (event.username, event.detail) == ("nobody@example.gov", {
+        "method": "federated", "issuer": oidc_on.issuer})
 
 
 def test_a_deactivated_account_is_never_matched_by_email(oidc_on, client):

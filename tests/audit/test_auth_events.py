@@ -39,7 +39,34 @@ def test_a_sign_in_a_failure_and_a_sign_out_are_recorded(db):
     assert (login.kind, login.user, login.user_agent) == (AuthEventKind.LOGIN, user,
                                                           "Browser/1.0")
     assert (logout.kind, logout.user) == (AuthEventKind.LOGOUT, user)
-    assert "password" not in json.dumps(failed.detail)
+    # The method is named; the password itself never is.
+    assert failed.detail == {"method": "password"}
+    assert login.detail["method"] == "password"
+    assert PASSWORD not in json.dumps(failed.detail) + json.dumps(login.detail)
+
+
+@pytest.mark.parametrize("language, expected", [
+    ("en", ["Method: Password",
+            "Compact: Ghana; Fiscal year: FY2025; Reason: Audit correction",
+            "Changed: Roles; Added: Auditor; By: tip.lead"]),
+    ("es", ["Método: Contraseña",
+            "Pacto: Ghana; Año fiscal: AF 2025; Motivo: Audit correction",
+            "Cambiado: Roles; Añadido: Auditor; Por: tip.lead"]),
+])
+def test_the_events_page_names_the_detail_in_the_readers_language(
+        client, staff_user, language, expected):
+    AuthEvent.objects.create(kind=AuthEventKind.LOGIN, username="ana", detail={
+        "method": "password", "backend": "django.contrib.auth.backends.ModelBackend"})
+    AuthEvent.objects.create(kind=AuthEventKind.YEAR_UNLOCKED, username="ana", detail={
+        "compact": 7, "compact_title": "Ghana", "fiscal_year": 2025,
+        "reason": "Audit correction"})
+    AuthEvent.objects.create(kind=AuthEventKind.ROLE_CHANGED, username="ana", detail={
+        "field": "groups", "added": ["Auditor"], "by": "tip.lead"})
+    client.force_login(staff_user)
+    text = client.get("/history/auth-events/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    for line in expected:
+        assert line in text
+    assert "ModelBackend" not in text and "compact: 7" not in text
 
 
 def test_a_failure_for_an_unknown_username_keeps_what_was_typed(db):
