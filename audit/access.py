@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from compacts.models import Implementer, PartnerCountry, UserProfile
-from compacts.roles import ROLES
+from compacts.roles import ROLE_LABELS, ROLES
 
 MFA_NOT_AVAILABLE = "not available"
 
@@ -50,6 +52,10 @@ class AccessRow:
     last_login: dt.datetime | None
     mfa: str
     date_joined: dt.datetime
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [str(ROLE_LABELS.get(role, role)) for role in self.roles]
 
 
 CSV_HEADER = ["username", "name", "email", "active", "admin_access", "superuser", "roles",
@@ -108,15 +114,31 @@ def _subject(kind: str, row) -> str:
     if kind == "user":
         return row.username
     if kind == "group":
-        return _("role %(name)s") % {"name": row.name}
+        return _("role %(name)s") % {"name": ROLE_LABELS.get(row.name, row.name)}
     return _("profile of %(user)s") % {"user": getattr(row.user, "username", row.user_id)}
 
 
 # Many-to-many fields of the identity histories: the names their ids stand for.
-M2M_NAMES = {"groups": lambda: dict(Group.objects.values_list("pk", "name")),
+M2M_NAMES = {"groups": lambda: {pk: ROLE_LABELS.get(name, name) for pk, name in
+                                Group.objects.values_list("pk", "name")},
              "countries": lambda: {pk: str(iso) for pk, iso in
                                    PartnerCountry.objects.values_list("pk", "iso_code")},
              "implementers": lambda: dict(Implementer.objects.values_list("pk", "name"))}
+
+
+# The labels of the many-to-many fields (a role is a group); other fields go by their own.
+M2M_LABELS = {"groups": _lazy("Roles"), "countries": _lazy("Countries"),
+              "implementers": _lazy("Implementers"), "user_permissions": _lazy("Permissions"),
+              "permissions": _lazy("Permissions")}
+
+
+def _label(row, field: str) -> str:
+    if field in M2M_LABELS:
+        return str(M2M_LABELS[field])
+    try:
+        return str(row.instance_type._meta.get_field(field).verbose_name)
+    except FieldDoesNotExist:  # a column the model no longer has
+        return field
 
 
 def _plain(field: str, value, names: dict) -> str:
@@ -149,7 +171,7 @@ def identity_entries(*, limit: int, offset: int = 0) -> tuple[list[IdentityEntry
         previous = row.prev_record
         if previous is not None and row.history_type == "~":
             delta = row.diff_against(previous, foreign_keys_are_objs=False)
-            changes = [(change.field, _plain(change.field, change.old, names),
+            changes = [(_label(row, change.field), _plain(change.field, change.old, names),
                         _plain(change.field, change.new, names))
                        for change in delta.changes]
         entries.append(IdentityEntry(

@@ -1,13 +1,5 @@
-from django.utils.translation import gettext_lazy as _
-
 from . import scoping
-
-ROLE_LABELS = {
-    "tip_staff": _("TIP Office staff"),
-    "embassy_officer": _("embassy officer"),
-    "auditor": _("auditor"),
-    "implementer": _("implementer"),
-}
+from .roles import ROLE_LABELS
 
 
 def roles(request):

@@ -7,12 +7,20 @@ permission: see :mod:`compacts.scoping`.
 
 from django.contrib.auth.management import create_permissions
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 TIP_STAFF = "tip_staff"
 EMBASSY_OFFICER = "embassy_officer"
 AUDITOR = "auditor"
 IMPLEMENTER = "implementer"
 ROLES = (TIP_STAFF, EMBASSY_OFFICER, AUDITOR, IMPLEMENTER)
+# How the pages name each role (the group's name is its code).
+ROLE_LABELS = {
+    TIP_STAFF: _("TIP Office staff"),
+    EMBASSY_OFFICER: _("embassy officer"),
+    AUDITOR: _("auditor"),
+    IMPLEMENTER: _("implementer"),
+}
 
 PROJECT_APPS = ("compacts", "accounts", "indicators", "dialogues", "contributions", "publishing",
                 "oversight", "reports", "notifications", "search", "audit", "workspace")

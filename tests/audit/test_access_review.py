@@ -123,6 +123,7 @@ def test_the_review_lists_every_account(client, auditor_user, people):
     for username in ("officer.two", "partner", "gone", "audit"):
         assert username in text
     assert "Safe Homes" in text and "GH, PE" in text
+    assert "embassy officer" in text and EMBASSY_OFFICER not in text
 
 
 def test_the_csv_holds_every_account_with_formula_cells_escaped(client, staff_user, people):

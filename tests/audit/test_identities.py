@@ -56,7 +56,7 @@ def test_admin_changes_to_a_user_are_kept_with_the_changer(client, staff_user):
     page = client.get(PEOPLE)
     assert page.status_code == 200
     text = page.content.decode()
-    assert "ivy" in text and "staff" in text and AUDITOR in text
+    assert "ivy" in text and "staff" in text and "Roles: — → auditor" in text
 
 
 def test_a_groups_permissions_keep_history(db):
@@ -91,6 +91,10 @@ def test_the_people_history_shows_role_and_scope_changes(client, auditor_user, g
     client.force_login(auditor_user)
     text = client.get(PEOPLE).content.decode()
     assert "profile of jon" in text
-    assert "GH" in text
-    assert TIP_STAFF in text
+    assert "Countries: — → GH" in text
+    # Roles by their labels, fields by theirs: never a group's code or a column's name.
+    assert "Roles: embassy officer → TIP Office staff, embassy officer" in text
+    assert TIP_STAFF not in text and "groups:" not in text and "countries:" not in text
     assert "pbkdf2" not in text
+    spanish = client.get(PEOPLE, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Roles: funcionario de la embajada → " in spanish
