@@ -5,37 +5,26 @@ groups, profiles), for TIP staff and auditors."""
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from accounts.mfa import has_second_factor
 from compacts.models import Implementer, PartnerCountry, UserProfile
 from compacts.roles import ROLE_LABELS, ROLES
 
-MFA_NOT_AVAILABLE = "not available"
+# A second factor as the CSV states it, and as the page names it.
+MFA_ENROLLED, MFA_NONE = "enrolled", "none"
+MFA_LABELS = {MFA_ENROLLED: pgettext_lazy("second factor", "Enrolled"),
+              MFA_NONE: pgettext_lazy("second factor", "None")}
 
 
 def _mfa_state(user) -> str:
-    """"enrolled" (a confirmed second factor), "none", or "not available" where this
-    installation has no second factor (django-otp not installed)."""
-    try:
-        from accounts import mfa_state
-    except ImportError:
-        pass
-    else:
-        return str(mfa_state(user))
-    if "django_otp" not in settings.INSTALLED_APPS:
-        return MFA_NOT_AVAILABLE
-    try:
-        from django_otp import devices_for_user
-    except ImportError:
-        return MFA_NOT_AVAILABLE
-    return "enrolled" if any(True for _device in devices_for_user(user, confirmed=True)) \
-        else "none"
+    """"enrolled" (a confirmed second factor) or "none"."""
+    return MFA_ENROLLED if has_second_factor(user) else MFA_NONE
 
 
 @dataclass
@@ -52,6 +41,10 @@ class AccessRow:
     last_login: dt.datetime | None
     mfa: str
     date_joined: dt.datetime
+
+    @property
+    def mfa_label(self) -> str:
+        return str(MFA_LABELS.get(self.mfa, self.mfa))
 
     @property
     def role_labels(self) -> list[str]:
@@ -127,9 +120,10 @@ M2M_NAMES = {"groups": lambda: {pk: ROLE_LABELS.get(name, name) for pk, name in
 
 
 # The labels of the many-to-many fields (a role is a group); other fields go by their own.
-M2M_LABELS = {"groups": _lazy("Roles"), "countries": _lazy("Countries"),
-              "implementers": _lazy("Implementers"), "user_permissions": _lazy("Permissions"),
-              "permissions": _lazy("Permissions")}
+M2M_LABELS = {"groups": gettext_lazy("Roles"), "countries": gettext_lazy("Countries"),
+              "implementers": gettext_lazy("Implementers"),
+              "user_permissions": gettext_lazy("Permissions"),
+              "permissions": gettext_lazy("Permissions")}
 
 
 def _label(row, field: str) -> str:

@@ -9,9 +9,10 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit import tasks
-from audit.access import MFA_NOT_AVAILABLE, _mfa_state
+from audit.access import _mfa_state
 from audit.models import AuthEvent, AuthEventKind
 from audit.services import accounts_disable_inactive
 from compacts import services
@@ -143,6 +144,13 @@ def test_the_csv_holds_every_account_with_formula_cells_escaped(client, staff_us
     assert by_name["staff"]["mfa"] == _mfa_state(staff_user)
 
 
-def test_the_mfa_state_says_not_available_without_a_second_factor(staff_user, settings):
-    settings.INSTALLED_APPS = [a for a in settings.INSTALLED_APPS if a != "django_otp"]
-    assert _mfa_state(staff_user) == MFA_NOT_AVAILABLE
+def test_the_second_factor_counts_once_confirmed(client, staff_user, auditor_user):
+    assert _mfa_state(staff_user) == "none"
+    device = TOTPDevice.objects.create(user=staff_user, name="Phone", confirmed=False)
+    assert _mfa_state(staff_user) == "none"
+    device.confirmed = True
+    device.save()
+    assert _mfa_state(staff_user) == "enrolled"
+    client.force_login(auditor_user)  # staff now owe their second step
+    spanish = client.get(REVIEW, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Inscrito" in spanish and "enrolled" not in spanish
