@@ -8,7 +8,6 @@ import requests
 from authlib.common.errors import AuthlibBaseError
 from django.conf import settings
 from django.contrib.auth import login
-from django.contrib.auth.signals import user_login_failed
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
 from django.urls import reverse
@@ -27,7 +26,7 @@ from accounts.oidc import (
     oidc_client,
     oidc_config,
 )
-from cpc.signals import SIGN_IN_METHOD
+from cpc.signals import SIGN_IN_METHOD, federated_sign_in_refused
 
 log = logging.getLogger(__name__)
 # Where to go after signing in, kept in the session between the two pages.
@@ -110,11 +109,12 @@ def oidc_callback(request):
 
 
 def _refuse(request, reason: str, *, username: str, status: int):
+    # Not Django's user_login_failed: django-axes would count a provider's outage or a
+    # refused identity against "this username from your address" and answer the next
+    # refusal with its lockout page, though federated sign-in never asks it.
     config = oidc_config()
-    if config is not None:
-        setattr(request, SIGN_IN_METHOD, config.issuer)
-    user_login_failed.send(sender=__name__, credentials={"username": username},
-                           request=request)
+    federated_sign_in_refused.send(sender=__name__, username=username, reason=reason,
+                                   issuer=config.issuer if config else "", request=request)
     return render(request, "accounts/oidc_refused.html", {
         "reason": reason, "message": oidc_services.REFUSALS[reason],
     }, status=status)

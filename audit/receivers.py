@@ -31,8 +31,14 @@ def _login_failed(sender, credentials, request=None, **kwargs):
         credentials or {}).get("username", "")
     user = get_user_model()._default_manager.filter(
         **{get_user_model().USERNAME_FIELD: username}).first() if username else None
+    record(AuthEventKind.LOGIN_FAILED, user=user, username=username, request=request)
+
+
+def _federated_refused(sender, username, reason, issuer="", request=None, **kwargs):
+    user = get_user_model()._default_manager.filter(
+        **{get_user_model().USERNAME_FIELD: username}).first() if username else None
     record(AuthEventKind.LOGIN_FAILED, user=user, username=username, request=request,
-           detail=_method(request))
+           detail={"method": "federated", "issuer": issuer, "reason": reason})
 
 
 def _logged_out(sender, request, user, **kwargs):
@@ -139,6 +145,8 @@ def connect() -> None:
     uid = "audit-auth-event-"
     user_logged_in.connect(_logged_in, dispatch_uid=uid + "login")
     user_login_failed.connect(_login_failed, dispatch_uid=uid + "login-failed")
+    signals.federated_sign_in_refused.connect(_federated_refused,
+                                              dispatch_uid=uid + "federated-refused")
     user_logged_out.connect(_logged_out, dispatch_uid=uid + "logout")
     user_locked_out.connect(_locked_out, dispatch_uid=uid + "locked-out")
     signals.mfa_enrolled.connect(_mfa_enrolled, dispatch_uid=uid + "mfa-enrolled")

@@ -12,7 +12,7 @@ import urllib.parse
 
 import pytest
 import requests
-from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.contrib.auth.signals import user_logged_in
 from django.test import Client
 
 from accounts.models import FederatedIdentity
@@ -27,6 +27,7 @@ from accounts.oidc_services import (
 from audit.models import AuthEvent, AuthEventKind
 from compacts import services
 from compacts.roles import TIP_STAFF
+from cpc.signals import federated_sign_in_refused
 from tests.compacts.factories import UserFactory
 from tests.oidc_provider import OIDCProvider, client_key_pem
 
@@ -83,14 +84,14 @@ def signals():
     def on_login(sender, request, user, **kwargs):
         sent["logged_in"].append(user)
 
-    def on_failure(sender, credentials, request=None, **kwargs):
-        sent["failed"].append((credentials, request))
+    def on_failure(sender, username, request=None, **kwargs):
+        sent["failed"].append(({"username": username}, request))
 
     user_logged_in.connect(on_login, dispatch_uid="test-oidc-login")
-    user_login_failed.connect(on_failure, dispatch_uid="test-oidc-failure")
+    federated_sign_in_refused.connect(on_failure, dispatch_uid="test-oidc-failure")
     yield sent
     user_logged_in.disconnect(dispatch_uid="test-oidc-login")
-    user_login_failed.disconnect(dispatch_uid="test-oidc-failure")
+    federated_sign_in_refused.disconnect(dispatch_uid="test-oidc-failure")
 
 
 def sign_in(client: Client, provider: OIDCProvider, subject: str, *, amr: str = "",
@@ -250,7 +251,7 @@ def test_an_unknown_email_is_refused_with_the_page_that_explains(
     assert [c for c, _ in signals["failed"]] == [{"username": "nobody@example.gov"}]
     event = AuthEvent.objects.get(kind=AuthEventKind.LOGIN_FAILED)
     assert (event.username, event.detail) == ("nobody@example.gov", {
-        "method": "federated", "issuer": oidc_on.issuer})
+        "method": "federated", "issuer": oidc_on.issuer, "reason": NO_ACCOUNT})
 
 
 def test_a_deactivated_account_is_never_matched_by_email(oidc_on, client):
@@ -461,13 +462,21 @@ def test_an_unreachable_provider_is_a_page_not_a_server_error(settings, client, 
 
     settings.OIDC_ISSUER = f"http://127.0.0.1:{free_port()}"
     settings.OIDC_CLIENT_ID, settings.OIDC_PRIVATE_KEY = "cpc", client_key_pem()
-    settings.OIDC_TIMEOUT = 2
+    settings.OIDC_TIMEOUT = 1
     oidc_client.cache_clear()
 
     response = client.get("/accounts/oidc/login/")
 
     assert response.status_code == 502
     assert response.context["reason"] == SIGN_IN_FAILED
+    # Recorded, but never counted as someone's failed password: the sixth try still gets the
+    # page that explains, not django-axes' lockout ("5 failed attempts for this username").
+    for _ in range(5):
+        response = client.get("/accounts/oidc/login/")
+    assert response.status_code == 502
+    assert response.context["reason"] == SIGN_IN_FAILED
+    assert AuthEvent.objects.filter(kind=AuthEventKind.LOGIN_FAILED).count() == 6
+    assert not AuthEvent.objects.filter(kind=AuthEventKind.LOCKED_OUT).exists()
 
 
 class TestIdTokenChecks:
