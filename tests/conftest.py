@@ -110,6 +110,42 @@ def private_storage(settings, tmp_path):
     return tmp_path / "private"
 
 
+@pytest.fixture(scope="module")
+def demo_module(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo data (seed_demo), loaded once for the tests of a module that only read it
+    or change it inside their own rolled-back transaction: loading it takes about ten
+    seconds. The rows are committed, with the demo's private files in a folder of the
+    module's; afterwards every table is emptied and the rows the migrations wrote (roles, GAO's
+    recommendations) come back, as Django's serialized rollback does. Use it through a
+    function-scoped fixture that also asks for ``db``."""
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import override_settings
+
+    from compacts.management.commands.seed_demo import load_demo
+
+    private = tmp_path_factory.mktemp("demo-private")
+    storages = override_settings(STORAGES=settings.STORAGES | {
+        "private": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                    "OPTIONS": {"location": str(private), "base_url": None}}})
+    with django_db_blocker.unblock():
+        migrated = connection.creation.serialize_db_to_string()
+    storages.enable()
+    try:
+        with django_db_blocker.unblock():
+            load_demo(password="pw-for-tests")
+        yield private
+    finally:
+        storages.disable()
+        with django_db_blocker.unblock():
+            # Sequences are not reset: the rows coming back keep their ids, below the
+            # sequences' values, so no later insert meets them.
+            call_command("flush", interactive=False, verbosity=0, reset_sequences=False,
+                         inhibit_post_migrate=True)
+            connection.creation.deserialize_db_from_string(migrated)
+
+
 @pytest.fixture
 def staff_user(db):
     user = UserFactory(username="staff", is_staff=True)

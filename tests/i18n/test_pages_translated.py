@@ -13,7 +13,6 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 
-from compacts.management.commands.seed_demo import load_demo
 from compacts.models import Compact
 from dialogues.models import Dialogue
 
@@ -63,8 +62,8 @@ def english_left(language: str) -> set[str]:
 
 
 @pytest.fixture
-def demo(db):
-    load_demo(password="pw-for-tests")
+def demo(db, demo_module):
+    """The demo, loaded once for the module (tests/conftest.py)."""
 
 
 def pages_of(username: str) -> list[str]:

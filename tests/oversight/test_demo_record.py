@@ -24,8 +24,8 @@ PRACTICE = {"CO", "PE", "CI"}
 
 
 @pytest.fixture
-def demo(db):
-    load_demo(password="pw-for-tests")
+def demo(db, demo_module):
+    """The demo, loaded once for the module (tests/conftest.py)."""
 
 
 def compact(iso):

@@ -42,8 +42,8 @@ CEILINGS = {"GH": Decimal("5000000"), "PH": Decimal("3500000"), "PE": Decimal("5
 
 
 @pytest.fixture
-def demo(db, private_storage):
-    load_demo(password="pw-for-tests")
+def demo(db, demo_module):
+    """The demo, loaded once for the module (tests/conftest.py)."""
 
 
 def compact(iso) -> Compact:
