@@ -5,7 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from cpc.health import healthz
-from cpc.views import private_file
+from cpc.views import favicon, private_file
 
 urlpatterns = [
     path("", include("oversight.urls")),
@@ -35,6 +35,7 @@ urlpatterns = [
     path("api/docs/", csp_update({"style-src": ["'unsafe-inline'"]})(
         SpectacularSwaggerSplitView.as_view(url_name="schema")), name="api-docs"),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
 ]
 
 handler400 = "cpc.errors.bad_request"

@@ -1,8 +1,9 @@
 """Views of the project itself (not of one app)."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import redirect
+from django.templatetags.static import static
 
 from .storage import private_file_download_url
 
@@ -15,3 +16,9 @@ def private_file(request, name: str):
     if url is None:
         raise Http404("No such file.")
     return redirect(url)
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever a page links: USWDS's icon, as every page
+    links it."""
+    return HttpResponsePermanentRedirect(static("vendor/uswds/img/favicons/favicon.ico"))

@@ -129,6 +129,7 @@ PUBLIC_ROUTES = {
     "accounts/oidc/callback/",  # back from it; signs in only an account TIP staff created
     "api/v1/auth/token/",  # exchanges a username and password for a token (AllowAny)
     "healthz",           # load balancers' health check: component status, no data
+    "favicon.ico",       # a redirect to the static icon
 }
 # Program-wide records every role reads; they have no country, hence no scope test (c).
 UNSCOPED_MODELS = {StandardIndicator, GuidanceDocument, GaoRecommendation, GaoAgencyAction}

@@ -82,3 +82,13 @@ def test_healthz_is_exempt_from_the_https_redirect_in_production(client, db, set
     response = client.get("/accounts/login/")
     assert response.status_code == 301
     assert response["Location"].startswith("https://")
+
+
+def test_favicon_is_the_icon_every_page_links(client, db):
+    from django.contrib.staticfiles import finders
+
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("vendor/uswds/img/favicons/favicon.ico")
+    assert response["Location"] in client.get("/accounts/login/").content.decode()
+    assert finders.find("vendor/uswds/img/favicons/favicon.ico")
