@@ -95,7 +95,8 @@ class CompactDetailView(RoleRequiredMixin, View):
         failed_year, failed_form = year_form or (None, None)
         years_locked = [
             {"state": state,
-             "form": failed_form if state.fiscal_year == failed_year else YearDecisionForm()}
+             "form": failed_form if state.fiscal_year == failed_year
+             else YearDecisionForm(auto_id=f"%s-{state.fiscal_year}")}
             for state in year_locks.year_states(compact)]
         return render(request, self.template_name, {
             "compact": compact, "body": body, "years_locked": years_locked,
@@ -121,7 +122,7 @@ class FiscalYearDecisionView(CompactDetailView):
             raise PermissionDenied(year_locks.ERR_ONLY_STAFF)
         if decision == "unlock" and not reauth.session_is_recent(request):
             return reauth.reauth_redirect(request)  # unlocking needs a recent sign-in
-        form = YearDecisionForm(request.POST)
+        form = YearDecisionForm(request.POST, auto_id=f"%s-{fiscal_year}")
         if form.is_valid():
             try:
                 self.decisions[decision](user=request.user, compact=compact,
