@@ -104,6 +104,7 @@ def test_data_entry_grid_with_errors(client, staff_user, ghana_compact):
     response = client.post(url, {name: "not a number", "source": "x" * 3000})
     assert response.status_code == 400
     page = check_error_page(response, f"id_{name}", "id_source")
+    assert "Actual, PROT-1, FY2024: Enter a number." in response.content.decode()
     # The cell's input is described by its error, and the source by its hint and error.
     assert (f"id_{name}", f"id_{name}_error") in page.described
     assert ("id_source", "id_source_helptext") in page.described

@@ -117,7 +117,10 @@ def _items(form, seen: set) -> list:
         # A group of radios or checkboxes has no label "for" (Django's choice): its first box.
         target = field.id_for_label or (f"{field.auto_id}_0" if field.use_fieldset else "")
         href = "" if field.is_hidden or not target else f"#{target}"
-        label = _(str(field.label)) if field.label else ""
+        # A field whose label is not enough alone (a grid cell's "Actual") names itself in
+        # its aria-label ("Actual, PROT-1, FY2024"): the summary says the same.
+        label = field.field.widget.attrs.get("aria-label") or (
+            _(str(field.label)) if field.label else "")
         for error in errors:
             items.append({"text": f"{label}: {error}" if label and not field.is_hidden else error,
                           "href": href})
