@@ -296,17 +296,26 @@ class GaoRecommendationListView(RoleRequiredMixin, View):
                    "check_title": TITLES[recommendation.number],
                    "history": history_entries(recommendation)}
             if can_change:
-                row["action_form"] = bound.get((recommendation.pk, "action"), GaoActionForm())
+                row["action_form"] = bound.get(
+                    (recommendation.pk, "action"),
+                    GaoActionForm(auto_id=_form_ids(recommendation, "action")))
                 row["status_form"] = bound.get((recommendation.pk, "status"), add_version(
                     GaoStatusForm(initial={"status": recommendation.status,
                                            "status_as_of": recommendation.status_as_of,
-                                           "status_note": recommendation.status_note}),
+                                           "status_note": recommendation.status_note},
+                                  auto_id=_form_ids(recommendation, "status")),
                     recommendation))
             rows.append(row)
         return render(self.request, self.template_name, {
             "rows": rows, "can_change": can_change,
             "fiscal_year": fiscal_year_of(timezone.localdate()),
         }, status=status)
+
+
+def _form_ids(recommendation, kind: str) -> str:
+    """The ids of a recommendation's form fields, one set per form of the page (the error
+    summary's links and the fields' aria-describedby lead to this form's fields)."""
+    return f"rec{recommendation.pk}-{kind}-%s"
 
 
 class GaoRecommendationChangeView(GaoRecommendationListView):
@@ -323,7 +332,8 @@ class GaoRecommendationChangeView(GaoRecommendationListView):
             raise PermissionDenied(services.ERR_STAFF_ONLY)
         recommendation = get_object_or_404(
             selectors.gao_recommendation_list(user=request.user), pk=pk)
-        form = self.form_class(request.POST, request.FILES)
+        form = self.form_class(request.POST, request.FILES,
+                               auto_id=_form_ids(recommendation, self.kind))
         if self.kind == "status":
             add_version(form, recommendation)
         if form.is_valid():

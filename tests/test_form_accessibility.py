@@ -79,7 +79,9 @@ def check_error_page(response, *field_ids) -> Page:
     for field_id in field_ids:
         assert field_id in summary["links"], (field_id, summary["links"])
     for link in summary["links"]:
-        assert link in page.ids, f"the summary links to #{link}, not on the page"
+        assert page.ids.count(link) == 1, f"the summary links to #{link}, not once on the page"
+    for _element, named in page.described:
+        assert page.ids.count(named) == 1, f"{named} is not once on the page"
     return page
 
 
@@ -159,6 +161,46 @@ def test_dialogue_outcomes_step_lists_row_errors(client, ghana_officer, ghana_co
     assert response.status_code == 400
     # The short notes are refused beside their row; the summary leads there.
     check_error_page(response, "id_discussions-0-notes")
+
+
+def test_dialogue_hold_step_links_to_the_row_in_error(client, ghana_officer, ghana_compact):
+    dialogue = DialogueFactory(compact=ghana_compact, fiscal_year=2025,
+                               scheduled_for=dt.date(2025, 3, 10))
+    client.force_login(ghana_officer)
+    url = f"/dialogues/{dialogue.pk}/record/hold/"
+    check_calm_page(client.get(url))
+    response = client.post(url, {
+        "held_on": "not a date", "participants-TOTAL_FORMS": "1",
+        "participants-INITIAL_FORMS": "0", "participants-0-name": "Ama Mensah",
+        "participants-0-organization": "Ghana Police", "participants-0-side": "nonsense"})
+    assert response.status_code == 400
+    check_error_page(response, "id_held_on", "id_participants-0-side")
+
+
+def test_new_dialogue_with_a_year_out_of_range(client, ghana_officer, ghana_compact):
+    client.force_login(ghana_officer)
+    url = f"/dialogues/new/?compact={ghana_compact.pk}"
+    calm = client.get(url)
+    check_calm_page(calm)
+    response = client.post(url, {"fiscal_year": "99999", "scheduled_for": "2025-03-10",
+                                 "format": "virtual"})
+    assert response.status_code == 400
+    check_error_page(response, "id_fiscal_year")
+
+
+def test_gao_action_without_a_description(client, staff_user):
+    from oversight.models import GaoRecommendation
+
+    client.force_login(staff_user)
+    recommendation = GaoRecommendation.objects.get(number=4)
+    response = client.post(f"/oversight/recommendations/{recommendation.pk}/actions/",
+                           {"date": "2024-12-01", "description": "", "evidence": ""})
+    assert response.status_code == 400
+    # Six recommendations, two forms each: each form's fields have ids of their own.
+    ids = f"rec{recommendation.pk}-action"
+    page = check_error_page(response, f"{ids}-description", f"{ids}-evidence")
+    assert (f"{ids}-evidence", f"{ids}-evidence_helptext") in page.described
+    assert len(set(page.ids)) == len(page.ids), "an id is on the page twice"
 
 
 def test_year_unlock_without_a_reason(client, staff_user, ghana_compact):
