@@ -102,7 +102,10 @@ def _items(form, seen: set) -> list:
     if isinstance(form, BaseFormSet):
         items.extend({"text": error, "href": ""} for error in form.non_form_errors())
         for subform in form.forms:
-            items.extend(_items(subform, seen))
+            removed = (form.is_bound and form.can_delete and subform.errors is not None
+                       and form._should_delete_form(subform))  # a row ticked for removal
+            if not removed:
+                items.extend(_items(subform, seen))
         return items
     if not isinstance(form, forms.BaseForm):
         if isinstance(form, (list, tuple)):
