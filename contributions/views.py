@@ -115,7 +115,12 @@ class CompactContributionsView(CompactMixin, TemplateView):
         """A page with a failed form or a row's error: its content rendered afresh."""
         body = mark_safe(render_to_string(self.body_template_name, context,
                                           request=self.request))
-        return super().render_to_response({"compact": self.compact, "body": body},
+        form = context.get("form")
+        # The title says "Error:" (base.html), the form being out of the page's context.
+        has_errors = bool(form is not None and form.errors) or any(
+            c.row_errors for c in context.get("contributions", ()))
+        return super().render_to_response({"compact": self.compact, "body": body,
+                                           "form_has_errors": has_errors},
                                           **response_kwargs)
 
     def _form(self, data=None, files=None) -> ContributionForm:

@@ -13,7 +13,13 @@ from cpc.validators import LONG_TEXT_MAX, validate_sane_date
 from indicators.forms import DocumentForm
 from indicators.models import Indicator
 
-from .models import ActionItem, AttachmentKind, Dialogue, Participant
+from .models import (
+    DISCUSSION_NOTES_MIN_CHARS,
+    ActionItem,
+    AttachmentKind,
+    Dialogue,
+    Participant,
+)
 
 
 class ModelRulesForm(forms.ModelForm):
@@ -180,6 +186,11 @@ class DiscussionRowForm(IndicatorRowForm):
 
     notes = forms.CharField(label=_("What was discussed"), max_length=LONG_TEXT_MAX,
                             widget=forms.Textarea(attrs={"class": "usa-textarea", "rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Discussion.clean asks for this much: the hint says so before anything is typed.
+        self.fields["notes"].hint_min_length = DISCUSSION_NOTES_MIN_CHARS
 
 
 class ProposalRowForm(IndicatorRowForm):

@@ -268,6 +268,8 @@ class RecordStepView(RoleRequiredMixin, View):
             "version": (request.POST.get(VERSION_FIELD) if self._bound(forms_) else None)
             or _step_version(dialogue, self.edited_rows(dialogue)),
             **forms_,
+            # Every form and formset of the step, for the error summary at the top.
+            "step_forms": list(forms_.values()),
         }
         if self.attachment_kinds:
             context["attachment_form"] = attachment_form or AttachmentForm(

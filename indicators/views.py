@@ -380,6 +380,7 @@ class DataEntryView(RoleRequiredMixin, View):
                 messages.info(request, _("Nothing had changed; nothing was saved."))
             return redirect("indicators:data-entry", compact_id=compact.pk)
         context["grid_error"] = _(ERR_GRID_NOT_SAVED)
+        context["grid_forms"] = cells  # for the error summary, each cell's errors
         for cell in cells:
             _show_saved_where_left_alone(cell)
         conflict = any(getattr(cell, "conflict", False) for cell in cells)

@@ -95,7 +95,8 @@ class CompactDetailView(RoleRequiredMixin, View):
         failed_year, failed_form = year_form or (None, None)
         years_locked = [
             {"state": state,
-             "form": failed_form if state.fiscal_year == failed_year else YearDecisionForm()}
+             "form": failed_form if state.fiscal_year == failed_year
+             else YearDecisionForm(auto_id=f"%s-{state.fiscal_year}")}
             for state in year_locks.year_states(compact)]
         return render(request, self.template_name, {
             "compact": compact, "body": body, "years_locked": years_locked,
@@ -121,7 +122,7 @@ class FiscalYearDecisionView(CompactDetailView):
             raise PermissionDenied(year_locks.ERR_ONLY_STAFF)
         if decision == "unlock" and not reauth.session_is_recent(request):
             return reauth.reauth_redirect(request)  # unlocking needs a recent sign-in
-        form = YearDecisionForm(request.POST)
+        form = YearDecisionForm(request.POST, auto_id=f"%s-{fiscal_year}")
         if form.is_valid():
             try:
                 self.decisions[decision](user=request.user, compact=compact,
@@ -295,17 +296,26 @@ class GaoRecommendationListView(RoleRequiredMixin, View):
                    "check_title": TITLES[recommendation.number],
                    "history": history_entries(recommendation)}
             if can_change:
-                row["action_form"] = bound.get((recommendation.pk, "action"), GaoActionForm())
+                row["action_form"] = bound.get(
+                    (recommendation.pk, "action"),
+                    GaoActionForm(auto_id=_form_ids(recommendation, "action")))
                 row["status_form"] = bound.get((recommendation.pk, "status"), add_version(
                     GaoStatusForm(initial={"status": recommendation.status,
                                            "status_as_of": recommendation.status_as_of,
-                                           "status_note": recommendation.status_note}),
+                                           "status_note": recommendation.status_note},
+                                  auto_id=_form_ids(recommendation, "status")),
                     recommendation))
             rows.append(row)
         return render(self.request, self.template_name, {
             "rows": rows, "can_change": can_change,
             "fiscal_year": fiscal_year_of(timezone.localdate()),
         }, status=status)
+
+
+def _form_ids(recommendation, kind: str) -> str:
+    """The ids of a recommendation's form fields, one set per form of the page (the error
+    summary's links and the fields' aria-describedby lead to this form's fields)."""
+    return f"rec{recommendation.pk}-{kind}-%s"
 
 
 class GaoRecommendationChangeView(GaoRecommendationListView):
@@ -322,7 +332,8 @@ class GaoRecommendationChangeView(GaoRecommendationListView):
             raise PermissionDenied(services.ERR_STAFF_ONLY)
         recommendation = get_object_or_404(
             selectors.gao_recommendation_list(user=request.user), pk=pk)
-        form = self.form_class(request.POST, request.FILES)
+        form = self.form_class(request.POST, request.FILES,
+                               auto_id=_form_ids(recommendation, self.kind))
         if self.kind == "status":
             add_version(form, recommendation)
         if form.is_valid():

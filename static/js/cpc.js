@@ -9,3 +9,17 @@ document.addEventListener("click", (event) => {
     window.print();
   }
 });
+
+// The error summary of a form sent back with errors (includes/form_errors.html) takes the
+// focus, so the person hears what is wrong first; its links lead to each field.
+const focusErrorSummary = () => {
+  const summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    summary.focus();
+  }
+};
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", focusErrorSummary);
+} else {
+  focusErrorSummary();
+}

@@ -63,9 +63,10 @@ def test_a_year_outside_the_term_is_a_field_error(client, staff_user, peru):
                                  "fiscal_year": 2022})
     assert response.status_code == 400
     page = response.content.decode()
-    assert 'id="id_fiscal_year-error"' in page
+    assert 'id="id_fiscal_year_error"' in page  # the id the select's aria-describedby names
+    assert 'aria-describedby="id_fiscal_year_error"' in page
     # FY2022 is not among the compact's years offered: the field says so.
-    error = re.search(r'id="id_fiscal_year-error"[^>]*>([^<]+)<', page).group(1)
+    error = re.search(r'id="id_fiscal_year_error"><span[^>]*>([^<]+)<', page).group(1)
     assert "2022" in error or "valid choice" in error
     assert not ReportJob.objects.exists()
 
