@@ -48,6 +48,8 @@ ERR_REOPEN_NOT_CLOSED = "Only a closed dialogue can be reopened."
 ERR_ONLY_STAFF_REOPEN = "Only TIP staff reopen a closed dialogue."
 # A reason to close with checks not met, or to reopen, says something (the history keeps it).
 REASON_MIN_LENGTH = 20
+# What the demo and the generated portfolio record when they close a past year's dialogue.
+REASON_LOADED_CLOSED = "A past year's dialogue, closed as it was recorded."
 ERR_CLOSE_NEEDS_REASON = (
     "Once the dialogue is closed, {checks} will read not met: say why it is closed all the "
     "same (at least {min} characters; the history keeps the reason)."
@@ -241,23 +243,26 @@ def close_reason(dialogue: Dialogue, reason: str | None = "") -> str:
     """What closing ``dialogue`` needs, checked without writing: held, with a summary (a
     state conflict otherwise) and, when any of the six checks would read not met once it is
     closed (``closing.checks_once_closed``), a reason of at least ``REASON_MIN_LENGTH``
-    characters (``{"reason": [...]}`` otherwise). Returns the reason as the history keeps
-    it ("" when none is needed nor given)."""
+    characters (``{"reason": [...]}`` otherwise). Returns the history's change reason
+    ("Closed: ..."; "" when none is needed nor given). A reason long enough needs no
+    projection (so loaders replaying closed dialogues give one)."""
     if DialogueStatus.CLOSED not in ALLOWED_MOVES.get(dialogue.status, set()):
         raise StateConflict(ERR_MOVE.format(current=dialogue.status,
                                             new=DialogueStatus.CLOSED))
     if not dialogue.summary.strip():
         raise StateConflict(ERR_CLOSE_NEEDS_SUMMARY)
-    failing = closing.not_met(closing.checks_once_closed(dialogue))
-    if failing:
-        numbers = ", ".join(str(check.recommendation) for check in failing)
-        if not (reason or "").strip():
+    given = (reason or "").strip()
+    if len(given) < REASON_MIN_LENGTH:
+        failing = closing.not_met(closing.checks_once_closed(dialogue))
+        if failing and not given:
+            numbers = ", ".join(str(check.recommendation) for check in failing)
             checks = ("check " if len(failing) == 1 else "checks ") + numbers
             raise ValidationError({"reason": [ERR_CLOSE_NEEDS_REASON.format(
                 checks=checks, min=REASON_MIN_LENGTH)]})
-        given = required_reason(reason, what="dialogue", min_length=REASON_MIN_LENGTH)
-        return f"Closed with checks not met ({numbers}): {given}"
-    given = (reason or "").strip()
+        if failing:
+            required_reason(given, what="dialogue", min_length=REASON_MIN_LENGTH)
+    if given:
+        given = required_reason(given, what="dialogue")
     return f"Closed: {given}" if given else ""
 
 
