@@ -14,7 +14,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from compacts.management.commands.seed_demo import load_demo
-from dialogues import closing
+from dialogues import closing, services
 from dialogues.models import Dialogue, DialogueStatus, Discussion, TargetProposal
 from indicators.models import StandardIndicator
 from indicators.standard_library import load_library
@@ -214,7 +214,8 @@ def test_officer_logs_colombias_upcoming_dialogue_end_to_end(page, demo):
 
 
 def test_a_step_works_without_javascript(browser, live_server, demo):
-    """The same rows with JavaScript off: "Add another" reloads the page with a blank row."""
+    """The same rows with JavaScript off: "Add another" reloads the page with a blank row;
+    closing (reason, confirmation) is plain forms too."""
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()
     try:
@@ -237,5 +238,24 @@ def test_a_step_works_without_javascript(browser, live_server, demo):
         expect(page.locator(".usa-step-indicator__heading-text")).to_have_text("Log outcomes")
         assert sorted(dialogue.participants.values_list("name", flat=True)) == [
             "Andrés Rojas", "María Gómez"]
+
+        # Closing, still without JavaScript: the reason, the confirmation page, closed.
+        services.dialogue_move(dialogue=dialogue, status=DialogueStatus.HELD,
+                               held_on=timezone.localdate())
+        services.dialogue_update(dialogue=dialogue, data={"summary": "Figures reviewed."})
+        page.goto(f"/dialogues/{dialogue.pk}/")
+        page.get_by_test_id("close-record").click()
+        expect(page.get_by_test_id("closing-check")).to_have_count(6)
+        reason = "Closed as held: the ministry sends the remaining figures later."
+        page.fill("textarea[name=reason]", reason)
+        page.get_by_role("button", name="Review and close").click()
+        expect(page.get_by_test_id("close-confirmation")).to_be_visible()
+        dialogue.refresh_from_db()
+        assert dialogue.status == DialogueStatus.HELD
+        page.get_by_test_id("confirm-close").click()
+        expect(page.get_by_test_id("dialogue-title")).to_contain_text("Colombia")
+        dialogue.refresh_from_db()
+        assert dialogue.status == DialogueStatus.CLOSED
+        assert dialogue.history.first().history_change_reason == f"Closed: {reason}"
     finally:
         context.close()
