@@ -12,15 +12,21 @@ from django.utils.translation import gettext_lazy as _
 # Changes to records someone else approved, verified or confirmed need a reason (AU-3).
 ERR_REASON_REQUIRED = _("Say why this {what} is changed: the history keeps the reason.")
 ERR_REASON_TOO_LONG = _("Keep the reason to {limit} characters.")
+ERR_REASON_TOO_SHORT = _("Say why in at least {limit} characters: the history keeps the "
+                         "reason.")
 REASON_MAX_LENGTH = 2000
 
 
-def required_reason(reason: str | None, *, what: str, field: str = "reason") -> str:
+def required_reason(reason: str | None, *, what: str, field: str = "reason",
+                    min_length: int = 0) -> str:
     """The reason, stripped; a field error (``{field: [...]}``: a 400 in the API, a form
-    error on the pages and in the admin) when there is none or it is too long."""
+    error on the pages and in the admin) when there is none, it is shorter than
+    ``min_length`` or it is too long."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({field: [str(ERR_REASON_REQUIRED).format(what=what)]})
+    if len(reason) < min_length:
+        raise ValidationError({field: [str(ERR_REASON_TOO_SHORT).format(limit=min_length)]})
     if len(reason) > REASON_MAX_LENGTH:
         raise ValidationError({field: [str(ERR_REASON_TOO_LONG).format(
             limit=REASON_MAX_LENGTH)]})

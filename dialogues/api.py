@@ -30,6 +30,7 @@ from .serializers import (
     DiscussionSerializer,
     HoldSerializer,
     ParticipantSerializer,
+    ReasonSerializer,
     SetTargetSerializer,
     TargetProposalSerializer,
 )
@@ -65,13 +66,16 @@ class DialogueViewSet(HistoryMixin, ListRetrieveCreateUpdateViewSet):
 
             raise StateConflict("A new dialogue starts as planned; hold it afterwards.")
         data.pop("held_on", None)
+        data.pop("reason", None)
         serializer.instance = services.dialogue_create(key_indicators=key_indicators, **data)
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         key_indicators = data.pop("key_indicators", None)
+        reason = data.pop("reason", "")
         serializer.instance = services.dialogue_update(
-            dialogue=serializer.instance, data=data, key_indicators=key_indicators
+            dialogue=serializer.instance, data=data, key_indicators=key_indicators,
+            reason=reason,
         )
 
     @extend_schema(request=HoldSerializer, responses=DialogueSerializer)
@@ -84,11 +88,28 @@ class DialogueViewSet(HistoryMixin, ListRetrieveCreateUpdateViewSet):
                                           held_on=payload.validated_data["held_on"])
         return Response(self.get_serializer(dialogue).data)
 
-    @extend_schema(request=None, responses=DialogueSerializer)
+    @extend_schema(request=ReasonSerializer, responses=DialogueSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        dialogue = services.dialogue_move(dialogue=self._writable_dialogue(),
-                                          status=DialogueStatus.CLOSED)
+        """Close the record (held, with a summary). When any of the six checks would read
+        not met once it is closed, ``reason`` is required (400 naming it otherwise)."""
+        dialogue = self._writable_dialogue()
+        payload = ReasonSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        dialogue = services.dialogue_move(dialogue=dialogue, status=DialogueStatus.CLOSED,
+                                          reason=payload.validated_data["reason"])
+        return Response(self.get_serializer(dialogue).data)
+
+    @extend_schema(request=ReasonSerializer, responses=DialogueSerializer)
+    @action(detail=True, methods=["post"], write_roles=(TIP_STAFF,))
+    def reopen(self, request, pk=None):
+        """TIP staff reopen a closed dialogue, with a ``reason`` the history keeps (400
+        without one); officers and auditors get 403."""
+        dialogue = self._writable_dialogue()
+        payload = ReasonSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        dialogue = services.dialogue_reopen(dialogue=dialogue, user=request.user,
+                                            reason=payload.validated_data["reason"])
         return Response(self.get_serializer(dialogue).data)
 
     def _nested(self, request, serializer_class, listing, create, **serializer_kwargs):

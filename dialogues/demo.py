@@ -242,7 +242,8 @@ def _wrap_up(dialogue, compact, fiscal_year, meeting, practice, today):
             dialogue=dialogue, kind="minutes", title=f"Minutes, FY {fiscal_year} dialogue",
             file=ContentFile(minutes.encode(), name=f"sample-minutes-fy{fiscal_year}.txt"))
     if fiscal_year < fiscal_year_of(today) - 1:
-        services.dialogue_move(dialogue=dialogue, status=DialogueStatus.CLOSED)
+        services.dialogue_move(dialogue=dialogue, status=DialogueStatus.CLOSED,
+                               reason=services.REASON_LOADED_CLOSED)
 
 
 def _record_results(compact, iso, index, indicators, years, fiscal_year, today, people):

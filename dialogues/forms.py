@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cpc.fiscal import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN, bound_year_fields
+from cpc.services import REASON_MAX_LENGTH
 from cpc.validators import LONG_TEXT_MAX, validate_sane_date
 from indicators.forms import DocumentForm
 from indicators.models import Indicator
@@ -246,3 +247,28 @@ class HeldOnForm(HoldForm):
                               help_text=_("Leave blank until the dialogue has taken place."),
                               widget=forms.DateInput(attrs={"type": "date",
                                                             "class": "usa-input"}))
+
+
+class ReasonForm(forms.Form):
+    """Why the dialogue is closed (when a check would read not met once it is) or reopened.
+    The service decides whether a reason is needed and how long it must be; its errors show
+    beside the field."""
+
+    reason = forms.CharField(
+        required=False, max_length=REASON_MAX_LENGTH, label=_("Reason"),
+        widget=forms.Textarea(attrs={"class": "usa-textarea", "rows": 3}))
+
+
+class CloseForm(ReasonForm):
+    reason = forms.CharField(
+        required=False, max_length=REASON_MAX_LENGTH, label=_("Why close it now"),
+        help_text=_("Needed when a check would read not met once the dialogue is closed (at "
+                    "least 20 characters); the history keeps it."),
+        widget=forms.Textarea(attrs={"class": "usa-textarea", "rows": 3}))
+
+
+class ReopenForm(ReasonForm):
+    reason = forms.CharField(
+        required=False, max_length=REASON_MAX_LENGTH, label=_("Why reopen it"),
+        help_text=_("At least 20 characters; the history keeps it."),
+        widget=forms.Textarea(attrs={"class": "usa-textarea", "rows": 3}))

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from cpc.fiscal import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN
+from cpc.services import REASON_MAX_LENGTH
 from cpc.validators import NOTE_MAX, validate_sane_date
 from indicators.models import Indicator, Target
 from indicators.serializers import PrivateDocumentSerializer
@@ -20,6 +21,10 @@ class DialogueSerializer(serializers.ModelSerializer):
     key_indicators = serializers.PrimaryKeyRelatedField(
         many=True, required=False, queryset=Indicator.objects.none()
     )
+    # Why a dialogue is closed when ``status`` becomes ``closed`` with a check that would read
+    # not met (kept in its history, not a field of the dialogue).
+    reason = serializers.CharField(write_only=True, required=False, allow_blank=True,
+                                   max_length=REASON_MAX_LENGTH)
 
     class Meta:
         model = Dialogue
@@ -29,7 +34,7 @@ class DialogueSerializer(serializers.ModelSerializer):
             "key_indicators_shared_via", "key_indicators_shared_note", "summary",
             "contributions_discussed", "contributions_notes", "sustainability_discussed",
             "sustainability_notes", "created_at", "updated_at", "key_indicators_recorded_at",
-            "key_indicators_shared_recorded_at", "sustainability_recorded_at",
+            "key_indicators_shared_recorded_at", "sustainability_recorded_at", "reason",
         ]
         read_only_fields = ["key_indicators_identified_on", "created_at", "updated_at",
                             "key_indicators_recorded_at", "key_indicators_shared_recorded_at",
@@ -84,6 +89,15 @@ class ActionItemSerializer(serializers.ModelSerializer):
 
 class HoldSerializer(serializers.Serializer):
     held_on = serializers.DateField(validators=[validate_sane_date])
+
+
+class ReasonSerializer(serializers.Serializer):
+    """Closing (needed when a check would read not met once closed) and reopening (always
+    needed): why, at least ``dialogues.services.REASON_MIN_LENGTH`` characters, checked by
+    the service; the history keeps it."""
+
+    reason = serializers.CharField(required=False, allow_blank=True,
+                                   max_length=REASON_MAX_LENGTH, default="")
 
 
 class AgreedTargetSerializer(serializers.Serializer):

@@ -7,17 +7,25 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from compacts import scoping
 from compacts.models import Compact
 from compacts.year_locks import ensure_year_open, ensure_years_open
 from cpc.models import recorded_now
-from cpc.services import StateConflict, lock, validated_save, validated_update
+from cpc.services import (
+    StateConflict,
+    lock,
+    required_reason,
+    validated_save,
+    validated_update,
+)
 from indicators.models import Indicator, ResultStatus
 from indicators.progress import compute_indicator_progress
 
+from . import closing
 from .models import (
     ActionItem,
     ActionItemStatus,
@@ -36,6 +44,20 @@ ERR_HOLD_IN_FUTURE = "A dialogue cannot be held on a date in the future."
 ERR_HOLD_NEEDS_DATE = "Give the date the dialogue was held."
 ERR_CLOSE_NEEDS_SUMMARY = "Write a summary of the dialogue before closing it."
 ERR_MOVE = "A {current} dialogue cannot become {new}."
+ERR_REOPEN_NOT_CLOSED = "Only a closed dialogue can be reopened."
+ERR_ONLY_STAFF_REOPEN = "Only TIP staff reopen a closed dialogue."
+# A reason to close with checks not met, or to reopen, says something (the history keeps it).
+REASON_MIN_LENGTH = 20
+# What the demo and the generated portfolio record when they close a past year's dialogue.
+REASON_LOADED_CLOSED = "A past year's dialogue, closed as it was recorded."
+ERR_CLOSE_NEEDS_REASON = (
+    "Once the dialogue is closed, {checks} will read not met: say why it is closed all the "
+    "same (at least {min} characters; the history keeps the reason)."
+)
+ERR_REOPEN_NEEDS_REASON = (
+    "Say why the closed dialogue is reopened (at least {min} characters; the history keeps "
+    "the reason)."
+)
 ERR_HELD_ON_LATER = (
     "The dialogue was recorded as held on {day:%Y-%m-%d}. That day can be corrected to an "
     "earlier one, never moved later: the checks time the record of the dialogue (its key "
@@ -170,8 +192,10 @@ def dialogue_create(
 @transaction.atomic
 def dialogue_update(
     *, dialogue: Dialogue, data: Mapping[str, Any],
-    key_indicators: Iterable[Indicator] | None = None,
+    key_indicators: Iterable[Indicator] | None = None, reason: str | None = "",
 ) -> Dialogue:
+    """Change the fields in ``data``; a new ``status`` moves the dialogue (``dialogue_move``,
+    with ``reason`` when it closes)."""
     dialogue = lock(dialogue)
     _refuse_if_closed(dialogue)
     data = dict(data)
@@ -196,7 +220,8 @@ def dialogue_update(
     if selection_changes:
         dialogue.key_indicators.set(key_indicators)
     if new_status and new_status != dialogue.status:
-        dialogue = dialogue_move(dialogue=dialogue, status=new_status, held_on=held_on)
+        dialogue = dialogue_move(dialogue=dialogue, status=new_status, held_on=held_on,
+                                 reason=reason)
     elif held_on is not None and dialogue.status == DialogueStatus.HELD:
         _check_held_on(held_on)
         if held_on > dialogue.held_on:
@@ -214,19 +239,67 @@ def _check_held_on(held_on: dt.date | None) -> None:
         raise StateConflict(ERR_HOLD_IN_FUTURE)
 
 
+def close_reason(dialogue: Dialogue, reason: str | None = "") -> str:
+    """What closing ``dialogue`` needs, checked without writing: held, with a summary (a
+    state conflict otherwise) and, when any of the six checks would read not met once it is
+    closed (``closing.checks_once_closed``), a reason of at least ``REASON_MIN_LENGTH``
+    characters (``{"reason": [...]}`` otherwise). Returns the history's change reason
+    ("Closed: ..."; "" when none is needed nor given). A reason long enough needs no
+    projection (so loaders replaying closed dialogues give one)."""
+    if DialogueStatus.CLOSED not in ALLOWED_MOVES.get(dialogue.status, set()):
+        raise StateConflict(ERR_MOVE.format(current=dialogue.status,
+                                            new=DialogueStatus.CLOSED))
+    if not dialogue.summary.strip():
+        raise StateConflict(ERR_CLOSE_NEEDS_SUMMARY)
+    given = (reason or "").strip()
+    if len(given) < REASON_MIN_LENGTH:
+        failing = closing.not_met(closing.checks_once_closed(dialogue))
+        if failing and not given:
+            numbers = ", ".join(str(check.recommendation) for check in failing)
+            checks = ("check " if len(failing) == 1 else "checks ") + numbers
+            raise ValidationError({"reason": [ERR_CLOSE_NEEDS_REASON.format(
+                checks=checks, min=REASON_MIN_LENGTH)]})
+        if failing:
+            required_reason(given, what="dialogue", min_length=REASON_MIN_LENGTH)
+    if given:
+        given = required_reason(given, what="dialogue")
+    return f"Closed: {given}" if given else ""
+
+
 @transaction.atomic
-def dialogue_move(*, dialogue: Dialogue, status: str, held_on: dt.date | None = None):
-    """planned → held (with the date it was held, not in the future) → closed (summary)."""
+def dialogue_move(*, dialogue: Dialogue, status: str, held_on: dt.date | None = None,
+                  reason: str | None = ""):
+    """planned → held (with the date it was held, not in the future) → closed (summary,
+    and a reason when a check would read not met: ``close_reason``), kept in the history."""
     dialogue = lock(dialogue)
     if status not in ALLOWED_MOVES.get(dialogue.status, set()):
         raise StateConflict(ERR_MOVE.format(current=dialogue.status, new=status))
+    change_reason = ""
     if status == DialogueStatus.HELD:
         _check_held_on(held_on)
         dialogue.held_on = held_on
-    if status == DialogueStatus.CLOSED and not dialogue.summary.strip():
-        raise StateConflict(ERR_CLOSE_NEEDS_SUMMARY)
+    if status == DialogueStatus.CLOSED:
+        change_reason = close_reason(dialogue, reason)
     dialogue.status = status
-    return validated_update(dialogue)
+    return validated_update(dialogue, change_reason=change_reason)
+
+
+@transaction.atomic
+def dialogue_reopen(*, dialogue: Dialogue, user, reason: str | None) -> Dialogue:
+    """TIP staff reopen a closed dialogue (it is held again, and its record may change),
+    with a reason of at least ``REASON_MIN_LENGTH`` characters that the history keeps.
+    Officers and auditors may not (PermissionDenied, a 403)."""
+    if not scoping.is_tip_staff(user):
+        raise PermissionDenied(ERR_ONLY_STAFF_REOPEN)
+    dialogue = lock(dialogue)
+    if dialogue.status != DialogueStatus.CLOSED:
+        raise StateConflict(ERR_REOPEN_NOT_CLOSED)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [ERR_REOPEN_NEEDS_REASON.format(
+            min=REASON_MIN_LENGTH)]})
+    given = required_reason(reason, what="dialogue", min_length=REASON_MIN_LENGTH)
+    dialogue.status = DialogueStatus.HELD
+    return validated_update(dialogue, change_reason=f"Reopened: {given}")
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ urlpatterns = [
     path("attachments/<int:pk>/", views.AttachmentDownloadView.as_view(), name="attachment"),
     path("<int:pk>/preparation/", views.PreparationPackView.as_view(),
          name="preparation-pack"),
+    path("<int:pk>/reopen/", views.DialogueReopenView.as_view(), name="dialogue-reopen"),
     re_path(r"^(?P<pk>\d+)/(?P<move>hold|close)/$", views.DialogueMoveView.as_view(),
             name="dialogue-move"),
     path("compact/<int:compact_id>/target-proposals/",

@@ -6,7 +6,6 @@ beside the fields."""
 import copy
 import hashlib
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -29,10 +28,11 @@ from cpc.services import StateConflict, lock
 from cpc.storage import private_file_response
 from cpc.versions import VERSION_FIELD, RecordChanged, record_version
 
-from . import proposals, record_sections, selectors, services
+from . import closing, proposals, record_sections, selectors, services
 from .forms import (
     ActionItemFormSet,
     AttachmentForm,
+    CloseForm,
     DecisionForm,
     DiscussionFormSet,
     HeldOnForm,
@@ -42,6 +42,7 @@ from .forms import (
     ParticipantFormSet,
     PrepareForm,
     ProposalFormSet,
+    ReopenForm,
 )
 from .models import (
     OUTCOME_KINDS,
@@ -81,6 +82,9 @@ class DialogueDetailView(RoleRequiredMixin, DetailView):
                                                    self.object.compact.country_id)
         context["hold_form"] = HoldForm()
         context["targets_agreed"] = selectors.agreed_target_count(self.object)
+        context["can_reopen"] = (self.object.status == DialogueStatus.CLOSED
+                                 and scoping.is_tip_staff(self.request.user))
+        context.setdefault("reopen_form", ReopenForm())
         return context
 
 
@@ -502,23 +506,83 @@ class OutcomesStepView(RecordStepView):
 
 
 class CloseStepView(RecordStepView):
-    """Step 4: what the record still lacks, and closing it (held, with a summary)."""
+    """Step 4: what the record still lacks, how the six checks of the compact's year will
+    stand once it is closed, and closing it (held, with a summary) in two steps without
+    JavaScript: the form (with a reason, needed when a check would read not met) is
+    reviewed first, nothing written; the confirmation then closes it."""
 
     step = "close"
 
     def build(self, dialogue, data=None):
-        return {"form": forms.Form(data)}
+        return {"form": CloseForm(data)}
 
     def _context(self, request, dialogue, forms_, attachment_form=None):
         context = super()._context(request, dialogue, forms_, attachment_form)
         context["gaps"] = selectors.record_gaps(dialogue)
+        checks = closing.checks_once_closed(dialogue)
+        context["checks"] = checks
+        context["checks_not_met"] = closing.not_met(checks)
         return context
 
+    def post(self, request, pk):
+        if request.POST.get("confirm") or "attach" in request.POST or "add" in request.POST:
+            return super().post(request, pk)
+        dialogue = _writable_dialogue(request, pk)
+        if "edit" in request.POST:  # back from the confirmation, with the reason typed
+            form = CloseForm(initial={"reason": request.POST.get("reason", "")})
+            return self._render(request, dialogue, {"form": form})
+        forms_ = self.build(dialogue, request.POST)
+        form = forms_["form"]
+        if form.is_valid():
+            posted = request.POST.get(VERSION_FIELD)
+            if posted and posted != _step_version(dialogue, self.edited_rows(dialogue)):
+                changed = RecordChanged()
+                messages.error(request, changed.message)
+                return self._render(request, dialogue, self.build(dialogue), status=409)
+            try:
+                services.close_reason(dialogue, form.cleaned_data["reason"])
+            except StateConflict as conflict:
+                form.add_error(None, conflict.message)
+            except ValidationError as error:
+                _apply_service_errors(error, form)
+            else:
+                context = self._context(request, dialogue, forms_)
+                context["confirming"] = True
+                return render(request, self.template_name, context)
+        return self._render(request, dialogue, forms_, status=400)
+
     def save(self, request, dialogue, forms_):
-        services.dialogue_move(dialogue=dialogue, status=DialogueStatus.CLOSED)
+        services.dialogue_move(dialogue=dialogue, status=DialogueStatus.CLOSED,
+                               reason=forms_["form"].cleaned_data["reason"])
 
     def success_url(self, dialogue):
         return reverse("dialogues:dialogue-detail", args=[dialogue.pk])
+
+
+class DialogueReopenView(RoleRequiredMixin, View):
+    """POST /dialogues/<id>/reopen/: TIP staff reopen a closed dialogue with a reason (kept
+    in its history); it is held again and its steps open. Officers and auditors get 403."""
+
+    def post(self, request, pk):
+        dialogue = get_object_or_404(selectors.dialogue_detail(user=request.user), pk=pk)
+        if not scoping.is_tip_staff(request.user):
+            raise PermissionDenied(services.ERR_ONLY_STAFF_REOPEN)
+        form = ReopenForm(request.POST)
+        if form.is_valid():
+            try:
+                services.dialogue_reopen(dialogue=dialogue, user=request.user,
+                                         reason=form.cleaned_data["reason"])
+            except StateConflict as conflict:
+                messages.error(request, conflict.message)
+                return redirect("dialogues:dialogue-detail", pk=pk)
+            except ValidationError as error:
+                _apply_service_errors(error, form)
+            else:
+                messages.success(request, _("Dialogue reopened: its record may change again."))
+                return redirect("dialogues:dialogue-detail", pk=pk)
+        view = DialogueDetailView(request=request, kwargs={"pk": pk}, object=dialogue)
+        context = view.get_context_data(object=dialogue, reopen_form=form)
+        return render(request, DialogueDetailView.template_name, context, status=400)
 
 
 class AttachmentDownloadView(RoleRequiredMixin, View):
@@ -531,38 +595,37 @@ class AttachmentDownloadView(RoleRequiredMixin, View):
 
 
 class DialogueMoveView(RoleRequiredMixin, View):
-    """POST hold (with the date it was held) or close; conflicts are shown as messages."""
+    """POST hold (with the date it was held) or close; conflicts are shown as messages.
+    Closing is never one press: "close" leads to the close step, which shows how the checks
+    will stand and asks to confirm (and for a reason when one would read not met)."""
 
     def post(self, request, pk, move):
         dialogue = _writable_dialogue(request, pk)
-        held_on = None
-        if move == "hold":
-            hold = HoldForm(request.POST)
-            if not hold.is_valid():
-                messages.error(request, _("Give the date the dialogue was held."))
-                return redirect("dialogues:dialogue-detail", pk=pk)
-            held_on = hold.cleaned_data["held_on"]
-        status = DialogueStatus.HELD if move == "hold" else DialogueStatus.CLOSED
+        if move == "close":
+            if dialogue.status != DialogueStatus.CLOSED:
+                messages.info(request, _("Review how the checks will stand, then confirm "
+                                         "closing the record."))
+                return redirect("dialogues:record-close", pk=pk)
+            messages.error(request, services.ERR_CLOSED)
+            return redirect("dialogues:dialogue-detail", pk=pk)
+        hold = HoldForm(request.POST)
+        if not hold.is_valid():
+            messages.error(request, _("Give the date the dialogue was held."))
+            return redirect("dialogues:dialogue-detail", pk=pk)
         try:
-            services.dialogue_move(dialogue=dialogue, status=status, held_on=held_on)
+            services.dialogue_move(dialogue=dialogue, status=DialogueStatus.HELD,
+                                   held_on=hold.cleaned_data["held_on"])
         except StateConflict as conflict:
             messages.error(request, conflict.message)
         except ValidationError as error:
             # A date rule of the dialogue (held within its year and term, not before it was
             # scheduled or its key indicators identified and shared).
-            if move != "hold":
-                for message in error.messages:
-                    messages.error(request, message)
-                return redirect("dialogues:dialogue-detail", pk=pk)
-            hold = HoldForm(request.POST)
-            hold.is_valid()
             _apply_service_errors(error, hold)
             return render(request, DialogueDetailView.template_name, {
                 "dialogue": dialogue, "can_log": True, "hold_form": hold,
             }, status=400)
         else:
-            messages.success(request, _("Dialogue held.") if status == DialogueStatus.HELD
-                             else _("Dialogue closed."))
+            messages.success(request, _("Dialogue held."))
         return redirect("dialogues:dialogue-detail", pk=pk)
 
 

@@ -541,3 +541,30 @@ def compliance_as_dict(*, compact: Compact, fiscal_year: int, today=None) -> dic
     checks = compact_compliance(compact=compact, fiscal_year=fiscal_year, today=today)
     return {"compact": compact.pk, "fiscal_year": fiscal_year,
             "checks": [asdict(check) for check in checks]}
+
+
+# The checks that read the dialogue's own record: once it is closed that record changes no
+# more, so what they still wait for cannot come. The others (targets, guidance,
+# contributions) do not depend on the dialogue's record and may still be met after it.
+DIALOGUE_RECORD_CHECKS = (1, 2, 6)
+
+
+@in_english
+def once_closed(checks: list[Check]) -> list[Check]:
+    """The checks as they will stand once the year's dialogue is closed: a pending check of
+    the dialogue's record will read not met, for nothing more can be recorded at it (unless
+    TIP staff reopen it); every other check stands as it does now."""
+    projected = []
+    for check in checks:
+        if check.recommendation in DIALOGUE_RECORD_CHECKS and check.status == PENDING:
+            check = replace(check, status=NOT_MET, due_on=None, detail=(
+                f"{check.detail} Once the dialogue is closed its record changes no more, so "
+                f"this check will read not met."))
+        projected.append(check)
+    return projected
+
+
+def checks_once_closed(*, dialogue: Dialogue, today: dt.date | None = None) -> list[Check]:
+    """The six checks of the dialogue's compact and fiscal year once it is closed."""
+    return once_closed(compact_compliance(compact=dialogue.compact,
+                                          fiscal_year=dialogue.fiscal_year, today=today))

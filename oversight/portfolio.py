@@ -283,8 +283,9 @@ class _Compact:
                                         f"{SAMPLE}",
             })
         if year < fiscal_year_of(self.today) - 1:
-            dialogue = dialogue_services.dialogue_move(dialogue=dialogue,
-                                                       status=DialogueStatus.CLOSED)
+            dialogue = dialogue_services.dialogue_move(
+                dialogue=dialogue, status=DialogueStatus.CLOSED,
+                reason=dialogue_services.REASON_LOADED_CLOSED)
         return dialogue
 
     def _other_targets(self, year: int, step: int, dialogue):

@@ -5,6 +5,7 @@ from django.db.models import Prefetch, QuerySet
 from compacts.models import Compact
 from compacts.scoping import scope_to_visible, user_roles
 
+from .compliance import Check, checks_once_closed
 from .models import ACTION_ORDER, GaoAgencyAction, GaoRecommendation
 
 
@@ -28,3 +29,10 @@ def dashboard_compact_list(*, user, fiscal_year: int) -> QuerySet[Compact]:
     return scope_to_visible(
         Compact.objects.active_in(fiscal_year).select_related("country"), user,
     ).order_by("start_date", "country__iso_code", "pk")
+
+
+def dialogue_checks_once_closed(dialogue) -> list[Check]:
+    """How the six checks of a dialogue's compact and fiscal year will stand once it is
+    closed, computed afresh (never from the cache: the close step is about to write).
+    Registered with ``dialogues.closing`` (``apps.py``), which this app sits above."""
+    return checks_once_closed(dialogue=dialogue)

@@ -161,6 +161,7 @@ PAGE_OBJECTS = {
     "dialogues:preparation-pack": {"pk": Dialogue},
     "dialogues:dialogue-printable": {"pk": Dialogue},
     "dialogues:dialogue-move": {"pk": Dialogue},
+    "dialogues:dialogue-reopen": {"pk": Dialogue},
     "dialogues:record-prepare": {"pk": Dialogue},
     "dialogues:record-hold": {"pk": Dialogue},
     "dialogues:record-outcomes": {"pk": Dialogue},

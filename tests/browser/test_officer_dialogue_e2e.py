@@ -2,7 +2,9 @@
 the dashboard, prepared ten days before (key indicators identified and shared), and logs it
 through the record's steps (prepare, hold, log outcomes, close), from the agenda to the day
 it was held, three participants, two discussions and the outcome, in Debian's Chromium
-against the real app, with JavaScript and without; check 1 reads met."""
+against the real app, with JavaScript and without; check 1 reads met. Closing shows the six
+checks as they will stand, asks for a reason when one would read not met, and asks to
+confirm."""
 
 import datetime as dt
 from pathlib import Path
@@ -12,6 +14,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from compacts.management.commands.seed_demo import load_demo
+from dialogues import closing, services
 from dialogues.models import Dialogue, DialogueStatus, Discussion, TargetProposal
 from indicators.models import StandardIndicator
 from indicators.standard_library import load_library
@@ -179,11 +182,40 @@ def test_officer_logs_colombias_upcoming_dialogue_end_to_end(page, demo):
         page.goto(path)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 320, f"{path} is {width} px wide at 320 px"
-    shot(page, "7-outcomes-320")
+    shot(page, "7-close-320")
+
+    # Closing, on the phone: the close step lists the six checks as they will stand once
+    # closed. One reads not met (sustainability is not yet recorded in time, or a key
+    # indicator left undiscussed), so closing needs a reason, then a confirmation.
+    failing = closing.not_met(closing.checks_once_closed(dialogue))
+    assert failing
+    page.goto(f"/dialogues/{dialogue.pk}/record/close/")
+    expect(page.get_by_test_id("closing-check")).to_have_count(6)
+    for check in failing:
+        expect(page.get_by_test_id("closing-check").nth(check.recommendation - 1)).to_contain_text(
+            "Not met")
+    page.get_by_role("button", name="Review and close").click()
+    expect(page.locator(".usa-error-message")).to_contain_text("will read not met")
+    dialogue.refresh_from_db()
+    assert dialogue.status == DialogueStatus.HELD
+    reason = "Closed as held: the ministry sends the remaining figures with next year's."
+    page.fill("textarea[name=reason]", reason)
+    page.get_by_role("button", name="Review and close").click()
+    expect(page.get_by_test_id("close-confirmation")).to_contain_text("Close the record now?")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    shot(page, "8-close-confirm-320")
+    dialogue.refresh_from_db()
+    assert dialogue.status == DialogueStatus.HELD  # nothing written before confirming
+    page.get_by_test_id("confirm-close").click()
+    expect(page.get_by_test_id("dialogue-title")).to_contain_text("Colombia")
+    dialogue.refresh_from_db()
+    assert dialogue.status == DialogueStatus.CLOSED
+    assert dialogue.history.first().history_change_reason.endswith(reason)
 
 
 def test_a_step_works_without_javascript(browser, live_server, demo):
-    """The same rows with JavaScript off: "Add another" reloads the page with a blank row."""
+    """The same rows with JavaScript off: "Add another" reloads the page with a blank row;
+    closing (reason, confirmation) is plain forms too."""
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()
     try:
@@ -206,5 +238,24 @@ def test_a_step_works_without_javascript(browser, live_server, demo):
         expect(page.locator(".usa-step-indicator__heading-text")).to_have_text("Log outcomes")
         assert sorted(dialogue.participants.values_list("name", flat=True)) == [
             "Andrés Rojas", "María Gómez"]
+
+        # Closing, still without JavaScript: the reason, the confirmation page, closed.
+        services.dialogue_move(dialogue=dialogue, status=DialogueStatus.HELD,
+                               held_on=timezone.localdate())
+        services.dialogue_update(dialogue=dialogue, data={"summary": "Figures reviewed."})
+        page.goto(f"/dialogues/{dialogue.pk}/")
+        page.get_by_test_id("close-record").click()
+        expect(page.get_by_test_id("closing-check")).to_have_count(6)
+        reason = "Closed as held: the ministry sends the remaining figures later."
+        page.fill("textarea[name=reason]", reason)
+        page.get_by_role("button", name="Review and close").click()
+        expect(page.get_by_test_id("close-confirmation")).to_be_visible()
+        dialogue.refresh_from_db()
+        assert dialogue.status == DialogueStatus.HELD
+        page.get_by_test_id("confirm-close").click()
+        expect(page.get_by_test_id("dialogue-title")).to_contain_text("Colombia")
+        dialogue.refresh_from_db()
+        assert dialogue.status == DialogueStatus.CLOSED
+        assert dialogue.history.first().history_change_reason == f"Closed: {reason}"
     finally:
         context.close()

@@ -20,6 +20,7 @@ from tests.dialogues.factories import (
 pytestmark = pytest.mark.usefixtures("past_years_open")
 
 TODAY = timezone.localdate
+REASON = "The ministry's minutes arrive next month; the record is final as it stands."
 
 
 def dialogue_payload(compact, **overrides):
@@ -127,9 +128,46 @@ class TestStatusFlow:
         assert held.json()["status"] == "held"
         assert staff_api.post(f"{url}close/").status_code == 409  # no summary yet
         staff_api.patch(url, {"summary": "Reviewed all key indicators."})
-        closed = staff_api.post(f"{url}close/")
+        # No key indicators, no contribution: checks read not met once closed, so closing
+        # needs a reason (400 naming it), which the history keeps.
+        refused = staff_api.post(f"{url}close/")
+        assert refused.status_code == 400
+        assert list(refused.json()) == ["reason"]
+        short = staff_api.post(f"{url}close/", {"reason": "Because."})
+        assert short.status_code == 400 and "reason" in short.json()
+        dialogue.refresh_from_db()
+        assert dialogue.status == "held"
+        closed = staff_api.post(f"{url}close/", {"reason": REASON})
         assert closed.status_code == 200
         assert closed.json()["status"] == "closed"
+        assert REASON in dialogue.history.first().history_change_reason
+
+    def test_closing_through_a_patch_needs_the_reason_too(self, staff_api, ghana_compact):
+        dialogue = DialogueFactory(compact=ghana_compact, status="held", summary="Done",
+                                   held_on=dt.date(2024, 3, 15))
+        url = f"/api/v1/dialogues/{dialogue.pk}/"
+        refused = staff_api.patch(url, {"status": "closed"})
+        assert refused.status_code == 400 and "reason" in refused.json()
+        closed = staff_api.patch(url, {"status": "closed", "reason": REASON})
+        assert closed.status_code == 200 and closed.json()["status"] == "closed"
+        assert "reason" not in closed.json()
+
+    def test_staff_reopen_a_closed_dialogue_with_a_reason(self, staff_api, officer_api,
+                                                          auditor_api, ghana_compact):
+        dialogue = DialogueFactory(compact=ghana_compact, status="closed", summary="Final",
+                                   held_on=dt.date(2024, 3, 15))
+        url = f"/api/v1/dialogues/{dialogue.pk}/reopen/"
+        assert officer_api.post(url, {"reason": REASON}).status_code == 403
+        assert auditor_api.post(url, {"reason": REASON}).status_code == 403
+        refused = staff_api.post(url, {})
+        assert refused.status_code == 400 and list(refused.json()) == ["reason"]
+        dialogue.refresh_from_db()
+        assert dialogue.status == "closed"
+        reopened = staff_api.post(url, {"reason": REASON})
+        assert reopened.status_code == 200 and reopened.json()["status"] == "held"
+        assert dialogue.history.first().history_change_reason == f"Reopened: {REASON}"
+        # Held again, not closed: reopening twice is a conflict.
+        assert staff_api.post(url, {"reason": REASON}).status_code == 409
 
     def test_holding_a_dialogue_in_the_future_is_a_conflict(self, staff_api, ghana_compact):
         dialogue = DialogueFactory(compact=ghana_compact)

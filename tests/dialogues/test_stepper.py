@@ -164,7 +164,10 @@ def test_close_step_lists_what_is_missing_then_closes(client, ghana_officer, gha
     assert refused.status_code == 400
     assert "Write a summary" in refused.context["form"].non_field_errors()[0]
     services.dialogue_update(dialogue=dialogue, data={"summary": "Reviewed everything."})
-    closed = client.post(url(dialogue, "close"))
+    # Checks read not met once closed: a reason, then the confirmation (tests/dialogues/
+    # test_closing.py).
+    closed = client.post(url(dialogue, "close"), {
+        "reason": "Closed as it stands: the ministry sends nothing more.", "confirm": "1"})
     assert closed.status_code == 302 and closed["Location"] == f"/dialogues/{dialogue.pk}/"
     dialogue.refresh_from_db()
     assert dialogue.status == "closed"
