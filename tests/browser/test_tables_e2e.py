@@ -1,8 +1,9 @@
 """Tables in Debian's Chromium, on the demo data, at 1280, 768 and 320 px: the dashboard, a
-compact page and GAO's recommendation record. No cell cuts its text (its content is never
-wider than its box), the page never scrolls sideways, and a table's container scrolls only
-where a cue above it says so (at 1280 px none needs to: their prose wraps). The dashboard's
-verdicts are measured opened too, their details shown."""
+compact page, GAO's recommendation record, and the compact's contributions and indicators.
+No cell cuts its text (its content is never wider than its box), the page never scrolls
+sideways, and a table's container scrolls only where a cue above it says so (at 1280 px only
+the indicator tracking table, a column per year, may: the others' prose wraps). The
+dashboard's verdicts are measured opened too, their details shown."""
 
 import importlib
 
@@ -70,7 +71,12 @@ def test_no_table_cuts_its_text_nor_widens_the_page(page, demo):
     colombia = Compact.objects.get(country__iso_code="CO")
     pages = [("dashboard", reverse("oversight:dashboard")),
              ("compact", reverse("oversight:compact-detail", args=[colombia.pk])),
-             ("recommendations", reverse("oversight:gao-recommendations"))]
+             ("recommendations", reverse("oversight:gao-recommendations")),
+             ("contributions", reverse("contributions:compact-contributions",
+                                       args=[colombia.pk])),
+             ("indicators", reverse("indicators:compact-indicators", args=[colombia.pk]))]
+    # The tracking table (a year per column) may scroll at any width: its cue says so.
+    wide_anyway = {"indicators"}
     sign_in(page, "tip.staff")
     problems = []
     for name, url in pages:
@@ -94,7 +100,7 @@ def test_no_table_cuts_its_text_nor_widens_the_page(page, demo):
                     problems.append(f"{where}: the page scrolls sideways by "
                                     f"{found['sideways']}px")
                 for box in found["scrolling"]:
-                    if width >= 1280 or not box["cued"]:
+                    if not box["cued"] or (width >= 1280 and name not in wide_anyway):
                         cue = "" if box["cued"] else " with no cue"
                         problems.append(f"{where}: {box['table']} scrolls ({box['wide']}px"
                                         f" in {box['box']}px){cue}")
