@@ -221,6 +221,26 @@ class CheckRows:
         return self.rows[index]
 
 
+# Each check's column heading: a few words that name it, in the reader's language (the
+# checks' full titles, oversight.compliance.TITLES, stay English with their details).
+CHECK_LABELS = {
+    1: gettext_lazy("Key indicators in advance"),
+    2: gettext_lazy("Data discussed"),
+    3: gettext_lazy("Annual targets"),
+    4: gettext_lazy("Targets in guidance"),
+    5: gettext_lazy("Contributions tracked"),
+    6: gettext_lazy("Sustainability plan"),
+}
+
+
+def _render_checks_table(rows: CheckRows, request) -> str:
+    labelled = [(compact, [(CHECK_LABELS[check.recommendation], check) for check in checks])
+                for compact, checks in rows]
+    return render_to_string("oversight/_dashboard_table.html", {
+        "table_rows": labelled, "fiscal_year": rows.fiscal_year,
+        "labels": list(CHECK_LABELS.items())}, request)
+
+
 def checks_table(rows: CheckRows, *, request) -> str:
     """The dashboard's table of checks, rendered once per page of compacts, fiscal year, day
     and records version, then served from the cache: the same rows give the same HTML
@@ -228,17 +248,14 @@ def checks_table(rows: CheckRows, *, request) -> str:
     if not rows.compacts:
         return ""
     if change_pending():  # a write of this transaction is not in the version yet
-        return mark_safe(render_to_string("oversight/_dashboard_table.html",
-                                          {"rows": rows, "fiscal_year": rows.fiscal_year},
-                                          request))
+        return mark_safe(_render_checks_table(rows, request))
     ids = ",".join(str(compact.pk) for compact in rows.compacts)
     digest = hashlib.sha256(ids.encode()).hexdigest()[:32]
     key = (f"dashboard-table:{content_version()}:{get_language()}:{rows.fiscal_year}:"
            f"{rows.today.isoformat()}:{digest}")
     table = cache.get(key)
     if table is None:
-        table = render_to_string("oversight/_dashboard_table.html",
-                                 {"rows": rows, "fiscal_year": rows.fiscal_year}, request)
+        table = _render_checks_table(rows, request)
         cache.set(key, table, timeout=CHECKS_TIMEOUT_SECONDS)
     return mark_safe(table)  # rendered by our own template, which escapes every value
 

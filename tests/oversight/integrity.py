@@ -11,8 +11,8 @@ from django.db.models.fields.files import FieldFile
 from oversight.compliance import compact_compliance
 
 # One row of the compact page's compliance table (templates/oversight/_compact_detail_body).
-ROW = re.compile(r'data-testid="compliance-row">\s*<td>(\d)</td>\s*<th scope="row">.*?</th>'
-                 r'\s*<td>(.*?)</td>\s*<td>(.*?)</td>', re.S)
+ROW = re.compile(r'data-testid="compliance-row">\s*<td[^>]*>(\d)</td>\s*<th scope="row"[^>]*>'
+                 r'.*?</th>\s*<td[^>]*>(.*?)</td>\s*<td[^>]*>(.*?)</td>', re.S)
 WORDS = {"met": "Met", "not_met": "Not met", "not_applicable": "Not applicable"}
 
 
