@@ -305,7 +305,7 @@ def smoke(browser: Browser, password: str, bucket: "Bucket") -> None:
           f"HTTP {status}, {len(set(compact_ids))} compacts")
     compact = compact_ids[0].decode() if compact_ids else "0"
     for name, path, text in [
-        ("dashboard", "/", b"Sign out tip.staff"),
+        ("dashboard", "/", b"Signed in as <strong>tip.staff</strong>"),
         ("a compact page", f"/compacts/{compact}/", b"compact-title"),
         ("its indicators", f"/indicators/compact/{compact}/", b"<table"),
         ("its contributions", f"/contributions/compacts/{compact}/", b"<table"),
@@ -403,7 +403,7 @@ def smoke_oidc(base: str, provider: OIDCProvider) -> None:
           and "sessionid" in browser.cookies, f"HTTP {status} {headers.get('Location')}")
     status, _, html = browser.request("/")
     check("OIDC: a signed-in page as tip.staff", status == 200
-          and b"Sign out tip.staff" in html, f"HTTP {status}")
+          and b"Signed in as <strong>tip.staff</strong>" in html, f"HTTP {status}")
     status, _, body = browser.request("/api/v1/me/", headers={"Accept": "application/json"})
     check("OIDC: the API answers the session", status == 200
           and json.loads(body).get("username") == "tip.staff", f"HTTP {status}")
