@@ -65,6 +65,15 @@ def page(browser, live_server):
         context.close()
 
 
+def sign_in(page, username: str, password: str) -> None:
+    """Through the login form, as a person does; the page then shows where it led."""
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
 # --- Accessibility and narrow screens --------------------------------------------------------
 
 ROOT = Path(__file__).resolve().parents[2]

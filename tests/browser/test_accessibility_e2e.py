@@ -11,6 +11,7 @@ from compacts.models import Compact
 from dialogues.models import Dialogue
 from indicators.models import StandardIndicator
 from indicators.standard_library import load_library
+from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -21,14 +22,6 @@ PASSWORD = "demo-pass-for-tests"
 def demo(transactional_db):
     load_library(StandardIndicator)
     load_demo(password=PASSWORD)
-
-
-def sign_in(page, username):
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
 
 
 def pages_of(role: str) -> list[tuple[str, str]]:
@@ -73,7 +66,7 @@ def pages_of(role: str) -> list[tuple[str, str]]:
 def test_main_pages_pass_axe_and_fit_320px(page, check_page, demo, role):
     page.goto("/accounts/login/")
     check_page("login")
-    sign_in(page, role)
+    sign_in(page, role, PASSWORD)
     for name, url in pages_of(role):
         response = page.goto(url)
         assert response.status == 200, f"{name}: {url} answered {response.status}"

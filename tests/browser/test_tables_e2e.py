@@ -16,7 +16,7 @@ from compacts.models import Compact
 from indicators.models import StandardIndicator
 from indicators.standard_library import load_library
 from oversight.models import GaoRecommendation
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -59,14 +59,6 @@ def demo(transactional_db):
     assert GaoRecommendation.objects.count() == 6
 
 
-def sign_in(page, username):
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-
-
 def test_no_table_cuts_its_text_nor_widens_the_page(page, demo):
     colombia = Compact.objects.get(country__iso_code="CO")
     pages = [("dashboard", reverse("oversight:dashboard")),
@@ -77,7 +69,7 @@ def test_no_table_cuts_its_text_nor_widens_the_page(page, demo):
              ("indicators", reverse("indicators:compact-indicators", args=[colombia.pk]))]
     # The tracking table (a year per column) may scroll at any width: its cue says so.
     wide_anyway = {"indicators"}
-    sign_in(page, "tip.staff")
+    sign_in(page, "tip.staff", PASSWORD)
     problems = []
     for name, url in pages:
         for width in WIDTHS:
