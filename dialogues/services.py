@@ -288,12 +288,15 @@ def dialogue_move(*, dialogue: Dialogue, status: str, held_on: dt.date | None = 
 def dialogue_reopen(*, dialogue: Dialogue, user, reason: str | None) -> Dialogue:
     """TIP staff reopen a closed dialogue (it is held again, and its record may change),
     with a reason of at least ``REASON_MIN_LENGTH`` characters that the history keeps.
-    Officers and auditors may not (PermissionDenied, a 403)."""
+    Officers and auditors may not (PermissionDenied, a 403). A dialogue of a locked year
+    stays closed (``YearLocked``, a 409): reopening it would turn its year's checks back
+    to pending, so staff unlock the year first, saying why."""
     if not scoping.is_tip_staff(user):
         raise PermissionDenied(ERR_ONLY_STAFF_REOPEN)
     dialogue = lock(dialogue)
     if dialogue.status != DialogueStatus.CLOSED:
         raise StateConflict(ERR_REOPEN_NOT_CLOSED)
+    ensure_year_open(dialogue.compact_id, dialogue.fiscal_year)
     if not (reason or "").strip():
         raise ValidationError({"reason": [ERR_REOPEN_NEEDS_REASON.format(
             min=REASON_MIN_LENGTH)]})

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from compacts import year_locks
 from dialogues import closing, services
 from dialogues.models import DialogueStatus
 from oversight.compliance import NOT_MET, PENDING, TITLES, compact_compliance
@@ -179,3 +180,25 @@ def test_officers_and_auditors_cannot_reopen(client, request, who, closed):
         services.dialogue_reopen(dialogue=closed, user=user, reason=REASON)
     closed.refresh_from_db()
     assert closed.status == DialogueStatus.CLOSED and versions(closed) == before
+
+
+def test_a_dialogue_of_a_locked_year_stays_closed_until_staff_unlock_the_year(
+        client, staff_user, closed):
+    """Reopening would turn the locked year's checks back to pending: refused, on the page
+    (an error, nothing written) and in the service, until the year is unlocked."""
+    year_locks.fiscal_year_lock(user=staff_user, compact=closed.compact,
+                                fiscal_year=closed.fiscal_year, reason="Figures settled.")
+    before = versions(closed)
+    client.force_login(staff_user)
+    response = client.post(reopen_url(closed), {"reason": REASON}, follow=True)
+    assert "is locked" in response.content.decode()
+    with pytest.raises(year_locks.YearLocked):
+        services.dialogue_reopen(dialogue=closed, user=staff_user, reason=REASON)
+    closed.refresh_from_db()
+    assert closed.status == DialogueStatus.CLOSED and versions(closed) == before
+    year_locks.fiscal_year_unlock(user=staff_user, compact=closed.compact,
+                                  fiscal_year=closed.fiscal_year,
+                                  reason="The ministry's minutes arrived late.")
+    services.dialogue_reopen(dialogue=closed, user=staff_user, reason=REASON)
+    closed.refresh_from_db()
+    assert closed.status == DialogueStatus.HELD
