@@ -98,6 +98,10 @@ def test_allowed_document_types_pass(name, data):
     ("archive.zip", PLAIN_ZIP), ("archive.docx", PLAIN_ZIP), ("setup.msi", INSTALLER),
     ("nul.csv", b"a,b\n1,\x00\n"), ("latin1.csv", "Añasco".encode("latin-1")),
     ("page.txt", b"  \n<p>hello</p>"), ("data.xml", b'<?xml version="1.0"?><a/>'),
+    # Markup further in, behind a line of plain text.
+    ("notes.txt", b"Meeting notes\n<script>alert(1)</script>\n"),
+    ("budget.csv", b"line,amount\nshelters,<svg onload=alert(1)>\n"),
+    ("link.txt", b"See the minutes: javascript:alert(1)\n"),
 ])
 def test_other_content_is_refused_whatever_the_name(name, data):
     with pytest.raises(ValidationError) as error:

@@ -63,6 +63,16 @@ class TestThresholds:
         assert row(indicator, 2024).status == NO_TARGET
         assert row(indicator, 2024).percent_of_target is None
 
+    def test_a_zero_target_is_met_with_no_percentage_stated(self):
+        """Any actual meets a target of zero, but no percent of zero can be stated: the row
+        shows none, never 100 %."""
+        indicator = IndicatorFactory(unit="count")
+        targets(indicator, {2023: "0", 2024: "0"})
+        results(indicator, {2023: "7", 2024: "0"})
+        for year in (2023, 2024):
+            assert (row(indicator, year).percent_of_target,
+                    row(indicator, year).status) == (None, ON_TRACK)
+
     def test_every_fiscal_year_of_the_compact_has_a_row(self):
         indicator = IndicatorFactory()  # compact from 2022-04-26 to 2027-04-26
         years = [p.fiscal_year for p in indicator_progress(indicator).years]
