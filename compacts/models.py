@@ -567,6 +567,7 @@ class GuidanceDocument(MarksSamples, ConstraintErrorsOnFields, DeletesReplacedFi
         "guidance_confirmed_stamped": "confirmed_by",
         "guidance_unique_version": "version",
         "guidance_ends_after_start": "effective_to",
+        "guidance_one_version_per_day": "effective_from",
     }
     history = HistoricalRecords()
 
@@ -577,6 +578,12 @@ class GuidanceDocument(MarksSamples, ConstraintErrorsOnFields, DeletesReplacedFi
                 fields=["title", "version"],
                 name="guidance_unique_version",
                 violation_error_message="This version of the guidance already exists.",
+            ),
+            # Versions follow one another, so which one is in force on a day stays plain.
+            models.UniqueConstraint(
+                fields=["effective_from"],
+                name="guidance_one_version_per_day",
+                violation_error_message=ERR_GUIDANCE_SAME_DAY,
             ),
             models.CheckConstraint(
                 condition=Q(effective_to__isnull=True)
@@ -608,12 +615,6 @@ class GuidanceDocument(MarksSamples, ConstraintErrorsOnFields, DeletesReplacedFi
             errors["targets_passage"] = [ERR_GUIDANCE_PASSAGE]
         if self.effective_from and self.effective_to and self.effective_to < self.effective_from:
             errors["effective_to"] = [ERR_GUIDANCE_ENDS_BEFORE_START]
-        # Versions follow one another, so which one is in force on a day stays plain. (Not a
-        # database constraint: records made before versioning may share a day; the later
-        # recorded one is then in force.)
-        if self.effective_from and GuidanceDocument.objects.filter(
-                effective_from=self.effective_from).exclude(pk=self.pk).exists():
-            errors.setdefault("effective_from", []).append(ERR_GUIDANCE_SAME_DAY)
         if errors:
             raise ValidationError(errors)
 

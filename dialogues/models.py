@@ -5,6 +5,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -114,7 +115,14 @@ class Dialogue(ConstraintErrorsOnFields, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    constraint_error_fields = {"dialogue_one_per_compact_year": "fiscal_year"}
+    # The date order clean() explains field by field is held by the database too, so no
+    # write that skips validation (a raw update, a bulk_create, a loader) can break it.
+    constraint_error_fields = {
+        "dialogue_one_per_compact_year": "fiscal_year",
+        "dialogue_held_has_date": "held_on",
+        "dialogue_held_not_before_scheduled": "held_on",
+        "dialogue_shared_not_before_identified": "key_indicators_shared_on",
+    }
     history = HistoricalRecords(m2m_fields=[key_indicators])
 
     class Meta:
@@ -124,7 +132,27 @@ class Dialogue(ConstraintErrorsOnFields, models.Model):
                 fields=["compact", "fiscal_year"],
                 name="dialogue_one_per_compact_year",
                 violation_error_message="This compact already has a dialogue for that year.",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(status=DialogueStatus.PLANNED) | Q(held_on__isnull=False),
+                name="dialogue_held_has_date",
+                violation_error_message=_("A held or closed dialogue has the date it was "
+                                          "held."),
+            ),
+            models.CheckConstraint(
+                condition=Q(held_on__isnull=True) | Q(held_on__gte=F("scheduled_for")),
+                name="dialogue_held_not_before_scheduled",
+                violation_error_message=_("A dialogue is not held before the day it was "
+                                          "scheduled for."),
+            ),
+            models.CheckConstraint(
+                condition=Q(key_indicators_shared_on__isnull=True)
+                | Q(key_indicators_identified_on__isnull=False,
+                    key_indicators_shared_on__gte=F("key_indicators_identified_on")),
+                name="dialogue_shared_not_before_identified",
+                violation_error_message=_("The key indicators are shared on or after the day "
+                                          "they were identified."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -35,7 +35,8 @@ class DialogueFactory(DjangoModelFactory):
     fiscal_year = 2024
     scheduled_for = dt.date(2024, 3, 15)
     status = "planned"
-    held_on = None
+    # A held or closed dialogue has the date it was held (a database constraint).
+    held_on = factory.LazyAttribute(lambda o: None if o.status == "planned" else o.scheduled_for)
     key_indicators_identified_on = None
     key_indicators_shared_on = None
     key_indicators_recorded_at = factory.LazyAttribute(

@@ -48,7 +48,9 @@ def prepared(ghana_compact):
 
 
 def hold(dialogue, day=HELD):
-    Dialogue.objects.filter(pk=dialogue.pk).update(status="held", held_on=day)
+    """Held on ``day`` (brought forward to it when that is before the day scheduled)."""
+    Dialogue.objects.filter(pk=dialogue.pk).update(
+        status="held", held_on=day, scheduled_for=min(dialogue.scheduled_for, day))
     dialogue.refresh_from_db()
     return dialogue
 

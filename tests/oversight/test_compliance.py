@@ -73,6 +73,7 @@ class TestCheck1KeyIndicatorsBeforeDialogue:
 
     def test_not_met_when_identified_on_the_day_or_after(self, ghana_compact, held_dialogue):
         held_dialogue.key_indicators_identified_on = held_dialogue.held_on
+        held_dialogue.key_indicators_shared_on = held_dialogue.held_on
         held_dialogue.key_indicators_recorded_at = noon(held_dialogue.held_on)
         held_dialogue.save()
         assert statuses(ghana_compact)[1] == "not_met"
