@@ -30,6 +30,32 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: (_flushes_the_database(item),
                                  item.get_closest_marker("slowest") is None))
 
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_test_environment, django_db_blocker,
+                    django_db_use_migrations, django_db_keepdb, django_db_createdb,
+                    django_db_modify_db_settings):
+    """pytest-django's set-up, with the test database copied from a migrated template
+    (tests/template_db.py) instead of migrated afresh by every test process."""
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _get_databases_for_setup
+
+    from tests.template_db import copy_test_database
+
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    verbosity = request.config.option.verbose
+    reuse = django_db_keepdb and not django_db_createdb
+    with django_db_blocker.unblock():
+        copied = (django_db_use_migrations and not reuse and "default" in aliases
+                  and copy_test_database())
+        db_cfg = setup_databases(verbosity=verbosity, interactive=False, aliases=aliases,
+                                 serialized_aliases=serialized_aliases,
+                                 keepdb=bool(reuse or copied))
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(db_cfg, verbosity=verbosity)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Every test starts with an empty cache: content cached under the records version
