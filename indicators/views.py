@@ -26,6 +26,7 @@ from django.views import View
 
 from compacts import fragments, scoping
 from compacts.models import Compact
+from compacts.roles import ROLE_LABELS
 from compacts.views import RoleRequiredMixin
 from compacts.year_locks import YearLocked
 from cpc import reauth, spreadsheets
@@ -181,11 +182,17 @@ class CompactIndicatorsView(RoleRequiredMixin, View):
             {"indicator": item.indicator, "svg": indicator_progress_chart_svg(item)}
             for item in (progress[i.pk] for i in indicators if i.is_key)
         ]
-        awaiting_review = (
+        awaiting_review = list(
             selectors.result_list(user=user)
             .filter(indicator__compact=compact, status=ResultStatus.SUBMITTED)
             .order_by("indicator__code", "fiscal_year", "pk")
         )
+        # Whom each result goes back to if returned: the role of whoever reported it.
+        roles = selectors.reporter_roles(awaiting_review)
+        for result in awaiting_review:
+            result.reporter_role = roles.get(result.reported_by_id, "")
+            result.reporter_role_label = ROLE_LABELS.get(result.reporter_role, "")
+        reporter_roles = {result.reporter_role for result in awaiting_review}
         return {
             "compact": compact,
             "years": years,
@@ -195,6 +202,8 @@ class CompactIndicatorsView(RoleRequiredMixin, View):
             "sample_figures": any(i.shows_sample_figures for i in indicators),
             "status_labels": [*STATUS_LABELS.items(), (NO_DATA, NOT_DUE_LABEL)],
             "awaiting_review": awaiting_review,
+            # One role among the reporters: the reviewers' note names it.
+            "return_to": reporter_roles.pop() if len(reporter_roles) == 1 else "",
             "can_review": scoping.is_tip_staff(user),
             "can_record": scoping.records_results_in(user, compact),
             "review_form": ReviewForm(),
@@ -228,9 +237,14 @@ class ResultReviewView(RoleRequiredMixin, View):
         except ValidationError as error:
             messages.error(request, f"{label}: {' '.join(error.messages)}")
         else:
-            messages.success(request, (
-                _("%(label)s approved.") if action == "approve"
-                else _("%(label)s returned to the officer.")) % {"label": label})
+            reporter = result.reported_by.get_username() if result.reported_by else ""
+            if action == "approve":
+                done = _("%(label)s approved.")
+            elif reporter:  # back to whoever submitted it: an officer, an implementer
+                done = _("%(label)s returned to %(reporter)s.")
+            else:
+                done = _("%(label)s returned.")
+            messages.success(request, done % {"label": label, "reporter": reporter})
         return redirect(reverse("indicators:compact-indicators", args=[compact.pk]) + "#review")
 
 
