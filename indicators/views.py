@@ -18,6 +18,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -30,6 +31,7 @@ from compacts.roles import ROLE_LABELS
 from compacts.views import RoleRequiredMixin
 from compacts.year_locks import YearLocked
 from cpc import reauth, spreadsheets
+from cpc.fiscal import year_being_reported
 from cpc.services import StateConflict
 from cpc.storage import private_file_response
 
@@ -335,7 +337,12 @@ class DataEntryView(RoleRequiredMixin, View):
             (r.indicator_id, r.fiscal_year): r
             for r in selectors.result_list(user=user).filter(indicator__compact=compact)
         }
+        # The year being reported first, so a narrow screen shows it without scrolling;
+        # the compact's other years follow in order.
         years = compact.fiscal_years()
+        reporting_year = year_being_reported(years, timezone.localdate())
+        if reporting_year:
+            years = [reporting_year, *(year for year in years if year != reporting_year)]
         rows = []
         for indicator in indicators:
             indicator.compact = compact  # the services read the country from it
@@ -349,7 +356,7 @@ class DataEntryView(RoleRequiredMixin, View):
                 for year in years
             ]})
         return {"compact": compact, "years": years, "rows": rows,
-                "can_set_targets": can_set_targets,
+                "reporting_year": reporting_year, "can_set_targets": can_set_targets,
                 "submit_form": GridSubmitForm(data)}
 
     def get(self, request, compact_id: int):
