@@ -33,6 +33,14 @@ def test_an_expected_403_is_one_warning_line_without_a_traceback(
     assert "Traceback" not in caplog.text
 
 
+def test_django_logs_each_record_once_through_the_root_handler():
+    """Django's own console handler (DEBUG only) printed each warning a second time beside
+    the root's formatted line; its records now reach the root's handler alone."""
+    django_logger = logging.getLogger("django")
+    assert django_logger.handlers == [] and django_logger.propagate
+    assert logging.getLogger().handlers
+
+
 def test_a_server_error_keeps_its_traceback():
     """Only client errors lose the traceback: a 5xx keeps what is needed to fix it."""
     try:

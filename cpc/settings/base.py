@@ -467,6 +467,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's records go to the root's handler alone: Django's own console handler
+        # (DEBUG only) printed each warning a second time, unformatted; no ADMINS are mailed.
+        "django": {"handlers": [], "level": "INFO"},
         "django.db.backends": {"level": "WARNING"},
         # An expected 4xx (a PermissionDenied) logs its warning line without a traceback.
         "django.request": {"filters": ["client_errors"]},
