@@ -191,14 +191,18 @@ COMPACTS = [
 ]
 
 DEMO_USERS = [
-    # username, role, countries, is_staff (admin access)
-    ("tip.staff", TIP_STAFF, [], True),
+    # username, role, countries, is_staff (admin access), what the login is for (the run
+    # command's banner prints it: manage.py demo_logins)
+    ("tip.staff", TIP_STAFF, [], True, "TIP Office staff: everything"),
     # A second TIP Office staff member: verifies, confirms and approves what tip.staff or an
     # officer entered (four eyes).
-    ("tip.supervisor", TIP_STAFF, [], True),
-    ("embassy.officer", EMBASSY_OFFICER, ["CO", "PE"], False),
-    ("auditor", AUDITOR, [], True),
-    ("implementer", IMPLEMENTER, [], False),
+    ("tip.supervisor", TIP_STAFF, [], True,
+     "a second TIP Office staff member: verifies and confirms what others entered"),
+    ("embassy.officer", EMBASSY_OFFICER, ["CO", "PE"], False,
+     "embassy officer for Colombia and Peru"),
+    ("auditor", AUDITOR, [], True, "reads everything, requests reports"),
+    ("implementer", IMPLEMENTER, [], False,
+     "implementer (Fundación Renacer): reports results of its Colombia award"),
 ]
 # The organisations each demo implementer works for: a Colombia award's implementer.
 DEMO_IMPLEMENTERS = {"implementer": ["Fundación Renacer"]}
@@ -268,7 +272,7 @@ def seed(*, password: str) -> dict[str, int]:
         )
 
     User = get_user_model()
-    for username, role, isos, is_staff in DEMO_USERS:
+    for username, role, isos, is_staff, _about in DEMO_USERS:
         user = User.objects.filter(username=username).first()
         if user is None:
             user = User(username=username, email=f"{username}@example.org")

@@ -23,7 +23,12 @@ class ContributionRowForm(forms.ModelForm):
         fields = ["fiscal_year", "kind", "description", "amount_local", "currency",
                   "amount_usd", "personnel_count"]
         labels = {"currency": _("Currency code"), "personnel_count": _("Personnel count")}
-        help_texts = {"currency": "", "personnel_count": ""}
+        help_texts = {
+            "currency": "",
+            # Needed for a personnel contribution alone (a model rule): said before input.
+            "personnel_count": _("For a personnel contribution: how many people. Leave it "
+                                 "empty for the other kinds."),
+        }
         widgets = {
             "fiscal_year": forms.NumberInput(attrs={"class": "usa-input usa-input--small"}),
             "kind": forms.Select(attrs={"class": "usa-select"}),

@@ -60,3 +60,13 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years)
     except ValueError:
         return day.replace(year=day.year + years, day=28)
+
+
+def year_being_reported(years: list[int], today: dt.date) -> int | None:
+    """Of a compact's fiscal ``years``, the one whose results are reported now: the last one
+    ended (results are annual), or the compact's last year once it is over; ``None`` while
+    none of them has ended."""
+    last_ended = fiscal_year_of(today) - 1
+    if not years or last_ended < years[0]:
+        return None
+    return min(last_ended, years[-1])

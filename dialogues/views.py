@@ -85,6 +85,11 @@ class DialogueDetailView(RoleRequiredMixin, DetailView):
         context["can_reopen"] = (self.object.status == DialogueStatus.CLOSED
                                  and scoping.is_tip_staff(self.request.user))
         context.setdefault("reopen_form", ReopenForm())
+        # What the outcomes step saved as other apps' rows (record_sections), e.g. the
+        # contributions reported at the dialogue: part of the record like its own rows.
+        context["outcome_records"] = [
+            {"rows": rows, "saved": rows.saved(self.object)}
+            for rows in record_sections.registered()]
         return context
 
 

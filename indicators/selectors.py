@@ -130,3 +130,18 @@ def indicator_table(
     for indicator in indicators:
         indicator.compact = compact  # shares the compact's prefetched extensions
     return indicators, progress_for_indicators(indicators)
+
+
+def reporter_roles(results) -> dict[int, str]:
+    """The role of each result's reporter (user id -> role code), in one query: whom a
+    returned result goes back to (an embassy officer, an implementer, TIP staff)."""
+    from django.contrib.auth.models import Group
+
+    from compacts.roles import ROLES
+
+    ids = {r.reported_by_id for r in results if r.reported_by_id}
+    roles: dict[int, str] = {}
+    held = Group.objects.filter(user__in=ids, name__in=ROLES).values_list("user", "name")
+    for user_id, role in sorted(held, key=lambda pair: ROLES.index(pair[1])):
+        roles.setdefault(user_id, role)  # the first of ROLES a person holds
+    return roles

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -26,9 +27,11 @@ from django.views import View
 
 from compacts import fragments, scoping
 from compacts.models import Compact
+from compacts.roles import ROLE_LABELS
 from compacts.views import RoleRequiredMixin
 from compacts.year_locks import YearLocked
 from cpc import reauth, spreadsheets
+from cpc.fiscal import year_being_reported
 from cpc.services import StateConflict
 from cpc.storage import private_file_response
 
@@ -181,11 +184,17 @@ class CompactIndicatorsView(RoleRequiredMixin, View):
             {"indicator": item.indicator, "svg": indicator_progress_chart_svg(item)}
             for item in (progress[i.pk] for i in indicators if i.is_key)
         ]
-        awaiting_review = (
+        awaiting_review = list(
             selectors.result_list(user=user)
             .filter(indicator__compact=compact, status=ResultStatus.SUBMITTED)
             .order_by("indicator__code", "fiscal_year", "pk")
         )
+        # Whom each result goes back to if returned: the role of whoever reported it.
+        roles = selectors.reporter_roles(awaiting_review)
+        for result in awaiting_review:
+            result.reporter_role = roles.get(result.reported_by_id, "")
+            result.reporter_role_label = ROLE_LABELS.get(result.reporter_role, "")
+        reporter_roles = {result.reporter_role for result in awaiting_review}
         return {
             "compact": compact,
             "years": years,
@@ -195,6 +204,8 @@ class CompactIndicatorsView(RoleRequiredMixin, View):
             "sample_figures": any(i.shows_sample_figures for i in indicators),
             "status_labels": [*STATUS_LABELS.items(), (NO_DATA, NOT_DUE_LABEL)],
             "awaiting_review": awaiting_review,
+            # One role among the reporters: the reviewers' note names it.
+            "return_to": reporter_roles.pop() if len(reporter_roles) == 1 else "",
             "can_review": scoping.is_tip_staff(user),
             "can_record": scoping.records_results_in(user, compact),
             "review_form": ReviewForm(),
@@ -228,9 +239,14 @@ class ResultReviewView(RoleRequiredMixin, View):
         except ValidationError as error:
             messages.error(request, f"{label}: {' '.join(error.messages)}")
         else:
-            messages.success(request, (
-                _("%(label)s approved.") if action == "approve"
-                else _("%(label)s returned to the officer.")) % {"label": label})
+            reporter = result.reported_by.get_username() if result.reported_by else ""
+            if action == "approve":
+                done = _("%(label)s approved.")
+            elif reporter:  # back to whoever submitted it: an officer, an implementer
+                done = _("%(label)s returned to %(reporter)s.")
+            else:
+                done = _("%(label)s returned.")
+            messages.success(request, done % {"label": label, "reporter": reporter})
         return redirect(reverse("indicators:compact-indicators", args=[compact.pk]) + "#review")
 
 
@@ -321,7 +337,12 @@ class DataEntryView(RoleRequiredMixin, View):
             (r.indicator_id, r.fiscal_year): r
             for r in selectors.result_list(user=user).filter(indicator__compact=compact)
         }
+        # The year being reported first, so a narrow screen shows it without scrolling;
+        # the compact's other years follow in order.
         years = compact.fiscal_years()
+        reporting_year = year_being_reported(years, timezone.localdate())
+        if reporting_year:
+            years = [reporting_year, *(year for year in years if year != reporting_year)]
         rows = []
         for indicator in indicators:
             indicator.compact = compact  # the services read the country from it
@@ -335,7 +356,7 @@ class DataEntryView(RoleRequiredMixin, View):
                 for year in years
             ]})
         return {"compact": compact, "years": years, "rows": rows,
-                "can_set_targets": can_set_targets,
+                "reporting_year": reporting_year, "can_set_targets": can_set_targets,
                 "submit_form": GridSubmitForm(data)}
 
     def get(self, request, compact_id: int):

@@ -18,6 +18,9 @@ as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
+# apt_get: waits for a package lock another program holds, saying so (scripts/apt.sh).
+source "$ROOT/scripts/apt.sh"
+
 python_ok() {
   command -v python3 >/dev/null 2>&1 &&
     python3 -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 11))' 2>/dev/null
@@ -47,9 +50,9 @@ install_system_packages() {
   missing=$(missing_packages | tr '\n' ' ')
   if [ -n "${missing// /}" ]; then
     log "Installing system packages: $missing"
-    as_root apt-get update -qq
+    apt_get update -qq
     # shellcheck disable=SC2086
-    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends $missing >/dev/null
+    apt_get install -y -qq --no-install-recommends $missing >/dev/null
   fi
 }
 
@@ -98,9 +101,12 @@ install_test_nginx() {
   log "Unpacking Debian's nginx into .venv/nginx (for the proxy's test)"
   local tmp
   tmp="$(mktemp -d)"
-  if ! (cd "$tmp" && apt-get download -qq nginx >/dev/null 2>&1); then
-    as_root apt-get update -qq || true
-    (cd "$tmp" && apt-get download -qq nginx >/dev/null 2>&1) || true
+  # apt-get download takes no lock (it writes to the current folder, as this user).
+  if ! (cd "$tmp" && apt-get -o DPkg::Lock::Timeout="$APT_LOCK_TIMEOUT" download -qq nginx \
+          >/dev/null 2>&1); then
+    apt_get update -qq || true
+    (cd "$tmp" && apt-get -o DPkg::Lock::Timeout="$APT_LOCK_TIMEOUT" download -qq nginx \
+       >/dev/null 2>&1) || true
   fi
   if ! dpkg-deb -x "$tmp"/nginx_*.deb "$VENV/nginx.partial" 2>/dev/null; then
     log "Could not fetch Debian's nginx: tests/test_proxy_routing.py will fail until it is here"

@@ -56,7 +56,7 @@ def test_parallel_test_processes_take_brokers_of_their_own():
     assert _test_settings_broker(worker) == second
     # Without Redis: the filesystem broker in the process's own folder.
     local = _test_settings_broker({"PYTEST_XDIST_WORKER": "gw1"})
-    assert local[0] == "filesystem://"
+    assert local[0] == "filesystem://localhost//"
     assert local[1].startswith(str(ROOT / "var" / "test-broker-"))
     # Within Redis's 16 databases, wherever the URL names its database.
     assert _test_settings_broker({"REDIS_URL": "redis://127.0.0.1:6379/0",

@@ -340,6 +340,9 @@ SPECTACULAR_SETTINGS = {
 
 # --- Celery ---------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
+# The embedded broker's URL names its (unused) host: kombu warns "No hostname was supplied"
+# each time it reads a bare ``filesystem://``, then uses this very URL.
+EMBEDDED_BROKER_URL = "filesystem://localhost//"
 CELERY_BROKER_DIR = Path(env("CELERY_BROKER_DIR", default=str(VAR_DIR / "broker")))
 REDIS_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 3600,
@@ -355,7 +358,7 @@ if REDIS_URL:
 else:
     # kombu's filesystem transport: messages are files in var/broker, so a real worker
     # process runs the jobs without any server.
-    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_URL = EMBEDDED_BROKER_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
@@ -460,9 +463,17 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "filters": {"client_errors": {"()": "cpc.log_filters.ClientErrorsWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Django's records go to the root's handler alone: Django's own console handler
+        # (DEBUG only) printed each warning a second time, unformatted; no ADMINS are mailed.
+        "django": {"handlers": [], "level": "INFO"},
+        "django.db.backends": {"level": "WARNING"},
+        # An expected 4xx (a PermissionDenied) logs its warning line without a traceback.
+        "django.request": {"filters": ["client_errors"]},
+    },
 }
 
 # --- Periodic tasks (Celery beat) -------------------------------------------------------

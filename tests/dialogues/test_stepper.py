@@ -436,3 +436,68 @@ def test_contributions_reported_at_the_dialogue_are_rows_of_the_outcomes_step(
     assert contribution.compact == dialogue.compact and contribution.recorded_by == ghana_officer
     assert "FY2025 in kind: Shelter staff ($1,000)" in client.get(
         url(dialogue, "outcomes")).content.decode()
+
+
+CONTRIBUTION_ROW = {"contributions-0-kind": "in_kind",
+                    "contributions-0-description": "Shelter staff",
+                    "contributions-0-amount_local": "12000", "contributions-0-currency": "GHS",
+                    "contributions-0-amount_usd": "1000", "contributions-0-fiscal_year": "2025"}
+
+
+def test_a_contribution_logged_at_the_dialogue_is_on_its_record_page(
+        client, ghana_officer, auditor_user, dialogue):
+    """Logged in the outcomes step, a contribution is part of the dialogue's record: its
+    record page (and the record to print) lists it, as it lists the step's own rows."""
+    client.force_login(ghana_officer)
+    record = f"/dialogues/{dialogue.pk}/"
+    before = client.get(record).content.decode()
+    assert 'data-testid="record-contributions-none"' in before
+    data = form_fields(client.get(url(dialogue, "outcomes")).content.decode(),
+                       testid="step-form")
+    response = client.post(url(dialogue, "outcomes"), data | CONTRIBUTION_ROW)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    line = "FY2025 in kind: Shelter staff ($1,000)"
+    for reader in (ghana_officer, auditor_user):
+        client.force_login(reader)
+        for page in (record, f"{record}printable/"):
+            content = client.get(page).content.decode()
+            listed = re.search(r'data-testid="record-contributions">(.*?)</ul>', content, re.S)
+            assert listed and line in listed.group(1), page
+
+
+def _row_fields(content: str) -> dict[str, dict]:
+    """Each field of the first contribution row: whether its label marks it required and
+    whether it shows an error."""
+    fields = {}
+    for name, label in re.findall(
+            r'<label class="usa-label[^"]*" for="id_contributions-0-(\w+)">(.*?)</label>',
+            content, re.S):
+        fields[name] = {"marked": 'data-testid="required-mark"' in label,
+                        "error": f'id="id_contributions-0-{name}_error"' in content}
+    return fields
+
+
+def test_the_contribution_row_requires_what_it_marks_required_and_marks_what_it_requires(
+        client, ghana_officer, dialogue):
+    client.force_login(ghana_officer)
+    content = client.get(url(dialogue, "outcomes")).content.decode()
+    fields = _row_fields(content)
+    marked = {name for name, field in fields.items() if field["marked"]}
+    assert marked == {"fiscal_year", "kind", "description", "amount_local", "currency",
+                      "amount_usd"}
+    # The head count: needed for a personnel contribution alone, and the hint says so.
+    assert "For a personnel contribution: how many people." in content
+    assert 'id="id_contributions-0-personnel_count_helptext"' in content
+
+    # A row begun with its description only: every field it then asks for is one it marked.
+    data = form_fields(content, testid="step-form")
+    begun = {"contributions-0-description": "Shelter staff"}
+    response = client.post(url(dialogue, "outcomes"), data | begun)
+    assert response.status_code == 400
+    fields = _row_fields(response.content.decode())
+    errors = {name for name, field in fields.items() if field["error"]}
+    assert errors == {"kind", "amount_local", "currency", "amount_usd"}
+    assert errors <= {name for name, field in fields.items() if field["marked"]}
+    # Filled in full, it saves: nothing unmarked was required.
+    response = client.post(url(dialogue, "outcomes"), data | CONTRIBUTION_ROW)
+    assert response.status_code == 302, response.content.decode()[:2000]

@@ -198,3 +198,37 @@ def test_implementer_scope_key_differs_by_awards(implementer, setting, organisat
     services.user_assign_role(user=other, role=IMPLEMENTER,
                               implementers=[ImplementerFactory(name="Another organisation")])
     assert scoping.scope_key(implementer) != scoping.scope_key(other)
+
+
+def test_reviewers_are_told_to_return_an_implementers_result_to_the_implementer(
+        implementer, setting, staff_user, ghana_officer, auditor_user):
+    """The review list names whom a result goes back to: the implementer who submitted it,
+    not an embassy officer; with reporters of both roles, whoever reported each."""
+    own = setting["own"]
+    indicator_services.result_record(user=implementer, indicator=own,
+                                     fiscal_year=year_of(own), value=Decimal("9"))
+    url = f"/indicators/compact/{setting['compact'].pk}/"
+    client = Client()
+    client.force_login(staff_user)
+    page = client.get(url).content.decode()
+    assert "return it to the implementer who reported it" in page
+    assert "embassy officer" not in page and "to the officer" not in page
+    assert 'data-testid="reporter-role">(implementer)</span>' in page
+    assert "Note to implementer.one on OWN-1" in page
+    client.force_login(auditor_user)
+    assert "submitted by the implementer" in client.get(url).content.decode()
+
+    # An officer's result beside it: the note names no single role.
+    indicator_services.result_record(user=ghana_officer, indicator=setting["other"],
+                                     fiscal_year=year_of(own), value=Decimal("4"))
+    client.force_login(staff_user)
+    page = client.get(url).content.decode()
+    assert "return it to whoever reported it (named under Reported)" in page
+    assert 'data-testid="reporter-role">(embassy officer)</span>' in page
+
+    # Returned: the message names the person it went back to.
+    result = Result.objects.get(indicator=own)
+    response = client.post(f"{url}results/{result.pk}/return/",
+                           {"review_note": "Attach the register extract."}, follow=True)
+    assert f"OWN-1 FY{result.fiscal_year} returned to implementer.one." in (
+        response.content.decode())
