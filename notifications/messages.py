@@ -38,7 +38,7 @@ def _result_label(item: dict) -> str:
     return _("%(code)s FY%(fiscal_year)s") % item
 
 
-def _results_reviewed(params: dict, *, returned: bool) -> tuple[str, str]:
+def _results_reviewed(params: dict, *, returned: bool, email: bool) -> tuple[str, str]:
     items = params["results"]
     count = len(items)
     labels = ", ".join(_result_label(item) for item in items)
@@ -60,7 +60,7 @@ def _results_reviewed(params: dict, *, returned: bool) -> tuple[str, str]:
         lines.append(f"- {_result_label(item)} ({item['name']})")
         if item.get("note"):
             lines.append("  " + _("Note: %(note)s") % {"note": item["note"]})
-        if item.get("link"):
+        if email and item.get("link"):  # in the app, "Open" leads there
             lines.append("  " + absolute(item["link"]))
     if returned:
         lines += ["", ngettext("Correct it and submit it again from the data entry page.",
@@ -140,19 +140,21 @@ def _account_disabled(params: dict) -> tuple[str, str]:
 
 
 RENDERERS = {
-    "result_returned": lambda params: _results_reviewed(params, returned=True),
-    "result_approved": lambda params: _results_reviewed(params, returned=False),
-    "proposal_decided": _proposal_decided,
-    "plan_requested": _plan_requested,
-    "dialogue_not_ready": _dialogue_not_ready,
-    "report_finished": _report_finished,
-    "account_disabled": _account_disabled,
+    "result_returned": lambda params, email: _results_reviewed(params, returned=True,
+                                                               email=email),
+    "result_approved": lambda params, email: _results_reviewed(params, returned=False,
+                                                               email=email),
+    "proposal_decided": lambda params, email: _proposal_decided(params),
+    "plan_requested": lambda params, email: _plan_requested(params),
+    "dialogue_not_ready": lambda params, email: _dialogue_not_ready(params),
+    "report_finished": lambda params, email: _report_finished(params),
+    "account_disabled": lambda params, email: _account_disabled(params),
 }
 
 
-def render(kind: str, params: dict) -> tuple[str, str]:
-    """(subject, body) in the active language."""
-    subject, body = RENDERERS[kind](params)
+def render(kind: str, params: dict, *, email: bool = False) -> tuple[str, str]:
+    """(subject, body) in the active language; for an email, with each item's own link."""
+    subject, body = RENDERERS[kind](params, email)
     if len(subject) > SUBJECT_MAX_LENGTH:
         subject = subject[:SUBJECT_MAX_LENGTH - 1] + "…"
     return subject, body

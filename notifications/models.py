@@ -60,14 +60,14 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return self.subject
 
-    def render(self) -> tuple[str, str]:
+    def render(self, *, email: bool = False) -> tuple[str, str]:
         """(subject, body) in the active language; a row without params (written before
         they were kept) as it was stored."""
         if not self.params:
             return self.subject, self.body
         from .messages import render
 
-        return render(self.kind, self.params)
+        return render(self.kind, self.params, email=email)
 
 
 class MutedKind(models.Model):

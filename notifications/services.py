@@ -157,7 +157,7 @@ def email_send(*, notification_id: int, final_attempt: bool) -> str:
         notification.email_attempts += 1
 
         def message():
-            subject, body = notification.render()
+            subject, body = notification.render(email=True)
             return subject, email_text(body=body, link=notification.link)
 
         subject, text = _in_language_of(notification.recipient, message)
@@ -190,7 +190,7 @@ def _digest_text(notifications) -> tuple[str, str]:
                        "CPC Oversight: %(count)s notifications today", count) % {"count": count}
     parts = []
     for notification in notifications:
-        one_subject, body = notification.render()
+        one_subject, body = notification.render(email=True)
         parts.append(f"{one_subject}\n\n{body}"
                      + (("\n\n" + gettext("Open it: %(link)s") % {
                          "link": absolute(notification.link)}) if notification.link else ""))
