@@ -187,16 +187,19 @@ def entries_for(page_rows) -> list[Entry]:
         for column, old, new in changed:
             names.want(column, old)
             names.want(column, new)
-        indicator = _field(row.instance_type, "indicator")
-        if indicator is not None and indicator.is_relation:
-            names.want(indicator, row.indicator_id)
+        owners = [column for column in (_field(row.instance_type, "indicator"),
+                                         _field(row.instance_type, "compact"))
+                  if column is not None and column.is_relation]
+        for column in owners:
+            names.want(column, getattr(row, column.attname))
         entries.append(entry)
-        raw_changes.append((row, indicator, changed))
+        raw_changes.append((row, owners, changed))
     names.read()
-    for entry, (row, indicator, changed) in zip(entries, raw_changes, strict=True):
-        of = (names.names.get(indicator.related_model, {}).get(row.indicator_id, "")
-              if indicator is not None else "")
-        entry.record = _describe(entry.kind, row, of=of)
+    for entry, (row, owners, changed) in zip(entries, raw_changes, strict=True):
+        owned = {column.name: names.names.get(column.related_model, {}).get(
+            getattr(row, column.attname), "") for column in owners}
+        entry.record = _describe(entry.kind, row, of=owned.get("indicator", ""),
+                                 compact=owned.get("compact", ""))
         entry.changes = [(field_label(column), names.show(column, old), names.show(column, new))
                          for column, old, new in changed]
     return entries
@@ -229,10 +232,11 @@ def _usernames(ids: set[int]) -> dict[int, str]:
 DESCRIBING_FIELDS = ("code", "name", "title", "kind", "fiscal_year", "description")
 
 
-def _describe(kind: Kind, row, *, of: str = "") -> str:
+def _describe(kind: Kind, row, *, of: str = "", compact: str = "") -> str:
     """A short name for the record from its own columns: choices by their label, the fiscal
     year as the reader's language writes it, with ``of`` (the indicator of a target or a
-    result) first. Its number only when nothing else names it."""
+    result) first; else the compact it belongs to (a sustainability plan). Its number only
+    when nothing else names it."""
     model = row.instance_type
     parts = [of.split(" ", 1)[0]] if of else []
     for name in DESCRIBING_FIELDS:
@@ -244,7 +248,7 @@ def _describe(kind: Kind, row, *, of: str = "") -> str:
         else:
             choices = dict(_field(model, name).flatchoices if _field(model, name) else ())
             parts.append(str(choices.get(value, value)))
-    text = " ".join(parts[:2])
+    text = " ".join(parts[:2]) or compact
     return (f"{kind.label}: {text}" if text else f"{kind.label} #{row.id}")[:120]
 
 

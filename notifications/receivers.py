@@ -35,7 +35,7 @@ def on_result_reviewed(sender, result, reviewer, action, **kwargs):
                       else f"result-{action}:{item['key']}"),
            params={"reviewer": _name(reviewer), "results": [item]},
            link=link if not batch else reverse("workspace:my-work"),
-           actor=reviewer, extend="results")
+           actor=reviewer, extend="results" if batch else None)
 
 
 def on_target_proposal_decided(sender, proposal, decider, **kwargs):
