@@ -25,7 +25,7 @@ RUN pip install --no-cache-dir . \
     && chown -R cpc /app/var /data/private
 
 # collectstatic needs settings but no secrets of value.
-RUN DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=localhost \
+RUN DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=localhost SITE_URL=http://localhost \
     python manage.py collectstatic --noinput
 
 USER cpc

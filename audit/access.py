@@ -16,6 +16,8 @@ from accounts.mfa import has_second_factor
 from compacts.models import Implementer, PartnerCountry, UserProfile
 from compacts.roles import ROLE_LABELS, ROLES
 
+from .display import Names, field_label
+
 # A second factor as the CSV states it, and as the page names it.
 MFA_ENROLLED, MFA_NONE = "enrolled", "none"
 MFA_LABELS = {MFA_ENROLLED: pgettext_lazy("second factor", "Enrolled"),
@@ -126,13 +128,18 @@ M2M_LABELS = {"groups": gettext_lazy("Roles"), "countries": gettext_lazy("Countr
               "permissions": gettext_lazy("Permissions")}
 
 
+def _model_field(row, field: str):
+    try:
+        return row.instance_type._meta.get_field(field)
+    except FieldDoesNotExist:  # a column the model no longer has
+        return None
+
+
 def _label(row, field: str) -> str:
     if field in M2M_LABELS:
         return str(M2M_LABELS[field])
-    try:
-        return str(row.instance_type._meta.get_field(field).verbose_name)
-    except FieldDoesNotExist:  # a column the model no longer has
-        return field
+    column = _model_field(row, field)
+    return field_label(column) if column is not None else field
 
 
 def _plain(field: str, value, names: dict) -> str:
@@ -144,6 +151,15 @@ def _plain(field: str, value, names: dict) -> str:
                        (list(link.values())[-1] for link in value if isinstance(link, dict)))
         return ", ".join(shown) or "—"
     return "—" if value in (None, "") else str(value)[:300]
+
+
+def _shown(row, field: str, value, names: dict, values: Names) -> str:
+    """A many-to-many change by the names of its links; any other by ``Names`` (labels
+    of choices, names behind foreign keys, dates and yes/no in the reader's language)."""
+    column = _model_field(row, field)
+    if isinstance(value, list) or column is None:
+        return _plain(field, value, names)
+    return values.show(column, value)
 
 
 def identity_entries(*, limit: int, offset: int = 0) -> tuple[list[IdentityEntry], int]:
@@ -159,19 +175,29 @@ def identity_entries(*, limit: int, offset: int = 0) -> tuple[list[IdentityEntry
         newest += [(kind, row) for row in history.select_related("history_user")
                    .order_by("-history_date", "-history_id")[:offset + limit]]
     newest.sort(key=lambda pair: (pair[1].history_date, pair[1].history_id), reverse=True)
-    entries, names = [], {}
+    entries, names, values = [], {}, Names()
+    deltas = []
     for kind, row in newest[offset:offset + limit]:
         changes = []
         previous = row.prev_record
         if previous is not None and row.history_type == "~":
-            delta = row.diff_against(previous, foreign_keys_are_objs=False)
-            changes = [(_label(row, change.field), _plain(change.field, change.old, names),
-                        _plain(change.field, change.new, names))
-                       for change in delta.changes]
+            changes = row.diff_against(previous, foreign_keys_are_objs=False).changes
+        for change in changes:
+            column = _model_field(row, change.field)
+            if column is not None:
+                values.want(column, change.old)
+                values.want(column, change.new)
+        deltas.append((kind, row, changes))
+    values.read()
+    for kind, row, changes in deltas:
         entries.append(IdentityEntry(
             kind=kind, date=row.history_date,
             action=str(ACTIONS.get(row.history_type, row.history_type)),
             subject=_subject(kind, row),
             user=row.history_user.get_username() if row.history_user else None,
-            reason=row.history_change_reason, changes=changes))
+            reason=_(row.history_change_reason) if row.history_change_reason else None,
+            changes=[(_label(row, change.field),
+                      _shown(row, change.field, change.old, names, values),
+                      _shown(row, change.field, change.new, names, values))
+                     for change in changes]))
     return entries, total

@@ -15,9 +15,14 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import CharField, QuerySet, Value
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from .display import Names, field_label
 
 ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
 
@@ -92,6 +97,7 @@ class Entry:
     reason: str | None
     record: str
     changes: list[tuple[str, str, str]] = field(default_factory=list)
+    url: str = ""  # the history page of the record (or of the record it belongs to)
 
 
 def _rows_of(kind: Kind, compact_id: int) -> QuerySet:
@@ -163,7 +169,8 @@ def entries_for(page_rows) -> list[Entry]:
                 previous[(slug, row.history_id)] = earlier[-1]
     users = _usernames({row.history_user_id for row in loaded.values()
                         if row.history_user_id})
-    entries = []
+    names = Names()
+    entries, raw_changes = [], []
     for slug, record_id, history_id, date in page_rows:
         row = loaded.get((slug, history_id))
         if row is None:
@@ -171,34 +178,89 @@ def entries_for(page_rows) -> list[Entry]:
         kind = KINDS_BY_SLUG[slug]
         entry = Entry(kind=kind, record_id=record_id, history_id=history_id, date=date,
                       action=ACTIONS.get(row.history_type, row.history_type),
-                      user=users.get(row.history_user_id), reason=row.history_change_reason,
-                      record=_describe(kind, row))
+                      user=users.get(row.history_user_id),
+                      reason=_reason(row.history_change_reason),
+                      record="", url=_url(kind, row))
         before = previous.get((slug, history_id))
-        if before is not None and row.history_type == "~":
-            entry.changes = _changes(row, before)
+        changed = (_changes(row, before) if before is not None and row.history_type == "~"
+                   else [])
+        for column, old, new in changed:
+            names.want(column, old)
+            names.want(column, new)
+        owners = [column for column in (_field(row.instance_type, "indicator"),
+                                         _field(row.instance_type, "compact"))
+                  if column is not None and column.is_relation]
+        for column in owners:
+            names.want(column, getattr(row, column.attname))
         entries.append(entry)
+        raw_changes.append((row, owners, changed))
+    names.read()
+    for entry, (row, owners, changed) in zip(entries, raw_changes, strict=True):
+        owned = {column.name: names.names.get(column.related_model, {}).get(
+            getattr(row, column.attname), "") for column in owners}
+        entry.record = _describe(entry.kind, row, of=owned.get("indicator", ""),
+                                 compact=owned.get("compact", ""))
+        entry.changes = [(field_label(column), names.show(column, old), names.show(column, new))
+                         for column, old, new in changed]
     return entries
+
+
+def _reason(reason: str | None) -> str | None:
+    """A reason the program writes itself (a task's, the demo loader's) is in the catalogues:
+    shown in the reader's language; a person's own words as written."""
+    return gettext(reason) if reason else reason
+
+
+def _url(kind: Kind, row) -> str:
+    """The history page of the record, or of the record it belongs to (a dialogue's
+    participant: the dialogue's)."""
+    if kind.slug in RECORD_KINDS:
+        return reverse(f"audit:{kind.slug}-history", args=[row.id])
+    if kind.compact_field:
+        return reverse("audit:compact-history", args=[getattr(row, kind.compact_field)])
+    return reverse(f"audit:{kind.parent}-history", args=[getattr(row, kind.parent_field)])
 
 
 def _usernames(ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
-    return dict(get_user_model().objects.filter(pk__in=ids).values_list("pk", "username"))
+    return {pk: (f"{first} {last}".strip() or username) for pk, username, first, last in
+            get_user_model().objects.filter(pk__in=ids)
+            .values_list("pk", "username", "first_name", "last_name")}
 
 
 DESCRIBING_FIELDS = ("code", "name", "title", "kind", "fiscal_year", "description")
 
 
-def _describe(kind: Kind, row) -> str:
-    """A short name for the record from its own columns (no query)."""
-    parts = [str(getattr(row, name)) for name in DESCRIBING_FIELDS
-             if getattr(row, name, None) not in (None, "")][:2]
-    text = " ".join(part for part in parts)
-    return (f"{kind.label} #{row.id}" + (f": {text}" if text else ""))[:120]
+def _describe(kind: Kind, row, *, of: str = "", compact: str = "") -> str:
+    """A short name for the record from its own columns: choices by their label, the fiscal
+    year as the reader's language writes it, with ``of`` (the indicator of a target or a
+    result) first; else the compact it belongs to (a sustainability plan). Its number only
+    when nothing else names it."""
+    model = row.instance_type
+    parts = [of.split(" ", 1)[0]] if of else []
+    for name in DESCRIBING_FIELDS:
+        value = getattr(row, name, None)
+        if value in (None, ""):
+            continue
+        if name == "fiscal_year":
+            parts.append(gettext("FY%(fiscal_year)s") % {"fiscal_year": value})
+        else:
+            choices = dict(_field(model, name).flatchoices if _field(model, name) else ())
+            parts.append(str(choices.get(value, value)))
+    text = " ".join(parts[:2]) or compact
+    return (f"{kind.label}: {text}" if text else f"{kind.label} #{row.id}")[:120]
 
 
-def _changes(row, before) -> list[tuple[str, str, str]]:
-    """(field label, old, new) for each column that differs between two versions; the
+def _field(model, name: str):
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def _changes(row, before) -> list[tuple]:
+    """(field, old value, new value) for each column that differs between two versions; the
     timestamps a save sets by itself are left out, and so are many-to-many fields (their
     history is kept in tables of their own)."""
     model = row.instance_type
@@ -209,14 +271,8 @@ def _changes(row, before) -> list[tuple[str, str, str]]:
             continue
         old, new = getattr(before, column.attname, None), getattr(row, column.attname, None)
         if old != new:
-            changes.append((str(column.verbose_name), _plain(old), _plain(new)))
+            changes.append((column, old, new))
     return changes
-
-
-def _plain(value) -> str:
-    if value is None or value == "":
-        return "—"
-    return str(value)[:300]
 
 
 def recent_entries(*, limit: int) -> list[Entry]:

@@ -51,14 +51,11 @@ def accounts_disable_inactive(*, now: dt.datetime | None = None) -> list:
             if not user.is_active:
                 continue
             last = user.last_login or user.date_joined
-            name = user.get_username()
-            subject = f"Account {name} disabled: not signed in for {days} days"
-            body = (f"The account {name} was last used on {last:%B %-d, %Y} and has been "
-                    f"disabled. TIP staff can enable it again in the admin (Users > {name} > "
-                    "Active) once access is still needed.")
             notify(recipients=[user, *_staff()], kind=Kind.ACCOUNT_DISABLED,
                    event_key=f"account-disabled:{user.pk}:{last.isoformat()}",
-                   subject=subject, body=body, link=reverse("audit:access-review"))
+                   params={"username": user.get_username(), "days": days,
+                           "last_used": timezone.localdate(last).isoformat()},
+                   link=reverse("audit:access-review"))
             user.is_active = False
             user.save(update_fields=["is_active"])
             record(AuthEventKind.ACCOUNT_DISABLED, user=user, request=None,

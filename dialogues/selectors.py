@@ -2,6 +2,7 @@
 
 from django.db.models import Case, OuterRef, Prefetch, QuerySet, Subquery, When
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 
 from compacts.models import Compact
 from compacts.scoping import scope_to_changeable, scope_to_visible
@@ -87,16 +88,16 @@ def preparation_gaps(dialogue: Dialogue) -> list[str]:
     (``upcoming_dialogues_to_prepare``)."""
     keys = list(dialogue.key_indicators.all())
     if not keys:
-        return ["No key indicators are identified."]
+        return [gettext("No key indicators are identified.")]
     gaps = []
     without_target = [k.code for k in keys
                       if not any(t.fiscal_year == dialogue.fiscal_year for t in k.targets.all())]
     if without_target:
-        gaps.append(f"No FY{dialogue.fiscal_year} target for key indicator "
-                    + ", ".join(without_target) + ".")
+        gaps.append(gettext("No FY%(fiscal_year)s target for key indicator %(codes)s.") % {
+            "fiscal_year": dialogue.fiscal_year, "codes": ", ".join(without_target)})
     if not dialogue.key_indicators_shared_on:
-        gaps.append("The key indicators are not recorded as shared with the partner "
-                    "government.")
+        gaps.append(gettext("The key indicators are not recorded as shared with the partner "
+                            "government."))
     return gaps
 
 

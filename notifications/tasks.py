@@ -1,5 +1,5 @@
-"""Worker tasks: mail a notification (retried while the mail server refuses), and the daily
-notices of dialogues that are not ready."""
+"""Worker tasks: mail a notification (retried while the mail server refuses), the daily
+notices of dialogues that are not ready, and the daily digests."""
 
 from celery import shared_task
 
@@ -22,3 +22,9 @@ def send_email(self, notification_id: int) -> str:
 def dialogues_not_ready() -> int:
     with acting(reason="Daily notices (beat)"):
         return len(services.dialogues_not_ready())
+
+
+@shared_task(name="notifications.send_digests", ignore_result=True)
+def send_digests() -> int:
+    """Daily: one email to each person who chose the digest, listing what waits for it."""
+    return services.digests_send()

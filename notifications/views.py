@@ -12,7 +12,7 @@ from django.views import View
 from compacts.views import RoleRequiredMixin
 
 from . import services
-from .models import Kind, MutedKind, Notification
+from .models import EmailFrequency, Kind, MutedKind, Notification
 
 PAGE_SIZE = 30
 
@@ -21,6 +21,8 @@ class NotificationListView(RoleRequiredMixin, View):
     def get(self, request):
         rows = Notification.objects.filter(recipient=request.user)
         page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        for notification in page.object_list:  # in the reader's language of today
+            notification.shown_subject, notification.shown_body = notification.render()
         return render(request, "notifications/list.html", {
             "page_obj": page, "paginator": page.paginator, "notifications": page.object_list,
             "is_paginated": page.has_other_pages(),
@@ -51,6 +53,9 @@ class PreferencesForm(forms.Form):
     kinds = forms.MultipleChoiceField(
         choices=Kind.choices, required=False, label=_("Tell me when"),
         widget=forms.CheckboxSelectMultiple(attrs={"class": "usa-checkbox__input"}))
+    frequency = forms.ChoiceField(
+        choices=EmailFrequency.choices, required=False,  # absent: left as it is
+        label=_("Email me"), widget=forms.RadioSelect(attrs={"class": "usa-radio__input"}))
 
 
 class PreferencesView(RoleRequiredMixin, View):
@@ -58,7 +63,8 @@ class PreferencesView(RoleRequiredMixin, View):
 
     def get(self, request):
         muted = set(MutedKind.objects.filter(user=request.user).values_list("kind", flat=True))
-        form = PreferencesForm(initial={"kinds": [k for k in Kind.values if k not in muted]})
+        form = PreferencesForm(initial={"kinds": [k for k in Kind.values if k not in muted],
+                                        "frequency": services.email_frequency(request.user)})
         return render(request, self.template_name, {"form": form})
 
     def post(self, request):
@@ -67,5 +73,8 @@ class PreferencesView(RoleRequiredMixin, View):
             return render(request, self.template_name, {"form": form}, status=400)
         wanted = set(form.cleaned_data["kinds"])
         services.set_muted(user=request.user, kinds=set(Kind.values) - wanted)
+        if form.cleaned_data["frequency"]:
+            services.set_email_frequency(user=request.user,
+                                         frequency=form.cleaned_data["frequency"])
         messages.success(request, _("Your notification choices are saved."))
         return redirect("notifications:preferences")

@@ -206,6 +206,7 @@ def main() -> None:
         "DJANGO_SETTINGS_MODULE": "cpc.settings.production",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SITE_URL": "http://127.0.0.1:8000",
         "DJANGO_SECURE_SSL_REDIRECT": "false",
         "DATABASE_URL": f"{server}/{database}",
         "DEMO_PASSWORD": password,

@@ -437,6 +437,7 @@ def run(s3: MotoServer) -> int:
         "DJANGO_SETTINGS_MODULE": "cpc.settings.production",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SITE_URL": f"http://127.0.0.1:{port}",
         "PRIVATE_STORAGE_ROOT": str(WORK_DIR / "private"),
         "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
     })

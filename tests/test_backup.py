@@ -622,7 +622,8 @@ def production_env(url: str, cache) -> dict:
     """What a production deployment's restore runs with: its settings, database and Redis."""
     return {"DJANGO_SETTINGS_MODULE": "cpc.settings.production",
             "DJANGO_SECRET_KEY": "restore-test-key-0123456789abcdefghijklmnopqrstuvwxyz",
-            "DJANGO_ALLOWED_HOSTS": "testserver", "DATABASE_URL": url,
+            "DJANGO_ALLOWED_HOSTS": "testserver", "SITE_URL": "https://cpc.example.gov",
+            "DATABASE_URL": url,
             "REDIS_URL": cache._servers[0], "CACHE_KEY_PREFIX": cache.key_prefix}
 
 

@@ -73,6 +73,7 @@ def test_healthz_takes_only_get(client, db, private_root):
 def test_healthz_is_exempt_from_the_https_redirect_in_production(client, db, settings,
                                                                  monkeypatch, private_root):
     monkeypatch.setenv("DJANGO_ALLOWED_HOSTS", "testserver")
+    monkeypatch.setenv("SITE_URL", "https://cpc.example.gov")
     production = importlib.import_module("cpc.settings.production")
     settings.SECURE_SSL_REDIRECT = production.SECURE_SSL_REDIRECT
     settings.SECURE_REDIRECT_EXEMPT = production.SECURE_REDIRECT_EXEMPT

@@ -8,6 +8,9 @@ counted), so a section costs the same queries whatever the size of the program.
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
 from compacts import scoping
 from compacts.selectors import compact_list
 from contributions.models import PlanStatus
@@ -36,6 +39,9 @@ class Section:
     empty: str
     rows: list = field(default_factory=list)
     total: int = 0
+    # Work that waits on the reader (counted in the header's number), or what they may
+    # want to know (upcoming dialogues, their compacts, recent changes): not counted.
+    waiting: bool = True
 
     @property
     def more(self) -> int:
@@ -90,26 +96,33 @@ def _open_action_items(user, today: dt.date):
         ActionItem.objects.select_related("dialogue__compact__country"), user,
         country_path="dialogue__compact__country")
         .filter(status=ActionItemStatus.OPEN)
+        # An item carried over to the next year's dialogue lives on there: listed once.
+        .filter(carried_over_to__isnull=True)
         .order_by("due_on", "pk"))
 
 
-def _section(slug, title, empty, queryset) -> Section:
+def _section(slug, title, empty, queryset, *, waiting: bool = True) -> Section:
     rows, total = _capped(queryset)
-    return Section(slug, title, empty, rows, total)
+    return Section(slug, title, empty, rows, total, waiting)
+
+
+def _plans_title() -> str:
+    return _("Sustainability plans due within %(days)s days or overdue") % {
+        "days": PLAN_HORIZON_DAYS}
 
 
 def staff_sections(user, today: dt.date) -> list[Section]:
     dialogues, dialogue_total = _dialogues_with_gaps(user, today, only_unready=True)
     return [
-        _section("proposals", "Target proposals to decide", "No target proposal waits.",
+        _section("proposals", _("Target proposals to decide"), _("No target proposal waits."),
                  _pending_proposals(user)),
-        _section("contributions", "Contributions awaiting verification",
-                 "Every contribution is verified.", _unverified_contributions(user)),
-        _section("plans", f"Sustainability plans due within {PLAN_HORIZON_DAYS} days or "
-                 "overdue", "No plan is due.", _plans_due(user, today)),
-        Section("dialogues", f"Dialogues in the next {DIALOGUE_HORIZON_DAYS} days that are "
-                "not ready", "Every upcoming dialogue is ready.", dialogues, dialogue_total),
-        _section("reports", "Reports that failed", "No report failed.",
+        _section("contributions", _("Contributions awaiting verification"),
+                 _("Every contribution is verified."), _unverified_contributions(user)),
+        _section("plans", _plans_title(), _("No plan is due."), _plans_due(user, today)),
+        Section("dialogues", _("Dialogues in the next %(days)s days that are not ready") % {
+            "days": DIALOGUE_HORIZON_DAYS}, _("Every upcoming dialogue is ready."), dialogues,
+            dialogue_total),
+        _section("reports", _("Reports that failed"), _("No report failed."),
                  report_job_list(user=user).filter(status=ReportStatus.FAILED)
                  .order_by("-requested_at")),
     ]
@@ -118,14 +131,14 @@ def staff_sections(user, today: dt.date) -> list[Section]:
 def officer_sections(user, today: dt.date) -> list[Section]:
     dialogues, dialogue_total = _dialogues_with_gaps(user, today, only_unready=False)
     return [
-        _section("returned", "Results returned to you", "No result is returned.",
+        _section("returned", _("Results returned to you"), _("No result is returned."),
                  returned_results(user)),
-        Section("dialogues", f"Your dialogues in the next {DIALOGUE_HORIZON_DAYS} days",
-                "No dialogue is scheduled.", dialogues, dialogue_total),
-        _section("action-items", "Open action items", "No action item is open.",
+        Section("dialogues", _("Your dialogues in the next %(days)s days") % {
+            "days": DIALOGUE_HORIZON_DAYS}, _("No dialogue is scheduled."), dialogues,
+            dialogue_total, waiting=False),
+        _section("action-items", _("Open action items"), _("No action item is open."),
                  _open_action_items(user, today)),
-        _section("plans", f"Sustainability plans due within {PLAN_HORIZON_DAYS} days or "
-                 "overdue", "No plan is due.", _plans_due(user, today)),
+        _section("plans", _plans_title(), _("No plan is due."), _plans_due(user, today)),
     ]
 
 
@@ -138,14 +151,14 @@ def _implementer_results(user, status):
 def implementer_sections(user, today: dt.date) -> list[Section]:
     compacts = compact_list(user=user)  # an implementer's: where their awards are
     return [
-        _section("returned", "Results returned to you", "No result is returned.",
+        _section("returned", _("Results returned to you"), _("No result is returned."),
                  _implementer_results(user, ResultStatus.RETURNED)
                  .order_by("-reviewed_at", "-pk")),
-        _section("awaiting", "Your results awaiting review", "No result awaits review.",
+        _section("awaiting", _("Your results awaiting review"), _("No result awaits review."),
                  _implementer_results(user, ResultStatus.SUBMITTED)
-                 .order_by("reported_at", "pk")),
-        _section("compacts", "Compacts where your organisation holds awards",
-                 "Your organisation holds no award yet.", compacts),
+                 .order_by("reported_at", "pk"), waiting=False),
+        _section("compacts", _("Compacts where your organisation holds awards"),
+                 _("Your organisation holds no award yet."), compacts, waiting=False),
     ]
 
 
@@ -154,20 +167,35 @@ def auditor_sections(user, today: dt.date) -> list[Section]:
 
     recent = recent_entries(limit=LIMIT)
     return [
-        Section("recent", "Recently changed records", "Nothing has changed yet.", recent,
-                len(recent)),
-        _section("reports", "Latest reports", "No report yet.",
-                 report_job_list(user=user).order_by("-requested_at")),
+        Section("recent", _("Recently changed records"), _("Nothing has changed yet."), recent,
+                len(recent), waiting=False),
+        _section("reports", _("Latest reports"), _("No report yet."),
+                 report_job_list(user=user).order_by("-requested_at"), waiting=False),
     ]
 
 
-def work_count(user) -> int:
-    """The number in the header: what waits on this person (staff: results to review and
-    proposals to decide; officers: returned results). Two counts at most."""
+def sections_for(user, today: dt.date) -> list[Section]:
     if scoping.is_tip_staff(user):
-        return results_to_review(user).count() + _pending_proposals(user).count()
+        return staff_sections(user, today)
     if scoping.is_embassy_officer(user):
-        return returned_results(user).count()
+        return officer_sections(user, today)
     if scoping.is_implementer(user):
-        return _implementer_results(user, ResultStatus.RETURNED).count()
-    return 0
+        return implementer_sections(user, today)
+    return auditor_sections(user, today)
+
+
+def waiting_count(user, sections: list[Section]) -> int:
+    """What waits on this person: the one number the header shows and My work states,
+    the total of the sections that wait on them (and, for staff, the results to review)."""
+    count = sum(section.total for section in sections if section.waiting)
+    if scoping.is_tip_staff(user):
+        count += results_to_review(user).count()
+    return count
+
+
+def work_count(user) -> int:
+    """The number in the header (``waiting_count`` of the user's My work)."""
+    if not (scoping.is_tip_staff(user) or scoping.is_embassy_officer(user)
+            or scoping.is_implementer(user)):
+        return 0  # auditors: nothing waits on them
+    return waiting_count(user, sections_for(user, timezone.localdate()))

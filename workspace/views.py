@@ -18,6 +18,7 @@ from cpc import reauth
 from cpc.services import StateConflict
 from indicators import services as result_services
 from indicators.selectors import result_list
+from notifications import services as notifications
 
 from . import queues
 
@@ -32,20 +33,18 @@ class MyWorkView(RoleRequiredMixin, View):
 
     def get(self, request):
         user, today = request.user, timezone.localdate()
-        context = {"today": today}
+        sections = queues.sections_for(user, today)
+        context = {"today": today, "sections": sections}
         if scoping.is_tip_staff(user):
             page = Paginator(queues.results_to_review(user), RESULTS_PAGE_SIZE).get_page(
                 request.GET.get("page"))
             context |= {"results_page": page, "page_obj": page, "paginator": page.paginator,
                         "is_paginated": page.has_other_pages(),
-                        "sections": queues.staff_sections(user, today),
                         "review_form": BulkReviewForm(user=user)}
-        elif scoping.is_embassy_officer(user):
-            context["sections"] = queues.officer_sections(user, today)
-        elif scoping.is_implementer(user):
-            context["sections"] = queues.implementer_sections(user, today)
-        else:
-            context["sections"] = queues.auditor_sections(user, today)
+        # The header's number is the one this page states, read from the same sections.
+        waiting = queues.waiting_count(user, sections)
+        request._cpc_my_work_count = waiting
+        context["waiting"] = waiting
         return render(request, self.template_name, context)
 
 
@@ -92,7 +91,9 @@ class BulkReviewView(RoleRequiredMixin, View):
             return reauth.reauth_redirect(request)  # approving needs a recent sign-in
         decided, skipped, own = [], [], []
         try:
-            with transaction.atomic():
+            # One batch: each submitter gets one notification (one email) listing the
+            # results decided here, written with them and mailed after the commit.
+            with transaction.atomic(), notifications.batch():
                 for result in form.cleaned_data["results"]:
                     label = f"{result.indicator.code} FY{result.fiscal_year}"
                     try:

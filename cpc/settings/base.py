@@ -421,6 +421,9 @@ else:
 EMAIL_BACKEND = env(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
 )
+# The address people reach the app at: links in emails are built from it (a mail client
+# cannot open a bare path). Production requires it (production.py).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="cpc-oversight@localhost")
 # The SMTP server (production's backend). A send that fails is recorded and tried again
 # (reminders: contributions.services.reminders_send); a silent server is given up on after
@@ -483,6 +486,11 @@ from celery.schedules import crontab  # noqa: E402
 CELERY_BEAT_SCHEDULE["notifications-dialogues-not-ready"] = {
     "task": "notifications.dialogues_not_ready",
     "schedule": crontab(hour=6, minute=45),
+}
+# The day's notifications, one email per person who chose the daily digest.
+CELERY_BEAT_SCHEDULE["notifications-send-digests"] = {
+    "task": "notifications.send_digests",
+    "schedule": crontab(hour=17, minute=30),
 }
 CELERY_BEAT_SCHEDULE["indicators-sweep-bulk-previews"] = {
     "task": "indicators.sweep_bulk_previews",

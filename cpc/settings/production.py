@@ -1,11 +1,22 @@
 """Production: every secret comes from the environment, and HTTPS is enforced."""
 
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")  # no default: refuse to start without one
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+# Links in emails start with it: no default, and it must be a full address (scheme and
+# host, no path), or every mailed link would be wrong.
+SITE_URL = env("SITE_URL")
+_site = urlsplit(SITE_URL)
+if _site.scheme not in ("http", "https") or not _site.hostname or _site.path not in ("", "/"):
+    raise ImproperlyConfigured(
+        f"SITE_URL must be the app's address, such as https://cpc.example.gov (not {SITE_URL!r}).")
 # TIP staff and auditors sign in with a second factor (docs/security.md, "Signing in").
 REQUIRE_MFA = env.bool("REQUIRE_MFA", default=True)
 

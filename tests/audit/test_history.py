@@ -47,8 +47,32 @@ def test_a_return_through_the_page_records_who_and_why(client, staff_user, ghana
     assert page.status_code == 200
     first = rows_of(page)[0]
     assert ">staff<" in first
-    assert "Status: submitted → returned" in first
+    assert "Status: Submitted → Returned" in first
     assert "Returned: Attach the ministry&#x27;s table." in first
+
+
+def test_history_shows_labels_and_names_never_codes_or_ids(client, staff_user, auditor_user,
+                                                          ghana_compact):
+    staff_user.first_name, staff_user.last_name = "Sam", "Reviewer"
+    staff_user.save()
+    result = ResultFactory(indicator=IndicatorFactory(compact=ghana_compact, code="PROT-1"),
+                           status="submitted")
+    client.force_login(staff_user)
+    client.post(reverse("indicators:result-return", args=[ghana_compact.pk, result.pk]),
+                {"review_note": "Attach the ministry's table."})
+    client.force_login(auditor_user)
+    first = rows_of(client.get(history_url(ghana_compact)))[0]
+    assert "Reviewed by: — → Sam Reviewer" in first
+    assert f"→ {staff_user.pk}<" not in first and "→ submitted" not in first
+    assert "Reviewed at: — → " in first
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", first)  # dates as people write them
+    # The row links to its record's history.
+    assert (f'href="{reverse("audit:result-history", args=[result.pk])}"'
+            f' data-testid="history-record-link"') in first
+    client.cookies["django_language"] = "es"
+    spanish = rows_of(client.get(history_url(ghana_compact)))[0]
+    assert "Estado: Enviado → Devuelto" in spanish
+    assert "Status:" not in spanish and "Reviewed by" not in spanish
 
 
 def test_a_write_through_the_api_records_the_user(staff_api, staff_user, ghana_compact):
@@ -107,12 +131,13 @@ def test_a_compacts_history_includes_its_children_and_filters(client, auditor_us
     client.force_login(auditor_user)
     page = client.get(history_url(ghana_compact))
     text = page.content.decode()
-    for label in ("Compact #", "Indicator #", "Result #", "Dialogue #", "Participant #",
-                  "Contribution #"):
+    # Each record by its name (a result by its indicator's code and year), never its id.
+    for label in (f"Compact: {ghana_compact.title}", "Indicator: PROS-2", "Result: PROS-2 FY2024",
+                  "Dialogue: FY2024", "Participant: ", "Contribution: "):
         assert label in text, label
 
     by_staff = client.get(history_url(ghana_compact), {"user": "staff"})
-    assert [("Result #" in row) for row in rows_of(by_staff)] == [True]
+    assert [("Result: PROS-2 FY2024" in row) for row in rows_of(by_staff)] == [True]
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     assert rows_of(client.get(history_url(ghana_compact), {"since": tomorrow})) == []
     bad = client.get(history_url(ghana_compact), {"since": "2025-02-01",
@@ -134,7 +159,7 @@ def test_one_records_history_and_its_csv(client, auditor_user, staff_user, ghana
     assert export["Content-Type"].startswith("text/csv")
     lines = list(csv.DictReader(io.StringIO(b"".join(export.streaming_content).decode())))
     changed = [line for line in lines if line["action"] == "changed"]
-    assert changed and changed[0]["field"] == "value"
+    assert changed and changed[0]["field"] == "Value"
     assert (changed[0]["old"], changed[0]["new"]) == ("100.0000", "120.0000")
     assert changed[0]["changed_by"] == "staff"
     assert changed[0]["reason"] == "Corrected from the ministry's table"

@@ -562,11 +562,13 @@ def test_contributions_page_uses_the_same_queries_for_3_and_10_years(
     large = compact_with_years("UG", 10)
     client.force_login(staff_user)
     client.get(f"/contributions/compacts/{small.pk}/")  # warm up the session
-    # 13: session, user, roles, compact, contributions, awards, recorded sums, plan, measures,
-    # the dialogues offered in the add-a-contribution form, the two counts of the header's
-    # "My work" and the records version they are cached under (computed here: inside the
-    # test's transaction nothing is cached).
-    with django_assert_num_queries(13) as small_queries:
+    # 18: session, user, roles, compact, contributions, awards, recorded sums, plan, measures,
+    # the dialogues offered in the add-a-contribution form, the header's "My work" count (the
+    # sections that wait on staff, as My work lists them: results, proposals, contributions,
+    # plans, unready dialogues with their key indicators and targets, failed reports) and the
+    # records version it is cached under (computed here: inside the test's transaction
+    # nothing is cached).
+    with django_assert_num_queries(18) as small_queries:
         response = client.get(f"/contributions/compacts/{small.pk}/")
     assert len(response.context["funding_years"]) == 3
     with django_assert_num_queries(len(small_queries)):
@@ -595,9 +597,9 @@ def test_overdue_plans_page_uses_the_same_queries_for_3_and_10_plans(
     client.force_login(staff_user)
     plans(3)
     client.get("/contributions/overdue-plans/")
-    # With the paginator's count, the header's two "My work" counts and the records version
-    # they are cached under.
-    with django_assert_num_queries(8) as first:
+    # With the paginator's count, the header's "My work" count (seven queries: the sections
+    # that wait on staff) and the records version it is cached under.
+    with django_assert_num_queries(13) as first:
         client.get("/contributions/overdue-plans/")
     plans(7)
     with django_assert_num_queries(len(first)):

@@ -119,6 +119,7 @@ def app_env(cluster, tmp_path):
         "DJANGO_SETTINGS_MODULE": "cpc.settings.production",
         "DJANGO_SECRET_KEY": "restart-test-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEF",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": "http://127.0.0.1:8000",
         "DJANGO_SECURE_SSL_REDIRECT": "false",
         "DATABASE_URL": cluster.url("cpc"),
         "PRIVATE_STORAGE_ROOT": str(tmp_path / "private"),

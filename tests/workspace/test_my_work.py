@@ -2,6 +2,7 @@
 staff queue, scope, and query counts that do not grow with the program."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -9,9 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from dialogues.services import dialogue_create
 from tests.compacts.factories import CompactFactory, PartnerCountryFactory
 from tests.contributions.factories import ContributionFactory
-from tests.dialogues.factories import DialogueFactory, TargetProposalFactory
+from tests.dialogues.factories import ActionItemFactory, DialogueFactory, TargetProposalFactory
 from tests.indicators.factories import IndicatorFactory, ResultFactory
 
 # Tests of other rules that write figures of past fiscal years, locked by now.
@@ -164,3 +166,68 @@ def test_the_query_count_does_not_grow_with_the_program(client, request, role, g
     small = count()
     grow(4)
     assert count() == small
+
+
+def count_badge(page: str) -> int:
+    match = re.search(r'data-testid="my-work-count">(\d+)<', page)
+    return int(match.group(1)) if match else 0
+
+
+def waiting_listed(page: str) -> int:
+    """The items of the sections My work marks waiting (results to review included)."""
+    total = 0
+    for section in re.findall(r'<section .*?</section>', page, re.S):
+        if "usa-tag bg-secondary-dark\">waiting<" in section:
+            total += int(re.search(r"\((\d+)\)", section).group(1))
+    return total
+
+
+def test_the_header_count_is_the_count_of_what_my_work_lists_as_waiting(
+        client, ghana_officer, ghana_compact):
+    today = timezone.localdate()
+    ResultFactory(indicator=IndicatorFactory(compact=ghana_compact), status="returned",
+                  reported_by=ghana_officer)
+    DialogueFactory(compact=ghana_compact, fiscal_year=2027,
+                    scheduled_for=today + dt.timedelta(days=20))  # upcoming: not waiting
+    ActionItemFactory(dialogue=DialogueFactory(compact=ghana_compact, fiscal_year=2024),
+                      description="Share the data.", status="open")
+    ActionItemFactory(dialogue=DialogueFactory(compact=ghana_compact, fiscal_year=2025),
+                      description="Train the officers.", status="open")
+    client.force_login(ghana_officer)
+    page = client.get(MY_WORK).content.decode()
+    assert count_badge(page) == waiting_listed(page) == 3
+    assert 'data-testid="my-work-waiting">3 items wait on you' in page
+    # The header of any other page says the same.
+    assert count_badge(client.get("/notifications/").content.decode()) == 3
+
+
+def test_a_carried_over_action_item_is_listed_once(client, ghana_officer, ghana_compact):
+    last_year = DialogueFactory(compact=ghana_compact, fiscal_year=2024)
+    ActionItemFactory(dialogue=last_year, description="Share the shelter data.",
+                      status="open")
+    dialogue_create(compact=ghana_compact, fiscal_year=2025,
+                    scheduled_for=dt.date(2025, 3, 1))
+    client.force_login(ghana_officer)
+    page = client.get(MY_WORK).content.decode()
+    items = rows(page, "action-items")
+    assert len(items) == 1 and "Share the shelter data." in items[0]
+    assert f"/dialogues/{last_year.pk}/" not in items[0]  # the item where it lives now
+    assert count_badge(page) == 1
+
+
+def test_my_work_reads_in_the_readers_language(client, ghana_officer, auditor_user,
+                                                 ghana_compact):
+    ResultFactory(indicator=IndicatorFactory(compact=ghana_compact, code="PROT-1"),
+                  status="submitted")
+    client.cookies["django_language"] = "es"
+    client.force_login(ghana_officer)
+    page = client.get(MY_WORK).content.decode()
+    for english in ("Results returned to you", "Open action items", "Sustainability plans due"):
+        assert english not in page
+    assert "Resultados devueltos" in page
+
+    client.force_login(auditor_user)
+    client.cookies["django_language"] = "en"
+    recent = rows(client.get(MY_WORK).content.decode(), "recent")
+    assert recent and all('href="/history/' in row for row in recent)
+    assert not any("submitted" in row for row in recent)  # the status by its label

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from compacts import year_locks
 from compacts.demo import DEMO_USERS
@@ -66,7 +67,7 @@ class Command(BaseCommand):
             password = os.environ.get("DEMO_PASSWORD", "")
             if not password or password == DEVELOPMENT_PASSWORD:
                 raise CommandError(ERR_NO_PASSWORD)
-        with transaction.atomic(), acting(reason="Demo data loaded by seed_demo"):
+        with transaction.atomic(), acting(reason=gettext_noop("Demo data loaded by seed_demo")):
             created = load_demo(password=password)
         summary = ", ".join(f"{count} {name}" for name, count in created.items())
         self.stdout.write(self.style.SUCCESS(f"Demo data ready (created {summary})."))
@@ -75,7 +76,7 @@ class Command(BaseCommand):
 
 
 DEMO_UNLOCK_REASON = "Demo data load: the sample figures of past fiscal years are written."
-DEMO_RELOCK_REASON = "Demo data loaded."
+DEMO_RELOCK_REASON = gettext_noop("Demo data loaded.")
 
 
 def _loader():
