@@ -46,12 +46,12 @@ from .models import (
 
 logger = logging.getLogger(__name__)
 
-ERR_VERIFY_STAFF_ONLY = "Only TIP Office staff verify contributions."
+ERR_VERIFY_STAFF_ONLY = _("Only TIP Office staff verify contributions.")
 ERR_VERIFY_OWN = _(
     "Four eyes: you entered or last changed this contribution's figures or evidence, so "
     "another TIP Office staff member must verify it."
 )
-ERR_MOVE = "A plan that is {current} cannot be {action}."
+ERR_MOVE = _("A plan that is {current} cannot be {action}.")
 ERR_RECEIVED_IN_FUTURE = _("A plan cannot have been received on a day still to come.")
 
 # Changing any of these after verification means the figures must be verified again.
@@ -360,7 +360,7 @@ def contributions_import(*, user, compact: Compact, uploaded_file,
     each row and column to correct, and nothing is saved.
     """
     if not is_tip_staff(user):
-        raise PermissionDenied("Only TIP Office staff import contributions.")
+        raise PermissionDenied(_("Only TIP Office staff import contributions."))
     rows = importing.read_rows(uploaded_file, filename)
     contributions = importing.validate_rows(rows, compact=compact, user=user)
     for contribution in contributions:

@@ -48,30 +48,30 @@ class SharingChannel(models.TextChoices):
 DIALOGUE_DAYS_AFTER_FISCAL_YEAR = 120
 
 ERR_DATE_OUTSIDE_FISCAL_YEAR = (
-    "The FY{fy} dialogue must fall between {first:%Y-%m-%d} and {last:%Y-%m-%d} (the fiscal year "
-    "and up to {days} days after it ends)."
+    _("The FY{fy} dialogue must fall between {first:%Y-%m-%d} and {last:%Y-%m-%d} (the fiscal year "
+    "and up to {days} days after it ends).")
 )
 ERR_DATE_OUTSIDE_COMPACT = (
-    "The dialogue must fall within the compact's term, {start:%Y-%m-%d} to {end:%Y-%m-%d}."
+    _("The dialogue must fall within the compact's term, {start:%Y-%m-%d} to {end:%Y-%m-%d}.")
 )
 ERR_HELD_BEFORE_SCHEDULED = (
-    "The dialogue cannot be held before the date it is scheduled for ({day:%Y-%m-%d}); if it "
-    "was held earlier, correct the scheduled date first."
+    _("The dialogue cannot be held before the date it is scheduled for ({day:%Y-%m-%d}); if it "
+    "was held earlier, correct the scheduled date first.")
 )
 ERR_HELD_BEFORE_IDENTIFIED = (
-    "The dialogue cannot be held before its key indicators were identified ({day:%Y-%m-%d})."
+    _("The dialogue cannot be held before its key indicators were identified ({day:%Y-%m-%d}).")
 )
 ERR_HELD_BEFORE_SHARED = (
-    "The dialogue cannot be held before its key indicators were shared with the partner "
-    "government ({day:%Y-%m-%d})."
+    _("The dialogue cannot be held before its key indicators were shared with the partner "
+    "government ({day:%Y-%m-%d}).")
 )
 ERR_SHARED_BEFORE_IDENTIFIED = (
-    "Key indicators cannot be shared before they were identified ({day:%Y-%m-%d})."
+    _("Key indicators cannot be shared before they were identified ({day:%Y-%m-%d}).")
 )
-ERR_SHARED_NOT_IDENTIFIED = "Identify the key indicators before recording that they were shared."
-ERR_SHARED_IN_FUTURE = "The date the key indicators were shared cannot be in the future."
-ERR_SHARED_VIA_WITHOUT_DATE = "Give the date the key indicators were shared."
-ERR_SHARED_OTHER_NEEDS_NOTE = "Say how the key indicators were shared."
+ERR_SHARED_NOT_IDENTIFIED = _("Identify the key indicators before recording that they were shared.")
+ERR_SHARED_IN_FUTURE = _("The date the key indicators were shared cannot be in the future.")
+ERR_SHARED_VIA_WITHOUT_DATE = _("Give the date the key indicators were shared.")
+ERR_SHARED_OTHER_NEEDS_NOTE = _("Say how the key indicators were shared.")
 
 
 class Dialogue(ConstraintErrorsOnFields, models.Model):
@@ -123,7 +123,7 @@ class Dialogue(ConstraintErrorsOnFields, models.Model):
             models.UniqueConstraint(
                 fields=["compact", "fiscal_year"],
                 name="dialogue_one_per_compact_year",
-                violation_error_message="This compact already has a dialogue for that year.",
+                violation_error_message=_("This compact already has a dialogue for that year."),
             )
         ]
 
@@ -188,8 +188,8 @@ class Side(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-ERR_PARTICIPANT_DUPLICATE = "{name} of {organization} is already a participant."
-ERR_ACTION_ITEM_DUPLICATE = "The dialogue already has this action item."
+ERR_PARTICIPANT_DUPLICATE = _("{name} of {organization} is already a participant.")
+ERR_ACTION_ITEM_DUPLICATE = _("The dialogue already has this action item.")
 
 
 class Participant(models.Model):
@@ -223,8 +223,8 @@ ERR_NOTES_TOO_SHORT = (
     "characters)."
 )
 ERR_DISCUSSION_STAYS = (
-    "A discussion stays with the dialogue and the indicator it was recorded for, with their "
-    "figures and the time it was recorded; record a new discussion instead."
+    _("A discussion stays with the dialogue and the indicator it was recorded for, with their "
+    "figures and the time it was recorded; record a new discussion instead.")
 )
 
 
@@ -265,7 +265,7 @@ class Discussion(YearLockedRecord, ConstraintErrorsOnFields, models.Model):
                            | models.Q(actual_value__isnull=False,
                                       actual_fiscal_year__isnull=False)),
                 name="discussion_actual_with_its_year",
-                violation_error_message="An actual is stamped together with its fiscal year.",
+                violation_error_message=_("An actual is stamped together with its fiscal year."),
             )
         ]
 
@@ -335,10 +335,10 @@ class TargetProposalStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-ERR_PROPOSAL_OTHER_COMPACT = "The indicator does not belong to this dialogue's compact."
-ERR_PROPOSAL_PAST_YEAR = ("A target proposed at the FY{dialogue} dialogue is for FY{dialogue} "
-                          "or a later year.")
-ERR_DECISION_NOTE_REQUIRED = "Say why the proposal is rejected."
+ERR_PROPOSAL_OTHER_COMPACT = _("The indicator does not belong to this dialogue's compact.")
+ERR_PROPOSAL_PAST_YEAR = (_("A target proposed at the FY{dialogue} dialogue is for FY{dialogue} "
+                          "or a later year."))
+ERR_DECISION_NOTE_REQUIRED = _("Say why the proposal is rejected.")
 
 
 class TargetProposal(ConstraintErrorsOnFields, models.Model):
@@ -377,8 +377,8 @@ class TargetProposal(ConstraintErrorsOnFields, models.Model):
                 fields=["indicator", "fiscal_year"],
                 condition=models.Q(status="pending"),
                 name="target_proposal_one_pending_per_indicator_year",
-                violation_error_message="A proposal for this indicator and year already "
-                                        "awaits TIP staff.",
+                violation_error_message=_("A proposal for this indicator and year already "
+                                        "awaits TIP staff."),
             ),
             models.CheckConstraint(
                 condition=~models.Q(status="rejected") | ~models.Q(decision_note=""),
@@ -390,7 +390,7 @@ class TargetProposal(ConstraintErrorsOnFields, models.Model):
                 condition=(models.Q(status="pending", decided_at__isnull=True)
                            | (~models.Q(status="pending") & models.Q(decided_at__isnull=False))),
                 name="target_proposal_decided_at_matches_status",
-                violation_error_message="A decided proposal records when it was decided.",
+                violation_error_message=_("A decided proposal records when it was decided."),
             ),
         ]
 

@@ -26,12 +26,12 @@ RECOMMENDATION_COUNT = 6  # GAO made six recommendations to State.
 # record, before any staff added one) first, then by day.
 ACTION_ORDER = (F("date").asc(nulls_first=True), "pk")
 
-ERR_NUMBER = "GAO-23-105390 made recommendations 1 to 6."
-ERR_FUTURE = "The date cannot be in the future."
-ERR_STATUS_WHEN = ("Give the date of GAO's status or, when GAO's public record gives no day, "
-                   "when GAO reported it (for example \"2025\").")
-ERR_ACTION_WHEN = ("Give the day State acted or, when the source gives no day, the period it "
-                   "gives (for example \"September 2024 to January 2025\").")
+ERR_NUMBER = _("GAO-23-105390 made recommendations 1 to 6.")
+ERR_FUTURE = _("The date cannot be in the future.")
+ERR_STATUS_WHEN = (_("Give the date of GAO's status or, when GAO's public record gives no day, "
+                   "when GAO reported it (for example \"2025\")."))
+ERR_ACTION_WHEN = (_("Give the day State acted or, when the source gives no day, the period it "
+                   "gives (for example \"September 2024 to January 2025\")."))
 
 
 class RecommendationStatus(models.TextChoices):
