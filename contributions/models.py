@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from compacts.models import Compact
@@ -419,10 +420,12 @@ class MeasureCategory(models.TextChoices):
 
 
 class MeasureStatus(models.TextChoices):
-    PLANNED = "planned", _("Planned")
-    IN_PROGRESS = "in_progress", _("In progress")
-    DONE = "done", _("Done")
-    DROPPED = "dropped", _("Dropped")
+    # Adjectives agreeing with "measure" (medida, mesure: feminine), where a dialogue's
+    # "Planned" is masculine.
+    PLANNED = "planned", pgettext_lazy("sustainability measure status", "Planned")
+    IN_PROGRESS = "in_progress", pgettext_lazy("sustainability measure status", "In progress")
+    DONE = "done", pgettext_lazy("sustainability measure status", "Done")
+    DROPPED = "dropped", pgettext_lazy("sustainability measure status", "Dropped")
 
 
 class Measure(models.Model):

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from compacts.models import Compact
@@ -296,9 +297,11 @@ class Discussion(YearLockedRecord, ConstraintErrorsOnFields, models.Model):
 
 
 class ActionItemStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    DONE = "done", _("Done")
-    DROPPED = "dropped", _("Dropped")
+    # Contexts: the words are adjectives agreeing with "action item" (acción de seguimiento,
+    # action de suivi); the bare "Open" is a button's verb.
+    OPEN = "open", pgettext_lazy("action item status", "Open")
+    DONE = "done", pgettext_lazy("action item status", "Done")
+    DROPPED = "dropped", pgettext_lazy("action item status", "Dropped")
 
 
 class ActionItem(models.Model):
@@ -330,9 +333,11 @@ class ActionItem(models.Model):
 
 
 class TargetProposalStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    ACCEPTED = "accepted", _("Accepted")
-    REJECTED = "rejected", _("Rejected")
+    # Adjectives agreeing with "target proposal" (propuesta, proposition: feminine), where a
+    # plan's "Accepted" is masculine.
+    PENDING = "pending", pgettext_lazy("target proposal status", "Pending")
+    ACCEPTED = "accepted", pgettext_lazy("target proposal status", "Accepted")
+    REJECTED = "rejected", pgettext_lazy("target proposal status", "Rejected")
 
 
 ERR_PROPOSAL_OTHER_COMPACT = _("The indicator does not belong to this dialogue's compact.")

@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from cpc.models import ConstraintErrorsOnFields, DeletesReplacedFiles
@@ -37,7 +38,7 @@ ERR_ACTION_WHEN = (_("Give the day State acted or, when the source gives no day,
 class RecommendationStatus(models.TextChoices):
     """GAO's own status words for a recommendation."""
 
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("GAO recommendation status", "Open")
     CLOSED_IMPLEMENTED = "closed_implemented", _("Closed, implemented")
     CLOSED_NOT_IMPLEMENTED = "closed_not_implemented", _("Closed, not implemented")
 
