@@ -101,7 +101,7 @@ def _scale_top(rows: Sequence[Progress], unit: str) -> Decimal:
 
 def _year_label(year) -> str:
     """The fiscal year as the tables write it in the reader's language (FY2024, AF 2024)."""
-    return str(_("FY%(year)s") % {"year": year})
+    return str(_("FY %(year)s") % {"year": year})
 
 
 def _text_width(text: str, size: float) -> float:

@@ -415,7 +415,7 @@ def test_chart_labels_follow_direction_and_unit():
     texts = [t.text for t in root.iter(f"{SVG}text")]
     assert "100%" in texts and "8%" in texts and "not reported" in texts
     assert "Target (ceiling)" in texts
-    assert "FY2023" in texts and "FY2024" in texts
+    assert "FY 2023" in texts and "FY 2024" in texts  # as the tables write the year
     assert not any("None" in (t or "") for t in texts)  # the life-of-compact row is left out
 
 
