@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -150,7 +150,7 @@ class TranslatedWording(models.Model):
         reader's language has no name."""
         label = f"{self.code} {self.local_name}"
         if self.name_language != (get_language() or "en").split("-")[0]:
-            label += f" ({gettext('English')})"
+            label += f" ({pgettext('marks a name shown untranslated', 'English')})"
         return label
 
 

@@ -3,14 +3,14 @@ missing (targets, actuals, figures as they stood at a dialogue)."""
 
 from django import template
 from django.utils.html import conditional_escape, format_html
-from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import get_language, pgettext_lazy
 
 from indicators.formatting import reported as reported_amount
 
 register = template.Library()
 # Beside an indicator's name or definition shown in English to a reader of another language.
-ENGLISH_NOTE = _("English")
+# A context of its own: the language picker's "English" is the language's own name.
+ENGLISH_NOTE = pgettext_lazy("marks a name shown untranslated", "English")
 
 
 @register.filter

@@ -89,13 +89,30 @@ const translateFileInputs = () => {
   if (!words || !document.documentElement.lang || document.documentElement.lang.startsWith("en")) {
     return;
   }
-  for (const widget of document.querySelectorAll(".usa-file-input")) {
-    translateFileInput(widget, words);
-    new MutationObserver(() => translateFileInput(widget, words)).observe(widget, {
-      subtree: true, childList: true, characterData: true, attributes: true,
-      attributeFilter: ["aria-label"],
-    });
-  }
+  const translateAll = () => {
+    for (const widget of document.querySelectorAll(".usa-file-input")) {
+      translateFileInput(widget, words);
+    }
+  };
+  translateAll();
+  // USWDS builds the widget once the page has loaded, and rewrites it when a file is chosen.
+  new MutationObserver((mutations) => {
+    const widgets = new Set();
+    for (const mutation of mutations) {
+      const node = mutation.target.nodeType === Node.ELEMENT_NODE
+        ? mutation.target : mutation.target.parentElement;
+      const widget = node && node.closest(".usa-file-input");
+      if (widget) {
+        widgets.add(widget);
+      } else if (node && node.querySelector && node.querySelector(".usa-file-input")) {
+        node.querySelectorAll(".usa-file-input").forEach((found) => widgets.add(found));
+      }
+    }
+    widgets.forEach((widget) => translateFileInput(widget, words));
+  }).observe(document.body, {
+    subtree: true, childList: true, characterData: true, attributes: true,
+    attributeFilter: ["aria-label"],
+  });
 };
 
 if (document.readyState === "loading") {
