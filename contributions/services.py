@@ -51,7 +51,11 @@ ERR_VERIFY_OWN = _(
     "Four eyes: you entered or last changed this contribution's figures or evidence, so "
     "another TIP Office staff member must verify it."
 )
-ERR_MOVE = _("A plan that is {current} cannot be {action}.")
+ERR_MOVE = {
+    "requested": _("A plan that is {current} cannot be requested."),
+    "received": _("A plan that is {current} cannot be received."),
+    "accepted": _("A plan that is {current} cannot be accepted."),
+}
 ERR_RECEIVED_IN_FUTURE = _("A plan cannot have been received on a day still to come.")
 
 # Changing any of these after verification means the figures must be verified again.
@@ -165,8 +169,8 @@ def _move(plan, *, allowed_from: PlanStatus, action: str) -> SustainabilityPlan:
     # Two staff moving the same plan at once: the second sees the first one's status.
     plan = lock(plan)
     if plan.status != allowed_from:
-        raise StateConflict(ERR_MOVE.format(current=plan.get_status_display().lower(),
-                                            action=action))
+        raise StateConflict(ERR_MOVE[action].format(
+            current=plan.get_status_display().lower()))
     return plan
 
 
