@@ -42,7 +42,9 @@ ERR_PERCENT_PARTS_REQUIRED = _("A percent indicator needs both a numerator and a
 ERR_PARTS_ONLY_FOR_PERCENT = _("Only percent indicators take a numerator and a denominator.")
 ERR_DENOMINATOR_POSITIVE = _("The denominator must be greater than zero.")
 ERR_VALUE_REQUIRED = _("Enter a value.")
-ERR_DISAGGREGATIONS_SUM = _("The parts add up to {total}, not to the result's {expected} {what}.")
+ERR_DISAGGREGATIONS_SUM = _("The parts add up to {total}, not to the result's {expected} value.")
+ERR_DISAGGREGATIONS_SUM_NUMERATOR = _(
+    "The parts add up to {total}, not to the result's {expected} numerator.")
 ERR_CHANGE_REASON_REQUIRED = _("Say why an approved result is changed.")
 ERR_CHANGE_REASON_TOO_LONG = _("Keep the reason to {limit} characters.")
 ERR_REVIEW_NOTE_REQUIRED = _("Say why the result is returned.")
@@ -255,8 +257,8 @@ def _set_value(result: Result, *, value, numerator, denominator) -> None:
 def _disaggregation_total_field(result: Result) -> tuple[Decimal, str]:
     # For a percent indicator the parts are children, so they add up to the numerator.
     if result.indicator.unit == Unit.PERCENT:
-        return result.numerator, "numerator"
-    return result.value, "value"
+        return result.numerator, ERR_DISAGGREGATIONS_SUM_NUMERATOR
+    return result.value, ERR_DISAGGREGATIONS_SUM
 
 
 def _replace_disaggregations(result: Result, parts: Iterable[Mapping[str, Any]]) -> None:
@@ -278,12 +280,11 @@ def _check_disaggregations_add_up(result: Result) -> None:
     if not parts:
         return
     total = sum((p.value for p in parts), Decimal("0"))
-    expected, what = _disaggregation_total_field(result)
+    expected, message = _disaggregation_total_field(result)
     if total != expected:
         raise ValidationError(
-            {"disaggregations": [ERR_DISAGGREGATIONS_SUM.format(
-                total=format(total.normalize(), "f"), expected=format(expected.normalize(), "f"),
-                what=what)]}
+            {"disaggregations": [message.format(
+                total=format(total.normalize(), "f"), expected=format(expected.normalize(), "f"))]}
         )
 
 
