@@ -34,17 +34,17 @@ from cpc.validators import LONG_TEXT_MAX, NOTE_MAX, bounded_text, is_sane_date, 
 MAX_ORIGINAL_TERM_YEARS = 5  # 22 U.S.C. § 7103a: a partnership may last up to five years.
 FIRST_TIP_REPORT_YEAR = 2001
 
-ERR_END_BEFORE_START = "The end date must be after the start date."
+ERR_END_BEFORE_START = _("The end date must be after the start date.")
 ERR_TERM_TOO_LONG = (
-    "A compact's original term lasts at most five years; record longer periods as extensions."
+    _("A compact's original term lasts at most five years; record longer periods as extensions.")
 )
-ERR_DATES_REQUIRED = "A signed, active or closed compact needs a start date and an end date."
-ERR_EXTENSION_NOT_LATER = "An extension must move the end date later than {current}."
-ERR_EXTENSION_NO_END = "The compact has no end date to extend."
-ERR_AWARD_OUTSIDE_COMPACT = "Award dates must fall inside the compact ({start} to {end})."
-ERR_AWARD_END_BEFORE_START = "The award cannot end before it starts."
-ERR_PILLARS = "Choose one or more of: prosecution, protection, prevention, partnership."
-ERR_NEGATIVE = "Amounts cannot be negative."
+ERR_DATES_REQUIRED = _("A signed, active or closed compact needs a start date and an end date.")
+ERR_EXTENSION_NOT_LATER = _("An extension must move the end date later than {current}.")
+ERR_EXTENSION_NO_END = _("The compact has no end date to extend.")
+ERR_AWARD_OUTSIDE_COMPACT = _("Award dates must fall inside the compact ({start} to {end}).")
+ERR_AWARD_END_BEFORE_START = _("The award cannot end before it starts.")
+ERR_PILLARS = _("Choose one or more of: prosecution, protection, prevention, partnership.")
+ERR_NEGATIVE = _("Amounts cannot be negative.")
 
 non_negative = MinValueValidator(Decimal("0"), message=ERR_NEGATIVE)
 
@@ -121,12 +121,12 @@ class TierRanking(ConstraintErrorsOnFields, models.Model):
             models.UniqueConstraint(
                 fields=["country", "report_year"],
                 name="tier_one_per_country_year",
-                violation_error_message="This country already has a tier for that report year.",
+                violation_error_message=_("This country already has a tier for that report year."),
             ),
             models.CheckConstraint(
                 condition=Q(report_year__gte=FIRST_TIP_REPORT_YEAR),
                 name="tier_report_year_after_first_report",
-                violation_error_message="The first TIP Report was published in 2001.",
+                violation_error_message=_("The first TIP Report was published in 2001."),
             ),
         ]
 
@@ -135,7 +135,7 @@ class TierRanking(ConstraintErrorsOnFields, models.Model):
 
     def clean(self):
         if self.report_year and self.report_year > dt.date.today().year + 1:
-            raise ValidationError({"report_year": "The report year cannot be in the future."})
+            raise ValidationError({"report_year": _("The report year cannot be in the future.")})
 
 
 class CompactStatus(models.TextChoices):
@@ -363,7 +363,7 @@ class Extension(ConstraintErrorsOnFields, models.Model):
             models.UniqueConstraint(
                 fields=["compact", "new_end_date"],
                 name="extension_unique_end",
-                violation_error_message="The compact already has an extension to that date.",
+                violation_error_message=_("The compact already has an extension to that date."),
             )
         ]
 
@@ -504,14 +504,14 @@ class Award(MarksSamples, ConstraintErrorsOnFields, models.Model):
             raise ValidationError(errors)
 
 
-ERR_GUIDANCE_ENDS_BEFORE_START = "A version cannot end before it takes effect."
-ERR_GUIDANCE_SAME_DAY = "Another version of the guidance takes effect on that day."
+ERR_GUIDANCE_ENDS_BEFORE_START = _("A version cannot end before it takes effect.")
+ERR_GUIDANCE_SAME_DAY = _("Another version of the guidance takes effect on that day.")
 ERR_GUIDANCE_PASSAGE = (
-    "Quote the passage that references indicator targets (this text does not mention a "
-    "target), or leave it empty when the guidance has none."
+    _("Quote the passage that references indicator targets (this text does not mention a "
+    "target), or leave it empty when the guidance has none.")
 )
 ERR_GUIDANCE_CONFIRM_STAMPED = (
-    "A confirmation records who confirmed and when, and is not the author's own."
+    _("A confirmation records who confirmed and when, and is not the author's own.")
 )
 PASSAGE_EXCERPT_CHARS = 160
 # What a confirmation covers: changing either clears it.
@@ -577,7 +577,7 @@ class GuidanceDocument(MarksSamples, ConstraintErrorsOnFields, DeletesReplacedFi
             models.UniqueConstraint(
                 fields=["title", "version"],
                 name="guidance_unique_version",
-                violation_error_message="This version of the guidance already exists.",
+                violation_error_message=_("This version of the guidance already exists."),
             ),
             # Versions follow one another, so which one is in force on a day stays plain.
             models.UniqueConstraint(
@@ -667,7 +667,7 @@ class UserProfile(models.Model):
     countries = models.ManyToManyField(PartnerCountry, blank=True, related_name="profiles")
     implementers = models.ManyToManyField(
         Implementer, blank=True, related_name="profiles",
-        help_text="For implementers: the organisations whose awards they report results for.",
+        help_text=_("For implementers: the organisations whose awards they report results for."),
     )
     # Empty until the user picks one: the browser's language (Accept-Language) applies.
     language = models.CharField(max_length=8, choices=settings.LANGUAGES, blank=True,

@@ -4,13 +4,14 @@ Object-level country scope is not checked here: every viewset's queryset is alre
 so an object outside the caller's countries is a 404, as the API contract asks.
 """
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from .roles import TIP_STAFF
 from .scoping import user_roles
 
-ERR_NO_ROLE = "Your account has no CPC Oversight role."
-ERR_READ_ONLY_ROLE = "Your role does not allow this change."
+ERR_NO_ROLE = _("Your account has no CPC Oversight role.")
+ERR_READ_ONLY_ROLE = _("Your role does not allow this change.")
 
 
 class RolePermission(BasePermission):

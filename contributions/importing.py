@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from cpc import spreadsheets
 from cpc.spreadsheets import ESCAPE, FORMULA_TRIGGERS, SpreadsheetRefused
@@ -29,18 +30,18 @@ MAX_ROWS = 5000
 MAX_CELL_CHARS = 2000
 MAX_COLUMNS = 50
 
-ERR_FORMAT = "Upload a .csv or .xlsx file."
-ERR_UNREADABLE = "The file could not be read as {kind}."
-ERR_NOT_UTF8 = ("The file is not UTF-8 text (undecodable byte at position {position}): save it "
-                "as \"CSV UTF-8\" or as an Excel workbook and upload it again.")
-ERR_NUL = ("The file contains NUL bytes, which a CSV file never holds: save it as \"CSV "
-           "UTF-8\" or as an Excel workbook and upload it again.")
-ERR_MISSING_COLUMNS = "The header row lacks the column(s): {columns}."
-ERR_EMPTY = "The file has no contribution rows."
+ERR_FORMAT = _("Upload a .csv or .xlsx file.")
+ERR_UNREADABLE = _("The file could not be read as {kind}.")
+ERR_NOT_UTF8 = (_("The file is not UTF-8 text (undecodable byte at position {position}): save it "
+                "as \"CSV UTF-8\" or as an Excel workbook and upload it again."))
+ERR_NUL = (_("The file contains NUL bytes, which a CSV file never holds: save it as \"CSV "
+           "UTF-8\" or as an Excel workbook and upload it again."))
+ERR_MISSING_COLUMNS = _("The header row lacks the column(s): {columns}.")
+ERR_EMPTY = _("The file has no contribution rows.")
 ERR_TOO_MANY = f"The file has more than {MAX_ROWS:,} contribution rows, the limit. Split it."
 ERR_CELL_TOO_LONG = f"The cell has {{length}} characters; the limit is {MAX_CELL_CHARS:,}."
-ERR_WHOLE_NUMBER = "Enter a whole number."
-ERR_DECIMAL = "Enter a number."
+ERR_WHOLE_NUMBER = _("Enter a whole number.")
+ERR_DECIMAL = _("Enter a number.")
 
 
 @dataclass(frozen=True)

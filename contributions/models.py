@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from compacts.models import Compact
@@ -46,32 +47,32 @@ CURRENCY_CODES = (
     "XPT", "XSU", "XTS", "XUA", "XXX", "YER", "ZAR", "ZMW", "ZWG", "ZWL",
 )
 
-ERR_NEGATIVE = "Amounts cannot be negative."
-ERR_CURRENCY = "Enter a known ISO 4217 currency code, such as GHS, PEN or USD."
-ERR_PERSONNEL_REQUIRED = "Give the number of personnel for a personnel contribution."
-ERR_PERSONNEL_ONLY = "A personnel count is recorded only for personnel contributions."
-ERR_FISCAL_YEAR_OUTSIDE = "The compact was not active in fiscal year {fy}."
-ERR_DIALOGUE_OTHER_COMPACT = "The dialogue belongs to another compact."
-ERR_DUE_BEFORE_REQUEST = "The due date must be after the date the plan was requested."
-ERR_RECEIVED_BEFORE_REQUEST = "The plan cannot be received before it was requested."
-ERR_PLAN_DATES = "A requested plan needs the date it was requested and its due date."
-ERR_RECEIVED_DATE = "A received or accepted plan needs the date it was received."
+ERR_NEGATIVE = _("Amounts cannot be negative.")
+ERR_CURRENCY = _("Enter a known ISO 4217 currency code, such as GHS, PEN or USD.")
+ERR_PERSONNEL_REQUIRED = _("Give the number of personnel for a personnel contribution.")
+ERR_PERSONNEL_ONLY = _("A personnel count is recorded only for personnel contributions.")
+ERR_FISCAL_YEAR_OUTSIDE = _("The compact was not active in fiscal year {fy}.")
+ERR_DIALOGUE_OTHER_COMPACT = _("The dialogue belongs to another compact.")
+ERR_DUE_BEFORE_REQUEST = _("The due date must be after the date the plan was requested.")
+ERR_RECEIVED_BEFORE_REQUEST = _("The plan cannot be received before it was requested.")
+ERR_PLAN_DATES = _("A requested plan needs the date it was requested and its due date.")
+ERR_RECEIVED_DATE = _("A received or accepted plan needs the date it was received.")
 ERR_VERIFY_NO_EVIDENCE = (
-    "Attach the evidence (a budget extract, payroll or receipt) before verifying this "
-    "contribution."
+    _("Attach the evidence (a budget extract, payroll or receipt) before verifying this "
+    "contribution.")
 )
 ERR_VERIFY_ZERO = (
-    "A contribution of zero value (no amount in U.S. dollars or local currency, no "
-    "personnel) cannot be verified."
+    _("A contribution of zero value (no amount in U.S. dollars or local currency, no "
+    "personnel) cannot be verified.")
 )
-ERR_VERIFY_UNSTAMPED = "A verified contribution records who verified it and when."
+ERR_VERIFY_UNSTAMPED = _("A verified contribution records who verified it and when.")
 ERR_VERIFY_FIGURES = (
-    "A verification stands for the figures it recorded; these figures differ, so verify the "
-    "contribution again."
+    _("A verification stands for the figures it recorded; these figures differ, so verify the "
+    "contribution again.")
 )
 ERR_DUPLICATE = (
-    "This compact already has exactly this FY{fy} contribution (same kind, description and "
-    "amounts); record a contribution once."
+    _("This compact already has exactly this FY{fy} contribution (same kind, description and "
+    "amounts); record a contribution once.")
 )
 REASON_VERIFICATION_CLEARED = (
     "Verification withdrawn: {fields} changed after the contribution was verified."
@@ -419,10 +420,12 @@ class MeasureCategory(models.TextChoices):
 
 
 class MeasureStatus(models.TextChoices):
-    PLANNED = "planned", _("Planned")
-    IN_PROGRESS = "in_progress", _("In progress")
-    DONE = "done", _("Done")
-    DROPPED = "dropped", _("Dropped")
+    # Adjectives agreeing with "measure" (medida, mesure: feminine), where a dialogue's
+    # "Planned" is masculine.
+    PLANNED = "planned", pgettext_lazy("sustainability measure status", "Planned")
+    IN_PROGRESS = "in_progress", pgettext_lazy("sustainability measure status", "In progress")
+    DONE = "done", pgettext_lazy("sustainability measure status", "Done")
+    DROPPED = "dropped", pgettext_lazy("sustainability measure status", "Dropped")
 
 
 class Measure(models.Model):
@@ -512,14 +515,14 @@ class ReminderLog(ConstraintErrorsOnFields, models.Model):
             models.UniqueConstraint(
                 fields=["kind", "object_id", "due_on"],
                 name="reminder_once_per_object_and_date",
-                violation_error_message="This reminder was already sent.",
+                violation_error_message=_("This reminder was already sent."),
             ),
             models.CheckConstraint(
                 condition=Q(status=ReminderStatus.SENT, sent_at__isnull=False)
                 | Q(status=ReminderStatus.FAILED, sent_at__isnull=True),
                 name="reminder_sent_at_when_sent",
-                violation_error_message="A sent reminder has the time it was sent; a failed "
-                                        "one has none.",
+                violation_error_message=_("A sent reminder has the time it was sent; a failed "
+                                        "one has none."),
             ),
         ]
 

@@ -1,5 +1,6 @@
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -10,8 +11,8 @@ from cpc.validators import validate_sane_date
 from . import services
 from .models import Contribution, FollowUp, Measure, SustainabilityPlan
 
-ERR_REQUEST_DATED_BY_SERVER = ("The server dates a plan request (today); it cannot be given "
-                               "another date.")
+ERR_REQUEST_DATED_BY_SERVER = (_("The server dates a plan request (today); it cannot be given "
+                               "another date."))
 
 
 class ContributionSerializer(serializers.ModelSerializer):
@@ -28,8 +29,8 @@ class ContributionSerializer(serializers.ModelSerializer):
                                                     allow_null=True)
     reason = serializers.CharField(
         write_only=True, required=False, allow_blank=True, max_length=2000,
-        help_text="Why a verified contribution is changed: required for that, kept in the "
-                  "history.")
+        help_text=_("Why a verified contribution is changed: required for that, kept in the "
+                  "history."))
 
     class Meta:
         model = Contribution
@@ -142,7 +143,7 @@ class SustainabilityPlanSerializer(serializers.ModelSerializer):
 
     def validate_compact(self, compact):
         if self.instance is not None and compact != self.instance.compact:
-            raise serializers.ValidationError("A plan stays with its compact.")
+            raise serializers.ValidationError(_("A plan stays with its compact."))
         return compact
 
     def create(self, validated_data):

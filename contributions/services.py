@@ -46,12 +46,16 @@ from .models import (
 
 logger = logging.getLogger(__name__)
 
-ERR_VERIFY_STAFF_ONLY = "Only TIP Office staff verify contributions."
+ERR_VERIFY_STAFF_ONLY = _("Only TIP Office staff verify contributions.")
 ERR_VERIFY_OWN = _(
     "Four eyes: you entered or last changed this contribution's figures or evidence, so "
     "another TIP Office staff member must verify it."
 )
-ERR_MOVE = "A plan that is {current} cannot be {action}."
+ERR_MOVE = {
+    "requested": _("A plan that is {current} cannot be requested."),
+    "received": _("A plan that is {current} cannot be received."),
+    "accepted": _("A plan that is {current} cannot be accepted."),
+}
 ERR_RECEIVED_IN_FUTURE = _("A plan cannot have been received on a day still to come.")
 
 # Changing any of these after verification means the figures must be verified again.
@@ -165,8 +169,8 @@ def _move(plan, *, allowed_from: PlanStatus, action: str) -> SustainabilityPlan:
     # Two staff moving the same plan at once: the second sees the first one's status.
     plan = lock(plan)
     if plan.status != allowed_from:
-        raise StateConflict(ERR_MOVE.format(current=plan.get_status_display().lower(),
-                                            action=action))
+        raise StateConflict(ERR_MOVE[action].format(
+            current=plan.get_status_display().lower()))
     return plan
 
 
@@ -360,7 +364,7 @@ def contributions_import(*, user, compact: Compact, uploaded_file,
     each row and column to correct, and nothing is saved.
     """
     if not is_tip_staff(user):
-        raise PermissionDenied("Only TIP Office staff import contributions.")
+        raise PermissionDenied(_("Only TIP Office staff import contributions."))
     rows = importing.read_rows(uploaded_file, filename)
     contributions = importing.validate_rows(rows, compact=compact, user=user)
     for contribution in contributions:

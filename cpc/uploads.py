@@ -45,13 +45,13 @@ from django.utils.translation import gettext_lazy as _
 DEFAULT_UPLOAD_MAX_BYTES = 20 * 1024 * 1024
 HEAD_BYTES = 8192
 
-ERR_TOO_LARGE = "The file is {size}; files may be at most {limit}."
+ERR_TOO_LARGE = _("The file is {size}; files may be at most {limit}.")
 ERR_TYPE = (
-    "This kind of file is not accepted. Upload a PDF, an image (PNG, JPEG, GIF, WebP), a Word, "
-    "Excel or PowerPoint document, or a plain text or CSV file."
+    _("This kind of file is not accepted. Upload a PDF, an image (PNG, JPEG, GIF, WebP), a Word, "
+    "Excel or PowerPoint document, or a plain text or CSV file.")
 )
-ERR_PDF_ONLY = "Upload a PDF file."
-ERR_EMPTY = "The file is empty."
+ERR_PDF_ONLY = _("Upload a PDF file.")
+ERR_EMPTY = _("The file is empty.")
 EVIDENCE_TEXT_MIN_BYTES = 100
 ERR_PDF_UNREADABLE = _("This PDF cannot be opened; upload the document as issued.")
 ERR_PDF_NO_PAGES = _("This PDF has no pages.")

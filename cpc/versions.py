@@ -12,13 +12,14 @@ import json
 
 from django import forms
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.translation import gettext_lazy as _
 
 from cpc.services import StateConflict, field_values, lock
 
 VERSION_FIELD = "version"
 ERR_RECORD_CHANGED = (
-    "This record changed since you opened it: someone else saved it meanwhile. The page now "
-    "shows what is saved; make your change again if it is still needed."
+    _("This record changed since you opened it: someone else saved it meanwhile. The page now "
+    "shows what is saved; make your change again if it is still needed.")
 )
 
 

@@ -2,6 +2,7 @@
 items. Embassy officers write those of their own countries; auditors write nothing."""
 
 import django_filters
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -64,7 +65,7 @@ class DialogueViewSet(HistoryMixin, ListRetrieveCreateUpdateViewSet):
         if data.get("status", DialogueStatus.PLANNED) != DialogueStatus.PLANNED:
             from cpc.services import StateConflict
 
-            raise StateConflict("A new dialogue starts as planned; hold it afterwards.")
+            raise StateConflict(_("A new dialogue starts as planned; hold it afterwards."))
         data.pop("held_on", None)
         data.pop("reason", None)
         serializer.instance = services.dialogue_create(key_indicators=key_indicators, **data)

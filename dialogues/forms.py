@@ -79,7 +79,7 @@ class DialogueForm(ModelRulesForm):
     def __init__(self, *args, indicators=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["key_indicators"].queryset = indicators
-        self.fields["key_indicators"].label_from_instance = lambda i: f"{i.code} {i.name}"
+        self.fields["key_indicators"].label_from_instance = Indicator.choice_label
         bound_year_fields(self)
 
     def clean(self):
@@ -178,7 +178,7 @@ class IndicatorRowForm(forms.Form):
     def __init__(self, *args, indicators=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["indicator"].queryset = indicators
-        self.fields["indicator"].label_from_instance = lambda i: f"{i.code} {i.name}"
+        self.fields["indicator"].label_from_instance = Indicator.choice_label
 
 
 class DiscussionRowForm(IndicatorRowForm):

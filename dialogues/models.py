@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from compacts.models import Compact
@@ -49,30 +50,30 @@ class SharingChannel(models.TextChoices):
 DIALOGUE_DAYS_AFTER_FISCAL_YEAR = 120
 
 ERR_DATE_OUTSIDE_FISCAL_YEAR = (
-    "The FY{fy} dialogue must fall between {first:%Y-%m-%d} and {last:%Y-%m-%d} (the fiscal year "
-    "and up to {days} days after it ends)."
+    _("The FY{fy} dialogue must fall between {first:%Y-%m-%d} and {last:%Y-%m-%d} (the fiscal year "
+    "and up to {days} days after it ends).")
 )
 ERR_DATE_OUTSIDE_COMPACT = (
-    "The dialogue must fall within the compact's term, {start:%Y-%m-%d} to {end:%Y-%m-%d}."
+    _("The dialogue must fall within the compact's term, {start:%Y-%m-%d} to {end:%Y-%m-%d}.")
 )
 ERR_HELD_BEFORE_SCHEDULED = (
-    "The dialogue cannot be held before the date it is scheduled for ({day:%Y-%m-%d}); if it "
-    "was held earlier, correct the scheduled date first."
+    _("The dialogue cannot be held before the date it is scheduled for ({day:%Y-%m-%d}); if it "
+    "was held earlier, correct the scheduled date first.")
 )
 ERR_HELD_BEFORE_IDENTIFIED = (
-    "The dialogue cannot be held before its key indicators were identified ({day:%Y-%m-%d})."
+    _("The dialogue cannot be held before its key indicators were identified ({day:%Y-%m-%d}).")
 )
 ERR_HELD_BEFORE_SHARED = (
-    "The dialogue cannot be held before its key indicators were shared with the partner "
-    "government ({day:%Y-%m-%d})."
+    _("The dialogue cannot be held before its key indicators were shared with the partner "
+    "government ({day:%Y-%m-%d}).")
 )
 ERR_SHARED_BEFORE_IDENTIFIED = (
-    "Key indicators cannot be shared before they were identified ({day:%Y-%m-%d})."
+    _("Key indicators cannot be shared before they were identified ({day:%Y-%m-%d}).")
 )
-ERR_SHARED_NOT_IDENTIFIED = "Identify the key indicators before recording that they were shared."
-ERR_SHARED_IN_FUTURE = "The date the key indicators were shared cannot be in the future."
-ERR_SHARED_VIA_WITHOUT_DATE = "Give the date the key indicators were shared."
-ERR_SHARED_OTHER_NEEDS_NOTE = "Say how the key indicators were shared."
+ERR_SHARED_NOT_IDENTIFIED = _("Identify the key indicators before recording that they were shared.")
+ERR_SHARED_IN_FUTURE = _("The date the key indicators were shared cannot be in the future.")
+ERR_SHARED_VIA_WITHOUT_DATE = _("Give the date the key indicators were shared.")
+ERR_SHARED_OTHER_NEEDS_NOTE = _("Say how the key indicators were shared.")
 
 
 class Dialogue(ConstraintErrorsOnFields, models.Model):
@@ -131,7 +132,7 @@ class Dialogue(ConstraintErrorsOnFields, models.Model):
             models.UniqueConstraint(
                 fields=["compact", "fiscal_year"],
                 name="dialogue_one_per_compact_year",
-                violation_error_message="This compact already has a dialogue for that year.",
+                violation_error_message=_("This compact already has a dialogue for that year."),
             ),
             models.CheckConstraint(
                 condition=Q(status=DialogueStatus.PLANNED) | Q(held_on__isnull=False),
@@ -216,8 +217,8 @@ class Side(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-ERR_PARTICIPANT_DUPLICATE = "{name} of {organization} is already a participant."
-ERR_ACTION_ITEM_DUPLICATE = "The dialogue already has this action item."
+ERR_PARTICIPANT_DUPLICATE = _("{name} of {organization} is already a participant.")
+ERR_ACTION_ITEM_DUPLICATE = _("The dialogue already has this action item.")
 
 
 class Participant(models.Model):
@@ -251,8 +252,8 @@ ERR_NOTES_TOO_SHORT = (
     "characters)."
 )
 ERR_DISCUSSION_STAYS = (
-    "A discussion stays with the dialogue and the indicator it was recorded for, with their "
-    "figures and the time it was recorded; record a new discussion instead."
+    _("A discussion stays with the dialogue and the indicator it was recorded for, with their "
+    "figures and the time it was recorded; record a new discussion instead.")
 )
 
 
@@ -293,7 +294,7 @@ class Discussion(YearLockedRecord, ConstraintErrorsOnFields, models.Model):
                            | models.Q(actual_value__isnull=False,
                                       actual_fiscal_year__isnull=False)),
                 name="discussion_actual_with_its_year",
-                violation_error_message="An actual is stamped together with its fiscal year.",
+                violation_error_message=_("An actual is stamped together with its fiscal year."),
             )
         ]
 
@@ -324,9 +325,11 @@ class Discussion(YearLockedRecord, ConstraintErrorsOnFields, models.Model):
 
 
 class ActionItemStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    DONE = "done", _("Done")
-    DROPPED = "dropped", _("Dropped")
+    # Contexts: the words are adjectives agreeing with "action item" (acción de seguimiento,
+    # action de suivi); the bare "Open" is a button's verb.
+    OPEN = "open", pgettext_lazy("action item status", "Open")
+    DONE = "done", pgettext_lazy("action item status", "Done")
+    DROPPED = "dropped", pgettext_lazy("action item status", "Dropped")
 
 
 class ActionItem(models.Model):
@@ -358,15 +361,17 @@ class ActionItem(models.Model):
 
 
 class TargetProposalStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    ACCEPTED = "accepted", _("Accepted")
-    REJECTED = "rejected", _("Rejected")
+    # Adjectives agreeing with "target proposal" (propuesta, proposition: feminine), where a
+    # plan's "Accepted" is masculine.
+    PENDING = "pending", pgettext_lazy("target proposal status", "Pending")
+    ACCEPTED = "accepted", pgettext_lazy("target proposal status", "Accepted")
+    REJECTED = "rejected", pgettext_lazy("target proposal status", "Rejected")
 
 
-ERR_PROPOSAL_OTHER_COMPACT = "The indicator does not belong to this dialogue's compact."
-ERR_PROPOSAL_PAST_YEAR = ("A target proposed at the FY{dialogue} dialogue is for FY{dialogue} "
-                          "or a later year.")
-ERR_DECISION_NOTE_REQUIRED = "Say why the proposal is rejected."
+ERR_PROPOSAL_OTHER_COMPACT = _("The indicator does not belong to this dialogue's compact.")
+ERR_PROPOSAL_PAST_YEAR = (_("A target proposed at the FY{dialogue} dialogue is for FY{dialogue} "
+                          "or a later year."))
+ERR_DECISION_NOTE_REQUIRED = _("Say why the proposal is rejected.")
 
 
 class TargetProposal(ConstraintErrorsOnFields, models.Model):
@@ -405,8 +410,8 @@ class TargetProposal(ConstraintErrorsOnFields, models.Model):
                 fields=["indicator", "fiscal_year"],
                 condition=models.Q(status="pending"),
                 name="target_proposal_one_pending_per_indicator_year",
-                violation_error_message="A proposal for this indicator and year already "
-                                        "awaits TIP staff.",
+                violation_error_message=_("A proposal for this indicator and year already "
+                                        "awaits TIP staff."),
             ),
             models.CheckConstraint(
                 condition=~models.Q(status="rejected") | ~models.Q(decision_note=""),
@@ -418,7 +423,7 @@ class TargetProposal(ConstraintErrorsOnFields, models.Model):
                 condition=(models.Q(status="pending", decided_at__isnull=True)
                            | (~models.Q(status="pending") & models.Q(decided_at__isnull=False))),
                 name="target_proposal_decided_at_matches_status",
-                violation_error_message="A decided proposal records when it was decided.",
+                violation_error_message=_("A decided proposal records when it was decided."),
             ),
         ]
 

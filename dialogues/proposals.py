@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from compacts import scoping
 from cpc.services import StateConflict, validated_save
@@ -36,14 +37,17 @@ from .models import (
     TargetProposalStatus,
 )
 
-ERR_CLOSED = "This dialogue is closed; its record can no longer change."
-ERR_NOT_YOUR_COUNTRY = "You may not propose targets for this country."
-ERR_ONLY_STAFF_DECIDE = "Only TIP staff accept or reject target proposals."
-ERR_ONLY_PENDING = "Only a pending proposal can be {action}; this one is {status}."
-ERR_PENDING_ELSEWHERE = ("A proposal for {code} FY{year} made at the FY{dialogue} dialogue "
-                         "awaits TIP staff; they decide it before another is made.")
-ERR_STALE = ("The FY{year} target of {code} has changed since this proposal was made "
-             "(it was {then}, it is {now}). Reject the proposal, or propose again.")
+ERR_CLOSED = _("This dialogue is closed; its record can no longer change.")
+ERR_NOT_YOUR_COUNTRY = _("You may not propose targets for this country.")
+ERR_ONLY_STAFF_DECIDE = _("Only TIP staff accept or reject target proposals.")
+ERR_ONLY_PENDING = {
+    "accepted": _("Only a pending proposal can be accepted; this one is {status}."),
+    "rejected": _("Only a pending proposal can be rejected; this one is {status}."),
+}
+ERR_PENDING_ELSEWHERE = (_("A proposal for {code} FY{year} made at the FY{dialogue} dialogue "
+                         "awaits TIP staff; they decide it before another is made."))
+ERR_STALE = (_("The FY{year} target of {code} has changed since this proposal was made "
+             "(it was {then}, it is {now}). Reject the proposal, or propose again."))
 STAFF_ACCEPT_NOTE = "Proposed by TIP staff at the dialogue and accepted at once."
 REASON_ACCEPTED = "Target proposal {pk} made at the FY{dialogue} dialogue{by}, accepted by {who}"
 REASON_REPLACED = "Replaced by a new proposal at the same dialogue (was {value})."
@@ -133,8 +137,8 @@ def _decidable(user, proposal: TargetProposal, action: str) -> TargetProposal:
                 .select_related("dialogue", "indicator__compact", "proposed_by")
                 .get(pk=proposal.pk))
     if proposal.status != TargetProposalStatus.PENDING:
-        raise StateConflict(ERR_ONLY_PENDING.format(
-            action=action, status=proposal.get_status_display().lower()))
+        raise StateConflict(ERR_ONLY_PENDING[action].format(
+            status=proposal.get_status_display().lower()))
     return proposal
 
 

@@ -177,23 +177,23 @@ def record_gaps(dialogue: Dialogue) -> list[str]:
     gaps = []
     keys = list(dialogue.key_indicators.all())
     if not keys:
-        gaps.append("No key indicators are identified.")
+        gaps.append(gettext("No key indicators are identified."))
     elif not dialogue.key_indicators_shared_on:
-        gaps.append("The key indicators are not recorded as shared with the partner "
-                    "government.")
+        gaps.append(gettext("The key indicators are not recorded as shared with the partner "
+                            "government."))
     discussed = {d.indicator_id for d in dialogue.discussions.all()}
     undiscussed = [k.code for k in keys if k.pk not in discussed]
     if undiscussed:
-        gaps.append("No discussion is recorded for key indicator " + ", ".join(undiscussed)
-                    + ".")
+        gaps.append(gettext("No discussion is recorded for key indicator %(codes)s.")
+                    % {"codes": ", ".join(undiscussed)})
     if not dialogue.participants.all():
-        gaps.append("No participants are recorded.")
+        gaps.append(gettext("No participants are recorded."))
     if not dialogue.contributions_discussed:
-        gaps.append("Partner contributions are not recorded as discussed.")
+        gaps.append(gettext("Partner contributions are not recorded as discussed."))
     if not dialogue.sustainability_discussed:
-        gaps.append("Sustainability is not recorded as discussed.")
+        gaps.append(gettext("Sustainability is not recorded as discussed."))
     if dialogue.status == DialogueStatus.PLANNED:
-        gaps.append("The dialogue is not marked as held (step 2).")
+        gaps.append(gettext("The dialogue is not marked as held (step 2)."))
     if not dialogue.summary.strip():
-        gaps.append("Write a summary of the dialogue before closing it.")
+        gaps.append(gettext("Write a summary of the dialogue before closing it."))
     return gaps

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from compacts import scoping
 from compacts.models import Compact
@@ -36,38 +37,38 @@ from .models import (
     Participant,
 )
 
-ERR_YEAR_OUTSIDE_COMPACT = "The compact is not active in fiscal year {fy}."
-ERR_KEY_INDICATOR_OTHER_COMPACT = "Key indicators must belong to this dialogue's compact."
-ERR_INDICATOR_OTHER_COMPACT = "The indicator does not belong to this dialogue's compact."
-ERR_CLOSED = "This dialogue is closed; its record can no longer change."
-ERR_HOLD_IN_FUTURE = "A dialogue cannot be held on a date in the future."
-ERR_HOLD_NEEDS_DATE = "Give the date the dialogue was held."
-ERR_CLOSE_NEEDS_SUMMARY = "Write a summary of the dialogue before closing it."
-ERR_MOVE = "A {current} dialogue cannot become {new}."
-ERR_REOPEN_NOT_CLOSED = "Only a closed dialogue can be reopened."
-ERR_ONLY_STAFF_REOPEN = "Only TIP staff reopen a closed dialogue."
+ERR_YEAR_OUTSIDE_COMPACT = _("The compact is not active in fiscal year {fy}.")
+ERR_KEY_INDICATOR_OTHER_COMPACT = _("Key indicators must belong to this dialogue's compact.")
+ERR_INDICATOR_OTHER_COMPACT = _("The indicator does not belong to this dialogue's compact.")
+ERR_CLOSED = _("This dialogue is closed; its record can no longer change.")
+ERR_HOLD_IN_FUTURE = _("A dialogue cannot be held on a date in the future.")
+ERR_HOLD_NEEDS_DATE = _("Give the date the dialogue was held.")
+ERR_CLOSE_NEEDS_SUMMARY = _("Write a summary of the dialogue before closing it.")
+ERR_MOVE = _("A {current} dialogue cannot become {new}.")
+ERR_REOPEN_NOT_CLOSED = _("Only a closed dialogue can be reopened.")
+ERR_ONLY_STAFF_REOPEN = _("Only TIP staff reopen a closed dialogue.")
 # A reason to close with checks not met, or to reopen, says something (the history keeps it).
 REASON_MIN_LENGTH = 20
 # What the demo and the generated portfolio record when they close a past year's dialogue.
 REASON_LOADED_CLOSED = "A past year's dialogue, closed as it was recorded."
 ERR_CLOSE_NEEDS_REASON = (
-    "Once the dialogue is closed, {checks} will read not met: say why it is closed all the "
-    "same (at least {min} characters; the history keeps the reason)."
+    _("Once the dialogue is closed, {checks} will read not met: say why it is closed all the "
+    "same (at least {min} characters; the history keeps the reason).")
 )
 ERR_REOPEN_NEEDS_REASON = (
-    "Say why the closed dialogue is reopened (at least {min} characters; the history keeps "
-    "the reason)."
+    _("Say why the closed dialogue is reopened (at least {min} characters; the history keeps "
+    "the reason).")
 )
 ERR_HELD_ON_LATER = (
-    "The dialogue was recorded as held on {day:%Y-%m-%d}. That day can be corrected to an "
+    _("The dialogue was recorded as held on {day:%Y-%m-%d}. That day can be corrected to an "
     "earlier one, never moved later: the checks time the record of the dialogue (its key "
     "indicators, discussions and the plan's request) from it, and a later day would make "
-    "late records look timely."
+    "late records look timely.")
 )
 ERR_PREPARATION_FROZEN = (
-    "The dialogue was held on {day:%Y-%m-%d}: its key indicators and their sharing with the "
+    _("The dialogue was held on {day:%Y-%m-%d}: its key indicators and their sharing with the "
     "partner government are the record of what was prepared before it, and can no longer "
-    "change."
+    "change.")
 )
 
 ALLOWED_MOVES = {
@@ -228,8 +229,13 @@ def dialogue_update(
             raise StateConflict(ERR_HELD_ON_LATER.format(day=dialogue.held_on))
         dialogue = validated_update(dialogue, {"held_on": held_on})
     elif held_on is not None:
-        raise StateConflict("Only a held dialogue has a date it was held.")
+        raise StateConflict(_("Only a held dialogue has a date it was held."))
     return dialogue
+
+
+def _status_word(status: str) -> str:
+    """A dialogue status as a word of a sentence, in the reader's language ("held")."""
+    return str(dict(DialogueStatus.choices).get(status, status)).lower()
 
 
 def _check_held_on(held_on: dt.date | None) -> None:
@@ -247,8 +253,8 @@ def close_reason(dialogue: Dialogue, reason: str | None = "") -> str:
     ("Closed: ..."; "" when none is needed nor given). A reason long enough needs no
     projection (so loaders replaying closed dialogues give one)."""
     if DialogueStatus.CLOSED not in ALLOWED_MOVES.get(dialogue.status, set()):
-        raise StateConflict(ERR_MOVE.format(current=dialogue.status,
-                                            new=DialogueStatus.CLOSED))
+        raise StateConflict(ERR_MOVE.format(current=_status_word(dialogue.status),
+                                            new=_status_word(DialogueStatus.CLOSED)))
     if not dialogue.summary.strip():
         raise StateConflict(ERR_CLOSE_NEEDS_SUMMARY)
     given = (reason or "").strip()
@@ -273,7 +279,8 @@ def dialogue_move(*, dialogue: Dialogue, status: str, held_on: dt.date | None = 
     and a reason when a check would read not met: ``close_reason``), kept in the history."""
     dialogue = lock(dialogue)
     if status not in ALLOWED_MOVES.get(dialogue.status, set()):
-        raise StateConflict(ERR_MOVE.format(current=dialogue.status, new=status))
+        raise StateConflict(ERR_MOVE.format(current=_status_word(dialogue.status),
+                                            new=_status_word(status)))
     change_reason = ""
     if status == DialogueStatus.HELD:
         _check_held_on(held_on)

@@ -670,9 +670,11 @@ class TargetProposalDecisionView(RoleRequiredMixin, View):
         try:
             decide(user=request.user, proposal=proposal, decision_note=note)
         except StateConflict as conflict:
-            messages.error(request, f"{label}: {conflict.message}")
+            messages.error(request, _("%(label)s: %(problem)s") % {
+                "label": label, "problem": conflict.message})
         except ValidationError as error:
-            messages.error(request, f"{label}: {' '.join(error.messages)}")
+            messages.error(request, _("%(label)s: %(problem)s") % {
+                "label": label, "problem": " ".join(error.messages)})
         else:
             messages.success(request, (
                 _("%(label)s proposal accepted: the target is updated.") if decision == "accept"

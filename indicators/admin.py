@@ -34,7 +34,7 @@ class StandardIndicatorAdmin(ScopedAdmin):
     country_path = None
     list_display = ["code", "name", "pillar", "unit", "direction", "cumulation"]
     list_filter = ["pillar", "unit", "cumulation"]
-    search_fields = ["code", "name"]
+    search_fields = ["code", "name", "name_es", "name_fr"]
 
 
 class TargetInline(ScopedChoicesMixin, admin.TabularInline):
@@ -49,7 +49,7 @@ class IndicatorAdmin(ScopedAdmin):
     country_path = "compact__country"
     list_display = ["code", "name", "compact", "pillar", "unit", "cumulation", "is_key"]
     list_filter = ["is_key", "pillar", "unit", "cumulation"]
-    search_fields = ["code", "name", "compact__title"]
+    search_fields = ["code", "name", "name_es", "name_fr", "compact__title"]
     list_select_related = ["compact"]
     filter_horizontal = ["awards"]
     inlines = [TargetInline]

@@ -42,6 +42,14 @@ DIRECTION_NOTES = {
     Direction.INCREASE: _("Higher is better"),
     Direction.DECREASE: _("Lower is better"),
 }
+RUNNING_TOTAL_NOTES = {
+    Direction.INCREASE: _("Higher is better (running total)"),
+    Direction.DECREASE: _("Lower is better (running total)"),
+}
+DIRECTION_SENTENCES = {
+    Direction.INCREASE: _("Higher is better."),
+    Direction.DECREASE: _("Lower is better."),
+}
 
 
 def _short(value: Decimal, unit: str) -> str:
@@ -91,21 +99,37 @@ def _scale_top(rows: Sequence[Progress], unit: str) -> Decimal:
     return nice_ceiling(max(amounts, default=Decimal(0)))
 
 
+def _year_label(year) -> str:
+    """The fiscal year as the tables write it in the reader's language (FY2024, AF 2024)."""
+    return str(_("FY %(year)s") % {"year": year})
+
+
+def _text_width(text: str, size: float) -> float:
+    """A generous estimate of the width of ``text`` at ``size`` in a sans-serif face."""
+    return len(text) * size * 0.56
+
+
 def _description(rows: Sequence[Progress], unit: str, direction: str, cumulation: str) -> str:
-    lead = DIRECTION_NOTES.get(direction, DIRECTION_NOTES[Direction.INCREASE]) + "."
+    sentences = [str(DIRECTION_SENTENCES.get(direction, DIRECTION_SENTENCES[Direction.INCREASE]))]
     if cumulation == Cumulation.CUMULATIVE:
-        lead += " Running totals to date."
+        sentences.append(str(_("Running totals to date.")))
     if not rows:
-        return f"{lead} No fiscal years to show."
+        sentences.append(str(_("No fiscal years to show.")))
+        return " ".join(sentences)
     years = []
     for row in rows:
-        text = (f"FY{row.fiscal_year}: actual {_words(row.actual, unit)}, "
-                f"target {_words(row.target, unit)}")
+        figures = {"year": _year_label(row.fiscal_year), "actual": _words(row.actual, unit),
+                   "target": _words(row.target, unit), "status": status_label(row).lower()}
         if row.percent_of_target is not None:
-            text += f", {row.percent_of_target:.0f}% of target"
-        text += f", {status_label(row).lower()}"
-        years.append(text)
-    return f"{lead} Only approved results count. " + "; ".join(years) + "."
+            figures["percent"] = f"{row.percent_of_target:.0f}"
+            years.append(_("%(year)s: actual %(actual)s, target %(target)s, %(percent)s%% of "
+                           "target, %(status)s") % figures)
+        else:
+            years.append(_("%(year)s: actual %(actual)s, target %(target)s, %(status)s")
+                         % figures)
+    sentences.append(str(_("Only approved results count.")))
+    sentences.append(str(_("%(years)s.") % {"years": "; ".join(years)}))
+    return " ".join(sentences)
 
 
 def indicator_chart_svg(
@@ -141,6 +165,7 @@ def indicator_chart_svg(
         return base_y - float(share) * plot_h
 
     cid = escape(chart_id, {'"': "&quot;"})
+    notes = RUNNING_TOTAL_NOTES if cumulation == Cumulation.CUMULATIVE else DIRECTION_NOTES
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" aria-labelledby="{cid}-title {cid}-desc" '
@@ -148,8 +173,7 @@ def indicator_chart_svg(
         f'<title id="{cid}-title">{escape(title)}</title>',
         f'<desc id="{cid}-desc">{escape(_description(rows, unit, direction, cumulation))}</desc>',
         f'<text x="{width - right}" y="12" text-anchor="end" font-size="10" fill="{AXIS}" '
-        f'{FONT}>{DIRECTION_NOTES.get(direction, DIRECTION_NOTES[Direction.INCREASE])}'
-        f'{" (running total)" if cumulation == Cumulation.CUMULATIVE else ""}</text>',
+        f'{FONT}>{escape(str(notes.get(direction, notes[Direction.INCREASE])))}</text>',
     ]
     # Gridlines and their labels: 0, half and the top of the scale.
     for share in (Decimal(0), Decimal("0.5"), Decimal(1)):
@@ -179,30 +203,42 @@ def indicator_chart_svg(
                          f'font-size="9" fill="{TEXT}" {FONT}>'
                          f'{escape(_short(row.actual, unit))}</text>')
         else:
-            parts.append(f'<text x="{middle:.1f}" y="{base_y - 4:.1f}" text-anchor="middle" '
-                         f'font-size="9" fill="{AXIS}" {FONT}>'
-                         f'{NOT_REPORTED if row.due else NOT_DUE}</text>')
+            # "not reported" / "no vence aún" run wider than a narrow slot: written upwards
+            # from the axis then, so neighbouring years never overlap.
+            missing = str(NOT_REPORTED if row.due else NOT_DUE)
+            upright = _text_width(missing, 9) > slot - 4
+            turn = (f' transform="rotate(-90 {middle + 3:.1f} {base_y - 4:.1f})"' if upright
+                    else "")
+            parts.append(f'<text x="{middle + (3 if upright else 0):.1f}" y="{base_y - 4:.1f}" '
+                         f'text-anchor="{"start" if upright else "middle"}" font-size="9" '
+                         f'fill="{AXIS}" {FONT}{turn}>{escape(missing)}</text>')
         if row.target is not None:
             y = y_of(row.target)
             half = bar_w / 2 + 5
             parts.append(f'<line x1="{middle - half:.1f}" x2="{middle + half:.1f}" '
                          f'y1="{y:.1f}" y2="{y:.1f}" stroke="{TARGET_STROKE}" '
                          f'stroke-width="3"/>')
-        # Long compacts (extensions) leave narrow slots: FY23 rather than FY2023.
-        year = row.fiscal_year if slot >= 44 else f"{row.fiscal_year % 100:02d}"
+        # The year as the tables write it (FY2023, AF 2023); long compacts (extensions) leave
+        # narrow slots: FY23 rather than FY2023.
+        year = _year_label(row.fiscal_year)
+        if _text_width(year, 10) > slot - 2:
+            year = _year_label(f"{row.fiscal_year % 100:02d}")
         parts.append(f'<text x="{middle:.1f}" y="{base_y + 14:.1f}" text-anchor="middle" '
-                     f'font-size="10" fill="{TEXT}" {FONT}>FY{year}</text>')
+                     f'font-size="10" fill="{TEXT}" {FONT}>{escape(year)}</text>')
 
     legend_y = height - 8
     parts.append(f'<rect x="{left}" y="{legend_y - 9}" width="10" height="10" '
                  f'fill="{ACTUAL_FILL}"/>')
+    actual = str(ACTUAL_APPROVED)
     parts.append(f'<text x="{left + 14}" y="{legend_y}" font-size="10" fill="{TEXT}" {FONT}>'
-                 f"{ACTUAL_APPROVED}</text>")
-    parts.append(f'<line x1="{left + 120}" x2="{left + 138}" y1="{legend_y - 4}" '
+                 f"{escape(actual)}</text>")
+    # The target's key follows the actual's label, however long it reads in the language.
+    key_x = left + 14 + _text_width(actual, 10) + 12
+    parts.append(f'<line x1="{key_x:.1f}" x2="{key_x + 18:.1f}" y1="{legend_y - 4}" '
                  f'y2="{legend_y - 4}" stroke="{TARGET_STROKE}" stroke-width="3"/>')
     target = _("Target (ceiling)") if direction == Direction.DECREASE else _("Target")
-    parts.append(f'<text x="{left + 142}" y="{legend_y}" font-size="10" fill="{TEXT}" {FONT}>'
-                 f'{target}</text>')
+    parts.append(f'<text x="{key_x + 22:.1f}" y="{legend_y}" font-size="10" fill="{TEXT}" '
+                 f'{FONT}>{escape(str(target))}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -214,7 +250,8 @@ def indicator_progress_chart_svg(item: IndicatorProgress, **options) -> str:
     options.setdefault("chart_id", f"indicator-chart-{indicator.pk}")
     return indicator_chart_svg(
         item.years,
-        title=f"{indicator.code} {indicator.name}: actual against target by fiscal year",
+        title=str(_("%(code)s %(name)s: actual against target by fiscal year") % {
+            "code": indicator.code, "name": indicator.name_in()}),
         unit=indicator.unit,
         direction=indicator.direction,
         cumulation=indicator.cumulation,

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -26,18 +27,18 @@ from cpc.validators import LONG_TEXT_MAX, NOTE_MAX, bounded_text
 DEFAULT_TOLERANCE = Decimal("15")
 
 
-ERR_PERCENT_RANGE = "A percent lies between 0 and 100."
-ERR_YES_NO = "A yes/no value is 1 (yes) or 0 (no)."
-ERR_NEGATIVE = "The value cannot be negative."
-ERR_COUNT_WHOLE = "A count is a whole number."
-ERR_YEAR_OUTSIDE_COMPACT = "FY{year} is outside the compact's fiscal years ({span})."
-ERR_COMPACT_NO_DATES = "The compact has no start and end dates yet, so no fiscal year is open."
-ERR_NUMERATOR_ABOVE_DENOMINATOR = "The numerator cannot be larger than the denominator."
-ERR_DIALOGUE_OTHER_COMPACT = "The dialogue belongs to another compact."
-ERR_TARGET_STAYS = ("A target stays with its indicator and keeps the time it was recorded; "
-                    "set a target for the other indicator instead.")
-ERR_FIRST_AFTER_LAST = "The first fiscal year cannot come after the last."
-ERR_INDICATOR_NOT_ACTIVE = "{code} is not tracked in FY{year} (its years: {span})."
+ERR_PERCENT_RANGE = _("A percent lies between 0 and 100.")
+ERR_YES_NO = _("A yes/no value is 1 (yes) or 0 (no).")
+ERR_NEGATIVE = _("The value cannot be negative.")
+ERR_COUNT_WHOLE = _("A count is a whole number.")
+ERR_YEAR_OUTSIDE_COMPACT = _("FY{year} is outside the compact's fiscal years ({span}).")
+ERR_COMPACT_NO_DATES = _("The compact has no start and end dates yet, so no fiscal year is open.")
+ERR_NUMERATOR_ABOVE_DENOMINATOR = _("The numerator cannot be larger than the denominator.")
+ERR_DIALOGUE_OTHER_COMPACT = _("The dialogue belongs to another compact.")
+ERR_TARGET_STAYS = (_("A target stays with its indicator and keeps the time it was recorded; "
+                    "set a target for the other indicator instead."))
+ERR_FIRST_AFTER_LAST = _("The first fiscal year cannot come after the last.")
+ERR_INDICATOR_NOT_ACTIVE = _("{code} is not tracked in FY{year} (its years: {span}).")
 
 
 def unit_value_errors(unit: str, value: Decimal | None) -> list[str]:
@@ -93,7 +94,67 @@ class Cumulation(models.TextChoices):
     LATEST = "latest", _("Latest: the most recent value stands")
 
 
-class StandardIndicator(models.Model):
+# The languages an indicator's name and definition may be translated into: every interface
+# language but English, whose text is the indicator's own ``name`` and ``definition``.
+TRANSLATED_LANGUAGES = ("es", "fr")
+
+
+class TranslatedWording(models.Model):
+    """An indicator's name and definition in Spanish and French beside its English, entered by
+    staff (admin, the indicator form, the API). A reader sees the wording of their language,
+    or the English where none was entered (``name_language`` says which, so pages can mark
+    it)."""
+
+    name_es = models.CharField(_("name in Spanish"), max_length=255, blank=True)
+    name_fr = models.CharField(_("name in French"), max_length=255, blank=True)
+    definition_es = bounded_text(LONG_TEXT_MAX, blank=True, verbose_name=_("definition in Spanish"))
+    definition_fr = bounded_text(LONG_TEXT_MAX, blank=True, verbose_name=_("definition in French"))
+
+    class Meta:
+        abstract = True
+
+    def _wording(self, field: str, language: str | None) -> tuple[str, str]:
+        language = (language or get_language() or "en").split("-")[0]
+        if language in TRANSLATED_LANGUAGES:
+            translated = getattr(self, f"{field}_{language}", "")
+            if translated:
+                return translated, language
+        return getattr(self, field), "en"
+
+    def name_in(self, language: str | None = None) -> str:
+        """The name in ``language`` (the active language by default), else in English."""
+        return self._wording("name", language)[0]
+
+    def definition_in(self, language: str | None = None) -> str:
+        return self._wording("definition", language)[0]
+
+    @property
+    def local_name(self) -> str:
+        return self.name_in()
+
+    @property
+    def local_definition(self) -> str:
+        return self.definition_in()
+
+    @property
+    def name_language(self) -> str:
+        """The language of ``local_name``: the reader's, or "en" where it falls back."""
+        return self._wording("name", None)[1]
+
+    @property
+    def definition_language(self) -> str:
+        return self._wording("definition", None)[1]
+
+    def choice_label(self) -> str:
+        """"PROS-1 Casos…" for a form's choices (plain text), marked "(English)" where the
+        reader's language has no name."""
+        label = f"{self.code} {self.local_name}"
+        if self.name_language != (get_language() or "en").split("-")[0]:
+            label += f" ({pgettext('marks a name shown untranslated', 'English')})"
+        return label
+
+
+class StandardIndicator(TranslatedWording, models.Model):
     """The program's library of standard indicators, a starting point for every compact."""
 
     code = models.CharField(max_length=32, unique=True)
@@ -112,10 +173,11 @@ class StandardIndicator(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name}"
+        return f"{self.code} {self.name_in()}"
 
 
-class Indicator(MarksSamples, YearLockedRecord, ConstraintErrorsOnFields, models.Model):
+class Indicator(MarksSamples, YearLockedRecord, ConstraintErrorsOnFields, TranslatedWording,
+                models.Model):
     compact = models.ForeignKey(Compact, on_delete=models.PROTECT, related_name="indicators")
     standard = models.ForeignKey(
         StandardIndicator, on_delete=models.PROTECT, null=True, blank=True,
@@ -161,7 +223,7 @@ class Indicator(MarksSamples, YearLockedRecord, ConstraintErrorsOnFields, models
     # users may submit them (``compacts.scoping.can_record_result``).
     awards = models.ManyToManyField(
         "compacts.Award", blank=True, related_name="indicators",
-        help_text="Awards of this compact whose implementers report this indicator.",
+        help_text=_("Awards of this compact whose implementers report this indicator."),
     )
 
     constraint_error_fields = {"indicator_code_unique_in_compact": "code",
@@ -174,12 +236,12 @@ class Indicator(MarksSamples, YearLockedRecord, ConstraintErrorsOnFields, models
             models.UniqueConstraint(
                 fields=["compact", "code"],
                 name="indicator_code_unique_in_compact",
-                violation_error_message="This compact already has an indicator with this code.",
+                violation_error_message=_("This compact already has an indicator with this code."),
             ),
             models.CheckConstraint(
                 condition=Q(tolerance_percent__gte=0) & Q(tolerance_percent__lte=100),
                 name="indicator_tolerance_0_100",
-                violation_error_message="The tolerance is a percent from 0 to 100.",
+                violation_error_message=_("The tolerance is a percent from 0 to 100."),
             ),
             models.CheckConstraint(
                 condition=Q(first_fiscal_year__isnull=True) | Q(last_fiscal_year__isnull=True)
@@ -190,7 +252,7 @@ class Indicator(MarksSamples, YearLockedRecord, ConstraintErrorsOnFields, models
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name}"
+        return f"{self.code} {self.name_in()}"
 
     @property
     def shows_sample_figures(self) -> bool:
@@ -259,7 +321,7 @@ class Indicator(MarksSamples, YearLockedRecord, ConstraintErrorsOnFields, models
         return [ERR_INDICATOR_NOT_ACTIVE.format(code=self.code, year=fiscal_year, span=span)]
 
 
-ERR_AWARD_OF_ANOTHER_COMPACT = "Award {number} belongs to another compact."
+ERR_AWARD_OF_ANOTHER_COMPACT = _("Award {number} belongs to another compact.")
 
 
 @receiver(m2m_changed, sender=Indicator.awards.through)
@@ -330,7 +392,7 @@ class Target(MarksSamples, StampsRecordedAt, YearLockedRecord, ConstraintErrorsO
             models.UniqueConstraint(
                 fields=["indicator", "fiscal_year"],
                 name="target_one_per_indicator_year",
-                violation_error_message="This indicator already has a target for that year.",
+                violation_error_message=_("This indicator already has a target for that year."),
             )
         ]
 
@@ -412,12 +474,12 @@ class Result(MarksSamples, StampsRecordedAt, YearLockedRecord, ConstraintErrorsO
             models.UniqueConstraint(
                 fields=["indicator", "fiscal_year"],
                 name="result_one_per_indicator_year",
-                violation_error_message="This indicator already has a result for that year.",
+                violation_error_message=_("This indicator already has a result for that year."),
             ),
             models.CheckConstraint(
                 condition=Q(denominator__isnull=True) | Q(denominator__gt=0),
                 name="result_denominator_positive",
-                violation_error_message="The denominator must be greater than zero.",
+                violation_error_message=_("The denominator must be greater than zero."),
             ),
         ]
 
@@ -476,7 +538,7 @@ class Disaggregation(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["result", "sex", "age_group"], name="disaggregation_unique_part",
-                violation_error_message="Each sex and age group appears once.",
+                violation_error_message=_("Each sex and age group appears once."),
             )
         ]
 

@@ -24,7 +24,7 @@ class StandardIndicatorSerializer(serializers.ModelSerializer):
     class Meta:
         model = StandardIndicator
         fields = ["id", "code", "name", "pillar", "unit", "direction", "cumulation",
-                  "definition"]
+                  "definition", "name_es", "name_fr", "definition_es", "definition_fr"]
 
 
 class ScopedFieldsMixin:
@@ -63,6 +63,8 @@ class IndicatorSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
             "direction", "cumulation", "tolerance_percent", "baseline_value", "baseline_year",
             "is_key", "first_fiscal_year", "last_fiscal_year", "created_at", "awards",
             "change_reason", "is_sample",
+            # Optional wording in Spanish and French; blank reads the English (docs/i18n.md).
+            "name_es", "name_fr", "definition_es", "definition_fr",
         ]
         # Copied from the standard indicator when one is given; the service reports blanks.
         extra_kwargs = {name: {"required": False} for name in ("code", "name", "pillar", "unit")}

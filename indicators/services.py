@@ -35,37 +35,43 @@ from .models import (
     Unit,
 )
 
-ERR_NOT_YOUR_COUNTRY = "You may not record data for this country."
-ERR_NOT_YOUR_AWARD = ("You may record results only for the indicators of your organisation's "
-                      "awards.")
-ERR_PERCENT_PARTS_REQUIRED = "A percent indicator needs both a numerator and a denominator."
-ERR_PARTS_ONLY_FOR_PERCENT = "Only percent indicators take a numerator and a denominator."
-ERR_DENOMINATOR_POSITIVE = "The denominator must be greater than zero."
-ERR_VALUE_REQUIRED = "Enter a value."
-ERR_DISAGGREGATIONS_SUM = "The parts add up to {total}, not to the result's {expected} {what}."
-ERR_CHANGE_REASON_REQUIRED = "Say why an approved result is changed."
-ERR_CHANGE_REASON_TOO_LONG = "Keep the reason to {limit} characters."
-ERR_REVIEW_NOTE_REQUIRED = "Say why the result is returned."
-ERR_ONLY_SUBMITTED = "Only a submitted result can be {action}; this one is {status}."
-ERR_ONLY_STAFF_REVIEW = "Only TIP staff approve or return results."
+ERR_NOT_YOUR_COUNTRY = _("You may not record data for this country.")
+ERR_NOT_YOUR_AWARD = (_("You may record results only for the indicators of your organisation's "
+                      "awards."))
+ERR_PERCENT_PARTS_REQUIRED = _("A percent indicator needs both a numerator and a denominator.")
+ERR_PARTS_ONLY_FOR_PERCENT = _("Only percent indicators take a numerator and a denominator.")
+ERR_DENOMINATOR_POSITIVE = _("The denominator must be greater than zero.")
+ERR_VALUE_REQUIRED = _("Enter a value.")
+ERR_DISAGGREGATIONS_SUM = _("The parts add up to {total}, not to the result's {expected} value.")
+ERR_DISAGGREGATIONS_SUM_NUMERATOR = _(
+    "The parts add up to {total}, not to the result's {expected} numerator.")
+ERR_CHANGE_REASON_REQUIRED = _("Say why an approved result is changed.")
+ERR_CHANGE_REASON_TOO_LONG = _("Keep the reason to {limit} characters.")
+ERR_REVIEW_NOTE_REQUIRED = _("Say why the result is returned.")
+ERR_ONLY_SUBMITTED = {
+    "approved": _("Only a submitted result can be approved; this one is {status}."),
+    "returned": _("Only a submitted result can be returned; this one is {status}."),
+}
+ERR_ONLY_STAFF_REVIEW = _("Only TIP staff approve or return results.")
 ERR_APPROVE_OWN = _("Four eyes: you submitted this result or last changed its value, so "
                     "another TIP Office staff member must approve it.")
-ERR_UNIT_LOCKED = "The unit cannot change once the indicator has targets or results."
-ERR_TARGETS_OUTSIDE_YEARS = "The indicator has targets for {years}, outside these years."
+ERR_UNIT_LOCKED = _("The unit cannot change once the indicator has targets or results.")
+ERR_TARGETS_OUTSIDE_YEARS = _("The indicator has targets for {years}, outside these years.")
 ERR_TRACKING_REASON_REQUIRED = (
-    "Say why the indicator stops being tracked in {years}, a year already under way or over "
-    "(the reason is kept in its history).")
+    _("Say why the indicator stops being tracked in {years}, a year already under way or over "
+    "(the reason is kept in its history)."))
 ERR_DELETE_KEY_INDICATOR = (
-    "{code} is a key indicator of the {years} dialogue: it is part of that dialogue's record "
-    "and cannot be deleted.")
+    _("{code} is a key indicator of the {years} dialogue: it is part of that dialogue's record "
+    "and cannot be deleted."))
 ERR_TRACKING_KEY_INDICATOR = (
-    "{code} is a key indicator of the {years} dialogue and cannot stop being tracked in "
-    "that year.")
+    _("{code} is a key indicator of the {years} dialogue and cannot stop being tracked in "
+    "that year."))
 
 # The history keeps the reason in a text column (see settings); this bound only stops abuse.
 CHANGE_REASON_MAX_LENGTH = 2000
 PERCENT_PLACES = Decimal("0.0001")
-STANDARD_FIELDS = ("code", "name", "definition", "pillar", "unit", "direction", "cumulation")
+STANDARD_FIELDS = ("code", "name", "definition", "name_es", "name_fr", "definition_es",
+                   "definition_fr", "pillar", "unit", "direction", "cumulation")
 
 
 # Indicators -------------------------------------------------------------------------------
@@ -251,8 +257,8 @@ def _set_value(result: Result, *, value, numerator, denominator) -> None:
 def _disaggregation_total_field(result: Result) -> tuple[Decimal, str]:
     # For a percent indicator the parts are children, so they add up to the numerator.
     if result.indicator.unit == Unit.PERCENT:
-        return result.numerator, "numerator"
-    return result.value, "value"
+        return result.numerator, ERR_DISAGGREGATIONS_SUM_NUMERATOR
+    return result.value, ERR_DISAGGREGATIONS_SUM
 
 
 def _replace_disaggregations(result: Result, parts: Iterable[Mapping[str, Any]]) -> None:
@@ -274,12 +280,11 @@ def _check_disaggregations_add_up(result: Result) -> None:
     if not parts:
         return
     total = sum((p.value for p in parts), Decimal("0"))
-    expected, what = _disaggregation_total_field(result)
+    expected, message = _disaggregation_total_field(result)
     if total != expected:
         raise ValidationError(
-            {"disaggregations": [ERR_DISAGGREGATIONS_SUM.format(
-                total=format(total.normalize(), "f"), expected=format(expected.normalize(), "f"),
-                what=what)]}
+            {"disaggregations": [message.format(
+                total=format(total.normalize(), "f"), expected=format(expected.normalize(), "f"))]}
         )
 
 
@@ -391,7 +396,7 @@ def _review(*, user, result: Result, status: str, action: str, note: str) -> Res
     ensure_year_open(result.indicator.compact_id, result.fiscal_year)
     if result.status != ResultStatus.SUBMITTED:
         raise StateConflict(
-            ERR_ONLY_SUBMITTED.format(action=action, status=result.get_status_display().lower())
+            ERR_ONLY_SUBMITTED[action].format(status=result.get_status_display().lower())
         )
     if status == ResultStatus.APPROVED and user.pk in {result.reported_by_id,
                                                        result.value_changed_by_id}:

@@ -235,9 +235,11 @@ class ResultReviewView(RoleRequiredMixin, View):
             else:
                 services.result_return(user=user, result=result, review_note=note)
         except StateConflict as conflict:
-            messages.error(request, f"{label}: {conflict.message}")
+            messages.error(request, _("%(label)s: %(problem)s") % {
+                "label": label, "problem": conflict.message})
         except ValidationError as error:
-            messages.error(request, f"{label}: {' '.join(error.messages)}")
+            messages.error(request, _("%(label)s: %(problem)s") % {
+                "label": label, "problem": " ".join(error.messages)})
         else:
             reporter = result.reported_by.get_username() if result.reported_by else ""
             if action == "approve":
@@ -512,7 +514,7 @@ class IndicatorTableExportView(RoleRequiredMixin, View):
 BULK_TOKEN_SALT = "indicators.bulk.upload"
 BULK_TOKEN_MAX_AGE = bulk.PREVIEW_MAX_AGE
 ERR_BULK_EXPIRED = gettext_lazy("The preview has expired or is not yours; upload the file again.")
-ERR_BULK_YEAR = "FY{year} is not one of the compact's fiscal years."
+ERR_BULK_YEAR = gettext_lazy("FY{year} is not one of the compact's fiscal years.")
 
 
 class BulkEntryMixin:

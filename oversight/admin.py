@@ -3,6 +3,7 @@ read it), every change with a reason that the history keeps."""
 
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from compacts.admin import ScopedAdmin, ScopedChoicesMixin
 
@@ -12,8 +13,8 @@ from .services import ERR_REASON_REQUIRED
 
 class GaoRecommendationForm(forms.ModelForm):
     change_reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), label="Reason for the change",
-        help_text="Required: the history keeps it beside the change.",
+        widget=forms.Textarea(attrs={"rows": 2}), label=_("Reason for the change"),
+        help_text=_("Required: the history keeps it beside the change."),
         error_messages={"required": ERR_REASON_REQUIRED})
 
     class Meta:

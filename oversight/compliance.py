@@ -11,11 +11,14 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Count, Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from compacts.models import Compact, GuidanceDocument
 from contributions.models import Contribution, SustainabilityPlan, verified_by_a_second_person
 from cpc.fiscal import fiscal_year_bounds, fiscal_year_window
 from cpc.i18n import in_english
+from cpc.wording import Lower, Money, Sentence, Spaced, Wording
 from dialogues.models import (
     DIALOGUE_DAYS_AFTER_FISCAL_YEAR,
     DISCUSSION_NOTES_MIN_CHARS,
@@ -33,13 +36,15 @@ STATUSES = (MET, NOT_MET, PENDING, NOT_APPLICABLE)
 # record of the dialogue: it does not count for check 2.
 DISCUSSION_RECORDED_WITHIN_DAYS = 30
 
+# The checks' titles and details are Wordings: English to the cache, the reports and the
+# API, in the reader's language on the pages (cpc/wording.py).
 TITLES = {
-    1: "Key indicators identified before the annual dialogue",
-    2: "Indicator data discussed at the annual dialogue",
-    3: "Annual targets set for performance indicators",
-    4: "Program guidance references the need for targets",
-    5: "Partner-government contributions tracked for the year",
-    6: "Sustainability discussed at the dialogue and the plan not overdue",
+    1: _("Key indicators identified before the annual dialogue"),
+    2: _("Indicator data discussed at the annual dialogue"),
+    3: _("Annual targets set for performance indicators"),
+    4: _("Program guidance references the need for targets"),
+    5: _("Partner-government contributions tracked for the year"),
+    6: _("Sustainability discussed at the dialogue and the plan not overdue"),
 }
 
 # What each check requires, in words (the criterion a report prints under each finding).
@@ -91,7 +96,7 @@ class Check:
 
 
 def _check(number: int, status: str, detail: str) -> Check:
-    return Check(number, TITLES[number], status, detail)
+    return Check(number, Wording(TITLES[number]), status, detail)
 
 
 def _pending_until(check: Check, due_on: dt.date | None, today: dt.date) -> Check:
@@ -99,7 +104,7 @@ def _pending_until(check: Check, due_on: dt.date | None, today: dt.date) -> Chec
     if check.status != NOT_MET or due_on is None or today > due_on:
         return check
     return replace(check, status=PENDING, due_on=due_on,
-                   detail=f"{check.detail} Due by {due_on}.")
+                   detail=Spaced(check.detail, Wording(_("Due by {day}."), day=due_on)))
 
 
 def _local_day(moment: dt.datetime | None) -> dt.date | None:
@@ -114,7 +119,9 @@ def window_closes(fiscal_year: int) -> dt.date:
 def _codes(indicators) -> str:
     codes = sorted(indicator.code for indicator in indicators)
     shown = ", ".join(codes[:6])
-    return shown + (f" and {len(codes) - 6} more" if len(codes) > 6 else "")
+    if len(codes) <= 6:
+        return shown
+    return Wording(_("{codes} and {count} more"), codes=shown, count=len(codes) - 6)
 
 
 def compact_compliance(*, compact: Compact, fiscal_year: int,
@@ -144,7 +151,8 @@ def compliance_for_compacts(compacts, *, fiscal_year: int,
     results = {}
     for compact in compacts:
         if not compact.is_active_in(fiscal_year):
-            detail = f"The compact was not active in fiscal year {fiscal_year}."
+            detail = Wording(_("The compact was not active in fiscal year {year}."),
+                             year=fiscal_year)
             results[compact.pk] = [_check(n, NOT_APPLICABLE, detail) for n in TITLES]
             continue
         dialogue = dialogues.get(compact.pk)
@@ -251,22 +259,24 @@ def _no_dialogue(number: int, fiscal_year: int, today: dt.date) -> Check:
     """No dialogue recorded: pending while the year's dialogue window is open."""
     window = window_closes(fiscal_year)
     if today <= window:
-        return _pending_until(_check(number, NOT_MET, f"No annual dialogue is recorded for "
-                                                      f"FY{fiscal_year} yet."), window, today)
-    return _check(number, NOT_MET, f"No annual dialogue was held for FY{fiscal_year}; its "
-                                   f"dialogue window closed on {window}.")
+        return _pending_until(_check(number, NOT_MET, Wording(
+            _("No annual dialogue is recorded for FY{year} yet."), year=fiscal_year)),
+            window, today)
+    return _check(number, NOT_MET, Wording(
+        _("No annual dialogue was held for FY{year}; its dialogue window closed on {day}."),
+        year=fiscal_year, day=window))
 
 
 def _not_held(number: int, dialogue, fiscal_year: int, today: dt.date) -> Check:
     """A planned dialogue: what is checked at it is pending while it may still be held."""
     window = window_closes(fiscal_year)
     if today <= window:
-        return _pending_until(_check(number, NOT_MET, f"The dialogue is planned for "
-                                                      f"{dialogue.scheduled_for} and has not "
-                                                      f"been held yet."), window, today)
-    return _check(number, NOT_MET, f"The dialogue planned for {dialogue.scheduled_for} was not "
-                                   f"held; the FY{fiscal_year} dialogue window closed on "
-                                   f"{window}.")
+        return _pending_until(_check(number, NOT_MET, Wording(
+            _("The dialogue is planned for {day} and has not been held yet."),
+            day=dialogue.scheduled_for)), window, today)
+    return _check(number, NOT_MET, Wording(
+        _("The dialogue planned for {day} was not held; the FY{year} dialogue window closed "
+          "on {closed}."), day=dialogue.scheduled_for, year=fiscal_year, closed=window))
 
 
 def _check_key_indicators_identified(dialogue, fiscal_year, today) -> Check:
@@ -288,41 +298,41 @@ def _check_key_indicators_identified(dialogue, fiscal_year, today) -> Check:
 def _key_indicators_verdict(dialogue, meeting: dt.date) -> Check:
     keys = list(dialogue.key_indicators.all())
     if not keys:
-        return _check(1, NOT_MET, "No key indicators have been identified for the dialogue.")
+        return _check(1, NOT_MET, Wording(
+            _("No key indicators have been identified for the dialogue.")))
     identified = _local_day(dialogue.key_indicators_recorded_at)
     shared, via = dialogue.key_indicators_shared_on, dialogue.key_indicators_shared_via
     shared_recorded = _local_day(dialogue.key_indicators_shared_recorded_at)
     problems = []
     if identified is None:
-        problems.append("when the key indicators were identified is not recorded")
+        problems.append(Wording(_("when the key indicators were identified is not recorded")))
     elif identified >= meeting:
-        problems.append(f"the key indicators were recorded on {identified}, not before the "
-                        f"dialogue of {meeting}")
+        problems.append(Wording(_("the key indicators were recorded on {day}, not before the "
+                                  "dialogue of {meeting}"), day=identified, meeting=meeting))
     if shared is None:
-        problems.append("key indicators were not shared with the partner government")
+        problems.append(Wording(_("key indicators were not shared with the partner "
+                                  "government")))
     else:
         if not via:
-            problems.append(f"the channel the key indicators were shared through on {shared} "
-                            "is not recorded")
+            problems.append(Wording(_("the channel the key indicators were shared through on "
+                                      "{day} is not recorded"), day=shared))
         if shared >= meeting:
-            problems.append(f"key indicators were shared with the partner government on "
-                            f"{shared}, not before the dialogue of {meeting}")
+            problems.append(Wording(_("key indicators were shared with the partner government "
+                                      "on {day}, not before the dialogue of {meeting}"),
+                                    day=shared, meeting=meeting))
         if shared_recorded is None:
-            problems.append("when their sharing was recorded is not known")
+            problems.append(Wording(_("when their sharing was recorded is not known")))
         elif shared_recorded >= meeting:
-            problems.append(f"their sharing was recorded on {shared_recorded}, not before the "
-                            f"dialogue of {meeting}")
+            problems.append(Wording(_("their sharing was recorded on {day}, not before the "
+                                      "dialogue of {meeting}"),
+                                    day=shared_recorded, meeting=meeting))
     if problems:
-        return _check(1, NOT_MET, _sentence(problems))
-    return _check(1, MET, f"{len(keys)} key indicators identified on {identified} and shared "
-                          f"with the partner government on {shared} "
-                          f"({dialogue.get_key_indicators_shared_via_display().lower()}), "
-                          f"both recorded before the dialogue of {meeting}.")
-
-
-def _sentence(problems: list[str]) -> str:
-    text = "; ".join(problems)
-    return text[0].upper() + text[1:] + "."
+        return _check(1, NOT_MET, Sentence(problems))
+    via_label = dict(dialogue._meta.get_field("key_indicators_shared_via").flatchoices)[via]
+    return _check(1, MET, Wording(
+        _("{count} key indicators identified on {day} and shared with the partner government "
+          "on {shared} ({via}), both recorded before the dialogue of {meeting}."),
+        count=len(keys), day=identified, shared=shared, via=Lower(via_label), meeting=meeting))
 
 
 def _record_closes(dialogue) -> dt.date:
@@ -350,7 +360,7 @@ def _check_indicators_discussed(dialogue, fiscal_year, today) -> Check:
         return _not_held(2, dialogue, fiscal_year, today)
     keys = list(dialogue.key_indicators.all())
     if not keys:
-        return _check(2, NOT_MET, "The dialogue had no key indicators to discuss.")
+        return _check(2, NOT_MET, Wording(_("The dialogue had no key indicators to discuss.")))
     last_day = _record_closes(dialogue)
     discussions = list(dialogue.discussions.all())
     in_time = [d for d in discussions if _recorded_in_time(d.recorded_at, dialogue)]
@@ -365,20 +375,25 @@ def _check_indicators_discussed(dialogue, fiscal_year, today) -> Check:
     without_data = [k for k in keys if k.pk in discussed and k.pk not in with_data]
     problems = []
     if not_discussed:
-        problems.append(f"Not discussed at the dialogue: {_codes(not_discussed)}.")
+        problems.append(Wording(_("Not discussed at the dialogue: {codes}."),
+                                codes=_codes(not_discussed)))
     if recorded_late:
-        problems.append(f"Discussion recorded late (more than "
-                        f"{DISCUSSION_RECORDED_WITHIN_DAYS} days after the dialogue of "
-                        f"{dialogue.held_on}), so not counted: {_codes(recorded_late)}.")
+        problems.append(Wording(_("Discussion recorded late (more than {days} days after the "
+                                  "dialogue of {day}), so not counted: {codes}."),
+                                days=DISCUSSION_RECORDED_WITHIN_DAYS, day=dialogue.held_on,
+                                codes=_codes(recorded_late)))
     if recorded_early:
-        problems.append(f"Discussion recorded before the dialogue was held on "
-                        f"{dialogue.held_on}, so not counted: {_codes(recorded_early)}.")
+        problems.append(Wording(_("Discussion recorded before the dialogue was held on {day}, "
+                                  "so not counted: {codes}."),
+                                day=dialogue.held_on, codes=_codes(recorded_early)))
     if without_data:
-        problems.append(f"No approved data discussed for: {_codes(without_data)}.")
+        problems.append(Wording(_("No approved data discussed for: {codes}."),
+                                codes=_codes(without_data)))
     if problems:
-        return _pending_until(_check(2, NOT_MET, " ".join(problems)), last_day, today)
-    return _check(2, MET, f"All {len(keys)} key indicators were discussed with their latest "
-                          f"approved data, recorded by {last_day}.")
+        return _pending_until(_check(2, NOT_MET, Spaced(*problems)), last_day, today)
+    return _check(2, MET, Wording(_("All {count} key indicators were discussed with their "
+                                    "latest approved data, recorded by {day}."),
+                                  count=len(keys), day=last_day))
 
 
 def _sets_no_bar(target: Target, indicator: Indicator) -> bool:
@@ -392,7 +407,8 @@ def _check_targets(indicators, fiscal_year, pending) -> Check:
     the year is shown as set after the year and does not count. Only targets count (a
     proposal counts once TIP staff accept it)."""
     if not indicators:
-        return _check(3, NOT_MET, f"No performance indicators are defined for FY{fiscal_year}.")
+        return _check(3, NOT_MET, Wording(
+            _("No performance indicators are defined for FY{year}."), year=fiscal_year))
     year_ends = fiscal_year_bounds(fiscal_year)[1]
     missing, no_bar, after_year = [], [], []
     for indicator in indicators:
@@ -406,23 +422,27 @@ def _check_targets(indicators, fiscal_year, pending) -> Check:
     total = len(indicators)
     with_target = total - len(missing) - len(no_bar) - len(after_year)
     if not (missing or no_bar or after_year):
-        return _check(3, MET, f"All {total} performance indicators tracked in FY{fiscal_year} "
-                              f"have a FY{fiscal_year} target.")
+        return _check(3, MET, Wording(_("All {count} performance indicators tracked in FY{year} "
+                                        "have a FY{year} target."),
+                                      count=total, year=fiscal_year))
     problems = []
     if missing:
-        problems.append(f"no FY{fiscal_year} target for: {_codes(missing)}")
+        problems.append(Wording(_("no FY{year} target for: {codes}"),
+                                year=fiscal_year, codes=_codes(missing)))
     if after_year:
-        problems.append(f"a FY{fiscal_year} target set after the year ended "
-                        f"({year_ends}), which does not count, for: {_codes(after_year)}")
+        problems.append(Wording(_("a FY{year} target set after the year ended ({day}), which "
+                                  "does not count, for: {codes}"),
+                                year=fiscal_year, day=year_ends, codes=_codes(after_year)))
     if no_bar:
-        problems.append(f"a FY{fiscal_year} target of 0, which any result meets, for: "
-                        f"{_codes(no_bar)}")
-    detail = "; ".join(problems)
-    detail = (f"{detail[0].upper()}{detail[1:]}. {with_target} of {total} performance "
-              "indicators have a target that counts.")
+        problems.append(Wording(_("a FY{year} target of 0, which any result meets, for: "
+                                  "{codes}"), year=fiscal_year, codes=_codes(no_bar)))
+    parts = [Sentence(problems), Wording(
+        _("{count} of {total} performance indicators have a target that counts."),
+        count=with_target, total=total)]
     if pending:
-        detail += f" Target proposals await TIP staff for: {_codes(pending)}."
-    return _check(3, NOT_MET, detail)
+        parts.append(Wording(_("Target proposals await TIP staff for: {codes}."),
+                             codes=_codes(pending)))
+    return _check(3, NOT_MET, Spaced(*parts))
 
 
 def _check_guidance(fiscal_year) -> Check:
@@ -434,29 +454,32 @@ def _check_guidance(fiscal_year) -> Check:
     guidance = GuidanceDocument.in_force_during(fiscal_year)
     if guidance is None:
         if not GuidanceDocument.objects.exists():
-            return _check(4, NOT_MET, "No program guidance document is recorded.")
-        return _check(4, NOT_MET, f"No program guidance version was in force in "
-                                  f"FY{fiscal_year}.")
-    version = (f"The guidance in force in FY{fiscal_year}, {guidance} (effective "
-               f"{guidance.effective_from})")
-    missing = []
-    if not guidance.targets_passage.strip():
-        missing.append("quotes no passage on the need for targets")
-    if not guidance.document:
-        missing.append("has no document attached")
-    if missing:
-        return _check(4, NOT_MET, f"{version}, {' and '.join(missing)}.")
+            return _check(4, NOT_MET, Wording(_("No program guidance document is recorded.")))
+        return _check(4, NOT_MET, Wording(_("No program guidance version was in force in "
+                                            "FY{year}."), year=fiscal_year))
+    version = {"year": fiscal_year, "guidance": str(guidance), "day": guidance.effective_from}
+    no_passage, no_document = not guidance.targets_passage.strip(), not guidance.document
+    if no_passage and no_document:
+        return _check(4, NOT_MET, Wording(_(
+            "The guidance in force in FY{year}, {guidance} (effective {day}), quotes no passage "
+            "on the need for targets and has no document attached."), **version))
+    if no_passage:
+        return _check(4, NOT_MET, Wording(_(
+            "The guidance in force in FY{year}, {guidance} (effective {day}), quotes no passage "
+            "on the need for targets."), **version))
+    if no_document:
+        return _check(4, NOT_MET, Wording(_(
+            "The guidance in force in FY{year}, {guidance} (effective {day}), has no document "
+            "attached."), **version))
     if not guidance.is_confirmed:
-        return _check(4, NOT_MET, f"{version}, quotes a passage on targets that no second "
-                                  f"TIP Office staff member has confirmed yet: "
-                                  f"\u201c{guidance.passage_excerpt}\u201d")
-    return _check(4, MET, f"{version}, references targets (confirmed on "
-                          f"{guidance.confirmed_at.date()}): "
-                          f"\u201c{guidance.passage_excerpt}\u201d")
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
+        return _check(4, NOT_MET, Wording(_(
+            "The guidance in force in FY{year}, {guidance} (effective {day}), quotes a passage "
+            "on targets that no second TIP Office staff member has confirmed yet: "
+            "“{passage}”"), passage=guidance.passage_excerpt, **version))
+    return _check(4, MET, Wording(_(
+        "The guidance in force in FY{year}, {guidance} (effective {day}), references targets "
+        "(confirmed on {confirmed}): “{passage}”"),
+        confirmed=guidance.confirmed_at.date(), passage=guidance.passage_excerpt, **version))
 
 
 def _check_contributions(facts: ContributionFacts, fiscal_year) -> Check:
@@ -464,22 +487,30 @@ def _check_contributions(facts: ContributionFacts, fiscal_year) -> Check:
     least CHECK5_MIN_USD in U.S. dollars, has evidence and was verified by TIP staff other
     than whoever entered or last changed it; zero-value records never count."""
     if not facts.recorded:
-        return _check(5, NOT_MET, f"No partner contribution is recorded for FY{fiscal_year}.")
-    recorded = f"{_plural(facts.recorded, 'contribution')} recorded for FY{fiscal_year}"
-    threshold = f"${facts.threshold_usd:,}"
+        return _check(5, NOT_MET, Wording(
+            _("No partner contribution is recorded for FY{year}."), year=fiscal_year))
+    threshold = Money(facts.threshold_usd)
+    recorded = Wording(ngettext_lazy("{count} contribution recorded for FY{year}",
+                                     "{count} contributions recorded for FY{year}",
+                                     facts.recorded), count=facts.recorded, year=fiscal_year)
     if facts.counted:
-        return _check(5, MET, f"{recorded}; {facts.counted} worth at least {threshold} with "
-                              f"evidence and verification by a second person "
-                              f"(${facts.counted_usd:,.2f}).")
-    lacks = [f"{n} {what}" for n, what in (
-        (facts.without_evidence, "without evidence"),
-        (facts.not_verified, "not verified"),
-        (facts.self_verified, "verified by the person who entered or last changed it"),
-        (facts.zero_value, "of zero value"),
-        (facts.below_threshold, f"below {threshold}"),
+        return _check(5, MET, Wording(
+            _("{recorded}; {counted} worth at least {threshold} with evidence and verification "
+              "by a second person ({amount})."), recorded=recorded, counted=facts.counted,
+            threshold=threshold, amount=Money(facts.counted_usd, 2)))
+    lacks = [Wording(what, count=n) for n, what in (
+        (facts.without_evidence, _("{count} without evidence")),
+        (facts.not_verified, _("{count} not verified")),
+        (facts.self_verified, _("{count} verified by the person who entered or last changed "
+                                "it")),
+        (facts.zero_value, _("{count} of zero value")),
     ) if n]
-    return _check(5, NOT_MET, f"{recorded}, none worth at least {threshold} with evidence "
-                              f"and verification by a second person: {', '.join(lacks)}.")
+    if facts.below_threshold:
+        lacks.append(Wording(_("{count} below {threshold}"), count=facts.below_threshold,
+                             threshold=threshold))
+    return _check(5, NOT_MET, Wording(
+        _("{recorded}, none worth at least {threshold} with evidence and verification by a "
+          "second person: {lacks}."), recorded=recorded, threshold=threshold, lacks=lacks))
 
 
 def _check_sustainability(plan, dialogue, fiscal_year, today) -> Check:
@@ -493,8 +524,9 @@ def _check_sustainability(plan, dialogue, fiscal_year, today) -> Check:
     requested_on = _local_day(plan.requested_at) if plan is not None else None
     if dialogue is None or dialogue.status == DialogueStatus.PLANNED:
         if overdue:
-            return _check(6, NOT_MET, f"The sustainability plan was due on {plan.due_on} and "
-                                      "has not been received.")
+            return _check(6, NOT_MET, Wording(
+                _("The sustainability plan was due on {day} and has not been received."),
+                day=plan.due_on))
         if dialogue is None:
             return _no_dialogue(6, fiscal_year, today)
         return _not_held(6, dialogue, fiscal_year, today)
@@ -503,38 +535,50 @@ def _check_sustainability(plan, dialogue, fiscal_year, today) -> Check:
     recorded_on = _local_day(dialogue.sustainability_recorded_at)
     problems = []
     if not dialogue.sustainability_discussed:
-        problems.append("sustainability was not discussed at the dialogue")
+        problems.append(Wording(_("sustainability was not discussed at the dialogue")))
     elif not notes:
-        problems.append("the dialogue records no notes of its sustainability discussion")
+        problems.append(Wording(_("the dialogue records no notes of its sustainability "
+                                  "discussion")))
     elif len(notes) < DISCUSSION_NOTES_MIN_CHARS:
-        problems.append(f"the notes of its sustainability discussion say too little (under "
-                        f"{DISCUSSION_NOTES_MIN_CHARS} characters)")
+        problems.append(Wording(_("the notes of its sustainability discussion say too little "
+                                  "(under {count} characters)"),
+                                count=DISCUSSION_NOTES_MIN_CHARS))
     elif recorded_on is None:
-        problems.append("when its sustainability discussion was recorded is not known")
+        problems.append(Wording(_("when its sustainability discussion was recorded is not "
+                                  "known")))
     elif held_on is not None and not _recorded_in_time(dialogue.sustainability_recorded_at,
                                                        dialogue):
-        when = ("before the dialogue was held" if recorded_on < held_on else
-                f"more than {DISCUSSION_RECORDED_WITHIN_DAYS} days after the dialogue")
-        problems.append(f"its sustainability discussion was recorded on {recorded_on}, "
-                        f"{when}, so it does not count")
+        if recorded_on < held_on:
+            problems.append(Wording(_("its sustainability discussion was recorded on {day}, "
+                                      "before the dialogue was held, so it does not count"),
+                                    day=recorded_on))
+        else:
+            problems.append(Wording(_("its sustainability discussion was recorded on {day}, "
+                                      "more than {days} days after the dialogue, so it does "
+                                      "not count"),
+                                    day=recorded_on, days=DISCUSSION_RECORDED_WITHIN_DAYS))
     if requested_on is None:
-        problems.append("the sustainability plan was never requested")
+        problems.append(Wording(_("the sustainability plan was never requested")))
     elif held_on is None or requested_on > held_on:
-        problems.append(f"the sustainability plan was requested on {requested_on}, after "
-                        f"the dialogue of {held_on}")
+        problems.append(Wording(_("the sustainability plan was requested on {day}, after the "
+                                  "dialogue of {meeting}"), day=requested_on, meeting=held_on))
     elif not plan.measure_count:
-        problems.append("the sustainability plan records no measures, so it is not current")
+        problems.append(Wording(_("the sustainability plan records no measures, so it is not "
+                                  "current")))
     if overdue:
-        problems.append(f"the sustainability plan was due on {plan.due_on} and has not been "
-                        "received")
+        problems.append(Wording(_("the sustainability plan was due on {day} and has not been "
+                                  "received"), day=plan.due_on))
     if problems:
-        detail = "; ".join(problems)
-        return _check(6, NOT_MET, f"{detail[0].upper()}{detail[1:]}.")
-    standing = (f"received on {plan.received_on}" if plan.received_on
-                else f"due on {plan.due_on}")
-    return _check(6, MET, f"Sustainability was discussed at the dialogue of {held_on}, with "
-                          f"notes; the plan was requested on {requested_on} and is "
-                          f"{standing}.")
+        return _check(6, NOT_MET, Sentence(problems))
+    if plan.received_on:
+        return _check(6, MET, Wording(
+            _("Sustainability was discussed at the dialogue of {meeting}, with notes; the plan "
+              "was requested on {day} and is received on {standing}."),
+            meeting=held_on, day=requested_on, standing=plan.received_on))
+    return _check(6, MET, Wording(
+        _("Sustainability was discussed at the dialogue of {meeting}, with notes; the plan was "
+          "requested on {day} and is due on {standing}."),
+        meeting=held_on, day=requested_on, standing=plan.due_on))
 
 
 def compliance_as_dict(*, compact: Compact, fiscal_year: int, today=None) -> dict:
@@ -557,9 +601,9 @@ def once_closed(checks: list[Check]) -> list[Check]:
     projected = []
     for check in checks:
         if check.recommendation in DIALOGUE_RECORD_CHECKS and check.status == PENDING:
-            check = replace(check, status=NOT_MET, due_on=None, detail=(
-                f"{check.detail} Once the dialogue is closed its record changes no more, so "
-                f"this check will read not met."))
+            check = replace(check, status=NOT_MET, due_on=None, detail=Spaced(
+                check.detail, Wording(_("Once the dialogue is closed its record changes no "
+                                        "more, so this check will read not met."))))
         projected.append(check)
     return projected
 

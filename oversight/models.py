@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from cpc.models import ConstraintErrorsOnFields, DeletesReplacedFiles
@@ -26,18 +27,18 @@ RECOMMENDATION_COUNT = 6  # GAO made six recommendations to State.
 # record, before any staff added one) first, then by day.
 ACTION_ORDER = (F("date").asc(nulls_first=True), "pk")
 
-ERR_NUMBER = "GAO-23-105390 made recommendations 1 to 6."
-ERR_FUTURE = "The date cannot be in the future."
-ERR_STATUS_WHEN = ("Give the date of GAO's status or, when GAO's public record gives no day, "
-                   "when GAO reported it (for example \"2025\").")
-ERR_ACTION_WHEN = ("Give the day State acted or, when the source gives no day, the period it "
-                   "gives (for example \"September 2024 to January 2025\").")
+ERR_NUMBER = _("GAO-23-105390 made recommendations 1 to 6.")
+ERR_FUTURE = _("The date cannot be in the future.")
+ERR_STATUS_WHEN = (_("Give the date of GAO's status or, when GAO's public record gives no day, "
+                   "when GAO reported it (for example \"2025\")."))
+ERR_ACTION_WHEN = (_("Give the day State acted or, when the source gives no day, the period it "
+                   "gives (for example \"September 2024 to January 2025\")."))
 
 
 class RecommendationStatus(models.TextChoices):
     """GAO's own status words for a recommendation."""
 
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("GAO recommendation status", "Open")
     CLOSED_IMPLEMENTED = "closed_implemented", _("Closed, implemented")
     CLOSED_NOT_IMPLEMENTED = "closed_not_implemented", _("Closed, not implemented")
 

@@ -7,14 +7,15 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from compacts.scoping import is_tip_staff
 from cpc.services import lock, validated_save, validated_update
 
 from .models import GaoAgencyAction, GaoRecommendation
 
-ERR_STAFF_ONLY = "Only TIP Office staff change GAO's recommendation record."
-ERR_REASON_REQUIRED = "Say why the record changes; the history keeps the reason."
+ERR_STAFF_ONLY = _("Only TIP Office staff change GAO's recommendation record.")
+ERR_REASON_REQUIRED = _("Say why the record changes; the history keeps the reason.")
 # What a status change may touch; the text and the concurrence are kept as GAO gave them.
 STATUS_FIELDS = ("status", "status_as_of", "status_note")
 

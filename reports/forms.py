@@ -10,8 +10,8 @@ from .models import (
     latest_reportable_fiscal_year,
 )
 
-ERR_YEAR_OUTSIDE_TERM = ("{compact} was not active in FY{year}: choose one of FY{first} to "
-                         "FY{last}.")
+ERR_YEAR_OUTSIDE_TERM = (_("{compact} was not active in FY{year}: choose one of FY{first} to "
+                         "FY{last}."))
 
 
 class ReportRequestForm(forms.Form):

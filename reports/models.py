@@ -21,12 +21,12 @@ from cpc.storage import private_storage
 # The first Child Protection Compact Partnership (Ghana) was signed in fiscal year 2015.
 FIRST_FISCAL_YEAR = 2015
 
-ERR_COMPACT_REQUIRED = "Choose the compact this oversight report is about."
-ERR_COMPACT_FORBIDDEN = "A program oversight report covers every compact: leave compact empty."
-ERR_FISCAL_YEAR_RANGE = "Choose a fiscal year from FY{first} to FY{last}."
-ERR_COMPACT_NOT_ACTIVE = "The compact was not active in fiscal year {fy} ({span})."
-ERR_PROGRESS_RANGE = "Progress is a percentage from 0 to 100."
-ERR_SUCCEEDED_WITHOUT_PDF = "A succeeded report job has a stored PDF and its SHA-256."
+ERR_COMPACT_REQUIRED = _("Choose the compact this oversight report is about.")
+ERR_COMPACT_FORBIDDEN = _("A program oversight report covers every compact: leave compact empty.")
+ERR_FISCAL_YEAR_RANGE = _("Choose a fiscal year from FY{first} to FY{last}.")
+ERR_COMPACT_NOT_ACTIVE = _("The compact was not active in fiscal year {fy} ({span}).")
+ERR_PROGRESS_RANGE = _("Progress is a percentage from 0 to 100.")
+ERR_SUCCEEDED_WITHOUT_PDF = _("A succeeded report job has a stored PDF and its SHA-256.")
 
 
 class ReportKind(models.TextChoices):

@@ -17,6 +17,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from compacts.models import Compact
 from compacts.roles import AUDITOR, EMBASSY_OFFICER, TIP_STAFF
@@ -30,29 +31,29 @@ from .rendering import html_to_pdf, render_html
 
 logger = logging.getLogger(__name__)
 
-ERR_PROGRAM_REPORT_ROLE = "Program oversight reports are for TIP Office staff and auditors."
-ERR_COMPACT_OUT_OF_SCOPE = "Choose a compact of a country you are assigned to."
-ERR_NO_ROLE = "Your account has no CPC Oversight role."
-ERR_NOT_A_REQUESTER = "Reports are requested by TIP Office staff, embassy officers and auditors."
+ERR_PROGRAM_REPORT_ROLE = _("Program oversight reports are for TIP Office staff and auditors.")
+ERR_COMPACT_OUT_OF_SCOPE = _("Choose a compact of a country you are assigned to.")
+ERR_NO_ROLE = _("Your account has no CPC Oversight role.")
+ERR_NOT_A_REQUESTER = _("Reports are requested by TIP Office staff, embassy officers and auditors.")
 # Who may request and re-run reports (implementers read results, not oversight reports).
 REQUESTER_ROLES = frozenset({TIP_STAFF, EMBASSY_OFFICER, AUDITOR})
 
 
 def may_request_reports(user) -> bool:
     return bool(user_roles(user) & REQUESTER_ROLES)
-ERR_RERUN_NOT_FAILED = "Only a failed report can be re-run; this one is {status}."
-ERR_NOT_READY = "The report is not ready: it is {status}."
+ERR_RERUN_NOT_FAILED = _("Only a failed report can be re-run; this one is {status}.")
+ERR_NOT_READY = _("The report is not ready: it is {status}.")
 ERR_WORKER_LOST = (
-    "The report worker stopped responding while rendering this report (no sign of life for "
-    "{minutes}; it was probably stopped or restarted). Re-run it."
+    _("The report worker stopped responding while rendering this report (no sign of life for "
+    "{minutes}; it was probably stopped or restarted). Re-run it.")
 )
 ERR_NEVER_STARTED = (
-    "No worker picked this report up within {minutes}. Re-run it once the report "
-    "worker is running."
+    _("No worker picked this report up within {minutes}. Re-run it once the report "
+    "worker is running.")
 )
 MSG_BROKER_DOWN = (
-    "Your report request is saved, but the report queue cannot be reached right now. "
-    "It will start automatically as soon as the queue is back; you need not ask again."
+    _("Your report request is saved, but the report queue cannot be reached right now. "
+    "It will start automatically as soon as the queue is back; you need not ask again.")
 )
 
 # Progress milestones the report center shows.

@@ -78,7 +78,7 @@ def test_a_page_shows_the_date_error_beside_the_field(client, staff_user, ghana_
         f"/contributions/compacts/{ghana_compact.pk}/sustainability-plan/request/",
         {"due_on": "0001-01-01"})
     assert response.status_code == 400
-    assert ERR_DATE_RANGE in response.content.decode()
+    assert str(ERR_DATE_RANGE) in response.content.decode()
 
 
 def test_a_dialogue_held_before_it_was_scheduled_is_refused(officer_api, ghana_compact):

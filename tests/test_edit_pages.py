@@ -125,7 +125,7 @@ def test_the_dialogue_log_refuses_to_overwrite_a_change_made_meanwhile(client, g
     response = client.post(url, data | {"contributions_notes": "Ministry staff seconded."})
     assert response.status_code == 409
     content = response.content.decode()
-    assert ERR_RECORD_CHANGED in content
+    assert str(ERR_RECORD_CHANGED) in content
     assert "The colleague&#x27;s summary." in content  # the page shows what is saved now
     saved = Dialogue.objects.get(pk=dialogue.pk)
     assert saved.summary == "The colleague's summary."
@@ -148,7 +148,7 @@ def test_plan_notes_are_not_saved_over_a_change_made_meanwhile(client, staff_use
     contribution_services.plan_update(plan=plan, data={"notes": "A colleague's notes"})
     response = client.post(f"{url}save/", data | {"notes": "My notes"})
     assert response.status_code == 409
-    assert ERR_RECORD_CHANGED in response.content.decode()
+    assert str(ERR_RECORD_CHANGED) in response.content.decode()
     assert SustainabilityPlan.objects.get(pk=plan.pk).notes == "A colleague's notes"
 
 
@@ -163,7 +163,7 @@ def test_gao_status_is_not_saved_over_a_change_made_meanwhile(client, staff_user
     response = client.post(f"/oversight/recommendations/{recommendation.pk}/status/",
                            data | {"status_note": "Mine", "change_reason": "Update"})
     assert response.status_code == 409
-    assert ERR_RECORD_CHANGED in response.content.decode()
+    assert str(ERR_RECORD_CHANGED) in response.content.decode()
     assert GaoRecommendation.objects.get(pk=recommendation.pk).status_note == (
         "GAO confirmed in May.")
 
@@ -189,7 +189,7 @@ def test_staff_cannot_verify_figures_that_changed_after_the_page_showed_them(
                                               data={"amount_usd": Decimal("1.00")})
     response = client.post(verify, data)
     assert response.status_code == 409
-    assert ERR_RECORD_CHANGED in response.content.decode()
+    assert str(ERR_RECORD_CHANGED) in response.content.decode()
     assert not Contribution.objects.get(pk=contribution.pk).verified
     # From the page as it is now, the verification goes through, of the new amount.
     assert client.post(verify, open_page(client, page, action=verify)).status_code == 302

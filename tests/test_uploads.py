@@ -171,7 +171,7 @@ def test_page_evidence_upload_is_checked(client, ghana_officer, ghana_compact, p
         f"/contributions/compacts/{ghana_compact.pk}/contributions/{contribution.pk}/evidence/",
         {"evidence": upload("receipt.pdf", EXE)})
     assert response.status_code == 400
-    assert uploads.ERR_TYPE in response.content.decode()
+    assert str(uploads.ERR_TYPE) in response.content.decode()
     assert stored_files(private_files) == []
 
 
@@ -183,7 +183,7 @@ def test_page_new_contribution_evidence_is_checked(client, ghana_officer, ghana_
         "amount_local": "100", "currency": "GHS", "amount_usd": "10",
         "evidence": upload("budget.pdf", HTML, "text/html")})
     assert response.status_code == 400
-    assert uploads.ERR_TYPE in response.content.decode()
+    assert str(uploads.ERR_TYPE) in response.content.decode()
     assert not Contribution.objects.exists()
 
 
@@ -194,7 +194,7 @@ def test_gao_evidence_upload_is_checked(client, staff_user, private_files):
         "date": "2024-12-01", "description": "Issued guidance", "evidence": "The guidance",
         "evidence_file": upload("guidance.pdf", SVG)})
     assert response.status_code == 400
-    assert uploads.ERR_TYPE in response.content.decode()
+    assert str(uploads.ERR_TYPE) in response.content.decode()
     assert not GaoAgencyAction.objects.filter(description="Issued guidance").exists()
 
 

@@ -106,7 +106,7 @@ class TestAdmin:
             "title": "Guidance", "version": "1", "effective_from": "2025-06-01",
             "targets_passage": "Hold an annual dialogue.", "summary": ""})
         assert response.status_code == 200
-        assert ERR_GUIDANCE_PASSAGE in response.content.decode()
+        assert str(ERR_GUIDANCE_PASSAGE) in response.content.decode()
         assert not GuidanceDocument.objects.exists()
 
     def test_auditor_reads_but_cannot_change(self, client, auditor_user):

@@ -219,7 +219,7 @@ def test_bad_contribution_form_shows_field_errors_and_saves_nothing(client, ghan
     assert form.errors["personnel_count"] == [ERR_PERSONNEL_REQUIRED]
     assert ERR_NEGATIVE in form.errors["amount_usd"]
     content = response.content.decode()
-    assert ERR_CURRENCY in content and "usa-form-group--error" in content
+    assert str(ERR_CURRENCY) in content and "usa-form-group--error" in content
     assert "The contribution was not saved" in content
     assert Contribution.objects.count() == 0
 
@@ -365,7 +365,7 @@ def test_a_due_date_before_the_request_is_shown_beside_the_field_and_changes_not
                            {"requested_on": "2024-05-01", "due_on": "2024-04-01"})
     assert response.status_code == 400
     assert response.context["request_form"].errors["due_on"] == [ERR_DUE_BEFORE_REQUEST]
-    assert ERR_DUE_BEFORE_REQUEST in response.content.decode()
+    assert str(ERR_DUE_BEFORE_REQUEST) in response.content.decode()
     response = client.post(plan_url(ghana_compact, "request/"), {"requested_on": "2024-05-01"})
     assert response.status_code == 400
     assert "due_on" in response.context["request_form"].errors

@@ -51,7 +51,7 @@ def test_the_close_step_lists_the_six_checks_as_they_will_stand_once_closed(
     rows = {int(number): status for status, number in ROW.findall(content)}
     assert sorted(rows) == [1, 2, 3, 4, 5, 6]
     for number, check in now.items():
-        assert TITLES[number] in content
+        assert str(TITLES[number]) in content
         # The dialogue's own record (checks 1, 2, 6) changes no more once closed: what it
         # still waits for reads not met. Contributions (5) may still come: pending stays.
         expected = NOT_MET if number in (1, 2, 6) and check.status == PENDING else check.status

@@ -130,7 +130,7 @@ def test_a_participant_changed_meanwhile_is_not_overwritten(client, ghana_office
     services.participant_update(participant=person, data={"organization": "Ghana Police"})
     response = client.post(url(dialogue, "hold"), data | {"participants-0-name": "A. Mensah"})
     assert response.status_code == 409
-    assert ERR_RECORD_CHANGED in response.content.decode()
+    assert str(ERR_RECORD_CHANGED) in response.content.decode()
     person.refresh_from_db()
     assert (person.name, person.organization) == ("Ama Mensah", "Ghana Police")
 

@@ -306,7 +306,7 @@ class TestPage:
                 "status_note": "Sample note", "change_reason": ""}
         refused = client.post(url, data)
         assert refused.status_code == 400
-        assert ERR_REASON_REQUIRED in refused.content.decode()
+        assert str(ERR_REASON_REQUIRED) in refused.content.decode()
         assert rec(4).status == "open"
         saved = client.post(url, data | {"change_reason": "Sample: GAO closed it."})
         assert saved.status_code == 302

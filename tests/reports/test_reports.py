@@ -301,7 +301,7 @@ def test_report_center_shows_form_errors(client, staff_user, peru_compact):
     response = client.post(reverse("reports:report-center"),
                            {"kind": "compact_oversight", "compact": "", "fiscal_year": 2024})
     assert response.status_code == 400
-    assert ERR_COMPACT_REQUIRED in response.content.decode()
+    assert str(ERR_COMPACT_REQUIRED) in response.content.decode()
 
 
 @pytest.mark.django_db(transaction=True)
