@@ -53,7 +53,19 @@ def django_db_setup(request, django_test_environment, django_db_blocker,
     yield
     if not django_db_keepdb:
         with django_db_blocker.unblock():
+            _end_other_sessions()
             teardown_databases(db_cfg, verbosity=verbosity)
+
+
+def _end_other_sessions() -> None:
+    """End what still holds the test database open (a live server's request thread that
+    outlived its browser), which would keep it from being dropped."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                           "WHERE datname = current_database() AND pid <> pg_backend_pid()")
 
 
 @pytest.fixture(autouse=True)
