@@ -29,17 +29,22 @@ def _require_staff(user) -> None:
 def gao_recommendation_update(*, recommendation: GaoRecommendation, user,
                               data: Mapping[str, Any], change_reason: str) -> GaoRecommendation:
     """Change GAO's status of a recommendation. ``change_reason`` is required and becomes
-    the history's reason; a new status without a date is dated today."""
+    the history's reason. ``status_reported`` (when GAO reported it, for a status GAO's
+    public record gives no day for) dates the status when no day is given; a new status
+    with neither is dated today."""
     _require_staff(user)
     reason = (change_reason or "").strip()
     if not reason:
         raise ValidationError({"change_reason": [ERR_REASON_REQUIRED]})
+    reported = (data.get("status_reported") or "").strip()
     # An empty date keeps the one recorded (or, for a status GAO's public record does not
     # date, "as reported by GAO, ..."): no day is recorded unless someone gives it.
     data = {k: v for k, v in data.items() if k in STATUS_FIELDS
             and not (k == "status_as_of" and v is None)}
     recommendation = lock(recommendation)
-    if data.get("status", recommendation.status) != recommendation.status:
+    if reported and not data.get("status_as_of"):
+        data["status_as_of"], data["status_reported"] = None, reported
+    elif data.get("status", recommendation.status) != recommendation.status:
         data.setdefault("status_as_of", timezone.localdate())
     if data.get("status_as_of"):
         data["status_reported"] = ""  # the day replaces "as reported by GAO, <when>"

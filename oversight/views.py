@@ -35,7 +35,7 @@ from cpc.storage import private_file_response
 from cpc.versions import VERSION_FIELD, RecordChanged, add_version, check_version
 from dialogues.selectors import upcoming_dialogue_list
 
-from . import selectors, services
+from . import recommendation_texts, selectors, services
 from .check_cache import TIMEOUT_SECONDS as CHECKS_TIMEOUT_SECONDS
 from .check_cache import cached_compliance_for_compacts
 from .compliance import TITLES
@@ -296,7 +296,9 @@ def _recommendations_url(recommendation=None) -> str:
 class GaoRecommendationListView(RoleRequiredMixin, View):
     """The six recommendations: GAO's status, State's concurrence and actions with their
     evidence, the history of each, and a link to its check on the dashboard. Staff add an
-    action or change a status (with a reason) here."""
+    action or change a status (with a reason) here, each form in a disclosure of its
+    recommendation: a form sent back with errors is shown open, its error summary beside its
+    fields."""
 
     template_name = "oversight/gao_recommendations.html"
 
@@ -310,29 +312,34 @@ class GaoRecommendationListView(RoleRequiredMixin, View):
         rows = []
         for recommendation in selectors.gao_recommendation_list(user=self.request.user):
             row = {"recommendation": recommendation,
+                   "text": recommendation_texts.text_in_language(recommendation),
                    "check_title": TITLES[recommendation.number],
                    "history": history_entries(recommendation)}
             if can_change:
+                # A form's address ends with its error summary's id: sent back with errors,
+                # the browser scrolls to the summary and focuses it, JavaScript or not.
+                row["action_errors_id"] = f"rec{recommendation.number}-add-action-errors"
+                row["status_errors_id"] = f"rec{recommendation.number}-change-status-errors"
                 row["action_form"] = bound.get(
                     (recommendation.pk, "action"),
                     GaoActionForm(auto_id=_form_ids(recommendation, "action")))
                 row["status_form"] = bound.get((recommendation.pk, "status"), add_version(
-                    GaoStatusForm(initial={"status": recommendation.status,
-                                           "status_as_of": recommendation.status_as_of,
-                                           "status_note": recommendation.status_note},
-                                  auto_id=_form_ids(recommendation, "status")),
+                    GaoStatusForm.for_recommendation(
+                        recommendation, auto_id=_form_ids(recommendation, "status")),
                     recommendation))
             rows.append(row)
         return render(self.request, self.template_name, {
             "rows": rows, "can_change": can_change,
+            "form_has_errors": any(form.errors for form in bound.values()),
             "fiscal_year": fiscal_year_of(timezone.localdate()),
         }, status=status)
 
 
 def _form_ids(recommendation, kind: str) -> str:
     """The ids of a recommendation's form fields, one set per form of the page (the error
-    summary's links and the fields' aria-describedby lead to this form's fields)."""
-    return f"rec{recommendation.pk}-{kind}-%s"
+    summary's links and the fields' aria-describedby lead to this form's fields):
+    ``id_rec4_action_description``."""
+    return f"id_rec{recommendation.number}_{kind}_%s"
 
 
 class GaoRecommendationChangeView(GaoRecommendationListView):
@@ -344,13 +351,16 @@ class GaoRecommendationChangeView(GaoRecommendationListView):
     def get(self, request, *args, **kwargs):
         return redirect(_recommendations_url())
 
+    def make_form(self, recommendation):
+        return self.form_class(self.request.POST, self.request.FILES,
+                               auto_id=_form_ids(recommendation, self.kind))
+
     def post(self, request, pk):
         if not scoping.is_tip_staff(request.user):
             raise PermissionDenied(services.ERR_STAFF_ONLY)
         recommendation = get_object_or_404(
             selectors.gao_recommendation_list(user=request.user), pk=pk)
-        form = self.form_class(request.POST, request.FILES,
-                               auto_id=_form_ids(recommendation, self.kind))
+        form = self.make_form(recommendation)
         if self.kind == "status":
             add_version(form, recommendation)
         if form.is_valid():
@@ -373,8 +383,8 @@ class GaoRecommendationChangeView(GaoRecommendationListView):
             else:
                 messages.success(request, self.done % {"number": recommendation.number})
                 return redirect(_recommendations_url(recommendation))
-        messages.error(request, _("Recommendation %(number)s was not changed: correct the "
-                                  "fields marked below.") % {"number": recommendation.number})
+        # No message at the top of the page: the form's own error summary, open beside its
+        # fields, says what is wrong.
         return self.page(status=400, bound={(recommendation.pk, self.kind): form})
 
 
@@ -390,6 +400,10 @@ class GaoActionAddView(GaoRecommendationChangeView):
 class GaoStatusChangeView(GaoRecommendationChangeView):
     form_class, kind = GaoStatusForm, "status"
     done = gettext_lazy("Status of recommendation %(number)s saved.")
+
+    def make_form(self, recommendation):
+        return GaoStatusForm.for_recommendation(recommendation, data=self.request.POST,
+                                                auto_id=_form_ids(recommendation, self.kind))
 
     def save(self, recommendation, data):
         data = dict(data)

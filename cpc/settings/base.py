@@ -322,6 +322,11 @@ SPECTACULAR_SETTINGS = {
     # Serve the docs page's assets ourselves: no third-party CDN on a government site.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Without deep links: Swagger UI then renders each operation's path, inside the button
+    # that opens the operation, as text rather than as a link (a link inside a button is an
+    # interactive control nested in another, which keyboards and screen readers cannot
+    # reach reliably). The address bar does not follow the operation opened.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
     "REDOC_DIST": "SIDECAR",
     # The error answers (400/401/403/404/409/412) and If-Match, declared for every operation.
     "POSTPROCESSING_HOOKS": [

@@ -34,16 +34,23 @@ LABELLED = ("aria-label", "title", "placeholder", "alt", "data-label")
 class VisibleText(HTMLParser):
     """The text a reader sees or hears: text nodes outside scripts and styles, and the
     attributes screen readers and the stacked tables show. Text in ``<code>`` is an
-    identifier to type as it is (a spreadsheet's column names), not wording."""
+    identifier to type as it is (a spreadsheet's column names), not wording; an element
+    marked ``translate="no"`` holds a text kept as written on purpose (GAO's official English
+    beside its translation): neither is interface text left untranslated."""
 
     def __init__(self):
         super().__init__()
         self.texts: list[str] = []
         self._hidden = 0
+        self._kept: list[list] = []  # [tag, depth] of each translate="no" element open
 
     def handle_starttag(self, tag, attrs):
         if tag in ("script", "style", "code"):
             self._hidden += 1
+        if self._kept and tag == self._kept[-1][0]:
+            self._kept[-1][1] += 1
+        elif ("translate", "no") in attrs:
+            self._kept.append([tag, 1])
         for name, value in attrs:
             if name in LABELLED and value:
                 self.texts.append(value)
@@ -51,9 +58,13 @@ class VisibleText(HTMLParser):
     def handle_endtag(self, tag):
         if tag in ("script", "style", "code"):
             self._hidden -= 1
+        if self._kept and tag == self._kept[-1][0]:
+            self._kept[-1][1] -= 1
+            if not self._kept[-1][1]:
+                self._kept.pop()
 
     def handle_data(self, data):
-        if not self._hidden:
+        if not self._hidden and not self._kept:
             self.texts.append(data)
 
 
@@ -229,3 +240,9 @@ def test_every_page_is_opened_by_some_role(demo):
 def test_the_check_sees_an_english_string_left():
     assert visible_texts('<p>Compacts</p><td data-label="Status">x</td>') & english_left(
         "es") == {"Compacts", "Status"}
+
+
+def test_the_check_passes_over_only_what_is_kept_as_written():
+    page = ('<details><summary>Compacts</summary><p lang="en" translate="no">Status <b>x</b>'
+            '<p>Period</p></p></details><p>Evidence</p>')
+    assert visible_texts(page) & english_left("es") == {"Compacts", "Evidence"}
