@@ -38,7 +38,6 @@ import time
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.test import Client
 from django.urls import NoReverseMatch, get_resolver, reverse
 from pytest_django.live_server_helper import LiveServer
@@ -261,11 +260,8 @@ def demo_server(demo_module, django_db_blocker):
     finally:
         server._live_server_modified_settings.disable()
         server.stop()
-        # The server's request threads may leave their connections open; they would keep
-        # the test database from being dropped at the end of the session.
-        with django_db_blocker.unblock(), connection.cursor() as cursor:
-            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                           "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        # Its request threads may leave connections open: the session's teardown ends them
+        # before dropping the test database (tests/conftest.py).
 
 
 @pytest.fixture
