@@ -355,7 +355,9 @@ def build_world(country: PartnerCountry, standard: StandardIndicator,
         SustainabilityPlan: plan,
         Measure: MeasureFactory(plan=plan),
         FollowUp: FollowUpFactory(plan=plan),
+        # One version a day (a database constraint): each country's objects take their own.
         GuidanceDocument: GuidanceDocumentFactory(
+            effective_from=dt.date(2023, 10, 1) + dt.timedelta(days=country.pk),
             document=SimpleUploadedFile("guidance.pdf", b"%PDF-1.4 guidance")),
         # GAO's record is loaded by a migration; it belongs to no country.
         GaoRecommendation: GaoRecommendation.objects.get(number=4),

@@ -197,9 +197,9 @@ def test_gao_action_without_a_description(client, staff_user):
                            {"date": "2024-12-01", "description": "", "evidence": ""})
     assert response.status_code == 400
     # Six recommendations, two forms each: each form's fields have ids of their own.
-    ids = f"rec{recommendation.pk}-action"
-    page = check_error_page(response, f"{ids}-description", f"{ids}-evidence")
-    assert (f"{ids}-evidence", f"{ids}-evidence_helptext") in page.described
+    ids = f"id_rec{recommendation.pk}_action"
+    page = check_error_page(response, f"{ids}_description", f"{ids}_evidence")
+    assert (f"{ids}_evidence", f"{ids}_evidence_helptext") in page.described
     assert len(set(page.ids)) == len(page.ids), "an id is on the page twice"
 
 

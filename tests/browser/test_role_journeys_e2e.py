@@ -159,7 +159,12 @@ def test_each_roles_daily_work(browser, live_server, axe_source, demo, celery_wo
     newest = officer.get_by_test_id("notification").first
     expect(newest).to_contain_text(f"Result {indicator.code} FY{year} returned")
     check_officer("notifications")
+    # A review's notification opens My work, where each result it names is listed with its
+    # note and a link to its grid.
     newest.get_by_role("button", name=re.compile("^Open")).click()
+    expect(officer).to_have_url(re.compile(r"/work/$"))
+    officer.get_by_test_id("queue-returned").get_by_role(
+        "link", name=re.compile(rf"^{indicator.code} FY{year}")).click()
     expect(officer).to_have_url(re.compile(rf"/indicators/compact/{compact.pk}/data-entry/$"))
     officer.fill(cell, "42")
     officer.fill("input[name=source]",

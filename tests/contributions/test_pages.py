@@ -562,13 +562,14 @@ def test_contributions_page_uses_the_same_queries_for_3_and_10_years(
     large = compact_with_years("UG", 10)
     client.force_login(staff_user)
     client.get(f"/contributions/compacts/{small.pk}/")  # warm up the session
-    # 18: session, user, roles, compact, contributions, awards, recorded sums, plan, measures,
+    # 21: session, user, roles, compact, contributions, awards, recorded sums, plan, measures,
     # the dialogues offered in the add-a-contribution form, the header's "My work" count (the
     # sections that wait on staff, as My work lists them: results, proposals, contributions,
-    # plans, unready dialogues with their key indicators and targets, failed reports) and the
+    # plans, unready dialogues with their key indicators and targets, failed reports; a list
+    # and its count each, short or long) and the
     # records version it is cached under (computed here: inside the test's transaction
     # nothing is cached).
-    with django_assert_num_queries(18) as small_queries:
+    with django_assert_num_queries(21) as small_queries:
         response = client.get(f"/contributions/compacts/{small.pk}/")
     assert len(response.context["funding_years"]) == 3
     with django_assert_num_queries(len(small_queries)):
@@ -597,9 +598,10 @@ def test_overdue_plans_page_uses_the_same_queries_for_3_and_10_plans(
     client.force_login(staff_user)
     plans(3)
     client.get("/contributions/overdue-plans/")
-    # With the paginator's count, the header's "My work" count (seven queries: the sections
-    # that wait on staff) and the records version it is cached under.
-    with django_assert_num_queries(13) as first:
+    # With the paginator's count, the header's "My work" count (eleven queries: the sections
+    # that wait on staff, a list and its count each) and the records version it is cached
+    # under.
+    with django_assert_num_queries(17) as first:
         client.get("/contributions/overdue-plans/")
     plans(7)
     with django_assert_num_queries(len(first)):

@@ -296,10 +296,14 @@ def test_staff_enter_an_indicators_translation_through_the_api(demo):
 # One English word, two meanings -----------------------------------------------------------
 
 
+# The notification list's button (templates/notifications/list.html).
+NOTIFICATION_OPEN = "notification: go to what it is about"
+
+
 def test_open_the_verb_and_open_the_status_are_two_entries():
     with translation.override("es"):
-        assert translation.gettext("Open") == "Abrir"
+        assert translation.pgettext(NOTIFICATION_OPEN, "Open") == "Abrir"
         assert str(ActionItemStatus.OPEN.label) == "Abierta"
     with translation.override("fr"):
-        assert translation.gettext("Open") == "Ouvrir"
+        assert translation.pgettext(NOTIFICATION_OPEN, "Open") == "Ouvrir"
         assert str(ActionItemStatus.OPEN.label) == "Ouverte"

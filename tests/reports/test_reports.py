@@ -327,7 +327,7 @@ def test_report_center_warns_when_the_broker_is_down(client, staff_user, peru_co
         follow=True)
     page = response.content.decode()
     assert response.status_code == 200
-    assert services.MSG_BROKER_DOWN in page
+    assert str(services.MSG_BROKER_DOWN) in page
     assert "Saved; the report queue is unreachable. It will start when the queue is back." in page
 
 
