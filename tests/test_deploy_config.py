@@ -58,3 +58,31 @@ def test_compose_runs_replicas_that_share_only_the_database_broker_and_bucket():
     # Migrations run once, before the replicas start.
     assert services["web"]["depends_on"]["migrate"]["condition"] == (
         "service_completed_successfully")
+
+
+def _production_site_url(**environ) -> str:
+    """SITE_URL as production settings read it from ``environ``, or the error they raise."""
+    import os
+    import subprocess
+    import sys
+
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("SITE_URL", "DJANGO_ALLOWED_HOSTS")}
+    env |= {"DJANGO_SETTINGS_MODULE": "cpc.settings.production", "DJANGO_SECRET_KEY": "x"}
+    env |= environ
+    done = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); "
+         "from django.conf import settings; print(settings.SITE_URL)"],
+        capture_output=True, text=True, env=env, cwd=Path(__file__).resolve().parents[1])
+    return done.stdout.strip().splitlines()[-1] if done.returncode == 0 else done.stderr
+
+
+def test_production_links_start_at_site_url_or_the_first_allowed_host():
+    assert _production_site_url(DJANGO_ALLOWED_HOSTS="cpc.example.gov") == (
+        "https://cpc.example.gov")
+    assert _production_site_url(DJANGO_ALLOWED_HOSTS="cpc.example.gov",
+                                SITE_URL="https://oversight.example.gov") == (
+        "https://oversight.example.gov")
+    for refused in ({"DJANGO_ALLOWED_HOSTS": ".example.gov"},
+                    {"DJANGO_ALLOWED_HOSTS": "cpc.example.gov", "SITE_URL": "ftp://x"}):
+        assert "ImproperlyConfigured: SITE_URL must be" in _production_site_url(**refused)

@@ -10,9 +10,12 @@ from .base import env
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")  # no default: refuse to start without one
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
-# Links in emails start with it: no default, and it must be a full address (scheme and
-# host, no path), or every mailed link would be wrong.
-SITE_URL = env("SITE_URL")
+# Links in emails start with it: a full address (scheme and host, no path), or every mailed
+# link would be wrong. Without one, the app is served over HTTPS at its first allowed host
+# (which is also all a build step such as collectstatic needs).
+_first_host = ALLOWED_HOSTS[0] if ALLOWED_HOSTS else ""
+SITE_URL = env("SITE_URL", default="" if _first_host.startswith((".", "*")) or not _first_host
+               else f"https://{_first_host}")
 _site = urlsplit(SITE_URL)
 if _site.scheme not in ("http", "https") or not _site.hostname or _site.path not in ("", "/"):
     raise ImproperlyConfigured(
