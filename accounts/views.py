@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cpc import reauth as reauth_rule
 
@@ -100,7 +99,8 @@ def mfa_enrol(request):
         codes = mfa.totp_device_confirm(user=request.user, device=device,
                                         code=form.cleaned_data["code"], request=request)
         if codes is not None:
-            _second_factor_done(request, TOTPDevice.objects.get(pk=device.pk))
+            device.refresh_from_db()  # confirmed by the service
+            _second_factor_done(request, device)
             return render(request, "accounts/mfa_recovery_codes.html",
                           {"codes": codes, "next": _next_url(request)})
         if _is_locked(request):

@@ -19,6 +19,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 
 from compacts.scoping import sees_every_country, user_roles
 
+from . import selectors
 from .models import AuthEvent, AuthEventKind
 
 ERR_STAFF_AND_AUDITORS = "Only TIP staff and auditors read the auth events."
@@ -116,16 +117,8 @@ class AuthEventListView(ListAPIView):
         if not filters.is_valid():
             raise ValidationError(filters.errors)
         data = filters.validated_data
-        events = AuthEvent.objects.order_by("-at", "-pk")
-        if "kind" in data:
-            events = events.filter(kind=data["kind"])
-        if "user" in data:
-            events = events.filter(user_id=data["user"])
-        if "since" in data:
-            events = events.filter(at__gte=data["since"])
-        if "until" in data:
-            events = events.filter(at__lt=data["until"])
-        return events
+        return selectors.auth_events(kind=data.get("kind"), user_id=data.get("user"),
+                                     since=data.get("since"), until=data.get("until"))
 
     @extend_schema(parameters=FILTER_PARAMETERS, responses={
         200: AuthEventSerializer(many=True),

@@ -4,7 +4,6 @@ the reader's countries is a 404."""
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
@@ -19,10 +18,10 @@ from compacts.models import Compact
 from compacts.views import RoleRequiredMixin
 from cpc.spreadsheets import csv_writer
 
+from . import selectors
 from .access import CSV_HEADER as ACCESS_CSV_HEADER
 from .access import access_review_csv_row, access_review_rows, identity_entries
 from .history import KINDS_BY_SLUG, Filters, entries_for, history_rows
-from .models import AuthEvent
 
 PAGE_SIZE = 50
 CSV_CHUNK = 500
@@ -37,14 +36,12 @@ class HistoryFilterForm(forms.Form):
                                                           "class": "usa-input"}))
     user = forms.ModelChoiceField(
         required=False, label=_("Changed by"), empty_label=_("Anyone"),
-        queryset=get_user_model().objects.none(), to_field_name="username",
+        queryset=None, to_field_name="username",
         widget=forms.Select(attrs={"class": "usa-select"}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # People who hold a role; the history of others (none write) would be empty.
-        self.fields["user"].queryset = (get_user_model().objects.filter(groups__isnull=False)
-                                        .distinct().order_by("username"))
+        self.fields["user"].queryset = selectors.role_holders()
 
     def clean(self):
         data = super().clean()
@@ -61,23 +58,6 @@ class HistoryFilterForm(forms.Form):
                        user_id=user.pk if user else None)
 
 
-def _latest(kind_slug: str, record_id: int):
-    """The latest history row of a record (it may have been deleted since)."""
-    model = KINDS_BY_SLUG[kind_slug].history_model
-    return model.objects.filter(id=record_id).order_by("-history_date", "-history_id").first()
-
-
-def compact_id_of(kind_slug: str, record_id: int) -> int:
-    """The compact a record belongs to, from the history tables (404 if it never existed)."""
-    kind = KINDS_BY_SLUG[kind_slug]
-    row = _latest(kind_slug, record_id)
-    if row is None:
-        raise Http404("No history for this record.")
-    if kind.compact_field:
-        return getattr(row, kind.compact_field)
-    return compact_id_of(kind.parent, getattr(row, kind.parent_field))
-
-
 class HistoryView(RoleRequiredMixin, View):
     """GET: the history of a compact (with its children) or of one record under it."""
 
@@ -85,12 +65,11 @@ class HistoryView(RoleRequiredMixin, View):
     template_name = "audit/history.html"
 
     def scoped(self, request, pk: int) -> tuple[Compact, object]:
-        compact_id = pk if self.kind == "compact" else compact_id_of(self.kind, pk)
-        compact = (scoping.scope_to_visible(Compact.objects.select_related("country"),
-                                            request.user).filter(pk=compact_id).first())
+        compact_id = pk if self.kind == "compact" else selectors.compact_id_of(self.kind, pk)
+        compact = selectors.visible_compact(request.user, compact_id)
         if compact is None:
             raise Http404("No such record.")
-        return compact, _latest(self.kind, pk)
+        return compact, selectors.latest_history_row(self.kind, pk)
 
     def rows(self, compact: Compact, pk: int, filters: Filters):
         if self.kind == "compact":
@@ -177,8 +156,7 @@ class AuthEventsView(StaffOrAuditorMixin, View):
     """GET: the latest auth events, newest first, paginated (the API has the filters)."""
 
     def get(self, request):
-        page = Paginator(AuthEvent.objects.select_related("user").order_by("-at", "-pk"),
-                         PAGE_SIZE).get_page(request.GET.get("page"))
+        page = Paginator(selectors.auth_events(), PAGE_SIZE).get_page(request.GET.get("page"))
         return render(request, "audit/auth_events.html", {
             "title": _("Sign-in and access events"), "events": page.object_list,
             "page_obj": page, "paginator": page.paginator,

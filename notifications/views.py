@@ -11,15 +11,15 @@ from django.views import View
 
 from compacts.views import RoleRequiredMixin
 
-from . import services
-from .models import EmailFrequency, Kind, MutedKind, Notification
+from . import selectors, services
+from .models import EmailFrequency, Kind, Notification
 
 PAGE_SIZE = 30
 
 
 class NotificationListView(RoleRequiredMixin, View):
     def get(self, request):
-        rows = Notification.objects.filter(recipient=request.user)
+        rows = selectors.notifications_of(request.user)
         page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
         for notification in page.object_list:  # in the reader's language of today
             notification.shown_subject, notification.shown_body = notification.render()
@@ -62,7 +62,7 @@ class PreferencesView(RoleRequiredMixin, View):
     template_name = "notifications/preferences.html"
 
     def get(self, request):
-        muted = set(MutedKind.objects.filter(user=request.user).values_list("kind", flat=True))
+        muted = selectors.muted_kinds(request.user)
         form = PreferencesForm(initial={"kinds": [k for k in Kind.values if k not in muted],
                                         "frequency": services.email_frequency(request.user)})
         return render(request, self.template_name, {"form": form})
