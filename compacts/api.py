@@ -74,7 +74,8 @@ class CountryViewSet(HistoryMixin, ListRetrieveCreateUpdateViewSet):
         if request.method == "POST":
             serializer = TierRankingSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
-            ranking = services.tier_ranking_create(country=country, **serializer.validated_data)
+            ranking = services.tier_ranking_create(user=request.user, country=country,
+                                                   **serializer.validated_data)
             return Response(TierRankingSerializer(ranking).data, status=status.HTTP_201_CREATED)
         rankings = selectors.tier_ranking_list(user=request.user, country=country)
         page = self.paginate_queryset(rankings)
@@ -113,7 +114,8 @@ class CompactViewSet(HistoryMixin, ListRetrieveCreateUpdateViewSet):
         if request.method == "POST":
             serializer = ExtensionSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
-            extension = services.extension_create(compact=compact, **serializer.validated_data)
+            extension = services.extension_create(user=request.user, compact=compact,
+                                                  **serializer.validated_data)
             return Response(ExtensionSerializer(extension).data, status=status.HTTP_201_CREATED)
         page = self.paginate_queryset(selectors.extension_list(user=request.user,
                                                                compact=compact))
