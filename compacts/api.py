@@ -17,7 +17,7 @@ from cpc import reauth
 from cpc.api.authentication import ExpiringTokenAuthentication, token_issue, token_revoke
 from cpc.api.conditional import ConditionalMixin
 from cpc.api.history import HistoryMixin
-from cpc.fiscal import fiscal_year_bounds, is_fiscal_year
+from cpc.fiscal import is_fiscal_year
 
 from . import fragments, scoping, selectors, services, year_locks
 from .filters import ScopedFilterSet
@@ -96,8 +96,7 @@ class CompactFilter(ScopedFilterSet):
     def filter_active_in(self, queryset, name, value):
         if value != int(value) or not is_fiscal_year(int(value)):
             return queryset.none()
-        first, last = fiscal_year_bounds(int(value))
-        return queryset.filter(start_date__lte=last, current_end__gte=first)
+        return queryset.active_in(int(value))
 
 
 class CompactViewSet(HistoryMixin, ListRetrieveCreateUpdateViewSet):

@@ -72,7 +72,3 @@ def html_to_pdf(html: str) -> RenderedPdf:
     document = HTML(string=html, base_url=None).render(pdf_variant=PDF_VARIANT)
     data = document.write_pdf(pdf_variant=PDF_VARIANT)
     return RenderedPdf(data=data, page_count=len(document.pages))
-
-
-def render_pdf(content: ReportContent) -> RenderedPdf:
-    return html_to_pdf(render_html(content))
