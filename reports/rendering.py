@@ -16,7 +16,8 @@ from cpc.i18n import in_english
 from cpc.samples import SAMPLE_NOTE_EN
 from indicators.models import PARTNER_BUDGET_NOTE
 
-from .content import CHECK_LABELS, ReportContent
+from .content import ReportContent
+from .findings import CHECK_LABELS
 
 PDF_VARIANT = "pdf/ua-1"
 AUTHOR = "CPC Oversight (Office to Monitor and Combat Trafficking in Persons)"
