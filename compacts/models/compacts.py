@@ -96,6 +96,11 @@ class CompactQuerySet(models.QuerySet):
             return None, None
         return fiscal_year_of(bounds["first"]), fiscal_year_of(bounds["last"])
 
+    def started_by(self, fiscal_year: int):
+        """Compacts whose term began by the fiscal year's last day, whether or not it has
+        ended since (the program's timeline up to a year)."""
+        return self.filter(start_date__lte=fiscal_year_bounds(fiscal_year)[1])
+
     def active_in(self, fiscal_year: int):
         """Compacts active in the fiscal year: their term, extensions included, overlaps it.
         The one statement of the rule for a list; :meth:`Compact.is_active_in` reads it for
