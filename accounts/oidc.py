@@ -1,6 +1,6 @@
 """Federated sign-in through an OpenID Connect provider (login.gov, an agency's IdP).
 
-The client is Authlib's Django client, set up from the OIDC_* settings (cpc/settings/base.py):
+The client is Authlib's Django client, set up from the OIDC_* settings (cpc/settings/security.py):
 the authorization code flow with PKCE (S256), a nonce and a state kept in the session, and
 ``private_key_jwt`` client authentication at the token endpoint (a JWT signed with
 OIDC_PRIVATE_KEY; no client secret exists). The ID token is checked against the provider's

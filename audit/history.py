@@ -150,23 +150,7 @@ def entries_for(page_rows) -> list[Entry]:
     loaded: dict[tuple[str, int], object] = {}
     previous: dict[tuple[str, int], object] = {}
     for slug, history_ids in by_kind.items():
-        model = KINDS_BY_SLUG[slug].history_model
-        rows = list(model.objects.filter(history_id__in=history_ids))
-        for row in rows:
-            loaded[(slug, row.history_id)] = row
-        record_ids = {row.id for row in rows}
-        newest = max(history_ids)
-        # Every earlier version of those records, to find each row's previous one.
-        versions: dict[int, list] = {}
-        for version in (model.objects.filter(id__in=record_ids, history_id__lte=newest)
-                        .order_by("id", "history_date", "history_id")):
-            versions.setdefault(version.id, []).append(version)
-        for row in rows:
-            chain = versions.get(row.id, [])
-            earlier = [v for v in chain if (v.history_date, v.history_id)
-                       < (row.history_date, row.history_id)]
-            if earlier:
-                previous[(slug, row.history_id)] = earlier[-1]
+        _load_kind(slug, history_ids, loaded, previous)
     users = _usernames({row.history_user_id for row in loaded.values()
                         if row.history_user_id})
     names = Names()
@@ -176,24 +160,12 @@ def entries_for(page_rows) -> list[Entry]:
         if row is None:
             continue
         kind = KINDS_BY_SLUG[slug]
-        entry = Entry(kind=kind, record_id=record_id, history_id=history_id, date=date,
-                      action=ACTIONS.get(row.history_type, row.history_type),
-                      user=users.get(row.history_user_id),
-                      reason=_reason(row.history_change_reason),
-                      record="", url=_url(kind, row))
-        before = previous.get((slug, history_id))
-        changed = (_changes(row, before) if before is not None and row.history_type == "~"
-                   else [])
-        for column, old, new in changed:
-            names.want(column, old)
-            names.want(column, new)
-        owners = [column for column in (_field(row.instance_type, "indicator"),
-                                         _field(row.instance_type, "compact"))
-                  if column is not None and column.is_relation]
-        for column in owners:
-            names.want(column, getattr(row, column.attname))
-        entries.append(entry)
-        raw_changes.append((row, owners, changed))
+        entries.append(Entry(kind=kind, record_id=record_id, history_id=history_id, date=date,
+                             action=ACTIONS.get(row.history_type, row.history_type),
+                             user=users.get(row.history_user_id),
+                             reason=_reason(row.history_change_reason),
+                             record="", url=_url(kind, row)))
+        raw_changes.append(_wanted(row, previous.get((slug, history_id)), names))
     names.read()
     for entry, (row, owners, changed) in zip(entries, raw_changes, strict=True):
         owned = {column.name: names.names.get(column.related_model, {}).get(
@@ -203,6 +175,43 @@ def entries_for(page_rows) -> list[Entry]:
         entry.changes = [(field_label(column), names.show(column, old), names.show(column, new))
                          for column, old, new in changed]
     return entries
+
+
+def _load_kind(slug: str, history_ids: list[int], loaded: dict, previous: dict) -> None:
+    """The history rows of one kind on the page, and the version before each of them."""
+    model = KINDS_BY_SLUG[slug].history_model
+    rows = list(model.objects.filter(history_id__in=history_ids))
+    for row in rows:
+        loaded[(slug, row.history_id)] = row
+    record_ids = {row.id for row in rows}
+    newest = max(history_ids)
+    # Every earlier version of those records, to find each row's previous one.
+    versions: dict[int, list] = {}
+    for version in (model.objects.filter(id__in=record_ids, history_id__lte=newest)
+                    .order_by("id", "history_date", "history_id")):
+        versions.setdefault(version.id, []).append(version)
+    for row in rows:
+        chain = versions.get(row.id, [])
+        earlier = [v for v in chain if (v.history_date, v.history_id)
+                   < (row.history_date, row.history_id)]
+        if earlier:
+            previous[(slug, row.history_id)] = earlier[-1]
+
+
+def _wanted(row, before, names: Names) -> tuple:
+    """The row's changed fields against the version ``before`` it, and the records it
+    belongs to (indicator, compact), each value asked of ``names`` to be read at once."""
+    changed = (_changes(row, before) if before is not None and row.history_type == "~"
+               else [])
+    for column, old, new in changed:
+        names.want(column, old)
+        names.want(column, new)
+    owners = [column for column in (_field(row.instance_type, "indicator"),
+                                     _field(row.instance_type, "compact"))
+              if column is not None and column.is_relation]
+    for column in owners:
+        names.want(column, getattr(row, column.attname))
+    return row, owners, changed
 
 
 def _reason(reason: str | None) -> str | None:

@@ -17,7 +17,7 @@ from cpc import reauth
 from cpc.api.authentication import ExpiringTokenAuthentication, token_issue, token_revoke
 from cpc.api.conditional import ConditionalMixin
 from cpc.api.history import HistoryMixin
-from cpc.fiscal import fiscal_year_bounds, is_fiscal_year
+from cpc.fiscal import is_fiscal_year
 
 from . import fragments, scoping, selectors, services, year_locks
 from .filters import ScopedFilterSet
@@ -74,7 +74,8 @@ class CountryViewSet(HistoryMixin, ListRetrieveCreateUpdateViewSet):
         if request.method == "POST":
             serializer = TierRankingSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
-            ranking = services.tier_ranking_create(country=country, **serializer.validated_data)
+            ranking = services.tier_ranking_create(user=request.user, country=country,
+                                                   **serializer.validated_data)
             return Response(TierRankingSerializer(ranking).data, status=status.HTTP_201_CREATED)
         rankings = selectors.tier_ranking_list(user=request.user, country=country)
         page = self.paginate_queryset(rankings)
@@ -95,8 +96,7 @@ class CompactFilter(ScopedFilterSet):
     def filter_active_in(self, queryset, name, value):
         if value != int(value) or not is_fiscal_year(int(value)):
             return queryset.none()
-        first, last = fiscal_year_bounds(int(value))
-        return queryset.filter(start_date__lte=last, current_end__gte=first)
+        return queryset.active_in(int(value))
 
 
 class CompactViewSet(HistoryMixin, ListRetrieveCreateUpdateViewSet):
@@ -113,7 +113,8 @@ class CompactViewSet(HistoryMixin, ListRetrieveCreateUpdateViewSet):
         if request.method == "POST":
             serializer = ExtensionSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
-            extension = services.extension_create(compact=compact, **serializer.validated_data)
+            extension = services.extension_create(user=request.user, compact=compact,
+                                                  **serializer.validated_data)
             return Response(ExtensionSerializer(extension).data, status=status.HTTP_201_CREATED)
         page = self.paginate_queryset(selectors.extension_list(user=request.user,
                                                                compact=compact))

@@ -212,15 +212,17 @@ DEMO_IMPLEMENTERS = {"implementer": ["Fundación Renacer"]}
 @loading_samples()
 def seed(*, password: str) -> dict[str, int]:
     created = {"countries": 0, "compacts": 0, "awards": 0, "extensions": 0, "users": 0}
+    staff = _demo_staff(created)
     countries = {}
     for iso, region, tier in COUNTRIES:
         country = PartnerCountry.objects.filter(iso_code=iso).first()
         if country is None:
-            country = services.country_create(iso_code=iso, region=region)
+            country = services.country_create(user=staff, iso_code=iso, region=region)
             created["countries"] += 1
         countries[iso] = country
         if not TierRanking.objects.filter(country=country, report_year=2023).exists():
-            services.tier_ranking_create(country=country, report_year=2023, tier=tier)
+            services.tier_ranking_create(user=staff, country=country, report_year=2023,
+                                         tier=tier)
 
     for spec in COMPACTS:
         country = countries[spec["iso"]]
@@ -229,17 +231,17 @@ def seed(*, password: str) -> dict[str, int]:
             fields = {k: v for k, v in spec.items()
                       if k not in {"iso", "objectives", "awards", "extensions"}}
             compact = services.compact_create(
-                country=country,
+                user=staff, country=country,
                 objectives=[{"pillar": p, "description": d} for p, d in spec["objectives"]],
                 **fields,
             )
             created["compacts"] += 1
         else:
-            _correct_earlier_compact(compact, spec)
+            _correct_earlier_compact(compact, spec, user=staff)
         for signed_on, new_end, reason in spec["extensions"]:
             if not Extension.objects.filter(compact=compact, new_end_date=new_end).exists():
                 services.extension_create(
-                    compact=compact, signed_on=signed_on, new_end_date=new_end, reason=reason
+                    user=staff, compact=compact, signed_on=signed_on, new_end_date=new_end, reason=reason
                 )
                 created["extensions"] += 1
         for name, kind, mechanism, number, amount, start, end, pillars in spec["awards"]:
@@ -249,7 +251,7 @@ def seed(*, password: str) -> dict[str, int]:
                 services.implementer_get_or_create(name=name, kind=kind)
             )
             services.award_create(
-                compact=compact, implementer=implementer, mechanism=mechanism,
+                user=staff, compact=compact, implementer=implementer, mechanism=mechanism,
                 award_number=number, amount_usd=Decimal(amount), start_date=start,
                 end_date=end, pillars=pillars,
             )
@@ -288,7 +290,24 @@ def seed(*, password: str) -> dict[str, int]:
     return created
 
 
-def _correct_earlier_compact(compact: Compact, spec: dict) -> None:
+def _demo_staff(created: dict[str, int]):
+    """The demo's TIP Office staff login (``tip.staff``), in its role before anything else is
+    loaded: the demo's countries, compacts and awards are written as that person would write
+    them, through the same services and their checks. Its password and admin access are set
+    with the other demo logins."""
+    username, role = DEMO_USERS[0][:2]
+    User = get_user_model()
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User(username=username, email=f"{username}@example.org")
+        user.set_unusable_password()
+        user.save()
+        created["users"] += 1
+    services.user_assign_role(user=user, role=role)
+    return user
+
+
+def _correct_earlier_compact(compact: Compact, spec: dict, *, user) -> None:
     """A demo compact loaded by an earlier version of the demo gets what it says now: its
     partner's language, the ceiling at signing in place of the total loaded as a ceiling,
     and the sample mark on Peru's planned contribution. A figure someone changed since is
@@ -300,7 +319,7 @@ def _correct_earlier_compact(compact: Compact, spec: dict) -> None:
     if iso in EARLIER_CEILINGS and compact.us_funding_usd == EARLIER_CEILINGS[iso]:
         data["us_funding_usd"] = spec["us_funding_usd"]
     if data:
-        compact = services.compact_update(compact=compact, data=data)
+        compact = services.compact_update(user=user, compact=compact, data=data)
     if (spec.get("partner_contribution_planned_is_sample")
             and not compact.partner_contribution_planned_is_sample
             and compact.partner_contribution_planned_usd

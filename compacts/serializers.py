@@ -36,10 +36,12 @@ class CountrySerializer(serializers.ModelSerializer):
         return latest.tier if latest else None
 
     def create(self, validated_data):
-        return services.country_create(**validated_data)
+        return services.country_create(user=self.context["request"].user,
+                                       **validated_data)
 
     def update(self, instance, validated_data):
-        return services.country_update(country=instance, data=validated_data)
+        return services.country_update(user=self.context["request"].user, country=instance,
+                                       data=validated_data)
 
 
 class TierRankingSerializer(serializers.ModelSerializer):
@@ -89,12 +91,14 @@ class CompactSerializer(serializers.ModelSerializer):
 
     def create(self, validated_data):
         objectives = validated_data.pop("objectives", [])
-        return services.compact_create(objectives=objectives, **validated_data)
+        return services.compact_create(user=self.context["request"].user,
+                                       objectives=objectives, **validated_data)
 
     def update(self, instance, validated_data):
         objectives = validated_data.pop("objectives", None)
         return services.compact_update(
-            compact=instance, data=validated_data, objectives=objectives
+            user=self.context["request"].user, compact=instance, data=validated_data,
+            objectives=objectives,
         )
 
 
@@ -130,14 +134,16 @@ class AwardSerializer(serializers.ModelSerializer):
         implementer = services.implementer_get_or_create(
             name=validated_data.pop("implementer")["name"]
         )
-        return services.award_create(implementer=implementer, **validated_data)
+        return services.award_create(user=self.context["request"].user,
+                                     implementer=implementer, **validated_data)
 
     def update(self, instance, validated_data):
         if "implementer" in validated_data:
             validated_data["implementer"] = services.implementer_get_or_create(
                 name=validated_data.pop("implementer")["name"]
             )
-        return services.award_update(award=instance, data=validated_data)
+        return services.award_update(user=self.context["request"].user, award=instance,
+                                     data=validated_data)
 
 
 class MeSerializer(serializers.Serializer):

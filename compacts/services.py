@@ -28,24 +28,38 @@ from .models import (
     TierRanking,
     UserProfile,
 )
+from .permissions import ERR_READ_ONLY_ROLE
 
 User = get_user_model()
 
 
+def _require_tip_staff(user) -> None:
+    """Countries, tier rankings, compacts, extensions and awards are TIP Office staff's to
+    write (``compacts.roles``): the API and the admin grant the change to them alone, and the
+    service refuses anyone else whatever reached it."""
+    if not scoping.is_tip_staff(user):
+        raise PermissionDenied(ERR_READ_ONLY_ROLE)
+
+
 @transaction.atomic
-def country_create(*, iso_code: str, region: str, notes: str = "") -> PartnerCountry:
+def country_create(*, user, iso_code: str, region: str, notes: str = "") -> PartnerCountry:
+    _require_tip_staff(user)
     return validated_save(
         PartnerCountry(), {"iso_code": iso_code, "region": region, "notes": notes}
     )
 
 
 @transaction.atomic
-def country_update(*, country: PartnerCountry, data: Mapping[str, Any]) -> PartnerCountry:
+def country_update(*, user, country: PartnerCountry,
+                   data: Mapping[str, Any]) -> PartnerCountry:
+    _require_tip_staff(user)
     return validated_update(country, data)
 
 
 @transaction.atomic
-def tier_ranking_create(*, country: PartnerCountry, report_year: int, tier: str) -> TierRanking:
+def tier_ranking_create(*, user, country: PartnerCountry, report_year: int,
+                        tier: str) -> TierRanking:
+    _require_tip_staff(user)
     return validated_save(TierRanking(country=country), {"report_year": report_year, "tier": tier})
 
 
@@ -65,8 +79,9 @@ def _replace_objectives(compact: Compact, objectives: Iterable[Mapping[str, Any]
 
 @transaction.atomic
 def compact_create(
-    *, objectives: Iterable[Mapping[str, Any]] = (), **fields: Any
+    *, user, objectives: Iterable[Mapping[str, Any]] = (), **fields: Any
 ) -> Compact:
+    _require_tip_staff(user)
     compact = validated_save(Compact(), fields)
     _replace_objectives(compact, objectives)
     return compact
@@ -75,10 +90,12 @@ def compact_create(
 @transaction.atomic
 def compact_update(
     *,
+    user,
     compact: Compact,
     data: Mapping[str, Any],
     objectives: Iterable[Mapping[str, Any]] | None = None,
 ) -> Compact:
+    _require_tip_staff(user)
     compact = validated_update(compact, data)
     if objectives is not None:
         _replace_objectives(compact, objectives)
@@ -86,7 +103,9 @@ def compact_update(
 
 
 @transaction.atomic
-def extension_create(*, compact: Compact, signed_on, new_end_date, reason: str) -> Extension:
+def extension_create(*, user, compact: Compact, signed_on, new_end_date,
+                     reason: str) -> Extension:
+    _require_tip_staff(user)
     # Lock the compact so two extensions cannot both claim to be the latest.
     Compact.objects.select_for_update().filter(pk=compact.pk).first()
     return validated_save(
@@ -107,12 +126,14 @@ def implementer_get_or_create(*, name: str, kind: str | None = None) -> Implemen
 
 
 @transaction.atomic
-def award_create(*, compact: Compact, implementer: Implementer, **fields: Any) -> Award:
+def award_create(*, user, compact: Compact, implementer: Implementer, **fields: Any) -> Award:
+    _require_tip_staff(user)
     return validated_save(Award(compact=compact, implementer=implementer), fields)
 
 
 @transaction.atomic
-def award_update(*, award: Award, data: Mapping[str, Any]) -> Award:
+def award_update(*, user, award: Award, data: Mapping[str, Any]) -> Award:
+    _require_tip_staff(user)
     return validated_update(award, data)
 
 

@@ -158,6 +158,7 @@ class _Compact:
         country = PartnerCountry.objects.filter(iso_code=self.code).first()
         if country is None:
             country = compact_services.country_create(
+                user=self.staff,
                 iso_code=self.code, region=self.rng.choice(Region.values),
                 notes=f"Generated partner country. {SAMPLE}")
         return country
@@ -171,6 +172,7 @@ class _Compact:
         extended = rng.random() < 0.25
         closed = (end if not extended else compact_demo_add_years(end, 1)) < today
         compact = compact_services.compact_create(
+            user=self.staff,
             country=self.country, title=self.title,
             status="closed" if closed else "active",
             signed_on=start, start_date=start, end_date=end,
@@ -184,14 +186,15 @@ class _Compact:
         )
         if extended:
             compact_services.extension_create(
-                compact=compact, signed_on=end - dt.timedelta(days=60),
+                user=self.staff, compact=compact, signed_on=end - dt.timedelta(days=60),
                 new_end_date=compact_demo_add_years(end, 1),
                 reason=f"Generated one-year extension. {SAMPLE}")
         for index, pillar in enumerate(PILLARS[:2]):
             implementer = compact_services.implementer_get_or_create(
                 name=f"Generated implementer {rng.randint(1, 40)}", kind="civil_society")
             compact_services.award_create(
-                compact=compact, implementer=implementer, mechanism="cooperative_agreement",
+                user=self.staff, compact=compact, implementer=implementer,
+                mechanism="cooperative_agreement",
                 award_number=f"GEN-{self.title.split()[-1]}-{index + 1}",
                 amount_usd=Decimal(rng.randrange(1_000_000, 3_000_000, 100_000)),
                 start_date=start + dt.timedelta(days=90), end_date=end, pillars=[pillar])

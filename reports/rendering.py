@@ -16,7 +16,8 @@ from cpc.i18n import in_english
 from cpc.samples import SAMPLE_NOTE_EN
 from indicators.models import PARTNER_BUDGET_NOTE
 
-from .content import CHECK_LABELS, ReportContent
+from .content import ReportContent
+from .findings import CHECK_LABELS
 
 PDF_VARIANT = "pdf/ua-1"
 AUTHOR = "CPC Oversight (Office to Monitor and Combat Trafficking in Persons)"
@@ -72,7 +73,3 @@ def html_to_pdf(html: str) -> RenderedPdf:
     document = HTML(string=html, base_url=None).render(pdf_variant=PDF_VARIANT)
     data = document.write_pdf(pdf_variant=PDF_VARIANT)
     return RenderedPdf(data=data, page_count=len(document.pages))
-
-
-def render_pdf(content: ReportContent) -> RenderedPdf:
-    return html_to_pdf(render_html(content))

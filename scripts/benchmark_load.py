@@ -178,22 +178,7 @@ def wrk_figures(out: str) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--compacts", type=int, default=30)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--duration", type=int, default=4, help="seconds per wrk run")
-    parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--floor-rounds", type=int, default=7,
-                        help="rounds of the floor with one connection, quiet and under load "
-                        "(single slow requests move one round's p95: the median of several)")
-    parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--public-pool", action=argparse.BooleanOptionalAction, default=True,
-                        help="serve requests without a sign-in (the floor, /healthz) from a "
-                        "gunicorn pool of their own on --port + 1, as the Compose proxy does")
-    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/15",
-                        help="the shared cache, emptied first ('' for per-process memory)")
-    options = parser.parse_args()
+    options = _options()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk")
 
@@ -202,28 +187,7 @@ def main() -> None:
     ensure_database(server, database)
     work = Path(tempfile.mkdtemp(prefix="cpc-bench-"))
     password = secrets.token_urlsafe(16)
-    env = os.environ | {
-        "DJANGO_SETTINGS_MODULE": "cpc.settings.production",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SITE_URL": "http://127.0.0.1:8000",
-        "DJANGO_SECURE_SSL_REDIRECT": "false",
-        "DATABASE_URL": f"{server}/{database}",
-        "DEMO_PASSWORD": password,
-        "PRIVATE_STORAGE_ROOT": str(ROOT / "var" / f"bench-private-{options.compacts}"),
-        "DJANGO_STATIC_ROOT": str(work / "static"),
-        "CELERY_BROKER_DIR": str(work / "broker"),
-        "GUNICORN_ACCESS_LOG": "",
-        "DJANGO_LOG_LEVEL": "WARNING",
-    }
-    env.pop("REDIS_URL", None)
-    if options.redis_url:
-        import redis
-
-        # Emptied: cache keys name the records version, which another benchmark database
-        # may share.
-        redis.Redis.from_url(options.redis_url).flushdb()
-        env["REDIS_URL"] = options.redis_url
+    env = _environment(options, server, database, work, password)
     prepare(env, options.compacts, options.seed)
 
     ids = run([str(PYTHON), "manage.py", "shell", "-c",
@@ -263,68 +227,137 @@ def main() -> None:
         wait_until_up(options.port, servers[0])
         wait_until_up(public, servers[-1])
         cookie = sign_in(options.port, "tip.staff", password)
-        for path, signed_in in endpoints:
-            response, body = request(options.port, "GET", path,
-                                     headers={"Cookie": cookie} if signed_in else {})
-            print(f"  {path}: HTTP {response.status}, {len(body):,} bytes", flush=True)
-            if response.status != 200:
-                sys.exit(f"{path} answered {response.status}; see {work / 'gunicorn.log'}")
-        # Every page beside the floor in the same pool (the floor: the site's chrome in the
-        # same processes as the pages).
-        results = {FLOOR: []} | {path: [] for path, _ in endpoints}
-        floors_beside = {path: [] for path, _ in endpoints}
-        for round_number in range(options.rounds):
-            print(f"Round {round_number + 1} of {options.rounds}...", flush=True)
-            for path, signed_in in endpoints:
-                floor = wrk(options.port, "/accounts/login/", None, options.duration,
-                            options.connections, script)
-                results[FLOOR].append(floor)
-                floors_beside[path].append(floor)
-                results[path].append(wrk(options.port, path, cookie if signed_in else None,
-                                         options.duration, options.connections, script))
-        # The floor with one connection: quiet, while 8 connections load the dashboard, and
-        # while 8 connections load the floor itself (what any load that fills the machine
-        # costs, whatever the page), alternately; in the signed-in pool (what a signed-in
-        # reader's cheap page suffers) and in the public pool (where the proxy sends it).
-        pools = {"the signed-in pool": options.port}
-        if options.public_pool:
-            pools["the public pool"] = public
-        floor_runs = {name: ([], [], []) for name in pools}
-        for _ in range(options.floor_rounds):
-            for name, port in pools.items():
-                quiet, during, during_floor = floor_runs[name]
-                quiet.append(wrk(port, "/accounts/login/", None, options.duration, 1, script))
-                during.append(floor_during(options.port, port, "/", cookie, options.duration,
-                                           options.connections, script)[0])
-                during_floor.append(floor_during(port, port, "/accounts/login/", None,
-                                                 options.duration, options.connections,
-                                                 script)[0])
+        _check_endpoints(options.port, endpoints, cookie, work)
+        results, floors_beside = _rounds(options, endpoints, cookie, script)
+        floor_runs = _floor_runs(options, public, cookie, script)
         report(results, floors_beside, options)
-        for name, (quiet, during, during_floor) in floor_runs.items():
-            quiet_p95 = statistics.median(r["p95"] for r in quiet)
-            print(f"\nThe floor with 1 connection in {name}: p95 {quiet_p95 / 1000:.1f} ms "
-                  f"quiet (errors {sum(r['socket_errors'] + r['status_errors'] for r in quiet)})")
-            for label, runs in (("the dashboard", during),
-                                (f"the floor itself in {name}", during_floor)):
-                p95 = statistics.median(r["p95"] for r in runs)
-                each = ", ".join(f"{r['p95'] / quiet_p95:.1f}" for r in runs)
-                print(f"  while {options.connections} connections load {label}: p95 "
-                      f"{p95 / 1000:.1f} ms, {p95 / quiet_p95:.1f}x quiet (rounds: {each}; errors "
-                      f"{sum(r['socket_errors'] + r['status_errors'] for r in runs)})")
-        # What a slow page leaves behind (requests still queued when its run ends): the floor
-        # run that starts as the dashboard's ends, against every floor run.
-        paths = [path for path, _ in endpoints]
-        after = statistics.median(r["p95"] for r in floors_beside[paths[paths.index("/") + 1]])
-        every = statistics.median(r["p95"] for r in results[FLOOR])
-        print(f"\nThe floor ({options.connections} connections) right after the dashboard's "
-              f"run: p95 {after / 1000:.1f} ms against {every / 1000:.1f} ms for every floor "
-              f"run: {after / every:.1f}x")
+        _report_floor(options, floor_runs)
+        _report_after_dashboard(options, endpoints, results, floors_beside)
     finally:
         for server_process in servers:
             os.killpg(server_process.pid, signal.SIGTERM)
             server_process.wait(timeout=30)
         log.close()
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _options() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--compacts", type=int, default=30)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--duration", type=int, default=4, help="seconds per wrk run")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--floor-rounds", type=int, default=7,
+                        help="rounds of the floor with one connection, quiet and under load "
+                        "(single slow requests move one round's p95: the median of several)")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--public-pool", action=argparse.BooleanOptionalAction, default=True,
+                        help="serve requests without a sign-in (the floor, /healthz) from a "
+                        "gunicorn pool of their own on --port + 1, as the Compose proxy does")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/15",
+                        help="the shared cache, emptied first ('' for per-process memory)")
+    return parser.parse_args()
+
+
+def _environment(options, server: str, database: str, work: Path, password: str) -> dict:
+    """Production settings on the benchmark's database, without HTTPS (wrk speaks plain
+    HTTP), with the shared cache emptied first."""
+    env = os.environ | {
+        "DJANGO_SETTINGS_MODULE": "cpc.settings.production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SITE_URL": "http://127.0.0.1:8000",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DATABASE_URL": f"{server}/{database}",
+        "DEMO_PASSWORD": password,
+        "PRIVATE_STORAGE_ROOT": str(ROOT / "var" / f"bench-private-{options.compacts}"),
+        "DJANGO_STATIC_ROOT": str(work / "static"),
+        "CELERY_BROKER_DIR": str(work / "broker"),
+        "GUNICORN_ACCESS_LOG": "",
+        "DJANGO_LOG_LEVEL": "WARNING",
+    }
+    env.pop("REDIS_URL", None)
+    if options.redis_url:
+        import redis
+
+        # Emptied: cache keys name the records version, which another benchmark database
+        # may share.
+        redis.Redis.from_url(options.redis_url).flushdb()
+        env["REDIS_URL"] = options.redis_url
+    return env
+
+
+def _check_endpoints(port: int, endpoints, cookie: str, work: Path) -> None:
+    for path, signed_in in endpoints:
+        response, body = request(port, "GET", path,
+                                 headers={"Cookie": cookie} if signed_in else {})
+        print(f"  {path}: HTTP {response.status}, {len(body):,} bytes", flush=True)
+        if response.status != 200:
+            sys.exit(f"{path} answered {response.status}; see {work / 'gunicorn.log'}")
+
+
+def _rounds(options, endpoints, cookie: str, script: Path) -> tuple[dict, dict]:
+    """Every page beside the floor in the same pool (the floor: the site's chrome in the
+    same processes as the pages)."""
+    results = {FLOOR: []} | {path: [] for path, _ in endpoints}
+    floors_beside = {path: [] for path, _ in endpoints}
+    for round_number in range(options.rounds):
+        print(f"Round {round_number + 1} of {options.rounds}...", flush=True)
+        for path, signed_in in endpoints:
+            floor = wrk(options.port, "/accounts/login/", None, options.duration,
+                        options.connections, script)
+            results[FLOOR].append(floor)
+            floors_beside[path].append(floor)
+            results[path].append(wrk(options.port, path, cookie if signed_in else None,
+                                     options.duration, options.connections, script))
+    return results, floors_beside
+
+
+def _floor_runs(options, public: int, cookie: str, script: Path) -> dict:
+    """The floor with one connection: quiet, while 8 connections load the dashboard, and
+    while 8 connections load the floor itself (what any load that fills the machine costs,
+    whatever the page), alternately; in the signed-in pool (what a signed-in reader's cheap
+    page suffers) and in the public pool (where the proxy sends it)."""
+    pools = {"the signed-in pool": options.port}
+    if options.public_pool:
+        pools["the public pool"] = public
+    floor_runs = {name: ([], [], []) for name in pools}
+    for _ in range(options.floor_rounds):
+        for name, port in pools.items():
+            quiet, during, during_floor = floor_runs[name]
+            quiet.append(wrk(port, "/accounts/login/", None, options.duration, 1, script))
+            during.append(floor_during(options.port, port, "/", cookie, options.duration,
+                                       options.connections, script)[0])
+            during_floor.append(floor_during(port, port, "/accounts/login/", None,
+                                             options.duration, options.connections,
+                                             script)[0])
+    return floor_runs
+
+
+def _report_floor(options, floor_runs: dict) -> None:
+    for name, (quiet, during, during_floor) in floor_runs.items():
+        quiet_p95 = statistics.median(r["p95"] for r in quiet)
+        print(f"\nThe floor with 1 connection in {name}: p95 {quiet_p95 / 1000:.1f} ms "
+              f"quiet (errors {sum(r['socket_errors'] + r['status_errors'] for r in quiet)})")
+        for label, runs in (("the dashboard", during),
+                            (f"the floor itself in {name}", during_floor)):
+            p95 = statistics.median(r["p95"] for r in runs)
+            each = ", ".join(f"{r['p95'] / quiet_p95:.1f}" for r in runs)
+            print(f"  while {options.connections} connections load {label}: p95 "
+                  f"{p95 / 1000:.1f} ms, {p95 / quiet_p95:.1f}x quiet (rounds: {each}; errors "
+                  f"{sum(r['socket_errors'] + r['status_errors'] for r in runs)})")
+
+
+def _report_after_dashboard(options, endpoints, results: dict, floors_beside: dict) -> None:
+    """What a slow page leaves behind (requests still queued when its run ends): the floor
+    run that starts as the dashboard's ends, against every floor run."""
+    paths = [path for path, _ in endpoints]
+    after = statistics.median(r["p95"] for r in floors_beside[paths[paths.index("/") + 1]])
+    every = statistics.median(r["p95"] for r in results[FLOOR])
+    print(f"\nThe floor ({options.connections} connections) right after the dashboard's "
+          f"run: p95 {after / 1000:.1f} ms against {every / 1000:.1f} ms for every floor "
+          f"run: {after / every:.1f}x")
 
 
 def report(results, floors_beside, options) -> None:

@@ -87,87 +87,17 @@ def main() -> int:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 600
-        while time.monotonic() < deadline and process.poll() is None:
-            if "Press Ctrl-C to stop" in log_path.read_text():
-                break
-            time.sleep(1)
-        output = log_path.read_text()
-        check("run command prints the URL", f"{base}/" in output)
-        check("run command prints the demo logins",
-              all(name in output for name in ("tip.staff", "embassy.officer", "auditor")))
-        check("worker answered a ping task", "Celery worker: ready" in output)
-
-
+        check_started(process, log_path, base)
         status, body = request(f"{base}/accounts/login/")
         check("login page", status == 200 and b"Sign in" in body, f"HTTP {status}")
-
         password = os.environ.get("DEMO_PASSWORD", "demo-pass-2024")
-        status, body = request(f"{base}/api/v1/auth/token/",
-                               {"username": "embassy.officer", "password": password})
-        token = json.loads(body)["token"]
-        status, body = request(f"{base}/api/v1/compacts/", token=token)
-        countries = sorted(c["country_iso_code"] for c in json.loads(body)["results"])
-        check("API lists the officer's compacts", countries == ["CO", "PE"], str(countries))
-        colombia = next(c["id"] for c in json.loads(body)["results"]
-                        if c["country_iso_code"] == "CO")
-        status, body = request(f"{base}/api/v1/dialogues/?compact={colombia}", token=token)
-        # Scheduled for the day of the load and prepared ten days before (key indicators
-        # identified and shared, both recorded then): held and logged at once.
-        upcoming = [d for d in json.loads(body)["results"] if d["status"] == "planned"]
-        check("the officer has Colombia's prepared dialogue of the day to log",
-              len(upcoming) == 1 and upcoming[0]["key_indicators"]
-              and upcoming[0]["key_indicators_shared_via"]
-              and upcoming[0]["key_indicators_shared_recorded_at"][:10]
-              < upcoming[0]["scheduled_for"], str(upcoming))
-
-        # The auditor requests a report; the worker renders it and mails its notification
-        # to var/mail/ (the run command's file backend; demo users are at example.org).
-        status, body = request(f"{base}/api/v1/auth/token/",
-                               {"username": "auditor", "password": password})
-        auditor = json.loads(body)["token"]
-        status, body = request(f"{base}/api/v1/reports/",
-                               {"kind": "compact_oversight", "compact": colombia,
-                                "fiscal_year": upcoming[0]["fiscal_year"] - 1}, token=auditor)
-        check("the auditor requests a report", status == 202, f"HTTP {status}")
-
-        def report_mail():
-            if not mail_dir.exists():
-                return []
-            return [path for path in set(mail_dir.iterdir()) - mail_before
-                    if "Report ready" in path.read_text(errors="replace")]
-        mail_deadline = time.monotonic() + 120
-        while not report_mail() and time.monotonic() < mail_deadline:
-            time.sleep(1)
-        found = report_mail()
-        check("the worker mails the report's notification to var/mail/",
-              len(found) == 1 and "auditor@example.org" in found[0].read_text(),
-              f"{len(found)} messages")
-
+        colombia, upcoming = check_officer_api(base, password)
+        check_report_mail(base, password, colombia, upcoming, mail_dir, mail_before)
         check_worker_restart(base, env)
     except Exception as error:  # report, then still stop the app
         check("embedded default answered", False, repr(error))
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            code = process.wait(timeout=60)
-            check("Ctrl-C stops the run command", True, f"exit code {code}")
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            check("Ctrl-C stops the run command", False, "still running after 60 s")
-        time.sleep(1)
-        # The run command records the process groups it started (web server, worker).
-        pids_file = ROOT / "var" / "run.pids"
-        groups = [int(p) for p in pids_file.read_text().split()] if pids_file.exists() else []
-        leftovers = []
-        for group in groups:
-            try:
-                os.killpg(group, 0)
-                leftovers.append(group)
-            except ProcessLookupError:
-                pass
-        check("web server and worker are gone", bool(groups) and not leftovers,
-              f"process groups {groups}, still running: {leftovers}")
+        check_stopped(process)
         log.close()
 
     failed = sum(1 for _, ok, _ in checks if not ok)
@@ -175,6 +105,94 @@ def main() -> int:
         print(log_path.read_text()[-4000:])
     print(f"smoke: {len(checks) - failed} passed, {failed} failed")
     return 1 if failed else 0
+
+
+def check_started(process, log_path: Path, base: str) -> None:
+    """Wait (up to 10 minutes) for the run command to say it is ready, then read what it
+    printed."""
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline and process.poll() is None:
+        if "Press Ctrl-C to stop" in log_path.read_text():
+            break
+        time.sleep(1)
+    output = log_path.read_text()
+    check("run command prints the URL", f"{base}/" in output)
+    check("run command prints the demo logins",
+          all(name in output for name in ("tip.staff", "embassy.officer", "auditor")))
+    check("worker answered a ping task", "Celery worker: ready" in output)
+
+
+def check_officer_api(base: str, password: str) -> tuple[int, list]:
+    """The officer's compacts through the API, and Colombia's dialogue of the day: its id
+    and the planned dialogues."""
+    _, body = request(f"{base}/api/v1/auth/token/",
+                           {"username": "embassy.officer", "password": password})
+    token = json.loads(body)["token"]
+    _, body = request(f"{base}/api/v1/compacts/", token=token)
+    countries = sorted(c["country_iso_code"] for c in json.loads(body)["results"])
+    check("API lists the officer's compacts", countries == ["CO", "PE"], str(countries))
+    colombia = next(c["id"] for c in json.loads(body)["results"]
+                    if c["country_iso_code"] == "CO")
+    _, body = request(f"{base}/api/v1/dialogues/?compact={colombia}", token=token)
+    # Scheduled for the day of the load and prepared ten days before (key indicators
+    # identified and shared, both recorded then): held and logged at once.
+    upcoming = [d for d in json.loads(body)["results"] if d["status"] == "planned"]
+    check("the officer has Colombia's prepared dialogue of the day to log",
+          len(upcoming) == 1 and upcoming[0]["key_indicators"]
+          and upcoming[0]["key_indicators_shared_via"]
+          and upcoming[0]["key_indicators_shared_recorded_at"][:10]
+          < upcoming[0]["scheduled_for"], str(upcoming))
+    return colombia, upcoming
+
+
+def check_report_mail(base: str, password: str, colombia: int, upcoming: list,
+                      mail_dir: Path, mail_before: set) -> None:
+    """The auditor requests a report; the worker renders it and mails its notification
+    to var/mail/ (the run command's file backend; demo users are at example.org)."""
+    status, body = request(f"{base}/api/v1/auth/token/",
+                           {"username": "auditor", "password": password})
+    auditor = json.loads(body)["token"]
+    status, body = request(f"{base}/api/v1/reports/",
+                           {"kind": "compact_oversight", "compact": colombia,
+                            "fiscal_year": upcoming[0]["fiscal_year"] - 1}, token=auditor)
+    check("the auditor requests a report", status == 202, f"HTTP {status}")
+
+    def report_mail():
+        if not mail_dir.exists():
+            return []
+        return [path for path in set(mail_dir.iterdir()) - mail_before
+                if "Report ready" in path.read_text(errors="replace")]
+    mail_deadline = time.monotonic() + 120
+    while not report_mail() and time.monotonic() < mail_deadline:
+        time.sleep(1)
+    found = report_mail()
+    check("the worker mails the report's notification to var/mail/",
+          len(found) == 1 and "auditor@example.org" in found[0].read_text(),
+          f"{len(found)} messages")
+
+
+def check_stopped(process) -> None:
+    """Press Ctrl-C: the run command, its web server and its worker must all stop."""
+    process.send_signal(signal.SIGINT)
+    try:
+        code = process.wait(timeout=60)
+        check("Ctrl-C stops the run command", True, f"exit code {code}")
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        check("Ctrl-C stops the run command", False, "still running after 60 s")
+    time.sleep(1)
+    # The run command records the process groups it started (web server, worker).
+    pids_file = ROOT / "var" / "run.pids"
+    groups = [int(p) for p in pids_file.read_text().split()] if pids_file.exists() else []
+    leftovers = []
+    for group in groups:
+        try:
+            os.killpg(group, 0)
+            leftovers.append(group)
+        except ProcessLookupError:
+            pass
+    check("web server and worker are gone", bool(groups) and not leftovers,
+          f"process groups {groups}, still running: {leftovers}")
 
 
 if __name__ == "__main__":

@@ -30,27 +30,31 @@ provider on loopback (tests/oidc_provider.py: PKCE, private_key_jwt), and stops 
 process by its PID. It prints "smoke: N passed, N failed".
 """
 
-import base64
 import contextlib
 import hashlib
-import http.cookies
 import json
 import os
 import re
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from pathlib import Path
 
 SOURCE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(SOURCE_DIR))
-from django_otp.oath import TOTP  # noqa: E402  (RFC 6238, as an authenticator app computes it)
+from smoke_browser import (  # noqa: E402  (beside this script)
+    Browser,
+    check,
+    checks,
+    csrf_token,
+    enrol_second_factor,
+    free_port,
+    sign_in_with_code,
+    wait_for_health,
+)
 
 from tests.oidc_provider import OIDCProvider, client_key_pem  # noqa: E402  (the test IdP)
 from tests.s3 import MotoServer  # noqa: E402  (the test tools' S3-protocol server)
@@ -60,77 +64,6 @@ APP_VENV = Path(os.environ["APP_VENV"]).resolve()
 WORK_DIR = APP_DIR.parent
 LOG_DIR = WORK_DIR / "log"
 BIN = APP_VENV / "bin"
-checks: list[tuple[str, bool, str]] = []
-
-
-def check(name: str, ok: bool, detail: str = "") -> bool:
-    checks.append((name, ok, detail))
-    print(f"{'ok  ' if ok else 'FAIL'} {name}{': ' + detail if detail else ''}", flush=True)
-    return ok
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-class Browser:
-    """Enough of a browser: cookies (kept by hand, since the production cookies are Secure
-    and the proxy's HTTPS ends before us), CSRF headers, redirects not followed."""
-
-    def __init__(self, base: str):
-        self.base = base
-        self.cookies: dict[str, str] = {}
-        self.opener = urllib.request.build_opener(NoRedirect)
-
-    def request(self, path: str, *, method: str = "GET", data: bytes | None = None,
-                headers: dict | None = None, https: bool = True, timeout: float = 30):
-        headers = dict(headers or {})
-        if https:
-            headers["X-Forwarded-Proto"] = "https"
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        request = urllib.request.Request(self.base + path, data=data, headers=headers,
-                                         method=method)
-        try:
-            response = self.opener.open(request, timeout=timeout)
-        except urllib.error.HTTPError as error:
-            response = error
-        body = response.read()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            cookie = http.cookies.SimpleCookie(header)
-            for name, morsel in cookie.items():
-                self.cookies[name] = morsel.value
-        return response.status, response.headers, body
-
-    def post_form(self, path: str, fields: dict):
-        origin = "https://" + urllib.parse.urlsplit(self.base).netloc
-        return self.request(path, method="POST",
-                            data=urllib.parse.urlencode(fields).encode(),
-                            headers={"Content-Type": "application/x-www-form-urlencoded",
-                                     "Origin": origin, "Referer": origin + path})
-
-    def api(self, path: str, *, method: str = "GET", payload: dict | None = None,
-            token: str | None = None):
-        headers = {"Accept": "application/json"}
-        if payload is not None:
-            headers["Content-Type"] = "application/json"
-        if token:
-            headers["Authorization"] = f"Token {token}"
-        data = json.dumps(payload).encode() if payload is not None else None
-        saved, self.cookies = self.cookies, {}  # token auth only: no session, no CSRF
-        try:
-            status, headers, body = self.request(path, method=method, data=data,
-                                                 headers=headers)
-        finally:
-            self.cookies = saved
-        return status, headers, body
 
 
 def manage(env: dict, *args: str) -> subprocess.CompletedProcess:
@@ -173,95 +106,39 @@ def stop(processes: dict[str, subprocess.Popen]) -> None:
             os.killpg(process.pid, signal.SIGKILL)
 
 
-def wait_for_health(browser: Browser, seconds: float) -> tuple[int, dict]:
-    deadline = time.monotonic() + seconds
-    status, body = 0, {}
-    while time.monotonic() < deadline:
-        try:
-            status, _, raw = browser.request("/healthz", https=False, timeout=5)
-            body = json.loads(raw)
-            if status == 200:
-                break
-        except (OSError, ValueError):
-            pass
-        time.sleep(0.5)
-    return status, body
-
-
-def csrf_token(html: bytes) -> str:
-    match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', html)
-    return match.group(1).decode() if match else ""
-
-
-class Authenticator:
-    """An authenticator app: the key read from the enrolment page, a code a time step.
-    django-otp takes each step's code once, and the next step's too (one step of tolerance),
-    so a code newer than the last one used is the next step's, waiting for it if need be."""
-
-    def __init__(self, key_text: str):
-        self.key = base64.b32decode(key_text.replace(" ", "") + "=" * (-len(
-            key_text.replace(" ", "")) % 8))
-        self.last_step = -1
-
-    def code(self) -> str:
-        totp = TOTP(self.key)
-        while totp.t() + 1 <= self.last_step:
-            time.sleep(1)
-            totp = TOTP(self.key)
-        step = max(totp.t(), self.last_step + 1)
-        totp.time = step * totp.step + 1
-        self.last_step = step
-        return f"{totp.token():06d}"
-
-
-def enrol_second_factor(browser: Browser) -> "Authenticator | None":
-    """REQUIRE_MFA (on in production): TIP staff signed in with the password alone are sent
-    to set up an authenticator app before anything else."""
-    status, headers, _ = browser.request("/compacts/")
-    location = headers.get("Location", "")
-    check("the password alone is sent to set up a second factor (REQUIRE_MFA)",
-          status == 302 and location.startswith("/accounts/mfa/enrol/"),
-          f"HTTP {status} {location}")
-    status, _, _ = browser.request("/api/v1/me/", headers={"Accept": "application/json"})
-    check("the password alone reaches no API answer", status in (401, 403), f"HTTP {status}")
-    status, headers, html = browser.request(location or "/accounts/mfa/enrol/")
-    key = re.search(rb'data-testid="mfa-key">([A-Z2-7 ]+)<', html)
-    check("the enrolment page shows the QR code (an SVG data: image) and the key",
-          status == 200 and b'src="data:image/svg+xml;base64,' in html and bool(key),
-          f"HTTP {status}")
-    if not key:
-        return None
-    app = Authenticator(key.group(1).decode())
-    status, _, html = browser.post_form("/accounts/mfa/enrol/", {
-        "csrfmiddlewaretoken": csrf_token(html), "code": app.code(), "next": "/"})
-    codes = re.findall(rb"<li><code>([a-z2-9]{10})</code></li>", html)
-    check("a TOTP code confirms the app; ten recovery codes are shown",
-          status == 200 and len(codes) == 10, f"HTTP {status}, {len(codes)} codes")
-    return app
-
-
-def sign_in_with_code(base: str, password: str, app: Authenticator) -> Browser:
-    """A new session: the password, then the second step with the app's code."""
-    browser = Browser(base)
-    _, _, html = browser.request("/accounts/login/")
-    status, headers, _ = browser.post_form("/accounts/login/", {
-        "csrfmiddlewaretoken": csrf_token(html), "username": "tip.staff",
-        "password": password, "next": "/compacts/"})
-    status, headers, html = browser.request("/compacts/")
-    location = headers.get("Location", "")
-    check("signing in again asks the code (the second step)",
-          status == 302 and location.startswith("/accounts/mfa/verify/"),
-          f"HTTP {status} {location}")
-    status, headers, html = browser.request(location or "/accounts/mfa/verify/")
-    status, headers, _ = browser.post_form("/accounts/mfa/verify/", {
-        "csrfmiddlewaretoken": csrf_token(html), "code": app.code(), "next": "/compacts/"})
-    check("a TOTP code completes the sign-in",
-          status == 302 and headers.get("Location") == "/compacts/",
-          f"HTTP {status} {headers.get('Location')}")
-    return browser
-
-
 def smoke(browser: Browser, password: str, bucket: "Bucket") -> None:
+    html = check_transport(browser)
+    status, headers, _ = browser.post_form("/accounts/login/", {
+        "csrfmiddlewaretoken": csrf_token(html), "username": "tip.staff", "password": password,
+        "next": "/"})
+    check("sign in through the login form (CSRF token, secure cookies)",
+          status == 302 and headers.get("Location") == "/" and "sessionid" in browser.cookies,
+          f"HTTP {status} {headers.get('Location')}")
+
+    app = enrol_second_factor(browser)
+    if app is not None:
+        browser = sign_in_with_code(browser.base, password, app)
+    check_pages(browser)
+
+    status, _, body = browser.api("/api/v1/auth/token/", method="POST",
+                                  payload={"username": "tip.staff", "password": password})
+    check("no API token for the password alone (400 naming \"otp\")",
+          status == 400 and "otp" in json.loads(body or b"{}"), f"HTTP {status} {body[:200]!r}")
+    status, _, body = browser.api("/api/v1/auth/token/", method="POST", payload={
+        "username": "tip.staff", "password": password, "otp": app.code() if app else ""})
+    token = json.loads(body).get("token", "") if status == 200 else ""
+    check("API token for the staff user, with a TOTP code", bool(token), f"HTTP {status}")
+
+    check_report(browser, token, bucket)
+
+    status, _, _ = browser.api("/api/v1/auth/token/", method="DELETE", token=token)
+    after, _, _ = browser.api("/api/v1/me/", token=token)
+    check("the token is revoked", status == 204 and after == 401, f"HTTP {status}, then {after}")
+
+
+def check_transport(browser: Browser) -> bytes:
+    """/healthz over plain HTTP, everything else redirected to HTTPS, the login page with
+    its security headers and collected static files. Answers the login page."""
     status, body = wait_for_health(browser, 60)
     check("/healthz answers 200 over plain HTTP (exempt from the HTTPS redirect)",
           status == 200 and body.get("status") == "ok", f"HTTP {status} {body}")
@@ -288,17 +165,10 @@ def smoke(browser: Browser, password: str, bucket: "Bucket") -> None:
         status, headers, _ = browser.request(css.group(1).decode())
         check("WhiteNoise serves the collected style sheet",
               status == 200 and "text/css" in headers.get("Content-Type", ""), f"HTTP {status}")
+    return html
 
-    status, headers, _ = browser.post_form("/accounts/login/", {
-        "csrfmiddlewaretoken": csrf_token(html), "username": "tip.staff", "password": password,
-        "next": "/"})
-    check("sign in through the login form (CSRF token, secure cookies)",
-          status == 302 and headers.get("Location") == "/" and "sessionid" in browser.cookies,
-          f"HTTP {status} {headers.get('Location')}")
 
-    app = enrol_second_factor(browser)
-    if app is not None:
-        browser = sign_in_with_code(browser.base, password, app)
+def check_pages(browser: Browser) -> None:
     status, _, html = browser.request("/compacts/")
     compact_ids = re.findall(rb'href="/compacts/(\d+)/"', html)
     check("compact list", status == 200 and bool(compact_ids),
@@ -316,15 +186,10 @@ def smoke(browser: Browser, password: str, bucket: "Bucket") -> None:
         status, _, html = browser.request(path)
         check(f"page: {name} ({path})", status == 200 and text in html, f"HTTP {status}")
 
-    status, _, body = browser.api("/api/v1/auth/token/", method="POST",
-                                  payload={"username": "tip.staff", "password": password})
-    check("no API token for the password alone (400 naming \"otp\")",
-          status == 400 and "otp" in json.loads(body or b"{}"), f"HTTP {status} {body[:200]!r}")
-    status, _, body = browser.api("/api/v1/auth/token/", method="POST", payload={
-        "username": "tip.staff", "password": password, "otp": app.code() if app else ""})
-    token = json.loads(body).get("token", "") if status == 200 else ""
-    check("API token for the staff user, with a TOTP code", bool(token), f"HTTP {status}")
 
+def check_report(browser: Browser, token: str, bucket: "Bucket") -> None:
+    """A report requested through the API, rendered by the worker, stored in the bucket and
+    downloaded by its SHA-256."""
     fiscal_year = 2024
     _, _, body = browser.api(f"/api/v1/compacts/?active_in={fiscal_year}", token=token)
     active = [c["id"] for c in json.loads(body).get("results", [])] if body else []
@@ -349,24 +214,24 @@ def smoke(browser: Browser, password: str, bucket: "Bucket") -> None:
     check("the worker rendered the report", job.get("status") == "succeeded",
           f"status {job.get('status')}, error {job.get('error')!r}")
     if job.get("status") == "succeeded":
-        download = urllib.parse.urlsplit(job["download_url"]).path
-        status, headers, pdf = browser.api(download, token=token)
-        check("the PDF downloads", status == 200 and pdf.startswith(b"%PDF")
-              and headers.get("Content-Type") == "application/pdf",
-              f"HTTP {status}, {len(pdf)} bytes, {job.get('page_count')} pages")
-        check("the PDF matches the SHA-256 the API reports",
-              hashlib.sha256(pdf).hexdigest() == job.get("sha256"), job.get("sha256", ""))
-        keys = bucket.server.keys(bucket.name)
-        reports = [key for key in keys if key.startswith("private/reports/")]
-        check("the worker stored the PDF in the bucket, where the web server read it",
-              len(reports) == 1 and bucket.server.read(bucket.name, reports[0]) == pdf,
-              str(keys))
-        local = [str(p) for folder in bucket.folders for p in folder.rglob("*.pdf")]
-        check("no PDF in the web server's or the worker's own folder", local == [], str(local))
+        check_pdf(browser, token, job, bucket)
 
-    status, _, _ = browser.api("/api/v1/auth/token/", method="DELETE", token=token)
-    after, _, _ = browser.api("/api/v1/me/", token=token)
-    check("the token is revoked", status == 204 and after == 401, f"HTTP {status}, then {after}")
+
+def check_pdf(browser: Browser, token: str, job: dict, bucket: "Bucket") -> None:
+    download = urllib.parse.urlsplit(job["download_url"]).path
+    status, headers, pdf = browser.api(download, token=token)
+    check("the PDF downloads", status == 200 and pdf.startswith(b"%PDF")
+          and headers.get("Content-Type") == "application/pdf",
+          f"HTTP {status}, {len(pdf)} bytes, {job.get('page_count')} pages")
+    check("the PDF matches the SHA-256 the API reports",
+          hashlib.sha256(pdf).hexdigest() == job.get("sha256"), job.get("sha256", ""))
+    keys = bucket.server.keys(bucket.name)
+    reports = [key for key in keys if key.startswith("private/reports/")]
+    check("the worker stored the PDF in the bucket, where the web server read it",
+          len(reports) == 1 and bucket.server.read(bucket.name, reports[0]) == pdf,
+          str(keys))
+    local = [str(p) for folder in bucket.folders for p in folder.rglob("*.pdf")]
+    check("no PDF in the web server's or the worker's own folder", local == [], str(local))
 
 
 # --- Federated sign-in (OpenID Connect) ------------------------------------------------

@@ -25,7 +25,7 @@ from compacts.models import Compact
 from contributions.selectors import funding_picture
 from indicators.models import Indicator
 from reports.content import report_content
-from reports.rendering import render_pdf
+from reports.rendering import html_to_pdf, render_html
 
 pytestmark = pytest.mark.django_db
 
@@ -140,7 +140,7 @@ def iati_figures(staff_api) -> dict[tuple[str, str, str], dict]:
 def pdf_text(compact) -> str:
     content = report_content(kind="compact_oversight", fiscal_year=FY, compact_id=compact.pk,
                              data_as_of=timezone.now())
-    pages = pypdf.PdfReader(io.BytesIO(render_pdf(content).data)).pages
+    pages = pypdf.PdfReader(io.BytesIO(html_to_pdf(render_html(content)).data)).pages
     return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in pages))
 
 

@@ -30,6 +30,52 @@ def _number(value) -> str:
     return number_format(value, force_grouping=True)
 
 
+_LIMITS = {
+    validators.MinLengthValidator: "min_length",
+    validators.MaxLengthValidator: "max_length",
+    validators.MinValueValidator: "low",
+    validators.MaxValueValidator: "high",
+}
+
+
+def _limits(formfield) -> dict:
+    """The limits the field's validators carry, by name (the last of each kind wins)."""
+    limits = dict.fromkeys(_LIMITS.values())
+    for validator in formfield.validators:
+        for kind, name in _LIMITS.items():
+            if isinstance(validator, kind):
+                limits[name] = _limit(validator)
+                break
+    return limits
+
+
+def _length_hint(min_length, max_length) -> str:
+    if min_length and max_length:
+        return (_("From %(min)s to %(max)s characters.")
+                % {"min": _number(min_length), "max": _number(max_length)})
+    if min_length:
+        return ngettext("At least %(min)s character.", "At least %(min)s characters.",
+                        min_length) % {"min": _number(min_length)}
+    if max_length:
+        return ngettext("Up to %(max)s character.", "Up to %(max)s characters.",
+                        max_length) % {"max": _number(max_length)}
+    return ""
+
+
+def _range_hint(formfield, low, high) -> str:
+    # A year or an amount: no thousands separator for a year-like field (2000 to 2100).
+    show = _number if not isinstance(formfield, forms.IntegerField) or (
+        (low is not None and abs(low) >= 10_000) or (high is not None and abs(high) >= 10_000)
+    ) else str
+    if low is not None and high is not None:
+        return _("From %(min)s to %(max)s.") % {"min": show(low), "max": show(high)}
+    if low is not None:
+        return _("%(min)s or more.") % {"min": show(low)}
+    if high is not None:
+        return _("%(max)s or less.") % {"max": show(high)}
+    return ""
+
+
 @register.simple_tag
 def field_hint(field) -> str:
     """The limits of a bound field, in words: "Up to 2,000 characters.", "At least 20
@@ -40,38 +86,11 @@ def field_hint(field) -> str:
     formfield = field.field
     if isinstance(formfield, forms.FileField):
         return ""  # its max_length is the file name's
-    low = high = min_length = max_length = None
-    for validator in formfield.validators:
-        if isinstance(validator, validators.MinLengthValidator):
-            min_length = _limit(validator)
-        elif isinstance(validator, validators.MaxLengthValidator):
-            max_length = _limit(validator)
-        elif isinstance(validator, validators.MinValueValidator):
-            low = _limit(validator)
-        elif isinstance(validator, validators.MaxValueValidator):
-            high = _limit(validator)
-    min_length = getattr(formfield, "hint_min_length", None) or min_length
-    parts = []
-    if min_length and max_length:
-        parts.append(_("From %(min)s to %(max)s characters.")
-                     % {"min": _number(min_length), "max": _number(max_length)})
-    elif min_length:
-        parts.append(ngettext("At least %(min)s character.", "At least %(min)s characters.",
-                              min_length) % {"min": _number(min_length)})
-    elif max_length:
-        parts.append(ngettext("Up to %(max)s character.", "Up to %(max)s characters.",
-                              max_length) % {"max": _number(max_length)})
-    # A year or an amount: no thousands separator for a year-like field (2000 to 2100).
-    show = _number if not isinstance(formfield, forms.IntegerField) or (
-        (low is not None and abs(low) >= 10_000) or (high is not None and abs(high) >= 10_000)
-    ) else str
-    if low is not None and high is not None:
-        parts.append(_("From %(min)s to %(max)s.") % {"min": show(low), "max": show(high)})
-    elif low is not None:
-        parts.append(_("%(min)s or more.") % {"min": show(low)})
-    elif high is not None:
-        parts.append(_("%(max)s or less.") % {"max": show(high)})
-    return " ".join(parts)
+    limits = _limits(formfield)
+    min_length = getattr(formfield, "hint_min_length", None) or limits["min_length"]
+    parts = [_length_hint(min_length, limits["max_length"]),
+             _range_hint(formfield, limits["low"], limits["high"])]
+    return " ".join(part for part in parts if part)
 
 
 def _describedby(field, hint: str) -> str:
@@ -98,36 +117,46 @@ def _items(form, seen: set) -> list:
     if not form or id(form) in seen:
         return []
     seen.add(id(form))
-    items = []
     if isinstance(form, BaseFormSet):
-        items.extend({"text": error, "href": ""} for error in form.non_form_errors())
-        for subform in form.forms:
-            removed = (form.is_bound and form.can_delete and subform.errors is not None
-                       and form._should_delete_form(subform))  # a row ticked for removal
-            if not removed:
-                items.extend(_items(subform, seen))
-        return items
-    if not isinstance(form, forms.BaseForm):
-        if isinstance(form, (list, tuple)):
-            for each in form:
-                items.extend(_items(each, seen))
-        return items
-    items.extend({"text": error, "href": ""} for error in form.non_field_errors())
+        return _formset_items(form, seen)
+    if isinstance(form, forms.BaseForm):
+        return _form_items(form)
+    items = []
+    if isinstance(form, (list, tuple)):
+        for each in form:
+            items.extend(_items(each, seen))
+    return items
+
+
+def _formset_items(formset, seen: set) -> list:
+    items = [{"text": error, "href": ""} for error in formset.non_form_errors()]
+    for subform in formset.forms:
+        removed = (formset.is_bound and formset.can_delete and subform.errors is not None
+                   and formset._should_delete_form(subform))  # a row ticked for removal
+        if not removed:
+            items.extend(_items(subform, seen))
+    return items
+
+
+def _form_items(form) -> list:
+    items = [{"text": error, "href": ""} for error in form.non_field_errors()]
     for name, errors in form.errors.items():
         if name == forms.forms.NON_FIELD_ERRORS or name not in form.fields:
             continue
-        field = form[name]
-        # A group of radios or checkboxes has no label "for" (Django's choice): its first box.
-        target = field.id_for_label or (f"{field.auto_id}_0" if field.use_fieldset else "")
-        href = "" if field.is_hidden or not target else f"#{target}"
-        # A field whose label is not enough alone (a grid cell's "Actual") names itself in
-        # its aria-label ("Actual, PROT-1, FY2024"): the summary says the same.
-        label = field.field.widget.attrs.get("aria-label") or (
-            _(str(field.label)) if field.label else "")
-        for error in errors:
-            items.append({"text": f"{label}: {error}" if label and not field.is_hidden else error,
-                          "href": href})
+        items.extend(_field_items(form[name], errors))
     return items
+
+
+def _field_items(field, errors) -> list:
+    # A group of radios or checkboxes has no label "for" (Django's choice): its first box.
+    target = field.id_for_label or (f"{field.auto_id}_0" if field.use_fieldset else "")
+    href = "" if field.is_hidden or not target else f"#{target}"
+    # A field whose label is not enough alone (a grid cell's "Actual") names itself in
+    # its aria-label ("Actual, PROT-1, FY2024"): the summary says the same.
+    label = field.field.widget.attrs.get("aria-label") or (
+        _(str(field.label)) if field.label else "")
+    return [{"text": f"{label}: {error}" if label and not field.is_hidden else error,
+             "href": href} for error in errors]
 
 
 @register.simple_tag

@@ -131,7 +131,7 @@ def test_a_request_reads_the_records_version_once(staff_user, ghana_compact):
         assert len(reads) == 1, url
 
 
-def test_a_write_in_the_request_forgets_the_version_read_before_it(ghana_compact):
+def test_a_write_in_the_request_forgets_the_version_read_before_it(ghana_compact, staff_user):
     from django.db import transaction
 
     from compacts.versioning import RequestVersionMiddleware
@@ -141,7 +141,8 @@ def test_a_write_in_the_request_forgets_the_version_read_before_it(ghana_compact
     def view(request):
         seen.append(records_version())
         with transaction.atomic():
-            services.extension_create(compact=ghana_compact, signed_on=ghana_compact.end_date,
+            services.extension_create(user=staff_user, compact=ghana_compact,
+                                      signed_on=ghana_compact.end_date,
                                       new_end_date=ghana_compact.end_date.replace(
                                           year=ghana_compact.end_date.year + 1),
                                       reason="Extended")

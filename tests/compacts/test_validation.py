@@ -4,7 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from compacts import services
@@ -48,54 +48,65 @@ def errors_of(excinfo) -> dict:
 
 
 class TestCompactRules:
-    def test_end_must_be_after_start(self, ghana):
+    def test_end_must_be_after_start(self, ghana, staff_user):
         with pytest.raises(ValidationError) as excinfo:
-            services.compact_create(**compact_fields(ghana, end_date=D(2022, 4, 26)))
+            services.compact_create(
+                user=staff_user,
+                **compact_fields(ghana, end_date=D(2022, 4, 26)))
         assert errors_of(excinfo)["end_date"] == [ERR_END_BEFORE_START]
         assert not Compact.objects.exists()
 
-    def test_original_term_of_exactly_five_years_is_allowed(self, ghana):
-        compact = services.compact_create(**compact_fields(ghana))
+    def test_original_term_of_exactly_five_years_is_allowed(self, ghana, staff_user):
+        compact = services.compact_create(user=staff_user, **compact_fields(ghana))
         assert compact.end_date == D(2027, 4, 26)
 
-    def test_original_term_longer_than_five_years_is_refused(self, ghana):
+    def test_original_term_longer_than_five_years_is_refused(self, ghana, staff_user):
         with pytest.raises(ValidationError) as excinfo:
-            services.compact_create(**compact_fields(ghana, end_date=D(2027, 4, 27)))
+            services.compact_create(
+                user=staff_user,
+                **compact_fields(ghana, end_date=D(2027, 4, 27)))
         assert errors_of(excinfo)["end_date"] == [ERR_TERM_TOO_LONG]
 
-    def test_five_years_from_29_february_ends_28_february(self, ghana):
+    def test_five_years_from_29_february_ends_28_february(self, ghana, staff_user):
         start = D(2024, 2, 29)
         services.compact_create(
-            **compact_fields(ghana, start_date=start, end_date=D(2029, 2, 28))
+            user=staff_user, **compact_fields(ghana, start_date=start, end_date=D(2029, 2, 28))
         )
         with pytest.raises(ValidationError):
             services.compact_create(
+                user=staff_user,
                 **compact_fields(ghana, title="B", start_date=start, end_date=D(2029, 3, 1))
             )
 
     @pytest.mark.parametrize("field", ["us_funding_usd", "partner_contribution_planned_usd"])
-    def test_amounts_cannot_be_negative(self, ghana, field):
+    def test_amounts_cannot_be_negative(self, ghana, field, staff_user):
         with pytest.raises(ValidationError) as excinfo:
-            services.compact_create(**compact_fields(ghana, **{field: Decimal("-1")}))
+            services.compact_create(
+                user=staff_user,
+                **compact_fields(ghana, **{field: Decimal("-1")}))
         assert field in errors_of(excinfo)
         assert not Compact.objects.exists()
 
-    def test_signed_compact_needs_dates(self, ghana):
+    def test_signed_compact_needs_dates(self, ghana, staff_user):
         with pytest.raises(ValidationError) as excinfo:
-            services.compact_create(**compact_fields(ghana, start_date=None, end_date=None))
+            services.compact_create(
+                user=staff_user,
+                **compact_fields(ghana, start_date=None, end_date=None))
         assert ERR_DATES_REQUIRED in errors_of(excinfo)["start_date"]
 
-    def test_negotiating_compact_may_lack_dates(self, ghana):
+    def test_negotiating_compact_may_lack_dates(self, ghana, staff_user):
         compact = services.compact_create(
+            user=staff_user,
             **compact_fields(ghana, status="negotiating", signed_on=None, start_date=None,
                              end_date=None)
         )
         assert compact.current_end_date is None
         assert not compact.is_active_in(2025)
 
-    def test_invalid_objective_rolls_back_the_compact(self, ghana):
+    def test_invalid_objective_rolls_back_the_compact(self, ghana, staff_user):
         with pytest.raises(ValidationError):
             services.compact_create(
+                user=staff_user,
                 objectives=[{"pillar": "protection", "description": "ok"},
                             {"pillar": "pleasure", "description": "bad pillar"}],
                 **compact_fields(ghana),
@@ -112,8 +123,9 @@ class TestCompactRules:
 
 
 class TestExtensionRules:
-    def test_extension_moves_the_end_later(self, ghana_compact):
+    def test_extension_moves_the_end_later(self, ghana_compact, staff_user):
         extension = services.extension_create(
+            user=staff_user,
             compact=ghana_compact, signed_on=D(2027, 1, 1), new_end_date=D(2028, 4, 26),
             reason="One more year",
         )
@@ -123,33 +135,41 @@ class TestExtensionRules:
         assert ghana_compact.end_date == D(2027, 4, 26)
 
     @pytest.mark.parametrize("new_end", [D(2027, 4, 26), D(2026, 1, 1)])
-    def test_extension_not_after_the_current_end_is_refused(self, ghana_compact, new_end):
+    def test_extension_not_after_the_current_end_is_refused(self, ghana_compact, new_end,
+                                                            staff_user):
         with pytest.raises(ValidationError) as excinfo:
             services.extension_create(
+                user=staff_user,
                 compact=ghana_compact, signed_on=D(2027, 1, 1), new_end_date=new_end,
                 reason="x",
             )
         assert "new_end_date" in errors_of(excinfo)
         assert not Extension.objects.exists()
 
-    def test_second_extension_must_pass_the_first(self, ghana_compact):
+    def test_second_extension_must_pass_the_first(self, ghana_compact, staff_user):
         ExtensionFactory(compact=ghana_compact, new_end_date=D(2029, 4, 26))
         with pytest.raises(ValidationError) as excinfo:
             services.extension_create(
+                user=staff_user,
                 compact=ghana_compact, signed_on=D(2028, 1, 1), new_end_date=D(2028, 12, 31),
                 reason="shorter than the first extension",
             )
         assert "2029-04-26" in errors_of(excinfo)["new_end_date"][0]
 
-    def test_compact_without_end_cannot_be_extended(self, ghana):
+    def test_compact_without_end_cannot_be_extended(self, ghana, staff_user):
         compact = CompactFactory(country=ghana, status="draft", start_date=None, end_date=None)
         with pytest.raises(ValidationError):
             services.extension_create(
+                user=staff_user,
                 compact=compact, signed_on=D(2027, 1, 1), new_end_date=D(2028, 1, 1), reason="x"
             )
 
 
 class TestAwardRules:
+    @pytest.fixture(autouse=True)
+    def _staff(self, staff_user):
+        self.staff = staff_user
+
     def award(self, compact, **overrides):
         fields = {
             "mechanism": "grant",
@@ -160,7 +180,7 @@ class TestAwardRules:
             "pillars": ["protection"],
         } | overrides
         return services.award_create(
-            compact=compact, implementer=ImplementerFactory(), **fields
+            user=self.staff, compact=compact, implementer=ImplementerFactory(), **fields
         )
 
     def test_award_inside_the_compact_is_saved(self, ghana_compact):
@@ -204,10 +224,12 @@ class TestAwardRules:
 
 
 class TestTierRankingRules:
-    def test_one_tier_per_country_and_year(self, ghana):
+    def test_one_tier_per_country_and_year(self, ghana, staff_user):
         TierRankingFactory(country=ghana, report_year=2023)
         with pytest.raises(ValidationError) as excinfo:
-            services.tier_ranking_create(country=ghana, report_year=2023, tier="tier_1")
+            services.tier_ranking_create(
+                user=staff_user,
+                country=ghana, report_year=2023, tier="tier_1")
         assert "report_year" in errors_of(excinfo)
         assert TierRanking.objects.count() == 1
 
@@ -216,9 +238,11 @@ class TestTierRankingRules:
         with pytest.raises(IntegrityError), transaction.atomic():
             TierRanking.objects.create(country=ghana, report_year=2023, tier="tier_3")
 
-    def test_report_year_before_the_first_tip_report_is_refused(self, ghana):
+    def test_report_year_before_the_first_tip_report_is_refused(self, ghana, staff_user):
         with pytest.raises(ValidationError) as excinfo:
-            services.tier_ranking_create(country=ghana, report_year=1999, tier="tier_1")
+            services.tier_ranking_create(
+                user=staff_user,
+                country=ghana, report_year=1999, tier="tier_1")
         assert "report_year" in errors_of(excinfo)
 
     def test_current_tier_is_the_latest_report(self, ghana):
@@ -241,3 +265,49 @@ class TestFiscalYears:
         assert set(Compact.objects.active_in(2028)) == set()
         ExtensionFactory(compact=compact, new_end_date=D(2027, 12, 1))
         assert list(Compact.objects.active_in(2028)) == [compact]
+
+
+class TestOnlyTipStaffWrite:
+    """The services refuse anyone but TIP Office staff, whatever page or request reached
+    them: the API's role check is not the only guard."""
+
+    @pytest.fixture
+    def writes(self, ghana, ghana_compact):
+        award = AwardFactory(compact=ghana_compact)
+        return {
+            "country_create": lambda user: services.country_create(
+                user=user, iso_code="KE", region="africa"),
+            "country_update": lambda user: services.country_update(
+                user=user, country=ghana, data={"notes": "changed"}),
+            "tier_ranking_create": lambda user: services.tier_ranking_create(
+                user=user, country=ghana, report_year=2023, tier="tier_1"),
+            "compact_create": lambda user: services.compact_create(
+                user=user, **compact_fields(ghana, title="Another")),
+            "compact_update": lambda user: services.compact_update(
+                user=user, compact=ghana_compact, data={"title": "Renamed"}),
+            "extension_create": lambda user: services.extension_create(
+                user=user, compact=ghana_compact, signed_on=D(2027, 1, 1),
+                new_end_date=D(2028, 4, 26), reason="One more year"),
+            "award_create": lambda user: services.award_create(
+                user=user, compact=ghana_compact, implementer=ImplementerFactory(),
+                mechanism="grant", award_number="AWD-9", amount_usd=Decimal("100"),
+                start_date=ghana_compact.start_date, end_date=ghana_compact.end_date,
+                pillars=["protection"]),
+            "award_update": lambda user: services.award_update(
+                user=user, award=award, data={"amount_usd": Decimal("5")}),
+        }
+
+    @pytest.mark.parametrize("service", [
+        "country_create", "country_update", "tier_ranking_create", "compact_create",
+        "compact_update", "extension_create", "award_create", "award_update"])
+    @pytest.mark.parametrize("who", ["ghana_officer", "auditor_user", "no_role_user", None])
+    def test_anyone_but_staff_is_refused(self, request, writes, service, who):
+        user = request.getfixturevalue(who) if who else None
+        with pytest.raises(PermissionDenied):
+            writes[service](user)
+
+    @pytest.mark.parametrize("service", [
+        "country_create", "country_update", "tier_ranking_create", "compact_create",
+        "compact_update", "extension_create", "award_create", "award_update"])
+    def test_staff_may(self, writes, staff_user, service):
+        assert writes[service](staff_user).pk

@@ -89,10 +89,10 @@ class TestWithinTheCompactTerm:
         assert response.status_code == 400
         assert any("2027-04-26" in e for e in response.json()["scheduled_for"])
 
-    def test_inside_an_extension_is_accepted_and_after_it_refused(self, staff_api,
+    def test_inside_an_extension_is_accepted_and_after_it_refused(self, staff_api, staff_user,
                                                                   ghana_compact):
         compact_services.extension_create(
-            compact=ghana_compact, signed_on=dt.date(2027, 1, 10),
+            user=staff_user, compact=ghana_compact, signed_on=dt.date(2027, 1, 10),
             new_end_date=dt.date(2027, 6, 30), reason="A fifth year of shelter support.")
         after = plan(staff_api, ghana_compact, 2027, "2027-07-15")
         assert after.status_code == 400

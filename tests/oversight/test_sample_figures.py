@@ -29,7 +29,7 @@ from cpc.samples import SAMPLE_COLUMN, SAMPLE_NOTE_EN
 from dialogues.models import Dialogue
 from indicators.models import Indicator, Result, Target
 from reports.content import report_content
-from reports.rendering import render_pdf
+from reports.rendering import html_to_pdf, render_html
 
 pytestmark = pytest.mark.django_db
 
@@ -158,7 +158,7 @@ def test_the_pdf_marks_sample_figures_in_tables_and_charts(demo):
     section = content.sections[0]
     assert section.funding_sample and section.indicators_sample
     text = "\n".join(page.extract_text() for page in
-                     pypdf.PdfReader(io.BytesIO(render_pdf(content).data)).pages)
+                     pypdf.PdfReader(io.BytesIO(html_to_pdf(render_html(content)).data)).pages)
     flat = " ".join(text.split())
     assert "U.S. funding ceiling at signing $10,000,000" in flat
     assert "total awarded $9,600,000 Sample" in flat
@@ -174,7 +174,7 @@ def test_the_program_pdf_says_the_record_and_the_portfolio_figures(demo):
     content = report_content(kind="program_oversight", fiscal_year=2025, compact_id=None,
                              data_as_of=dt.datetime(2026, 11, 1, 12, tzinfo=dt.UTC))
     flat = " ".join("\n".join(page.extract_text() for page in pypdf.PdfReader(
-        io.BytesIO(render_pdf(content).data)).pages).split())
+        io.BytesIO(html_to_pdf(render_html(content)).data)).pages).split())
     assert "Ceiling at signing" in flat and "Total awarded" in flat
     # GAO's record: no invented closure or action day.
     assert flat.count("as reported by GAO, 2025") >= 5

@@ -14,7 +14,6 @@ from lxml import etree
 from compacts.management.commands.seed_demo import load_demo
 from compacts.models import Compact
 from publishing import iati
-from publishing.validation import ACTIVITIES_SCHEMA, schema_errors
 from tests.compacts.factories import (
     AwardFactory,
     CompactFactory,
@@ -24,6 +23,7 @@ from tests.compacts.factories import (
     PartnerCountryFactory,
 )
 from tests.indicators.factories import IndicatorFactory, ResultFactory, TargetFactory
+from tests.publishing.schema import ACTIVITIES_SCHEMA, schema_errors
 
 URL = "/api/v1/iati/activities.xml"
 PAGE = "/publishing/iati/activities.xml"

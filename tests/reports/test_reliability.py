@@ -37,7 +37,7 @@ from reports.reliability import (
     Counts,
     judge,
 )
-from reports.rendering import render_pdf
+from reports.rendering import html_to_pdf, render_html
 from tests.compacts.factories import CompactFactory
 from tests.documents import pdf_bytes
 from tests.indicators.factories import IndicatorFactory
@@ -147,7 +147,7 @@ def read(compact, data_as_of=AS_OF):
 
 
 def pdf_text(content) -> str:
-    reader = pypdf.PdfReader(io.BytesIO(render_pdf(content).data))
+    reader = pypdf.PdfReader(io.BytesIO(html_to_pdf(render_html(content)).data))
     return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
 
 

@@ -1,0 +1,80 @@
+"""The state of the program's records as a whole: the records version cached content is keyed
+by, and TIP staff's lock on each fiscal year of a compact."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from cpc.fiscal import fiscal_year_validators
+from cpc.validators import NOTE_MAX, bounded_text
+
+from .compacts import Compact
+
+
+class RecordsVersion(models.Model):
+    """One row: a number that grows after every committed write to the program's records
+    (the apps in ``compacts.versioning.VERSIONED_APPS``), and the epoch of this database's
+    timeline. Cached verdicts and page fragments are keyed by both, so a write makes every
+    earlier one unreachable. Kept in the database, not in the cache, so that a cache outage
+    cannot lose a bump.
+
+    The number alone does not tell two timelines apart: a restore puts it back, and the next
+    writes bring it to numbers whose cached content belongs to the timeline the restore
+    undid; two databases sharing one Redis count alike. The epoch is random, made with the
+    row and made anew by ``scripts/restore``, ``loaddata`` and ``new_records_epoch``
+    (``compacts.versioning.records_epoch_renew``)."""
+
+    number = models.BigIntegerField(default=0)
+    epoch = models.UUIDField(default=uuid.uuid4, editable=False)
+
+    class Meta:
+        verbose_name = _("records version")
+
+    def __str__(self):
+        return f"Records version {self.number}"
+
+
+class YearLockState(models.TextChoices):
+    LOCKED = "locked", _("Locked")
+    UNLOCKED = "unlocked", _("Unlocked")
+
+
+class FiscalYearLock(models.Model):
+    """TIP staff's last decision on one fiscal year of a compact: locked or unlocked.
+
+    A locked year's results, targets, contributions, dialogue discussions and indicator
+    tracking cannot change (``compacts.year_locks``). Without a row, a year locks by itself
+    once its dialogue window has closed (120 days after the fiscal year ends); a row records
+    that staff locked it earlier, or unlocked it (with a reason) to correct something, and
+    it stays so until staff decide again. The row is changed, never deleted: its history
+    holds every lock and unlock, each with its reason as the history's change reason.
+    """
+
+    # Never cascade: the lock record is oversight data.
+    compact = models.ForeignKey(Compact, on_delete=models.PROTECT, related_name="year_locks")
+    fiscal_year = models.PositiveSmallIntegerField(validators=fiscal_year_validators)
+    state = models.CharField(max_length=8, choices=YearLockState.choices)
+    reason = bounded_text(NOTE_MAX, blank=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    changed_at = models.DateTimeField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["compact", "fiscal_year"]
+        constraints = [
+            # One decision per year of a compact: the latest; earlier ones are its history.
+            models.UniqueConstraint(fields=["compact", "fiscal_year"],
+                                    name="year_lock_one_per_compact_year"),
+            # An unlock must say why (a lock may, an unlock must).
+            models.CheckConstraint(condition=~Q(state="unlocked") | ~Q(reason=""),
+                                   name="year_unlock_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.compact}: FY{self.fiscal_year} {self.get_state_display().lower()}"
