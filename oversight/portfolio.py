@@ -366,7 +366,7 @@ class _Compact:
     def _plan(self):
         """Requested before the first held dialogue; some received, some overdue."""
         plan = contribution_services.plan_create(
-            compact=self.compact, notes=f"Generated plan record. {SAMPLE}",
+            user=self.staff, compact=self.compact, notes=f"Generated plan record. {SAMPLE}",
             measures=[{"description": f"Keep the budget line after the compact. {SAMPLE}",
                        "category": "budget_line",
                        "responsible_institution": f"Government of {self.country.name}"}])
@@ -379,13 +379,14 @@ class _Compact:
                else self.compact.current_end_date)
         due = max(due, requested + dt.timedelta(days=30))
         with recorded_as_of(_at(requested)):
-            plan = contribution_services.plan_request(plan=plan, due_on=due)
+            plan = contribution_services.plan_request(user=self.staff, plan=plan, due_on=due)
         contribution_services.follow_up_create(
             plan=plan, user=self.staff, date=min(requested + dt.timedelta(days=60), self.today),
             note=f"Asked the partner government about progress. {SAMPLE}")
         if roll > 0.8:
             contribution_services.plan_receive(
-                plan=plan, received_on=min(requested + dt.timedelta(days=120), self.today))
+                user=self.staff, plan=plan,
+                received_on=min(requested + dt.timedelta(days=120), self.today))
 
 
 def _at(day: dt.date) -> dt.datetime:
