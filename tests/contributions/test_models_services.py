@@ -22,7 +22,7 @@ from contributions.models import (
 )
 from cpc.api.exceptions import StateConflict
 from cpc.models import recorded_as_of
-from tests.compacts.factories import ExtensionFactory
+from tests.compacts.factories import CompactFactory, ExtensionFactory
 from tests.contributions.factories import (
     ContributionFactory,
     DialogueFactory,
@@ -254,6 +254,29 @@ def test_plan_cannot_be_received_before_it_was_requested(ghana_compact, staff_us
     with pytest.raises(ValidationError) as excinfo:
         services.plan_receive(user=staff_user, plan=plan, received_on=dt.date(2023, 12, 31))
     assert errors_of(excinfo)["received_on"] == [ERR_RECEIVED_BEFORE_REQUEST]
+
+
+@pytest.mark.parametrize("who", ["ghana_officer", "auditor_user"])
+def test_only_tip_staff_create_change_or_move_a_plan(request, ghana_compact, peru_compact,
+                                                    colombia, who):
+    # Given a plan in each state a move starts from, and a user who is not TIP staff
+    user = request.getfixturevalue(who)
+    compacts = (ghana_compact, peru_compact, CompactFactory(country=colombia))
+    plans = {status: plan_in(status, compact) for status, compact in zip(
+        (PlanStatus.NOT_REQUESTED, PlanStatus.REQUESTED, PlanStatus.RECEIVED), compacts,
+        strict=True)}
+    # Then every write of a plan is refused and changes nothing
+    with pytest.raises(PermissionDenied):
+        services.plan_create(user=user, compact=ghana_compact)
+    with pytest.raises(PermissionDenied):
+        services.plan_update(user=user, plan=plans[PlanStatus.NOT_REQUESTED],
+                             data={"notes": "Changed"})
+    for status, action in ((PlanStatus.NOT_REQUESTED, "request"),
+                           (PlanStatus.REQUESTED, "receive"), (PlanStatus.RECEIVED, "accept")):
+        with pytest.raises(PermissionDenied):
+            move(plans[status], action, user)
+    assert sorted(SustainabilityPlan.objects.values_list("status", flat=True)) == sorted(plans)
+    assert not SustainabilityPlan.objects.filter(notes="Changed").exists()
 
 
 def test_database_refuses_due_date_before_request(ghana_compact):
