@@ -280,7 +280,7 @@ def set_muted(*, user, kinds) -> None:
 
 def compact_officers(compact_id: int):
     """Active embassy officers assigned to the compact's country."""
-    return list(officers_of(Compact.objects.filter(pk=compact_id).values("country_id")))
+    return list(officers_of(Compact.objects.filter(pk=compact_id).values("country_id")[:1]))
 
 
 NOT_READY_DAYS = (30, 7)
