@@ -24,7 +24,7 @@ def check_guidance(fiscal_year) -> Check:
         if not GuidanceDocument.objects.exists():
             return verdict(4, NOT_MET, Wording(_("No program guidance document is recorded.")))
         return verdict(4, NOT_MET, Wording(_("No program guidance version was in force in "
-                                            "FY{year}."), year=fiscal_year))
+                                               "FY{year}."), year=fiscal_year))
     version = {"year": fiscal_year, "guidance": str(guidance), "day": guidance.effective_from}
     no_passage, no_document = not guidance.targets_passage.strip(), not guidance.document
     if no_passage and no_document:

@@ -72,8 +72,8 @@ def check_targets(indicators, fiscal_year, pending) -> Check:
     with_target = total - len(missing) - len(no_bar) - len(after_year)
     if not (missing or no_bar or after_year):
         return verdict(3, MET, Wording(_("All {count} performance indicators tracked in FY{year} "
-                                        "have a FY{year} target."),
-                                      count=total, year=fiscal_year))
+                                           "have a FY{year} target."),
+                                         count=total, year=fiscal_year))
     problems = []
     if missing:
         problems.append(Wording(_("no FY{year} target for: {codes}"),
