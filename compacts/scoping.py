@@ -2,7 +2,8 @@
 they see or change? Selectors, API permissions, pages and the admin all ask here.
 """
 
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
 
 from .roles import AUDITOR, EMBASSY_OFFICER, IMPLEMENTER, ROLES, TIP_STAFF
 
@@ -251,3 +252,14 @@ def records_results_in(user, compact) -> bool:
     if can_record_in(user, compact.country_id):
         return True
     return compact.pk in _implementer_indicators(user).values()
+
+
+def officers_of(country, *, with_tip_staff: bool = False) -> QuerySet:
+    """The active users who answer for a country's records, read as ``user_roles`` reads
+    roles: its embassy officers (the country in their profile) and, ``with_tip_staff``, TIP
+    Office staff, who act for every country (superusers among them). ``country``: a partner
+    country, its id, or a query of the one country id."""
+    who = Q(groups__name=EMBASSY_OFFICER, profile__countries=country)
+    if with_tip_staff:
+        who |= Q(groups__name=TIP_STAFF) | Q(is_superuser=True)
+    return get_user_model().objects.filter(who, is_active=True).distinct()

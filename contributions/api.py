@@ -99,7 +99,8 @@ class SustainabilityPlanViewSet(HistoryMixin, ListRetrieveCreateUpdateViewSet):
         plan = self.get_object()
         serializer = PlanRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        return self._moved(services.plan_request(plan=plan, **serializer.validated_data))
+        return self._moved(services.plan_request(user=request.user, plan=plan,
+                                                 **serializer.validated_data))
 
     @extend_schema(request=PlanReceiveSerializer, responses=SustainabilityPlanSerializer)
     @action(detail=True, methods=["post"], filter_backends=[])
@@ -107,12 +108,13 @@ class SustainabilityPlanViewSet(HistoryMixin, ListRetrieveCreateUpdateViewSet):
         plan = self.get_object()
         serializer = PlanReceiveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        return self._moved(services.plan_receive(plan=plan, **serializer.validated_data))
+        return self._moved(services.plan_receive(user=request.user, plan=plan,
+                                                 **serializer.validated_data))
 
     @extend_schema(request=None, responses=SustainabilityPlanSerializer)
     @action(detail=True, methods=["post"], filter_backends=[])
     def accept(self, request, pk=None):
-        return self._moved(services.plan_accept(plan=self.get_object()))
+        return self._moved(services.plan_accept(user=request.user, plan=self.get_object()))
 
     @extend_schema(request=FollowUpSerializer, responses=FollowUpSerializer(many=True))
     @action(detail=True, methods=["get", "post"], url_path="follow-ups", filter_backends=[])

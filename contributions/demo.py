@@ -128,13 +128,13 @@ def seed(*, password: str) -> dict[str, int]:
         if compact is None or SustainabilityPlan.objects.filter(compact=compact).exists():
             continue
         plan = services.plan_create(
-            compact=compact, notes=f"Sample plan record. {SAMPLE}",
+            user=staff, compact=compact, notes=f"Sample plan record. {SAMPLE}",
             measures=[{"description": f"{d} {SAMPLE}", "category": c,
                        "responsible_institution": r} for d, c, r in measures],
         )
         # A past request, loaded as it was recorded on its day.
         with recorded_as_of(timezone.make_aware(dt.datetime.combine(requested, dt.time(10)))):
-            plan = services.plan_request(plan=plan, due_on=due)
+            plan = services.plan_request(user=staff, plan=plan, due_on=due)
         services.follow_up_create(plan=plan, user=staff,
                                   date=requested + dt.timedelta(days=60),
                                   note=f"Asked the partner government about progress. {SAMPLE}")
@@ -144,7 +144,7 @@ def seed(*, password: str) -> dict[str, int]:
         compact = _compact(iso)
         if compact is None or SustainabilityPlan.objects.filter(compact=compact).exists():
             continue
-        services.plan_create(compact=compact)
+        services.plan_create(user=staff, compact=compact)
         created["sustainability plans"] += 1
     return created
 

@@ -148,11 +148,13 @@ class SustainabilityPlanSerializer(serializers.ModelSerializer):
 
     def create(self, validated_data):
         measures = validated_data.pop("measures", [])
-        return services.plan_create(measures=measures, **validated_data)
+        return services.plan_create(user=self.context["request"].user, measures=measures,
+                                    **validated_data)
 
     def update(self, instance, validated_data):
         measures = validated_data.pop("measures", None)
-        return services.plan_update(plan=instance, data=validated_data, measures=measures)
+        return services.plan_update(user=self.context["request"].user, plan=instance,
+                                    data=validated_data, measures=measures)
 
 
 class PlanRequestSerializer(serializers.Serializer):

@@ -10,17 +10,15 @@ import smtplib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from compacts.models import Compact
-from compacts.roles import EMBASSY_OFFICER, TIP_STAFF
-from compacts.scoping import is_tip_staff
+from compacts.scoping import is_tip_staff, officers_of
 from compacts.year_locks import ensure_year_open
 from cpc.models import recorded_now
 from cpc.services import (
@@ -30,6 +28,7 @@ from cpc.services import (
     validated_save,
     validated_update,
 )
+from cpc.versions import check_version
 from dialogues.models import Dialogue, DialogueStatus
 
 from . import importing, signals
@@ -47,6 +46,8 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 ERR_VERIFY_STAFF_ONLY = _("Only TIP Office staff verify contributions.")
+ERR_PLAN_STAFF_ONLY = _(
+    "Only TIP Office staff manage sustainability plans and their measures.")
 ERR_VERIFY_OWN = _(
     "Four eyes: you entered or last changed this contribution's figures or evidence, so "
     "another TIP Office staff member must verify it."
@@ -115,14 +116,16 @@ def contribution_update(
 
 
 @transaction.atomic
-def contribution_verify(*, contribution: Contribution, user) -> Contribution:
+def contribution_verify(*, contribution: Contribution, user,
+                        version: str | None = None) -> Contribution:
     """Staff confirm a contribution's figures against its evidence. The verification
-    records the figures it covers, as they are when the row is locked. Four eyes: whoever
-    recorded the contribution or last changed its figures or evidence cannot verify it
-    (409)."""
+    records the figures it covers, as they are when the row is locked; given the
+    ``version`` the page showed, figures changed since are refused (``RecordChanged``), for
+    staff verify what they saw. Four eyes: whoever recorded the contribution or last changed
+    its figures or evidence cannot verify it (409)."""
     if not is_tip_staff(user):
         raise PermissionDenied(ERR_VERIFY_STAFF_ONLY)
-    current = lock(contribution)
+    current = check_version(contribution, version)
     ensure_year_open(current.compact_id, current.fiscal_year)
     if user.pk in {current.recorded_by_id, current.value_changed_by_id}:
         raise StateConflict(str(ERR_VERIFY_OWN))
@@ -140,10 +143,18 @@ def _replace_measures(plan: SustainabilityPlan, measures: Iterable[Mapping[str, 
         measure.save()
 
 
+def _require_plan_staff(user) -> None:
+    """Sustainability plans and their measures are TIP Office staff's work (auditors and
+    officers read them; officers record follow-ups)."""
+    if not is_tip_staff(user):
+        raise PermissionDenied(ERR_PLAN_STAFF_ONLY)
+
+
 @transaction.atomic
 def plan_create(
-    *, compact: Compact, measures: Iterable[Mapping[str, Any]] = (), **fields: Any
+    *, user, compact: Compact, measures: Iterable[Mapping[str, Any]] = (), **fields: Any
 ) -> SustainabilityPlan:
+    _require_plan_staff(user)
     # The status moves only through plan_request / plan_receive / plan_accept.
     fields.pop("status", None)
     plan = validated_save(SustainabilityPlan(compact=compact), fields)
@@ -154,10 +165,16 @@ def plan_create(
 @transaction.atomic
 def plan_update(
     *,
+    user,
     plan: SustainabilityPlan,
     data: Mapping[str, Any],
     measures: Iterable[Mapping[str, Any]] | None = None,
+    version: str | None = None,
 ) -> SustainabilityPlan:
+    """Save the plan's notes (and, given ``measures``, its measures as a set). Given the
+    ``version`` the page showed, a plan changed since is refused (``RecordChanged``)."""
+    _require_plan_staff(user)
+    plan = check_version(plan, version)
     data = {k: v for k, v in data.items() if k not in {"status", "compact"}}
     plan = validated_update(plan, data)
     if measures is not None:
@@ -165,7 +182,8 @@ def plan_update(
     return plan
 
 
-def _move(plan, *, allowed_from: PlanStatus, action: str) -> SustainabilityPlan:
+def _move(plan, *, user, allowed_from: PlanStatus, action: str) -> SustainabilityPlan:
+    _require_plan_staff(user)
     # Two staff moving the same plan at once: the second sees the first one's status.
     plan = lock(plan)
     if plan.status != allowed_from:
@@ -175,11 +193,11 @@ def _move(plan, *, allowed_from: PlanStatus, action: str) -> SustainabilityPlan:
 
 
 @transaction.atomic
-def plan_request(*, plan: SustainabilityPlan, due_on: dt.date) -> SustainabilityPlan:
+def plan_request(*, user, plan: SustainabilityPlan, due_on: dt.date) -> SustainabilityPlan:
     """not_requested → requested: the TIP Office asks the partner government for its plan.
     The request is dated by the server (day and time), never by the caller: check 6 counts
     a plan requested no later than the dialogue, which a typed date could fake."""
-    plan = _move(plan, allowed_from=PlanStatus.NOT_REQUESTED, action="requested")
+    plan = _move(plan, user=user, allowed_from=PlanStatus.NOT_REQUESTED, action="requested")
     now = recorded_now()
     plan = validated_update(plan, {"status": PlanStatus.REQUESTED,
                                    "requested_on": timezone.localdate(now),
@@ -190,11 +208,11 @@ def plan_request(*, plan: SustainabilityPlan, due_on: dt.date) -> Sustainability
 
 @transaction.atomic
 def plan_receive(
-    *, plan: SustainabilityPlan, received_on: dt.date | None = None, document=None
+    *, user, plan: SustainabilityPlan, received_on: dt.date | None = None, document=None
 ) -> SustainabilityPlan:
     """requested → received: the partner government handed in its plan, on a day typed (not
     one still to come; the plan records when the receipt was entered, ``recorded_at``)."""
-    plan = _move(plan, allowed_from=PlanStatus.REQUESTED, action="received")
+    plan = _move(plan, user=user, allowed_from=PlanStatus.REQUESTED, action="received")
     today = timezone.localdate(recorded_now())
     if received_on is not None and received_on > today:
         raise ValidationError({"received_on": [str(ERR_RECEIVED_IN_FUTURE)]})
@@ -205,9 +223,9 @@ def plan_receive(
 
 
 @transaction.atomic
-def plan_accept(*, plan: SustainabilityPlan) -> SustainabilityPlan:
+def plan_accept(*, user, plan: SustainabilityPlan) -> SustainabilityPlan:
     """received → accepted: the TIP Office accepted the plan."""
-    plan = _move(plan, allowed_from=PlanStatus.RECEIVED, action="accepted")
+    plan = _move(plan, user=user, allowed_from=PlanStatus.RECEIVED, action="accepted")
     return validated_update(plan, {"status": PlanStatus.ACCEPTED})
 
 
@@ -239,14 +257,8 @@ BODY_DIALOGUE = (
 
 def reminder_recipients(*, compact: Compact) -> list[str]:
     """The embassy officers assigned to the compact's country, and TIP Office staff."""
-    emails = (
-        get_user_model().objects.filter(is_active=True)
-        .exclude(email="")
-        .filter(Q(groups__name=TIP_STAFF)
-                | Q(groups__name=EMBASSY_OFFICER, profile__countries=compact.country_id))
-        .values_list("email", flat=True)
-    )
-    return sorted(set(emails))
+    return sorted(set(officers_of(compact.country_id, with_tip_staff=True)
+                      .exclude(email="").values_list("email", flat=True)))
 
 
 def _reminders_due(on: dt.date):

@@ -9,7 +9,6 @@ import datetime as dt
 import logging
 import uuid
 
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -20,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from compacts.models import Compact
-from compacts.roles import EMBASSY_OFFICER
+from compacts.scoping import officers_of
 from compacts.versioning import records_epoch
 from cpc.i18n import ENGLISH
 from dialogues.selectors import dialogues_to_prepare_between, preparation_gaps
@@ -281,10 +280,7 @@ def set_muted(*, user, kinds) -> None:
 
 def compact_officers(compact_id: int):
     """Active embassy officers assigned to the compact's country."""
-    country_id = Compact.objects.filter(pk=compact_id).values_list("country_id", flat=True)
-    return list(get_user_model().objects.filter(
-        is_active=True, groups__name=EMBASSY_OFFICER,
-        profile__countries__in=country_id).distinct())
+    return list(officers_of(Compact.objects.filter(pk=compact_id).values("country_id")[:1]))
 
 
 NOT_READY_DAYS = (30, 7)

@@ -43,7 +43,7 @@ from compacts.models import Compact, PartnerCountry, Region
 from compacts.roles import TIP_STAFF
 from contributions import services as contribution_services
 from contributions.demo import sample_pdf
-from cpc.fiscal import fiscal_year_bounds, fiscal_year_of
+from cpc.fiscal import add_years, fiscal_year_bounds, fiscal_year_of
 from cpc.models import recorded_as_of, recorded_now
 from cpc.samples import loading_samples
 from dialogues import proposals
@@ -168,9 +168,9 @@ class _Compact:
         # Started 1 to 4.5 years ago, so a compact of the first period is active now and
         # has up to six fiscal years; earlier periods end before the next one starts.
         start = today - dt.timedelta(days=rng.randint(400, 1640) + self.period * 6 * 366)
-        end = compact_demo_add_years(start, TERM_YEARS)
+        end = add_years(start, TERM_YEARS)
         extended = rng.random() < 0.25
-        closed = (end if not extended else compact_demo_add_years(end, 1)) < today
+        closed = (end if not extended else add_years(end, 1)) < today
         compact = compact_services.compact_create(
             user=self.staff,
             country=self.country, title=self.title,
@@ -187,7 +187,7 @@ class _Compact:
         if extended:
             compact_services.extension_create(
                 user=self.staff, compact=compact, signed_on=end - dt.timedelta(days=60),
-                new_end_date=compact_demo_add_years(end, 1),
+                new_end_date=add_years(end, 1),
                 reason=f"Generated one-year extension. {SAMPLE}")
         for index, pillar in enumerate(PILLARS[:2]):
             implementer = compact_services.implementer_get_or_create(
@@ -369,7 +369,7 @@ class _Compact:
     def _plan(self):
         """Requested before the first held dialogue; some received, some overdue."""
         plan = contribution_services.plan_create(
-            compact=self.compact, notes=f"Generated plan record. {SAMPLE}",
+            user=self.staff, compact=self.compact, notes=f"Generated plan record. {SAMPLE}",
             measures=[{"description": f"Keep the budget line after the compact. {SAMPLE}",
                        "category": "budget_line",
                        "responsible_institution": f"Government of {self.country.name}"}])
@@ -382,13 +382,13 @@ class _Compact:
                else self.compact.current_end_date)
         due = max(due, requested + dt.timedelta(days=30))
         with recorded_as_of(_at(requested)):
-            plan = contribution_services.plan_request(plan=plan, due_on=due)
+            plan = contribution_services.plan_request(user=self.staff, plan=plan, due_on=due)
         contribution_services.follow_up_create(
             plan=plan, user=self.staff, date=min(requested + dt.timedelta(days=60), self.today),
             note=f"Asked the partner government about progress. {SAMPLE}")
         if roll > 0.8:
-            contribution_services.plan_receive(
-                plan=plan, received_on=min(requested + dt.timedelta(days=120), self.today))
+            contribution_services.plan_receive(user=self.staff, plan=plan, received_on=min(
+                requested + dt.timedelta(days=120), self.today))
 
 
 def _at(day: dt.date) -> dt.datetime:
@@ -401,10 +401,3 @@ def _clean_leaf(record) -> None:
     (to rows this run created or read), uniqueness and check constraints."""
     foreign_keys = [f.name for f in record._meta.concrete_fields if f.is_relation]
     record.full_clean(exclude=foreign_keys, validate_unique=False, validate_constraints=False)
-
-
-def compact_demo_add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)

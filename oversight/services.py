@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from compacts.scoping import is_tip_staff
 from cpc.services import lock, validated_save, validated_update
+from cpc.versions import check_version
 
 from .models import GaoAgencyAction, GaoRecommendation
 
@@ -27,12 +28,15 @@ def _require_staff(user) -> None:
 
 @transaction.atomic
 def gao_recommendation_update(*, recommendation: GaoRecommendation, user,
-                              data: Mapping[str, Any], change_reason: str) -> GaoRecommendation:
+                              data: Mapping[str, Any], change_reason: str,
+                              version: str | None = None) -> GaoRecommendation:
     """Change GAO's status of a recommendation. ``change_reason`` is required and becomes
     the history's reason. ``status_reported`` (when GAO reported it, for a status GAO's
     public record gives no day for) dates the status when no day is given; a new status
-    with neither is dated today."""
+    with neither is dated today. Given the ``version`` the page showed, a recommendation
+    changed since is refused (``RecordChanged``), never saved over."""
     _require_staff(user)
+    recommendation = check_version(recommendation, version)
     reason = (change_reason or "").strip()
     if not reason:
         raise ValidationError({"change_reason": [ERR_REASON_REQUIRED]})
@@ -41,7 +45,6 @@ def gao_recommendation_update(*, recommendation: GaoRecommendation, user,
     # date, "as reported by GAO, ..."): no day is recorded unless someone gives it.
     data = {k: v for k, v in data.items() if k in STATUS_FIELDS
             and not (k == "status_as_of" and v is None)}
-    recommendation = lock(recommendation)
     if reported and not data.get("status_as_of"):
         data["status_as_of"], data["status_reported"] = None, reported
     elif data.get("status", recommendation.status) != recommendation.status:
@@ -58,6 +61,8 @@ def gao_action_create(*, recommendation: GaoRecommendation, user, date=None,
     """Record something State did in response to the recommendation, with its evidence,
     and when: its day, or the period the source gives when it gives no day."""
     _require_staff(user)
+    # One change to the recommendation's record at a time (its status or an action).
+    lock(recommendation)
     fields = {"date": date, "period": (period or "").strip(), "description": description,
               "evidence": evidence}
     if evidence_file:

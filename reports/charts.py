@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from oversight.compliance import MET, NOT_APPLICABLE, NOT_MET, PENDING
+
 FONT = 'font-family="Liberation Sans, DejaVu Sans, sans-serif"'
 GRID = "#dfe1e2"
 # USWDS palette, told apart in greyscale by lightness as well as hue.
@@ -88,8 +90,8 @@ def timeline_svg(*, chart_id: str, title: str, bars: Sequence[TimelineBar],
 
 
 # Fill of each check status, told apart by lightness and by the letter in the cell.
-HEAT = {"met": ("#008817", "white", "M"), "not_met": ("#b50909", "white", "N"),
-        "pending": ("#ffbe2e", "#1b1b1b", "P"), "not_applicable": ("#dfe1e2", "#1b1b1b", "-")}
+HEAT = {MET: ("#008817", "white", "M"), NOT_MET: ("#b50909", "white", "N"),
+        PENDING: ("#ffbe2e", "#1b1b1b", "P"), NOT_APPLICABLE: ("#dfe1e2", "#1b1b1b", "-")}
 
 
 def heat_map_svg(*, chart_id: str, title: str, rows: Sequence[tuple[str, Sequence[str]]],
@@ -117,7 +119,7 @@ def heat_map_svg(*, chart_id: str, title: str, rows: Sequence[tuple[str, Sequenc
         parts.append(f'<text x="{label_w - 6}" y="{y + row_h * 0.72:.1f}" text-anchor="end" '
                      f'font-size="8.5" {FONT}>{escape(label)}</text>')
         for n, status in enumerate(statuses):
-            fill, ink, letter = HEAT.get(status, HEAT["not_applicable"])
+            fill, ink, letter = HEAT.get(status, HEAT[NOT_APPLICABLE])
             x = label_w + cell_w * n
             parts.append(f'<rect x="{x + 1:.1f}" y="{y + 1}" width="{cell_w - 2:.1f}" '
                          f'height="{row_h - 2}" fill="{fill}"/>')
@@ -126,8 +128,8 @@ def heat_map_svg(*, chart_id: str, title: str, rows: Sequence[tuple[str, Sequenc
                          "</text>")
     legend_y = height - 6
     x = label_w
-    for status, label in (("met", "Met"), ("not_met", "Not met"), ("pending", "Pending"),
-                          ("not_applicable", "Not applicable")):
+    for status, label in ((MET, "Met"), (NOT_MET, "Not met"), (PENDING, "Pending"),
+                          (NOT_APPLICABLE, "Not applicable")):
         fill, ink, letter = HEAT[status]
         parts.append(f'<rect x="{x}" y="{legend_y - 9}" width="12" height="11" fill="{fill}"/>')
         parts.append(f'<text x="{x + 6}" y="{legend_y}" text-anchor="middle" font-size="8" '

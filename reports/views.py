@@ -9,6 +9,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from compacts.views import RoleRequiredMixin
+from cpc.forms import apply_service_errors
 from cpc.services import StateConflict
 
 from . import selectors, services
@@ -52,8 +53,7 @@ class ReportCenterView(RoleRequiredMixin, TemplateView):
             try:
                 job = services.report_request(user=request.user, **form.cleaned_data)
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                apply_service_errors(form, error)
             except PermissionDenied as error:
                 form.add_error("kind", str(error))
             else:

@@ -51,11 +51,12 @@ def records_with_files(private_folder, superuser, peru_compact):
         description="Shelter budget line", amount_local=Decimal("1000.00"), currency="PEN",
         amount_usd=Decimal("270.00"),
         evidence=SimpleUploadedFile("budget extract.pdf", EVIDENCE))
-    plan = contribution_services.plan_create(compact=peru_compact)
+    plan = contribution_services.plan_create(user=superuser, compact=peru_compact)
     with recorded_as_of(noon(dt.date(2024, 1, 10))):
-        plan = contribution_services.plan_request(plan=plan, due_on=dt.date(2024, 6, 30))
+        plan = contribution_services.plan_request(user=superuser, plan=plan,
+                                                   due_on=dt.date(2024, 6, 30))
     plan = contribution_services.plan_receive(
-        plan=plan, received_on=dt.date(2024, 6, 1),
+        user=superuser, plan=plan, received_on=dt.date(2024, 6, 1),
         document=SimpleUploadedFile("plan.pdf", PLAN))
     job = ReportJobFactory(compact=peru_compact, requested_by=superuser)
     name = report_services.store_pdf(job, REPORT)

@@ -214,7 +214,7 @@ def test_backup_restores_the_demo_data_and_files_into_a_fresh_database(
         currency="COP", amount_usd=Decimal("1250.00"),
         evidence=SimpleUploadedFile("budget extract.pdf", pdf_bytes("Budget extract.")))
     plan = SustainabilityPlan.objects.get(compact=compact)
-    contribution_services.plan_update(plan=plan, data={
+    contribution_services.plan_update(user=staff, plan=plan, data={
         "document": SimpleUploadedFile("plan.pdf", pdf_bytes("Sustainability plan."))})
     job = ReportJobFactory(compact=compact, requested_by=staff,
                            fiscal_year=compact.fiscal_years()[0])

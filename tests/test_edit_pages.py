@@ -145,7 +145,8 @@ def test_plan_notes_are_not_saved_over_a_change_made_meanwhile(client, staff_use
     client.force_login(staff_user)
     url = f"/contributions/compacts/{ghana_compact.pk}/sustainability-plan/"
     data = open_page(client, url, testid="plan-notes-form")
-    contribution_services.plan_update(plan=plan, data={"notes": "A colleague's notes"})
+    contribution_services.plan_update(user=staff_user, plan=plan,
+                                      data={"notes": "A colleague's notes"})
     response = client.post(f"{url}save/", data | {"notes": "My notes"})
     assert response.status_code == 409
     assert str(ERR_RECORD_CHANGED) in response.content.decode()

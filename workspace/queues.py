@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from compacts import scoping
 from compacts.selectors import compact_list
-from contributions.models import PlanStatus
 from contributions.selectors import contribution_list, plan_list
 from dialogues.models import ActionItem, ActionItemStatus, TargetProposalStatus
 from dialogues.selectors import (
@@ -76,8 +75,7 @@ def _unverified_contributions(user):
 
 def _plans_due(user, today: dt.date):
     return (plan_list(user=user)
-            .filter(status=PlanStatus.REQUESTED, received_on__isnull=True,
-                    due_on__lte=today + dt.timedelta(days=PLAN_HORIZON_DAYS))
+            .due_by(today + dt.timedelta(days=PLAN_HORIZON_DAYS))
             .order_by("due_on", "compact_id"))
 
 

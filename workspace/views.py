@@ -4,7 +4,6 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,12 +14,10 @@ from django.views import View
 from compacts import scoping
 from compacts.views import RoleRequiredMixin
 from cpc import reauth
-from cpc.services import StateConflict
 from indicators import services as result_services
 from indicators.selectors import result_list
-from notifications import services as notifications
 
-from . import queues
+from . import queues, services
 
 RESULTS_PAGE_SIZE = 50
 ERR_NOTHING_CHOSEN = _("Choose at least one result.")
@@ -72,9 +69,9 @@ class BulkReviewForm(forms.Form):
 
 
 class BulkReviewView(RoleRequiredMixin, View):
-    """POST: approve or return the chosen results in one transaction. A result another
-    reviewer decided meanwhile is named and left as it is; anything else refused writes
-    nothing."""
+    """POST: approve or return the chosen results (workspace.services.results_review). A
+    result another reviewer decided meanwhile is named and left as it is; anything else
+    refused writes nothing."""
 
     def post(self, request):
         user = request.user
@@ -89,32 +86,14 @@ class BulkReviewView(RoleRequiredMixin, View):
         action, note = form.cleaned_data["action"], form.cleaned_data["note"].strip()
         if action == "approve" and not reauth.session_is_recent(request):
             return reauth.reauth_redirect(request)  # approving needs a recent sign-in
-        decided, skipped, own = [], [], []
         try:
-            # One batch: each submitter gets one notification (one email) listing the
-            # results decided here, written with them and mailed after the commit.
-            with transaction.atomic(), notifications.batch():
-                for result in form.cleaned_data["results"]:
-                    label = f"{result.indicator.code} FY{result.fiscal_year}"
-                    try:
-                        with transaction.atomic():
-                            if action == "approve":
-                                result_services.result_approve(user=user, result=result,
-                                                               review_note=note)
-                            else:
-                                result_services.result_return(user=user, result=result,
-                                                              review_note=note)
-                    except StateConflict as conflict:
-                        if conflict.message == str(result_services.ERR_APPROVE_OWN):
-                            own.append(label)
-                        else:
-                            skipped.append(label)
-                    else:
-                        decided.append(label)
+            outcome = services.results_review(user=user, results=form.cleaned_data["results"],
+                                              decision=action, note=note)
         except ValidationError as error:
             messages.error(request, _("Nothing was changed: %(reason)s") % {
                 "reason": " ".join(error.messages)})
             return redirect(reverse("workspace:my-work") + "#review")
+        decided, skipped, own = outcome.decided, outcome.skipped, outcome.own
         if decided:
             done = (ngettext("%(count)s result approved: %(results)s.",
                              "%(count)s results approved: %(results)s.", len(decided))

@@ -22,7 +22,7 @@ from contributions.models import (
 )
 from cpc.api.exceptions import StateConflict
 from cpc.models import recorded_as_of
-from tests.compacts.factories import ExtensionFactory
+from tests.compacts.factories import CompactFactory, ExtensionFactory
 from tests.contributions.factories import (
     ContributionFactory,
     DialogueFactory,
@@ -180,19 +180,19 @@ def test_changing_verified_figures_clears_the_verification(ghana_compact, staff_
 
 # --- Sustainability plans ---------------------------------------------------------------
 
-def test_plan_moves_through_every_status(ghana_compact):
-    plan = services.plan_create(compact=ghana_compact, measures=[
+def test_plan_moves_through_every_status(ghana_compact, staff_user):
+    plan = services.plan_create(user=staff_user, compact=ghana_compact, measures=[
         {"description": "Budget line for shelters", "category": "budget_line",
          "responsible_institution": "Ministry of Finance"},
     ])
     assert plan.status == PlanStatus.NOT_REQUESTED
     with recorded_as_of(noon(dt.date(2024, 1, 10))):
-        plan = services.plan_request(plan=plan, due_on=dt.date(2024, 4, 10))
+        plan = services.plan_request(user=staff_user, plan=plan, due_on=dt.date(2024, 4, 10))
     assert plan.requested_on == dt.date(2024, 1, 10)
     assert plan.status == PlanStatus.REQUESTED
-    plan = services.plan_receive(plan=plan, received_on=dt.date(2024, 4, 1))
+    plan = services.plan_receive(user=staff_user, plan=plan, received_on=dt.date(2024, 4, 1))
     assert plan.status == PlanStatus.RECEIVED
-    plan = services.plan_accept(plan=plan)
+    plan = services.plan_accept(user=staff_user, plan=plan)
     assert plan.status == PlanStatus.ACCEPTED
     assert plan.measures.count() == 1
     assert plan.history.count() == 4
@@ -220,39 +220,63 @@ def plan_in(status, compact):
     return SustainabilityPlanFactory(compact=compact, status=status, **dates)
 
 
-def move(plan, action):
+def move(plan, action, user):
     if action == "request":
-        return services.plan_request(plan=plan, due_on=dt.date(2030, 1, 1))
+        return services.plan_request(user=user, plan=plan, due_on=dt.date(2030, 1, 1))
     if action == "receive":
-        return services.plan_receive(plan=plan)
-    return services.plan_accept(plan=plan)
+        return services.plan_receive(user=user, plan=plan)
+    return services.plan_accept(user=user, plan=plan)
 
 
 @pytest.mark.parametrize(("status", "action"), IMPOSSIBLE_MOVES)
-def test_impossible_status_moves_are_state_conflicts(ghana_compact, status, action):
+def test_impossible_status_moves_are_state_conflicts(ghana_compact, staff_user, status,
+                                                     action):
     plan = plan_in(status, ghana_compact)
     with pytest.raises(StateConflict):
-        move(plan, action)
+        move(plan, action, staff_user)
     plan.refresh_from_db()
     assert plan.status == status
 
 
-def test_due_date_must_be_after_the_request(ghana_compact):
+def test_due_date_must_be_after_the_request(ghana_compact, staff_user):
     plan = plan_in(PlanStatus.NOT_REQUESTED, ghana_compact)
     for due_on in (dt.date(2024, 1, 10), dt.date(2024, 1, 9)):
         with (pytest.raises(ValidationError) as excinfo,
               recorded_as_of(noon(dt.date(2024, 1, 10)))):
-            services.plan_request(plan=plan, due_on=due_on)
+            services.plan_request(user=staff_user, plan=plan, due_on=due_on)
         assert errors_of(excinfo)["due_on"] == [ERR_DUE_BEFORE_REQUEST]
     plan.refresh_from_db()
     assert plan.status == PlanStatus.NOT_REQUESTED
 
 
-def test_plan_cannot_be_received_before_it_was_requested(ghana_compact):
+def test_plan_cannot_be_received_before_it_was_requested(ghana_compact, staff_user):
     plan = plan_in(PlanStatus.REQUESTED, ghana_compact)
     with pytest.raises(ValidationError) as excinfo:
-        services.plan_receive(plan=plan, received_on=dt.date(2023, 12, 31))
+        services.plan_receive(user=staff_user, plan=plan, received_on=dt.date(2023, 12, 31))
     assert errors_of(excinfo)["received_on"] == [ERR_RECEIVED_BEFORE_REQUEST]
+
+
+@pytest.mark.parametrize("who", ["ghana_officer", "auditor_user"])
+def test_only_tip_staff_create_change_or_move_a_plan(request, ghana_compact, peru_compact,
+                                                    colombia, who):
+    # Given a plan in each state a move starts from, and a user who is not TIP staff
+    user = request.getfixturevalue(who)
+    compacts = (ghana_compact, peru_compact, CompactFactory(country=colombia))
+    plans = {status: plan_in(status, compact) for status, compact in zip(
+        (PlanStatus.NOT_REQUESTED, PlanStatus.REQUESTED, PlanStatus.RECEIVED), compacts,
+        strict=True)}
+    # Then every write of a plan is refused and changes nothing
+    with pytest.raises(PermissionDenied):
+        services.plan_create(user=user, compact=ghana_compact)
+    with pytest.raises(PermissionDenied):
+        services.plan_update(user=user, plan=plans[PlanStatus.NOT_REQUESTED],
+                             data={"notes": "Changed"})
+    for status, action in ((PlanStatus.NOT_REQUESTED, "request"),
+                           (PlanStatus.REQUESTED, "receive"), (PlanStatus.RECEIVED, "accept")):
+        with pytest.raises(PermissionDenied):
+            move(plans[status], action, user)
+    assert sorted(SustainabilityPlan.objects.values_list("status", flat=True)) == sorted(plans)
+    assert not SustainabilityPlan.objects.filter(notes="Changed").exists()
 
 
 def test_database_refuses_due_date_before_request(ghana_compact):
@@ -261,16 +285,16 @@ def test_database_refuses_due_date_before_request(ghana_compact):
                                           due_on=dt.date(2024, 1, 1))
 
 
-def test_one_plan_per_compact(ghana_compact):
-    services.plan_create(compact=ghana_compact)
+def test_one_plan_per_compact(ghana_compact, staff_user):
+    services.plan_create(user=staff_user, compact=ghana_compact)
     with pytest.raises(ValidationError) as excinfo:
-        services.plan_create(compact=ghana_compact)
+        services.plan_create(user=staff_user, compact=ghana_compact)
     assert "compact" in errors_of(excinfo)
 
 
-def test_measure_category_must_be_known(ghana_compact):
+def test_measure_category_must_be_known(ghana_compact, staff_user):
     with pytest.raises(ValidationError) as excinfo:
-        services.plan_create(compact=ghana_compact, measures=[
+        services.plan_create(user=staff_user, compact=ghana_compact, measures=[
             {"description": "x", "category": "wishes", "responsible_institution": "y"}])
     assert "category" in errors_of(excinfo)
     assert not SustainabilityPlan.objects.exists()

@@ -484,7 +484,7 @@ def test_auditor_gets_403_on_every_post(client, auditor_user, ghana_compact):
 
 def test_get_on_a_post_only_plan_address_goes_back_to_the_plan(client, staff_user,
                                                                ghana_compact):
-    services.plan_create(compact=ghana_compact)
+    services.plan_create(user=staff_user, compact=ghana_compact)
     client.force_login(staff_user)
     response = client.get(plan_url(ghana_compact, "request/"))
     assert response.status_code == 302 and response["Location"] == plan_url(ghana_compact)

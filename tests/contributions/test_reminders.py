@@ -58,6 +58,19 @@ def test_overdue_plan_reminder_goes_to_the_countrys_officers_and_staff_once(
 
 
 @pytest.mark.django_db
+def test_reminders_reach_a_superuser_as_staff_and_no_inactive_user(people, ghana_compact):
+    # A superuser holds TIP staff's role (compacts.scoping.user_roles); a disabled officer
+    # of the country does not act for it.
+    UserFactory(username="root", is_superuser=True)
+    gone = user_with(EMBASSY_OFFICER, "officer.gone", [ghana_compact.country])
+    gone.is_active = False
+    gone.save()
+
+    assert services.reminder_recipients(compact=ghana_compact) == [
+        "officer.gh@example.org", "root@example.org", "staff@example.org"]
+
+
+@pytest.mark.django_db
 def test_plan_is_reminded_again_only_for_a_new_due_date(people, ghana_compact):
     plan = SustainabilityPlanFactory(compact=ghana_compact, requested=True)
     services.reminders_send(on=ON)

@@ -28,7 +28,7 @@ from contributions import views as contribution_views
 from contributions.selectors import overdue_plan_list
 from cpc.api.pagination import PageNumberPagination
 from dialogues.selectors import upcoming_dialogue_list
-from oversight import views as oversight_views
+from oversight.views import dashboard as oversight_views
 
 PAGE = 3
 DATED = {"/", "/contributions/overdue-plans/", "/oversight/upcoming-dialogues/"}

@@ -10,9 +10,9 @@ from compacts.models import Award, Compact, Extension, PartnerCountry
 from contributions.models import Contribution, SustainabilityPlan
 from dialogues.models import Dialogue, Discussion, TargetProposal
 from indicators.models import Disaggregation, Indicator, Result, Target
-from oversight import views
 from oversight.compliance import MET, NOT_APPLICABLE, NOT_MET, compliance_for_compacts
 from oversight.portfolio import DEMO_CODES, generated_codes
+from oversight.views import dashboard as views
 
 
 def generate(**options):

@@ -101,10 +101,11 @@ def key_the_year(compact, indicators, staff, supervisor, *, late: bool = False) 
                                           reason="Keying the FY2025 record from the files.")
     else:
         with when(at(2025, 9, 1)):
-            plan = contribution_services.plan_create(compact=compact, measures=[{
+            plan = contribution_services.plan_create(user=staff, compact=compact, measures=[{
                 "description": "Fund the shelters from the national budget.",
                 "category": "budget_line", "responsible_institution": "Ministry of Gender"}])
-            contribution_services.plan_request(plan=plan, due_on=dt.date(2026, 6, 30))
+            contribution_services.plan_request(user=staff, plan=plan,
+                                               due_on=dt.date(2026, 6, 30))
     with when(at(2024, 10, 20)):
         for indicator in indicators:
             indicator_services.target_create(indicator=indicator, fiscal_year=FISCAL_YEAR,

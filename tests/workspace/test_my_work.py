@@ -231,3 +231,37 @@ def test_my_work_reads_in_the_readers_language(client, ghana_officer, auditor_us
     recent = rows(client.get(MY_WORK).content.decode(), "recent")
     assert recent and all('href="/history/' in row for row in recent)
     assert not any("submitted" in row for row in recent)  # the status by its label
+
+
+def test_bulk_review_is_refused_to_anyone_but_staff_by_the_service_itself(
+        ghana_officer, auditor_user, ghana_compact):
+    from django.core.exceptions import PermissionDenied
+
+    from workspace.services import results_review
+
+    result = submitted(ghana_compact)
+    for user in (ghana_officer, auditor_user):
+        with pytest.raises(PermissionDenied):
+            results_review(user=user, results=[result], decision="approve", note="")
+    result.refresh_from_db()
+    assert result.status == "submitted"
+
+
+def test_bulk_review_names_what_it_decided_and_what_it_left(staff_user, supervisor_user,
+                                                             ghana_compact):
+    from indicators.services import result_return
+    from workspace.services import results_review
+
+    # Given a result another reviewer returned meanwhile and one the reviewer submitted
+    decided = submitted(ghana_compact)
+    own = submitted(ghana_compact, year=2024, reported_by=staff_user)
+    waiting = submitted(ghana_compact, year=2024)
+    result_return(user=supervisor_user, result=decided, review_note="Wrong year.")
+    # When the reviewer approves all three
+    outcome = results_review(user=staff_user, results=[decided, own, waiting],
+                             decision="approve", note="")
+    # Then only the waiting one is approved; the others are named
+    label = "{} FY{}".format
+    assert outcome.decided == [label(waiting.indicator.code, 2024)]
+    assert outcome.skipped == [label(decided.indicator.code, 2023)]
+    assert outcome.own == [label(own.indicator.code, 2024)]

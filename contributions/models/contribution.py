@@ -1,12 +1,11 @@
-"""Partner-government contributions to a compact, its sustainability plan, and the log of
-reminders sent about overdue plans and unprepared dialogues.
+"""Partner-government contributions to a compact: what was given, in which fiscal year,
+with its evidence and staff's verification by a second person.
 
-GAO found that partner contributions were not tracked and that sustainability plans were
-never provided nor followed up; these tables record both. Foreign keys to oversight data use
-``on_delete=PROTECT`` so a compact or dialogue with contributions cannot vanish by accident.
+GAO found that partner contributions were not tracked; this table records them. Foreign
+keys to oversight data use ``on_delete=PROTECT`` so a compact or dialogue with
+contributions cannot vanish by accident.
 """
 
-import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
@@ -14,19 +13,17 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from compacts.models import Compact
 from compacts.year_locks import YearLockedRecord
 from cpc.fiscal import fiscal_year_validators, is_fiscal_year
-from cpc.models import ConstraintErrorsOnFields, DeletesReplacedFiles, StampsRecordedAt
+from cpc.models import ConstraintErrorsOnFields, DeletesReplacedFiles
 from cpc.samples import MarksSamples
 from cpc.storage import private_storage
 from cpc.uploads import validate_evidence
-from cpc.validators import LONG_TEXT_MAX, NOTE_MAX, bounded_text, validate_sane_date
+from cpc.validators import LONG_TEXT_MAX, bounded_text
 
 # ISO 4217 active currency codes (the standard's list one, 2024 edition). Python has no
 # standard-library list; a constant keeps validation free of another dependency.
@@ -53,10 +50,6 @@ ERR_PERSONNEL_REQUIRED = _("Give the number of personnel for a personnel contrib
 ERR_PERSONNEL_ONLY = _("A personnel count is recorded only for personnel contributions.")
 ERR_FISCAL_YEAR_OUTSIDE = _("The compact was not active in fiscal year {fy}.")
 ERR_DIALOGUE_OTHER_COMPACT = _("The dialogue belongs to another compact.")
-ERR_DUE_BEFORE_REQUEST = _("The due date must be after the date the plan was requested.")
-ERR_RECEIVED_BEFORE_REQUEST = _("The plan cannot be received before it was requested.")
-ERR_PLAN_DATES = _("A requested plan needs the date it was requested and its due date.")
-ERR_RECEIVED_DATE = _("A received or accepted plan needs the date it was received.")
 ERR_VERIFY_NO_EVIDENCE = (
     _("Attach the evidence (a budget extract, payroll or receipt) before verifying this "
     "contribution.")
@@ -265,24 +258,39 @@ class Contribution(MarksSamples, YearLockedRecord, ConstraintErrorsOnFields,
         return keys
 
     def clean(self):
-        errors: dict[str, list[str]] = {}
         if self.verified and self.pk and (changed := self.figures_changed_since_verification()):
             # Whatever changed the figures (a form, the admin, an import), the verification
             # no longer covers them.
             self.withdraw_verification(changed=changed)
-        if self.verified:
-            # GAO asked that contributions be tracked; a verification must rest on evidence
-            # of something given.
-            if not self.evidence:
-                errors.setdefault("verified", []).append(ERR_VERIFY_NO_EVIDENCE)
-            if not self.has_value:
-                errors.setdefault("verified", []).append(ERR_VERIFY_ZERO)
+        errors = {**self._verification_errors(), **self._kind_errors(),
+                  **self._compact_errors()}
+        if not errors and self.is_duplicate():
+            errors["description"] = [ERR_DUPLICATE.format(fy=self.fiscal_year)]
+        if errors:
+            raise ValidationError(errors)
+
+    def _verification_errors(self) -> dict[str, list[str]]:
+        # GAO asked that contributions be tracked; a verification must rest on evidence of
+        # something given.
+        if not self.verified:
+            return {}
+        messages = [message for refused, message in (
+            (not self.evidence, ERR_VERIFY_NO_EVIDENCE), (not self.has_value, ERR_VERIFY_ZERO))
+            if refused]
+        return {"verified": messages} if messages else {}
+
+    def _kind_errors(self) -> dict[str, list[str]]:
         if self.kind == ContributionKind.PERSONNEL and self.personnel_count is None:
-            errors["personnel_count"] = [ERR_PERSONNEL_REQUIRED]
-        elif self.kind and self.kind != ContributionKind.PERSONNEL and (
+            return {"personnel_count": [ERR_PERSONNEL_REQUIRED]}
+        if self.kind and self.kind != ContributionKind.PERSONNEL and (
             self.personnel_count is not None
         ):
-            errors["personnel_count"] = [ERR_PERSONNEL_ONLY]
+            return {"personnel_count": [ERR_PERSONNEL_ONLY]}
+        return {}
+
+    def _compact_errors(self) -> dict[str, list[str]]:
+        """The fiscal year and the dialogue must be the compact's own."""
+        errors = {}
         if self.compact_id and is_fiscal_year(self.fiscal_year) and not self.compact.is_active_in(
             self.fiscal_year
         ):
@@ -293,10 +301,7 @@ class Contribution(MarksSamples, YearLockedRecord, ConstraintErrorsOnFields,
             and self.recorded_at_dialogue.compact_id != self.compact_id
         ):
             errors["recorded_at_dialogue"] = [ERR_DIALOGUE_OTHER_COMPACT]
-        if not errors and self.is_duplicate():
-            errors["description"] = [ERR_DUPLICATE.format(fy=self.fiscal_year)]
-        if errors:
-            raise ValidationError(errors)
+        return errors
 
     def is_duplicate(self) -> bool:
         """Another contribution of the compact with the same year, kind, description and
@@ -311,220 +316,3 @@ class Contribution(MarksSamples, YearLockedRecord, ConstraintErrorsOnFields,
             currency=self.currency, amount_usd=self.amount_usd,
             personnel_count=self.personnel_count,
         ).exclude(pk=self.pk).exists()
-
-
-class PlanStatus(models.TextChoices):
-    NOT_REQUESTED = "not_requested", _("Not requested")
-    REQUESTED = "requested", _("Requested")
-    RECEIVED = "received", _("Received")
-    ACCEPTED = "accepted", _("Accepted")
-
-
-class SustainabilityPlanQuerySet(models.QuerySet):
-    def overdue(self, on: dt.date | None = None):
-        """Requested, past the due date on ``on`` (today by default), and not received."""
-        on = on or dt.date.today()
-        return self.filter(
-            status=PlanStatus.REQUESTED, due_on__lt=on, received_on__isnull=True
-        )
-
-
-class SustainabilityPlan(StampsRecordedAt, ConstraintErrorsOnFields, DeletesReplacedFiles,
-                         models.Model):
-    """How the partner government will sustain the compact's achievements after it ends."""
-
-    compact = models.OneToOneField(
-        Compact, on_delete=models.PROTECT, related_name="sustainability_plan"
-    )
-    status = models.CharField(
-        max_length=16, choices=PlanStatus.choices, default=PlanStatus.NOT_REQUESTED
-    )
-    # The day and server time the plan was requested, stamped by ``plan_request``; never
-    # typed (check 6 needs the request no later than the dialogue).
-    requested_on = models.DateField(null=True, blank=True, validators=[validate_sane_date])
-    requested_at = models.DateTimeField(null=True, blank=True, editable=False)
-    due_on = models.DateField(null=True, blank=True, validators=[validate_sane_date])
-    received_on = models.DateField(null=True, blank=True, validators=[validate_sane_date])
-    document = models.FileField(
-        storage=private_storage, upload_to="contributions/plans/%Y/%m/", blank=True,
-        max_length=255, validators=[validate_evidence],
-    )
-    notes = bounded_text(LONG_TEXT_MAX, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    # Server time the plan's standing (status, dates, document) was last recorded.
-    recorded_at = models.DateTimeField(editable=False)
-    recorded_fields = ("status", "due_on", "received_on", "document")
-
-    objects = SustainabilityPlanQuerySet.as_manager()
-    constraint_error_fields = {
-        "plan_due_after_requested": "due_on",
-        "plan_received_not_before_requested": "received_on",
-    }
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["compact"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(due_on__gt=F("requested_on"))
-                | Q(due_on__isnull=True)
-                | Q(requested_on__isnull=True),
-                name="plan_due_after_requested",
-                violation_error_message=ERR_DUE_BEFORE_REQUEST,
-            ),
-            models.CheckConstraint(
-                condition=Q(received_on__gte=F("requested_on"))
-                | Q(received_on__isnull=True)
-                | Q(requested_on__isnull=True),
-                name="plan_received_not_before_requested",
-                violation_error_message=ERR_RECEIVED_BEFORE_REQUEST,
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"Sustainability plan of {self.compact}"
-
-    def clean(self):
-        errors: dict[str, list[str]] = {}
-        if self.requested_on and self.due_on and self.due_on <= self.requested_on:
-            errors["due_on"] = [ERR_DUE_BEFORE_REQUEST]
-        if self.requested_on and self.received_on and self.received_on < self.requested_on:
-            errors["received_on"] = [ERR_RECEIVED_BEFORE_REQUEST]
-        if self.status != PlanStatus.NOT_REQUESTED:
-            for field in ("requested_on", "due_on"):
-                if getattr(self, field) is None:
-                    errors.setdefault(field, []).append(ERR_PLAN_DATES)
-        if self.status in (PlanStatus.RECEIVED, PlanStatus.ACCEPTED) and not self.received_on:
-            errors.setdefault("received_on", []).append(ERR_RECEIVED_DATE)
-        if errors:
-            raise ValidationError(errors)
-
-    def is_overdue(self, on: dt.date | None = None) -> bool:
-        on = on or dt.date.today()
-        return (
-            self.status == PlanStatus.REQUESTED
-            and self.due_on is not None
-            and self.due_on < on
-            and self.received_on is None
-        )
-
-
-class MeasureCategory(models.TextChoices):
-    BUDGET_LINE = "budget_line", _("Budget line")
-    INSTITUTIONALIZATION = "institutionalization", _("Institutionalization")
-    LEGISLATION_POLICY = "legislation_policy", _("Legislation or policy")
-    STAFFING = "staffing", _("Staffing")
-    TRAINING = "training", _("Training")
-    OTHER = "other", _("Other")
-
-
-class MeasureStatus(models.TextChoices):
-    # Adjectives agreeing with "measure" (medida, mesure: feminine), where a dialogue's
-    # "Planned" is masculine.
-    PLANNED = "planned", pgettext_lazy("sustainability measure status", "Planned")
-    IN_PROGRESS = "in_progress", pgettext_lazy("sustainability measure status", "In progress")
-    DONE = "done", pgettext_lazy("sustainability measure status", "Done")
-    DROPPED = "dropped", pgettext_lazy("sustainability measure status", "Dropped")
-
-
-class Measure(models.Model):
-    """One thing the partner government commits to in its sustainability plan."""
-
-    plan = models.ForeignKey(SustainabilityPlan, on_delete=models.PROTECT,
-                             related_name="measures")
-    description = bounded_text(LONG_TEXT_MAX)
-    category = models.CharField(max_length=24, choices=MeasureCategory.choices)
-    responsible_institution = models.CharField(max_length=255)
-    status = models.CharField(max_length=16, choices=MeasureStatus.choices,
-                              default=MeasureStatus.PLANNED)
-    position = models.PositiveSmallIntegerField(default=0)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["plan", "position", "pk"]
-
-    def __str__(self) -> str:
-        return self.description[:80]
-
-
-class FollowUp(models.Model):
-    """A contact with the partner government about its sustainability plan."""
-
-    plan = models.ForeignKey(SustainabilityPlan, on_delete=models.PROTECT,
-                             related_name="follow_ups")
-    date = models.DateField(validators=[validate_sane_date])
-    note = bounded_text(LONG_TEXT_MAX)
-    next_step = bounded_text(NOTE_MAX, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["plan", "-date", "-pk"]
-
-    def __str__(self) -> str:
-        return f"Follow-up of {self.date}"
-
-
-class ReminderKind(models.TextChoices):
-    PLAN_OVERDUE = "plan_overdue", _("Sustainability plan overdue")
-    DIALOGUE_KEY_INDICATORS = "dialogue_key_indicators", _("Dialogue without key indicators")
-
-
-class ReminderStatus(models.TextChoices):
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed")
-
-
-class ReminderLog(ConstraintErrorsOnFields, models.Model):
-    """One row per reminder: sent, or failed and tried again until it is sent.
-
-    The unique key makes each reminder go out at most once: a run sends only reminders with
-    no row or a ``failed`` one. A failed send keeps the mail server's answer in
-    ``last_error`` and counts in ``attempts``.
-    """
-
-    kind = models.CharField(max_length=32, choices=ReminderKind.choices)
-    object_id = models.PositiveBigIntegerField()
-    # The plan's due date or the dialogue's scheduled date: a new date is a new reminder.
-    due_on = models.DateField()
-    compact = models.ForeignKey(Compact, on_delete=models.PROTECT, related_name="+")
-    recipients = models.TextField(help_text=_("E-mail addresses, one a line."))
-    # Rows from before failures were kept are reminders sent at their first attempt.
-    status = models.CharField(max_length=8, choices=ReminderStatus.choices,
-                              default=ReminderStatus.SENT)
-    attempts = models.PositiveIntegerField(default=1)
-    last_error = models.TextField(blank=True, help_text=_("The mail server's answer to the last "
-                                                        "failed attempt."))
-    last_attempt_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    constraint_error_fields = {"reminder_once_per_object_and_date": "object_id",
-                               "reminder_sent_at_when_sent": "sent_at"}
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["-last_attempt_at", "-pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["kind", "object_id", "due_on"],
-                name="reminder_once_per_object_and_date",
-                violation_error_message=_("This reminder was already sent."),
-            ),
-            models.CheckConstraint(
-                condition=Q(status=ReminderStatus.SENT, sent_at__isnull=False)
-                | Q(status=ReminderStatus.FAILED, sent_at__isnull=True),
-                name="reminder_sent_at_when_sent",
-                violation_error_message=_("A sent reminder has the time it was sent; a failed "
-                                        "one has none."),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} #{self.object_id} ({self.due_on})"

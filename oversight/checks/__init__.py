@@ -1,0 +1,1 @@
+"""The six GAO checks, one module each; ``oversight.compliance`` is their public face."""
