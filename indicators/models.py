@@ -302,7 +302,7 @@ class Indicator(MarksSamples, YearLockedRecord, ConstraintErrorsOnFields, Transl
         for the purpose, a different measure from its contributions to the compact."""
         return self.pillar == Pillar.PARTNERSHIP and self.unit == Unit.USD
 
-    def is_active_in(self, fiscal_year: int) -> bool:
+    def is_tracked_in(self, fiscal_year: int) -> bool:
         """Tracked in ``fiscal_year``: within its own years (the compact's when not set).
         Whether the compact itself is active that year is the compact's question."""
         return ((self.first_fiscal_year is None or self.first_fiscal_year <= fiscal_year)
@@ -310,11 +310,11 @@ class Indicator(MarksSamples, YearLockedRecord, ConstraintErrorsOnFields, Transl
 
     def fiscal_years(self) -> list[int]:
         """The compact's fiscal years in which the indicator is tracked."""
-        return [year for year in self.compact.fiscal_years() if self.is_active_in(year)]
+        return [year for year in self.compact.fiscal_years() if self.is_tracked_in(year)]
 
     def active_year_errors(self, fiscal_year: int | None) -> list[str]:
         """Targets (and target proposals) exist only for years the indicator is tracked."""
-        if fiscal_year is None or self.is_active_in(fiscal_year):
+        if fiscal_year is None or self.is_tracked_in(fiscal_year):
             return []
         years = self.fiscal_years()
         span = f"FY{years[0]}-FY{years[-1]}" if years else "none"

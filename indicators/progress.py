@@ -231,7 +231,7 @@ def compute_indicator_progress(
     result_by_year = {r.fiscal_year: r for r in approved}
     if fiscal_years is None:
         fiscal_years = indicator.compact.fiscal_years()
-    tracked = {year for year in fiscal_years if indicator.is_active_in(year)}
+    tracked = {year for year in fiscal_years if indicator.is_tracked_in(year)}
     years = sorted(tracked | set(target_by_year) | set(result_by_year))
     due_years = {y for y in years if y in result_by_year or year_has_ended(y, today)}
     mode = _mode(indicator)

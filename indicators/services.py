@@ -169,7 +169,7 @@ def indicator_update(*, indicator: Indicator, data: Mapping[str, Any], user=None
         # Narrowing the years must not leave targets behind (check 3 reads only the years the
         # indicator is tracked; a stranded target would be kept but never count).
         outside = sorted(year for year in indicator.targets.values_list("fiscal_year", flat=True)
-                         if not indicator.is_active_in(year))
+                         if not indicator.is_tracked_in(year))
         if outside:
             field = ("first_fiscal_year" if indicator.first_fiscal_year
                      and outside[0] < indicator.first_fiscal_year else "last_fiscal_year")

@@ -176,7 +176,7 @@ class CompactIndicatorsView(RoleRequiredMixin, View):
                 "indicator": indicator,
                 "baseline": amount(indicator.baseline_value, indicator.unit),
                 "years": [ProgressCell.of(item.for_year(year), indicator.unit)
-                          if indicator.is_active_in(year) else ProgressCell.not_tracked()
+                          if indicator.is_tracked_in(year) else ProgressCell.not_tracked()
                           for year in years],
                 "life_of_compact": ProgressCell.of(item.life_of_compact, indicator.unit),
             })
