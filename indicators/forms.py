@@ -9,9 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from cpc.uploads import UPLOAD_HINT, validate_upload
 from cpc.validators import NOTE_MAX
 
+from .choices import figure_names
 from .formatting import plain
 from .models import Indicator, Result, Target, Unit, unit_value_errors
-from .services import CHANGE_REASON_MAX_LENGTH, UNCHANGED, CellEntry, figure_names, version_of
+from .services import CHANGE_REASON_MAX_LENGTH, UNCHANGED, CellEntry
+from .versions import version_of
 
 AMOUNT = {"max_digits": 18, "decimal_places": 4, "required": False}
 # Each input travels with the figure the page showed (``<name>-opened``): a figure the user
@@ -118,7 +120,7 @@ class GridCellForm(forms.Form):
 
     @property
     def result_fields(self) -> list[str]:
-        return figure_names(self.indicator)
+        return figure_names(self.indicator.unit)
 
     @property
     def target_version(self) -> str:

@@ -9,7 +9,7 @@ from openpyxl.utils import get_column_letter
 
 from .. import selectors
 from ..models import AgeGroup, Indicator, Result, Sex, Unit, active_in_fiscal_year
-from ..services import version_of
+from ..versions import version_of
 
 # An uploaded file waits in private storage between its preview and the confirm, for an hour
 # at most (the confirm's signed token expires then); ``sweep_previews`` removes what is left.

@@ -22,6 +22,7 @@ from cpc.versions import RecordChanged, check_version
 
 from .. import services
 from ..models import Result, Unit
+from ..versions import NO_RECORD
 from .layout import (
     COLUMN,
     ENTRY,
@@ -202,8 +203,8 @@ def _changed_since_download(result: Result | None, version: str) -> bool:
     """Whether the row's result is no longer the one downloaded (a row whose version was
     cleared counts as changed)."""
     downloaded = version.partition(":")[0]
-    if result is None or downloaded in ("", services.NO_RECORD):
-        return result is not None or downloaded != services.NO_RECORD
+    if result is None or downloaded in ("", NO_RECORD):
+        return result is not None or downloaded != NO_RECORD
     try:
         check_version(result, downloaded)
     except RecordChanged:

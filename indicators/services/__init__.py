@@ -9,14 +9,11 @@ from .data_entry import (
     ERR_CANNOT_CLEAR,
     ERR_CELL_CHANGED,
     ERR_MAY_NOT_ENTER,
-    NO_RECORD,
     UNCHANGED,
     CellEntry,
     CellRefusal,
     GridOutcome,
     data_entry_save,
-    figure_names,
-    version_of,
 )
 from .indicators import (
     ERR_DELETE_KEY_INDICATOR,
@@ -59,9 +56,9 @@ __all__ = [
     "ERR_MAY_NOT_ENTER", "ERR_NOT_YOUR_AWARD", "ERR_NOT_YOUR_COUNTRY", "ERR_ONLY_STAFF_REVIEW",
     "ERR_ONLY_SUBMITTED", "ERR_PARTS_ONLY_FOR_PERCENT", "ERR_PERCENT_PARTS_REQUIRED",
     "ERR_REVIEW_NOTE_REQUIRED", "ERR_TARGETS_OUTSIDE_YEARS", "ERR_TRACKING_KEY_INDICATOR",
-    "ERR_TRACKING_REASON_REQUIRED", "ERR_UNIT_LOCKED", "ERR_VALUE_REQUIRED", "NO_RECORD",
+    "ERR_TRACKING_REASON_REQUIRED", "ERR_UNIT_LOCKED", "ERR_VALUE_REQUIRED",
     "PERCENT_PLACES", "STANDARD_FIELDS", "UNCHANGED", "CellEntry", "CellRefusal", "GridOutcome",
-    "data_entry_save", "figure_names", "indicator_create", "indicator_delete_refusal",
+    "data_entry_save", "indicator_create", "indicator_delete_refusal",
     "indicator_update", "result_approve", "result_document_add", "result_record",
-    "result_return", "result_update", "target_create", "target_update", "version_of",
+    "result_return", "result_update", "target_create", "target_update",
 ]

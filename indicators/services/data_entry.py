@@ -20,10 +20,12 @@ from django.utils.translation import gettext_noop
 from compacts import scoping
 from compacts.models import Compact
 from compacts.year_locks import YearLocked
-from cpc.versions import RecordChanged, check_version, record_version
+from cpc.versions import RecordChanged, check_version
 
+from ..choices import figure_names
 from ..formatting import plain
-from ..models import Indicator, Result, Target, Unit
+from ..models import Indicator, Result, Target
+from ..versions import NO_RECORD
 from .results import result_record, result_update
 from .targets import target_create, target_update
 
@@ -34,8 +36,6 @@ ERR_CELL_CHANGED = gettext_noop(
     "Someone else saved {saved} here since you opened the page; your figure was not saved. "
     "Check it and save again."
 )
-# The version of a cell's target or result the page showed when there was none.
-NO_RECORD = "none"
 
 
 class _Unchanged:
@@ -44,16 +44,6 @@ class _Unchanged:
 
 
 UNCHANGED = _Unchanged()
-
-
-def version_of(record: Target | Result | None) -> str:
-    """The version of a cell's target or result as a page shows it."""
-    return NO_RECORD if record is None else record_version(record)
-
-
-def figure_names(indicator: Indicator) -> list[str]:
-    """The figures of a result entered in the grid: a percent's parts, or its value."""
-    return ["numerator", "denominator"] if indicator.unit == Unit.PERCENT else ["value"]
 
 
 @dataclass
@@ -187,7 +177,7 @@ def _save_result(user, entry: CellEntry, *, change_reason: str, source: str) -> 
     new, result = entry.figures, entry.result
     if new is None:
         return 0  # left alone
-    names = figure_names(entry.indicator)
+    names = figure_names(entry.indicator.unit)
     _ensure_unchanged(result, entry.result_version, names, names)
     if result is None:
         if all(v is None for v in new.values()):
