@@ -191,7 +191,7 @@ def _propose_targets(dialogue, iso, indicators, years, people) -> int:
     awaits TIP staff."""
     made = 0
     for indicator in indicators:
-        if not indicator.is_active_in(dialogue.fiscal_year):
+        if not indicator.is_tracked_in(dialogue.fiscal_year):
             continue
         step = years.index(dialogue.fiscal_year)
         proposals.target_propose(
@@ -200,7 +200,7 @@ def _propose_targets(dialogue, iso, indicators, years, people) -> int:
         made += 1
     country, at_year, for_year = PENDING_PROPOSAL
     if (iso, dialogue.fiscal_year) == (country, at_year) and for_year in years:
-        indicator = next((i for i in indicators if i.is_key and i.is_active_in(for_year)),
+        indicator = next((i for i in indicators if i.is_key and i.is_tracked_in(for_year)),
                          None)
         if indicator is not None:
             proposals.target_propose(

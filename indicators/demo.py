@@ -113,7 +113,8 @@ def seed(*, password: str) -> dict[str, int]:
             indicator = Indicator.objects.filter(compact=compact, code=code).first()
             if indicator is None:
                 indicator = services.indicator_create(
-                    compact=compact, standard=standard, is_key=position < KEY_COUNT,
+                    user=staff, compact=compact, standard=standard,
+                    is_key=position < KEY_COUNT,
                     baseline_year=years[0] - 1, baseline_value=baseline_value(standard),
                 )
                 created["indicators"] += 1

@@ -37,6 +37,14 @@ def amount(value: Decimal | None, unit: str) -> str:
     return f"${text}" if unit == Unit.USD else text
 
 
+def plain(value: Decimal | None) -> str | None:
+    """``100.0000`` as ``100`` and ``12.5000`` as ``12.5``, for an input's initial value."""
+    if value is None:
+        return None
+    value = value.normalize()
+    return format(value, "f")
+
+
 def reported(value: Decimal | None, unit: str) -> str:
     """An amount in its unit, or "not reported" when there is none."""
     return str(NOT_REPORTED) if value is None else amount(value, unit)

@@ -9,12 +9,17 @@ from django.utils.translation import gettext_lazy as _
 from cpc.uploads import UPLOAD_HINT, validate_upload
 from cpc.validators import NOTE_MAX
 
+from .choices import figure_names
+from .formatting import plain
 from .models import Indicator, Result, Target, Unit, unit_value_errors
-from .services import CHANGE_REASON_MAX_LENGTH
+from .services import CHANGE_REASON_MAX_LENGTH, UNCHANGED, CellEntry
+from .versions import version_of
 
 AMOUNT = {"max_digits": 18, "decimal_places": 4, "required": False}
 # Each input travels with the figure the page showed (``<name>-opened``): a figure the user
-# left alone is not written back, and one someone else changed meanwhile is not overwritten.
+# left alone is not written back. Each cell travels with the versions of its target and
+# result (``target-version``, ``result-version``): one someone else changed meanwhile is not
+# overwritten.
 OPENED_SUFFIX = "-opened"
 NOT_SENT = object()
 
@@ -22,14 +27,6 @@ NOT_SENT = object()
 def _amount_input(css: str = "usa-input usa-input--xs") -> forms.NumberInput:
     return forms.NumberInput(attrs={"class": css, "step": "any", "min": "0",
                                     "inputmode": "decimal"})
-
-
-def plain(value: Decimal | None) -> str | None:
-    """``100.0000`` as ``100`` and ``12.5000`` as ``12.5``, for an input's initial value."""
-    if value is None:
-        return None
-    value = value.normalize()
-    return format(value, "f")
 
 
 class GridCellForm(forms.Form):
@@ -123,7 +120,36 @@ class GridCellForm(forms.Form):
 
     @property
     def result_fields(self) -> list[str]:
-        return ["numerator", "denominator"] if self.is_percent else ["value"]
+        return figure_names(self.indicator.unit)
+
+    @property
+    def target_version(self) -> str:
+        """The version of the target as this page shows it."""
+        return version_of(self.target_obj)
+
+    @property
+    def result_version(self) -> str:
+        return version_of(self.result_obj)
+
+    def left_alone(self, names: list[str]) -> bool:
+        """The user sent back exactly what the page showed: nothing of theirs to save."""
+        return all(self.opened(n) is not NOT_SENT and self.opened(n) == self.posted(n)
+                   for n in names)
+
+    def entry(self) -> CellEntry:
+        """What this (valid) cell asks the data-entry service to save. A target posted by
+        someone without the target input is not even read."""
+        target = UNCHANGED
+        if "target" in self.fields and not self.left_alone(["target"]):
+            target = self.posted("target")
+        figures = None
+        if not self.left_alone(self.result_fields):
+            figures = {name: self.posted(name) for name in self.result_fields}
+        return CellEntry(
+            indicator=self.indicator, fiscal_year=self.fiscal_year, target=self.target_obj,
+            result=self.result_obj, target_value=target, figures=figures,
+            target_version=self.data.get(self.add_prefix("target-version"), ""),
+            result_version=self.data.get(self.add_prefix("result-version"), ""))
 
 
 class GridSubmitForm(forms.Form):

@@ -11,9 +11,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.db.models.signals import m2m_changed
-from django.dispatch import receiver
-from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -24,134 +21,33 @@ from cpc.models import ConstraintErrorsOnFields, PrivateDocument, StampsRecorded
 from cpc.samples import MarksSamples, any_sample
 from cpc.validators import LONG_TEXT_MAX, NOTE_MAX, bounded_text
 
+# Choices, shared rules and the tracked-years filter have modules of their own.
+from .choices import PARTNER_BUDGET_NOTE, AgeGroup, Cumulation, Direction, ResultStatus, Sex, Unit
+from .querysets import active_in_fiscal_year
+from .validation import (
+    ERR_NEGATIVE,
+    ERR_PERCENT_RANGE,
+    ERR_YES_NO,
+    fiscal_year_errors,
+    result_errors,
+    unit_value_errors,
+)
+from .validation import indicator_year_keys as _indicator_year_keys
+from .wording import TranslatedWording
+
+__all__ = ["ERR_NEGATIVE", "ERR_PERCENT_RANGE", "ERR_TARGET_STAYS", "ERR_YES_NO",
+           "PARTNER_BUDGET_NOTE", "AgeGroup", "Cumulation", "Direction", "Disaggregation",
+           "Indicator", "Result", "ResultDocument", "ResultStatus", "Sex", "StandardIndicator",
+           "Target", "Unit", "active_in_fiscal_year", "fiscal_year_errors", "unit_value_errors"]
+
 DEFAULT_TOLERANCE = Decimal("15")
 
 
-ERR_PERCENT_RANGE = _("A percent lies between 0 and 100.")
-ERR_YES_NO = _("A yes/no value is 1 (yes) or 0 (no).")
-ERR_NEGATIVE = _("The value cannot be negative.")
-ERR_COUNT_WHOLE = _("A count is a whole number.")
-ERR_YEAR_OUTSIDE_COMPACT = _("FY{year} is outside the compact's fiscal years ({span}).")
-ERR_COMPACT_NO_DATES = _("The compact has no start and end dates yet, so no fiscal year is open.")
-ERR_NUMERATOR_ABOVE_DENOMINATOR = _("The numerator cannot be larger than the denominator.")
 ERR_DIALOGUE_OTHER_COMPACT = _("The dialogue belongs to another compact.")
 ERR_TARGET_STAYS = (_("A target stays with its indicator and keeps the time it was recorded; "
                     "set a target for the other indicator instead."))
 ERR_FIRST_AFTER_LAST = _("The first fiscal year cannot come after the last.")
 ERR_INDICATOR_NOT_ACTIVE = _("{code} is not tracked in FY{year} (its years: {span}).")
-
-
-def unit_value_errors(unit: str, value: Decimal | None) -> list[str]:
-    """What is wrong with ``value`` as an amount in ``unit`` (targets and results alike)."""
-    if value is None:
-        return []
-    if unit == Unit.PERCENT and not (0 <= value <= 100):
-        return [ERR_PERCENT_RANGE]
-    if unit == Unit.YES_NO and value not in (0, 1):
-        return [ERR_YES_NO]
-    if value < 0:
-        return [ERR_NEGATIVE]
-    if unit == Unit.COUNT and value != value.to_integral_value():
-        return [ERR_COUNT_WHOLE]
-    return []
-
-
-def fiscal_year_errors(compact, fiscal_year: int | None) -> list[str]:
-    """Targets and results exist only for fiscal years in which the compact is active."""
-    if fiscal_year is None or compact is None:
-        return []
-    years = compact.fiscal_years()
-    if not years:
-        return [ERR_COMPACT_NO_DATES]
-    if fiscal_year not in years:
-        return [ERR_YEAR_OUTSIDE_COMPACT.format(year=fiscal_year,
-                                                span=f"FY{years[0]}-FY{years[-1]}")]
-    return []
-
-
-class Unit(models.TextChoices):
-    COUNT = "count", _("Count")
-    PERCENT = "percent", _("Percent")
-    YES_NO = "yes_no", _("Yes / no")
-    USD = "usd", _("U.S. dollars")
-
-
-class Direction(models.TextChoices):
-    INCREASE = "increase", _("Increase is better")
-    DECREASE = "decrease", _("Decrease is better")
-
-
-PARTNER_BUDGET_NOTE = _(
-    "The partner government's own budget for this purpose, as reported; a different measure "
-    "from its contributions to the compact, which the contributions ledger records and "
-    "check 5 counts."
-)
-
-
-class Cumulation(models.TextChoices):
-    NON_CUMULATIVE = "non_cumulative", _("Non-cumulative: each year stands alone")
-    CUMULATIVE = "cumulative", _("Cumulative: the running total counts")
-    LATEST = "latest", _("Latest: the most recent value stands")
-
-
-# The languages an indicator's name and definition may be translated into: every interface
-# language but English, whose text is the indicator's own ``name`` and ``definition``.
-TRANSLATED_LANGUAGES = ("es", "fr")
-
-
-class TranslatedWording(models.Model):
-    """An indicator's name and definition in Spanish and French beside its English, entered by
-    staff (admin, the indicator form, the API). A reader sees the wording of their language,
-    or the English where none was entered (``name_language`` says which, so pages can mark
-    it)."""
-
-    name_es = models.CharField(_("name in Spanish"), max_length=255, blank=True)
-    name_fr = models.CharField(_("name in French"), max_length=255, blank=True)
-    definition_es = bounded_text(LONG_TEXT_MAX, blank=True, verbose_name=_("definition in Spanish"))
-    definition_fr = bounded_text(LONG_TEXT_MAX, blank=True, verbose_name=_("definition in French"))
-
-    class Meta:
-        abstract = True
-
-    def _wording(self, field: str, language: str | None) -> tuple[str, str]:
-        language = (language or get_language() or "en").split("-")[0]
-        if language in TRANSLATED_LANGUAGES:
-            translated = getattr(self, f"{field}_{language}", "")
-            if translated:
-                return translated, language
-        return getattr(self, field), "en"
-
-    def name_in(self, language: str | None = None) -> str:
-        """The name in ``language`` (the active language by default), else in English."""
-        return self._wording("name", language)[0]
-
-    def definition_in(self, language: str | None = None) -> str:
-        return self._wording("definition", language)[0]
-
-    @property
-    def local_name(self) -> str:
-        return self.name_in()
-
-    @property
-    def local_definition(self) -> str:
-        return self.definition_in()
-
-    @property
-    def name_language(self) -> str:
-        """The language of ``local_name``: the reader's, or "en" where it falls back."""
-        return self._wording("name", None)[1]
-
-    @property
-    def definition_language(self) -> str:
-        return self._wording("definition", None)[1]
-
-    def choice_label(self) -> str:
-        """"PROS-1 Casos…" for a form's choices (plain text), marked "(English)" where the
-        reader's language has no name."""
-        label = f"{self.code} {self.local_name}"
-        if self.name_language != (get_language() or "en").split("-")[0]:
-            label += f" ({pgettext('marks a name shown untranslated', 'English')})"
-        return label
 
 
 class StandardIndicator(TranslatedWording, models.Model):
@@ -302,7 +198,7 @@ class Indicator(MarksSamples, YearLockedRecord, ConstraintErrorsOnFields, Transl
         for the purpose, a different measure from its contributions to the compact."""
         return self.pillar == Pillar.PARTNERSHIP and self.unit == Unit.USD
 
-    def is_active_in(self, fiscal_year: int) -> bool:
+    def is_tracked_in(self, fiscal_year: int) -> bool:
         """Tracked in ``fiscal_year``: within its own years (the compact's when not set).
         Whether the compact itself is active that year is the compact's question."""
         return ((self.first_fiscal_year is None or self.first_fiscal_year <= fiscal_year)
@@ -310,58 +206,15 @@ class Indicator(MarksSamples, YearLockedRecord, ConstraintErrorsOnFields, Transl
 
     def fiscal_years(self) -> list[int]:
         """The compact's fiscal years in which the indicator is tracked."""
-        return [year for year in self.compact.fiscal_years() if self.is_active_in(year)]
+        return [year for year in self.compact.fiscal_years() if self.is_tracked_in(year)]
 
     def active_year_errors(self, fiscal_year: int | None) -> list[str]:
         """Targets (and target proposals) exist only for years the indicator is tracked."""
-        if fiscal_year is None or self.is_active_in(fiscal_year):
+        if fiscal_year is None or self.is_tracked_in(fiscal_year):
             return []
         years = self.fiscal_years()
         span = f"FY{years[0]}-FY{years[-1]}" if years else "none"
         return [ERR_INDICATOR_NOT_ACTIVE.format(code=self.code, year=fiscal_year, span=span)]
-
-
-ERR_AWARD_OF_ANOTHER_COMPACT = _("Award {number} belongs to another compact.")
-
-
-@receiver(m2m_changed, sender=Indicator.awards.through)
-def _awards_of_the_same_compact(sender, instance, action, reverse, pk_set, **kwargs):
-    """An indicator is reported under awards of its own compact, however the link is made
-    (form, API, admin or either side of the relation)."""
-    if action != "pre_add" or not pk_set:
-        return
-    from compacts.models import Award
-
-    if reverse:  # award.indicators.add(...): ``instance`` is the award
-        wrong = Indicator.objects.filter(pk__in=pk_set).exclude(compact_id=instance.compact_id)
-        if wrong.exists():
-            raise ValidationError({"awards": [ERR_AWARD_OF_ANOTHER_COMPACT.format(
-                number=instance.award_number)]})
-        return
-    wrong = Award.objects.filter(pk__in=pk_set).exclude(compact_id=instance.compact_id)
-    if award := wrong.first():
-        raise ValidationError({"awards": [ERR_AWARD_OF_ANOTHER_COMPACT.format(
-            number=award.award_number)]})
-
-
-def active_in_fiscal_year(fiscal_year: int) -> Q:
-    """Indicators tracked in ``fiscal_year`` (the compact's activity is checked apart)."""
-    return ((Q(first_fiscal_year__isnull=True) | Q(first_fiscal_year__lte=fiscal_year))
-            & (Q(last_fiscal_year__isnull=True) | Q(last_fiscal_year__gte=fiscal_year)))
-
-
-def _indicator_year_keys(record) -> set[tuple[int, int]]:
-    """(compact, fiscal year) of a target or a result, as it is and as it is stored."""
-    keys = set()
-    if record.indicator_id and record.fiscal_year:
-        keys.add((record.indicator.compact_id, record.fiscal_year))
-    stored = record.stored_values("indicator_id", "fiscal_year")
-    if stored:
-        compact_id = (record.indicator.compact_id if stored["indicator_id"] == record.indicator_id
-                      else Indicator.objects.filter(pk=stored["indicator_id"])
-                      .values_list("compact_id", flat=True).first())
-        keys.add((compact_id, stored["fiscal_year"]))
-    return keys
 
 
 class Target(MarksSamples, StampsRecordedAt, YearLockedRecord, ConstraintErrorsOnFields,
@@ -424,12 +277,6 @@ class Target(MarksSamples, StampsRecordedAt, YearLockedRecord, ConstraintErrorsO
             raise ValidationError(errors)
 
 
-class ResultStatus(models.TextChoices):
-    SUBMITTED = "submitted", _("Submitted")
-    APPROVED = "approved", _("Approved")
-    RETURNED = "returned", _("Returned")
-
-
 class Result(MarksSamples, StampsRecordedAt, YearLockedRecord, ConstraintErrorsOnFields,
              models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="results")
@@ -490,36 +337,10 @@ class Result(MarksSamples, StampsRecordedAt, YearLockedRecord, ConstraintErrorsO
         return _indicator_year_keys(self)
 
     def clean(self):
-        if not self.indicator_id:
-            return
-        indicator = self.indicator
-        errors = {}
-        if year_errors := fiscal_year_errors(indicator.compact, self.fiscal_year):
-            errors["fiscal_year"] = year_errors
-        if value_errors := unit_value_errors(indicator.unit, self.value):
-            errors["value"] = value_errors
-        if (
-            self.numerator is not None
-            and self.denominator is not None
-            and self.numerator > self.denominator
-        ):
-            errors["numerator"] = [ERR_NUMERATOR_ABOVE_DENOMINATOR]
-        if self.numerator is not None and self.numerator < 0:
-            errors["numerator"] = [ERR_NEGATIVE]
-        if errors:
+        if self.indicator_id and (errors := result_errors(
+                self.indicator, fiscal_year=self.fiscal_year, value=self.value,
+                numerator=self.numerator, denominator=self.denominator)):
             raise ValidationError(errors)
-
-
-class Sex(models.TextChoices):
-    FEMALE = "female", _("Female (girls)")
-    MALE = "male", _("Male (boys)")
-    UNKNOWN = "unknown", _("Unknown")
-
-
-class AgeGroup(models.TextChoices):
-    UNDER_12 = "under_12", _("Under 12")
-    AGE_12_17 = "12_17", _("12 to 17")
-    UNKNOWN = "unknown", _("Unknown")
 
 
 class Disaggregation(models.Model):

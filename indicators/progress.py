@@ -22,7 +22,6 @@ a status (``on_track``, ``at_risk``, ``off_track``, ``no_target``, ``no_data``).
   approved result of its own. A current or future year without one reads ``no_data`` (shown
   as "not due yet") whatever its target, so targets of years to come never make an active
   compact read off track.
-
 * **same basis** - sums (running totals and the life of compact) start at the indicator's
   first year with a target: values of years before targets were set are never compared with
   targets that do not cover them; before that year a cumulative indicator shows each year's
@@ -52,15 +51,7 @@ from django.utils.translation import gettext_lazy as _
 from cpc import numbers
 from cpc.fiscal import fiscal_year_bounds
 
-from .models import (
-    Cumulation,
-    Direction,
-    Indicator,
-    Result,
-    ResultStatus,
-    Target,
-    Unit,
-)
+from .models import Cumulation, Direction, Indicator, Result, ResultStatus, Target, Unit
 
 ON_TRACK = "on_track"
 AT_RISK = "at_risk"
@@ -210,6 +201,71 @@ def _mode(indicator: Indicator) -> str:
     return indicator.cumulation
 
 
+@dataclass
+class _Series:
+    """One indicator's targets and approved results by fiscal year, and the years they
+    cover: what every row of its progress is computed from."""
+
+    indicator: Indicator
+    mode: str
+    target_by_year: dict[int, Decimal]
+    approved: list[Result]  # by fiscal year
+    tracked: set[int]
+    years: list[int]
+    due_years: set[int]
+
+    def __post_init__(self):
+        self.result_by_year = {r.fiscal_year: r for r in self.approved}
+        # Sums start at the first year with a target: the same years on both sides.
+        self.since = min(self.target_by_year) if self.target_by_year else None
+
+    def basis(self, upto: int) -> list[int]:
+        return [y for y in self.years if self.since is not None and self.since <= y <= upto]
+
+    def summed_target(self, upto: int) -> Decimal | None:
+        span = self.basis(upto)
+        if not span or any(y not in self.target_by_year for y in span if y in self.tracked):
+            return None  # a tracked year of the span without a target: nothing to compare
+        return sum((self.target_by_year[y] for y in span if y in self.target_by_year),
+                   Decimal("0"))
+
+    def in_basis(self, upto: int) -> list[Result]:
+        return [r for r in self.approved
+                if self.since is not None and self.since <= r.fiscal_year <= upto]
+
+    def latest_value(self, upto: int) -> Decimal | None:
+        """The latest approved value up to ``upto``: it stands for a ``latest`` indicator."""
+        values = [r.value for r in self.approved if r.fiscal_year <= upto]
+        return values[-1] if values else None
+
+    def year_row(self, year: int) -> Progress:
+        due = year in self.due_years
+        if self.mode == Cumulation.LATEST:
+            return _row(self.indicator, year, self.target_by_year.get(year),
+                        self.latest_value(year), due=due)
+        if (self.mode == Cumulation.CUMULATIVE and self.since is not None
+                and year >= self.since):
+            return self.running_row(year)
+        # Each year on its own (and a cumulative indicator's years before its targets).
+        this_year = self.result_by_year.get(year)
+        return _row(self.indicator, year, self.target_by_year.get(year),
+                    this_year.value if this_year else None, due=due)
+
+    def running_row(self, year: int) -> Progress:
+        """A cumulative indicator's year: the running totals since the first target (a
+        percent pools its parts), compared when the year has its own target and result."""
+        reported = year in self.result_by_year
+        if self.indicator.unit == Unit.PERCENT:
+            target = self.target_by_year.get(year)
+            actual = _pooled_percent(self.in_basis(year)) if reported else None
+        else:
+            target = self.summed_target(year) if year in self.target_by_year else None
+            actual = (sum((r.value for r in self.in_basis(year)), Decimal("0"))
+                      if reported else None)
+        return _row(self.indicator, year, target, actual, due=year in self.due_years,
+                    since=self.since if self.since > self.years[0] else None)
+
+
 def compute_indicator_progress(
     indicator: Indicator,
     *,
@@ -228,88 +284,57 @@ def compute_indicator_progress(
     approved = sorted(
         (r for r in results if r.status == ResultStatus.APPROVED), key=lambda r: r.fiscal_year
     )
-    result_by_year = {r.fiscal_year: r for r in approved}
+    reported = {r.fiscal_year for r in approved}
     if fiscal_years is None:
         fiscal_years = indicator.compact.fiscal_years()
-    tracked = {year for year in fiscal_years if indicator.is_active_in(year)}
-    years = sorted(tracked | set(target_by_year) | set(result_by_year))
-    due_years = {y for y in years if y in result_by_year or year_has_ended(y, today)}
-    mode = _mode(indicator)
-    is_percent = indicator.unit == Unit.PERCENT
-
-    # Sums start at the first year with a target: the same years on both sides.
-    since = min(target_by_year) if target_by_year else None
-
-    def basis(upto: int) -> list[int]:
-        return [y for y in years if since is not None and since <= y <= upto]
-
-    def summed_target(upto: int) -> Decimal | None:
-        span = basis(upto)
-        if not span or any(y not in target_by_year for y in span if y in tracked):
-            return None  # a tracked year of the span without a target: nothing to compare
-        return sum((target_by_year[y] for y in span if y in target_by_year), Decimal("0"))
-
-    def in_basis(upto: int) -> list[Result]:
-        return [r for r in approved if since is not None and since <= r.fiscal_year <= upto]
-
-    rows = []
-    for year in years:
-        if mode == Cumulation.LATEST:
-            upto = [r for r in approved if r.fiscal_year <= year]
-            rows.append(_row(indicator, year, target_by_year.get(year),
-                             upto[-1].value if upto else None, due=year in due_years))
-        elif mode == Cumulation.CUMULATIVE and since is not None and year >= since:
-            this_year = result_by_year.get(year)
-            if is_percent:
-                target = target_by_year.get(year)
-                actual = _pooled_percent(in_basis(year)) if this_year else None
-            else:
-                target = summed_target(year) if year in target_by_year else None
-                actual = (sum((r.value for r in in_basis(year)), Decimal("0"))
-                          if this_year else None)
-            rows.append(_row(indicator, year, target, actual, due=year in due_years,
-                             since=since if since > years[0] else None))
-        else:  # each year on its own (and a cumulative indicator's years before its targets)
-            this_year = result_by_year.get(year)
-            rows.append(_row(indicator, year, target_by_year.get(year),
-                             this_year.value if this_year else None, due=year in due_years))
-
+    tracked = {year for year in fiscal_years if indicator.is_tracked_in(year)}
+    years = sorted(tracked | set(target_by_year) | reported)
+    series = _Series(
+        indicator=indicator, mode=_mode(indicator), target_by_year=target_by_year,
+        approved=approved, tracked=tracked, years=years,
+        due_years={y for y in years if y in reported or year_has_ended(y, today)})
     return IndicatorProgress(
         indicator=indicator,
-        years=rows,
-        life_of_compact=_life_of_compact(indicator, mode, due_years, target_by_year, approved,
-                                         tracked, years[0] if years else None),
+        years=[series.year_row(year) for year in years],
+        life_of_compact=_life_of_compact(series),
     )
 
 
-def _life_of_compact(indicator, mode, due_years, target_by_year, approved, tracked,
-                     first_year) -> Progress:
+def _life_of_compact(series: _Series) -> Progress:
     """The compact to date, on one basis: the due years from the first year with a target,
     their targets against the approved values of the same years."""
-    if not due_years:
+    indicator, target_by_year = series.indicator, series.target_by_year
+    if not series.due_years:
         return Progress(None, None, None, None, NO_DATA if target_by_year else NO_TARGET,
                         due=False)
     if not target_by_year:  # nothing to compare with: the values to date, no target
-        return _row(indicator, None, None, _to_date(indicator, mode, approved))
-    since = min(target_by_year)
-    span = sorted(y for y in due_years if y >= since)
+        return _row(indicator, None, None, _to_date(indicator, series.mode, series.approved))
+    since = series.since
+    span = sorted(y for y in series.due_years if y >= since)
     if not span:  # the first target is for a year still to come
         return Progress(None, None, None, None, NO_DATA, due=False)
-    in_span = [r for r in approved if r.fiscal_year in span]
+    target, actual = _span_figures(series, span)
+    left_out = (series.mode != Cumulation.LATEST and bool(series.years)
+                and since > series.years[0])
+    return _row(indicator, None, target, actual, since=since if left_out else None)
+
+
+def _span_figures(series: _Series, span: list[int]) -> tuple[Decimal | None, Decimal | None]:
+    """The target and the actual of the life of compact over ``span`` (its due years from
+    the first target): the latest of each, a pooled percent, or the sums."""
+    target_by_year = series.target_by_year
+    in_span = [r for r in series.approved if r.fiscal_year in span]
     last_target = next((target_by_year[y] for y in reversed(span) if y in target_by_year),
                        None)
-    if mode == Cumulation.LATEST:
-        upto = [r for r in approved if r.fiscal_year <= span[-1]]
-        target, actual = last_target, (upto[-1].value if upto else None)
-    elif indicator.unit == Unit.PERCENT:
-        target, actual = last_target, _pooled_percent(in_span)
-    else:
-        complete = all(y in target_by_year for y in span if y in tracked)
-        target = (sum((target_by_year[y] for y in span if y in target_by_year), Decimal("0"))
-                  if complete else None)
-        actual = sum((r.value for r in in_span), Decimal("0")) if in_span else None
-    left_out = mode != Cumulation.LATEST and first_year is not None and since > first_year
-    return _row(indicator, None, target, actual, since=since if left_out else None)
+    if series.mode == Cumulation.LATEST:
+        return last_target, series.latest_value(span[-1])
+    if series.indicator.unit == Unit.PERCENT:
+        return last_target, _pooled_percent(in_span)
+    complete = all(y in target_by_year for y in span if y in series.tracked)
+    target = (sum((target_by_year[y] for y in span if y in target_by_year), Decimal("0"))
+              if complete else None)
+    actual = sum((r.value for r in in_span), Decimal("0")) if in_span else None
+    return target, actual
 
 
 def _to_date(indicator, mode, approved) -> Decimal | None:

@@ -76,7 +76,7 @@ class IndicatorSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
 
     def create(self, validated_data):
         validated_data.pop("change_reason", None)
-        return services.indicator_create(**validated_data)
+        return services.indicator_create(user=self.context["request"].user, **validated_data)
 
     def update(self, instance, validated_data):
         change_reason = validated_data.pop("change_reason", "")

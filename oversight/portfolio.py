@@ -207,14 +207,15 @@ class _Compact:
         standards = [self.library[c] for c in indicator_demo.PICK_ORDER if c in self.library]
         for standard in standards:
             indicators.append(indicator_services.indicator_create(
-                compact=self.compact, standard=standard, baseline_year=first_year - 1,
+                user=self.staff, compact=self.compact, standard=standard,
+                baseline_year=first_year - 1,
                 baseline_value=Decimal("0") if standard.unit in ("yes_no", "percent")
                 else indicator_demo.target_value(standard, 0) * Decimal("0.5"),
                 is_key=len(indicators) < KEY_COUNT))
         for n in range(INDICATORS_PER_COMPACT - len(indicators)):
             unit = CUSTOM_UNITS[n % len(CUSTOM_UNITS)]
             indicators.append(indicator_services.indicator_create(
-                compact=self.compact, code=f"GEN-{n + 1}", unit=unit,
+                user=self.staff, compact=self.compact, code=f"GEN-{n + 1}", unit=unit,
                 pillar=PILLARS[n % len(PILLARS)], name=f"Generated indicator {n + 1}",
                 definition=f"A compact-specific indicator. {SAMPLE}",
                 baseline_year=first_year - 1, baseline_value=Decimal("0")))

@@ -71,7 +71,7 @@ def test_each_roles_daily_work(browser, live_server, axe_source, demo, celery_wo
     indicator, year = next(
         (i, y) for i in compact.indicators.filter(unit="count").order_by("code")
         for y in compact.fiscal_years()
-        if y <= dialogue.fiscal_year and i.is_active_in(y)
+        if y <= dialogue.fiscal_year and i.is_tracked_in(y)
         and not Result.objects.filter(indicator=i, fiscal_year=y).exists())
     cell = f'[data-testid="cell-{indicator.code}-{year}"] input[name$="value"]'
 

@@ -51,30 +51,39 @@ class TestStandardLibrary:
 
 
 class TestIndicatorCreate:
-    def test_copies_the_fields_of_a_standard_indicator(self, ghana_compact):
+    def test_copies_the_fields_of_a_standard_indicator(self, staff_user, ghana_compact):
         standard = StandardIndicator.objects.get(code="PROT-2")
-        indicator = services.indicator_create(compact=ghana_compact, standard=standard,
-                                              is_key=True)
+        indicator = services.indicator_create(user=staff_user, compact=ghana_compact,
+                                              standard=standard, is_key=True)
         assert (indicator.code, indicator.unit, indicator.pillar, indicator.name) == (
             "PROT-2", "percent", "protection", standard.name)
         assert indicator.standard == standard
 
-    def test_given_fields_override_the_standard_ones(self, ghana_compact):
+    def test_given_fields_override_the_standard_ones(self, staff_user, ghana_compact):
         standard = StandardIndicator.objects.get(code="PROS-1")
-        indicator = services.indicator_create(compact=ghana_compact, standard=standard,
-                                              code="GH-PROS-1")
+        indicator = services.indicator_create(user=staff_user, compact=ghana_compact,
+                                              standard=standard, code="GH-PROS-1")
         assert indicator.code == "GH-PROS-1"
 
-    def test_code_is_unique_within_a_compact(self, ghana_compact, peru_compact):
-        services.indicator_create(compact=ghana_compact, code="X", name="X",
+    def test_code_is_unique_within_a_compact(self, staff_user, ghana_compact,
+                                            peru_compact):
+        services.indicator_create(user=staff_user, compact=ghana_compact, code="X", name="X",
                                   pillar="protection", unit="count")
-        services.indicator_create(compact=peru_compact, code="X", name="X",
+        services.indicator_create(user=staff_user, compact=peru_compact, code="X", name="X",
                                   pillar="protection", unit="count")
         with pytest.raises(ValidationError) as excinfo:
-            services.indicator_create(compact=ghana_compact, code="X", name="Y",
+            services.indicator_create(user=staff_user, compact=ghana_compact, code="X", name="Y",
                                       pillar="protection", unit="count")
         assert "code" in errors_of(excinfo)
         assert Indicator.objects.filter(code="X").count() == 2
+
+    def test_only_a_writer_of_the_country_creates_one(self, ghana_officer, peru_compact,
+                                                      auditor_user):
+        for user in (ghana_officer, auditor_user):
+            with pytest.raises(PermissionDenied):
+                services.indicator_create(user=user, compact=peru_compact, code="X", name="X",
+                                          pillar="protection", unit="count")
+        assert not Indicator.objects.filter(code="X").exists()
 
     def test_unit_is_locked_once_there_are_targets(self, indicator):
         TargetFactory(indicator=indicator)

@@ -95,10 +95,10 @@ class TestIndicatorYears:
             "No performance indicators are defined for FY2024.")
         assert "PREV-2" in check_3(ghana_compact, fiscal_year=FY + 1).detail
 
-    def test_years_must_lie_within_the_compacts_fiscal_years(self, ghana_compact):
+    def test_years_must_lie_within_the_compacts_fiscal_years(self, staff_user, ghana_compact):
         with pytest.raises(ValidationError) as error:
-            services.indicator_create(compact=ghana_compact, code="X-1", name="X",
-                                      pillar="protection", unit="count",
+            services.indicator_create(user=staff_user, compact=ghana_compact, code="X-1",
+                                      name="X", pillar="protection", unit="count",
                                       first_fiscal_year=2020, last_fiscal_year=2031)
         assert set(error.value.message_dict) == {"first_fiscal_year", "last_fiscal_year"}
 

@@ -1,5 +1,5 @@
-"""Every write to indicators, targets and results. Each service validates with ``full_clean()``
-inside one transaction, so a rejected request writes nothing.
+"""Writes to the results of an indicator: recording a fiscal year's figure, changing it, the
+review that approves or returns it, and the source documents that back it.
 
 The approval loop: a result recorded by TIP staff is approved at once; one recorded by an
 embassy officer is ``submitted`` until staff approve it or return it with a note. Only
@@ -18,24 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from compacts import scoping
-from compacts.models import Compact
 from compacts.year_locks import ensure_year_open, ensure_years_open
-from cpc.fiscal import fiscal_year_bounds
 from cpc.services import StateConflict, lock, validated_save, validated_update
 
-from . import signals
-from .models import (
-    Disaggregation,
-    Indicator,
-    Result,
-    ResultDocument,
-    ResultStatus,
-    StandardIndicator,
-    Target,
-    Unit,
-)
+from .. import signals
+from ..models import Disaggregation, Indicator, Result, ResultDocument, ResultStatus, Unit
+from .common import CHANGE_REASON_MAX_LENGTH, ERR_NOT_YOUR_COUNTRY
 
-ERR_NOT_YOUR_COUNTRY = _("You may not record data for this country.")
 ERR_NOT_YOUR_AWARD = (_("You may record results only for the indicators of your organisation's "
                       "awards."))
 ERR_PERCENT_PARTS_REQUIRED = _("A percent indicator needs both a numerator and a denominator.")
@@ -55,165 +44,7 @@ ERR_ONLY_SUBMITTED = {
 ERR_ONLY_STAFF_REVIEW = _("Only TIP staff approve or return results.")
 ERR_APPROVE_OWN = _("Four eyes: you submitted this result or last changed its value, so "
                     "another TIP Office staff member must approve it.")
-ERR_UNIT_LOCKED = _("The unit cannot change once the indicator has targets or results.")
-ERR_TARGETS_OUTSIDE_YEARS = _("The indicator has targets for {years}, outside these years.")
-ERR_TRACKING_REASON_REQUIRED = (
-    _("Say why the indicator stops being tracked in {years}, a year already under way or over "
-    "(the reason is kept in its history)."))
-ERR_DELETE_KEY_INDICATOR = (
-    _("{code} is a key indicator of the {years} dialogue: it is part of that dialogue's record "
-    "and cannot be deleted."))
-ERR_TRACKING_KEY_INDICATOR = (
-    _("{code} is a key indicator of the {years} dialogue and cannot stop being tracked in "
-    "that year."))
-
-# The history keeps the reason in a text column (see settings); this bound only stops abuse.
-CHANGE_REASON_MAX_LENGTH = 2000
 PERCENT_PLACES = Decimal("0.0001")
-STANDARD_FIELDS = ("code", "name", "definition", "name_es", "name_fr", "definition_es",
-                   "definition_fr", "pillar", "unit", "direction", "cumulation")
-
-
-# Indicators -------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def indicator_create(
-    *, compact: Compact, standard: StandardIndicator | None = None, **fields: Any
-) -> Indicator:
-    """Create an indicator; from a standard one, its code, name, unit etc. are copied unless
-    given here."""
-    data: dict[str, Any] = {}
-    if standard is not None:
-        data = {name: getattr(standard, name) for name in STANDARD_FIELDS}
-    awards = fields.pop("awards", None)
-    data.update(fields)
-    indicator = validated_save(Indicator(compact=compact, standard=standard), data)
-    if awards is not None:
-        indicator.awards.set(awards)  # awards of another compact are refused (models)
-    return indicator
-
-
-def _years_text(years: Iterable[int]) -> str:
-    return ", ".join(f"FY{year}" for year in sorted(years))
-
-
-def _check_tracking_change(indicator: Indicator, data: Mapping[str, Any],
-                           change_reason: str) -> None:
-    """Check 3 counts the indicators tracked in a year: dropping one from a year already
-    under way (or over) is a change of that year's record. It needs a reason, which its
-    history keeps; a key indicator of that year's dialogue is never dropped from it."""
-    if not {"first_fiscal_year", "last_fiscal_year"} & set(data):
-        return
-    before = set(indicator.fiscal_years())
-    after_first = data.get("first_fiscal_year", indicator.first_fiscal_year)
-    after_last = data.get("last_fiscal_year", indicator.last_fiscal_year)
-    after = {year for year in before
-             if (after_first is None or after_first <= year)
-             and (after_last is None or year <= after_last)}
-    started = {year for year in before - after
-               if fiscal_year_bounds(year)[0] <= timezone.localdate()}
-    if not started:
-        return
-    field = ("last_fiscal_year" if after_last is not None and max(started) > after_last
-             else "first_fiscal_year")
-    # Dialogues sit above indicators: reached through the relation, never imported.
-    keyed = set(indicator.key_for_dialogues.filter(fiscal_year__in=started)
-                .values_list("fiscal_year", flat=True))
-    if keyed:
-        raise StateConflict(ERR_TRACKING_KEY_INDICATOR.format(code=indicator.code,
-                                                              years=_years_text(keyed)))
-    if not (change_reason or "").strip():
-        raise ValidationError({field: [ERR_TRACKING_REASON_REQUIRED.format(
-            years=_years_text(started))]})
-
-
-def indicator_delete_refusal(*, indicator: Indicator) -> str | None:
-    """Why the indicator may not be deleted, or None. Deleting it drops it from every year it
-    is tracked in (check 3 counts those) and from the dialogues that chose it as a key
-    indicator (checks 1 and 2): never a key indicator of a dialogue, and never while one of
-    its years is locked. (Its targets, results and discussions protect it too.)"""
-    keyed = set(indicator.key_for_dialogues.values_list("fiscal_year", flat=True))
-    if keyed:
-        return ERR_DELETE_KEY_INDICATOR.format(code=indicator.code, years=_years_text(keyed))
-    try:
-        ensure_years_open(indicator.compact_id, indicator.fiscal_years())
-    except StateConflict as locked:
-        return locked.message
-    return None
-
-
-@transaction.atomic
-def indicator_update(*, indicator: Indicator, data: Mapping[str, Any], user=None,
-                     change_reason: str = "") -> Indicator:
-    indicator = lock(indicator)
-    data = dict(data)
-    ensure_years_open(indicator.compact_id, indicator.tracking_change(
-        data.get("first_fiscal_year", indicator.first_fiscal_year),
-        data.get("last_fiscal_year", indicator.last_fiscal_year)))
-    _check_tracking_change(indicator, data, change_reason)
-    if change_reason:
-        indicator._change_reason = change_reason.strip()[:CHANGE_REASON_MAX_LENGTH]
-    if user is not None:
-        indicator._history_user = user
-    awards = data.pop("awards", None)
-    unit = data.get("unit")
-    if (
-        unit is not None
-        and unit != indicator.unit
-        and (indicator.targets.exists() or indicator.results.exists())
-    ):
-        raise ValidationError({"unit": [ERR_UNIT_LOCKED]})
-    indicator = validated_update(indicator, data)
-    if {"first_fiscal_year", "last_fiscal_year"} & set(data):
-        # Narrowing the years must not leave targets behind (check 3 reads only the years the
-        # indicator is tracked; a stranded target would be kept but never count).
-        outside = sorted(year for year in indicator.targets.values_list("fiscal_year", flat=True)
-                         if not indicator.is_active_in(year))
-        if outside:
-            field = ("first_fiscal_year" if indicator.first_fiscal_year
-                     and outside[0] < indicator.first_fiscal_year else "last_fiscal_year")
-            years = ", ".join(f"FY{year}" for year in outside)
-            raise ValidationError({field: [ERR_TARGETS_OUTSIDE_YEARS.format(years=years)]})
-    if awards is not None:
-        indicator.awards.set(awards)  # awards of another compact are refused (models)
-    return indicator
-
-
-# Targets ----------------------------------------------------------------------------------
-
-
-def _history_note(target: Target, user, change_reason: str) -> Target:
-    """Who and why, kept in the target's history (the request's user otherwise)."""
-    if user is not None:
-        target._history_user = user
-    if change_reason:
-        target._change_reason = change_reason[:CHANGE_REASON_MAX_LENGTH]
-    return target
-
-
-@transaction.atomic
-def target_create(
-    *, indicator: Indicator, fiscal_year: int, value: Decimal, set_at_dialogue=None,
-    user=None, change_reason: str = "",
-) -> Target:
-    ensure_year_open(indicator.compact_id, fiscal_year)
-    target = _history_note(Target(indicator=indicator), user, change_reason)
-    return validated_save(
-        target, {"fiscal_year": fiscal_year, "value": value, "set_at_dialogue": set_at_dialogue},
-    )
-
-
-@transaction.atomic
-def target_update(*, target: Target, data: Mapping[str, Any], user=None,
-                  change_reason: str = "") -> Target:
-    target = lock(target)
-    ensure_years_open(target.indicator.compact_id,
-                      {target.fiscal_year, data.get("fiscal_year", target.fiscal_year)})
-    return validated_update(_history_note(target, user, change_reason), data)
-
-
-# Results ----------------------------------------------------------------------------------
 
 
 def _not_yours(user) -> str:
@@ -356,36 +187,58 @@ def result_update(
         denominator=data.pop("denominator", result.denominator),
     )
     value_changed = (result.value, result.numerator, result.denominator) != before
-    change_reason = (change_reason or "").strip()
-    was_approved = result.status == ResultStatus.APPROVED
-    if was_approved and value_changed and not change_reason:
-        raise ValidationError({"change_reason": [ERR_CHANGE_REASON_REQUIRED]})
-    if len(change_reason) > CHANGE_REASON_MAX_LENGTH:
-        raise ValidationError(
-            {"change_reason": [ERR_CHANGE_REASON_TOO_LONG.format(limit=CHANGE_REASON_MAX_LENGTH)]}
-        )
     for name in ("fiscal_year", "source"):
         if name in data:
             setattr(result, name, data.pop(name))
-    parts_changed = disaggregations is not None and _parts(disaggregations) != _parts(
-        {"sex": p.sex, "age_group": p.age_group, "value": p.value}
-        for p in result.disaggregations.all())
-    changed = parts_changed or any(
-        getattr(result, name) != result._values_when_locked[name]
-        for name in ("value", "numerator", "denominator", "fiscal_year", "source"))
-    # Any change to an approved result (its source, its year, its parts) needs a reason too.
-    if was_approved and changed and not change_reason:
-        raise ValidationError({"change_reason": [ERR_CHANGE_REASON_REQUIRED]})
+    parts_changed = _parts_changed(result, disaggregations)
+    changed = parts_changed or _figures_changed(result)
+    # Any change to an approved result (its value, source, year or parts) needs a reason.
+    change_reason = _change_reason(
+        change_reason, required=result.status == ResultStatus.APPROVED and changed)
     if value_changed or parts_changed:
         result.value_changed_by = user
-    if changed and not scoping.is_tip_staff(user) and result.status != ResultStatus.SUBMITTED:
-        result.status = ResultStatus.SUBMITTED
-        result.reported_by, result.reported_at = user, timezone.now()
+    if changed:
+        _back_to_review(result, user=user)
     result = validated_update(result, change_reason=change_reason if changed else "")
     if parts_changed:
         _replace_disaggregations(result, disaggregations)
     _check_disaggregations_add_up(result)
     return result
+
+
+def _parts_changed(result: Result,
+                   disaggregations: Iterable[Mapping[str, Any]] | None) -> bool:
+    """Whether ``disaggregations`` (None: not given) differ from the result's saved parts."""
+    if disaggregations is None:
+        return False
+    return _parts(disaggregations) != _parts(
+        {"sex": p.sex, "age_group": p.age_group, "value": p.value}
+        for p in result.disaggregations.all())
+
+
+def _figures_changed(result: Result) -> bool:
+    """Whether the locked result's figures, year or source differ from what is saved."""
+    return any(getattr(result, name) != result._values_when_locked[name]
+               for name in ("value", "numerator", "denominator", "fiscal_year", "source"))
+
+
+def _change_reason(change_reason: str | None, *, required: bool) -> str:
+    """The reason of a change, stripped; required when an approved result changes."""
+    change_reason = (change_reason or "").strip()
+    if required and not change_reason:
+        raise ValidationError({"change_reason": [ERR_CHANGE_REASON_REQUIRED]})
+    if len(change_reason) > CHANGE_REASON_MAX_LENGTH:
+        raise ValidationError(
+            {"change_reason": [ERR_CHANGE_REASON_TOO_LONG.format(limit=CHANGE_REASON_MAX_LENGTH)]}
+        )
+    return change_reason
+
+
+def _back_to_review(result: Result, *, user) -> None:
+    """A changed result that is not TIP staff's own goes (back) to review as the user's."""
+    if not scoping.is_tip_staff(user) and result.status != ResultStatus.SUBMITTED:
+        result.status = ResultStatus.SUBMITTED
+        result.reported_by, result.reported_at = user, timezone.now()
 
 
 def _review(*, user, result: Result, status: str, action: str, note: str) -> Result:
