@@ -243,20 +243,20 @@ class _Compact:
         # Each step is recorded on the day it happened, as the demo does.
         with recorded_as_of(_at(self.today if ahead else meeting - dt.timedelta(days=42))):
             dialogue = dialogue_services.dialogue_create(
-                compact=self.compact, fiscal_year=year, scheduled_for=meeting,
+                user=self.staff, compact=self.compact, fiscal_year=year, scheduled_for=meeting,
                 format="hybrid", key_indicators=[] if ahead else self.keys)
         if ahead:
             return dialogue
         with recorded_as_of(_at(meeting - dt.timedelta(days=35))):
-            dialogue = dialogue_services.dialogue_update(dialogue=dialogue, data={
+            dialogue = dialogue_services.dialogue_update(user=self.staff, dialogue=dialogue, data={
                 "key_indicators_shared_on": meeting - dt.timedelta(days=35),
                 "key_indicators_shared_via": "diplomatic_note"})
         for person, side in (("TIP Office program officer", "us_government"),
                              ("Anti-trafficking unit head", "partner_government")):
             dialogue_services.participant_add(
-                dialogue=dialogue, name=f"{person} (sample)",
+                user=self.staff, dialogue=dialogue, name=f"{person} (sample)",
                 organization=self.country.name, side=side)
-        dialogue = dialogue_services.dialogue_move(dialogue=dialogue,
+        dialogue = dialogue_services.dialogue_move(user=self.staff, dialogue=dialogue,
                                                    status=DialogueStatus.HELD, held_on=meeting)
         with recorded_as_of(_at(meeting)):
             for indicator in self.keys:
@@ -268,12 +268,12 @@ class _Compact:
                     user=self.staff, dialogue=dialogue, indicator=indicator,
                     value=indicator_demo.target_value(indicator, step))
         dialogue_services.action_item_add(
-            dialogue=dialogue, owner=f"Government of {self.country.name}",
+            user=self.staff, dialogue=dialogue, owner=f"Government of {self.country.name}",
             description=f"Share the FY {year} referral and case data. {SAMPLE}",
             due_on=meeting + dt.timedelta(days=90),
             status="done" if year < fiscal_year_of(self.today) - 1 else "open")
         with recorded_as_of(_at(meeting)):  # logged on the day of the dialogue
-            dialogue = dialogue_services.dialogue_update(dialogue=dialogue, data={
+            dialogue = dialogue_services.dialogue_update(user=self.staff, dialogue=dialogue, data={
                 "summary": f"Annual dialogue for FY {year}. {SAMPLE}",
                 "contributions_discussed": True,
                 "contributions_notes": f"The government's budget and staff were reviewed. "
@@ -284,7 +284,7 @@ class _Compact:
             })
         if year < fiscal_year_of(self.today) - 1:
             dialogue = dialogue_services.dialogue_move(
-                dialogue=dialogue, status=DialogueStatus.CLOSED,
+                user=self.staff, dialogue=dialogue, status=DialogueStatus.CLOSED,
                 reason=dialogue_services.REASON_LOADED_CLOSED)
         return dialogue
 
