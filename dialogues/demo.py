@@ -270,5 +270,5 @@ def _record_results(compact, iso, index, indicators, years, fiscal_year, today, 
 def mark_earlier_samples() -> int:
     """The targets an earlier version of the demo loaded before it marked them as samples:
     those agreed at its dialogues, whose summary says they are samples."""
-    return mark_as_samples(Target.objects.filter(set_at_dialogue__summary__endswith=SAMPLE,
-                                                 is_sample=False))
+    return mark_as_samples(Target.objects.filter(
+        dialogue_setting__dialogue__summary__endswith=SAMPLE, is_sample=False))

@@ -48,7 +48,7 @@ from cpc.models import recorded_as_of, recorded_now
 from cpc.samples import loading_samples
 from dialogues import proposals
 from dialogues import services as dialogue_services
-from dialogues.models import DialogueStatus
+from dialogues.models import DialogueStatus, TargetSetting
 from indicators import demo as indicator_demo
 from indicators import services as indicator_services
 from indicators.models import (
@@ -296,13 +296,18 @@ class _Compact:
                   min(fiscal_year_bounds(year)[0] + dt.timedelta(days=30), self.today))
         targets = []
         for indicator in self.indicators[KEY_COUNT:]:
-            target = Target(indicator=indicator, fiscal_year=year, set_at_dialogue=agreed_at,
+            target = Target(indicator=indicator, fiscal_year=year,
                             value=indicator_demo.target_value(indicator, step),
                             recorded_at=_at(set_on), is_sample=True)
             _clean_leaf(target)
             targets.append(target)
-        bulk_create_with_history(targets, Target, default_user=self.staff,
-                                 default_change_reason="Target set by TIP staff.")
+        targets = bulk_create_with_history(targets, Target, default_user=self.staff,
+                                           default_change_reason="Target set by TIP staff.")
+        if agreed_at is not None:
+            settings = [TargetSetting(target=target, dialogue=agreed_at) for target in targets]
+            for setting in settings:
+                _clean_leaf(setting)
+            bulk_create_with_history(settings, TargetSetting, default_user=self.staff)
 
     def _results(self, year: int, step: int):
         """The year's approved results, once it has ended; PROT-1's by sex and age."""

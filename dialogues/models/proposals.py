@@ -1,4 +1,5 @@
-"""Annual targets proposed at a dialogue, and TIP staff's decision on them."""
+"""Annual targets proposed at a dialogue, TIP staff's decision on them, and the dialogue at
+which a target was agreed."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,7 +12,7 @@ from simple_history.models import HistoricalRecords
 from cpc.fiscal import fiscal_year_validators
 from cpc.models import ConstraintErrorsOnFields
 from cpc.validators import NOTE_MAX, bounded_text
-from indicators.models import Indicator, fiscal_year_errors, unit_value_errors
+from indicators.models import Indicator, Target, fiscal_year_errors, unit_value_errors
 
 from .dialogue import Dialogue
 
@@ -107,3 +108,31 @@ class TargetProposal(ConstraintErrorsOnFields, models.Model):
             errors["decision_note"] = [ERR_DECISION_NOTE_REQUIRED]
         if errors:
             raise ValidationError(errors)
+
+
+ERR_SETTING_OTHER_COMPACT = _("The dialogue belongs to another compact.")
+
+
+class TargetSetting(models.Model):
+    """The annual dialogue at which a target's current value was agreed; a target agreed
+    elsewhere has none. Kept here, above indicators: a target knows nothing of dialogues
+    (``/api/v1/targets/`` shows it as ``set_at_dialogue``, a field this app contributes)."""
+
+    target = models.OneToOneField(Target, on_delete=models.CASCADE,
+                                  related_name="dialogue_setting")
+    # The dialogue is the record the target was agreed at: it stays while a target names it.
+    dialogue = models.ForeignKey(Dialogue, on_delete=models.PROTECT,
+                                 related_name="target_settings")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["target"]
+
+    def __str__(self) -> str:
+        return f"{self.target} set at {self.dialogue}"
+
+    def clean(self):
+        if (self.target_id and self.dialogue_id
+                and self.dialogue.compact_id != self.target.indicator.compact_id):
+            raise ValidationError({"dialogue": [ERR_SETTING_OTHER_COMPACT]})

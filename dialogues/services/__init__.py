@@ -1,7 +1,8 @@
 """Every write to annual dialogues, one module a family: the dialogue itself
 (``dialogue``), the rows of its record (``rows``), the record kept step by step (``steps``),
-and the figures a dialogue discusses (``figures``). Each write takes the acting user and
-refuses one who may not record in the dialogue's country (``common``)."""
+the figures a dialogue discusses (``figures``) and the dialogue a target was agreed at
+(``targets``). Each write takes the acting user and refuses one who may not record in the
+dialogue's country (``common``)."""
 
 from .common import ERR_CLOSED, ERR_MAY_NOT_CHANGE, ensure_may_change, ensure_may_record
 from .dialogue import (
@@ -52,6 +53,7 @@ from .steps import (
     step_rows,
     step_version,
 )
+from .targets import target_setting_record
 
 __all__ = [
     "ALLOWED_MOVES", "ERR_CLOSED", "ERR_CLOSE_NEEDS_REASON", "ERR_CLOSE_NEEDS_SUMMARY",
@@ -65,5 +67,5 @@ __all__ = [
     "discussion_record", "ensure_may_change", "ensure_may_record", "indicator_figures",
     "indicator_recent_years", "participant_add", "participant_remove", "participant_update",
     "record_closing", "record_holding", "record_outcomes", "record_preparation",
-    "review_closing", "step_rows", "step_version",
+    "review_closing", "step_rows", "step_version", "target_setting_record",
 ]
