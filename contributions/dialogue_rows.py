@@ -73,9 +73,9 @@ def build(dialogue, data=None):
     return ContributionRows(data, prefix=PREFIX, form_kwargs={"year": dialogue.fiscal_year})
 
 
-def save_row(request, dialogue, row) -> None:
-    fields = {name: row.cleaned_data.get(name) for name in ContributionRowForm.Meta.fields}
-    services.contribution_create(user=request.user, compact=dialogue.compact,
+def save_row(user, dialogue, data) -> None:
+    fields = {name: data.get(name) for name in ContributionRowForm.Meta.fields}
+    services.contribution_create(user=user, compact=dialogue.compact,
                                  recorded_at_dialogue=dialogue, **fields)
 
 

@@ -53,7 +53,7 @@ class ActionItemFilterForm(forms.Form):
         if data["country"]:
             items = items.filter(dialogue__compact__country=data["country"])
         if data["due"] == "overdue":
-            items = items.filter(due_on__lt=today, status=ActionItemStatus.OPEN)
+            items = items.overdue(today)
         elif data["due"] == "30":
             items = items.filter(due_on__gte=today,
                                  due_on__lte=today + dt.timedelta(days=30))
@@ -78,5 +78,4 @@ class ActionItemListView(RoleRequiredMixin, View):
         page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
         return render(request, self.template_name, {
             "form": form, "items": page.object_list, "page_obj": page,
-            "paginator": page.paginator, "is_paginated": page.has_other_pages(),
-            "today": timezone.localdate()})
+            "paginator": page.paginator, "is_paginated": page.has_other_pages()})

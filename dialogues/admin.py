@@ -10,6 +10,7 @@ from .models import (
     Discussion,
     Participant,
     TargetProposal,
+    TargetSetting,
 )
 
 
@@ -29,6 +30,26 @@ class DialogueAttachmentInline(PrivateDocumentInline):
     fields = readonly_fields = ["kind", *PrivateDocumentInline.fields]
 
 
+class TargetSettingInline(admin.TabularInline):
+    """The targets whose value was agreed at the dialogue, read-only: they are set through
+    accepted proposals and ``set_at_dialogue`` of ``/api/v1/targets/``."""
+
+    model = TargetSetting
+    extra = 0
+    fields = readonly_fields = ["target"]
+    verbose_name = "target agreed at this dialogue"
+    verbose_name_plural = "targets agreed at this dialogue"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Dialogue)
 class DialogueAdmin(ScopedAdmin):
     country_path = "compact__country"
@@ -45,7 +66,8 @@ class DialogueAdmin(ScopedAdmin):
                        "key_indicators_shared_note", "key_indicators_shared_recorded_at",
                        "sustainability_discussed", "sustainability_notes",
                        "sustainability_recorded_at"]
-    inlines = [ParticipantInline, ActionItemInline, DialogueAttachmentInline]
+    inlines = [ParticipantInline, ActionItemInline, DialogueAttachmentInline,
+               TargetSettingInline]
 
 
 @admin.register(Discussion)

@@ -2,7 +2,6 @@
 items. Embassy officers write those of their own countries; auditors write nothing."""
 
 import django_filters
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -53,39 +52,30 @@ class DialogueViewSet(HistoryMixin, ListRetrieveCreateUpdateViewSet):
         kwargs.setdefault("indicators", selectors.changeable_indicators(user=user))
         return super().get_serializer(*args, **kwargs)
 
-    def _writable_dialogue(self):
-        dialogue = self.get_object()
-        # Officers see and change the same countries, so scope is already settled by
-        # get_object(); this keeps auditors, who see everything, from writing.
-        return dialogue
-
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         key_indicators = data.pop("key_indicators", [])
-        if data.get("status", DialogueStatus.PLANNED) != DialogueStatus.PLANNED:
-            from cpc.services import StateConflict
-
-            raise StateConflict(_("A new dialogue starts as planned; hold it afterwards."))
-        data.pop("held_on", None)
         data.pop("reason", None)
-        serializer.instance = services.dialogue_create(key_indicators=key_indicators, **data)
+        serializer.instance = services.dialogue_create(
+            user=self.request.user, key_indicators=key_indicators, **data)
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         key_indicators = data.pop("key_indicators", None)
         reason = data.pop("reason", "")
         serializer.instance = services.dialogue_update(
-            dialogue=serializer.instance, data=data, key_indicators=key_indicators,
-            reason=reason,
+            user=self.request.user, dialogue=serializer.instance, data=data,
+            key_indicators=key_indicators, reason=reason,
         )
 
     @extend_schema(request=HoldSerializer, responses=DialogueSerializer)
     @action(detail=True, methods=["post"])
     def hold(self, request, pk=None):
-        dialogue = self._writable_dialogue()
+        dialogue = self.get_object()
         payload = HoldSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        dialogue = services.dialogue_move(dialogue=dialogue, status=DialogueStatus.HELD,
+        dialogue = services.dialogue_move(user=request.user, dialogue=dialogue,
+                                          status=DialogueStatus.HELD,
                                           held_on=payload.validated_data["held_on"])
         return Response(self.get_serializer(dialogue).data)
 
@@ -94,10 +84,11 @@ class DialogueViewSet(HistoryMixin, ListRetrieveCreateUpdateViewSet):
     def close(self, request, pk=None):
         """Close the record (held, with a summary). When any of the six checks would read
         not met once it is closed, ``reason`` is required (400 naming it otherwise)."""
-        dialogue = self._writable_dialogue()
+        dialogue = self.get_object()
         payload = ReasonSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        dialogue = services.dialogue_move(dialogue=dialogue, status=DialogueStatus.CLOSED,
+        dialogue = services.dialogue_move(user=request.user, dialogue=dialogue,
+                                          status=DialogueStatus.CLOSED,
                                           reason=payload.validated_data["reason"])
         return Response(self.get_serializer(dialogue).data)
 
@@ -106,7 +97,7 @@ class DialogueViewSet(HistoryMixin, ListRetrieveCreateUpdateViewSet):
     def reopen(self, request, pk=None):
         """TIP staff reopen a closed dialogue, with a ``reason`` the history keeps (400
         without one); officers and auditors get 403."""
-        dialogue = self._writable_dialogue()
+        dialogue = self.get_object()
         payload = ReasonSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         dialogue = services.dialogue_reopen(dialogue=dialogue, user=request.user,
@@ -128,7 +119,8 @@ class DialogueViewSet(HistoryMixin, ListRetrieveCreateUpdateViewSet):
     def participants(self, request, pk=None):
         return self._nested(
             request, ParticipantSerializer, selectors.participant_list,
-            lambda dialogue, data: services.participant_add(dialogue=dialogue, **data),
+            lambda dialogue, data: services.participant_add(user=request.user, dialogue=dialogue,
+                                                            **data),
         )
 
     @extend_schema(request=AttachmentSerializer, responses=AttachmentSerializer(many=True))
@@ -188,7 +180,8 @@ class DialogueViewSet(HistoryMixin, ListRetrieveCreateUpdateViewSet):
     def action_items(self, request, pk=None):
         return self._nested(
             request, ActionItemSerializer, selectors.action_item_list,
-            lambda dialogue, data: services.action_item_add(dialogue=dialogue, **data),
+            lambda dialogue, data: services.action_item_add(user=request.user, dialogue=dialogue,
+                                                            **data),
         )
 
 
@@ -208,8 +201,7 @@ class ActionItemViewSet(HistoryMixin, ConditionalMixin, mixins.RetrieveModelMixi
 
     def perform_update(self, serializer):
         serializer.instance = services.action_item_update(
-            item=serializer.instance, data=serializer.validated_data
-        )
+            user=self.request.user, item=serializer.instance, data=serializer.validated_data)
 
 
 class TargetProposalFilter(ScopedFilterSet):
@@ -253,6 +245,3 @@ class TargetProposalViewSet(HistoryMixin, ConditionalMixin, viewsets.ReadOnlyMod
         """Reject with a ``decision_note`` saying why; the target does not change."""
         return self._decide(request, proposals.target_proposal_reject)
 
-
-def get_dialogue_or_404(user, pk):
-    return get_object_or_404(selectors.dialogue_list(user=user), pk=pk)

@@ -8,7 +8,8 @@ class DialoguesConfig(AppConfig):
     def ready(self):
         from cpc.storage import register_private_file
 
-        from . import selectors
+        from . import selectors, serializers
 
         register_private_file(records=selectors.attachment_list, field="file",
                               url_name="dialogues:attachment")
+        serializers.register_target_link()

@@ -118,7 +118,7 @@ def seed(*, password: str) -> dict[str, int]:
             upcoming = iso == "CO" and fiscal_year == fiscal_year_of(today)
             ready = practice and (meeting < today or upcoming)
             dialogue = _plan(compact, fiscal_year, meeting, keys if ready else [], today,
-                             upcoming=upcoming)
+                             people, upcoming=upcoming)
             created["dialogues"] += 1
             if meeting >= today:
                 continue  # still planned
@@ -127,7 +127,7 @@ def seed(*, password: str) -> dict[str, int]:
                 with recorded_as_of(_at(meeting)):  # agreed and accepted at the dialogue
                     created["target proposals"] += _propose_targets(
                         dialogue, iso, indicators, years, people)
-            _wrap_up(dialogue, compact, fiscal_year, meeting, practice, today)
+            _wrap_up(dialogue, compact, fiscal_year, meeting, practice, today, people)
             if fiscal_year >= FIRST_PRACTICE_YEAR and fiscal_year < fiscal_year_of(today):
                 _record_results(compact, iso, index, indicators, years, fiscal_year, today,
                                 people)
@@ -138,7 +138,7 @@ def _at(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(11)))
 
 
-def _plan(compact, fiscal_year, meeting, keys, today, *, upcoming=False):
+def _plan(compact, fiscal_year, meeting, keys, today, people, *, upcoming=False):
     """History: the key indicators were picked six weeks ahead and sent to the partner
     government by diplomatic note a week later (the upcoming dialogue: both ten days before
     the demo is loaded). The demo replays each step as recorded on its day."""
@@ -148,12 +148,12 @@ def _plan(compact, fiscal_year, meeting, keys, today, *, upcoming=False):
                                     else SHARED_DAYS_BEFORE)
     with recorded_as_of(_at(identified if keys else min(meeting, today))):
         dialogue = services.dialogue_create(
-            compact=compact, fiscal_year=fiscal_year, scheduled_for=meeting,
+            user=people.staff, compact=compact, fiscal_year=fiscal_year, scheduled_for=meeting,
             format="hybrid" if keys else "in_person", key_indicators=keys,
         )
     if keys:
         with recorded_as_of(_at(shared)):
-            dialogue = services.dialogue_update(dialogue=dialogue, data={
+            dialogue = services.dialogue_update(user=people.staff, dialogue=dialogue, data={
                 "key_indicators_shared_on": shared,
                 "key_indicators_shared_via": "diplomatic_note",
             })
@@ -172,10 +172,10 @@ def _hold(dialogue, compact, meeting, practice, people):
         if award:
             participants.append(("Program director", award.implementer.name, "implementer"))
     for person, organization, side in participants:
-        services.participant_add(dialogue=dialogue, name=f"{person} (sample)",
-                                 organization=organization, side=side)
-    dialogue = services.dialogue_move(dialogue=dialogue, status=DialogueStatus.HELD,
-                                      held_on=meeting)
+        services.participant_add(user=people.staff, dialogue=dialogue,
+                                 name=f"{person} (sample)", organization=organization, side=side)
+    dialogue = services.dialogue_move(user=people.staff, dialogue=dialogue,
+                                      status=DialogueStatus.HELD, held_on=meeting)
     if practice:
         with recorded_as_of(_at(meeting)):  # recorded on the day of the dialogue
             for indicator in dialogue.key_indicators.order_by("code"):
@@ -211,10 +211,10 @@ def _propose_targets(dialogue, iso, indicators, years, people) -> int:
     return made
 
 
-def _wrap_up(dialogue, compact, fiscal_year, meeting, practice, today):
+def _wrap_up(dialogue, compact, fiscal_year, meeting, practice, today, people):
     name = compact.country.name
     services.action_item_add(
-        dialogue=dialogue, owner=f"Government of {name}",
+        user=people.staff, dialogue=dialogue, owner=f"Government of {name}",
         description=f"Share the FY {fiscal_year} referral and case data. {SAMPLE}",
         due_on=meeting + dt.timedelta(days=90),
         status="done" if fiscal_year < fiscal_year_of(today) - 1 else "open",
@@ -232,7 +232,7 @@ def _wrap_up(dialogue, compact, fiscal_year, meeting, practice, today):
                                     f"the compact was discussed. {SAMPLE}",
         }
     with recorded_as_of(_at(meeting)):  # logged on the day of the dialogue
-        dialogue = services.dialogue_update(dialogue=dialogue, data=data)
+        dialogue = services.dialogue_update(user=people.staff, dialogue=dialogue, data=data)
     if practice:
         # The minutes, filed with the record (a plain text sample).
         minutes = (f"Minutes of the FY {fiscal_year} annual dialogue with {name}, held "
@@ -242,8 +242,8 @@ def _wrap_up(dialogue, compact, fiscal_year, meeting, practice, today):
             dialogue=dialogue, kind="minutes", title=f"Minutes, FY {fiscal_year} dialogue",
             file=ContentFile(minutes.encode(), name=f"sample-minutes-fy{fiscal_year}.txt"))
     if fiscal_year < fiscal_year_of(today) - 1:
-        services.dialogue_move(dialogue=dialogue, status=DialogueStatus.CLOSED,
-                               reason=services.REASON_LOADED_CLOSED)
+        services.dialogue_move(user=people.staff, dialogue=dialogue,
+                               status=DialogueStatus.CLOSED, reason=services.REASON_LOADED_CLOSED)
 
 
 def _record_results(compact, iso, index, indicators, years, fiscal_year, today, people):
@@ -270,5 +270,5 @@ def _record_results(compact, iso, index, indicators, years, fiscal_year, today, 
 def mark_earlier_samples() -> int:
     """The targets an earlier version of the demo loaded before it marked them as samples:
     those agreed at its dialogues, whose summary says they are samples."""
-    return mark_as_samples(Target.objects.filter(set_at_dialogue__summary__endswith=SAMPLE,
-                                                 is_sample=False))
+    return mark_as_samples(Target.objects.filter(
+        dialogue_setting__dialogue__summary__endswith=SAMPLE, is_sample=False))

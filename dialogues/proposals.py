@@ -2,10 +2,10 @@
 changes an annual target.
 
 An embassy officer's proposal waits (``pending``) until TIP staff accept it, which creates or
-revises the target through ``indicators.services`` with the dialogue in ``set_at_dialogue``
-and the proposal named in the target's history, or reject it with a note. A proposal made by
-TIP staff is accepted at once, by them, and recorded the same way. Nothing else at a dialogue
-writes a target.
+revises the target through ``indicators.services``, records the dialogue as the one it was
+agreed at (``TargetSetting``) and names the proposal in the target's history, or reject it
+with a note. A proposal made by TIP staff is accepted at once, by them, and recorded the same
+way. Nothing else at a dialogue writes a target.
 
 There is one pending proposal per indicator and fiscal year: a new proposal from the same
 dialogue replaces it (its history keeps the earlier value); one from another dialogue waits
@@ -36,6 +36,7 @@ from .models import (
     TargetProposal,
     TargetProposalStatus,
 )
+from .services.targets import target_setting_record
 
 ERR_CLOSED = _("This dialogue is closed; its record can no longer change.")
 ERR_NOT_YOUR_COUNTRY = _("You may not propose targets for this country.")
@@ -122,12 +123,14 @@ def _apply(proposal: TargetProposal, *, user) -> Target:
         reason += f": {proposal.decision_note}"
     target = _current_target(indicator, proposal.fiscal_year, lock=True)
     if target is None:
-        return indicator_services.target_create(
+        target = indicator_services.target_create(
             indicator=indicator, fiscal_year=proposal.fiscal_year, value=proposal.value,
-            set_at_dialogue=proposal.dialogue, user=user, change_reason=reason)
-    return indicator_services.target_update(
-        target=target, data={"value": proposal.value, "set_at_dialogue": proposal.dialogue},
-        user=user, change_reason=reason)
+            user=user, change_reason=reason)
+    else:
+        target = indicator_services.target_update(
+            target=target, data={"value": proposal.value}, user=user, change_reason=reason)
+    target_setting_record(user=user, target=target, dialogue=proposal.dialogue)
+    return target
 
 
 def _decidable(user, proposal: TargetProposal, action: str) -> TargetProposal:

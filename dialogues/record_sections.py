@@ -19,7 +19,8 @@ class OutcomeRows:
     hint: str
     # (dialogue, data) -> an unbound or bound formset with ``rows_to_save()``
     build: Callable
-    # (request, dialogue, row) -> None; raises ValidationError for the row
+    # (user, dialogue, data) -> None, ``data`` a row's cleaned data; raises ValidationError
+    # for the row. Called by the step's service, inside its transaction.
     save_row: Callable
     # (dialogue) -> the records already saved at this dialogue, as text lines
     saved: Callable

@@ -18,6 +18,7 @@ from .models import (
     Participant,
     TargetProposal,
     TargetProposalStatus,
+    TargetSetting,
 )
 
 
@@ -45,7 +46,7 @@ def dialogue_detail(*, user) -> QuerySet[Dialogue]:
         Prefetch("target_proposals", queryset=TargetProposal.objects.select_related(
             "indicator", "proposed_by", "decided_by").order_by("fiscal_year", "indicator__code",
                                                                 "pk")),
-        "targets_agreed",
+        Prefetch("target_settings", queryset=TargetSetting.objects.select_related("target")),
         Prefetch("attachments", queryset=DialogueAttachment.objects.select_related(
             "uploaded_by").order_by("uploaded_at", "pk")),
     )
@@ -137,9 +138,9 @@ def dialogue_target_proposals(*, dialogue: Dialogue) -> QuerySet[TargetProposal]
 
 
 def targets_set_at(*, dialogue: Dialogue) -> QuerySet[Target]:
-    """Targets whose current value was set at the dialogue (``set_at_dialogue``)."""
-    return dialogue.targets_agreed.select_related("indicator").order_by(
-        "fiscal_year", "indicator__code")
+    """Targets whose current value was set at the dialogue (``TargetSetting``)."""
+    return Target.objects.filter(dialogue_setting__dialogue=dialogue).select_related(
+        "indicator", "dialogue_setting").order_by("fiscal_year", "indicator__code")
 
 
 def compact_target_proposals(*, user, compact_id: int) -> tuple[Compact, list[TargetProposal]]:
@@ -161,11 +162,12 @@ def compact_target_proposals(*, user, compact_id: int) -> tuple[Compact, list[Ta
 
 def agreed_target_count(dialogue: Dialogue) -> int:
     """Targets agreed at the dialogue: its accepted proposals and the targets set at it
-    (read from the prefetched ``target_proposals`` and ``targets_agreed``), each indicator
+    (read from the prefetched ``target_proposals`` and ``target_settings``), each indicator
     and year once."""
     agreed = {(p.indicator_id, p.fiscal_year) for p in dialogue.target_proposals.all()
               if p.status == TargetProposalStatus.ACCEPTED}
-    agreed |= {(t.indicator_id, t.fiscal_year) for t in dialogue.targets_agreed.all()}
+    agreed |= {(s.target.indicator_id, s.target.fiscal_year)
+               for s in dialogue.target_settings.all()}
     return len(agreed)
 
 

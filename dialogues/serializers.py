@@ -1,12 +1,17 @@
 from rest_framework import serializers
+from rest_framework.relations import PKOnlyObject
 
+from compacts.scoping import scope_any
 from cpc.fiscal import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN
 from cpc.services import REASON_MAX_LENGTH
 from cpc.validators import NOTE_MAX, validate_sane_date
+from indicators import target_links
 from indicators.models import Indicator, Target
 from indicators.serializers import PrivateDocumentSerializer
 
+from . import services
 from .models import (
+    ERR_SETTING_OTHER_COMPACT,
     ActionItem,
     Dialogue,
     DialogueAttachment,
@@ -109,7 +114,8 @@ class AgreedTargetSerializer(serializers.Serializer):
     fiscal_year = serializers.IntegerField(
         min_value=FISCAL_YEAR_MIN, max_value=FISCAL_YEAR_MAX, required=False)
     value = serializers.DecimalField(max_digits=18, decimal_places=4)
-    set_at_dialogue = serializers.IntegerField(source="set_at_dialogue_id", read_only=True)
+    set_at_dialogue = serializers.IntegerField(source="dialogue_setting.dialogue_id",
+                                               read_only=True)
 
     def __init__(self, *args, indicators=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -139,6 +145,9 @@ class TargetProposalSerializer(serializers.ModelSerializer):
 class SetTargetSerializer(serializers.ModelSerializer):
     """A target whose value was set at the dialogue."""
 
+    set_at_dialogue = serializers.IntegerField(source="dialogue_setting.dialogue_id",
+                                               read_only=True)
+
     class Meta:
         model = Target
         fields = ["id", "indicator", "fiscal_year", "value", "set_at_dialogue"]
@@ -160,3 +169,34 @@ class AttachmentSerializer(PrivateDocumentSerializer):
         model = DialogueAttachment
         fields = ["id", "dialogue", "kind", *PrivateDocumentSerializer.Meta.fields]
         read_only_fields = ["dialogue", *PrivateDocumentSerializer.Meta.read_only_fields]
+
+
+class SetAtDialogueField(serializers.PrimaryKeyRelatedField):
+    """``set_at_dialogue`` of ``/api/v1/targets/``: the dialogue at which the target was
+    agreed (its ``TargetSetting``), or null."""
+
+    def get_attribute(self, instance):
+        setting = getattr(instance, "dialogue_setting", None)
+        return PKOnlyObject(pk=setting.dialogue_id) if setting is not None else None
+
+
+def _set_at_dialogue_field(user) -> SetAtDialogueField:
+    # A dialogue the user does not see is no choice (400).
+    return SetAtDialogueField(queryset=scope_any(Dialogue.objects.all(), user),
+                              allow_null=True, required=False)
+
+
+def _same_compact(indicator: Indicator, dialogue: Dialogue | None) -> None:
+    if dialogue is not None and dialogue.compact_id != indicator.compact_id:
+        raise serializers.ValidationError({"set_at_dialogue": [ERR_SETTING_OTHER_COMPACT]})
+
+
+def _record_setting(user, target: Target, dialogue: Dialogue | None) -> None:
+    services.target_setting_record(user=user, target=target, dialogue=dialogue)
+
+
+def register_target_link() -> None:
+    """Give ``/api/v1/targets/`` its ``set_at_dialogue`` (``indicators.target_links``)."""
+    target_links.register(target_links.TargetLink(
+        name="set_at_dialogue", field=_set_at_dialogue_field, validate=_same_compact,
+        save=_record_setting, related="dialogue_setting"))

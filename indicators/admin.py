@@ -40,8 +40,7 @@ class StandardIndicatorAdmin(ScopedAdmin):
 class TargetInline(ScopedChoicesMixin, admin.TabularInline):
     model = Target
     extra = 0
-    fields = ["fiscal_year", "value", "set_at_dialogue"]
-    raw_id_fields = ["set_at_dialogue"]
+    fields = ["fiscal_year", "value"]
 
 
 @admin.register(Indicator)
@@ -61,10 +60,9 @@ class IndicatorAdmin(ScopedAdmin):
 @admin.register(Target)
 class TargetAdmin(IndicatorScopedAdmin):
     country_path = "indicator__compact__country"
-    list_display = ["indicator", "fiscal_year", "value", "set_at_dialogue"]
+    list_display = ["indicator", "fiscal_year", "value"]
     list_filter = ["fiscal_year"]
     list_select_related = ["indicator"]
-    raw_id_fields = ["set_at_dialogue"]
 
 
 class DisaggregationInline(ScopedChoicesMixin, admin.TabularInline):

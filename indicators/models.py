@@ -43,7 +43,6 @@ __all__ = ["ERR_NEGATIVE", "ERR_PERCENT_RANGE", "ERR_TARGET_STAYS", "ERR_YES_NO"
 DEFAULT_TOLERANCE = Decimal("15")
 
 
-ERR_DIALOGUE_OTHER_COMPACT = _("The dialogue belongs to another compact.")
 ERR_TARGET_STAYS = (_("A target stays with its indicator and keeps the time it was recorded; "
                     "set a target for the other indicator instead."))
 ERR_FIRST_AFTER_LAST = _("The first fiscal year cannot come after the last.")
@@ -222,11 +221,8 @@ class Target(MarksSamples, StampsRecordedAt, YearLockedRecord, ConstraintErrorsO
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="targets")
     fiscal_year = models.PositiveSmallIntegerField(validators=fiscal_year_validators)
     value = models.DecimalField(max_digits=18, decimal_places=4)
-    # The annual dialogue at which the target was agreed, if it was.
-    set_at_dialogue = models.ForeignKey(
-        "dialogues.Dialogue", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="targets_agreed",
-    )
+    # The annual dialogue at which a target was agreed is kept by dialogues (TargetSetting),
+    # an app above this one.
     created_at = models.DateTimeField(auto_now_add=True)
     # Server time the year and value were last entered (``StampsRecordedAt``): a target
     # recorded after its fiscal year ended does not count for check 3.
@@ -266,8 +262,6 @@ class Target(MarksSamples, StampsRecordedAt, YearLockedRecord, ConstraintErrorsO
             errors["fiscal_year"] = year_errors
         if value_errors := unit_value_errors(indicator.unit, self.value):
             errors["value"] = value_errors
-        if self.set_at_dialogue_id and self.set_at_dialogue.compact_id != indicator.compact_id:
-            errors["set_at_dialogue"] = [ERR_DIALOGUE_OTHER_COMPACT]
         # Moved to another indicator, a target would keep the time it was recorded (check 3
         # counts a target recorded before its year ended): it stays with its indicator.
         stored = self.stored_values("indicator_id")

@@ -12,6 +12,7 @@ from compacts.scoping import (
 )
 from compacts.selectors import compact_list
 
+from . import target_links
 from .models import Indicator, Result, ResultDocument, ResultStatus, StandardIndicator, Target
 from .progress import IndicatorProgress, progress_for_indicators
 
@@ -65,8 +66,9 @@ def compact_changeable_list(*, user) -> QuerySet[Compact]:
 
 
 def target_list(*, user) -> QuerySet[Target]:
+    links = [link.related for link in target_links.registered() if link.related]
     return scope_to_visible(
-        Target.objects.select_related("indicator"), user,
+        Target.objects.select_related("indicator", *links), user,
         country_path=f"indicator__{COUNTRY_PATH}",
     ).order_by("indicator_id", "fiscal_year")
 

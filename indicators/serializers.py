@@ -1,12 +1,12 @@
+from django.db import transaction
 from django.urls import reverse
 from rest_framework import serializers
 
-from compacts.scoping import scope_any
 from compacts.selectors import award_list
 from cpc.uploads import validate_upload
 from cpc.validators import NOTE_MAX
 
-from . import selectors, services
+from . import selectors, services, target_links
 from .models import (
     AgeGroup,
     Disaggregation,
@@ -86,26 +86,62 @@ class IndicatorSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
 
 
 class TargetSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
+    """A target; fields that apps above keep about it (``target_links``, e.g. the dialogue
+    at which it was agreed, ``set_at_dialogue``) read and write as its own."""
+
     fixed_on_update = ("indicator",)
 
     class Meta:
         model = Target
         validators = []  # one-per-year and unique codes: the model reports them per field
-        fields = ["id", "indicator", "fiscal_year", "value", "set_at_dialogue", "created_at",
-                  "recorded_at", "is_sample"]
+        fields = ["id", "indicator", "fiscal_year", "value", "created_at", "recorded_at",
+                  "is_sample"]
         read_only_fields = ["recorded_at", "is_sample"]
+
+    def _user(self):
+        return getattr(self.context.get("request"), "user", None)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        # After the value, where clients have always read them.
+        own = list(fields.items())
+        at = [name for name, _field in own].index("value") + 1
+        links = [(link.name, link.field(self._user())) for link in target_links.registered()]
+        return dict([*own[:at], *links, *own[at:]])
 
     def scope_fields(self, fields, user):
         fields["indicator"].queryset = selectors.indicator_changeable_list(user=user)
-        # The dialogue model is reached through the field: indicators sit below dialogues.
-        dialogues = Target._meta.get_field("set_at_dialogue").related_model._default_manager
-        fields["set_at_dialogue"].queryset = scope_any(dialogues.all(), user)
 
+    def validate(self, attrs):
+        indicator = attrs.get("indicator") or getattr(self.instance, "indicator", None)
+        for link in target_links.registered():
+            if link.name in attrs and indicator is not None:
+                link.validate(indicator, attrs[link.name])
+        return attrs
+
+    @staticmethod
+    def _links(validated_data) -> dict:
+        return {link.name: validated_data.pop(link.name)
+                for link in target_links.registered() if link.name in validated_data}
+
+    def _save_links(self, target, links) -> None:
+        for link in target_links.registered():
+            if link.name in links:
+                link.save(self._user(), target, links[link.name])
+
+    @transaction.atomic
     def create(self, validated_data):
-        return services.target_create(**validated_data)
+        links = self._links(validated_data)
+        target = services.target_create(**validated_data)
+        self._save_links(target, links)
+        return target
 
+    @transaction.atomic
     def update(self, instance, validated_data):
-        return services.target_update(target=instance, data=validated_data)
+        links = self._links(validated_data)
+        target = services.target_update(target=instance, data=validated_data)
+        self._save_links(target, links)
+        return target
 
 
 class DisaggregationSerializer(serializers.ModelSerializer):

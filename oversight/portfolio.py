@@ -48,7 +48,7 @@ from cpc.models import recorded_as_of, recorded_now
 from cpc.samples import loading_samples
 from dialogues import proposals
 from dialogues import services as dialogue_services
-from dialogues.models import DialogueStatus
+from dialogues.models import DialogueStatus, TargetSetting
 from indicators import demo as indicator_demo
 from indicators import services as indicator_services
 from indicators.models import (
@@ -247,20 +247,20 @@ class _Compact:
         # Each step is recorded on the day it happened, as the demo does.
         with recorded_as_of(_at(self.today if ahead else meeting - dt.timedelta(days=42))):
             dialogue = dialogue_services.dialogue_create(
-                compact=self.compact, fiscal_year=year, scheduled_for=meeting,
+                user=self.staff, compact=self.compact, fiscal_year=year, scheduled_for=meeting,
                 format="hybrid", key_indicators=[] if ahead else self.keys)
         if ahead:
             return dialogue
         with recorded_as_of(_at(meeting - dt.timedelta(days=35))):
-            dialogue = dialogue_services.dialogue_update(dialogue=dialogue, data={
+            dialogue = dialogue_services.dialogue_update(user=self.staff, dialogue=dialogue, data={
                 "key_indicators_shared_on": meeting - dt.timedelta(days=35),
                 "key_indicators_shared_via": "diplomatic_note"})
         for person, side in (("TIP Office program officer", "us_government"),
                              ("Anti-trafficking unit head", "partner_government")):
             dialogue_services.participant_add(
-                dialogue=dialogue, name=f"{person} (sample)",
+                user=self.staff, dialogue=dialogue, name=f"{person} (sample)",
                 organization=self.country.name, side=side)
-        dialogue = dialogue_services.dialogue_move(dialogue=dialogue,
+        dialogue = dialogue_services.dialogue_move(user=self.staff, dialogue=dialogue,
                                                    status=DialogueStatus.HELD, held_on=meeting)
         with recorded_as_of(_at(meeting)):
             for indicator in self.keys:
@@ -272,12 +272,12 @@ class _Compact:
                     user=self.staff, dialogue=dialogue, indicator=indicator,
                     value=indicator_demo.target_value(indicator, step))
         dialogue_services.action_item_add(
-            dialogue=dialogue, owner=f"Government of {self.country.name}",
+            user=self.staff, dialogue=dialogue, owner=f"Government of {self.country.name}",
             description=f"Share the FY {year} referral and case data. {SAMPLE}",
             due_on=meeting + dt.timedelta(days=90),
             status="done" if year < fiscal_year_of(self.today) - 1 else "open")
         with recorded_as_of(_at(meeting)):  # logged on the day of the dialogue
-            dialogue = dialogue_services.dialogue_update(dialogue=dialogue, data={
+            dialogue = dialogue_services.dialogue_update(user=self.staff, dialogue=dialogue, data={
                 "summary": f"Annual dialogue for FY {year}. {SAMPLE}",
                 "contributions_discussed": True,
                 "contributions_notes": f"The government's budget and staff were reviewed. "
@@ -288,7 +288,7 @@ class _Compact:
             })
         if year < fiscal_year_of(self.today) - 1:
             dialogue = dialogue_services.dialogue_move(
-                dialogue=dialogue, status=DialogueStatus.CLOSED,
+                user=self.staff, dialogue=dialogue, status=DialogueStatus.CLOSED,
                 reason=dialogue_services.REASON_LOADED_CLOSED)
         return dialogue
 
@@ -300,13 +300,18 @@ class _Compact:
                   min(fiscal_year_bounds(year)[0] + dt.timedelta(days=30), self.today))
         targets = []
         for indicator in self.indicators[KEY_COUNT:]:
-            target = Target(indicator=indicator, fiscal_year=year, set_at_dialogue=agreed_at,
+            target = Target(indicator=indicator, fiscal_year=year,
                             value=indicator_demo.target_value(indicator, step),
                             recorded_at=_at(set_on), is_sample=True)
             _clean_leaf(target)
             targets.append(target)
-        bulk_create_with_history(targets, Target, default_user=self.staff,
-                                 default_change_reason="Target set by TIP staff.")
+        targets = bulk_create_with_history(targets, Target, default_user=self.staff,
+                                           default_change_reason="Target set by TIP staff.")
+        if agreed_at is not None:
+            settings = [TargetSetting(target=target, dialogue=agreed_at) for target in targets]
+            for setting in settings:
+                _clean_leaf(setting)
+            bulk_create_with_history(settings, TargetSetting, default_user=self.staff)
 
     def _results(self, year: int, step: int):
         """The year's approved results, once it has ended; PROT-1's by sex and age."""

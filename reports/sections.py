@@ -25,6 +25,7 @@ from dialogues.models import (
     Side,
     TargetProposal,
     TargetProposalStatus,
+    TargetSetting,
 )
 from dialogues.selectors import agreed_target_count
 from indicators import progress as indicator_progress
@@ -304,7 +305,8 @@ def _dialogues_by_compact(ids: list[int], fiscal_year: int,
             "action_items",
             Prefetch("target_proposals", queryset=TargetProposal.objects.filter(
                 status=TargetProposalStatus.ACCEPTED)),
-            "targets_agreed",
+            Prefetch("target_settings",
+                     queryset=TargetSetting.objects.select_related("target")),
         )
         .order_by("compact_id", "fiscal_year", "scheduled_for", "pk")
     )

@@ -120,7 +120,7 @@ def test_the_dialogue_log_refuses_to_overwrite_a_change_made_meanwhile(client, g
     url = f"/dialogues/{dialogue.pk}/record/outcomes/"
     data = open_page(client, url, testid="step-form")
     # Meanwhile a colleague writes the summary.
-    dialogue_services.dialogue_update(dialogue=dialogue,
+    dialogue_services.dialogue_update(user=ghana_officer, dialogue=dialogue,
                                       data={"summary": "The colleague's summary."})
     response = client.post(url, data | {"contributions_notes": "Ministry staff seconded."})
     assert response.status_code == 409

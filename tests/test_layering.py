@@ -74,3 +74,48 @@ def test_the_checker_sees_an_upward_import(tmp_path):
     module = tmp_path / "example.py"
     module.write_text("def f():\n    from oversight.compliance import MET\n")
     assert imported_apps(module) == {"oversight"}
+
+
+RELATION_FIELDS = {"ForeignKey", "OneToOneField", "ManyToManyField"}
+
+
+def referenced_apps(path: Path) -> set[str]:
+    """Apps a module names by string: a relation to ``"app.Model"`` (in a model or a
+    migration) and a migration's dependency ``("app", "0001_...")``."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(
+                node.func, "id", "")) in RELATION_FIELDS:
+            targets = [*node.args[:1], *(k.value for k in node.keywords if k.arg == "to")]
+            names.update(t.value.split(".")[0] for t in targets
+                         if isinstance(t, ast.Constant) and isinstance(t.value, str)
+                         and "." in t.value)
+        elif (isinstance(node, ast.Tuple) and len(node.elts) == 2
+              and all(isinstance(e, ast.Constant) and isinstance(e.value, str)
+                      for e in node.elts)
+              and node.elts[1].value[:4].isdigit() and "migrations" in path.parts):
+            names.add(node.elts[0].value)
+    return names & set(LAYERS)
+
+
+@pytest.mark.parametrize("app", LAYERS)
+def test_no_string_relation_or_migration_reaches_an_app_above(app):
+    """A foreign key named by string, or a migration's dependency, is a link as much as an
+    import: a target knows nothing of the dialogue it was agreed at (dialogues keeps it)."""
+    allowed = set(LAYERS[: LAYERS.index(app) + 1])
+    upward = {str(path.relative_to(ROOT)): sorted(referenced_apps(path) - allowed)
+              for path in sorted((ROOT / app).rglob("*.py"))
+              if referenced_apps(path) - allowed}
+    assert upward == {}, f"{app} names apps above it: {upward}"
+
+
+def test_the_checker_sees_an_upward_string_relation_and_dependency(tmp_path):
+    migration = tmp_path / "migrations" / "0002_link.py"
+    migration.parent.mkdir()
+    migration.write_text(
+        "dependencies = [('dialogues', '0001_initial')]\n"
+        "field = models.ForeignKey(to='oversight.check', on_delete=models.PROTECT)\n")
+    assert referenced_apps(migration) == {"dialogues", "oversight"}
+    model = tmp_path / "models.py"
+    model.write_text("dialogue = models.ForeignKey('dialogues.Dialogue', on_delete=PROTECT)\n")
+    assert referenced_apps(model) == {"dialogues"}

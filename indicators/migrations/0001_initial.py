@@ -17,7 +17,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('compacts', '0002_roles'),
-        ('dialogues', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -99,7 +98,6 @@ class Migration(migrations.Migration):
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
                 ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
                 ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('set_at_dialogue', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='dialogues.dialogue')),
                 ('indicator', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='indicators.indicator')),
             ],
             options={
@@ -237,7 +235,6 @@ class Migration(migrations.Migration):
                 ('value', models.DecimalField(decimal_places=4, max_digits=18)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='targets', to='indicators.indicator')),
-                ('set_at_dialogue', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='targets_agreed', to='dialogues.dialogue')),
             ],
             options={
                 'ordering': ['indicator', 'fiscal_year'],

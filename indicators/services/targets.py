@@ -25,14 +25,12 @@ def _history_note(target: Target, user, change_reason: str) -> Target:
 
 @transaction.atomic
 def target_create(
-    *, indicator: Indicator, fiscal_year: int, value: Decimal, set_at_dialogue=None,
-    user=None, change_reason: str = "",
+    *, indicator: Indicator, fiscal_year: int, value: Decimal, user=None,
+    change_reason: str = "",
 ) -> Target:
     ensure_year_open(indicator.compact_id, fiscal_year)
     target = _history_note(Target(indicator=indicator), user, change_reason)
-    return validated_save(
-        target, {"fiscal_year": fiscal_year, "value": value, "set_at_dialogue": set_at_dialogue},
-    )
+    return validated_save(target, {"fiscal_year": fiscal_year, "value": value})
 
 
 @transaction.atomic

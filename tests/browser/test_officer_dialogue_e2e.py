@@ -10,6 +10,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -240,9 +241,11 @@ def test_a_step_works_without_javascript(browser, live_server, demo):
             "Andrés Rojas", "María Gómez"]
 
         # Closing, still without JavaScript: the reason, the confirmation page, closed.
-        services.dialogue_move(dialogue=dialogue, status=DialogueStatus.HELD,
+        officer = get_user_model().objects.get(username="embassy.officer")
+        services.dialogue_move(user=officer, dialogue=dialogue, status=DialogueStatus.HELD,
                                held_on=timezone.localdate())
-        services.dialogue_update(dialogue=dialogue, data={"summary": "Figures reviewed."})
+        services.dialogue_update(user=officer, dialogue=dialogue,
+                                 data={"summary": "Figures reviewed."})
         page.goto(f"/dialogues/{dialogue.pk}/")
         page.get_by_test_id("close-record").click()
         expect(page.get_by_test_id("closing-check")).to_have_count(6)

@@ -108,21 +108,21 @@ def test_closing_asks_to_confirm_then_keeps_the_reason_in_the_history(client, gh
     assert last.history_change_reason == f"Closed: {REASON}"
 
 
-def test_with_no_check_not_met_closing_needs_no_reason(held, monkeypatch):
+def test_with_no_check_not_met_closing_needs_no_reason(held, monkeypatch, staff_user):
     class Met:
         def __init__(self, number):
             self.recommendation, self.title = number, TITLES[number]
             self.status, self.detail = "met", ""
 
     monkeypatch.setattr(closing, "_PROJECTION", [lambda d: [Met(n) for n in TITLES]])
-    closed = services.dialogue_move(dialogue=held, status=DialogueStatus.CLOSED)
+    closed = services.dialogue_move(user=staff_user, dialogue=held, status=DialogueStatus.CLOSED)
     assert closed.status == DialogueStatus.CLOSED
     assert not held.history.first().history_change_reason
 
 
-def test_the_service_refuses_closing_without_a_reason(held):
+def test_the_service_refuses_closing_without_a_reason(held, staff_user):
     with pytest.raises(ValidationError) as refused:
-        services.dialogue_move(dialogue=held, status=DialogueStatus.CLOSED)
+        services.dialogue_move(user=staff_user, dialogue=held, status=DialogueStatus.CLOSED)
     assert list(refused.value.message_dict) == ["reason"]
     held.refresh_from_db()
     assert held.status == DialogueStatus.HELD
@@ -132,8 +132,9 @@ def test_the_service_refuses_closing_without_a_reason(held):
 
 
 @pytest.fixture
-def closed(held):
-    return services.dialogue_move(dialogue=held, status=DialogueStatus.CLOSED, reason=REASON)
+def closed(held, staff_user):
+    return services.dialogue_move(user=staff_user, dialogue=held, status=DialogueStatus.CLOSED,
+                                  reason=REASON)
 
 
 def reopen_url(dialogue):

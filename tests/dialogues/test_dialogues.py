@@ -243,12 +243,13 @@ class TestNestedRecords:
         assert "indicator" in response.json()
         assert not Discussion.objects.exists()
 
-    def test_open_action_items_carry_over_to_next_years_dialogue(self, ghana_compact):
+    def test_open_action_items_carry_over_to_next_years_dialogue(self, ghana_compact,
+                                                                 staff_user):
         last_year = DialogueFactory(compact=ghana_compact, fiscal_year=2024)
         ActionItemFactory(dialogue=last_year, description="Open item", status="open")
         ActionItemFactory(dialogue=last_year, description="Done item", status="done")
-        dialogue = services.dialogue_create(compact=ghana_compact, fiscal_year=2025,
-                                            scheduled_for=dt.date(2025, 3, 1))
+        dialogue = services.dialogue_create(user=staff_user, compact=ghana_compact,
+                                            fiscal_year=2025, scheduled_for=dt.date(2025, 3, 1))
         carried = list(dialogue.action_items.all())
         assert [item.description for item in carried] == ["Open item"]
         assert carried[0].carried_over_from.dialogue == last_year

@@ -143,7 +143,7 @@ def test_officer_logs_a_whole_dialogue_through_the_steps(client, ghana_officer, 
     assert dialogue.action_items.get().description == "Share the referral data"
     assert dialogue.sustainability_discussed and dialogue.contributions_discussed
     # The officer's targets are proposals: no target changes until TIP staff accept them.
-    assert not Target.objects.filter(set_at_dialogue=dialogue).exists()
+    assert not Target.objects.filter(dialogue_setting__dialogue=dialogue).exists()
     proposed = dialogue.target_proposals.all()
     assert {(p.value, p.status) for p in proposed} == {(Decimal("140"), "pending")}
     assert proposed.count() == 2

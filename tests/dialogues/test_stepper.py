@@ -127,7 +127,8 @@ def test_a_participant_changed_meanwhile_is_not_overwritten(client, ghana_office
     person = ParticipantFactory(dialogue=dialogue, name="Ama Mensah", organization="Police")
     client.force_login(ghana_officer)
     data = open_page(client, url(dialogue, "hold"), testid="step-form")
-    services.participant_update(participant=person, data={"organization": "Ghana Police"})
+    services.participant_update(user=ghana_officer, participant=person,
+                                data={"organization": "Ghana Police"})
     response = client.post(url(dialogue, "hold"), data | {"participants-0-name": "A. Mensah"})
     assert response.status_code == 409
     assert str(ERR_RECORD_CHANGED) in response.content.decode()
@@ -163,7 +164,8 @@ def test_close_step_lists_what_is_missing_then_closes(client, ghana_officer, gha
     refused = client.post(url(dialogue, "close"))
     assert refused.status_code == 400
     assert "Write a summary" in refused.context["form"].non_field_errors()[0]
-    services.dialogue_update(dialogue=dialogue, data={"summary": "Reviewed everything."})
+    services.dialogue_update(user=ghana_officer, dialogue=dialogue,
+                             data={"summary": "Reviewed everything."})
     # Checks read not met once closed: a reason, then the confirmation (tests/dialogues/
     # test_closing.py).
     closed = client.post(url(dialogue, "close"), {

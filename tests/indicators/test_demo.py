@@ -26,7 +26,7 @@ def test_seed_demo_loads_sample_indicators_idempotently(db, settings):
     # years, and every one of them agreed at a dialogue.
     assert Target.objects.exists()
     assert not Target.objects.filter(fiscal_year__lt=2025).exists()
-    assert not Target.objects.filter(set_at_dialogue__isnull=True).exists()
+    assert not Target.objects.filter(dialogue_setting__isnull=True).exists()
 
     counts = (Indicator.objects.count(), Target.objects.count(), Result.objects.count())
     call_command("seed_demo")

@@ -124,16 +124,16 @@ def key_the_year(compact, indicators, staff, supervisor, *, late: bool = False) 
         contribution = contribution_services.contribution_verify(contribution=contribution,
                                                                  user=supervisor)
     with when(at(2025, 10, 1)):
-        dialogue = dialogue_services.dialogue_create(compact=compact, fiscal_year=FISCAL_YEAR,
-                                                     scheduled_for=HELD)
+        dialogue = dialogue_services.dialogue_create(user=staff, compact=compact,
+                                                     fiscal_year=FISCAL_YEAR, scheduled_for=HELD)
     with when(at(2025, 11, 15)):
-        dialogue = dialogue_services.dialogue_move(dialogue=dialogue, status="held",
+        dialogue = dialogue_services.dialogue_move(user=staff, dialogue=dialogue, status="held",
                                                    held_on=HELD)
         for indicator in indicators:
             dialogue_services.discussion_record(
                 dialogue=dialogue, indicator=indicator, user=staff,
                 notes="The year's figure was reviewed against its target.")
-        dialogue = dialogue_services.dialogue_update(dialogue=dialogue, data={
+        dialogue = dialogue_services.dialogue_update(user=staff, dialogue=dialogue, data={
             "sustainability_discussed": True,
             "sustainability_notes": "The plan to fund the shelters after the compact."})
     return {"results": results, "contribution": contribution, "dialogue": dialogue}

@@ -205,7 +205,7 @@ def test_a_carried_over_action_item_is_listed_once(client, ghana_officer, ghana_
     last_year = DialogueFactory(compact=ghana_compact, fiscal_year=2024)
     ActionItemFactory(dialogue=last_year, description="Share the shelter data.",
                       status="open")
-    dialogue_create(compact=ghana_compact, fiscal_year=2025,
+    dialogue_create(user=ghana_officer, compact=ghana_compact, fiscal_year=2025,
                     scheduled_for=dt.date(2025, 3, 1))
     client.force_login(ghana_officer)
     page = client.get(MY_WORK).content.decode()

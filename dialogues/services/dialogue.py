@@ -1,10 +1,10 @@
-"""Every write to annual dialogues. Status moves follow planned → held → closed; anything
-else is a state conflict (409). A closed dialogue is the record and changes no more."""
+"""Writes to an annual dialogue itself: planning it, changing it, its status moves and
+reopening it. Status moves follow planned → held → closed; anything else is a state conflict
+(409). A closed dialogue is the record and changes no more. Each write takes the acting user,
+who must record in the dialogue's country."""
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,30 +23,21 @@ from cpc.services import (
     validated_save,
     validated_update,
 )
-from indicators.models import Indicator, ResultStatus
-from indicators.progress import compute_indicator_progress
+from indicators.models import Indicator
 
-from . import closing
-from .models import (
-    ActionItem,
-    ActionItemStatus,
-    Dialogue,
-    DialogueAttachment,
-    DialogueStatus,
-    Discussion,
-    Participant,
-)
+from .. import closing
+from ..models import ActionItem, ActionItemStatus, Dialogue, DialogueStatus
+from .common import ensure_may_change, ensure_may_record, refuse_if_closed
 
 ERR_YEAR_OUTSIDE_COMPACT = _("The compact is not active in fiscal year {fy}.")
 ERR_KEY_INDICATOR_OTHER_COMPACT = _("Key indicators must belong to this dialogue's compact.")
-ERR_INDICATOR_OTHER_COMPACT = _("The indicator does not belong to this dialogue's compact.")
-ERR_CLOSED = _("This dialogue is closed; its record can no longer change.")
 ERR_HOLD_IN_FUTURE = _("A dialogue cannot be held on a date in the future.")
 ERR_HOLD_NEEDS_DATE = _("Give the date the dialogue was held.")
 ERR_CLOSE_NEEDS_SUMMARY = _("Write a summary of the dialogue before closing it.")
 ERR_MOVE = _("A {current} dialogue cannot become {new}.")
 ERR_REOPEN_NOT_CLOSED = _("Only a closed dialogue can be reopened.")
 ERR_ONLY_STAFF_REOPEN = _("Only TIP staff reopen a closed dialogue.")
+ERR_CREATE_NOT_PLANNED = _("A new dialogue starts as planned; hold it afterwards.")
 # A reason to close with checks not met, or to reopen, says something (the history keeps it).
 REASON_MIN_LENGTH = 20
 # What the demo and the generated portfolio record when they close a past year's dialogue.
@@ -76,11 +67,6 @@ ALLOWED_MOVES = {
     DialogueStatus.HELD: {DialogueStatus.CLOSED},
     DialogueStatus.CLOSED: set(),
 }
-
-
-def _refuse_if_closed(dialogue: Dialogue) -> None:
-    if dialogue.status == DialogueStatus.CLOSED:
-        raise StateConflict(ERR_CLOSED)
 
 
 def _check_year(compact: Compact, fiscal_year: int | None) -> None:
@@ -159,12 +145,17 @@ def _record_sustainability(dialogue: Dialogue, data: Mapping[str, Any]) -> None:
 
 @transaction.atomic
 def dialogue_create(
-    *, compact: Compact, fiscal_year: int, key_indicators: Iterable[Indicator] = (),
+    *, user, compact: Compact, fiscal_year: int, key_indicators: Iterable[Indicator] = (),
     **fields: Any,
 ) -> Dialogue:
-    """Plan a dialogue; open action items of the previous year's dialogue carry over."""
+    """Plan a dialogue; open action items of the previous year's dialogue carry over. A new
+    dialogue starts as planned (another status is a state conflict) and so has no date it
+    was held."""
+    ensure_may_record(user, compact.country_id)
+    if fields.pop("status", None) not in (None, DialogueStatus.PLANNED):
+        raise StateConflict(ERR_CREATE_NOT_PLANNED)
+    fields.pop("held_on", None)
     _check_year(compact, fiscal_year)
-    fields.pop("status", None)
     key_indicators = list(key_indicators)
     sharing = {field: fields.pop(field) for field in SHARING_FIELDS if field in fields}
     for field in SERVER_TIMES:
@@ -192,13 +183,14 @@ def dialogue_create(
 
 @transaction.atomic
 def dialogue_update(
-    *, dialogue: Dialogue, data: Mapping[str, Any],
+    *, user, dialogue: Dialogue, data: Mapping[str, Any],
     key_indicators: Iterable[Indicator] | None = None, reason: str | None = "",
 ) -> Dialogue:
     """Change the fields in ``data``; a new ``status`` moves the dialogue (``dialogue_move``,
     with ``reason`` when it closes)."""
+    ensure_may_change(user, dialogue)
     dialogue = lock(dialogue)
-    _refuse_if_closed(dialogue)
+    refuse_if_closed(dialogue)
     data = dict(data)
     new_status = data.pop("status", None)
     held_on = data.pop("held_on", None)
@@ -221,8 +213,8 @@ def dialogue_update(
     if selection_changes:
         dialogue.key_indicators.set(key_indicators)
     if new_status and new_status != dialogue.status:
-        dialogue = dialogue_move(dialogue=dialogue, status=new_status, held_on=held_on,
-                                 reason=reason)
+        dialogue = dialogue_move(user=user, dialogue=dialogue, status=new_status,
+                                 held_on=held_on, reason=reason)
     elif held_on is not None and dialogue.status == DialogueStatus.HELD:
         _check_held_on(held_on)
         if held_on > dialogue.held_on:
@@ -273,10 +265,11 @@ def close_reason(dialogue: Dialogue, reason: str | None = "") -> str:
 
 
 @transaction.atomic
-def dialogue_move(*, dialogue: Dialogue, status: str, held_on: dt.date | None = None,
-                  reason: str | None = ""):
+def dialogue_move(*, user, dialogue: Dialogue, status: str, held_on: dt.date | None = None,
+                  reason: str | None = "") -> Dialogue:
     """planned → held (with the date it was held, not in the future) → closed (summary,
     and a reason when a check would read not met: ``close_reason``), kept in the history."""
+    ensure_may_change(user, dialogue)
     dialogue = lock(dialogue)
     if status not in ALLOWED_MOVES.get(dialogue.status, set()):
         raise StateConflict(ERR_MOVE.format(current=_status_word(dialogue.status),
@@ -312,134 +305,3 @@ def dialogue_reopen(*, dialogue: Dialogue, user, reason: str | None) -> Dialogue
     return validated_update(dialogue, change_reason=f"Reopened: {given}")
 
 
-@transaction.atomic
-def participant_add(*, dialogue: Dialogue, **fields: Any) -> Participant:
-    # Locked, so two requests adding the same person cannot both pass the duplicate check.
-    dialogue = lock(dialogue)
-    _refuse_if_closed(dialogue)
-    return validated_save(Participant(dialogue=dialogue, **fields))
-
-
-@transaction.atomic
-def participant_update(*, participant: Participant, data: Mapping[str, Any]) -> Participant:
-    participant = lock(participant)
-    _refuse_if_closed(participant.dialogue)
-    return validated_update(participant, data)
-
-
-@transaction.atomic
-def participant_remove(*, participant: Participant) -> None:
-    """Take a participant off the list (their history keeps that they were on it)."""
-    participant = lock(participant)
-    _refuse_if_closed(participant.dialogue)
-    participant.delete()
-
-
-@transaction.atomic
-def attachment_add(*, dialogue: Dialogue, kind: str, file, title: str = "",
-                   user=None) -> DialogueAttachment:
-    """Attach a document (agenda, discussion questions, summary, minutes, other). The file
-    is checked by content and size (``cpc.uploads``) when it is validated."""
-    dialogue = lock(dialogue)
-    _refuse_if_closed(dialogue)
-    return validated_save(DialogueAttachment(dialogue=dialogue, kind=kind, file=file,
-                                             title=(title or "").strip(), uploaded_by=user))
-
-
-@dataclass(frozen=True)
-class IndicatorFigures:
-    """An indicator's data as it stands for a dialogue: the dialogue year's target and the
-    latest approved actual up to that year, with the year that actual is for."""
-
-    target: Decimal | None
-    actual: Decimal | None
-    actual_fiscal_year: int | None
-
-
-def indicator_figures(indicator: Indicator, fiscal_year: int) -> IndicatorFigures:
-    """The figures a dialogue of ``fiscal_year`` discusses, as they stand now.
-
-    Both follow the indicator's cumulation mode, as the progress table does (a cumulative
-    indicator's target and actual are running totals). The actual is that of the latest
-    fiscal year, up to ``fiscal_year``, with an approved result; submitted and returned
-    results never count. Uses the indicator's prefetched targets and results when present.
-    """
-    results = list(indicator.results.all())
-    approved_years = sorted(
-        {r.fiscal_year for r in results
-         if r.status == ResultStatus.APPROVED and r.fiscal_year <= fiscal_year},
-        reverse=True,
-    )
-    progress = compute_indicator_progress(
-        indicator, targets=indicator.targets.all(), results=results,
-        fiscal_years=[fiscal_year, *approved_years],
-    )
-    row = progress.for_year(fiscal_year)
-    target = row.target if row else None
-    for year in approved_years:
-        actual = progress.for_year(year).actual
-        if actual is not None:
-            return IndicatorFigures(target, actual, year)
-    return IndicatorFigures(target, None, None)
-
-
-@dataclass(frozen=True)
-class YearFigures:
-    """One fiscal year of an indicator as the preparation pack shows it: the year's target
-    and its approved actual (None when no result of that year is approved)."""
-
-    fiscal_year: int
-    target: Decimal | None
-    actual: Decimal | None
-
-
-def indicator_recent_years(indicator: Indicator, fiscal_year: int,
-                           years: int = 2) -> list[YearFigures]:
-    """The last ``years`` fiscal years up to ``fiscal_year``, oldest first, from the
-    indicator's prefetched targets and results (no queries when they are prefetched). Both
-    follow the cumulation mode, as the progress table does."""
-    wanted = list(range(fiscal_year - years + 1, fiscal_year + 1))
-    results = list(indicator.results.all())
-    approved = {r.fiscal_year for r in results if r.status == ResultStatus.APPROVED}
-    progress = compute_indicator_progress(indicator, targets=indicator.targets.all(),
-                                          results=results, fiscal_years=wanted)
-    rows = []
-    for year in wanted:
-        row = progress.for_year(year)
-        rows.append(YearFigures(
-            fiscal_year=year, target=row.target if row else None,
-            actual=row.actual if row and year in approved else None))
-    return rows
-
-
-@transaction.atomic
-def discussion_record(*, dialogue: Dialogue, indicator: Indicator, notes: str,
-                      user=None) -> Discussion:
-    """Record that an indicator's data was discussed. The server stamps the figures as they
-    stand now (``indicator_figures``); whatever a client sends for them is ignored."""
-    _refuse_if_closed(dialogue)
-    ensure_year_open(dialogue.compact_id, dialogue.fiscal_year)
-    if indicator.compact_id != dialogue.compact_id:
-        raise ValidationError({"indicator": ERR_INDICATOR_OTHER_COMPACT})
-    figures = indicator_figures(indicator, dialogue.fiscal_year)
-    return validated_save(Discussion(
-        dialogue=dialogue, indicator=indicator, notes=(notes or "").strip(),
-        target_value=figures.target, actual_value=figures.actual,
-        actual_fiscal_year=figures.actual_fiscal_year,
-        was_key_indicator=dialogue.key_indicators.filter(pk=indicator.pk).exists(),
-        recorded_by=user,
-    ))
-
-
-@transaction.atomic
-def action_item_add(*, dialogue: Dialogue, **fields: Any) -> ActionItem:
-    dialogue = lock(dialogue)
-    _refuse_if_closed(dialogue)
-    return validated_save(ActionItem(dialogue=dialogue, **fields))
-
-
-@transaction.atomic
-def action_item_update(*, item: ActionItem, data: Mapping[str, Any]) -> ActionItem:
-    """Action items are followed up after the dialogue, so they may change even once its
-    record is closed (their history keeps every step)."""
-    return validated_update(item, data)

@@ -1,0 +1,27 @@
+"""What the dialogue pages share: the dialogue a person may change, and a service's errors
+shown beside the form's fields."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404
+
+from compacts import scoping
+
+from .. import selectors, services
+from ..models import Dialogue
+
+
+def writable_dialogue(request, pk) -> Dialogue:
+    """The dialogue ``pk`` as its pages show it, to a person who may record in its country
+    (404 outside what they see, 403 when they only read it)."""
+    dialogue = get_object_or_404(selectors.dialogue_detail(user=request.user), pk=pk)
+    if not scoping.can_record_in(request.user, dialogue.compact.country_id):
+        raise PermissionDenied(services.ERR_MAY_NOT_CHANGE)
+    return dialogue
+
+
+def apply_service_errors(error: ValidationError, form) -> None:
+    """A service's field errors beside the form's fields (the rest above the form)."""
+    for field, messages_ in error.message_dict.items():
+        target = field if field in form.fields else None
+        for message in messages_:
+            form.add_error(target, message)
