@@ -21,7 +21,7 @@ from cpc.fiscal import is_fiscal_year
 
 from . import fragments, scoping, selectors, services, year_locks
 from .filters import ScopedFilterSet
-from .models import Compact, CompactStatus, PartnerCountry
+from .models import Compact, CompactStatus
 from .serializers import (
     AwardSerializer,
     CompactSerializer,
@@ -83,7 +83,7 @@ class CountryViewSet(HistoryMixin, ListRetrieveCreateUpdateViewSet):
 
 
 class CompactFilter(ScopedFilterSet):
-    country = django_filters.ModelChoiceFilter(queryset=PartnerCountry.objects.all())
+    country = django_filters.ModelChoiceFilter(queryset=selectors.every_country())
     status = django_filters.ChoiceFilter(choices=CompactStatus.choices)
     active_in = django_filters.NumberFilter(
         method="filter_active_in", label="Active in fiscal year"
@@ -196,9 +196,7 @@ class MeView(APIView):
     def get(self, request):
         user = request.user
         visible = scoping.visible_country_ids(user)
-        countries = PartnerCountry.objects.all()
-        if visible is not None:
-            countries = countries.filter(pk__in=visible)
+        countries = selectors.countries_seen_by(user=user)
         data = {
             "username": user.get_username(),
             "roles": sorted(scoping.user_roles(user)),

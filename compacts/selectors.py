@@ -11,7 +11,7 @@ from .models import (
     PartnerCountry,
     TierRanking,
 )
-from .scoping import scope_to_visible, user_roles
+from .scoping import scope_to_visible, user_roles, visible_country_ids
 
 
 def country_list(*, user) -> QuerySet[PartnerCountry]:
@@ -81,3 +81,37 @@ def guidance_list(*, user) -> QuerySet[GuidanceDocument]:
     if not user_roles(user):
         return GuidanceDocument.objects.none()
     return GuidanceDocument.objects.order_by("-effective_from", "-pk")
+
+
+def every_country() -> QuerySet[PartnerCountry]:
+    """Every partner country, unscoped: the choices of a filter whose results are scoped."""
+    return PartnerCountry.objects.all()
+
+
+def every_compact() -> QuerySet[Compact]:
+    """Every compact, unscoped: the choices of a filter whose results are scoped."""
+    return Compact.objects.all()
+
+
+def visible_compacts(*, user) -> QuerySet[Compact]:
+    """The compacts ``user`` may see, nothing joined."""
+    return scope_to_visible(Compact.objects.all(), user)
+
+
+def compact_headings(*, user) -> QuerySet[Compact]:
+    """The compacts ``user`` may see, with only what a page heading names (title, country)."""
+    return scope_to_visible(Compact.objects.select_related("country").only(
+        "pk", "title", "country__iso_code"), user)
+
+
+def compact_terms(*, user) -> QuerySet[Compact]:
+    """The compacts ``user`` may see, with only their title, country and term."""
+    return scope_to_visible(Compact.objects.with_current_end().only(
+        "pk", "title", "start_date", "end_date", "country_id"), user)
+
+
+def countries_seen_by(*, user) -> QuerySet[PartnerCountry]:
+    """The countries ``user`` sees (every country for those who see all)."""
+    visible = visible_country_ids(user)
+    countries = PartnerCountry.objects.all()
+    return countries if visible is None else countries.filter(pk__in=visible)

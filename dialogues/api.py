@@ -10,17 +10,16 @@ from rest_framework.response import Response
 
 from compacts.api import ListRetrieveCreateUpdateViewSet
 from compacts.filters import ScopedFilterSet
-from compacts.models import Compact
 from compacts.roles import EMBASSY_OFFICER, TIP_STAFF
 from compacts.scoping import scope_to_changeable
-from compacts.selectors import compact_list
+from compacts.selectors import compact_list, every_compact
 from cpc.api.conditional import ConditionalMixin
 from cpc.api.history import HistoryMixin
 from cpc.storage import private_file_response
 from cpc.uploads import FILE_RESPONSES
 
 from . import proposals, selectors, services
-from .models import ActionItem, Dialogue, DialogueStatus, TargetProposal, TargetProposalStatus
+from .models import DialogueStatus, TargetProposal, TargetProposalStatus
 from .serializers import (
     ActionItemSerializer,
     AgreedTargetSerializer,
@@ -194,10 +193,7 @@ class ActionItemViewSet(HistoryMixin, ConditionalMixin, mixins.RetrieveModelMixi
     http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self):
-        from compacts.scoping import scope_to_visible
-
-        return scope_to_visible(ActionItem.objects.select_related("dialogue"),
-                                self.request.user, "dialogue__compact__country")
+        return selectors.visible_action_items(user=self.request.user)
 
     def perform_update(self, serializer):
         serializer.instance = services.action_item_update(
@@ -205,9 +201,9 @@ class ActionItemViewSet(HistoryMixin, ConditionalMixin, mixins.RetrieveModelMixi
 
 
 class TargetProposalFilter(ScopedFilterSet):
-    dialogue = django_filters.ModelChoiceFilter(queryset=Dialogue.objects.all())
+    dialogue = django_filters.ModelChoiceFilter(queryset=selectors.every_dialogue())
     compact = django_filters.ModelChoiceFilter(field_name="dialogue__compact",
-                                               queryset=Compact.objects.all())
+                                               queryset=every_compact())
     status = django_filters.ChoiceFilter(choices=TargetProposalStatus.choices)
 
     class Meta:

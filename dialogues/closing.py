@@ -11,8 +11,7 @@ Without a registered projection there is nothing to show and no reason to ask fo
 from collections.abc import Callable
 from typing import Protocol
 
-# The status word of a check that is not met (``oversight.compliance.NOT_MET``).
-NOT_MET = "not_met"
+from cpc.check_status import NOT_MET
 
 
 class ProjectedCheck(Protocol):

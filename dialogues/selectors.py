@@ -118,6 +118,24 @@ def discussion_list(*, dialogue: Dialogue) -> QuerySet[Discussion]:
     return dialogue.discussions.select_related("indicator").order_by("pk")
 
 
+def visible_action_items(*, user) -> QuerySet[ActionItem]:
+    """Every action item of the dialogues ``user`` sees."""
+    return scope_to_visible(ActionItem.objects.select_related("dialogue"), user,
+                            "dialogue__compact__country")
+
+
+def every_dialogue() -> QuerySet[Dialogue]:
+    """Every dialogue, unscoped: the choices of a filter whose results are scoped."""
+    return Dialogue.objects.all()
+
+
+def previous_dialogue(dialogue: Dialogue) -> Dialogue | None:
+    """The compact's dialogue of the latest fiscal year before ``dialogue``'s."""
+    return (Dialogue.objects.filter(compact=dialogue.compact_id,
+                                    fiscal_year__lt=dialogue.fiscal_year)
+            .order_by("-fiscal_year").first())
+
+
 def action_item_list(*, dialogue: Dialogue) -> QuerySet[ActionItem]:
     return dialogue.action_items.order_by("pk")
 

@@ -9,8 +9,8 @@ from rest_framework.response import Response
 
 from compacts.api import ListRetrieveCreateUpdateViewSet
 from compacts.filters import ScopedFilterSet
-from compacts.models import Compact
 from compacts.roles import EMBASSY_OFFICER, IMPLEMENTER, TIP_STAFF
+from compacts.selectors import every_compact
 from cpc import reauth
 from cpc.api.conditional import ConditionalMixin
 from cpc.api.history import HistoryMixin
@@ -39,7 +39,7 @@ class StandardIndicatorViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class IndicatorFilter(ScopedFilterSet):
-    compact = django_filters.ModelChoiceFilter(queryset=Compact.objects.all())
+    compact = django_filters.ModelChoiceFilter(queryset=every_compact())
 
     class Meta:
         model = Indicator

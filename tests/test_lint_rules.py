@@ -55,3 +55,7 @@ def test_the_command_fails_on_an_offence_and_passes_a_clean_file(tmp_path, monke
     assert lint_rules.main(["oversight/api.py"]) == 1
     assert "oversight/api.py:1: [check-status-literal]" in capsys.readouterr().out
     assert lint_rules.main(["oversight/selectors.py"]) == 0
+
+
+def test_the_tree_keeps_every_rule():
+    assert lint_rules.lint(lint_rules.tracked_files()) == []

@@ -95,11 +95,7 @@ class PreparationPackView(InPartnerLanguageMixin, DialogueDetailView):
         context["key_rows_sample"] = any(r["indicator"].shows_sample_figures for r in rows)
         context["pack_years"] = [dialogue.fiscal_year - 1, dialogue.fiscal_year]
         context["attachments"] = dialogue.attachments.all()
-        previous = (
-            Dialogue.objects.filter(compact=dialogue.compact_id,
-                                    fiscal_year__lt=dialogue.fiscal_year)
-            .order_by("-fiscal_year").first()
-        )
+        previous = selectors.previous_dialogue(dialogue)
         context["previous_dialogue"] = previous
         context["open_items"] = (
             previous.action_items.filter(status=ActionItemStatus.OPEN) if previous else []

@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from compacts import fragments, scoping
-from compacts.models import Compact
 from compacts.roles import ROLE_LABELS
+from compacts.selectors import compact_headings
 from compacts.views import RoleRequiredMixin
 from compacts.year_locks import YearLocked
 from cpc import reauth
@@ -86,9 +86,7 @@ class CompactIndicatorsView(RoleRequiredMixin, View):
         user = request.user
         # The scoped lookup (404) on every request; the table from the cache while the
         # records stand still (compacts.fragments).
-        compact = get_object_or_404(scoping.scope_to_visible(
-            Compact.objects.select_related("country").only("pk", "title", "country__iso_code"),
-            user), pk=compact_id)
+        compact = get_object_or_404(compact_headings(user=user), pk=compact_id)
 
         def context():
             return self.table_context(user, compact_id)

@@ -8,12 +8,10 @@ from dataclasses import dataclass, replace
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cpc.check_status import MET, NOT_APPLICABLE, NOT_MET, PENDING, STATUSES  # noqa: F401
 from cpc.fiscal import fiscal_year_window
 from cpc.wording import Spaced, Wording
 from dialogues.models import DIALOGUE_DAYS_AFTER_FISCAL_YEAR
-
-MET, NOT_MET, PENDING, NOT_APPLICABLE = "met", "not_met", "pending", "not_applicable"
-STATUSES = (MET, NOT_MET, PENDING, NOT_APPLICABLE)
 
 # A discussion recorded more than this many days after the dialogue was held is not the
 # record of the dialogue: it does not count for check 2.

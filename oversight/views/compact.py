@@ -11,8 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from compacts import fragments, scoping, year_locks
-from compacts.models import Compact
-from compacts.selectors import compact_detail
+from compacts.selectors import compact_detail, compact_terms, visible_compacts
 from compacts.views import RoleRequiredMixin
 from cpc import reauth
 from cpc.fiscal import fiscal_year_of
@@ -49,9 +48,7 @@ class CompactDetailView(RoleRequiredMixin, View):
     def page(self, request, pk: int, *, status: int = 200, year_form=None):
         """The page; ``year_form``: (fiscal year, the lock or unlock form that failed)."""
         user = request.user
-        compact = get_object_or_404(scoping.scope_to_visible(
-            Compact.objects.with_current_end().only("pk", "title", "start_date", "end_date",
-                                                    "country_id"), user), pk=pk)
+        compact = get_object_or_404(compact_terms(user=user), pk=pk)
         years = compact.fiscal_years()
         fiscal_year = chosen_fiscal_year(request, years, fiscal_year_of(timezone.localdate()))
 
@@ -91,14 +88,13 @@ class FiscalYearDecisionView(CompactDetailView):
     decisions = {"lock": year_locks.fiscal_year_lock, "unlock": year_locks.fiscal_year_unlock}
 
     def get(self, request, pk: int, fiscal_year: int, decision: str):
-        get_object_or_404(scoping.scope_to_visible(Compact.objects.all(), request.user), pk=pk)
+        get_object_or_404(visible_compacts(user=request.user), pk=pk)
         return redirect(reverse("oversight:compact-detail", args=[pk]) + "#fiscal-years")
 
     def post(self, request, pk: int, fiscal_year: int, decision: str):
         if decision not in self.decisions:
             raise Http404
-        compact = get_object_or_404(scoping.scope_to_visible(Compact.objects.all(),
-                                                             request.user), pk=pk)
+        compact = get_object_or_404(visible_compacts(user=request.user), pk=pk)
         if not scoping.is_tip_staff(request.user):
             raise PermissionDenied(year_locks.ERR_ONLY_STAFF)
         if decision == "unlock" and not reauth.session_is_recent(request):
