@@ -1,29 +1,20 @@
 """A generated portfolio of compacts for benchmarks and tests (``generate_portfolio``).
 
-It spans every app, so it lives here, above them all. Everything that carries a rule the
-six checks read goes through the services, as a user's action would: partner countries,
-compacts, extensions, awards, indicators, dialogues (planned, key indicators identified and
-shared, held, discussed, closed), target proposals accepted by TIP staff, contributions
-with their evidence and staff verification, sustainability plans requested, received and
-followed up.
+It spans every app, so it lives here, above them all. Everything that carries a rule the six
+checks read goes through the services, as a user's action would: countries, compacts,
+extensions, awards, indicators, dialogues (planned, key indicators identified and shared,
+held, discussed, closed), target proposals accepted by TIP staff, contributions with their
+evidence and verification, sustainability plans requested, received and followed up. Only
+leaf rows no other rule depends on are bulk-created, for speed: results (approved by the
+generator's staff user, stamped as ``result_record`` stamps a staff result) with their
+disaggregations, and the targets of the indicators that are not key. Each is built with the
+service's unit rules and passes ``full_clean()`` before it is written, except what the
+database enforces on insert (foreign keys, uniqueness, check constraints); their history rows
+are written with them (``bulk_create_with_history``).
 
-Bulk-created, for speed, are only leaf rows no other rule depends on:
-
-* results (approved by the generator's staff user, stamped as ``result_record`` stamps a
-  staff result) with their disaggregations, and
-* the targets of the indicators that are not key (the key indicators' targets come from
-  proposals accepted at the dialogue).
-
-Each of those rows is built with the unit rules of the service (a percent's value from its
-parts; disaggregations that add up to the value) and passes ``full_clean()`` before it is
-written (``clean()``, field validation), except what the database enforces itself on insert:
-foreign keys, uniqueness and check constraints. Their history rows are written with them
-(``bulk_create_with_history``).
-
-Records are named after the seed (``Generated compact S-K``), so running the generator
-twice with the same seed adds nothing and a different seed adds a different portfolio.
-Each compact is generated in a transaction of its own: an interrupted run leaves whole
-compacts only, and the next run completes the rest.
+Records are named after the seed (``Generated compact S-K``), so running the generator twice
+with the same seed adds nothing. Each compact is generated in a transaction of its own: an
+interrupted run leaves whole compacts only, and the next run completes the rest.
 """
 
 import datetime as dt

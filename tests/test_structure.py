@@ -53,17 +53,9 @@ READS = {
 }
 
 
-# Where the code stood when these rules were set, one entry an offence (file: what); each goes
-# as its module is brought into shape, and an entry that no longer offends fails until removed.
-PENDING: set[str] = {
-    "size oversight/portfolio.py",
-}
-
-
-def assert_within_pending(kind: str, found: set[str]):
-    pending = {p for p in PENDING if p.startswith(kind + " ")}
-    assert sorted(found - pending) == [], "new offences"
-    assert sorted(pending - found) == [], "no longer offending: remove from PENDING"
+def assert_none(kind: str, found: set[str]):
+    """Every offence of ``kind`` found, named by file and what it does (none is allowed)."""
+    assert sorted(found) == [], f"{kind} offences"
 
 
 def python_files(*, include_tests=False):
@@ -118,7 +110,7 @@ def test_no_view_module_opens_a_transaction_locks_or_compares_versions():
         if is_view_module(path):
             found |= {f"view {path.relative_to(ROOT)}: {offence.split(': ', 1)[1]}"
                       for offence in view_module_offences(path.read_text())}
-    assert_within_pending("view", found)
+    assert_none("view", found)
 
 
 def public_functions(source: str):
@@ -145,7 +137,7 @@ def test_every_service_that_writes_takes_the_acting_user():
         if is_service_module(path):
             found |= {f"service {path.relative_to(ROOT)}: {name}"
                       for name in service_offences(path.read_text())}
-    assert_within_pending("service", found)
+    assert_none("service", found)
 
 
 def checked_files():
@@ -157,7 +149,7 @@ def checked_files():
 def test_no_module_is_over_400_lines():
     found = {f"size {path.relative_to(ROOT)}" for path in checked_files()
              if len(path.read_text().splitlines()) > MAX_LINES}
-    assert_within_pending("size", found)
+    assert_none("size", found)
 
 
 def complex_functions(source: str) -> list[str]:
@@ -167,7 +159,7 @@ def complex_functions(source: str) -> list[str]:
 def test_no_function_is_above_grade_c():
     found = {f"complexity {path.relative_to(ROOT)}: {name}"
              for path in checked_files() for name in complex_functions(path.read_text())}
-    assert_within_pending("complexity", found)
+    assert_none("complexity", found)
 
 
 # The checks above see what they are meant to see.
