@@ -12,8 +12,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from accounts.models import FederatedIdentity
-from compacts import scoping
-from compacts.admin import ScopedAdmin
+from cpc.access import scoping
+from cpc.access.admin import ScopedAdmin
 from cpc.reauth import ReauthAdminMixin
 
 User = get_user_model()
@@ -31,7 +31,6 @@ class UserAdmin(ReauthAdminMixin, auth_admin.UserAdmin):
 @admin.register(Group)
 class GroupAdmin(ReauthAdminMixin, auth_admin.GroupAdmin):
     pass
-
 
 
 @admin.register(FederatedIdentity)

@@ -24,9 +24,9 @@ from django_otp import devices_for_user, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from compacts.roles import AUDITOR, TIP_STAFF
-from compacts.scoping import user_roles
 from cpc import signals
+from cpc.access.roles import AUDITOR, TIP_STAFF
+from cpc.access.scoping import user_roles
 
 AUTHENTICATOR = "authenticator"
 RECOVERY_CODES = "recovery codes"

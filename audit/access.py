@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from accounts.mfa import has_second_factor
 from compacts.models import Implementer, PartnerCountry, UserProfile
-from compacts.roles import ROLE_LABELS, ROLES
+from cpc.access.roles import ROLE_LABELS, ROLES
 
 from .display import Names, field_label
 

@@ -3,7 +3,7 @@
 
 from django.contrib import admin
 
-from compacts.scoping import sees_every_country
+from cpc.access.scoping import sees_every_country
 
 from .models import AuthEvent
 

@@ -17,7 +17,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.permissions import BasePermission
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
-from compacts.scoping import sees_every_country, user_roles
+from cpc.access.scoping import sees_every_country, user_roles
 
 from . import selectors
 from .models import AuthEvent, AuthEventKind

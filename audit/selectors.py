@@ -5,8 +5,8 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.http import Http404
 
-from compacts import scoping
 from compacts.models import Compact
+from cpc.access import scoping
 
 from .history import KINDS_BY_SLUG
 from .models import AuthEvent

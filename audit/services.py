@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from compacts.roles import TIP_STAFF
+from cpc.access.roles import TIP_STAFF
 from cpc.acting import acting
 from notifications.models import Kind
 from notifications.services import notify

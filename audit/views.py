@@ -13,9 +13,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from compacts import scoping
 from compacts.models import Compact
-from compacts.views import RoleRequiredMixin
+from cpc.access import scoping
+from cpc.access.views import RoleRequiredMixin
 from cpc.spreadsheets import csv_writer
 
 from . import selectors

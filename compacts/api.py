@@ -14,13 +14,15 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from cpc import reauth
+from cpc.access import scoping
+from cpc.access.api import ListRetrieveCreateUpdateViewSet
+from cpc.access.filters import ScopedFilterSet
 from cpc.api.authentication import ExpiringTokenAuthentication, token_issue, token_revoke
 from cpc.api.conditional import ConditionalMixin
 from cpc.api.history import HistoryMixin
 from cpc.fiscal import is_fiscal_year
 
-from . import fragments, scoping, selectors, services, year_locks
-from .filters import ScopedFilterSet
+from . import selectors, services, year_locks
 from .models import Compact, CompactStatus
 from .serializers import (
     AwardSerializer,
@@ -33,31 +35,6 @@ from .serializers import (
     TierRankingSerializer,
     YearLockReasonSerializer,
 )
-
-
-class ListRetrieveCreateUpdateViewSet(
-    ConditionalMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
-    """GET list and detail, POST and PATCH; no DELETE, and no PUT (PATCH is the contract).
-    Details answer an ETag; writes with If-Match are checked (cpc.api.conditional)."""
-
-    http_method_names = ["get", "post", "patch", "head", "options"]
-
-    def list(self, request, *args, **kwargs):
-        """A list page answers from the cache while the records stand still: keyed by the
-        address (path, query, host and scheme: the page links carry them), the reader's
-        scope and the records version (compacts.fragments). An invalid filter raises before
-        anything is stored."""
-        parts = (request.get_full_path(), request.get_host(), request.scheme)
-        data = fragments.cached(request, f"api-list:{self.basename}", parts,
-                                lambda: super(ListRetrieveCreateUpdateViewSet, self).list(
-                                    request, *args, **kwargs).data)
-        return Response(data)
 
 
 class CountryViewSet(HistoryMixin, ListRetrieveCreateUpdateViewSet):

@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from cpc.access.roles import AUDITOR, EMBASSY_OFFICER, IMPLEMENTER, TIP_STAFF
 from cpc.samples import loading_samples, mark_as_samples
 
 from . import services
@@ -29,7 +30,6 @@ from .models import (
     PartnerCountry,
     TierRanking,
 )
-from .roles import AUDITOR, EMBASSY_OFFICER, IMPLEMENTER, TIP_STAFF
 
 SAMPLE = "Sample figure for demonstration; not an official number."
 GUIDANCE_TITLE = "Sample: CPC Partnership Monitoring Guidance"

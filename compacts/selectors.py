@@ -2,6 +2,8 @@
 
 from django.db.models import Prefetch, QuerySet
 
+from cpc.access.scoping import scope_to_visible, user_roles, visible_country_ids
+
 from .models import (
     Award,
     Compact,
@@ -11,7 +13,6 @@ from .models import (
     PartnerCountry,
     TierRanking,
 )
-from .scoping import scope_to_visible, user_roles, visible_country_ids
 
 
 def country_list(*, user) -> QuerySet[PartnerCountry]:

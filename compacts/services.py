@@ -13,9 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cpc.access import scoping
+from cpc.access.permissions import ERR_READ_ONLY_ROLE
 from cpc.services import StateConflict, lock, required_reason, validated_save, validated_update
 
-from . import scoping
 from .models import (
     GUIDANCE_CONFIRMED_FIELDS,
     Award,
@@ -28,14 +29,13 @@ from .models import (
     TierRanking,
     UserProfile,
 )
-from .permissions import ERR_READ_ONLY_ROLE
 
 User = get_user_model()
 
 
 def _require_tip_staff(user) -> None:
     """Countries, tier rankings, compacts, extensions and awards are TIP Office staff's to
-    write (``compacts.roles``): the API and the admin grant the change to them alone, and the
+    write (``cpc.access.roles``): the API and the admin grant the change to them alone, and the
     service refuses anyone else whatever reached it."""
     if not scoping.is_tip_staff(user):
         raise PermissionDenied(ERR_READ_ONLY_ROLE)

@@ -3,29 +3,18 @@ oversight app's). Querysets come from the selectors, so a compact outside
 the user's countries is a 404 exactly as in the API."""
 
 from django.conf import settings
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 from django.views.i18n import set_language
 
+from cpc.access.fragments import CachedBodyMixin
+from cpc.access.views import RoleRequiredMixin
 from cpc.storage import private_file_response
 
-from . import scoping, selectors, services
-from .fragments import CachedBodyMixin
+from . import selectors, services
 from .models import CompactStatus
-
-
-class RoleRequiredMixin(LoginRequiredMixin):
-    """Signed-in users with no CPC role see nothing."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not scoping.user_roles(request.user):
-            raise PermissionDenied(_("Your account has no CPC Oversight role."))
-        return super().dispatch(request, *args, **kwargs)
 
 
 class CompactListView(RoleRequiredMixin, CachedBodyMixin, ListView):
@@ -60,7 +49,7 @@ class GuidanceDocumentView(RoleRequiredMixin, View):
 @require_POST
 def language_set(request):
     """Django's ``set_language`` (the cookie, then back to ``next``); a signed-in user's
-    choice is also kept on their profile, for their next sign-in (compacts/language.py)."""
+    choice is also kept on their profile, for their next sign-in (cpc/access/language.py)."""
     response = set_language(request)
     language = request.POST.get("language", "")
     if request.user.is_authenticated and language in dict(settings.LANGUAGES):

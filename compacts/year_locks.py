@@ -33,11 +33,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from cpc import signals
+from cpc.access import scoping
 from cpc.fiscal import fiscal_year_bounds, is_fiscal_year
 from cpc.models import recorded_now
 from cpc.services import StateConflict, validated_save
 
-from . import scoping
 from .models import Compact, FiscalYearLock, YearLockState
 
 # The dialogue window: a year's dialogue is held within it, and its figures settle with it.

@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin
 
-from compacts.admin import ChangeReasonForm, ScopedAdmin, ScopedChoicesMixin
+from cpc.access.admin import ChangeReasonForm, ScopedAdmin, ScopedChoicesMixin
 
 from . import services
 from .models import Contribution, FollowUp, Measure, ReminderLog, SustainabilityPlan

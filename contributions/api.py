@@ -1,7 +1,7 @@
 """REST endpoints for contributions, sustainability plans, their status moves and follow-ups.
 
 Querysets come from the selectors, so an object outside the caller's countries is a 404;
-``write_roles`` (read by compacts.permissions.RolePermission) names who may write.
+``write_roles`` (read by cpc.access.permissions.RolePermission) names who may write.
 """
 
 from drf_spectacular.utils import extend_schema
@@ -9,9 +9,9 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from compacts.api import ListRetrieveCreateUpdateViewSet
-from compacts.roles import EMBASSY_OFFICER, TIP_STAFF
 from cpc import reauth
+from cpc.access.api import ListRetrieveCreateUpdateViewSet
+from cpc.access.roles import EMBASSY_OFFICER, TIP_STAFF
 from cpc.api.history import HistoryMixin
 from cpc.storage import private_file_response
 from cpc.uploads import FILE_RESPONSES

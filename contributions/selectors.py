@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Prefetch, QuerySet
 
 from compacts.models import Compact
-from compacts.scoping import scope_to_changeable, scope_to_visible
+from cpc.access.scoping import scope_to_changeable, scope_to_visible
 from cpc.fiscal import fiscal_year_bounds, fiscal_year_of
 from dialogues.models import Dialogue
 

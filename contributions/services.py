@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from compacts.models import Compact
-from compacts.scoping import is_tip_staff, officers_of
 from compacts.year_locks import ensure_year_open
+from cpc.access.scoping import is_tip_staff, officers_of
 from cpc.models import recorded_now
 from cpc.services import (
     StateConflict,

@@ -20,7 +20,7 @@ Meanwhile each process caches in its own memory (Django's local-memory cache, at
 ``LOCAL_ENTRIES`` entries, each kept at most ``LOCAL_SECONDS``), so pages keep close to
 their normal time instead of computing every fragment on every request. That is safe for
 what is cached here: verdicts and fragments are keyed by the records version, which lives in
-the database (``compacts.versioning``), so no process serves one older than the records; the
+the database (``cpc.access.cache_version``), so no process serves one older than the records; the
 unread-notification count, invalidated by a delete that another process's memory does not
 see, may lag by at most ``LOCAL_SECONDS``.
 

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from compacts.models import PartnerCountry
-from compacts.scoping import scope_to_visible
-from compacts.views import RoleRequiredMixin
+from cpc.access.scoping import scope_to_visible
+from cpc.access.views import RoleRequiredMixin
 
 from .models import ActionItem, ActionItemStatus
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from compacts.admin import ScopedAdmin, ScopedChoicesMixin
+from cpc.access.admin import ScopedAdmin, ScopedChoicesMixin
 from indicators.admin import PrivateDocumentInline
 
 from .models import (

@@ -8,11 +8,11 @@ from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
-from compacts.api import ListRetrieveCreateUpdateViewSet
-from compacts.filters import ScopedFilterSet
-from compacts.roles import EMBASSY_OFFICER, TIP_STAFF
-from compacts.scoping import scope_to_changeable
 from compacts.selectors import compact_list, every_compact
+from cpc.access.api import ListRetrieveCreateUpdateViewSet
+from cpc.access.filters import ScopedFilterSet
+from cpc.access.roles import EMBASSY_OFFICER, TIP_STAFF
+from cpc.access.scoping import scope_to_changeable
 from cpc.api.conditional import ConditionalMixin
 from cpc.api.history import HistoryMixin
 from cpc.storage import private_file_response
@@ -240,4 +240,3 @@ class TargetProposalViewSet(HistoryMixin, ConditionalMixin, viewsets.ReadOnlyMod
     def reject(self, request, pk=None):
         """Reject with a ``decision_note`` saying why; the target does not change."""
         return self._decide(request, proposals.target_proposal_reject)
-

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from compacts import scoping
+from cpc.access import scoping
 from cpc.services import StateConflict, validated_save
 from indicators import services as indicator_services
 from indicators.formatting import amount

@@ -5,8 +5,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 
 from compacts.models import Compact
-from compacts.scoping import scope_to_changeable, scope_to_visible
 from compacts.selectors import compact_list
+from cpc.access.scoping import scope_to_changeable, scope_to_visible
 from indicators.models import Indicator, Target
 
 from .models import (

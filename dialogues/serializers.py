@@ -1,7 +1,7 @@
 from rest_framework import serializers
 from rest_framework.relations import PKOnlyObject
 
-from compacts.scoping import scope_any
+from cpc.access.scoping import scope_any
 from cpc.fiscal import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN
 from cpc.services import REASON_MAX_LENGTH
 from cpc.validators import NOTE_MAX, validate_sane_date

@@ -4,8 +4,8 @@ hold here too; the approval loop and change reasons belong to the API and pages.
 
 from django.contrib import admin
 
-from compacts import scoping
-from compacts.admin import ScopedAdmin, ScopedChoicesMixin
+from cpc.access import scoping
+from cpc.access.admin import ScopedAdmin, ScopedChoicesMixin
 
 from .models import (
     Disaggregation,

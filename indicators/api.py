@@ -7,11 +7,11 @@ from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
-from compacts.api import ListRetrieveCreateUpdateViewSet
-from compacts.filters import ScopedFilterSet
-from compacts.roles import EMBASSY_OFFICER, IMPLEMENTER, TIP_STAFF
 from compacts.selectors import every_compact
 from cpc import reauth
+from cpc.access.api import ListRetrieveCreateUpdateViewSet
+from cpc.access.filters import ScopedFilterSet
+from cpc.access.roles import EMBASSY_OFFICER, IMPLEMENTER, TIP_STAFF
 from cpc.api.conditional import ConditionalMixin
 from cpc.api.history import HistoryMixin
 from cpc.storage import private_file_response

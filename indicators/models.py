@@ -115,7 +115,7 @@ class Indicator(MarksSamples, YearLockedRecord, ConstraintErrorsOnFields, Transl
     )
     created_at = models.DateTimeField(auto_now_add=True)
     # The awards whose implementers report this indicator's results: their implementers'
-    # users may submit them (``compacts.scoping.can_record_result``).
+    # users may submit them (``cpc.access.scoping.can_record_result``).
     awards = models.ManyToManyField(
         "compacts.Award", blank=True, related_name="indicators",
         help_text=_("Awards of this compact whose implementers report this indicator."),

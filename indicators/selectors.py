@@ -4,13 +4,13 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from compacts.models import Compact, Extension
-from compacts.scoping import (
+from compacts.selectors import compact_list
+from cpc.access.scoping import (
     can_record_in,
     recordable_indicator_ids,
     scope_to_changeable,
     scope_to_visible,
 )
-from compacts.selectors import compact_list
 
 from . import target_links
 from .models import Indicator, Result, ResultDocument, ResultStatus, StandardIndicator, Target
@@ -139,7 +139,7 @@ def reporter_roles(results) -> dict[int, str]:
     returned result goes back to (an embassy officer, an implementer, TIP staff)."""
     from django.contrib.auth.models import Group
 
-    from compacts.roles import ROLES
+    from cpc.access.roles import ROLES
 
     ids = {r.reported_by_id for r in results if r.reported_by_id}
     roles: dict[int, str] = {}

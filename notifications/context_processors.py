@@ -1,6 +1,6 @@
 """The unread count on the bell in the header (cached per person, cleared on change)."""
 
-from compacts import scoping
+from cpc.access import scoping
 
 from .services import unread_count
 

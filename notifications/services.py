@@ -19,8 +19,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from compacts.models import Compact
-from compacts.scoping import officers_of
-from compacts.versioning import records_epoch
+from cpc.access.cache_version import records_epoch
+from cpc.access.scoping import officers_of
 from cpc.i18n import ENGLISH
 from dialogues.selectors import dialogues_to_prepare_between, preparation_gaps
 

@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from compacts.views import RoleRequiredMixin
+from cpc.access.views import RoleRequiredMixin
 
 from . import selectors, services
 from .models import EmailFrequency, Kind, Notification

@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from compacts.admin import ScopedAdmin, ScopedChoicesMixin
+from cpc.access.admin import ScopedAdmin, ScopedChoicesMixin
 
 from .models import GaoAgencyAction, GaoRecommendation
 from .services import ERR_REASON_REQUIRED

@@ -2,7 +2,7 @@
 
 ``compliance.compliance_for_compacts`` stays the one home of every rule; this module only
 remembers its answers. A verdict is stored under the current records version
-(``compacts.versioning``), which grows after each committed write to the records: a write
+(``cpc.access.cache_version``), which grows after each committed write to the records: a write
 makes every cached verdict unreachable, so a page never shows a verdict older than the
 records. The version names the database's epoch too: after a restore, or for another
 database sharing the cache, no verdict of another timeline is read. The release is in the
@@ -17,7 +17,7 @@ import datetime as dt
 
 from django.core.cache import cache
 
-from compacts.versioning import change_pending, content_version
+from cpc.access.cache_version import change_pending, content_version
 
 from .compliance import Check, compliance_for_compacts
 

@@ -31,9 +31,9 @@ from simple_history.utils import bulk_create_with_history
 from compacts import demo as compact_demo
 from compacts import services as compact_services
 from compacts.models import Compact, PartnerCountry, Region
-from compacts.roles import TIP_STAFF
 from contributions import services as contribution_services
 from contributions.demo import sample_pdf
+from cpc.access.roles import TIP_STAFF
 from cpc.fiscal import add_years, fiscal_year_bounds, fiscal_year_of
 from cpc.models import recorded_as_of, recorded_now
 from cpc.samples import loading_samples

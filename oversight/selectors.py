@@ -3,7 +3,7 @@
 from django.db.models import Prefetch, QuerySet
 
 from compacts.models import Compact
-from compacts.scoping import scope_to_visible, user_roles
+from cpc.access.scoping import scope_to_visible, user_roles
 
 from .compliance import Check, checks_once_closed
 from .models import ACTION_ORDER, GaoAgencyAction, GaoRecommendation

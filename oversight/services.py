@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from compacts.scoping import is_tip_staff
+from cpc.access.scoping import is_tip_staff
 from cpc.services import lock, validated_save, validated_update
 from cpc.versions import check_version
 

@@ -4,8 +4,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.views import View
 
-from compacts import scoping
-from compacts.views import RoleRequiredMixin
+from cpc.access import scoping
+from cpc.access.views import RoleRequiredMixin
 
 from . import exports
 

@@ -2,8 +2,8 @@
 
 from django.contrib import admin
 
-from compacts.admin import ScopedAdmin
-from compacts.scoping import sees_every_country
+from cpc.access.admin import ScopedAdmin
+from cpc.access.scoping import sees_every_country
 
 from .models import ReportJob, ReportKind
 
@@ -21,7 +21,7 @@ class ReportJobAdmin(ScopedAdmin):
                                                                 "requested_by")
         if sees_every_country(request.user):
             return queryset
-        from compacts.scoping import scope_to_visible
+        from cpc.access.scoping import scope_to_visible
 
         return scope_to_visible(queryset.filter(kind=ReportKind.COMPACT_OVERSIGHT),
                                 request.user, "compact__country")

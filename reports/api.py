@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from compacts.roles import AUDITOR, EMBASSY_OFFICER, TIP_STAFF
+from cpc.access.roles import AUDITOR, EMBASSY_OFFICER, TIP_STAFF
 from cpc.api.conditional import ConditionalMixin
 from cpc.api.history import HistoryMixin
 from cpc.services import StateConflict

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from compacts.scoping import sees_every_country
+from cpc.access.scoping import sees_every_country
 
 from .models import (
     ERR_COMPACT_REQUIRED,

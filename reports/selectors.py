@@ -7,7 +7,7 @@ their countries (never program reports, which cover every country); anyone else 
 from django.db.models import QuerySet
 
 from compacts.models import Compact
-from compacts.scoping import scope_to_visible, sees_every_country, user_roles
+from cpc.access.scoping import scope_to_visible, sees_every_country, user_roles
 
 from .models import ReportJob, ReportKind, ReportStatus
 

@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from compacts.models import Compact
-from compacts.roles import AUDITOR, EMBASSY_OFFICER, TIP_STAFF
-from compacts.scoping import can_see_compact, sees_every_country, user_roles
+from cpc.access.roles import AUDITOR, EMBASSY_OFFICER, TIP_STAFF
+from cpc.access.scoping import can_see_compact, sees_every_country, user_roles
 from cpc.services import StateConflict
 
 from . import signals

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from compacts.views import RoleRequiredMixin
+from cpc.access.views import RoleRequiredMixin
 from cpc.forms import apply_service_errors
 from cpc.services import StateConflict
 

@@ -13,8 +13,8 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from compacts.models import Compact
-from compacts.scoping import scope_to_visible
 from contributions.models import Contribution
+from cpc.access.scoping import scope_to_visible
 from dialogues.models import ActionItem, Dialogue
 from indicators.models import Indicator
 

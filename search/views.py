@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views import View
 
-from compacts.views import RoleRequiredMixin
+from cpc.access.views import RoleRequiredMixin
 
 from . import services
 

@@ -4,7 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from compacts import services
-from compacts.roles import AUDITOR, EMBASSY_OFFICER, TIP_STAFF
+from cpc.access.roles import AUDITOR, EMBASSY_OFFICER, TIP_STAFF
 from tests.compacts.factories import CompactFactory, PartnerCountryFactory, UserFactory
 
 
@@ -74,7 +74,7 @@ def _end_other_sessions() -> None:
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Every test starts with an empty cache: content cached under the records version
-    (compacts.fragments, oversight.check_cache) must not leak from one test's records into
+    (cpc.access.fragments, oversight.check_cache) must not leak from one test's records into
     the next, whose rolled-back database may reach the same version and ids."""
     from django.core.cache import cache
 

@@ -9,7 +9,7 @@ Used by tests/test_access_sweep.py (the project's pages and API) and tests/test_
 from django.apps import apps
 from django.db import connection
 
-from compacts.roles import PROJECT_APPS
+from cpc.access.roles import PROJECT_APPS
 
 # Rows every request may write whatever it asks, and which hold no program data: the
 # session (signing in, the idle refresh, the admin's messages), django-axes' log of

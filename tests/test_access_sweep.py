@@ -50,8 +50,8 @@ from compacts.models import (
     PartnerCountry,
     TierRanking,
 )
-from compacts.roles import IMPLEMENTER
 from contributions.models import Contribution, FollowUp, Measure, SustainabilityPlan
+from cpc.access.roles import IMPLEMENTER
 from dialogues.models import (
     ActionItem,
     Dialogue,
@@ -110,7 +110,7 @@ MISSING_ID = 999_999
 
 # Left out of the sweep, each for a stated reason.
 EXCLUDED_PREFIXES = (
-    "admin/",        # Django admin: scoped by compacts.admin.ScopedAdmin, see test_admin.py
+    "admin/",        # Django admin: scoped by cpc.access.admin.ScopedAdmin, see test_admin.py
     "files/",        # a private file's URL: hands over to the download views swept here,
                      # after the same scoping; see tests/test_admin_files.py
 )

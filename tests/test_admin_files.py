@@ -11,8 +11,8 @@ from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from compacts import services as compact_services
-from compacts.roles import EMBASSY_OFFICER
 from contributions import services as contribution_services
+from cpc.access.roles import EMBASSY_OFFICER
 from cpc.models import recorded_as_of
 from reports import services as report_services
 from reports.models import ReportJob

@@ -54,8 +54,8 @@ from compacts.models import (
     PartnerCountry,
     TierRanking,
 )
-from compacts.roles import AUDITOR, EMBASSY_OFFICER, IMPLEMENTER, TIP_STAFF
 from contributions.models import Contribution, ReminderLog, SustainabilityPlan
+from cpc.access.roles import AUDITOR, EMBASSY_OFFICER, IMPLEMENTER, TIP_STAFF
 from dialogues.models import ActionItem, Dialogue, Discussion, TargetProposal
 from indicators.models import Disaggregation, Indicator, Result, Target
 from oversight.models import GaoAgencyAction, GaoRecommendation

@@ -28,9 +28,9 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from compacts.models import Compact
-from compacts.versioning import records_version
 from contributions import services as contribution_services
 from contributions.models import SustainabilityPlan
+from cpc.access.cache_version import records_version
 from reports import services as report_services
 from tests import worker
 from tests.compacts.factories import CompactFactory, PartnerCountryFactory

@@ -10,7 +10,7 @@ import yaml
 from django.core.management import call_command
 
 from compacts.demo import DEMO_USERS
-from compacts.roles import ROLES
+from cpc.access.roles import ROLES
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()

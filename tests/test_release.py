@@ -1,5 +1,5 @@
 """cpc.release: the fingerprint of the sources a process serves, which cached content is
-keyed by (compacts.versioning.content_version)."""
+keyed by (cpc.access.cache_version.content_version)."""
 
 from pathlib import Path
 

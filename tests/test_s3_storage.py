@@ -48,7 +48,7 @@ def test_evidence_goes_to_the_bucket_and_out_only_through_the_checking_view(
         s3_server, s3_bucket, officer_api, staff_api, api_for, ghana_compact, peru, client,
         ghana_officer):
     from compacts import services as compact_services
-    from compacts.roles import EMBASSY_OFFICER
+    from cpc.access.roles import EMBASSY_OFFICER
     from tests.compacts.factories import UserFactory
 
     upload = SimpleUploadedFile("receipt.pdf", PDF, "application/pdf")

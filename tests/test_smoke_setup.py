@@ -1,6 +1,6 @@
 from django.contrib.auth.models import Group
 
-from compacts.roles import ROLES
+from cpc.access.roles import ROLES
 
 
 def test_role_groups_exist_after_migrate(db):

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 
-from compacts.roles import PROJECT_APPS
 from contributions.models import Contribution
+from cpc.access.roles import PROJECT_APPS
 from cpc.validators import LONG_TEXT_MAX, NOTE_MAX
 from tests.contributions.factories import ContributionFactory
 

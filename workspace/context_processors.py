@@ -1,6 +1,6 @@
 """The count beside "My work" in the header, for signed-in users with a role."""
 
-from compacts import fragments, scoping
+from cpc.access import fragments, scoping
 
 from .queues import work_count
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from compacts import scoping
 from compacts.selectors import compact_list
 from contributions.selectors import contribution_list, plan_list
+from cpc.access import scoping
 from dialogues.models import ActionItem, ActionItemStatus, TargetProposalStatus
 from dialogues.selectors import (
     preparation_gaps,

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from compacts import scoping
+from cpc.access import scoping
 from cpc.services import StateConflict
 from indicators import services as result_services
 from notifications import services as notifications

@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views import View
 
-from compacts import scoping
-from compacts.views import RoleRequiredMixin
 from cpc import reauth
+from cpc.access import scoping
+from cpc.access.views import RoleRequiredMixin
 from indicators import services as result_services
 from indicators.selectors import result_list
 

@@ -1,10 +1,10 @@
-"""Create the three role groups with their permissions (see compacts/roles.py)."""
+"""Create the three role groups with their permissions (see cpc/access/roles.py)."""
 
 from django.db import migrations
 
 
 def create_roles(apps, schema_editor):
-    from compacts.roles import sync_roles
+    from cpc.access.roles import sync_roles
 
     sync_roles(apps)
 

@@ -7,6 +7,8 @@ Foreign keys to oversight data use ``on_delete=PROTECT``: a compact with objecti
 extensions or awards cannot be deleted by accident, and its history stays readable.
 """
 
+from cpc.access.models import RecordsVersion
+
 from .awards import (
     ERR_AWARD_END_BEFORE_START,
     ERR_AWARD_OUTSIDE_COMPACT,
@@ -50,7 +52,7 @@ from .guidance import (
     GuidanceDocument,
 )
 from .profiles import UserProfile
-from .records import FiscalYearLock, RecordsVersion, YearLockState
+from .records import FiscalYearLock, YearLockState
 
 __all__ = [
     "ERR_AWARD_END_BEFORE_START", "ERR_AWARD_OUTSIDE_COMPACT", "ERR_DATES_REQUIRED",

@@ -1,7 +1,6 @@
 """The state of the program's records as a whole: the records version cached content is keyed
 by, and TIP staff's lock on each fiscal year of a compact."""
 
-import uuid
 
 from django.conf import settings
 from django.db import models
@@ -13,29 +12,6 @@ from cpc.fiscal import fiscal_year_validators
 from cpc.validators import NOTE_MAX, bounded_text
 
 from .compacts import Compact
-
-
-class RecordsVersion(models.Model):
-    """One row: a number that grows after every committed write to the program's records
-    (the apps in ``compacts.versioning.VERSIONED_APPS``), and the epoch of this database's
-    timeline. Cached verdicts and page fragments are keyed by both, so a write makes every
-    earlier one unreachable. Kept in the database, not in the cache, so that a cache outage
-    cannot lose a bump.
-
-    The number alone does not tell two timelines apart: a restore puts it back, and the next
-    writes bring it to numbers whose cached content belongs to the timeline the restore
-    undid; two databases sharing one Redis count alike. The epoch is random, made with the
-    row and made anew by ``scripts/restore``, ``loaddata`` and ``new_records_epoch``
-    (``compacts.versioning.records_epoch_renew``)."""
-
-    number = models.BigIntegerField(default=0)
-    epoch = models.UUIDField(default=uuid.uuid4, editable=False)
-
-    class Meta:
-        verbose_name = _("records version")
-
-    def __str__(self):
-        return f"Records version {self.number}"
 
 
 class YearLockState(models.TextChoices):

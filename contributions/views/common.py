@@ -6,8 +6,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
-from compacts import scoping
-from compacts.views import RoleRequiredMixin
+from cpc.access import scoping
+from cpc.access.views import RoleRequiredMixin
 
 from .. import selectors
 

@@ -16,10 +16,10 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from compacts import fragments, scoping
-from compacts.views import RoleRequiredMixin
 from compacts.year_locks import YearLocked
 from cpc import reauth
+from cpc.access import fragments, scoping
+from cpc.access.views import RoleRequiredMixin
 from cpc.fiscal import fiscal_year_of
 from cpc.forms import apply_service_errors
 from cpc.samples import SAMPLE_COLUMN, any_sample
@@ -58,7 +58,7 @@ class CompactContributionsView(CompactMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         # The page as most readers see it (no failed form) comes from the cache while the
-        # records stand still (compacts.fragments).
+        # records stand still (cpc.access.fragments).
         body = fragments.cached_html(request, "contributions-page", (self.compact.pk,),
                                      self.body_template_name, self.get_context_data)
         return render(request, self.template_name, {"compact": self.compact, "body": body})

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView
 
-from compacts import fragments, scoping
-from compacts.views import RoleRequiredMixin
+from cpc.access import fragments, scoping
+from cpc.access.views import RoleRequiredMixin
 from cpc.forms import apply_service_errors
 from cpc.services import StateConflict
 from cpc.storage import private_file_response

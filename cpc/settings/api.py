@@ -10,10 +10,10 @@ REST_FRAMEWORK = {
         "cpc.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["compacts.permissions.RolePermission"],
+    "DEFAULT_PERMISSION_CLASSES": ["cpc.access.permissions.RolePermission"],
     "DEFAULT_PAGINATION_CLASS": "cpc.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["compacts.filters.ScopedFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["cpc.access.filters.ScopedFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
@@ -42,7 +42,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # The schema and the docs page describe every endpoint and field: for signed-in users
     # with a role (anonymous: 401; no role: 403), like the API itself.
-    "SERVE_PERMISSIONS": ["compacts.permissions.RolePermission"],
+    "SERVE_PERMISSIONS": ["cpc.access.permissions.RolePermission"],
     "COMPONENT_SPLIT_REQUEST": True,
     # Serve the docs page's assets ourselves: no third-party CDN on a government site.
     "SWAGGER_UI_DIST": "SIDECAR",

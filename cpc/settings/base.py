@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # The core below the domain apps (roles, scope, the records version).
+    "cpc.access",
     *PROJECT_APPS,
 ]
 
@@ -65,14 +67,14 @@ MIDDLEWARE = [
     "cpc.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    # The records version is read once a request (compacts.versioning).
-    "compacts.versioning.RequestVersionMiddleware",
+    # The records version is read once a request (cpc.access.cache_version).
+    "cpc.access.cache_version.RequestVersionMiddleware",
     "cpc.security.SessionIdleRefreshMiddleware",
     # The reader's language: the language cookie, else Accept-Language, else English. After
     # the session, before CommonMiddleware (docs/i18n.md).
     "django.middleware.locale.LocaleMiddleware",
     # Sets the language cookie to the language a user chose, at sign-in.
-    "compacts.language.RememberedLanguageMiddleware",
+    "cpc.access.language.RememberedLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -107,7 +109,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "compacts.context_processors.roles",
+                "cpc.access.context_processors.roles",
                 "workspace.context_processors.my_work",
                 "notifications.context_processors.unread",
             ],
@@ -298,7 +300,7 @@ IATI_REPORTING_ORG_REF = env("IATI_REPORTING_ORG_REF", default="US-GOV-11")
 # --- History ------------------------------------------------------------------------
 # Reasons for changes (for example to an approved result) are kept whole, not cut at 100.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
-# History is read, never reverted from the admin (compacts.admin.ScopedAdmin refuses the POST).
+# History is read, never reverted from the admin (cpc.access.admin.ScopedAdmin refuses the POST).
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # --- Demo data ------------------------------------------------------------------------

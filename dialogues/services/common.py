@@ -4,7 +4,7 @@ country, and is the record still open?"""
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from compacts import scoping
+from cpc.access import scoping
 from cpc.services import StateConflict
 
 from ..models import Dialogue, DialogueStatus

@@ -12,9 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from compacts import scoping
 from compacts.models import Compact
 from compacts.year_locks import ensure_year_open, ensure_years_open
+from cpc.access import scoping
 from cpc.models import recorded_now
 from cpc.services import (
     StateConflict,
@@ -303,5 +303,3 @@ def dialogue_reopen(*, dialogue: Dialogue, user, reason: str | None) -> Dialogue
     given = required_reason(reason, what="dialogue", min_length=REASON_MIN_LENGTH)
     dialogue.status = DialogueStatus.HELD
     return validated_update(dialogue, change_reason=f"Reopened: {given}")
-
-

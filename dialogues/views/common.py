@@ -4,7 +4,7 @@ shown beside the form's fields."""
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 
-from compacts import scoping
+from cpc.access import scoping
 
 from .. import selectors, services
 from ..models import Dialogue

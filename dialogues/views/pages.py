@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView
 
-from compacts import scoping
 from compacts.selectors import compact_list
-from compacts.views import RoleRequiredMixin
+from cpc.access import scoping
+from cpc.access.views import RoleRequiredMixin
 from cpc.services import StateConflict
 from cpc.storage import private_file_response
 
@@ -213,5 +213,3 @@ class DialogueMoveView(RoleRequiredMixin, View):
         else:
             messages.success(request, _("Dialogue held."))
         return redirect("dialogues:dialogue-detail", pk=pk)
-
-

@@ -6,8 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from compacts import scoping
-from compacts.views import RoleRequiredMixin
+from cpc.access import scoping
+from cpc.access.views import RoleRequiredMixin
 from cpc.services import StateConflict
 
 from .. import proposals, selectors

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from compacts.views import RoleRequiredMixin
+from cpc.access.views import RoleRequiredMixin
 from cpc.services import StateConflict
 from cpc.versions import VERSION_FIELD, RecordChanged
 

@@ -17,9 +17,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from compacts import scoping
 from compacts.models import Compact
 from compacts.year_locks import YearLocked
+from cpc.access import scoping
 from cpc.versions import RecordChanged, check_version
 
 from ..choices import figure_names

@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from compacts import scoping
 from compacts.models import Compact
 from compacts.year_locks import ensure_years_open
+from cpc.access import scoping
 from cpc.fiscal import fiscal_year_bounds
 from cpc.services import StateConflict, lock, validated_save, validated_update
 

@@ -17,8 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from compacts import scoping
 from compacts.year_locks import ensure_year_open, ensure_years_open
+from cpc.access import scoping
 from cpc.services import StateConflict, lock, validated_save, validated_update
 
 from .. import signals

@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 
-from compacts import scoping
-from compacts.views import RoleRequiredMixin
 from compacts.year_locks import YearLocked
 from cpc import spreadsheets
+from cpc.access import scoping
+from cpc.access.views import RoleRequiredMixin
 
 from .. import bulk, selectors
 from ..forms import BulkConfirmForm, BulkUploadForm

@@ -18,12 +18,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views import View
 
-from compacts import fragments, scoping
-from compacts.roles import ROLE_LABELS
 from compacts.selectors import compact_headings
-from compacts.views import RoleRequiredMixin
 from compacts.year_locks import YearLocked
 from cpc import reauth
+from cpc.access import fragments, scoping
+from cpc.access.roles import ROLE_LABELS
+from cpc.access.views import RoleRequiredMixin
 from cpc.services import StateConflict
 from cpc.storage import private_file_response
 
@@ -85,7 +85,7 @@ class CompactIndicatorsView(RoleRequiredMixin, View):
     def get(self, request, compact_id: int):
         user = request.user
         # The scoped lookup (404) on every request; the table from the cache while the
-        # records stand still (compacts.fragments).
+        # records stand still (cpc.access.fragments).
         compact = get_object_or_404(compact_headings(user=user), pk=compact_id)
 
         def context():
@@ -235,7 +235,6 @@ class ResultDocumentDownloadView(RoleRequiredMixin, View):
     def get(self, request, pk: int):
         document = get_object_or_404(selectors.result_document_list(user=request.user), pk=pk)
         return private_file_response(document.file)
-
 
 
 class IndicatorTableExportView(RoleRequiredMixin, View):

@@ -10,10 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from compacts import fragments, scoping, year_locks
+from compacts import year_locks
 from compacts.selectors import compact_detail, compact_terms, visible_compacts
-from compacts.views import RoleRequiredMixin
 from cpc import reauth
+from cpc.access import fragments, scoping
+from cpc.access.views import RoleRequiredMixin
 from cpc.fiscal import fiscal_year_of
 from cpc.forms import apply_service_errors
 from cpc.services import StateConflict
@@ -36,7 +37,7 @@ def chosen_fiscal_year(request, years: list[int], default: int) -> int:
 class CompactDetailView(RoleRequiredMixin, View):
     """A compact: its GAO checks for a fiscal year, objectives, awards, dialogues and the
     country's tier rankings. The page's content is cached per reader scope until the
-    records change (compacts.fragments); only the scoped lookup that answers 404 runs on
+    records change (cpc.access.fragments); only the scoped lookup that answers 404 runs on
     every request."""
 
     template_name = "oversight/compact_detail.html"

@@ -13,11 +13,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.views.generic import TemplateView
 
-from compacts import fragments
 from compacts.selectors import fiscal_year_choices
-from compacts.versioning import change_pending, content_version
-from compacts.views import RoleRequiredMixin
 from contributions.selectors import overdue_plan_list
+from cpc.access import fragments
+from cpc.access.cache_version import change_pending, content_version
+from cpc.access.views import RoleRequiredMixin
 from cpc.fiscal import fiscal_year_of
 from dialogues.selectors import upcoming_dialogue_list
 

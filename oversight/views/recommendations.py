@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from compacts import scoping
-from compacts.views import RoleRequiredMixin
+from cpc.access import scoping
+from cpc.access.views import RoleRequiredMixin
 from cpc.api.history import history_entries
 from cpc.fiscal import fiscal_year_of
 from cpc.forms import apply_service_errors

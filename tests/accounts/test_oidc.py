@@ -26,7 +26,7 @@ from accounts.oidc_services import (
 )
 from audit.models import AuthEvent, AuthEventKind
 from compacts import services
-from compacts.roles import TIP_STAFF
+from cpc.access.roles import TIP_STAFF
 from cpc.signals import federated_sign_in_refused
 from tests.compacts.factories import UserFactory
 from tests.oidc_provider import OIDCProvider, client_key_pem

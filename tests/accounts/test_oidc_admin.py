@@ -5,7 +5,7 @@ import pytest
 
 from accounts.models import FederatedIdentity
 from compacts import services
-from compacts.roles import EMBASSY_OFFICER
+from cpc.access.roles import EMBASSY_OFFICER
 from tests.compacts.factories import UserFactory
 
 URL = "/admin/accounts/federatedidentity/"

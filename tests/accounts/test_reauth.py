@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 from compacts import services as compact_services
 from compacts import year_locks
 from compacts.models import GuidanceDocument, UserProfile
-from compacts.roles import TIP_STAFF
+from cpc.access.roles import TIP_STAFF
 from cpc.reauth import SESSION_KEY
 from indicators.models import Result
 from tests.accounts.test_mfa import PASSWORD, enrolled, totp_code

@@ -16,7 +16,7 @@ from audit.access import _mfa_state
 from audit.models import AuthEvent, AuthEventKind
 from audit.services import accounts_disable_inactive
 from compacts import services
-from compacts.roles import EMBASSY_OFFICER, IMPLEMENTER
+from cpc.access.roles import EMBASSY_OFFICER, IMPLEMENTER
 from notifications.models import Kind, Notification
 from tests.compacts.factories import ImplementerFactory, UserFactory
 

@@ -7,9 +7,9 @@ from django.contrib import admin
 from django.urls import reverse
 
 from compacts import year_locks
-from compacts.admin import ScopedAdmin
 from compacts.models import Compact, UserProfile
 from contributions.models import ReminderLog
+from cpc.access.admin import ScopedAdmin
 from tests.indicators.factories import StandardIndicatorFactory
 from tests.test_access_sweep import build_world, changed_tables, private_files, snapshot
 

@@ -13,8 +13,8 @@ from rest_framework.test import APIClient
 
 from audit.models import AuthEvent, AuthEventKind
 from compacts import services
-from compacts.roles import AUDITOR, EMBASSY_OFFICER
 from cpc import signals
+from cpc.access.roles import AUDITOR, EMBASSY_OFFICER
 from tests.compacts.factories import ImplementerFactory, UserFactory
 
 PASSWORD = "pass-for-tests"

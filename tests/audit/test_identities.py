@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from compacts import services
-from compacts.roles import AUDITOR, EMBASSY_OFFICER, TIP_STAFF
+from cpc.access.roles import AUDITOR, EMBASSY_OFFICER, TIP_STAFF
 from tests.compacts.factories import UserFactory
 
 PEOPLE = "/history/people/"

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from compacts import services
-from compacts.roles import EMBASSY_OFFICER
+from cpc.access.roles import EMBASSY_OFFICER
 from tests.compacts.factories import CompactFactory, UserFactory
 
 pytestmark = pytest.mark.browser

@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import expect
 
 from compacts import services as compact_services
-from compacts.roles import TIP_STAFF
 from contributions import services
 from contributions.models import Contribution
+from cpc.access.roles import TIP_STAFF
 from tests.browser.conftest import TIMEOUT_MS, PageChecker
 from tests.compacts.factories import CompactFactory, PartnerCountryFactory, UserFactory
 from tests.documents import pdf_bytes

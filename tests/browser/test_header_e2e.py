@@ -7,7 +7,7 @@ items do not overlap either. The users have the longest names and badges a page 
 import pytest
 
 from compacts import services
-from compacts.roles import AUDITOR, EMBASSY_OFFICER, IMPLEMENTER, TIP_STAFF
+from cpc.access.roles import AUDITOR, EMBASSY_OFFICER, IMPLEMENTER, TIP_STAFF
 from notifications.models import EmailStatus, Kind, Notification
 from tests.compacts.factories import ImplementerFactory, PartnerCountryFactory, UserFactory
 

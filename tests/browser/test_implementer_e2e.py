@@ -11,9 +11,9 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from playwright.sync_api import expect
 
-from compacts import scoping
 from compacts.management.commands.seed_demo import load_demo
 from compacts.models import Compact
+from cpc.access import scoping
 from indicators import bulk
 from indicators.models import Result, ResultStatus, StandardIndicator
 from indicators.standard_library import load_library

@@ -2,7 +2,7 @@
 
 from compacts import services
 from compacts.models import Compact
-from compacts.roles import EMBASSY_OFFICER
+from cpc.access.roles import EMBASSY_OFFICER
 from tests.compacts.factories import UserFactory
 
 

@@ -439,7 +439,7 @@ class TestHistory:
             if m._meta.app_label in {"compacts", "indicators", "dialogues", "contributions",
                                      "reports"}
             and not m.__name__.startswith("Historical")
-            # A counter of writes (compacts/versioning.py), not a record of the program.
+            # A counter of writes (cpc/access/cache_version.py), not a record of the program.
             and m.__name__ != "RecordsVersion"
         ]
         assert project_models

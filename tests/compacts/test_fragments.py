@@ -1,5 +1,5 @@
 """Page content and API lists cached per reader scope until the records change
-(compacts/fragments.py): readers of different scopes never share an entry, a committed
+(cpc/access/fragments.py): readers of different scopes never share an entry, a committed
 write shows on the next request, and a cached form carries each reader's own CSRF token."""
 
 import re
@@ -11,10 +11,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from compacts import scoping, services
-from compacts.fragments import CSRF_PLACEHOLDER
-from compacts.roles import EMBASSY_OFFICER, TIP_STAFF
-from compacts.versioning import records_version
+from compacts import services
+from cpc.access import scoping
+from cpc.access.cache_version import records_version
+from cpc.access.fragments import CSRF_PLACEHOLDER
+from cpc.access.roles import EMBASSY_OFFICER, TIP_STAFF
 from tests.compacts.factories import UserFactory
 from tests.indicators.factories import IndicatorFactory, ResultFactory
 
@@ -134,7 +135,7 @@ def test_a_request_reads_the_records_version_once(staff_user, ghana_compact):
 def test_a_write_in_the_request_forgets_the_version_read_before_it(ghana_compact, staff_user):
     from django.db import transaction
 
-    from compacts.versioning import RequestVersionMiddleware
+    from cpc.access.cache_version import RequestVersionMiddleware
 
     seen = []
 
@@ -157,7 +158,7 @@ def test_another_release_never_reads_this_ones_content(staff_user, monkeypatch):
     """Content rendered by one release (its templates) is not served by the next."""
     from django.test import RequestFactory
 
-    from compacts import fragments, versioning
+    from cpc.access import cache_version, fragments
 
     calls = []
 
@@ -167,8 +168,8 @@ def test_another_release_never_reads_this_ones_content(staff_user, monkeypatch):
 
     request = RequestFactory().get("/")
     request.user = staff_user
-    monkeypatch.setattr(versioning, "release", lambda: "release-one")
+    monkeypatch.setattr(cache_version, "release", lambda: "release-one")
     assert fragments.cached(request, "page", (), compute) == 1
     assert fragments.cached(request, "page", (), compute) == 1  # from the cache
-    monkeypatch.setattr(versioning, "release", lambda: "release-two")
+    monkeypatch.setattr(cache_version, "release", lambda: "release-two")
     assert fragments.cached(request, "page", (), compute) == 2

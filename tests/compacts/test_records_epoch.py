@@ -1,4 +1,4 @@
-"""The records version's epoch (compacts/versioning.py): each database timeline has its own,
+"""The records version's epoch (cpc/access/cache_version.py): each database timeline has its own,
 every cache key names it, and a renewal (``new_records_epoch``, ``loaddata``) makes whatever
 was cached before unreachable; the cache's namespace is cleared without touching any other
 key of the Redis database (cpc/cache.py)."""
@@ -13,8 +13,9 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from compacts.models import Compact, RecordsVersion
-from compacts.versioning import content_version, records_epoch, records_version
+from compacts.models import Compact
+from cpc.access.cache_version import content_version, records_epoch, records_version
+from cpc.access.models import RecordsVersion
 from cpc.cache import clear_namespace
 from cpc.settings.base import redis_cache_settings
 from notifications.services import unread_count
@@ -61,7 +62,7 @@ def test_new_records_epoch_says_a_local_cache_has_nothing_shared_to_clear(db):
 def test_loaddata_gives_a_new_epoch_even_to_a_fixture_carrying_another_database_row(
         tmp_path, ghana_compact):
     fixture = tmp_path / "records.json"
-    call_command("dumpdata", "compacts.recordsversion", "compacts.partnercountry",
+    call_command("dumpdata", "access.recordsversion", "compacts.partnercountry",
                  output=str(fixture))
     in_fixture = records_epoch()
     RecordsVersion.objects.filter(pk=1).update(epoch=uuid.uuid4())  # this database's own

@@ -5,9 +5,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 
-from compacts import scoping
 from compacts.models import Award, Compact, Extension, PartnerCountry
-from compacts.roles import AUDITOR, EMBASSY_OFFICER, TIP_STAFF
+from cpc.access import scoping
+from cpc.access.roles import AUDITOR, EMBASSY_OFFICER, TIP_STAFF
 from dialogues.models import Dialogue
 
 

@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from compacts import services as compact_services
 from compacts import year_locks
 from compacts.models import FiscalYearLock
-from compacts.roles import IMPLEMENTER
 from contributions.models import Contribution
+from cpc.access.roles import IMPLEMENTER
 from dialogues.models import DIALOGUE_DAYS_AFTER_FISCAL_YEAR, Discussion
 from indicators.models import Result, Target
 from tests.compacts.factories import AwardFactory, UserFactory

@@ -153,7 +153,7 @@ def test_evidence_is_uploaded_and_served_only_inside_the_country(
     officer_api, staff_api, api_for, ghana_compact, peru, private_files
 ):
     from compacts import services as compact_services
-    from compacts.roles import EMBASSY_OFFICER
+    from cpc.access.roles import EMBASSY_OFFICER
     from tests.compacts.factories import UserFactory
 
     upload = SimpleUploadedFile("receipt.pdf", EVIDENCE_PDF, "application/pdf")

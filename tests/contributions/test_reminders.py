@@ -7,10 +7,10 @@ from django.core import mail
 from django.utils import timezone
 
 from compacts import services as compact_services
-from compacts.roles import AUDITOR, EMBASSY_OFFICER, TIP_STAFF
 from contributions import services
 from contributions.models import ReminderKind, ReminderLog
 from contributions.tasks import send_reminders
+from cpc.access.roles import AUDITOR, EMBASSY_OFFICER, TIP_STAFF
 from indicators.models import Indicator
 from tests.compacts.factories import UserFactory
 from tests.contributions.factories import DialogueFactory, SustainabilityPlanFactory
@@ -59,7 +59,7 @@ def test_overdue_plan_reminder_goes_to_the_countrys_officers_and_staff_once(
 
 @pytest.mark.django_db
 def test_reminders_reach_a_superuser_as_staff_and_no_inactive_user(people, ghana_compact):
-    # A superuser holds TIP staff's role (compacts.scoping.user_roles); a disabled officer
+    # A superuser holds TIP staff's role (cpc.access.scoping.user_roles); a disabled officer
     # of the country does not act for it.
     UserFactory(username="root", is_superuser=True)
     gone = user_with(EMBASSY_OFFICER, "officer.gone", [ghana_compact.country])

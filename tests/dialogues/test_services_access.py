@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from compacts import services as compact_services
-from compacts.roles import EMBASSY_OFFICER
+from cpc.access.roles import EMBASSY_OFFICER
 from cpc.services import StateConflict
 from cpc.versions import RecordChanged
 from dialogues import services

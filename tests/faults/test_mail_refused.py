@@ -11,10 +11,10 @@ from aiosmtpd.controller import Controller
 from django.utils import timezone
 
 from compacts import services as compact_services
-from compacts.roles import EMBASSY_OFFICER, TIP_STAFF
 from contributions import services
 from contributions.models import ReminderKind, ReminderLog, ReminderStatus
 from contributions.tasks import RemindersNotSent, send_reminders
+from cpc.access.roles import EMBASSY_OFFICER, TIP_STAFF
 from tests.compacts.factories import UserFactory
 from tests.contributions.factories import SustainabilityPlanFactory
 from tests.ports import free_port

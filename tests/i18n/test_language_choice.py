@@ -8,9 +8,9 @@ from django.conf import settings
 from django.test import Client
 from django.utils import translation
 
-from compacts.fragments import fragment_key
 from compacts.models import UserProfile
-from compacts.versioning import records_version
+from cpc.access.cache_version import records_version
+from cpc.access.fragments import fragment_key
 from tests.compacts.factories import CompactFactory
 
 

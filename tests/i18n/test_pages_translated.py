@@ -18,8 +18,8 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from compacts.models import Compact, GuidanceDocument
-from compacts.scoping import scope_any
 from contributions.models import Contribution, Measure, SustainabilityPlan
+from cpc.access.scoping import scope_any
 from dialogues.models import Dialogue, DialogueAttachment, DialogueStatus, TargetProposal
 from indicators.models import Indicator, Result, ResultDocument, Target
 from notifications.models import Notification

@@ -3,7 +3,7 @@
 import pytest
 
 from compacts import services
-from compacts.roles import EMBASSY_OFFICER
+from cpc.access.roles import EMBASSY_OFFICER
 from tests.compacts.factories import UserFactory
 from tests.indicators.factories import IndicatorFactory, ResultFactory, TargetFactory
 

@@ -10,8 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 
-from compacts import scoping, services
-from compacts.roles import IMPLEMENTER
+from compacts import services
+from cpc.access import scoping
+from cpc.access.roles import IMPLEMENTER
 from indicators import services as indicator_services
 from indicators.models import Result, ResultStatus
 from tests.compacts.factories import (

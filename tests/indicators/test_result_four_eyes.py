@@ -67,7 +67,7 @@ def test_page_and_queue_say_why_not(client, staff_user, submitted, ghana_compact
     assert Result.objects.get(pk=submitted.pk).status == ResultStatus.SUBMITTED
     other = UserFactory(username="second.reviewer")
     from compacts import services as compact_services
-    from compacts.roles import TIP_STAFF
+    from cpc.access.roles import TIP_STAFF
     compact_services.user_assign_role(user=other, role=TIP_STAFF)
     services.result_approve(user=other, result=submitted)
     assert Result.objects.get(pk=submitted.pk).status == ResultStatus.APPROVED

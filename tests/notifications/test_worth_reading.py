@@ -11,7 +11,7 @@ from django.utils import translation
 
 from compacts import services as compact_services
 from compacts.models import UserProfile
-from compacts.roles import IMPLEMENTER
+from cpc.access.roles import IMPLEMENTER
 from indicators.models import ResultStatus
 from indicators.services import result_approve, result_return
 from notifications import services

@@ -26,7 +26,7 @@ import pytest
 from django.utils.html import escape
 
 from compacts import services as compact_services
-from compacts.roles import EMBASSY_OFFICER
+from cpc.access.roles import EMBASSY_OFFICER
 from cpc.models import recorded_as_of
 from dialogues.models import Dialogue
 from dialogues.services import ERR_HELD_ON_LATER, ERR_MOVE, ERR_PREPARATION_FROZEN

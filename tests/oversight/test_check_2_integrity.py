@@ -29,7 +29,7 @@ from django.utils.html import escape
 
 from compacts import services as compact_services
 from compacts import year_locks
-from compacts.roles import EMBASSY_OFFICER
+from cpc.access.roles import EMBASSY_OFFICER
 from cpc.models import recorded_as_of
 from dialogues.models import ERR_DISCUSSION_STAYS, Dialogue, Discussion
 from dialogues.services import ERR_HELD_ON_LATER

@@ -34,7 +34,7 @@ import pytest
 from django.utils.html import escape
 
 from compacts import services as compact_services
-from compacts.roles import EMBASSY_OFFICER
+from cpc.access.roles import EMBASSY_OFFICER
 from cpc.models import recorded_as_of
 from dialogues import proposals
 from indicators.models import ERR_TARGET_STAYS, Indicator, Target

@@ -34,10 +34,10 @@ import pytest
 from django.utils.html import escape
 
 from compacts import services as compact_services
-from compacts.roles import EMBASSY_OFFICER
 from contributions.models import SustainabilityPlan
 from contributions.serializers import ERR_REQUEST_DATED_BY_SERVER
 from contributions.services import ERR_RECEIVED_IN_FUTURE
+from cpc.access.roles import EMBASSY_OFFICER
 from cpc.models import recorded_as_of
 from dialogues.models import Dialogue
 from dialogues.services import ERR_HELD_ON_LATER

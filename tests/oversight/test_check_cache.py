@@ -9,8 +9,8 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from compacts.versioning import records_version
 from contributions import services as contribution_services
+from cpc.access.cache_version import records_version
 from oversight.check_cache import cached_compliance_for_compacts
 from oversight.compliance import compliance_for_compacts
 from tests.contributions.factories import ContributionFactory
@@ -165,14 +165,14 @@ def test_a_migration_writing_records_bumps_once_migrate_has_finished(ghana_compa
 @pytest.mark.django_db(transaction=True)
 def test_another_release_computes_afresh(ghana_compact, monkeypatch):
     """After a deploy that changes a rule, the previous release's verdicts are never read."""
-    from compacts import versioning
+    from cpc.access import cache_version
 
-    monkeypatch.setattr(versioning, "release", lambda: "release-one")
+    monkeypatch.setattr(cache_version, "release", lambda: "release-one")
     check_5(ghana_compact)
     with CaptureQueriesContext(connection) as queries:
         check_5(ghana_compact)
     assert len(queries) == 1  # the same release reads its own entry
-    monkeypatch.setattr(versioning, "release", lambda: "release-two")
+    monkeypatch.setattr(cache_version, "release", lambda: "release-two")
     with CaptureQueriesContext(connection) as queries:
         check_5(ghana_compact)
     assert len(queries) > 1

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from compacts.management.commands.seed_demo import load_demo
 from compacts.models import Compact
-from compacts.scoping import visible_country_ids
 from contributions.models import Contribution, PlanStatus, SustainabilityPlan
+from cpc.access.scoping import visible_country_ids
 from cpc.fiscal import fiscal_year_of
 from dialogues.models import Dialogue, DialogueStatus
 from indicators.models import Result, Target

@@ -1,6 +1,6 @@
 from django.core.management.commands import loaddata
 
-from compacts.versioning import records_epoch_renew
+from cpc.access.cache_version import records_epoch_renew
 
 
 class Command(loaddata.Command):

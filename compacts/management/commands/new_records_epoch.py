@@ -4,7 +4,7 @@ from django.core.cache import caches
 from django.core.management.base import BaseCommand
 from django.db import DEFAULT_DB_ALIAS, ProgrammingError
 
-from compacts.versioning import records_epoch_renew
+from cpc.access.cache_version import records_epoch_renew
 from cpc.cache import UNREACHABLE, clear_namespace
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_noop
 from compacts import year_locks
 from compacts.demo import DEMO_USERS
 from compacts.models import Compact
-from compacts.roles import PROJECT_APPS
+from cpc.access.roles import PROJECT_APPS
 from cpc.acting import acting
 from cpc.samples import loading_samples
 
@@ -115,4 +115,3 @@ def open_locked_years() -> list:
                                               reason=DEMO_UNLOCK_REASON)
                 opened.append((compact, state.fiscal_year))
     return opened
-

@@ -1,6 +1,6 @@
 """Page content and API answers cached per reader scope until the records change.
 
-A fragment is stored under its name and parts, the records version (``compacts.versioning``:
+A fragment is stored under its name and parts, the records version (``cpc.access.cache_version``:
 it grows after every committed write to the records) with the database's epoch (a restore or
 a copy of the database gets a new one) and the release (``cpc.release``), the
 reader's scope (``scoping.scope_key``: roles and countries, so two readers share an entry
@@ -27,7 +27,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from . import scoping
-from .versioning import change_pending, content_version
+from .cache_version import change_pending, content_version
 
 TIMEOUT_SECONDS = 3600
 CSRF_PLACEHOLDER = "cpc-csrf-placeholder-4f1d9c"

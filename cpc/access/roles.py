@@ -2,7 +2,7 @@
 
 The groups are created by a migration; ``sync_roles`` runs again after every ``migrate`` so
 that models added by later migrations get their permissions too. Country scope is not a
-permission: see :mod:`compacts.scoping`.
+permission: see :mod:`cpc.access.scoping`.
 """
 
 from django.contrib.auth.management import create_permissions
@@ -32,7 +32,7 @@ OFFICER_WRITES = {
     "contributions": ["contribution", "followup"],
 }
 # What implementers may add and change: results (with their source documents) for the
-# indicators of their own organisations' awards only (``compacts.scoping.can_record_result``).
+# indicators of their own organisations' awards only (``cpc.access.scoping.can_record_result``).
 IMPLEMENTER_WRITES = {"indicators": ["result"]}
 # Auditors change no program data; requesting a report is their one write.
 AUDITOR_WRITES = {"reports": ["reportjob"]}

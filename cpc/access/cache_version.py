@@ -4,7 +4,7 @@ records, so that anything computed from them can be cached under it and never ou
 ``records_changed`` listens to ``post_save``, ``post_delete`` and ``m2m_changed`` of every
 model of ``VERSIONED_APPS`` (history rows included) and registers one bump for when the
 transaction commits; a rollback bumps nothing. The number lives in the database
-(:class:`compacts.models.RecordsVersion`), so a cache outage cannot lose a bump. Users and
+(:class:`cpc.access.models.RecordsVersion`), so a cache outage cannot lose a bump. Users and
 sessions are not versioned: a cached fragment is keyed by the reader's role and scope
 (``cpc.fragments``), computed from the user on every request.
 

@@ -9,8 +9,6 @@ the response, so the user keeps their language wherever they sign in.
 from django.conf import settings
 from django.utils import translation
 
-from .models import UserProfile
-
 REMEMBERED_LANGUAGE_ATTR = "cpc_remembered_language"
 
 
@@ -19,12 +17,18 @@ def language_at_login(sender, request, user, **kwargs):
     from this response on."""
     if request is None:
         return
-    language = (UserProfile.objects.filter(user=user)
-                .values_list("language", flat=True).first())
+    language = _profile_language(user)
     if language and language in dict(settings.LANGUAGES):
         translation.activate(language)
         request.LANGUAGE_CODE = language
         setattr(request, REMEMBERED_LANGUAGE_ATTR, language)
+
+
+def _profile_language(user) -> str:
+    """The language kept on the user's profile ("" without a profile or a choice). Read
+    through ``user.profile`` so that this package imports no domain app."""
+    profile = getattr(user, "profile", None)  # RelatedObjectDoesNotExist is an AttributeError
+    return getattr(profile, "language", "") or ""
 
 
 class RememberedLanguageMiddleware:

@@ -14,6 +14,25 @@ _COMPACTS_CACHE = "_cpc_implementer_compact_ids"
 _INDICATORS_CACHE = "_cpc_implementer_indicator_ids"
 
 
+# Scope is read from the domain's records (countries, implementers, compacts, awards): the app
+# that defines them names their models at start-up, so this package imports no domain app.
+_SCOPE_MODELS: dict[str, type] = {}
+
+
+def scope_models_register(**models: type) -> None:
+    """Name the models scope reads: ``PartnerCountry``, ``Implementer``, ``Compact`` and
+    ``Award`` (the compacts app, when it is ready)."""
+    _SCOPE_MODELS.update(models)
+
+
+def scope_model(name: str) -> type:
+    """A model named by ``scope_models_register``."""
+    try:
+        return _SCOPE_MODELS[name]
+    except KeyError:
+        raise LookupError(f"scope model {name!r} is not registered") from None
+
+
 def user_roles(user) -> frozenset[str]:
     if not user or not user.is_authenticated or not user.is_active:
         return frozenset()
@@ -57,7 +76,7 @@ def assigned_country_ids(user) -> frozenset[int]:
     if not user or not user.is_authenticated:
         return frozenset()
     if not hasattr(user, _COUNTRIES_CACHE):
-        from .models import PartnerCountry
+        PartnerCountry = scope_model("PartnerCountry")
 
         ids = PartnerCountry.objects.filter(profiles__user=user).values_list("pk", flat=True)
         setattr(user, _COUNTRIES_CACHE, frozenset(ids))
@@ -69,7 +88,7 @@ def assigned_implementer_ids(user) -> frozenset[int]:
     if not user or not user.is_authenticated:
         return frozenset()
     if not hasattr(user, _IMPLEMENTERS_CACHE):
-        from .models import Implementer
+        Implementer = scope_model("Implementer")
 
         ids = Implementer.objects.filter(profiles__user=user).values_list("pk", flat=True)
         setattr(user, _IMPLEMENTERS_CACHE, frozenset(ids))
@@ -79,7 +98,7 @@ def assigned_implementer_ids(user) -> frozenset[int]:
 def _implementer_compacts(user) -> dict[int, int]:
     """{compact id: country id} of the compacts where the user's organisations hold awards."""
     if not hasattr(user, _COMPACTS_CACHE):
-        from .models import Award
+        Award = scope_model("Award")
 
         pairs = Award.objects.filter(implementer__in=assigned_implementer_ids(user)).values_list(
             "compact_id", "compact__country_id")
@@ -106,7 +125,7 @@ def _implementer_indicators(user) -> dict[int, int]:
     if not is_implementer(user):
         return {}
     if not hasattr(user, _INDICATORS_CACHE):
-        from .models import Award
+        Award = scope_model("Award")
 
         pairs = (Award.indicators.through.objects
                  .filter(award__implementer__in=assigned_implementer_ids(user))
@@ -129,7 +148,7 @@ def visible_country_ids(user) -> frozenset[int] | None:
 def scope_key(user) -> str:
     """What a page or API answer may depend on about its reader: roles, and the countries
     they see and change. Readers with the same key get the same content, so content cached
-    under it (``compacts.fragments``) is shared by them and by no one else."""
+    under it (``cpc.access.fragments``) is shared by them and by no one else."""
 
     def ids(found: frozenset[int] | None) -> str:
         return "all" if found is None else ".".join(map(str, sorted(found))) or "none"
@@ -155,7 +174,7 @@ def changeable_country_ids(user) -> frozenset[int] | None:
 def _compact_path(model, country_path: str) -> str | None:
     """The lookup from ``model`` to its Compact, read off the path to its country; None for
     records above a compact (countries, tier rankings)."""
-    from .models import Compact
+    Compact = scope_model("Compact")
 
     if model is Compact and country_path == "country":
         return "pk"
@@ -210,7 +229,7 @@ _PARENT_FIELDS = ("compact", "indicator", "dialogue", "plan", "result")
 def country_path(model) -> str | None:
     """The lookup from ``model`` to its PartnerCountry ("" for the country itself), or None
     for program-wide records (implementers, guidance, the standard indicator library)."""
-    from .models import PartnerCountry
+    PartnerCountry = scope_model("PartnerCountry")
 
     if model is PartnerCountry:
         return ""
