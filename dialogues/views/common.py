@@ -1,7 +1,7 @@
 """What the dialogue pages share: the dialogue a person may change, and a service's errors
 shown beside the form's fields."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from cpc.access import scoping
@@ -17,11 +17,3 @@ def writable_dialogue(request, pk) -> Dialogue:
     if not scoping.can_record_in(request.user, dialogue.compact.country_id):
         raise PermissionDenied(services.ERR_MAY_NOT_CHANGE)
     return dialogue
-
-
-def apply_service_errors(error: ValidationError, form) -> None:
-    """A service's field errors beside the form's fields (the rest above the form)."""
-    for field, messages_ in error.message_dict.items():
-        target = field if field in form.fields else None
-        for message in messages_:
-            form.add_error(target, message)

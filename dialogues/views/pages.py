@@ -14,13 +14,14 @@ from django.views.generic import DetailView
 from compacts.selectors import compact_list
 from cpc.access import scoping
 from cpc.access.views import RoleRequiredMixin
+from cpc.forms import apply_service_errors
 from cpc.services import StateConflict
 from cpc.storage import private_file_response
 
 from .. import record_sections, selectors, services
 from ..forms import HoldForm, NewDialogueForm, ReopenForm
 from ..models import ActionItemStatus, Dialogue, DialogueStatus
-from .common import apply_service_errors, writable_dialogue
+from .common import writable_dialogue
 
 
 class InPartnerLanguageMixin:
@@ -128,7 +129,7 @@ class DialogueCreateView(RoleRequiredMixin, View):
                     user=request.user, compact=compact,
                     key_indicators=form.cleaned_data["key_indicators"], **data)
             except ValidationError as error:
-                apply_service_errors(error, form)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, _("Dialogue planned."))
                 return redirect("dialogues:record-prepare", pk=dialogue.pk)
@@ -161,7 +162,7 @@ class DialogueReopenView(RoleRequiredMixin, View):
                 messages.error(request, conflict.message)
                 return redirect("dialogues:dialogue-detail", pk=pk)
             except ValidationError as error:
-                apply_service_errors(error, form)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, _("Dialogue reopened: its record may change again."))
                 return redirect("dialogues:dialogue-detail", pk=pk)
@@ -206,7 +207,7 @@ class DialogueMoveView(RoleRequiredMixin, View):
         except ValidationError as error:
             # A date rule of the dialogue (held within its year and term, not before it was
             # scheduled or its key indicators identified and shared).
-            apply_service_errors(error, hold)
+            apply_service_errors(hold, error)
             return render(request, DialogueDetailView.template_name, {
                 "dialogue": dialogue, "can_log": True, "hold_form": hold,
             }, status=400)

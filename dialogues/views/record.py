@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from cpc.access.views import RoleRequiredMixin
+from cpc.forms import apply_service_errors
 from cpc.services import StateConflict
 from cpc.versions import VERSION_FIELD, RecordChanged
 
@@ -33,7 +34,7 @@ from ..forms import (
     ProposalFormSet,
 )
 from ..models import OUTCOME_KINDS, PREPARATION_KINDS, Dialogue, DialogueStatus
-from .common import apply_service_errors, writable_dialogue
+from .common import writable_dialogue
 
 STEPS = (
     ("prepare", gettext_lazy("Prepare")),
@@ -162,7 +163,7 @@ class RecordStepView(RoleRequiredMixin, View):
             except StateConflict as conflict:
                 self._forms(forms_)[0].add_error(None, conflict.message)
             except ValidationError as error:
-                apply_service_errors(error, self._forms(forms_)[0])
+                apply_service_errors(self._forms(forms_)[0], error)
             else:
                 messages.success(request, _("%(step)s: saved.") % {"step": dict(STEPS)[self.step]})
                 return redirect(self.success_url(dialogue))
@@ -203,7 +204,7 @@ class RecordStepView(RoleRequiredMixin, View):
             except StateConflict as conflict:
                 form.add_error(None, conflict.message)
             except ValidationError as error:
-                apply_service_errors(error, form)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, _("Document attached."))
                 return redirect(reverse(f"dialogues:record-{self.step}", args=[dialogue.pk])
@@ -343,7 +344,7 @@ class CloseStepView(RecordStepView):
             except StateConflict as conflict:
                 form.add_error(None, conflict.message)
             except ValidationError as error:
-                apply_service_errors(error, form)
+                apply_service_errors(form, error)
             else:
                 context = self._context(request, dialogue, forms_)
                 context["confirming"] = True

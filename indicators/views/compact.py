@@ -24,6 +24,7 @@ from cpc import reauth
 from cpc.access import fragments, scoping
 from cpc.access.roles import ROLE_LABELS
 from cpc.access.views import RoleRequiredMixin
+from cpc.forms import apply_service_errors
 from cpc.services import StateConflict
 from cpc.storage import private_file_response
 
@@ -219,9 +220,7 @@ class ResultDocumentsView(RoleRequiredMixin, View):
                 form.add_error(None, locked.message)
                 return self._render(request, compact, result, form, status=409)
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    for message in errors:
-                        form.add_error(field if field in form.fields else None, message)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, _("Source document attached."))
                 return redirect("indicators:result-documents", compact_id=compact.pk,
