@@ -1,4 +1,3 @@
-from django.db import transaction
 from django.urls import reverse
 from rest_framework import serializers
 
@@ -124,24 +123,15 @@ class TargetSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
         return {link.name: validated_data.pop(link.name)
                 for link in target_links.registered() if link.name in validated_data}
 
-    def _save_links(self, target, links) -> None:
-        for link in target_links.registered():
-            if link.name in links:
-                link.save(self._user(), target, links[link.name])
-
-    @transaction.atomic
     def create(self, validated_data):
         links = self._links(validated_data)
-        target = services.target_create(**validated_data)
-        self._save_links(target, links)
-        return target
+        return services.target_save(user=self._user(), target=None, data=validated_data,
+                                    links=links)
 
-    @transaction.atomic
     def update(self, instance, validated_data):
         links = self._links(validated_data)
-        target = services.target_update(target=instance, data=validated_data)
-        self._save_links(target, links)
-        return target
+        return services.target_save(user=self._user(), target=instance, data=validated_data,
+                                    links=links)
 
 
 class DisaggregationSerializer(serializers.ModelSerializer):

@@ -70,7 +70,8 @@ def is_view_module(path: Path) -> bool:
     rel = path.relative_to(ROOT)
     if rel.parts[0] == "cpc":  # the project's plumbing (cpc/api/conditional.py is the primitive)
         return False
-    return path.stem in {"views", "api"} or any(p in {"views", "api"} for p in rel.parts[1:-1])
+    return path.stem in {"views", "api", "serializers"} or any(
+        p in {"views", "api"} for p in rel.parts[1:-1])
 
 
 def is_service_module(path: Path) -> bool:

@@ -47,7 +47,7 @@ from .results import (
     result_return,
     result_update,
 )
-from .targets import target_create, target_update
+from .targets import target_create, target_save, target_update
 
 __all__ = [
     "CHANGE_REASON_MAX_LENGTH", "ERR_APPROVE_OWN", "ERR_CANNOT_CLEAR", "ERR_CELL_CHANGED",
@@ -60,5 +60,5 @@ __all__ = [
     "PERCENT_PLACES", "STANDARD_FIELDS", "UNCHANGED", "CellEntry", "CellRefusal", "GridOutcome",
     "data_entry_save", "indicator_create", "indicator_delete_refusal",
     "indicator_update", "result_approve", "result_document_add", "result_record",
-    "result_return", "result_update", "target_create", "target_update",
+    "result_return", "result_update", "target_create", "target_save", "target_update",
 ]
