@@ -18,10 +18,11 @@ def latest_history_row(kind_slug: str, record_id: int):
     return model.objects.filter(id=record_id).order_by("-history_date", "-history_id").first()
 
 
-def compact_id_of(kind_slug: str, record_id: int) -> int:
-    """The compact a record belongs to, from the history tables (404 if it never existed)."""
+def compact_id_of(kind_slug: str, record_id: int, row=None) -> int:
+    """The compact a record belongs to, from the history tables (404 if it never existed);
+    ``row``: the record's latest history row, when the caller has read it already."""
     kind = KINDS_BY_SLUG[kind_slug]
-    row = latest_history_row(kind_slug, record_id)
+    row = row if row is not None else latest_history_row(kind_slug, record_id)
     if row is None:
         raise Http404("No history for this record.")
     if kind.compact_field:

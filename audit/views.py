@@ -65,11 +65,13 @@ class HistoryView(RoleRequiredMixin, View):
     template_name = "audit/history.html"
 
     def scoped(self, request, pk: int) -> tuple[Compact, object]:
-        compact_id = pk if self.kind == "compact" else selectors.compact_id_of(self.kind, pk)
+        row = selectors.latest_history_row(self.kind, pk)
+        compact_id = pk if self.kind == "compact" else selectors.compact_id_of(
+            self.kind, pk, row=row)
         compact = selectors.visible_compact(request.user, compact_id)
         if compact is None:
             raise Http404("No such record.")
-        return compact, selectors.latest_history_row(self.kind, pk)
+        return compact, row
 
     def rows(self, compact: Compact, pk: int, filters: Filters):
         if self.kind == "compact":

@@ -172,13 +172,12 @@ class MeView(APIView):
     @extend_schema(responses=MeSerializer)
     def get(self, request):
         user = request.user
-        visible = scoping.visible_country_ids(user)
         countries = selectors.countries_seen_by(user=user)
         data = {
             "username": user.get_username(),
             "roles": sorted(scoping.user_roles(user)),
             "countries": sorted(c.iso_code.code for c in countries),
-            "sees_every_country": visible is None,
+            "sees_every_country": scoping.sees_every_country(user),
         }
         return Response(MeSerializer(data).data)
 
