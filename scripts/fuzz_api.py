@@ -3,13 +3,14 @@
 embassy officer.
 
 It makes a fresh database (beside DATABASE_URL's on the same PostgreSQL server, or a SQLite
-file when DATABASE_URL is not set), migrates it, loads the demo data, starts gunicorn with
-the test settings on a free port, signs the two demo users in for tokens, and runs
-schemathesis against ``/api/schema/`` for each role with a bounded number of examples per
-operation and a time budget. Checked: no server error (5xx), every status code declared in
-the schema, every response matching its schema, and the declared content type. It prints
-the requests made and the failures per check, then "N passed, N failed" (operations), and
-exits 1 on any failure. The database, the server and the broker folder go when it ends.
+file when DATABASE_URL is not set), migrates it and loads the demo data; then, for each role
+side by side, a copy of that database, gunicorn with the test settings on a free port, a
+token for the role's demo user, and schemathesis against ``/api/schema/`` with a bounded
+number of examples per operation and a time budget. Checked: no server error (5xx), every
+status code declared in the schema, every response matching its schema, and the declared
+content type. It prints the requests made and the failures per check, then "N passed, N
+failed" (operations), and exits 1 on any failure. The databases, the servers and the broker
+folders go when it ends.
 
     .venv/bin/python scripts/fuzz_api.py [--max-examples 8] [--max-time 100]
 """
@@ -30,6 +31,7 @@ import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -77,11 +79,27 @@ class Database:
     def __enter__(self):
         if self.admin_url:
             self._admin(f'CREATE DATABASE "{self.name}"')
+        self.copies: list[str] = []
         return self
+
+    def copy(self, label: str) -> str:
+        """The URL of a copy of the seeded database, so that each role's writes stay its own
+        (PostgreSQL copies it from the template, which nothing may be connected to)."""
+        label = re.sub(r"[^a-z0-9]", "_", label)
+        if not self.admin_url:
+            source = Path(urlsplit(self.url).path.removeprefix("/"))
+            target = source.with_name(f"{source.stem}_{label}.sqlite3")
+            shutil.copyfile(source, target)
+            return f"sqlite:///{target}"
+        name = f"{self.name}_{label}"
+        self._admin(f'CREATE DATABASE "{name}" TEMPLATE "{self.name}"')
+        self.copies.append(name)
+        return urlunsplit(urlsplit(self.url)._replace(path=f"/{name}"))
 
     def __exit__(self, *exc):
         if self.admin_url:
-            self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+            for name in [*self.copies, self.name]:
+                self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def token_for(base: str, username: str, password: str) -> str:
@@ -108,8 +126,7 @@ def fuzz(role: str, base: str, token: str, env: dict, work: Path, args) -> dict:
     """Run schemathesis for one role; its counts from the server's access log and the JUnit
     report."""
     junit, events = work / f"{role}.xml", work / f"{role}.ndjson"
-    server_log = work / "server.log"
-    answered_before = len(ACCESS_LINE.findall(server_log.read_text()))
+    server_log = work / f"{role}.server.log"
     command = [
         str(BIN / "st"), "run", f"{base}/api/schema/",
         # The token also fetches the schema, which is for signed-in users only.
@@ -134,7 +151,7 @@ def fuzz(role: str, base: str, token: str, env: dict, work: Path, args) -> dict:
     completed = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     (work / f"{role}.log").write_text(completed.stdout + completed.stderr)
     # Every request the server answered, from its access log (one line each).
-    requests = len(ACCESS_LINE.findall(server_log.read_text())) - answered_before
+    requests = len(ACCESS_LINE.findall(server_log.read_text()))
     failures: Counter = Counter()
     operations = failed_operations = 0
     details: list[str] = []
@@ -169,11 +186,67 @@ def _check_named(check: str, text: str) -> bool:
     return check in text or any(title in text for title in CHECK_TITLES[check])
 
 
+class Server:
+    """gunicorn with the test settings on a free port, its access log in ``log``."""
+
+    def __init__(self, env: dict, log: Path):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.env, self.log = env, log
+
+    def __enter__(self):
+        self._log = self.log.open("w")
+        self.process = subprocess.Popen(
+            [str(BIN / "gunicorn"), "cpc.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
+             "--workers", "2", "--timeout", "60", "--access-logfile", "-"],
+            cwd=ROOT, env=self.env | {"PYTHONUNBUFFERED": "1"}, stdout=self._log,
+            stderr=subprocess.STDOUT, start_new_session=True)
+        wait_for(f"{self.base}/healthz")
+        return self
+
+    def __exit__(self, *exc):
+        os.killpg(self.process.pid, signal.SIGTERM)
+        self.process.wait(timeout=30)
+        self._log.close()
+
+    def errors(self) -> list[str]:
+        return [line for line in self.log.read_text().splitlines()
+                if "Traceback" in line or SERVER_ERROR.search(line)]
+
+
+def fuzz_role(role: str, database: "Database", env: dict, work: Path, password: str,
+              args) -> tuple[dict, list[str]]:
+    """One role against a server and a copy of the seeded database of its own: the roles run
+    side by side, and neither sees the other's writes."""
+    own = work / role
+    env = env | {"DATABASE_URL": database.copy(role), "PRIVATE_STORAGE_ROOT": str(own / "private"),
+                 "CELERY_BROKER_DIR": str(own / "broker")}
+    own.mkdir()
+    shutil.copytree(work / "private", own / "private", dirs_exist_ok=True)
+    with Server(env, work / f"{role}.server.log") as server:
+        result = fuzz(role, server.base, token_for(server.base, role, password), env, work, args)
+    return result, server.errors()
+
+
+def report(result: dict) -> None:
+    counts = ", ".join(f"{check} {result['failures'][check]}" for check in CHECKS)
+    other = result["failures"]["other"]
+    print(f"fuzz: {result['role']}: {result['requests']} requests, "
+          f"{result['operations']} operations, {result['failed_operations']} "
+          f"failed; failures by check: {counts}"
+          f"{f', other {other}' if other else ''} "
+          f"({result['seconds']:.0f} s)", flush=True)
+    for detail in result["details"][:40]:
+        print(f"  {detail}", flush=True)
+    if result["operations"] == 0:
+        print(result["output"], flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--max-examples", type=int, default=8)
     parser.add_argument("--max-time", type=int, default=100,
-                        help="seconds of fuzzing per role")
+                        help="seconds of fuzzing per role (the roles run side by side)")
     parser.add_argument("--seed", type=int, default=20240930)
     args = parser.parse_args()
 
@@ -192,41 +265,20 @@ def main() -> int:
         run([str(BIN / "python"), "manage.py", "migrate", "--noinput", "-v0"], env)
         run([str(BIN / "python"), "manage.py", "seed_demo", "--force"], env,
             stdout=subprocess.DEVNULL)
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        server_log = (work / "server.log").open("w")
-        server = subprocess.Popen(
-            [str(BIN / "gunicorn"), "cpc.wsgi:application", "--bind", f"127.0.0.1:{port}",
-             "--workers", "2", "--timeout", "60", "--access-logfile", "-"],
-            cwd=ROOT, env=env | {"PYTHONUNBUFFERED": "1"}, stdout=server_log,
-            stderr=subprocess.STDOUT, start_new_session=True)
-        try:
-            wait_for(f"{base}/healthz")
-            print(f"fuzz: server up on {base} ({time.monotonic() - started:.0f} s)", flush=True)
-            for role in ROLES:
-                token = token_for(base, role, password)
-                result = fuzz(role, base, token, env, work, args)
+        (work / "private").mkdir(exist_ok=True)
+        print(f"fuzz: demo seeded ({time.monotonic() - started:.0f} s); "
+              f"{', '.join(ROLES)} side by side", flush=True)
+        with ThreadPoolExecutor(len(ROLES)) as pool:
+            runs = [pool.submit(fuzz_role, role, database, env, work, password, args)
+                    for role in ROLES]
+            for done in runs:
+                result, errors = done.result()
                 results.append(result)
-                counts = ", ".join(f"{check} {result['failures'][check]}" for check in CHECKS)
-                other = result["failures"]["other"]
-                print(f"fuzz: {role}: {result['requests']} requests, "
-                      f"{result['operations']} operations, {result['failed_operations']} "
-                      f"failed; failures by check: {counts}"
-                      f"{f', other {other}' if other else ''} "
-                      f"({result['seconds']:.0f} s)", flush=True)
-                for detail in result["details"][:40]:
-                    print(f"  {detail}", flush=True)
-                if result["operations"] == 0:
-                    print(result["output"], flush=True)
-        finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
-            server_log.close()
-            server_errors = [line for line in (work / "server.log").read_text().splitlines()
-                             if "Traceback" in line or SERVER_ERROR.search(line)]
-            print(f"fuzz: server log: {len(server_errors)} server errors", flush=True)
-            for line in server_errors[:20]:
-                print(f"  {line}", flush=True)
+                server_errors += errors
+                report(result)
+        print(f"fuzz: server logs: {len(server_errors)} server errors", flush=True)
+        for line in server_errors[:20]:
+            print(f"  {line}", flush=True)
     operations = sum(r["operations"] for r in results)
     failed = sum(r["failed_operations"] for r in results)
     requests = sum(r["requests"] for r in results)
