@@ -28,9 +28,10 @@ def _filtered(request):
     """The filter asked for, the standard indicators and the years it chooses from, and the
     scoped rows it selects (not yet read)."""
     standards = list(selectors.standard_indicator_list())
-    years = fiscal_year_choices(until=fiscal_year_of(timezone.localdate()))
+    current = fiscal_year_of(timezone.localdate())
+    years = fiscal_year_choices(until=current)
     chosen = comparison.filter_from(request.GET, standards=standards, years=years,
-                                    current=fiscal_year_of(timezone.localdate()))
+                                    current=current)
     indicators = selectors.standard_comparison_list(
         user=request.user, standard=chosen.standard, pillar=chosen.pillar,
         first_year=chosen.first_year, last_year=chosen.last_year)
