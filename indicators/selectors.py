@@ -105,6 +105,31 @@ def indicator_progress(*, indicator: Indicator) -> IndicatorProgress:
     return progress_for_indicators([indicator])[indicator.pk]
 
 
+def standard_comparison_list(*, user, first_year: int, last_year: int,
+                             standard: StandardIndicator | None = None,
+                             pillar: str = "") -> QuerySet[Indicator]:
+    """The compacts' indicators made from a standard one (``standard``, or any of the
+    library's, of ``pillar`` when given) that the user sees, whose compact is active and
+    which are tracked in at least one fiscal year from ``first_year`` to ``last_year``:
+    grouped by standard indicator, then by country and compact."""
+    active = Compact.objects.active_between(first_year, last_year).values("pk")
+    queryset = indicator_list(user=user).filter(
+        Q(first_fiscal_year__isnull=True) | Q(first_fiscal_year__lte=last_year),
+        Q(last_fiscal_year__isnull=True) | Q(last_fiscal_year__gte=first_year),
+        standard__isnull=False, compact__in=active)
+    if standard is not None:
+        queryset = queryset.filter(standard=standard)
+    if pillar:
+        queryset = queryset.filter(standard__pillar=pillar)
+    return queryset.order_by("standard__code", "compact__country__iso_code",
+                             "compact__start_date", "compact_id", "code", "pk")
+
+
+def standards_tracked(indicators: QuerySet[Indicator]) -> set[int]:
+    """The ids of the standard indicators ``indicators`` are made from, in one query."""
+    return set(indicators.order_by().values_list("standard_id", flat=True).distinct())
+
+
 def compact_for_indicator_table(*, user, compact_id: int) -> Compact:
     """The compact whose indicator performance tracking table is asked for, or 404."""
     compact = (

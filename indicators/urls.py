@@ -5,6 +5,9 @@ from . import views
 app_name = "indicators"
 
 urlpatterns = [
+    path("standard/", views.StandardComparisonView.as_view(), name="standard-comparison"),
+    path("standard/export.csv", views.StandardComparisonExportView.as_view(),
+         name="standard-comparison-csv"),
     path("compact/<int:compact_id>/", views.CompactIndicatorsView.as_view(),
          name="compact-indicators"),
     path("compact/<int:compact_id>/data-entry/", views.DataEntryView.as_view(),

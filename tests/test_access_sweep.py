@@ -651,6 +651,10 @@ ROLE_ANSWERS = {
               "staff_user": 200}
        for name in ("audit-event-list", "audit:auth-events", "audit:people-history",
                     "audit:access-review", "audit:access-review-csv")},
+    # Each standard indicator across compacts, page and CSV: every role, its compacts (below).
+    **{name: {None: 302, "no_role_user": 403, "ghana_officer": 200, "ghana_implementer": 200,
+              "auditor_user": 200, "staff_user": 200}
+       for name in ("indicators:standard-comparison", "indicators:standard-comparison-csv")},
     # The same file as a download from the compacts page: TIP staff publish it.
     "publishing:iati-download": {None: 302, "no_role_user": 403, "ghana_officer": 403,
                                  "ghana_implementer": 403, "auditor_user": 403,
@@ -692,6 +696,21 @@ def test_the_iati_file_holds_no_other_countrys_compact(who, request, peru_world)
     assert activity_identifier(world[Compact]).encode() in response.content
     assert activity_identifier(peru_world[Compact]).encode() not in response.content
     assert b"-CPC-PE-" not in response.content
+
+
+@pytest.mark.parametrize("who", sorted(SCOPED_USERS))
+def test_the_standard_comparison_holds_no_other_countrys_compact(who, request, peru_world):
+    user_fixture, world_fixture = SCOPED_USERS[who]
+    user, world = request.getfixturevalue(user_fixture), request.getfixturevalue(world_fixture)
+    client = Client()
+    client.force_login(user)
+    page = client.get(reverse("indicators:standard-comparison"))
+    shown = {item["indicator"].pk for _standard, rows in page.context["groups"]
+             for item in rows}
+    assert world[Indicator].pk in shown and peru_world[Indicator].pk not in shown
+    table = client.get(reverse("indicators:standard-comparison-csv")).content.decode()
+    assert world[Compact].title in table
+    assert peru_world[Compact].title not in table and "Peru" not in table
 
 
 # Bad input ----------------------------------------------------------------------------------

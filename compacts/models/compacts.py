@@ -105,7 +105,11 @@ class CompactQuerySet(models.QuerySet):
         """Compacts active in the fiscal year: their term, extensions included, overlaps it.
         The one statement of the rule for a list; :meth:`Compact.is_active_in` reads it for
         one compact. The latest end is annotated once (``with_current_end``)."""
-        first_day, last_day = fiscal_year_bounds(fiscal_year)
+        return self.active_between(fiscal_year, fiscal_year)
+
+    def active_between(self, first_year: int, last_year: int):
+        """Compacts active in at least one fiscal year from ``first_year`` to ``last_year``."""
+        first_day, last_day = fiscal_year_bounds(first_year)[0], fiscal_year_bounds(last_year)[1]
         queryset = self if "current_end" in self.query.annotations else self.with_current_end()
         return queryset.filter(start_date__lte=last_day, current_end__gte=first_day)
 

@@ -72,6 +72,8 @@ NOT_PAGES = {
     "indicators:result-document": "downloads a result's source document",
     "indicators:indicator-table-csv": "downloads the indicator table (CSV)",
     "indicators:indicator-table-xlsx": "downloads the indicator table (XLSX)",
+    "indicators:standard-comparison-csv": "downloads the standard indicators across "
+                                           "compacts (CSV)",
     "dialogues:attachment": "downloads a dialogue's attachment",
     "contributions:export": "downloads the contributions (CSV, XLSX)",
     "contributions:evidence": "downloads a contribution's evidence",
@@ -115,6 +117,7 @@ QUERIES = {"search:search": "?q=child"}
 # Whose screenshots go to the artifacts at 1280 and 320 px.
 MAIN_PAGES = {"oversight:dashboard", "workspace:my-work", "oversight:compact-detail",
               "indicators:compact-indicators", "indicators:data-entry",
+              "indicators:standard-comparison",
               "dialogues:dialogue-detail", "dialogues:record-close",
               "contributions:compact-contributions", "oversight:gao-recommendations",
               "reports:report-center"}

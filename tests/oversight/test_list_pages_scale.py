@@ -3,6 +3,8 @@ the same number of queries and about the same number of bytes for a full page of
 and at 90 generated compacts (pages made small so that 30 compacts already fill them). Three
 times the rows is enough for a query per row (60 more queries), or a list read whole, to
 show; the load benchmark (scripts/benchmark_load.py) serves the same pages from 300 compacts.
+The comparison of standard indicators across compacts and its CSV (``WHOLE``) are read whole
+instead, every row at once, so that three times the rows must cost the same queries there too.
 
 The generator dates dialogues and plans from today, so how many of the 30 compacts have a
 dialogue ahead or a plan overdue depends a little on the day: the pages of those are sized
@@ -28,6 +30,7 @@ from contributions import views as contribution_views
 from contributions.selectors import overdue_plan_list
 from cpc.api.pagination import PageNumberPagination
 from dialogues.selectors import upcoming_dialogue_list
+from indicators.views import comparison as comparison_views
 from oversight.views import dashboard as oversight_views
 
 PAGE = 3
@@ -36,6 +39,9 @@ PAGES = ["/", "/compacts/", "/contributions/", "/contributions/overdue-plans/",
          "/oversight/upcoming-dialogues/", "/api/v1/compacts/", "/api/v1/results/",
          "/api/v1/dialogues/", "/api/v1/contributions/", "/api/v1/indicators/"]
 SMALL, LARGE = 30, 90
+# Each standard indicator across compacts, every row at once (one standard indicator on one
+# page, and the CSV of them all): a query per row would show as 60 more (240 in the CSV).
+WHOLE = ["/indicators/standard/?standard=PROT-1", "/indicators/standard/export.csv"]
 
 
 def generate(compacts):
@@ -61,12 +67,20 @@ def rows(path, response):
     return response.context["page_obj"].object_list
 
 
+def whole_rows(path, response) -> int:
+    """The rows of a WHOLE path: the CSV's lines under its header, or the page's rows."""
+    if path.endswith(".csv"):
+        return response.content.decode().count("\n") - 1
+    return sum(len(rows) for _standard, rows in response.context["groups"])
+
+
 @pytest.fixture
 def small_pages(monkeypatch):
     monkeypatch.setattr(compact_views.CompactListView, "paginate_by", PAGE)
     monkeypatch.setattr(contribution_views.CompactListView, "paginate_by", PAGE)
     monkeypatch.setattr(PageNumberPagination, "page_size", PAGE)
     monkeypatch.setattr(oversight_views, "UPCOMING_DAYS", 45)
+    monkeypatch.setattr(comparison_views, "PAGE_SIZE", 10_000)  # WHOLE: one page
 
 
 def size_dated_pages(monkeypatch, user):
@@ -100,7 +114,13 @@ def test_dashboard_and_list_pages_do_the_same_work_at_30_and_90_compacts(
     assert len(dashboard["overdue_plans"]) == len(dashboard["upcoming_dialogues"]) == size, (
         "the dashboard's lists must be full at 30 compacts")
 
+    whole = {path: measure(client, path) for path in WHOLE}
+
     generate(LARGE)  # adds the 60 compacts of the same seed that are missing
+    for path in WHOLE:
+        queries, _length, response = measure(client, path)
+        assert queries == whole[path][0], f"{path}: {whole[path][0]} then {queries} queries"
+        assert whole_rows(path, response) > 2 * whole_rows(path, whole[path][2]) > 0, path
     for path in PAGES:
         queries, length, response = measure(client, path)
         assert queries == small[path][0], f"{path}: {small[path][0]} then {queries} queries"
