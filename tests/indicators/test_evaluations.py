@@ -3,6 +3,7 @@ order, findings once published), TIP staff's pages, the scoped document and API,
 compact page and the report's methodology and findings."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -212,3 +213,17 @@ def test_report_names_evaluations_in_methodology_and_findings(ghana_compact):
     assert "Prevalence study" in methodology and indicator.code in methodology
     assert "One child in ten had been exploited." in findings
     assert "Later endline" not in html  # after the report's year
+
+
+def test_the_compact_history_lists_evaluations_and_selection_factors(client, staff_user,
+                                                                     ghana_compact):
+    from compacts.selection import selection_factor_save
+
+    evaluation_create(user=staff_user, compact=ghana_compact, **BASE)
+    selection_factor_save(user=staff_user, compact=ghana_compact, factor="freedom_house",
+                          value="Free", source="Freedom in the World 2022",
+                          as_of=dt.date(2022, 2, 24))
+    client.force_login(staff_user)
+    page = client.get(f"/history/compacts/{ghana_compact.pk}/").content.decode()
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    assert "Evaluation: Endline evaluation" in text and "Selection factor:" in text
