@@ -75,6 +75,7 @@ class TestSelectionPages:
     def test_staff_save_a_factor_and_the_compact_page_shows_it(self, client, staff_user,
                                                                 ghana_compact):
         client.force_login(staff_user)
+        assert b"Free, 80/100" not in client.get(f"/compacts/{ghana_compact.pk}/").content
         page = client.get(self.url(ghana_compact))
         assert page.status_code == 200
         assert page.content.count(b'data-testid="selection-factor-form"') == 10
