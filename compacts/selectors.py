@@ -48,6 +48,7 @@ def compact_detail(*, user) -> QuerySet[Compact]:
         Prefetch(
             "country__tier_rankings", queryset=TierRanking.objects.order_by("-report_year")
         ),
+        "selection_factors",
     )
 
 

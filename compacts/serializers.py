@@ -22,18 +22,30 @@ from .models import (
 class CountrySerializer(serializers.ModelSerializer):
     iso_code = CountryField()
     name = serializers.CharField(read_only=True)
+    # The tier of the latest TIP Report recorded, and that report's year: a tier is never
+    # shown without the year of its report.
     current_tip_tier = serializers.SerializerMethodField()
+    tip_tier_report_year = serializers.SerializerMethodField()
 
     class Meta:
         model = PartnerCountry
-        fields = ["id", "iso_code", "name", "region", "current_tip_tier", "notes"]
+        fields = ["id", "iso_code", "name", "region", "current_tip_tier",
+                  "tip_tier_report_year", "notes"]
+
+    @staticmethod
+    def _latest(country) -> tuple[str | None, int | None]:
+        if hasattr(country, "current_tip_tier"):
+            return country.current_tip_tier, country.tip_tier_report_year
+        latest = country.tier_rankings.order_by("-report_year").first()
+        return (latest.tier, latest.report_year) if latest else (None, None)
 
     @extend_schema_field(serializers.ChoiceField(choices=Tier.choices, allow_null=True))
     def get_current_tip_tier(self, country) -> str | None:
-        if hasattr(country, "current_tip_tier"):
-            return country.current_tip_tier
-        latest = country.tier_rankings.order_by("-report_year").first()
-        return latest.tier if latest else None
+        return self._latest(country)[0]
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_tip_tier_report_year(self, country) -> int | None:
+        return self._latest(country)[1]
 
     def create(self, validated_data):
         return services.country_create(user=self.context["request"].user,

@@ -21,7 +21,7 @@ from compacts.models import Compact
 from cpc.fiscal import fiscal_year_of
 from cpc.samples import loading_samples, mark_as_samples
 
-from . import services
+from . import record_demo, services
 from .models import Indicator, Result, StandardIndicator
 
 # Key indicators first: each compact gets the first 5-7 of these, the first four key.
@@ -132,6 +132,7 @@ def seed(*, password: str) -> dict[str, int]:
                     **result_fields(standard, step, index + position + step),
                 )
                 created["results"] += 1
+    created.update(record_demo.seed_record(staff=staff))
     return created
 
 

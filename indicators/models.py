@@ -373,3 +373,8 @@ class ResultDocument(PrivateDocument):
 
     class Meta:
         ordering = ["result", "uploaded_at", "pk"]
+
+
+from .evaluations import Evaluation, EvaluationKind  # noqa: E402  (names Indicator by label)
+
+__all__ += ["Evaluation", "EvaluationKind"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import evaluation_views, views
 
 app_name = "indicators"
 
@@ -27,4 +27,10 @@ urlpatterns = [
          {"fmt": "csv"}, name="indicator-table-csv"),
     path("compact/<int:compact_id>/export.xlsx", views.IndicatorTableExportView.as_view(),
          {"fmt": "xlsx"}, name="indicator-table-xlsx"),
+    path("compact/<int:compact_id>/evaluations/new/",
+         evaluation_views.EvaluationNewView.as_view(), name="evaluation-new"),
+    path("evaluations/<int:pk>/", evaluation_views.EvaluationEditView.as_view(),
+         name="evaluation-edit"),
+    path("evaluations/<int:pk>/document/", evaluation_views.EvaluationDocumentView.as_view(),
+         name="evaluation-document"),
 ]

@@ -52,9 +52,10 @@ from indicators.models import (
     Unit,
 )
 
+from . import portfolio_record
+
 STAFF_USERNAME = "portfolio.staff"
-# The second pair of eyes: verifies what the generator's staff user entered.
-SUPERVISOR_USERNAME = "portfolio.supervisor"
+SUPERVISOR_USERNAME = "portfolio.supervisor"  # verifies what the staff user entered
 TITLE = "Generated compact {seed}-{number:04d}"
 SAMPLE = "(Generated sample record for benchmarks and tests.)"
 INDICATORS_PER_COMPACT = 15
@@ -73,8 +74,7 @@ def generated_codes() -> list[str]:
 
 
 def staff_user(username: str = STAFF_USERNAME):
-    """A TIP staff user the generator acts as. It has no usable password: nobody signs in
-    as it."""
+    """A TIP staff user the generator acts as (no usable password: nobody signs in as it)."""
     User = get_user_model()
     user = User.objects.filter(username=username).first()
     if user is None:
@@ -103,8 +103,7 @@ def generate(*, compacts: int, seed: int, today: dt.date | None = None,
         code = codes[(seed * 37 + number - 1) % len(codes)]
         # Past the number of codes, a country's next compact comes before the previous one.
         period = (number - 1) // len(codes)
-        # Invented figures, marked as samples like the demo's (cpc/samples.py).
-        with transaction.atomic(), loading_samples():
+        with transaction.atomic(), loading_samples():  # invented figures: samples
             _Compact(rng=rng, staff=staff, library=library, today=today, title=title,
                      code=code, period=period).build()
         created["compacts"] += 1
@@ -140,6 +139,7 @@ class _Compact:
                     self._results(year, step)
         self._contributions()
         self._plan()
+        portfolio_record.generate_record(self)
 
     def _written_on(self, year: int) -> dt.date:
         """A day the year's figures were entered: a month after it ended, or today."""

@@ -26,6 +26,7 @@ from indicators.models import Result, ResultStatus
 from oversight.compliance import MET, NOT_APPLICABLE, NOT_MET, PENDING, TITLES
 
 from . import charts
+from .evaluations import report_evaluations
 from .findings import changes_since_last_year, findings
 from .models import ReportKind
 from .record_counts import reliability_counts
@@ -66,6 +67,7 @@ class ReportContent:
     compared: bool = False  # whether FY N-1 had anything to compare with
     detail_limit: int = 0
     figures: dict = field(default_factory=dict)
+    evaluations: list = field(default_factory=list)  # reports.evaluations.ReportEvaluation
 
     @property
     def funding_sample(self) -> bool:
@@ -74,6 +76,14 @@ class ReportContent:
     @property
     def indicators_sample(self) -> bool:
         return any(s.indicators_sample for s in self.sections)
+
+    @property
+    def evaluations_sample(self) -> bool:
+        return any(row.evaluation.is_sample for row in self.evaluations)
+
+    @property
+    def evaluations_published(self) -> bool:
+        return any(row.published for row in self.evaluations)
 
     @property
     def summary_only(self) -> bool:
@@ -126,6 +136,7 @@ def report_content(*, kind: str, fiscal_year: int, compact_id: int | None,
     content.findings = findings(sections, fiscal_year,
                                 {s.compact.pk: s.contribution_facts for s in sections},
                                 content.recommendations)
+    content.evaluations = report_evaluations([s.compact for s in sections], fiscal_year)
     content.reliability = reliability([s.compact for s in sections], fiscal_year,
                                       data_as_of)
     progress_of = {pk: p for s in sections for pk, p in s.progress.items()}

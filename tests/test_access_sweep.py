@@ -48,6 +48,7 @@ from compacts.models import (
     Implementer,
     Objective,
     PartnerCountry,
+    SelectionFactor,
     TierRanking,
 )
 from contributions.models import Contribution, FollowUp, Measure, SustainabilityPlan
@@ -62,6 +63,7 @@ from dialogues.models import (
 )
 from indicators.models import (
     Disaggregation,
+    Evaluation,
     Indicator,
     Result,
     ResultDocument,
@@ -78,6 +80,7 @@ from tests.compacts.factories import (
     GuidanceDocumentFactory,
     ImplementerFactory,
     ObjectiveFactory,
+    SelectionFactorFactory,
     TierRankingFactory,
     UserFactory,
 )
@@ -97,6 +100,7 @@ from tests.dialogues.factories import (
 )
 from tests.indicators.factories import (
     DisaggregationFactory,
+    EvaluationFactory,
     IndicatorFactory,
     ResultFactory,
     StandardIndicatorFactory,
@@ -143,6 +147,11 @@ PAGE_OBJECTS = {
     "oversight:gao-status-change": {"pk": GaoRecommendation},
     "oversight:gao-action-evidence": {"pk": GaoAgencyAction},
     "oversight:compact-detail": {"pk": Compact},
+    "compacts:selection-record": {"pk": Compact},
+    "compacts:tier-rankings": {"pk": PartnerCountry},
+    "indicators:evaluation-new": {"compact_id": Compact},
+    "indicators:evaluation-edit": {"pk": Evaluation},
+    "indicators:evaluation-document": {"pk": Evaluation},
     "oversight:fiscal-year-decision": {"pk": Compact},
     "contributions:compact-contributions": {"pk": Compact},
     "contributions:contribution-verify": {"pk": Compact, "contribution_pk": Contribution},
@@ -337,6 +346,9 @@ def build_world(country: PartnerCountry, standard: StandardIndicator,
         Award: award,
         StandardIndicator: standard,
         Indicator: indicator,
+        SelectionFactor: SelectionFactorFactory(compact=compact),
+        Evaluation: EvaluationFactory(
+            compact=compact, document=SimpleUploadedFile("study.pdf", b"%PDF-1.4 study")),
         Target: TargetFactory(indicator=indicator, fiscal_year=2024),
         Result: result,
         ResultDocument: ResultDocument.objects.create(

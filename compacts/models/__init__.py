@@ -53,6 +53,7 @@ from .guidance import (
 )
 from .profiles import UserProfile
 from .records import FiscalYearLock, YearLockState
+from .selection import SelectionFactor, SelectionFactorKind
 
 __all__ = [
     "ERR_AWARD_END_BEFORE_START", "ERR_AWARD_OUTSIDE_COMPACT", "ERR_DATES_REQUIRED",
@@ -63,6 +64,7 @@ __all__ = [
     "PASSAGE_EXCERPT_CHARS", "Award", "Compact", "CompactQuerySet", "CompactStatus",
     "Extension", "FiscalYearLock", "GuidanceDocument", "Implementer", "ImplementerKind",
     "Mechanism", "Objective", "PartnerCountry", "PartnerCountryQuerySet", "Pillar",
-    "RecordsVersion", "Region", "Tier", "TierRanking", "UserProfile", "YearLockState",
+    "RecordsVersion", "Region", "SelectionFactor", "SelectionFactorKind", "Tier",
+    "TierRanking", "UserProfile", "YearLockState",
     "non_negative",
 ]

@@ -45,7 +45,8 @@ class Tier(models.TextChoices):
 class PartnerCountryQuerySet(models.QuerySet):
     def with_current_tier(self):
         latest = TierRanking.objects.filter(country=OuterRef("pk")).order_by("-report_year")
-        return self.annotate(current_tip_tier=Subquery(latest.values("tier")[:1]))
+        return self.annotate(current_tip_tier=Subquery(latest.values("tier")[:1]),
+                             tip_tier_report_year=Subquery(latest.values("report_year")[:1]))
 
 
 class PartnerCountry(models.Model):

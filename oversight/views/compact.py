@@ -21,6 +21,7 @@ from cpc.services import StateConflict
 
 from ..check_cache import cached_compliance_for_compacts
 from ..forms import YearDecisionForm
+from .compact_record import compact_record_context
 
 
 def chosen_fiscal_year(request, years: list[int], default: int) -> int:
@@ -65,6 +66,7 @@ class CompactDetailView(RoleRequiredMixin, View):
                 "compliance_checks": cached_compliance_for_compacts(
                     [full], fiscal_year=fiscal_year, today=timezone.localdate())[full.pk],
                 "can_plan_dialogue": scoping.can_record_in(user, full.country_id),
+                **compact_record_context(full, user),
             }
 
         body = fragments.cached_html(request, "compact-page", (pk, fiscal_year),

@@ -42,10 +42,10 @@ from django.test import Client
 from django.urls import NoReverseMatch, get_resolver, reverse
 from pytest_django.live_server_helper import LiveServer
 
-from compacts.models import Compact
+from compacts.models import Compact, PartnerCountry
 from contributions.models import Contribution, Measure, SustainabilityPlan
 from dialogues.models import Dialogue
-from indicators.models import Indicator, Result, Target
+from indicators.models import Evaluation, Indicator, Result, Target
 from oversight.models import GaoRecommendation
 from tests.browser.conftest import ARTIFACTS, TIMEOUT_MS, axe_violations
 from tests.test_access_sweep import PAGE_OBJECTS, PAGE_QUERY_OBJECTS, WORD_ARGUMENTS, _walk
@@ -70,6 +70,7 @@ NOT_PAGES = {
     "oversight:gao-action-evidence": "downloads an action's evidence file",
     "indicators:bulk-template": "downloads the upload template (XLSX)",
     "indicators:result-document": "downloads a result's source document",
+    "indicators:evaluation-document": "downloads an evaluation's report",
     "indicators:indicator-table-csv": "downloads the indicator table (CSV)",
     "indicators:indicator-table-xlsx": "downloads the indicator table (XLSX)",
     "indicators:standard-comparison-csv": "downloads the standard indicators across "
@@ -195,6 +196,8 @@ def demo_objects() -> dict[type, object]:
                 .order_by("-fiscal_year").first())
     return {
         Compact: colombia,
+        PartnerCountry: colombia.country,
+        Evaluation: Evaluation.objects.filter(compact=colombia).order_by("pk").first(),
         Dialogue: dialogue,
         GaoRecommendation: GaoRecommendation.objects.order_by("number").first(),
         Contribution: Contribution.objects.filter(compact=colombia).order_by("pk").first(),

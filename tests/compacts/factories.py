@@ -144,3 +144,14 @@ def open_fiscal_years(compact, *years: int, reason: str = OPENED_FOR_TESTS) -> N
             compact=compact, fiscal_year=year,
             defaults={"state": "unlocked", "reason": reason, "changed_by": by,
                       "changed_at": dt.datetime(2026, 1, 1, tzinfo=dt.UTC)})
+
+
+class SelectionFactorFactory(DjangoModelFactory):
+    class Meta:
+        model = "compacts.SelectionFactor"
+
+    compact = factory.SubFactory(CompactFactory)
+    factor = "income_level"
+    value = "Lower-middle income"
+    source = "World Bank country classification, FY2023"
+    as_of = dt.date(2022, 7, 1)

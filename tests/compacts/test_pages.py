@@ -63,7 +63,7 @@ def test_compact_page_shows_objectives_extensions_and_awards(client, auditor_use
     response = client.get(f"/compacts/{ghana_compact.pk}/")
     assert response.status_code == 200
     for text in [ghana_compact.title, "Convict child traffickers.", "Extended for a final year.",
-                 "SAMPLE-GH-9", "Tier 2 (2023)"]:
+                 "SAMPLE-GH-9", "Tier 2 in the 2023 TIP Report"]:
         assert text.encode() in response.content, text
 
 

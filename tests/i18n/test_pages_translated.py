@@ -17,11 +17,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from compacts.models import Compact, GuidanceDocument
+from compacts.models import Compact, GuidanceDocument, PartnerCountry
 from contributions.models import Contribution, Measure, SustainabilityPlan
 from cpc.access.scoping import scope_any
 from dialogues.models import Dialogue, DialogueAttachment, DialogueStatus, TargetProposal
-from indicators.models import Indicator, Result, ResultDocument, Target
+from indicators.models import Evaluation, Indicator, Result, ResultDocument, Target
 from notifications.models import Notification
 from oversight.models import GaoAgencyAction, GaoRecommendation
 from reports.models import ReportJob
@@ -110,6 +110,7 @@ NOT_OPENED = {
     "private-file", "compacts:guidance-document", "contributions:plan-document",
     "contributions:evidence", "contributions:contribution-evidence", "dialogues:attachment",
     "indicators:result-document", "oversight:gao-action-evidence", "reports:report-download",
+    "indicators:evaluation-document",
 }
 
 
@@ -145,6 +146,8 @@ def worlds_of(user) -> list[dict]:
                     dialogue__compact=compact).order_by("pk").first(),
                 ResultDocument: ResultDocument.objects.filter(
                     result__indicator__compact=compact).first(),
+                PartnerCountry: compact.country,
+                Evaluation: Evaluation.objects.filter(compact=compact).order_by("pk").first(),
             } | program
             worlds.append({model: obj for model, obj in found.items() if obj is not None})
     return worlds

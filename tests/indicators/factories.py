@@ -71,3 +71,14 @@ class DisaggregationFactory(DjangoModelFactory):
     sex = "female"
     age_group = "12_17"
     value = Decimal("10")
+
+
+class EvaluationFactory(DjangoModelFactory):
+    class Meta:
+        model = "indicators.Evaluation"
+
+    compact = factory.SubFactory(CompactFactory)
+    kind = "baseline"
+    title = factory.Sequence(lambda n: f"Baseline study {n}")
+    fieldwork_start = dt.date(2023, 2, 1)
+    fieldwork_end = dt.date(2023, 5, 31)

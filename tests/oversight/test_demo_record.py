@@ -106,3 +106,26 @@ def test_the_demo_loads_twice_without_change(demo):
     load_demo(password="pw-for-tests")
     assert [model.objects.count() for model in (Dialogue, Target, Result, Contribution)] == (
         counts)
+
+
+def test_the_public_record_of_evaluations_tiers_and_selection(demo):
+    from compacts.models import SelectionFactor, TierRanking
+    from indicators.models import Evaluation
+
+    ghana = Evaluation.objects.filter(compact=compact("GH"))
+    assert sorted(ghana.values_list("kind", flat=True)) == ["baseline", "endline", "midline"]
+    assert "comparison regions" in ghana.get(kind="endline").design
+    for iso in ("CO", "CI"):
+        assert Evaluation.objects.filter(compact=compact(iso), kind="prevalence").exists()
+    ivorian = Evaluation.objects.get(compact=compact("CI"), kind="prevalence")
+    assert ivorian.implementer.name == "University of Massachusetts Lowell"
+    for evaluation in Evaluation.objects.all():  # dates and findings are not public
+        assert evaluation.is_sample and evaluation.key_findings.startswith("Sample")
+        assert {i.compact_id for i in evaluation.indicators.all()} <= {evaluation.compact_id}
+    # The 2023 report's tiers, and no later year invented.
+    tiers = dict(TierRanking.objects.values_list("country__iso_code", "tier"))
+    assert tiers == {"CO": "tier_1", "PH": "tier_1", "GH": "tier_2", "JM": "tier_2",
+                     "PE": "tier_2", "MN": "tier_2", "CI": "tier_2", "NP": "tier_2"}
+    assert set(TierRanking.objects.values_list("report_year", flat=True)) == {2023}
+    assert SelectionFactor.objects.exists()
+    assert not SelectionFactor.objects.filter(is_sample=False).exists()

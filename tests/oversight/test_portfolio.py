@@ -50,6 +50,19 @@ def test_generated_portfolio_has_every_kind_of_record(generated):
         assert not model.objects.filter(is_sample=False).exists(), model
 
 
+def test_generated_compacts_have_tiers_selection_factors_and_an_evaluation(generated):
+    from compacts.models import SelectionFactor, TierRanking
+    from indicators.models import Evaluation
+
+    for compact in Compact.objects.all():
+        assert TierRanking.objects.filter(country=compact.country).count() >= 2
+        assert compact.selection_factors.count() == 3
+        evaluation = compact.evaluations.get()
+        assert {i.compact_id for i in evaluation.indicators.all()} == {compact.pk}
+    assert not SelectionFactor.objects.filter(is_sample=False).exists()
+    assert not Evaluation.objects.filter(is_sample=False).exists()
+
+
 def test_running_again_with_the_same_seed_adds_nothing(generated, settings):
     before = counts()
     generate(compacts=3, seed=7)

@@ -97,8 +97,9 @@ def test_pages_tag_each_sample_figure_and_explain_the_tag(demo, client, django_u
     detail = client.get(reverse("oversight:compact-detail", args=[colombia.pk]))
     html = detail.content.decode()
     assert "Ceiling at signing" in html and "Total awarded (sum of the awards below)" in html
-    # Each award, the total awarded twice, and the note under each.
-    assert html.count(TAG) == 4 + 2 + 2
+    # Each award, the total awarded twice, and the note under each; the three sample
+    # selection factors and the sample evaluation, each table with its note.
+    assert html.count(TAG) == 4 + 2 + 2 + (3 + 1) + (1 + 1)
     assert NOTE in html
     nepal_html = client.get(reverse("oversight:compact-detail", args=[nepal.pk])).content
     assert TAG not in nepal_html.decode()  # public figures only
