@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .partnership import views as partnership
 
 app_name = "compacts"
 
@@ -8,4 +9,12 @@ urlpatterns = [
     path("", views.CompactListView.as_view(), name="compact-list"),
     path("guidance/<int:pk>/document/", views.GuidanceDocumentView.as_view(),
          name="guidance-document"),
+    path("<int:pk>/document/", partnership.DocumentView.as_view(), name="document"),
+    path("<int:pk>/document/edit/", partnership.DocumentEditView.as_view(),
+         name="document-edit"),
+    path("<int:pk>/document/file/", partnership.DocumentFileView.as_view(),
+         name="document-file"),
+    path("<int:pk>/pledges/", partnership.PledgesView.as_view(), name="pledges"),
+    path("<int:pk>/pledges/<int:pledge_pk>/", partnership.PledgeEditView.as_view(),
+         name="pledge-edit"),
 ]

@@ -46,6 +46,8 @@ from .documents import (
     DOCUMENT_TEXT_FIELDS,
     ERR_PUBLIC_URL_NOT_PUBLIC,
     CompactDocument,
+    PartnerPledge,
+    PledgeKind,
 )
 from .guidance import (
     ERR_GUIDANCE_CONFIRM_STAMPED,
@@ -68,6 +70,7 @@ __all__ = [
     "GUIDANCE_CONFIRMED_FIELDS", "MAX_ORIGINAL_TERM_YEARS", "PASSAGE_EXCERPT_CHARS", "Award",
     "Compact", "CompactDocument", "CompactQuerySet", "CompactStatus", "Extension",
     "FiscalYearLock", "GuidanceDocument", "Implementer", "ImplementerKind", "Mechanism",
-    "Objective", "PartnerCountry", "PartnerCountryQuerySet", "Pillar", "RecordsVersion",
+    "Objective", "PartnerCountry", "PartnerCountryQuerySet", "PartnerPledge", "Pillar",
+    "PledgeKind", "RecordsVersion",
     "Region", "Tier", "TierRanking", "UserProfile", "YearLockState", "non_negative",
 ]
