@@ -25,12 +25,16 @@ class CompactDocumentForm(forms.ModelForm):
         widget=forms.FileInput(attrs={"class": "usa-file-input"}),
     )
 
+    public_url = forms.URLField(
+        required=False, assume_scheme="https", max_length=500, label=_("Public address"),
+        help_text=_("Where the public can read the document, when it is public."),
+        widget=forms.URLInput(attrs={"class": "usa-input"}))
+
     class Meta:
         model = CompactDocument
         fields = [*DOCUMENT_TEXT_FIELDS, "signed_document", "is_public", "public_url"]
         widgets = {**{name: _textarea(4) for name in DOCUMENT_TEXT_FIELDS},
-                   "is_public": forms.CheckboxInput(attrs={"class": "usa-checkbox__input"}),
-                   "public_url": forms.URLInput(attrs={"class": "usa-input"})}
+                   "is_public": forms.CheckboxInput(attrs={"class": "usa-checkbox__input"})}
         labels = {"is_public": _("The document is public")}
 
 
