@@ -15,6 +15,5 @@ urlpatterns = [
     path("<int:pk>/document/file/", partnership.DocumentFileView.as_view(),
          name="document-file"),
     path("<int:pk>/pledges/", partnership.PledgesView.as_view(), name="pledges"),
-    path("<int:pk>/pledges/<int:pledge_pk>/", partnership.PledgeEditView.as_view(),
-         name="pledge-edit"),
+    path("pledges/<int:pk>/", partnership.PledgeEditView.as_view(), name="pledge-edit"),
 ]

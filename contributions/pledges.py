@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from compacts.models import Compact, PartnerPledge
 from compacts.partnership.selectors import pledge_list
 
-from .selectors import PartnerTotals, contribution_list, partner_totals
+from .selectors import FundingYear, PartnerTotals, contribution_list, partner_totals
 
 ZERO = Decimal("0.00")
 
@@ -112,9 +112,19 @@ def pledge_total(years: list[PledgeYear]) -> PledgeYear:
     )
 
 
-def pledge_picture(*, user, compact: Compact) -> list[PledgeYear]:
-    """The comparison for one compact, as ``user`` may see it: two queries (the pledges and
-    the recorded sums per year)."""
-    recorded = {fy: totals for (_compact, fy), totals in
-                partner_totals(contribution_list(user=user).filter(compact=compact)).items()}
+def recorded_from_funding(funding: Iterable[FundingYear]) -> dict[int, PartnerTotals]:
+    """The recorded sums by year a funding picture (``selectors.funding_years``) already
+    holds, so a page or report that shows both reads them once."""
+    return {year.fiscal_year: year.partner for year in funding if year.partner is not None}
+
+
+def pledge_picture(*, user, compact: Compact,
+                   funding: Iterable[FundingYear] | None = None) -> list[PledgeYear]:
+    """The comparison for one compact, as ``user`` may see it: the pledges (one query) and
+    the recorded sums per year, from ``funding`` when given (else one more query)."""
+    if funding is not None:
+        recorded = recorded_from_funding(funding)
+    else:
+        recorded = {fy: totals for (_compact, fy), totals in partner_totals(
+            contribution_list(user=user).filter(compact=compact)).items()}
     return pledged_against_recorded(pledge_list(user=user).filter(compact=compact), recorded)

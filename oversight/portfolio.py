@@ -31,6 +31,7 @@ from simple_history.utils import bulk_create_with_history
 from compacts import demo as compact_demo
 from compacts import services as compact_services
 from compacts.models import Compact, PartnerCountry, Region
+from compacts.partnership import generated as compact_documents
 from contributions import services as contribution_services
 from contributions.demo import sample_pdf
 from cpc.access.roles import TIP_STAFF
@@ -73,8 +74,7 @@ def generated_codes() -> list[str]:
 
 
 def staff_user(username: str = STAFF_USERNAME):
-    """A TIP staff user the generator acts as. It has no usable password: nobody signs in
-    as it."""
+    """A TIP staff user the generator acts as, with no usable password (nobody signs in)."""
     User = get_user_model()
     user = User.objects.filter(username=username).first()
     if user is None:
@@ -140,6 +140,7 @@ class _Compact:
                     self._results(year, step)
         self._contributions()
         self._plan()
+        compact_documents.fill(self.compact, rng=self.rng, user=self.staff)
 
     def _written_on(self, year: int) -> dt.date:
         """A day the year's figures were entered: a month after it ended, or today."""
@@ -339,9 +340,8 @@ class _Compact:
     # --- contributions and the sustainability plan ----------------------------------------
 
     def _contributions(self):
-        """One contribution for each of the last three years: with evidence and verified,
-        but for the latest (awaiting verification) and, now and then, one without
-        evidence."""
+        """One contribution for each of the last three years: with evidence and verified, but
+        for the latest (awaiting verification) and, now and then, one without evidence."""
         years = self.years[-3:]
         for position, year in enumerate(years):
             latest = position == len(years) - 1

@@ -28,6 +28,7 @@ from oversight.compliance import MET, NOT_APPLICABLE, NOT_MET, PENDING, TITLES
 from . import charts
 from .findings import changes_since_last_year, findings
 from .models import ReportKind
+from .pledges import pledge_sections
 from .record_counts import reliability_counts
 from .reliability import ReliabilityCounts
 from .sections import JUDGED, CompactSection, compact_sections
@@ -66,6 +67,7 @@ class ReportContent:
     compared: bool = False  # whether FY N-1 had anything to compare with
     detail_limit: int = 0
     figures: dict = field(default_factory=dict)
+    pledges: dict = field(default_factory=dict)  # compact id -> reports.pledges.PledgeSection
 
     @property
     def funding_sample(self) -> bool:
@@ -132,6 +134,7 @@ def report_content(*, kind: str, fiscal_year: int, compact_id: int | None,
     content.compared = any(s.compact.is_active_in(fiscal_year - 1) for s in sections)
     content.changes = changes_since_last_year(sections, fiscal_year, today, progress_of)
     content.figures = _figures(content)
+    content.pledges = pledge_sections(sections, fiscal_year, year_only=content.is_program)
     if kind == ReportKind.PROGRAM_OVERSIGHT:
         bars = _timeline_bars(fiscal_year)
         content.compacts_in_timeline = len(bars)

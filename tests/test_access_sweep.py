@@ -147,7 +147,7 @@ PAGE_OBJECTS = {
     "compacts:document-edit": {"pk": Compact},
     "compacts:document-file": {"pk": Compact},
     "compacts:pledges": {"pk": Compact},
-    "compacts:pledge-edit": {"pk": Compact, "pledge_pk": PartnerPledge},
+    "compacts:pledge-edit": {"pk": PartnerPledge},
     "oversight:gao-action-add": {"pk": GaoRecommendation},
     "oversight:gao-status-change": {"pk": GaoRecommendation},
     "oversight:gao-action-evidence": {"pk": GaoAgencyAction},

@@ -136,13 +136,20 @@ class PledgesView(CompactPageMixin, View):
         return self._render(form, status=400)
 
 
-class PledgeEditView(CompactPageMixin, View):
-    staff_only = True
+class PledgeEditView(RoleRequiredMixin, View):
+    """A pledge's edit page, by the pledge's id (its compact follows from it)."""
+
     template_name = "compacts/pledge_edit.html"
 
-    def _pledge(self, pledge_pk):
-        return get_object_or_404(selectors.pledge_list(user=self.request.user),
-                                 compact=self.compact, pk=pledge_pk)
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and scoping.user_roles(request.user):
+            self.pledge = get_object_or_404(selectors.pledge_list(user=request.user),
+                                            pk=kwargs["pk"])
+            self.compact = get_object_or_404(
+                compact_selectors.compact_list(user=request.user), pk=self.pledge.compact_id)
+            if not scoping.is_tip_staff(request.user):
+                raise PermissionDenied(services.ERR_DOCUMENT_STAFF_ONLY)
+        return super().dispatch(request, *args, **kwargs)
 
     def _form(self, pledge, *args):
         form = PledgeForm(*args, instance=pledge, fiscal_years=self.compact.fiscal_years())
@@ -153,20 +160,20 @@ class PledgeEditView(CompactPageMixin, View):
         return render(self.request, self.template_name,
                       {"compact": self.compact, "form": form}, status=status)
 
-    def get(self, request, pk, pledge_pk):
-        return self._render(self._form(self._pledge(pledge_pk)))
+    def get(self, request, pk):
+        return self._render(self._form(self.pledge))
 
-    def post(self, request, pk, pledge_pk):
-        pledge = self._pledge(pledge_pk)
-        form = self._form(pledge, request.POST)
+    def post(self, request, pk):
+        form = self._form(self.pledge, request.POST)
         if form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if k != VERSION_FIELD}
             try:
-                services.pledge_update(user=request.user, pledge=pledge, data=data,
+                services.pledge_update(user=request.user, pledge=self.pledge, data=data,
                                        version=form.cleaned_data.get(VERSION_FIELD))
             except RecordChanged as changed:
                 messages.error(request, changed.message)
-                return self._render(self._form(self._pledge(pledge_pk)), status=409)
+                fresh = get_object_or_404(selectors.pledge_list(user=request.user), pk=pk)
+                return self._render(self._form(fresh), status=409)
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:
