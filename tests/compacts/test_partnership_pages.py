@@ -145,3 +145,17 @@ def test_the_compact_page_does_the_same_queries_with_more_compacts(
     cache.clear()
     with django_assert_num_queries(len(few.captured_queries)):
         assert client.get(f"/compacts/{big[0].pk}/").status_code == 200
+
+
+def test_the_cached_compact_page_follows_a_saved_document(client, staff_user, ghana_compact,
+                                                          django_capture_on_commit_callbacks):
+    from compacts.partnership import services
+
+    client.force_login(staff_user)
+    assert b'data-testid="missing-activities"' in client.get(
+        f"/compacts/{ghana_compact.pk}/").content
+    with django_capture_on_commit_callbacks(execute=True):
+        services.compact_document_save(user=staff_user, compact=ghana_compact,
+                                       data={"activities": "Specialized shelters."})
+    assert b'data-testid="missing-activities"' not in client.get(
+        f"/compacts/{ghana_compact.pk}/").content
