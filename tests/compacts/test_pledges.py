@@ -88,3 +88,17 @@ def test_the_document_is_created_then_updated(staff_user):
         services.compact_document_save(user=staff_user, compact=compact,
                                        data={"is_public": False})
     assert "public_url" in error.value.message_dict
+
+
+def test_a_users_change_makes_a_sample_pledge_theirs(staff_user):
+    from cpc.samples import loading_samples
+
+    with loading_samples():
+        sample = PartnerPledgeFactory()
+    assert sample.is_sample
+    services.pledge_update(user=staff_user, pledge=sample, data={"source": "Section 9"})
+    sample.refresh_from_db()
+    assert sample.is_sample  # the clause is no figure
+    services.pledge_update(user=staff_user, pledge=sample, data={"amount_usd": Decimal("5")})
+    sample.refresh_from_db()
+    assert not sample.is_sample
