@@ -15,6 +15,10 @@ class CompactsConfig(AppConfig):
         # the user's role (cpc.storage: private files have no public URL).
         register_private_file(records=selectors.guidance_list, field="document",
                               url_name="compacts:guidance-document")
+        # A compact's signed document opens through the compact's document view.
+        register_private_file(records=selectors.visible_compacts,
+                              field="document__signed_document",
+                              url_name="compacts:document-file")
         # Scope (cpc.access.scoping) reads countries, implementers, compacts and
         # awards as this app defines them.
         from cpc.access.scoping import scope_models_register

@@ -30,6 +30,7 @@ from .models import (
     PartnerCountry,
     TierRanking,
 )
+from .partnership import demo as partnership_demo
 
 SAMPLE = "Sample figure for demonstration; not an official number."
 GUIDANCE_TITLE = "Sample: CPC Partnership Monitoring Guidance"
@@ -273,6 +274,7 @@ def seed(*, password: str) -> dict[str, int]:
                     "was still open at the last public update.",
         )
 
+    created |= partnership_demo.seed(user=staff)  # the compacts' documents and pledges
     User = get_user_model()
     for username, role, isos, is_staff, _about in DEMO_USERS:
         user = User.objects.filter(username=username).first()

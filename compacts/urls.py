@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import record_views, views
+from .partnership import views as partnership
 
 app_name = "compacts"
 
@@ -12,4 +13,11 @@ urlpatterns = [
          name="selection-record"),
     path("countries/<int:pk>/tiers/", record_views.TierRankingsView.as_view(),
          name="tier-rankings"),
+    path("<int:pk>/document/", partnership.DocumentView.as_view(), name="document"),
+    path("<int:pk>/document/edit/", partnership.DocumentEditView.as_view(),
+         name="document-edit"),
+    path("<int:pk>/document/file/", partnership.DocumentFileView.as_view(),
+         name="document-file"),
+    path("<int:pk>/pledges/", partnership.PledgesView.as_view(), name="pledges"),
+    path("pledges/<int:pk>/", partnership.PledgeEditView.as_view(), name="pledge-edit"),
 ]

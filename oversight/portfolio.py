@@ -339,9 +339,8 @@ class _Compact:
     # --- contributions and the sustainability plan ----------------------------------------
 
     def _contributions(self):
-        """One contribution for each of the last three years: with evidence and verified,
-        but for the latest (awaiting verification) and, now and then, one without
-        evidence."""
+        """One contribution for each of the last three years: with evidence and verified, but
+        for the latest (awaiting verification) and, now and then, one without evidence."""
         years = self.years[-3:]
         for position, year in enumerate(years):
             latest = position == len(years) - 1

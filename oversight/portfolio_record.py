@@ -6,6 +6,7 @@ import datetime as dt
 
 from compacts import services as compact_services
 from compacts.models import Tier, TierRanking
+from compacts.partnership import generated as compact_documents
 from compacts.selection import selection_factor_save
 from indicators.evaluation_services import evaluation_create
 
@@ -39,3 +40,4 @@ def generate_record(built) -> None:
         fieldwork_end=fieldwork_end,
         published_on=published if published <= built.today else None,
         key_findings=f"Generated findings. {SAMPLE}")
+    compact_documents.fill(compact, rng=rng, user=staff)

@@ -29,6 +29,7 @@ from . import charts
 from .evaluations import report_evaluations
 from .findings import changes_since_last_year, findings
 from .models import ReportKind
+from .pledges import pledge_sections
 from .record_counts import reliability_counts
 from .reliability import ReliabilityCounts
 from .sections import JUDGED, CompactSection, compact_sections
@@ -68,6 +69,7 @@ class ReportContent:
     detail_limit: int = 0
     figures: dict = field(default_factory=dict)
     evaluations: list = field(default_factory=list)  # reports.evaluations.ReportEvaluation
+    pledges: dict = field(default_factory=dict)  # compact id -> reports.pledges.PledgeSection
 
     @property
     def funding_sample(self) -> bool:
@@ -143,6 +145,7 @@ def report_content(*, kind: str, fiscal_year: int, compact_id: int | None,
     content.compared = any(s.compact.is_active_in(fiscal_year - 1) for s in sections)
     content.changes = changes_since_last_year(sections, fiscal_year, today, progress_of)
     content.figures = _figures(content)
+    content.pledges = pledge_sections(sections, fiscal_year, year_only=content.is_program)
     if kind == ReportKind.PROGRAM_OVERSIGHT:
         bars = _timeline_bars(fiscal_year)
         content.compacts_in_timeline = len(bars)

@@ -43,11 +43,13 @@ from compacts import services
 from compacts.models import (
     Award,
     Compact,
+    CompactDocument,
     Extension,
     GuidanceDocument,
     Implementer,
     Objective,
     PartnerCountry,
+    PartnerPledge,
     SelectionFactor,
     TierRanking,
 )
@@ -75,11 +77,13 @@ from oversight.models import GaoAgencyAction, GaoRecommendation
 from reports.models import ReportJob
 from tests.compacts.factories import (
     AwardFactory,
+    CompactDocumentFactory,
     CompactFactory,
     ExtensionFactory,
     GuidanceDocumentFactory,
     ImplementerFactory,
     ObjectiveFactory,
+    PartnerPledgeFactory,
     SelectionFactorFactory,
     TierRankingFactory,
     UserFactory,
@@ -143,6 +147,11 @@ STAFF_AND_AUDITOR_LISTS = {"audit-event-list"}
 # For pages: which model each object id in the URL (or query string) names.
 PAGE_OBJECTS = {
     "compacts:guidance-document": {"pk": GuidanceDocument},
+    "compacts:document": {"pk": Compact},
+    "compacts:document-edit": {"pk": Compact},
+    "compacts:document-file": {"pk": Compact},
+    "compacts:pledges": {"pk": Compact},
+    "compacts:pledge-edit": {"pk": PartnerPledge},
     "oversight:gao-action-add": {"pk": GaoRecommendation},
     "oversight:gao-status-change": {"pk": GaoRecommendation},
     "oversight:gao-action-evidence": {"pk": GaoAgencyAction},
@@ -214,6 +223,8 @@ IMPLEMENTER_WRITES = {"result-list", "result-detail", "result-documents",
 PAGE_QUERY_OBJECTS = {"dialogues:dialogue-new": {"compact": Compact}}
 # API views without a serializer model: which model their ``pk`` names.
 API_OBJECTS = {"compact-compliance": {"pk": Compact},
+               "compact-document-answer": {"pk": Compact},
+               "compact-pledges": {"pk": Compact},
                "compact-lock-fiscal-year": {"pk": Compact},
                "compact-unlock-fiscal-year": {"pk": Compact},
                "dialogue-attachment-file": {"pk": Dialogue,
@@ -343,6 +354,10 @@ def build_world(country: PartnerCountry, standard: StandardIndicator,
         Compact: compact,
         Extension: ExtensionFactory(compact=compact),
         Objective: ObjectiveFactory(compact=compact),
+        CompactDocument: CompactDocumentFactory(
+            compact=compact,
+            signed_document=SimpleUploadedFile("compact.pdf", b"%PDF-1.4 compact")),
+        PartnerPledge: PartnerPledgeFactory(compact=compact),
         Award: award,
         StandardIndicator: standard,
         Indicator: indicator,

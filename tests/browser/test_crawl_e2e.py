@@ -42,7 +42,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, get_resolver, reverse
 from pytest_django.live_server_helper import LiveServer
 
-from compacts.models import Compact, PartnerCountry
+from compacts.models import Compact, PartnerCountry, PartnerPledge
 from contributions.models import Contribution, Measure, SustainabilityPlan
 from dialogues.models import Dialogue
 from indicators.models import Evaluation, Indicator, Result, Target
@@ -67,6 +67,7 @@ PASSWORD = "pw-for-tests"  # demo_module's
 NOT_PAGES = {
     # Downloads: a file, not a document to look at.
     "compacts:guidance-document": "downloads the guidance document",
+    "compacts:document-file": "downloads a compact's signed document",
     "oversight:gao-action-evidence": "downloads an action's evidence file",
     "indicators:bulk-template": "downloads the upload template (XLSX)",
     "indicators:result-document": "downloads a result's source document",
@@ -202,6 +203,8 @@ def demo_objects() -> dict[type, object]:
         GaoRecommendation: GaoRecommendation.objects.order_by("number").first(),
         Contribution: Contribution.objects.filter(compact=colombia).order_by("pk").first(),
         Measure: Measure.objects.filter(plan__compact=colombia).order_by("pk").first(),
+        # Colombia's pledge is not public: the demo's pledges are Peru's and the Philippines'.
+        PartnerPledge: PartnerPledge.objects.order_by("pk").first(),
         SustainabilityPlan: SustainabilityPlan.objects.filter(compact=colombia).first(),
         Indicator: colombia.indicators.order_by("code").first(),
         Target: Target.objects.filter(indicator__compact=colombia).order_by("pk").first(),

@@ -9,12 +9,14 @@ from factory.django import DjangoModelFactory
 from compacts.models import (
     Award,
     Compact,
+    CompactDocument,
     Extension,
     FiscalYearLock,
     GuidanceDocument,
     Implementer,
     Objective,
     PartnerCountry,
+    PartnerPledge,
     TierRanking,
 )
 
@@ -155,3 +157,28 @@ class SelectionFactorFactory(DjangoModelFactory):
     value = "Lower-middle income"
     source = "World Bank country classification, FY2023"
     as_of = dt.date(2022, 7, 1)
+class CompactDocumentFactory(DjangoModelFactory):
+    class Meta:
+        model = CompactDocument
+
+    compact = factory.SubFactory(CompactFactory)
+    us_responsibilities = "Fund the awards and monitor them."
+    partner_responsibilities = "Staff the specialized shelters and prosecutor posts."
+    activities = "Train police and prosecutors; open child-friendly spaces."
+    implementation_mechanism = "Implementers under cooperative agreements."
+    monitoring_mechanism = "Annual dialogues reviewing the standard indicators."
+    assessment_mechanism = "A midline and an endline evaluation."
+    sustainability_mechanism = "The ministry's budget takes over the shelters."
+
+
+class PartnerPledgeFactory(DjangoModelFactory):
+    class Meta:
+        model = PartnerPledge
+
+    compact = factory.SubFactory(CompactFactory)
+    fiscal_year = 2023
+    kind = "funding"
+    amount_local = Decimal("1000000.00")
+    currency = "PEN"
+    amount_usd = Decimal("270000.00")
+    source = "Compact, section 4"

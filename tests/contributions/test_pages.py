@@ -562,14 +562,15 @@ def test_contributions_page_uses_the_same_queries_for_3_and_10_years(
     large = compact_with_years("UG", 10)
     client.force_login(staff_user)
     client.get(f"/contributions/compacts/{small.pk}/")  # warm up the session
-    # 21: session, user, roles, compact, contributions, awards, recorded sums, plan, measures,
+    # 22: session, user, roles, compact, contributions, awards, recorded sums, pledges, plan,
+    # measures,
     # the dialogues offered in the add-a-contribution form, the header's "My work" count (the
     # sections that wait on staff, as My work lists them: results, proposals, contributions,
     # plans, unready dialogues with their key indicators and targets, failed reports; a list
     # and its count each, short or long) and the
     # records version it is cached under (computed here: inside the test's transaction
     # nothing is cached).
-    with django_assert_num_queries(21) as small_queries:
+    with django_assert_num_queries(22) as small_queries:
         response = client.get(f"/contributions/compacts/{small.pk}/")
     assert len(response.context["funding_years"]) == 3
     with django_assert_num_queries(len(small_queries)):

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from compacts.models import Compact, GuidanceDocument, PartnerCountry
+from compacts.models import Compact, GuidanceDocument, PartnerCountry, PartnerPledge
 from contributions.models import Contribution, Measure, SustainabilityPlan
 from cpc.access.scoping import scope_any
 from dialogues.models import Dialogue, DialogueAttachment, DialogueStatus, TargetProposal
@@ -111,6 +111,7 @@ NOT_OPENED = {
     "contributions:evidence", "contributions:contribution-evidence", "dialogues:attachment",
     "indicators:result-document", "oversight:gao-action-evidence", "reports:report-download",
     "indicators:evaluation-document",
+    "compacts:document-file",
 }
 
 
@@ -139,6 +140,7 @@ def worlds_of(user) -> list[dict]:
                 Indicator: Indicator.objects.filter(compact=compact).order_by("pk").first(),
                 Target: Target.objects.filter(indicator__compact=compact).order_by("pk").first(),
                 Contribution: Contribution.objects.filter(compact=compact).order_by("pk").first(),
+                PartnerPledge: PartnerPledge.objects.filter(compact=compact).order_by("pk").first(),
                 Measure: Measure.objects.filter(plan=plan).first() if plan else None,
                 DialogueAttachment: DialogueAttachment.objects.filter(
                     dialogue__compact=compact).first(),

@@ -14,7 +14,7 @@ import cpc.validators
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('compacts', '0019_records_version_moves_to_access'),
+        ('compacts', '0021_partner_pledges'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
