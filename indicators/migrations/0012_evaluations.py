@@ -16,7 +16,7 @@ import cpc.validators
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('compacts', '0020_selection_record'),
+        ('compacts', '0022_selection_record'),
         ('indicators', '0011_indicator_translations'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
