@@ -42,7 +42,10 @@ from .countries import (
     Tier,
     TierRanking,
 )
-from .finances import ERR_FINANCE_YEAR_TAKEN, AwardFinance
+
+# Re-exported by name (``X as X``) rather than in ``__all__``.
+from .finances import ERR_FINANCE_YEAR_TAKEN as ERR_FINANCE_YEAR_TAKEN
+from .finances import AwardFinance as AwardFinance
 from .guidance import (
     ERR_GUIDANCE_CONFIRM_STAMPED,
     ERR_GUIDANCE_ENDS_BEFORE_START,
@@ -56,44 +59,14 @@ from .profiles import UserProfile
 from .records import FiscalYearLock, YearLockState
 
 __all__ = [
-    "ERR_AWARD_END_BEFORE_START",
-    "ERR_AWARD_OUTSIDE_COMPACT",
-    "ERR_DATES_REQUIRED",
-    "ERR_END_BEFORE_START",
-    "ERR_EXTENSION_NOT_LATER",
-    "ERR_EXTENSION_NO_END",
-    "ERR_FINANCE_YEAR_TAKEN",
-    "ERR_GUIDANCE_CONFIRM_STAMPED",
-    "ERR_GUIDANCE_ENDS_BEFORE_START",
-    "ERR_GUIDANCE_PASSAGE",
-    "ERR_GUIDANCE_SAME_DAY",
-    "ERR_NEGATIVE",
-    "ERR_PILLARS",
-    "ERR_TERM_TOO_LONG",
-    "FIRST_TIP_REPORT_YEAR",
-    "GUIDANCE_CONFIRMED_FIELDS",
-    "MAX_ORIGINAL_TERM_YEARS",
-    "PASSAGE_EXCERPT_CHARS",
-    "Award",
-    "AwardFinance",
-    "Compact",
-    "CompactQuerySet",
-    "CompactStatus",
-    "Extension",
-    "FiscalYearLock",
-    "GuidanceDocument",
-    "Implementer",
-    "ImplementerKind",
-    "Mechanism",
-    "Objective",
-    "PartnerCountry",
-    "PartnerCountryQuerySet",
-    "Pillar",
-    "RecordsVersion",
-    "Region",
-    "Tier",
-    "TierRanking",
-    "UserProfile",
-    "YearLockState",
+    "ERR_AWARD_END_BEFORE_START", "ERR_AWARD_OUTSIDE_COMPACT", "ERR_DATES_REQUIRED",
+    "ERR_END_BEFORE_START", "ERR_EXTENSION_NOT_LATER", "ERR_EXTENSION_NO_END",
+    "ERR_GUIDANCE_CONFIRM_STAMPED", "ERR_GUIDANCE_ENDS_BEFORE_START", "ERR_GUIDANCE_PASSAGE",
+    "ERR_GUIDANCE_SAME_DAY", "ERR_NEGATIVE", "ERR_PILLARS", "ERR_TERM_TOO_LONG",
+    "FIRST_TIP_REPORT_YEAR", "GUIDANCE_CONFIRMED_FIELDS", "MAX_ORIGINAL_TERM_YEARS",
+    "PASSAGE_EXCERPT_CHARS", "Award", "Compact", "CompactQuerySet", "CompactStatus",
+    "Extension", "FiscalYearLock", "GuidanceDocument", "Implementer", "ImplementerKind",
+    "Mechanism", "Objective", "PartnerCountry", "PartnerCountryQuerySet", "Pillar",
+    "RecordsVersion", "Region", "Tier", "TierRanking", "UserProfile", "YearLockState",
     "non_negative",
 ]
