@@ -222,3 +222,11 @@ def open_after_end_awards(awards, *, today: dt.date):
         compact_end=Compact.objects.filter(pk=OuterRef("compact_id"))
         .with_current_end().values("current_end")[:1]))
     return awards.filter(compact_end__lt=today, unspent_total__gt=0)
+
+
+def panel(compact: Compact, *, user, today: dt.date) -> dict:
+    """What the compact page's finance panel shows (templates/compacts/_finances_panel.html)."""
+    from cpc.access import scoping
+
+    return {"money": compact_finances(compact, today=today),
+            "can_record": scoping.is_tip_staff(user)}
