@@ -50,7 +50,7 @@ class AwardFinanceEditView(RoleRequiredMixin, TemplateView):
     template_name = "compacts/award_finances.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
+        if request.user.is_authenticated and scoping.user_roles(request.user):
             self.award = get_object_or_404(
                 selectors.award_list(user=request.user).select_related("compact", "implementer"),
                 pk=kwargs["pk"])
@@ -95,7 +95,7 @@ class AwardFinanceEditView(RoleRequiredMixin, TemplateView):
 
 class CompactFinanceMixin(RoleRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
+        if request.user.is_authenticated and scoping.user_roles(request.user):
             self.compact = get_object_or_404(
                 selectors.visible_compacts(user=request.user).with_current_end()
                 .select_related("country"),
