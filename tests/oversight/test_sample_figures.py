@@ -97,8 +97,9 @@ def test_pages_tag_each_sample_figure_and_explain_the_tag(demo, client, django_u
     detail = client.get(reverse("oversight:compact-detail", args=[colombia.pk]))
     html = detail.content.decode()
     assert "Ceiling at signing" in html and "Total awarded (sum of the awards below)" in html
-    # Each award, the total awarded twice, and the note under each.
-    assert html.count(TAG) == 4 + 2 + 2
+    # Each award, the total awarded twice, and the note under each; in the finance panel,
+    # the awarded and obligated totals, each award's figures and the panel's note.
+    assert html.count(TAG) == 4 + 2 + 2 + (2 + 4 + 1)
     assert NOTE in html
     nepal_html = client.get(reverse("oversight:compact-detail", args=[nepal.pk])).content
     assert TAG not in nepal_html.decode()  # public figures only
