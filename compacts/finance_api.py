@@ -22,7 +22,8 @@ from .models import AwardFinance
 
 class AwardFinanceSerializer(serializers.ModelSerializer):
     fiscal_year = serializers.IntegerField(validators=fiscal_year_validators)
-    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True,
+                                               allow_null=True)
 
     class Meta:
         model = AwardFinance
@@ -39,7 +40,9 @@ def finances_etag(award) -> str:
 class AwardFinancesMixin:
     """The ``finances`` action of the award viewset."""
 
-    @extend_schema(request=AwardFinanceSerializer, responses=AwardFinanceSerializer(many=True))
+    @extend_schema(methods=["GET"], responses=AwardFinanceSerializer(many=True))
+    @extend_schema(methods=["POST"], request=AwardFinanceSerializer,
+                   responses={201: AwardFinanceSerializer, 200: AwardFinanceSerializer})
     @action(detail=True, methods=["get", "post"], url_path="finances", filter_backends=[],
             pagination_class=None)
     def finances(self, request, pk=None):

@@ -130,16 +130,20 @@ def _data_rows(table) -> list[tuple[int, dict]]:
         if len(rows) == MAX_ROWS:
             raise _file_error(str(ERR_TOO_MANY).format(limit=f"{MAX_ROWS:,}"))
         raw = {h: v for h, v in zip(headers, values, strict=False) if h in COLUMNS}
-        for column, value in raw.items():
-            if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-                errors.append(RowError(number, column, str(ERR_CELL_TOO_LONG).format(
-                    length=f"{len(value):,}", limit=MAX_CELL_CHARS)))
+        errors.extend(_too_long(number, raw))
         rows.append((number, raw))
     if errors:
         raise FinanceImportError(errors)
     if not rows:
         raise _file_error(ERR_EMPTY)
     return rows
+
+
+def _too_long(number: int, raw: dict) -> list[RowError]:
+    return [RowError(number, column, str(ERR_CELL_TOO_LONG).format(
+                length=f"{len(value):,}", limit=MAX_CELL_CHARS))
+            for column, value in raw.items()
+            if isinstance(value, str) and len(value) > MAX_CELL_CHARS]
 
 
 def _text(value) -> str:
