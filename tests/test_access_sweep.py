@@ -42,6 +42,7 @@ from rest_framework.test import APIClient
 from compacts import services
 from compacts.models import (
     Award,
+    AwardFinance,
     Compact,
     Extension,
     GuidanceDocument,
@@ -73,6 +74,7 @@ from oversight.models import GaoAgencyAction, GaoRecommendation
 from reports.models import ReportJob
 from tests.compacts.factories import (
     AwardFactory,
+    AwardFinanceFactory,
     CompactFactory,
     ExtensionFactory,
     GuidanceDocumentFactory,
@@ -338,6 +340,7 @@ def build_world(country: PartnerCountry, standard: StandardIndicator,
         Extension: ExtensionFactory(compact=compact),
         Objective: ObjectiveFactory(compact=compact),
         Award: award,
+        AwardFinance: AwardFinanceFactory(award=award),
         StandardIndicator: standard,
         Indicator: indicator,
         Target: TargetFactory(indicator=indicator, fiscal_year=2024),
