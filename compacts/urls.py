@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import record_views, views
+from . import finance_views, record_views, views
 from .partnership import views as partnership
 
 app_name = "compacts"
@@ -20,4 +20,9 @@ urlpatterns = [
          name="document-file"),
     path("<int:pk>/pledges/", partnership.PledgesView.as_view(), name="pledges"),
     path("pledges/<int:pk>/", partnership.PledgeEditView.as_view(), name="pledge-edit"),
+    path("awards/<int:pk>/finances/", finance_views.AwardFinanceEditView.as_view(),
+         name="award-finances"),
+    path("<int:pk>/finances/import/", finance_views.FinanceImportView.as_view(),
+         name="finance-import"),
+    path("<int:pk>/finances.csv", finance_views.FinanceCSVView.as_view(), name="finance-csv"),
 ]

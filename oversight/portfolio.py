@@ -2,15 +2,13 @@
 
 It spans every app, so it lives here, above them all. Everything that carries a rule the six
 checks read goes through the services, as a user's action would: countries, compacts,
-extensions, awards, indicators, dialogues (planned, key indicators identified and shared,
-held, discussed, closed), target proposals accepted by TIP staff, contributions with their
-evidence and verification, sustainability plans requested, received and followed up. Only
-leaf rows no other rule depends on are bulk-created, for speed: results (approved by the
-generator's staff user, stamped as ``result_record`` stamps a staff result) with their
-disaggregations, and the targets of the indicators that are not key. Each is built with the
-service's unit rules and passes ``full_clean()`` before it is written, except what the
-database enforces on insert (foreign keys, uniqueness, check constraints); their history rows
-are written with them (``bulk_create_with_history``).
+extensions, awards and their finances, indicators, dialogues (planned, key indicators
+identified and shared, held, discussed, closed), target proposals accepted by TIP staff,
+contributions with their evidence and verification, sustainability plans requested, received
+and followed up. Only leaf rows no other rule depends on are bulk-created, for speed: results
+(approved and stamped as ``result_record`` stamps a staff result) with their disaggregations,
+and the targets of the indicators that are not key, each passing ``full_clean()`` but for what
+the database enforces on insert (keys, uniqueness, checks), with their history rows.
 
 Records are named after the seed (``Generated compact S-K``), so running the generator twice
 with the same seed adds nothing. Each compact is generated in a transaction of its own: an
@@ -29,6 +27,7 @@ from django_countries import countries as country_registry
 from simple_history.utils import bulk_create_with_history
 
 from compacts import demo as compact_demo
+from compacts import finance_samples
 from compacts import services as compact_services
 from compacts.models import Compact, PartnerCountry, Region
 from contributions import services as contribution_services
@@ -140,6 +139,7 @@ class _Compact:
         self._contributions()
         self._plan()
         portfolio_record.generate_record(self)
+        finance_samples.fill(self.compact.awards.order_by("pk"), user=self.staff, today=self.today)
 
     def _written_on(self, year: int) -> dt.date:
         """A day the year's figures were entered: a month after it ended, or today."""

@@ -42,6 +42,7 @@ from rest_framework.test import APIClient
 from compacts import services
 from compacts.models import (
     Award,
+    AwardFinance,
     Compact,
     CompactDocument,
     Extension,
@@ -77,6 +78,7 @@ from oversight.models import GaoAgencyAction, GaoRecommendation
 from reports.models import ReportJob
 from tests.compacts.factories import (
     AwardFactory,
+    AwardFinanceFactory,
     CompactDocumentFactory,
     CompactFactory,
     ExtensionFactory,
@@ -152,6 +154,9 @@ PAGE_OBJECTS = {
     "compacts:document-file": {"pk": Compact},
     "compacts:pledges": {"pk": Compact},
     "compacts:pledge-edit": {"pk": PartnerPledge},
+    "compacts:award-finances": {"pk": Award},
+    "compacts:finance-import": {"pk": Compact},
+    "compacts:finance-csv": {"pk": Compact},
     "oversight:gao-action-add": {"pk": GaoRecommendation},
     "oversight:gao-status-change": {"pk": GaoRecommendation},
     "oversight:gao-action-evidence": {"pk": GaoAgencyAction},
@@ -359,6 +364,7 @@ def build_world(country: PartnerCountry, standard: StandardIndicator,
             signed_document=SimpleUploadedFile("compact.pdf", b"%PDF-1.4 compact")),
         PartnerPledge: PartnerPledgeFactory(compact=compact),
         Award: award,
+        AwardFinance: AwardFinanceFactory(award=award),
         StandardIndicator: standard,
         Indicator: indicator,
         SelectionFactor: SelectionFactorFactory(compact=compact),

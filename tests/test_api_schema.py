@@ -63,3 +63,15 @@ def test_stored_files_declare_the_types_they_are_served_as(schema):
     content = schema["paths"]["/api/v1/contributions/{id}/evidence/"]["get"]["responses"][
         "200"]["content"]
     assert {"application/pdf", "image/png", "application/octet-stream"} <= set(content)
+
+
+def test_award_finances_are_declared_as_they_answer(schema):
+    path = schema["paths"]["/api/v1/awards/{id}/finances/"]
+    listed = path["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert listed["type"] == "array"
+    assert listed["items"] == {"$ref": "#/components/schemas/AwardFinance"}
+    assert set(path["post"]["responses"]) >= {"200", "201"}
+    fields = schema["components"]["schemas"]["AwardFinance"]["properties"]
+    assert {"fiscal_year", "obligated_usd", "disbursed_usd", "spent_usd", "source_reference",
+            "as_of"} <= set(fields)
+    assert fields["recorded_by"].get("nullable")

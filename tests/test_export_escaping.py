@@ -31,6 +31,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 EXPORT_ROUTES = {
     "contributions:export",
+    "compacts:finance-csv",
     "indicators:indicator-table-csv",
     "indicators:indicator-table-xlsx",
     "indicators:bulk-template",

@@ -101,6 +101,29 @@ def test_the_contributions_import_refuses_it_before_opening(client, staff_user, 
     assert not Contribution.objects.exists()
 
 
+def test_the_finance_import_refuses_it_before_opening(client, staff_user, ghana_compact,
+                                                       bomb):
+    from compacts.models import AwardFinance
+
+    client.force_login(staff_user)
+    response = client.post(f"/compacts/{ghana_compact.pk}/finances/import/",
+                           {"file": SimpleUploadedFile("finances.xlsx", bomb)})
+    assert response.status_code == 400
+    [error] = response.context["import_errors"]
+    assert error.message == spreadsheets.ERR_TOO_MANY_CELLS.format(limit=200_000)
+    assert not AwardFinance.objects.exists()
+
+
+def test_the_finance_import_has_the_same_row_cap(client, staff_user, ghana_compact, settings):
+    settings.IMPORT_MAX_ROWS = 10
+    header = "award_number,fiscal_year,obligated_usd,disbursed_usd,spent_usd,as_of\n"
+    client.force_login(staff_user)
+    response = client.post(f"/compacts/{ghana_compact.pk}/finances/import/", {
+        "file": SimpleUploadedFile("finances.csv", (header + "\n" * 20).encode(), "text/csv")})
+    assert [e.message for e in response.context["import_errors"]] == [
+        spreadsheets.ERR_TOO_MANY_ROWS.format(limit=10)]
+
+
 def test_a_part_that_unpacks_past_the_limit_is_refused(settings):
     settings.IMPORT_MAX_UNCOMPRESSED_BYTES = 1_000_000
     packed = io.BytesIO()

@@ -15,7 +15,7 @@ import cpc.uploads
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('compacts', '0019_records_version_moves_to_access'),
+        ('compacts', '0020_award_finances'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -49,6 +49,10 @@ from .documents import (
     PartnerPledge,
     PledgeKind,
 )
+
+# Re-exported by name (``X as X``) rather than in ``__all__``.
+from .finances import ERR_FINANCE_YEAR_TAKEN as ERR_FINANCE_YEAR_TAKEN
+from .finances import AwardFinance as AwardFinance
 from .guidance import (
     ERR_GUIDANCE_CONFIRM_STAMPED,
     ERR_GUIDANCE_ENDS_BEFORE_START,

@@ -8,6 +8,7 @@ from factory.django import DjangoModelFactory
 
 from compacts.models import (
     Award,
+    AwardFinance,
     Compact,
     CompactDocument,
     Extension,
@@ -114,6 +115,19 @@ class AwardFactory(DjangoModelFactory):
     start_date = factory.LazyAttribute(lambda a: a.compact.start_date)
     end_date = factory.LazyAttribute(lambda a: a.compact.end_date)
     pillars = factory.LazyFunction(lambda: ["protection"])
+
+
+class AwardFinanceFactory(DjangoModelFactory):
+    class Meta:
+        model = AwardFinance
+
+    award = factory.SubFactory(AwardFactory)
+    fiscal_year = 2023
+    obligated_usd = Decimal("400000.00")
+    disbursed_usd = Decimal("250000.00")
+    spent_usd = Decimal("200000.00")
+    source_reference = factory.Sequence(lambda n: f"FMS-{n:06d}")
+    as_of = dt.date(2023, 9, 30)
 
 
 class GuidanceDocumentFactory(DjangoModelFactory):

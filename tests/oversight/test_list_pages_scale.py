@@ -108,6 +108,9 @@ def test_dashboard_and_list_pages_do_the_same_work_at_30_and_90_compacts(
     size = size_dated_pages(monkeypatch, staff_user)
     full = {path: size if path in DATED else PAGE for path in PAGES}
     small = {path: measure(client, path) for path in PAGES}
+    # The compact page (its award finances included) of the first generated compact.
+    compact_page = f"/compacts/{Compact.objects.order_by('pk').first().pk}/"
+    small_compact_page = measure(client, compact_page)[0]
     for path, (_, _, response) in small.items():
         assert len(rows(path, response)) == full[path], f"{path}: {SMALL} compacts fill a page"
     dashboard = small["/"][2].context
@@ -121,6 +124,7 @@ def test_dashboard_and_list_pages_do_the_same_work_at_30_and_90_compacts(
         queries, _length, response = measure(client, path)
         assert queries == whole[path][0], f"{path}: {whole[path][0]} then {queries} queries"
         assert whole_rows(path, response) > 2 * whole_rows(path, whole[path][2]) > 0, path
+    assert measure(client, compact_page)[0] == small_compact_page, compact_page
     for path in PAGES:
         queries, length, response = measure(client, path)
         assert queries == small[path][0], f"{path}: {small[path][0]} then {queries} queries"

@@ -6,7 +6,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from compacts.models import Award, Compact, Extension, PartnerCountry
+from compacts.models import Award, AwardFinance, Compact, Extension, PartnerCountry
 from contributions.models import Contribution, SustainabilityPlan
 from dialogues.models import Dialogue, Discussion, TargetProposal
 from indicators.models import Disaggregation, Indicator, Result, Target
@@ -20,7 +20,7 @@ def generate(**options):
 
 
 MODELS = [PartnerCountry, Compact, Extension, Indicator, Target, Result, Disaggregation,
-          Dialogue, Discussion, TargetProposal, Contribution, SustainabilityPlan]
+          Dialogue, Discussion, TargetProposal, Contribution, SustainabilityPlan, AwardFinance]
 
 
 def counts():
@@ -39,14 +39,14 @@ def test_generated_portfolio_has_every_kind_of_record(generated):
     assert all(found[name] for name in ("Indicator", "Target", "Result", "Disaggregation",
                                         "Dialogue",
                                         "Discussion", "TargetProposal", "Contribution",
-                                        "SustainabilityPlan"))
+                                        "SustainabilityPlan", "AwardFinance"))
     assert Contribution.objects.filter(verified=True).exclude(evidence="").exists()
     for compact in Compact.objects.all():
         assert compact.indicators.count() == 15
         assert compact.country.iso_code.code not in DEMO_CODES
     assert Target.history.exists() and Result.history.exists()
     # Every invented figure is marked as a sample (cpc/samples.py), bulk-created ones too.
-    for model in (Award, Indicator, Target, Result, Contribution):
+    for model in (Award, Indicator, Target, Result, Contribution, AwardFinance):
         assert not model.objects.filter(is_sample=False).exists(), model
 
 
