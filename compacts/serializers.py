@@ -26,7 +26,8 @@ class CountrySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PartnerCountry
-        fields = ["id", "iso_code", "name", "region", "current_tip_tier", "notes"]
+        fields = ["id", "iso_code", "name", "region", "current_tip_tier", "notes",
+                  "government_iati_ref"]
 
     @extend_schema_field(serializers.ChoiceField(choices=Tier.choices, allow_null=True))
     def get_current_tip_tier(self, country) -> str | None:

@@ -52,6 +52,7 @@ from .guidance import (
     PASSAGE_EXCERPT_CHARS,
     GuidanceDocument,
 )
+from .orgids import ORG_ID_PATTERN, NgoOrgType, validate_org_id
 from .profiles import UserProfile
 from .records import FiscalYearLock, YearLockState
 
@@ -73,6 +74,7 @@ __all__ = [
     "FIRST_TIP_REPORT_YEAR",
     "GUIDANCE_CONFIRMED_FIELDS",
     "MAX_ORIGINAL_TERM_YEARS",
+    "ORG_ID_PATTERN",
     "PASSAGE_EXCERPT_CHARS",
     "Award",
     "AwardFinance",
@@ -85,6 +87,7 @@ __all__ = [
     "Implementer",
     "ImplementerKind",
     "Mechanism",
+    "NgoOrgType",
     "Objective",
     "PartnerCountry",
     "PartnerCountryQuerySet",
@@ -96,4 +99,5 @@ __all__ = [
     "UserProfile",
     "YearLockState",
     "non_negative",
+    "validate_org_id",
 ]
