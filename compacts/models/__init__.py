@@ -42,6 +42,11 @@ from .countries import (
     Tier,
     TierRanking,
 )
+from .documents import (
+    DOCUMENT_TEXT_FIELDS,
+    ERR_PUBLIC_URL_NOT_PUBLIC,
+    CompactDocument,
+)
 from .finances import ERR_FINANCE_YEAR_TAKEN, AwardFinance
 from .guidance import (
     ERR_GUIDANCE_CONFIRM_STAMPED,
@@ -57,6 +62,7 @@ from .profiles import UserProfile
 from .records import FiscalYearLock, YearLockState
 
 __all__ = [
+    "DOCUMENT_TEXT_FIELDS",
     "ERR_AWARD_END_BEFORE_START",
     "ERR_AWARD_OUTSIDE_COMPACT",
     "ERR_DATES_REQUIRED",
@@ -70,6 +76,7 @@ __all__ = [
     "ERR_GUIDANCE_SAME_DAY",
     "ERR_NEGATIVE",
     "ERR_PILLARS",
+    "ERR_PUBLIC_URL_NOT_PUBLIC",
     "ERR_TERM_TOO_LONG",
     "FIRST_TIP_REPORT_YEAR",
     "GUIDANCE_CONFIRMED_FIELDS",
@@ -79,6 +86,7 @@ __all__ = [
     "Award",
     "AwardFinance",
     "Compact",
+    "CompactDocument",
     "CompactQuerySet",
     "CompactStatus",
     "Extension",
