@@ -8,6 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('compacts', '0020_award_finances'),
+        ('compacts', '0020_compact_document'),
     ]
 
     operations = [
