@@ -23,6 +23,7 @@ from cpc.api.history import HistoryMixin
 from cpc.fiscal import is_fiscal_year
 
 from . import selectors, services, year_locks
+from .finance_api import AwardFinancesMixin
 from .models import Compact, CompactStatus
 from .serializers import (
     AwardSerializer,
@@ -132,7 +133,7 @@ class CompactViewSet(HistoryMixin, ListRetrieveCreateUpdateViewSet):
                                    recent_sign_in=True)
 
 
-class AwardViewSet(HistoryMixin, ListRetrieveCreateUpdateViewSet):
+class AwardViewSet(AwardFinancesMixin, HistoryMixin, ListRetrieveCreateUpdateViewSet):
     serializer_class = AwardSerializer
     filterset_fields = ["compact", "mechanism"]
 

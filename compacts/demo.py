@@ -16,11 +16,12 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from cpc.access.roles import AUDITOR, EMBASSY_OFFICER, IMPLEMENTER, TIP_STAFF
 from cpc.samples import loading_samples, mark_as_samples
 
-from . import services
+from . import finance_samples, services
 from .models import (
     Award,
     Compact,
@@ -275,6 +276,10 @@ def seed(*, password: str) -> dict[str, int]:
                 end_date=end, pillars=pillars,
             )
             created["awards"] += 1
+
+    # Sample finances; Free the Slaves' Ghana award keeps a balance after the compact ended.
+    finance_samples.fill(Award.objects.order_by("pk"), user=staff, today=timezone.localdate(),
+                         left_unspent={"SAMPLE-GH-2015-02": Decimal("120000")})
 
     earlier = GuidanceDocument.objects.filter(title=EARLIER_GUIDANCE_TITLE, version="1.0",
                                               summary__startswith="Sample guidance record")

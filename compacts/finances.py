@@ -121,21 +121,32 @@ def is_open_after_end(totals: Figures, *, ended: bool) -> bool:
     return ended and totals.unspent > 0
 
 
-def compact_finances(compact: Compact, *, today: dt.date) -> CompactFinances:
-    """Everything the compact page, its report section and its CSV show, in two queries."""
+def compact_finances(compact: Compact, *, today: dt.date,
+                     through_year: int | None = None) -> CompactFinances:
+    """Everything the compact page, its report section and its CSV show, in two queries
+    (``through_year``: no figure of a later fiscal year, as a report of that year)."""
     awards = list(Award.objects.filter(compact=compact).select_related("implementer")
                   .order_by("start_date", "award_number"))
-    rows = rows_by_award([a.pk for a in awards])
+    return finances_from(compact, awards, rows_by_award([a.pk for a in awards]), today=today,
+                         through_year=through_year)
+
+
+def finances_from(compact: Compact, awards: list[Award], rows: dict[int, list[AwardFinance]],
+                  *, today: dt.date, through_year: int | None = None) -> CompactFinances:
+    """:func:`compact_finances` from awards and rows already read (a report reads those of
+    all its compacts at once, :func:`rows_by_award`)."""
     ended = compact_ended(compact, today)
     totals, years, per_award = Figures(), {}, []
     for award in awards:
-        award_totals = Figures()
-        for row in rows.get(award.pk, []):
+        award_totals, award_rows = Figures(), [
+            r for r in rows.get(award.pk, [])
+            if through_year is None or r.fiscal_year <= through_year]
+        for row in award_rows:
             award_totals.add(row)
             totals.add(row)
             years.setdefault(row.fiscal_year, Figures()).add(row)
         per_award.append(AwardFigures(
-            award=award, totals=award_totals, years=rows.get(award.pk, []),
+            award=award, totals=award_totals, years=award_rows,
             open_after_end=is_open_after_end(award_totals, ended=ended)))
     return CompactFinances(
         compact=compact, ceiling=compact.us_funding_usd,
@@ -222,3 +233,11 @@ def open_after_end_awards(awards, *, today: dt.date):
         compact_end=Compact.objects.filter(pk=OuterRef("compact_id"))
         .with_current_end().values("current_end")[:1]))
     return awards.filter(compact_end__lt=today, unspent_total__gt=0)
+
+
+def panel(compact: Compact, *, user, today: dt.date) -> dict:
+    """What the compact page's finance panel shows (templates/compacts/_finances_panel.html)."""
+    from cpc.access import scoping
+
+    return {"money": compact_finances(compact, today=today),
+            "can_record": scoping.is_tip_staff(user)}

@@ -44,6 +44,8 @@ from oversight.compliance import (
     contribution_facts,
 )
 
+from . import finance_section
+
 
 @dataclass(frozen=True)
 class IndicatorRow:
@@ -121,6 +123,7 @@ class CompactSection:
     contribution_facts: ContributionFacts = NO_CONTRIBUTIONS
     # A sample contribution up to the report's year (cpc/samples.py).
     contributions_sample: bool = False
+    finances: object = None  # compacts.finances.CompactFinances (reports/finance_section.py)
 
     @property
     def funding_sample(self) -> bool:
@@ -208,8 +211,10 @@ def compact_sections(compacts: list[Compact], *, fiscal_year: int, today: dt.dat
         return []
     portfolio = _read_portfolio(compacts, fiscal_year=fiscal_year, today=today,
                                 summary=summary)
-    return [_section(compact, portfolio, fiscal_year=fiscal_year, today=today, summary=summary)
-            for compact in compacts]
+    sections = [_section(compact, portfolio, fiscal_year=fiscal_year, today=today,
+                         summary=summary) for compact in compacts]
+    finance_section.attach(sections, fiscal_year=fiscal_year, today=today)
+    return sections
 
 
 def _section(compact: Compact, portfolio: _Portfolio, *, fiscal_year: int, today: dt.date,

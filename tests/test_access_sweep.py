@@ -139,6 +139,9 @@ STAFF_AND_AUDITOR_LISTS = {"audit-event-list"}
 # For pages: which model each object id in the URL (or query string) names.
 PAGE_OBJECTS = {
     "compacts:guidance-document": {"pk": GuidanceDocument},
+    "compacts:award-finances": {"pk": Award},
+    "compacts:finance-import": {"pk": Compact},
+    "compacts:finance-csv": {"pk": Compact},
     "oversight:gao-action-add": {"pk": GaoRecommendation},
     "oversight:gao-status-change": {"pk": GaoRecommendation},
     "oversight:gao-action-evidence": {"pk": GaoAgencyAction},

@@ -42,12 +42,13 @@ from .countries import (
     Tier,
     TierRanking,
 )
-from .documents import (
-    DOCUMENT_TEXT_FIELDS,
-    ERR_PUBLIC_URL_NOT_PUBLIC,
-    CompactDocument,
-)
-from .finances import ERR_FINANCE_YEAR_TAKEN, AwardFinance
+
+# Re-exported by name (``X as X``) rather than in ``__all__``.
+from .documents import DOCUMENT_TEXT_FIELDS as DOCUMENT_TEXT_FIELDS
+from .documents import ERR_PUBLIC_URL_NOT_PUBLIC as ERR_PUBLIC_URL_NOT_PUBLIC
+from .documents import CompactDocument as CompactDocument
+from .finances import ERR_FINANCE_YEAR_TAKEN as ERR_FINANCE_YEAR_TAKEN
+from .finances import AwardFinance as AwardFinance
 from .guidance import (
     ERR_GUIDANCE_CONFIRM_STAMPED,
     ERR_GUIDANCE_ENDS_BEFORE_START,
@@ -57,55 +58,21 @@ from .guidance import (
     PASSAGE_EXCERPT_CHARS,
     GuidanceDocument,
 )
-from .orgids import ORG_ID_PATTERN, NgoOrgType, validate_org_id
+from .orgids import ORG_ID_PATTERN as ORG_ID_PATTERN
+from .orgids import NgoOrgType as NgoOrgType
+from .orgids import validate_org_id as validate_org_id
 from .profiles import UserProfile
 from .records import FiscalYearLock, YearLockState
 
 __all__ = [
-    "DOCUMENT_TEXT_FIELDS",
-    "ERR_AWARD_END_BEFORE_START",
-    "ERR_AWARD_OUTSIDE_COMPACT",
-    "ERR_DATES_REQUIRED",
-    "ERR_END_BEFORE_START",
-    "ERR_EXTENSION_NOT_LATER",
-    "ERR_EXTENSION_NO_END",
-    "ERR_FINANCE_YEAR_TAKEN",
-    "ERR_GUIDANCE_CONFIRM_STAMPED",
-    "ERR_GUIDANCE_ENDS_BEFORE_START",
-    "ERR_GUIDANCE_PASSAGE",
-    "ERR_GUIDANCE_SAME_DAY",
-    "ERR_NEGATIVE",
-    "ERR_PILLARS",
-    "ERR_PUBLIC_URL_NOT_PUBLIC",
-    "ERR_TERM_TOO_LONG",
-    "FIRST_TIP_REPORT_YEAR",
-    "GUIDANCE_CONFIRMED_FIELDS",
-    "MAX_ORIGINAL_TERM_YEARS",
-    "ORG_ID_PATTERN",
-    "PASSAGE_EXCERPT_CHARS",
-    "Award",
-    "AwardFinance",
-    "Compact",
-    "CompactDocument",
-    "CompactQuerySet",
-    "CompactStatus",
-    "Extension",
-    "FiscalYearLock",
-    "GuidanceDocument",
-    "Implementer",
-    "ImplementerKind",
-    "Mechanism",
-    "NgoOrgType",
-    "Objective",
-    "PartnerCountry",
-    "PartnerCountryQuerySet",
-    "Pillar",
-    "RecordsVersion",
-    "Region",
-    "Tier",
-    "TierRanking",
-    "UserProfile",
-    "YearLockState",
+    "ERR_AWARD_END_BEFORE_START", "ERR_AWARD_OUTSIDE_COMPACT", "ERR_DATES_REQUIRED",
+    "ERR_END_BEFORE_START", "ERR_EXTENSION_NOT_LATER", "ERR_EXTENSION_NO_END",
+    "ERR_GUIDANCE_CONFIRM_STAMPED", "ERR_GUIDANCE_ENDS_BEFORE_START", "ERR_GUIDANCE_PASSAGE",
+    "ERR_GUIDANCE_SAME_DAY", "ERR_NEGATIVE", "ERR_PILLARS", "ERR_TERM_TOO_LONG",
+    "FIRST_TIP_REPORT_YEAR", "GUIDANCE_CONFIRMED_FIELDS", "MAX_ORIGINAL_TERM_YEARS",
+    "PASSAGE_EXCERPT_CHARS", "Award", "Compact", "CompactQuerySet", "CompactStatus",
+    "Extension", "FiscalYearLock", "GuidanceDocument", "Implementer", "ImplementerKind",
+    "Mechanism", "Objective", "PartnerCountry", "PartnerCountryQuerySet", "Pillar",
+    "RecordsVersion", "Region", "Tier", "TierRanking", "UserProfile", "YearLockState",
     "non_negative",
-    "validate_org_id",
 ]

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from compacts import year_locks
+from compacts import finances, year_locks
 from compacts.selectors import compact_detail, compact_terms, visible_compacts
 from cpc import reauth
 from cpc.access import fragments, scoping
@@ -65,6 +65,7 @@ class CompactDetailView(RoleRequiredMixin, View):
                 "compliance_checks": cached_compliance_for_compacts(
                     [full], fiscal_year=fiscal_year, today=timezone.localdate())[full.pk],
                 "can_plan_dialogue": scoping.can_record_in(user, full.country_id),
+                "finances_panel": finances.panel(full, user=user, today=timezone.localdate()),
             }
 
         body = fragments.cached_html(request, "compact-page", (pk, fiscal_year),

@@ -42,7 +42,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, get_resolver, reverse
 from pytest_django.live_server_helper import LiveServer
 
-from compacts.models import Compact
+from compacts.models import Award, Compact
 from contributions.models import Contribution, Measure, SustainabilityPlan
 from dialogues.models import Dialogue
 from indicators.models import Indicator, Result, Target
@@ -74,6 +74,7 @@ NOT_PAGES = {
     "indicators:indicator-table-xlsx": "downloads the indicator table (XLSX)",
     "dialogues:attachment": "downloads a dialogue's attachment",
     "contributions:export": "downloads the contributions (CSV, XLSX)",
+    "compacts:finance-csv": "downloads a compact's award finances (CSV)",
     "contributions:evidence": "downloads a contribution's evidence",
     "contributions:plan-document": "downloads a sustainability plan",
     "publishing:iati-download": "downloads the IATI activity file (XML)",
@@ -192,6 +193,7 @@ def demo_objects() -> dict[type, object]:
                 .order_by("-fiscal_year").first())
     return {
         Compact: colombia,
+        Award: colombia.awards.order_by("pk").first(),
         Dialogue: dialogue,
         GaoRecommendation: GaoRecommendation.objects.order_by("number").first(),
         Contribution: Contribution.objects.filter(compact=colombia).order_by("pk").first(),

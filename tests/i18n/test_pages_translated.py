@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from compacts.models import Compact, GuidanceDocument
+from compacts.models import Award, Compact, GuidanceDocument
 from contributions.models import Contribution, Measure, SustainabilityPlan
 from cpc.access.scoping import scope_any
 from dialogues.models import Dialogue, DialogueAttachment, DialogueStatus, TargetProposal
@@ -135,6 +135,7 @@ def worlds_of(user) -> list[dict]:
             plan = SustainabilityPlan.objects.filter(compact=compact).first()
             found = {
                 Compact: compact, Dialogue: dialogue, Result: result, SustainabilityPlan: plan,
+                Award: compact.awards.order_by("pk").first(),
                 Indicator: Indicator.objects.filter(compact=compact).order_by("pk").first(),
                 Target: Target.objects.filter(indicator__compact=compact).order_by("pk").first(),
                 Contribution: Contribution.objects.filter(compact=compact).order_by("pk").first(),
