@@ -184,3 +184,36 @@ def test_last_updated_moves_with_any_published_record(compact):
     finance = AwardFinanceFactory(award=award)
     assert dt.datetime.fromisoformat(_activity(compact).get("last-updated-datetime")) == (
         finance.history.latest().history_date.replace(microsecond=0))
+
+
+def test_the_demo_files_money_agrees_with_the_finance_figures(db, staff_api):
+    """What the compact page, API, CSV and PDF show (compacts.finances) is what the IATI file
+    adds up to: obligated in the budgets, disbursed in the type 3 and spent in the type 4
+    transactions, and the awarded total in the commitments."""
+    from lxml import etree
+
+    from compacts.finances import compact_finances
+    from compacts.management.commands.seed_demo import load_demo
+    from compacts.models import Compact
+
+    load_demo(password="pw-for-tests")
+    root = etree.fromstring(staff_api.get("/api/v1/iati/activities.xml").content)
+    today = timezone.localdate()
+    checked = 0
+    for compact in Compact.objects.with_current_end().filter(start_date__isnull=False):
+        activity = root.xpath("iati-activity[iati-identifier=$id]",
+                              id=iati.activity_identifier(compact))[0]
+        figures = compact_finances(compact, today=today)
+
+        def total(path, activity=activity):
+            return sum((Decimal(v) for v in activity.xpath(path)), Decimal(0))
+
+        assert total("budget/value/text()") == figures.totals.obligated, compact
+        assert total("transaction[transaction-type/@code='3']/value/text()") == (
+            figures.totals.disbursed), compact
+        assert total("transaction[transaction-type/@code='4']/value/text()") == (
+            figures.totals.spent), compact
+        assert total("transaction[transaction-type/@code='2']/value/text()") == (
+            figures.awarded), compact
+        checked += figures.has_figures
+    assert checked >= 5, "the demo's compacts have sample finances"
