@@ -217,3 +217,13 @@ def test_the_demo_files_money_agrees_with_the_finance_figures(db, staff_api):
             figures.awarded), compact
         checked += figures.has_figures
     assert checked >= 5, "the demo's compacts have sample finances"
+
+
+def test_staff_set_the_governments_identifier_through_the_api(ghana, staff_api):
+    url = f"/api/v1/countries/{ghana.pk}/"
+    response = staff_api.patch(url, {"government_iati_ref": "GH GOV 1"}, format="json")
+    assert response.status_code == 400
+    assert "government_iati_ref" in response.json()
+    response = staff_api.patch(url, {"government_iati_ref": "XI-IATI-SAMPLE2"}, format="json")
+    assert response.status_code == 200, response.json()
+    assert staff_api.get(url).json()["government_iati_ref"] == "XI-IATI-SAMPLE2"
