@@ -38,7 +38,7 @@ class TierRankingInline(ScopedChoicesMixin, admin.TabularInline):
 @admin.register(PartnerCountry)
 class PartnerCountryAdmin(ScopedAdmin):
     country_path = ""
-    list_display = ["name", "iso_code", "region"]
+    list_display = ["name", "iso_code", "region", "government_iati_ref"]
     list_filter = ["region"]
     inlines = [TierRankingInline]
 
@@ -83,8 +83,9 @@ class ObjectiveAdmin(ScopedAdmin):
 @admin.register(Implementer)
 class ImplementerAdmin(ScopedAdmin):
     country_path = None
-    list_display = ["name", "kind"]
-    search_fields = ["name"]
+    list_display = ["name", "kind", "ngo_type", "iati_ref"]
+    list_filter = ["kind", "ngo_type"]
+    search_fields = ["name", "iati_ref"]
 
 
 @admin.register(Award)

@@ -206,6 +206,24 @@ DEMO_USERS = [
     ("implementer", IMPLEMENTER, [], False,
      "implementer (Fundación Renacer): reports results of its Colombia award"),
 ]
+# What the IATI file says of the demo's implementers (docs/iati.md): the identifiers the
+# organisations publish to IATI themselves (IOM and the ILO under their OECD DAC channel
+# codes), none where not known for certain (the file then names the organisation without a
+# reference); and whether a civil society organisation is international (21) or based in the
+# partner country (24): Fundación Renacer (Colombia) and Centro Yanapanakusun (Cusco, Peru)
+# are partner-country NGOs, the others work in many countries from abroad.
+_INTERNATIONAL_NGO = {"ngo_type": "21"}
+IMPLEMENTER_IATI = {
+    "International Organization for Migration": {"iati_ref": "XM-DAC-47066"},
+    "International Labour Organization": {"iati_ref": "XM-DAC-41302"},
+    "Fundación Renacer": {"ngo_type": "24"},
+    "Centro Yanapanakusun": {"ngo_type": "24"},
+    **dict.fromkeys((
+        "ABA Rule of Law Initiative", "Free the Slaves", "International Justice Mission",
+        "Pan American Development Foundation", "Save the Children", "The Asia Foundation",
+        "The Salvation Army", "Winrock International", "World Vision"), _INTERNATIONAL_NGO),
+}
+
 # The organisations each demo implementer works for: a Colombia award's implementer.
 DEMO_IMPLEMENTERS = {"implementer": ["Fundación Renacer"]}
 
@@ -250,7 +268,8 @@ def seed(*, password: str) -> dict[str, int]:
             if Award.objects.filter(award_number=number).exists():
                 continue
             implementer = Implementer.objects.filter(name=name).first() or (
-                services.implementer_get_or_create(name=name, kind=kind)
+                services.implementer_get_or_create(name=name, kind=kind,
+                                                   **IMPLEMENTER_IATI.get(name, {}))
             )
             services.award_create(
                 user=staff, compact=compact, implementer=implementer, mechanism=mechanism,

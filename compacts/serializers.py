@@ -30,7 +30,7 @@ class CountrySerializer(serializers.ModelSerializer):
     class Meta:
         model = PartnerCountry
         fields = ["id", "iso_code", "name", "region", "current_tip_tier",
-                  "tip_tier_report_year", "notes"]
+                  "tip_tier_report_year", "notes", "government_iati_ref"]
 
     @staticmethod
     def _latest(country) -> tuple[str | None, int | None]:

@@ -115,11 +115,14 @@ def extension_create(*, user, compact: Compact, signed_on, new_end_date,
 
 
 @transaction.atomic
-def implementer_get_or_create(*, name: str, kind: str | None = None) -> Implementer:
+def implementer_get_or_create(*, name: str, kind: str | None = None,
+                              **fields: Any) -> Implementer:
+    """The implementer of that name, or a new one with ``kind`` and ``fields`` (its IATI
+    identifier and NGO type, say) when there is none."""
     implementer = Implementer.objects.filter(name__iexact=name.strip()).first()
     if implementer:
         return implementer
-    data = {"name": name.strip()}
+    data = {"name": name.strip(), **fields}
     if kind:
         data["kind"] = kind
     return validated_save(Implementer(), data)

@@ -178,11 +178,11 @@ class _Compact:
         if extended:
             compact_services.extension_create(
                 user=self.staff, compact=compact, signed_on=end - dt.timedelta(days=60),
-                new_end_date=add_years(end, 1),
-                reason=f"Generated one-year extension. {SAMPLE}")
+                new_end_date=add_years(end, 1), reason=f"Generated one-year extension. {SAMPLE}")
         for index, pillar in enumerate(PILLARS[:2]):
             implementer = compact_services.implementer_get_or_create(
-                name=f"Generated implementer {rng.randint(1, 40)}", kind="civil_society")
+                name=f"Generated implementer {rng.randint(1, 40)}", kind="civil_society",
+                ngo_type="24")  # based in the partner country
             compact_services.award_create(
                 user=self.staff, compact=compact, implementer=implementer,
                 mechanism="cooperative_agreement",

@@ -49,10 +49,7 @@ from .documents import (
     PartnerPledge,
     PledgeKind,
 )
-
-# Re-exported by name (``X as X``) rather than in ``__all__``.
-from .finances import ERR_FINANCE_YEAR_TAKEN as ERR_FINANCE_YEAR_TAKEN
-from .finances import AwardFinance as AwardFinance
+from .finances import ERR_FINANCE_YEAR_TAKEN, AwardFinance
 from .guidance import (
     ERR_GUIDANCE_CONFIRM_STAMPED,
     ERR_GUIDANCE_ENDS_BEFORE_START,
@@ -62,6 +59,7 @@ from .guidance import (
     PASSAGE_EXCERPT_CHARS,
     GuidanceDocument,
 )
+from .orgids import ORG_ID_PATTERN, NgoOrgType, validate_org_id
 from .profiles import UserProfile
 from .records import FiscalYearLock, YearLockState
 from .selection import SelectionFactor, SelectionFactorKind
@@ -74,6 +72,7 @@ __all__ = [
     "ERR_END_BEFORE_START",
     "ERR_EXTENSION_NOT_LATER",
     "ERR_EXTENSION_NO_END",
+    "ERR_FINANCE_YEAR_TAKEN",
     "ERR_GUIDANCE_CONFIRM_STAMPED",
     "ERR_GUIDANCE_ENDS_BEFORE_START",
     "ERR_GUIDANCE_PASSAGE",
@@ -85,8 +84,10 @@ __all__ = [
     "FIRST_TIP_REPORT_YEAR",
     "GUIDANCE_CONFIRMED_FIELDS",
     "MAX_ORIGINAL_TERM_YEARS",
+    "ORG_ID_PATTERN",
     "PASSAGE_EXCERPT_CHARS",
     "Award",
+    "AwardFinance",
     "Compact",
     "CompactDocument",
     "CompactQuerySet",
@@ -97,6 +98,7 @@ __all__ = [
     "Implementer",
     "ImplementerKind",
     "Mechanism",
+    "NgoOrgType",
     "Objective",
     "PartnerCountry",
     "PartnerCountryQuerySet",
@@ -112,4 +114,5 @@ __all__ = [
     "UserProfile",
     "YearLockState",
     "non_negative",
+    "validate_org_id",
 ]

@@ -12,10 +12,12 @@ from cpc.validators import validate_sane_date
 
 from .compacts import ERR_DATES_REQUIRED, ERR_NEGATIVE, Compact, non_negative
 from .countries import Pillar
+from .orgids import NgoOrgType, org_id_field
 
 ERR_AWARD_OUTSIDE_COMPACT = _("Award dates must fall inside the compact ({start} to {end}).")
 ERR_AWARD_END_BEFORE_START = _("The award cannot end before it starts.")
 ERR_PILLARS = _("Choose one or more of: prosecution, protection, prevention, partnership.")
+ERR_NGO_TYPE_ONLY_FOR_CIVIL_SOCIETY = _("Only a civil society organization has an NGO type.")
 
 
 class ImplementerKind(models.TextChoices):
@@ -32,6 +34,14 @@ class Implementer(models.Model):
         max_length=32, choices=ImplementerKind.choices, default=ImplementerKind.CIVIL_SOCIETY
     )
     website = models.URLField(blank=True)
+    # Published in the IATI file (publishing/iati, docs/iati.md).
+    iati_ref = org_id_field(_("IATI organisation identifier"), _(
+        "Its identifier in IATI, as it publishes it or as IATI's registration agencies give "
+        "it, e.g. XM-DAC-47066. Leave empty when not known: never invent one."))
+    ngo_type = models.CharField(
+        _("NGO type"), max_length=2, choices=NgoOrgType.choices, blank=True,
+        help_text=_("For a civil society organization: international, national (U.S.), "
+                    "regional, or based in the partner country."))
 
     history = HistoricalRecords()
 
@@ -40,6 +50,11 @@ class Implementer(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        super().clean()
+        if self.ngo_type and self.kind != ImplementerKind.CIVIL_SOCIETY:
+            raise ValidationError({"ngo_type": ERR_NGO_TYPE_ONLY_FOR_CIVIL_SOCIETY})
 
 
 class Mechanism(models.TextChoices):

@@ -13,6 +13,8 @@ from cpc.fiscal import fiscal_year_validators
 from cpc.models import ConstraintErrorsOnFields
 from cpc.validators import LONG_TEXT_MAX, bounded_text
 
+from .orgids import org_id_field
+
 FIRST_TIP_REPORT_YEAR = 2001
 
 
@@ -53,6 +55,10 @@ class PartnerCountry(models.Model):
     iso_code = CountryField(unique=True, verbose_name=_("ISO 3166 code"))
     region = models.CharField(max_length=32, choices=Region.choices)
     notes = bounded_text(LONG_TEXT_MAX, blank=True)
+    # The partner government's IATI organisation identifier (publishing/iati, docs/iati.md).
+    government_iati_ref = org_id_field(_("government's IATI organisation identifier"), _(
+        "The partner government's identifier in IATI, e.g. as its aid ministry publishes. "
+        "Leave empty when not known: never invent one."))
 
     objects = PartnerCountryQuerySet.as_manager()
     history = HistoricalRecords()

@@ -296,6 +296,20 @@ CHECK5_MIN_USD = env.int("CHECK5_MIN_USD", default=1000)
 # The reporting organisation's IATI organisation identifier: the U.S. Department of State
 # publishes as US-GOV-11. Activity identifiers start with it, so changing it changes them.
 IATI_REPORTING_ORG_REF = env("IATI_REPORTING_ORG_REF", default="US-GOV-11")
+# Each activity's contact-info: the office that answers for the compacts. An empty value is
+# left out of the file.
+IATI_CONTACT_ORGANISATION = env("IATI_CONTACT_ORGANISATION", default="U.S. Department of State")
+IATI_CONTACT_DEPARTMENT = env(
+    "IATI_CONTACT_DEPARTMENT", default="Office to Monitor and Combat Trafficking in Persons")
+IATI_CONTACT_EMAIL = env("IATI_CONTACT_EMAIL", default="")
+IATI_CONTACT_WEBSITE = env(
+    "IATI_CONTACT_WEBSITE",
+    default="https://www.state.gov/bureaus-offices/under-secretary-for-civilian-security-"
+            "democracy-and-human-rights/office-to-monitor-and-combat-trafficking-in-persons/")
+IATI_CONTACT_MAILING_ADDRESS = env(
+    "IATI_CONTACT_MAILING_ADDRESS",
+    default="Office to Monitor and Combat Trafficking in Persons, U.S. Department of State, "
+            "2201 C Street NW, Washington, DC 20520, United States")
 
 # --- History ------------------------------------------------------------------------
 # Reasons for changes (for example to an approved result) are kept whole, not cut at 100.
