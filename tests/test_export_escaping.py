@@ -33,6 +33,7 @@ EXPORT_ROUTES = {
     "contributions:export",
     "compacts:finance-csv",
     "indicators:indicator-table-csv",
+    "indicators:standard-comparison-csv",
     "indicators:indicator-table-xlsx",
     "indicators:bulk-template",
     *(f"audit:{kind}-history-csv" for kind in ("compact", "indicator", "target", "result",
