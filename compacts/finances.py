@@ -136,7 +136,7 @@ def finances_from(compact: Compact, awards: list[Award], rows: dict[int, list[Aw
     """:func:`compact_finances` from awards and rows already read (a report reads those of
     all its compacts at once, :func:`rows_by_award`)."""
     ended = compact_ended(compact, today)
-    totals, years, per_award = Figures(), {}, []
+    totals, kept, per_award = Figures(), [], []
     for award in awards:
         award_totals, award_rows = Figures(), [
             r for r in rows.get(award.pk, [])
@@ -144,7 +144,7 @@ def finances_from(compact: Compact, awards: list[Award], rows: dict[int, list[Aw
         for row in award_rows:
             award_totals.add(row)
             totals.add(row)
-            years.setdefault(row.fiscal_year, Figures()).add(row)
+        kept += award_rows
         per_award.append(AwardFigures(
             award=award, totals=award_totals, years=award_rows,
             open_after_end=is_open_after_end(award_totals, ended=ended)))
@@ -152,7 +152,16 @@ def finances_from(compact: Compact, awards: list[Award], rows: dict[int, list[Aw
         compact=compact, ceiling=compact.us_funding_usd,
         awarded=sum((a.amount_usd for a in awards), start=ZERO),
         awarded_includes_sample=any(a.is_sample for a in awards),
-        totals=totals, awards=per_award, years=dict(sorted(years.items())), ended=ended)
+        totals=totals, awards=per_award, years=years_of(kept), ended=ended)
+
+
+def years_of(rows) -> dict[int, Figures]:
+    """The totals per fiscal year of finance rows already read (of one award or several),
+    in year order."""
+    years: dict[int, Figures] = {}
+    for row in rows:
+        years.setdefault(row.fiscal_year, Figures()).add(row)
+    return dict(sorted(years.items()))
 
 
 def year_rows(awards=None):

@@ -6,9 +6,9 @@ Reads only what :func:`publishing.selectors.iati_compact_list` prefetched (the a
 their implementers and their finance rows)."""
 
 import datetime as dt
-from collections import defaultdict
 from decimal import Decimal
 
+from compacts.finances import years_of
 from compacts.models import Award, AwardFinance, Compact
 from cpc.fiscal import fiscal_year_bounds
 
@@ -45,19 +45,16 @@ def budgets(element, compact: Compact) -> None:
     """One committed budget per U.S. fiscal year in which the awards' finances record an
     obligation: the sum obligated that year. Years without an obligation have no budget (the
     funding ceiling is not split over years)."""
-    by_year: dict[int, Decimal] = defaultdict(Decimal)
-    for award in compact.awards.all():
-        for row in award.finances.all():
-            by_year[row.fiscal_year] += row.obligated_usd
-    for year in sorted(by_year):
-        if not by_year[year]:
+    years = years_of(row for award in compact.awards.all() for row in award.finances.all())
+    for year, figures in years.items():
+        if not figures.obligated:
             continue
         first_day, last_day = budget_period(compact, year)
         budget = sub(element, "budget", type=BUDGET_TYPE_ORIGINAL,
                      status=BUDGET_STATUS_COMMITTED)
         sub(budget, "period-start", iso_date=first_day.isoformat())
         sub(budget, "period-end", iso_date=last_day.isoformat())
-        value(budget, by_year[year], first_day)
+        value(budget, figures.obligated, first_day)
 
 
 def flow_date(row: AwardFinance, today: dt.date) -> dt.date:
