@@ -40,9 +40,9 @@ class ContributionForm(forms.ModelForm):
 
     evidence = forms.FileField(
         required=False, label=_("Evidence (optional)"), validators=[validate_evidence],
-        help_text=format_lazy("A budget extract, payroll or receipt: {} Stored privately. TIP "
-                              "Office staff verify a contribution only against its evidence.",
-                              UPLOAD_HINT),
+        help_text=format_lazy("{} {} {}", _("A budget extract, payroll or receipt:"), UPLOAD_HINT,
+                              _("Stored privately. TIP Office staff verify a contribution only "
+                                "against its evidence.")),
         widget=forms.FileInput(attrs={"class": "usa-file-input"}),
     )
 
@@ -128,9 +128,9 @@ class PlanReceiveForm(forms.Form):
                                   label=_("Received on"), help_text=_("Leave empty for today."))
     document = forms.FileField(required=False, label=_("Plan document (optional)"),
                                validators=[validate_evidence],
-                               help_text=format_lazy("{} Stored privately; only users who see "
-                                                     "the compact can download it.",
-                                                     UPLOAD_HINT),
+                               help_text=format_lazy("{} {}", UPLOAD_HINT,
+                                                     _("Stored privately; only users who "
+                                                       "see the compact can download it.")),
                                widget=forms.FileInput(attrs={"class": "usa-file-input"}))
 
 

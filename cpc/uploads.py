@@ -40,6 +40,7 @@ from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.db.models.fields.files import FieldFile
 from django.utils.deconstruct import deconstructible
 from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 DEFAULT_UPLOAD_MAX_BYTES = 20 * 1024 * 1024
@@ -343,8 +344,8 @@ validate_evidence = EvidenceValidator()
 
 
 def _upload_hint() -> str:
-    return (f"PDF, image, Word, Excel, PowerPoint, text or CSV file, at most "
-            f"{human_size(upload_max_bytes())}.")
+    return gettext("PDF, image, Word, Excel, PowerPoint, text or CSV file, at most "
+                   "%(size)s.") % {"size": human_size(upload_max_bytes())}
 
 
 # For the help text of upload fields; read when shown, so the setting in force is named.

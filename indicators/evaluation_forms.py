@@ -49,7 +49,7 @@ class EvaluationForm(forms.Form):
     document = forms.FileField(
         label=_("Report (optional)"), required=False,
         validators=[validate_upload, validate_evidence],
-        help_text=format_lazy("{} Stored privately.", UPLOAD_HINT),
+        help_text=format_lazy("{} {}", UPLOAD_HINT, _("Stored privately.")),
         widget=forms.FileInput(attrs={"class": "usa-file-input"}))
     indicators = forms.ModelMultipleChoiceField(
         label=_("Indicators it measures"), queryset=Indicator.objects.none(), required=False,

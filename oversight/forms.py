@@ -32,7 +32,7 @@ class GaoActionForm(forms.Form):
                                help_text=_("The documents GAO cites, by name."))
     evidence_file = forms.FileField(
         required=False, label=_("Copy of the evidence (optional)"), validators=[validate_upload],
-        help_text=format_lazy("{} Stored privately.", UPLOAD_HINT),
+        help_text=format_lazy("{} {}", UPLOAD_HINT, _("Stored privately.")),
         widget=forms.FileInput(attrs={"class": "usa-file-input"}))
 
 

@@ -99,8 +99,8 @@ def test_pages_tag_each_sample_figure_and_explain_the_tag(demo, client, django_u
     assert "Ceiling at signing" in html and "Total awarded (sum of the awards below)" in html
     # Each award, the total awarded twice, and the note under each; the three sample
     # selection factors and the sample evaluation, each table with its note; in the finance
-    # panel, the awarded and obligated totals, each award's figures and the panel's note.
-    assert html.count(TAG) == 4 + 2 + 2 + (3 + 1) + (1 + 1) + (2 + 4 + 1)
+    # panel, its six totals, each award's and each fiscal year's figures and the panel's note.
+    assert html.count(TAG) == 4 + 2 + 2 + (3 + 1) + (1 + 1) + (6 + 4 + 4 + 1)
     assert NOTE in html
     nepal_html = client.get(reverse("oversight:compact-detail", args=[nepal.pk])).content
     assert TAG not in nepal_html.decode()  # public figures only
