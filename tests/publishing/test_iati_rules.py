@@ -1,7 +1,7 @@
 """IATI's Standard Ruleset (``tests/publishing/iati_rules.py``) holds for the IATI file: the
 demo's, and one with award finances, a public document and every kind of organisation; and
 the checker itself finds a planted violation of every rule type (so the first test can fail).
-The 300-compact generated file is checked in ``test_iati_scale.py``."""
+The 300-compact generated file is checked in ``tests/oversight/test_list_pages_scale.py``."""
 
 import copy
 import datetime as dt
