@@ -31,6 +31,7 @@ compact page (its words and detail). The attempts:
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 from django.utils.html import escape
 
 from compacts import services as compact_services
@@ -224,8 +225,9 @@ def test_a_request_typed_as_of_2023_is_refused_and_the_servers_day_counts(
                            {"requested_on": "2023-06-01", "due_on": "2027-03-31"})
     assert response.status_code == 302
     plan.refresh_from_db()
-    today = dt.date.today()
-    assert (plan.requested_on, plan.requested_at.date()) == (today, today)
+    # The server's day in its own time zone (a UTC date is tomorrow's in the evening).
+    today = timezone.localdate()
+    assert (plan.requested_on, timezone.localdate(plan.requested_at)) == (today, today)
     assert request_plan(staff_api, plan).status_code == 409  # requested once
     result = check6(ghana_compact, reader)
     assert (result.status, result.detail) == (
