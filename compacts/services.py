@@ -42,10 +42,12 @@ def _require_tip_staff(user) -> None:
 
 
 @transaction.atomic
-def country_create(*, user, iso_code: str, region: str, notes: str = "") -> PartnerCountry:
+def country_create(*, user, iso_code: str, region: str, notes: str = "",
+                   government_iati_ref: str = "") -> PartnerCountry:
     _require_tip_staff(user)
     return validated_save(
-        PartnerCountry(), {"iso_code": iso_code, "region": region, "notes": notes}
+        PartnerCountry(), {"iso_code": iso_code, "region": region, "notes": notes,
+                           "government_iati_ref": government_iati_ref}
     )
 
 

@@ -227,3 +227,15 @@ def test_staff_set_the_governments_identifier_through_the_api(ghana, staff_api):
     response = staff_api.patch(url, {"government_iati_ref": "XI-IATI-SAMPLE2"}, format="json")
     assert response.status_code == 200, response.json()
     assert staff_api.get(url).json()["government_iati_ref"] == "XI-IATI-SAMPLE2"
+
+
+def test_staff_create_a_country_with_the_governments_identifier(db, staff_api):
+    payload = {"iso_code": "KE", "region": "africa", "government_iati_ref": "XI-IATI-SAMPLE3"}
+    response = staff_api.post("/api/v1/countries/", payload, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["government_iati_ref"] == "XI-IATI-SAMPLE3"
+    bad = staff_api.post("/api/v1/countries/", payload | {"iso_code": "TZ",
+                                                         "government_iati_ref": "TZ GOV"},
+                         format="json")
+    assert bad.status_code == 400
+    assert "government_iati_ref" in bad.json()
