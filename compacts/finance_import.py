@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cpc import spreadsheets
-from cpc.spreadsheets import ESCAPE, FORMULA_TRIGGERS, SpreadsheetRefused
+from cpc.spreadsheets import ESCAPE, FORMULA_TRIGGERS, RowError, SpreadsheetRefused
 
 from . import finance_services
 from .models import Award, Compact
@@ -46,18 +46,6 @@ ERR_DECIMAL = _("Enter an amount in US dollars, such as 1250000.00.")
 ERR_DATE = _("Enter a date as YYYY-MM-DD.")
 ERR_UNKNOWN_AWARD = _("No award {number} under this compact.")
 ERR_DUPLICATE = _("Row {row} already gives FY{year} of award {number}.")
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"row {self.row}" if self.row else "file"
-        return f"{where}, {self.column}: {self.message}" if self.column else (
-            f"{where}: {self.message}")
 
 
 class FinanceImportError(Exception):

@@ -7,14 +7,13 @@ spreadsheet row number (the header is row 1) and the column a user must correct.
 import csv
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cpc import spreadsheets
-from cpc.spreadsheets import ESCAPE, FORMULA_TRIGGERS, SpreadsheetRefused
+from cpc.spreadsheets import ESCAPE, FORMULA_TRIGGERS, RowError, SpreadsheetRefused
 
 from .models import Contribution
 
@@ -42,18 +41,6 @@ ERR_TOO_MANY = f"The file has more than {MAX_ROWS:,} contribution rows, the limi
 ERR_CELL_TOO_LONG = f"The cell has {{length}} characters; the limit is {MAX_CELL_CHARS:,}."
 ERR_WHOLE_NUMBER = _("Enter a whole number.")
 ERR_DECIMAL = _("Enter a number.")
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int  # as numbered in the spreadsheet: the header is row 1
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"row {self.row}" if self.row else "file"
-        return f"{where}, {self.column}: {self.message}" if self.column else (
-            f"{where}: {self.message}")
 
 
 class ContributionImportError(Exception):

@@ -15,9 +15,26 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A problem of an imported table: the row as numbered in the spreadsheet (the header is
+    row 1; 0 for the file as a whole) and the column a user must correct."""
+
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" if self.row else "file"
+        return f"{where}, {self.column}: {self.message}" if self.column else (
+            f"{where}: {self.message}")
+
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE = "'"
